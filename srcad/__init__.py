@@ -1,0 +1,47 @@
+"""srcad: automatic differentiation of numpy code by source transformation.
+
+`srcad.grad(f)` reads f's source and writes a new Python function that computes the
+derivative with plain numpy calls; `srcad.source(...)` prints it.
+"""
+
+from . import rules  # noqa: F401 - registers the derivative rules
+from .api import grad, jvp, source, value_and_grad, vjp
+from .check import check_grads
+from .errors import (
+    ArgnumsError,
+    InputTypeError,
+    MissingRuleError,
+    NameResolutionError,
+    NonScalarOutputError,
+    RuleDefinitionError,
+    ShapeMismatchError,
+    SourceUnavailableError,
+    SrcadError,
+    UnsupportedOperationError,
+    UnsupportedSyntaxError,
+)
+from .rules.template import jvp_rule, vjp_rule
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "grad",
+    "value_and_grad",
+    "vjp",
+    "jvp",
+    "source",
+    "check_grads",
+    "vjp_rule",
+    "jvp_rule",
+    "SrcadError",
+    "SourceUnavailableError",
+    "UnsupportedSyntaxError",
+    "MissingRuleError",
+    "RuleDefinitionError",
+    "NameResolutionError",
+    "NonScalarOutputError",
+    "InputTypeError",
+    "ArgnumsError",
+    "ShapeMismatchError",
+    "UnsupportedOperationError",
+]

@@ -1,0 +1,94 @@
+"""Analyze, part 2: activity.
+
+A name is *varied* if its value can depend on a differentiated input, *useful* if the
+differentiated output can depend on it, and *active* if both: only active names get tangent
+or adjoint code. Accepts a normalized function; returns an `Activity` value and never changes
+the tree. The analysis is flow-insensitive over names (after normalization gives straight-line
+reassignments names of their own), iterated to a fixed point so loops are covered; control
+dependence (a test deciding a branch) carries no derivative.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import gast
+
+from .calls import derivative_operands
+from .resolve import Resolution
+
+MUTATING_METHODS = {"append": "value", "extend": "values", "insert": "value", "update": "other"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Activity:
+    varied: frozenset
+    useful: frozenset
+
+    @property
+    def active(self) -> frozenset:
+        return self.varied & self.useful
+
+    def is_active(self, name: str) -> bool:
+        return name in self.varied and name in self.useful
+
+
+def dependence_edges(stmts: list, resolution: Resolution) -> list[tuple[str, set[str]]]:
+    """(target, sources) pairs: the derivative of `target` may flow from each source."""
+    edges: list[tuple[str, set[str]]] = []
+    for s in stmts:
+        if isinstance(s, gast.Assign):
+            target, value = s.targets[0], s.value
+            if isinstance(target, gast.Name):
+                edges.append((target.id, derivative_operands(value, resolution)))
+            elif isinstance(target, (gast.Tuple, gast.List)):
+                sources = derivative_operands(value, resolution)
+                for t in target.elts:
+                    edges.append((t.id, sources))
+            elif isinstance(target, (gast.Subscript, gast.Attribute)):
+                obj = target.value.id
+                edges.append((obj, derivative_operands(value, resolution) | {obj}))
+        elif isinstance(s, gast.Expr) and isinstance(s.value, gast.Call):
+            call = s.value
+            func = call.func
+            if (
+                isinstance(func, gast.Attribute)
+                and isinstance(func.value, gast.Name)
+                and (func.attr in MUTATING_METHODS)
+            ):
+                sources = set()
+                for a in call.args + [k.value for k in call.keywords]:
+                    sources |= derivative_operands(a, resolution)
+                edges.append((func.value.id, sources | {func.value.id}))
+        elif isinstance(s, (gast.If, gast.While)):
+            edges.extend(dependence_edges(s.body, resolution))
+            edges.extend(dependence_edges(s.orelse, resolution))
+        elif isinstance(s, gast.For):
+            edges.extend(dependence_edges(s.body, resolution))
+            edges.extend(dependence_edges(s.orelse, resolution))
+    return edges
+
+
+def analyze(
+    fdef: gast.FunctionDef, wrt: set[str], outputs: set[str], resolution: Resolution
+) -> Activity:
+    edges = dependence_edges(fdef.body, resolution)
+    varied = set(wrt)
+    changed = True
+    while changed:
+        changed = False
+        for target, sources in edges:
+            if target not in varied and sources & varied:
+                varied.add(target)
+                changed = True
+    useful = set(outputs)
+    changed = True
+    while changed:
+        changed = False
+        for target, sources in edges:
+            if target in useful:
+                new = sources - useful
+                if new:
+                    useful |= new
+                    changed = True
+    return Activity(frozenset(varied), frozenset(useful))

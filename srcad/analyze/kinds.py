@@ -1,0 +1,115 @@
+"""Analyze, part 3: what kind of value each name holds, as far as the code shows.
+
+Kinds: ``"array"`` (numbers and numpy arrays: ``+`` adds them elementwise), ``"list"``,
+``"tuple"``, ``"dict"``, or unknown (absent from the map). Parameters start from the kinds of
+the arguments of the call being differentiated. Derivative accumulation uses ``+`` for arrays
+and `srcad.runtime.add` otherwise; rules for ``+`` and ``*`` pick concatenation or repetition
+for lists and tuples. Flow-insensitive: a name assigned values of two kinds is unknown.
+Returns a dict; the tree is not changed.
+"""
+
+from __future__ import annotations
+
+import gast
+
+from .resolve import Resolution
+
+ARRAY, LIST, TUPLE, DICT = "array", "list", "tuple", "dict"
+_CONFLICT = "conflict"
+
+# Primitives whose result is a tuple (np.linalg.eigh, np.shape, ...), declared by rule tables.
+TUPLE_RESULTS: set[int] = set()
+LIST_RESULTS: set[int] = set()
+
+
+def infer(
+    fdef: gast.FunctionDef, params: dict[str, str | None], resolution: Resolution
+) -> dict[str, str]:
+    kinds: dict[str, str] = {k: v for k, v in params.items() if v is not None}
+    assigned = [s for s in _walk_assigns(fdef.body)]
+    for _ in range(4):  # a few rounds settle loop-carried names
+        before = dict(kinds)
+        for target, value in assigned:
+            kind = _kind_of(value, kinds, resolution) if value is not None else ARRAY
+            _merge(kinds, target, kind)
+        if kinds == before:
+            break
+    return {k: v for k, v in kinds.items() if v != _CONFLICT}
+
+
+def _merge(kinds: dict, name: str, kind: str | None) -> None:
+    if kind is None:
+        kinds[name] = _CONFLICT
+        return
+    old = kinds.get(name)
+    if old is None:
+        kinds[name] = kind
+    elif old != kind:
+        kinds[name] = _CONFLICT
+
+
+def _walk_assigns(stmts):
+    for s in stmts:
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+            yield s.targets[0].id, s.value
+        elif isinstance(s, gast.Assign) and isinstance(s.targets[0], (gast.Tuple, gast.List)):
+            for t in s.targets[0].elts:
+                yield t.id, gast.Subscript(s.value, gast.Constant(0, None), gast.Load())
+        elif isinstance(s, gast.For):
+            yield s.target.id, None  # range loops: an integer
+            yield from _walk_assigns(s.body)
+        elif isinstance(s, (gast.If, gast.While)):
+            yield from _walk_assigns(s.body)
+            yield from _walk_assigns(s.orelse)
+
+
+def _kind_of(value, kinds: dict, resolution: Resolution) -> str | None:
+    if isinstance(value, gast.Constant):
+        return ARRAY if isinstance(value.value, (int, float, complex)) else None
+    if isinstance(value, gast.Name):
+        k = kinds.get(value.id)
+        return None if k == _CONFLICT else k
+    if isinstance(value, gast.Tuple):
+        return TUPLE
+    if isinstance(value, gast.List):
+        return LIST
+    if isinstance(value, gast.Dict):
+        return DICT
+    if isinstance(value, gast.BinOp):
+        left = _kind_of(value.left, kinds, resolution)
+        right = _kind_of(value.right, kinds, resolution)
+        if left == ARRAY and right == ARRAY:
+            return ARRAY
+        if isinstance(value.op, (gast.Add, gast.Mult)) and {left, right} & {LIST, TUPLE}:
+            return left if left in (LIST, TUPLE) else right
+        return None
+    if isinstance(value, gast.UnaryOp):
+        return _kind_of(value.operand, kinds, resolution)
+    if isinstance(value, gast.Compare):
+        return ARRAY
+    if isinstance(value, gast.Subscript):
+        return ARRAY if kinds.get(value.value.id) == ARRAY else None
+    if isinstance(value, gast.Attribute):
+        if id(value) in resolution.constants:
+            v = resolution.constants[id(value)]
+            return ARRAY if isinstance(v, (int, float, complex)) else None
+        entry = resolution.attributes.get(id(value))
+        if entry is not None and entry.primitive is not None:
+            return ARRAY
+        if value.attr in ("ndim", "size"):
+            return ARRAY
+        if value.attr == "shape":
+            return TUPLE
+        return None
+    if isinstance(value, gast.Call):
+        target = resolution.calls.get(id(value))
+        if target is None or target.kind not in ("rule", "method") or target.obj is None:
+            return None
+        if id(target.obj) in TUPLE_RESULTS:
+            return TUPLE
+        if id(target.obj) in LIST_RESULTS:
+            return LIST
+        if target.rule is not None and (target.rule.vjp or target.rule.jvp):
+            return ARRAY
+        return None
+    return None

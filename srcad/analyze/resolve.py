@@ -1,0 +1,157 @@
+"""Analyze, part 1: what each call and attribute in a normalized function refers to.
+
+Accepts an A-normal-form function and its namespace. Returns a `Resolution` map from call
+and attribute nodes to `Target`s; it never changes the tree. A target is a primitive with
+rules (or declared non-differentiable), a Python function to transform recursively, a method
+of an array or container (mapped to the primitive it stands for), or unknown. Names are
+looked up at transformation time through closure cells, globals, then builtins.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+
+import gast
+
+from ..errors import NameResolutionError
+from ..fence import location
+from ..rules import methods
+from ..rules.template import Rule, lookup
+
+_UNRESOLVED = object()
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    kind: str  # "rule" | "function" | "method" | "local" | "unknown"
+    obj: object = None
+    rule: Rule | None = None
+    label: str = ""  # how to name it in messages
+    method: methods.Method | None = None  # for kind == "method": how arguments map
+
+
+@dataclasses.dataclass(frozen=True)
+class Resolution:
+    calls: dict  # id(Call node) -> Target
+    attributes: dict  # id(Attribute node) -> methods.Attribute entry or None
+    constants: dict  # id(Attribute chain node) -> its value (np.pi, np.float32, ...)
+
+    def call(self, node) -> Target:
+        return self.calls[id(node)]
+
+
+def _chain_root(node):
+    while isinstance(node, gast.Attribute):
+        node = node.value
+    return node
+
+
+def evaluate_chain(node, namespace, local_names: set[str], guards: list | None = None):
+    """The value of `np.linalg.inv`-like chains, or _UNRESOLVED for local roots.
+
+    Each root name looked up is appended to `guards` as (where it lives, name, value), so a
+    cached transformation can tell when the name has been rebound since.
+    """
+    root = _chain_root(node)
+    if not isinstance(root, gast.Name) or root.id in local_names:
+        return _UNRESOLVED
+    try:
+        value = namespace.lookup(root.id)
+    except KeyError:
+        return _UNRESOLVED
+    if guards is not None:
+        cell = namespace.cells.get(root.id)
+        if cell is not None:
+            guards.append((cell, root.id, value))
+        elif root.id in namespace.globals:
+            guards.append((namespace.globals, root.id, value))
+    parts = []
+    n = node
+    while isinstance(n, gast.Attribute):
+        parts.append(n.attr)
+        n = n.value
+    for part in reversed(parts):
+        try:
+            value = getattr(value, part)
+        except AttributeError:
+            return _UNRESOLVED
+    return value
+
+
+def classify(obj, label: str) -> Target:
+    """What calling `obj` means for differentiation."""
+    rule = lookup(obj)
+    if rule is not None:
+        return Target("rule", obj, rule, label)
+    generated = getattr(obj, "__srcad_function__", None)
+    if generated is not None:
+        return Target("function", obj, None, label)
+    if getattr(obj, "__module__", "").startswith("srcad.") and not getattr(
+        obj, "__srcad_generated__", False
+    ):
+        return Target("unknown", obj, None, label)  # srcad's own helpers need rules
+    if isinstance(obj, types.FunctionType):
+        return Target("function", obj, None, label)
+    if isinstance(obj, types.MethodType) and isinstance(obj.__func__, types.FunctionType):
+        return Target("function", obj, None, label)
+    return Target("unknown", obj, None, label)
+
+
+def resolve(
+    fdef: gast.FunctionDef,
+    namespace,
+    local_names: set[str],
+    filename: str,
+    guards: list | None = None,
+) -> Resolution:
+    calls: dict = {}
+    attributes: dict = {}
+    constants: dict = {}
+    for node in gast.walk(fdef):
+        if isinstance(node, gast.Call):
+            calls[id(node)] = _resolve_call(
+                node, namespace, local_names, filename, fdef.name, guards
+            )
+        elif isinstance(node, gast.Attribute):
+            root = _chain_root(node)
+            if isinstance(root, gast.Name) and root.id in local_names:
+                if isinstance(node.value, gast.Name):
+                    attributes[id(node)] = methods.ATTRIBUTES.get(node.attr)
+            else:
+                value = evaluate_chain(node, namespace, local_names, guards)
+                if value is not _UNRESOLVED:
+                    constants[id(node)] = value
+    return Resolution(calls, attributes, constants)
+
+
+def _label(func) -> str:
+    from ..syntax import to_source
+
+    return to_source(func)
+
+
+def _resolve_call(node: gast.Call, namespace, local_names, filename, fname, guards) -> Target:
+    func = node.func
+    label = _label(func)
+    if (
+        isinstance(func, gast.Attribute)
+        and isinstance(func.value, gast.Name)
+        and (func.value.id in local_names)
+    ):
+        method = methods.METHODS.get(func.attr)
+        if method is None:
+            return Target("unknown", None, None, label)
+        return Target("method", method.primitive, lookup(method.primitive), label, method)
+    if isinstance(func, gast.Name) and func.id in local_names:
+        return Target("local", None, None, label)
+    value = evaluate_chain(func, namespace, local_names, guards)
+    if value is _UNRESOLVED:
+        root = _chain_root(func)
+        raise NameResolutionError(
+            f"cannot resolve {label!r}"
+            + (f": the name {root.id!r} is not defined" if isinstance(root, gast.Name) else ""),
+            location(node, filename, fname),
+            hint="define it before calling the transformed function",
+        )
+    return classify(value, label)

@@ -1,0 +1,148 @@
+"""Constant folding.
+
+`static_value` evaluates an expression made only of constants (numbers, strings, None,
+tuples, comparisons, `and`/`or`/`not`, arithmetic on numbers, `len` of a constant tuple).
+``static(test)`` is the value of `test` if it is constant and False otherwise: rule templates
+write ``if static(y == 2):`` for a special case that must never become a run-time test.
+`fold_static_ifs` replaces an ``if`` whose test is such an expression by the branch it takes;
+rule templates rely on it to specialise on ``nb`` and on constant arguments such as
+``axis=None``. `fold_expressions` rewrites constant sub-expressions to their value.
+Both accept and return plain gast statements; nothing else changes.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import gast
+
+from .. import syntax as S
+
+_NOT_CONSTANT = object()
+
+_BINOPS = {
+    gast.Add: operator.add,
+    gast.Sub: operator.sub,
+    gast.Mult: operator.mul,
+    gast.FloorDiv: operator.floordiv,
+    gast.Mod: operator.mod,
+    gast.Div: operator.truediv,
+}
+_CMPOPS = {
+    gast.Eq: operator.eq,
+    gast.NotEq: operator.ne,
+    gast.Lt: operator.lt,
+    gast.LtE: operator.le,
+    gast.Gt: operator.gt,
+    gast.GtE: operator.ge,
+    gast.Is: operator.is_,
+    gast.IsNot: operator.is_not,
+    gast.In: lambda a, b: a in b,
+    gast.NotIn: lambda a, b: a not in b,
+}
+
+
+def static_value(node):
+    """The value of a constant expression, or `_NOT_CONSTANT`."""
+    try:
+        return _eval(node)
+    except (TypeError, ValueError, ZeroDivisionError, KeyError, IndexError, OverflowError):
+        return _NOT_CONSTANT
+
+
+def is_static(node) -> bool:
+    return static_value(node) is not _NOT_CONSTANT
+
+
+def _eval(node):
+    if isinstance(node, gast.Constant):
+        return node.value
+    if isinstance(node, gast.Tuple):
+        values = tuple(_eval(e) for e in node.elts)
+        return _NOT_CONSTANT if _NOT_CONSTANT in values else values
+    if isinstance(node, gast.UnaryOp):
+        v = _eval(node.operand)
+        if v is _NOT_CONSTANT:
+            return v
+        if isinstance(node.op, gast.Not):
+            return not v
+        if isinstance(node.op, gast.USub) and isinstance(v, (int, float)):
+            return -v
+        return _NOT_CONSTANT
+    if isinstance(node, gast.BoolOp):
+        values = [_eval(v) for v in node.values]
+        if isinstance(node.op, gast.And):
+            for v in values:
+                if v is _NOT_CONSTANT:
+                    return v
+                if not v:
+                    return v
+            return values[-1]
+        for v in values:
+            if v is _NOT_CONSTANT:
+                return v
+            if v:
+                return v
+        return values[-1]
+    if isinstance(node, gast.BinOp):
+        fn = _BINOPS.get(type(node.op))
+        left, right = _eval(node.left), _eval(node.right)
+        if fn is None or _NOT_CONSTANT in (left, right):
+            return _NOT_CONSTANT
+        if not all(isinstance(v, (int, float, tuple, str)) for v in (left, right)):
+            return _NOT_CONSTANT
+        return fn(left, right)
+    if isinstance(node, gast.Compare) and len(node.ops) == 1:
+        fn = _CMPOPS.get(type(node.ops[0]))
+        left, right = _eval(node.left), _eval(node.comparators[0])
+        if fn is None or _NOT_CONSTANT in (left, right):
+            return _NOT_CONSTANT
+        return fn(left, right)
+    if isinstance(node, gast.Call) and S.is_name(node.func, "static") and len(node.args) == 1:
+        # static(test) in a rule template: the test's value if it is known now, else False
+        value = static_value(node.args[0])
+        return False if value is _NOT_CONSTANT else value
+    if (
+        isinstance(node, gast.Call)
+        and isinstance(node.func, gast.Name)
+        and node.func.id in ("len", "tuple")
+        and len(node.args) == 1
+        and not node.keywords
+    ):
+        v = _eval(node.args[0])
+        if v is _NOT_CONSTANT or not isinstance(v, (tuple, str)):
+            return _NOT_CONSTANT
+        return len(v) if node.func.id == "len" else tuple(v)
+    return _NOT_CONSTANT
+
+
+def fold_static_ifs(stmts: list) -> list:
+    out = []
+    for s in stmts:
+        if isinstance(s, gast.If):
+            value = static_value(s.test)
+            if value is not _NOT_CONSTANT:
+                out.extend(fold_static_ifs(s.body if value else s.orelse))
+                continue
+            s.body = fold_static_ifs(s.body) or [gast.Pass()]
+            s.orelse = fold_static_ifs(s.orelse)
+        elif isinstance(s, (gast.For, gast.While)):
+            s.body = fold_static_ifs(s.body) or [gast.Pass()]
+        out.append(s)
+    return out
+
+
+def fold_expressions(node):
+    """Replace constant sub-expressions (BinOp, BoolOp, Compare, UnaryOp) by their value."""
+    for field, value in gast.iter_fields(node):
+        if isinstance(value, list):
+            setattr(
+                node, field, [fold_expressions(v) if isinstance(v, gast.AST) else v for v in value]
+            )
+        elif isinstance(value, gast.AST):
+            setattr(node, field, fold_expressions(value))
+    if isinstance(node, (gast.BinOp, gast.BoolOp, gast.Compare, gast.UnaryOp)):
+        value = static_value(node)
+        if value is not _NOT_CONSTANT and isinstance(value, (int, float, bool, str, type(None))):
+            return S.copy_location(S.const(value), node)
+    return node

@@ -1,0 +1,279 @@
+"""Stage 1, parse: a Python function -> its gast tree and the namespace it reads names from.
+
+Accepts any Python function or lambda whose source `inspect` can find (files, notebook cells,
+and srcad-generated functions, which are registered in `linecache`). Guarantees: the returned
+`gast.FunctionDef` has no decorators, line numbers are those of the real file and column
+offsets those of the real lines; a lambda comes back as an equivalent ``def`` named after it.
+Anything without readable source raises `SourceUnavailableError` saying why.
+"""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+import functools
+import inspect
+import linecache
+import sys
+import textwrap
+import types
+
+import gast
+
+from .errors import SourceUnavailableError, UnsupportedSyntaxError
+from .syntax import function_def, return_
+
+_MISSING = object()
+
+
+@dataclasses.dataclass(frozen=True)
+class Namespace:
+    """Where a function's free names live: its closure cells, its globals, the builtins."""
+
+    globals: dict
+    cells: dict  # free variable name -> cell
+
+    def lookup(self, name: str, default=_MISSING):
+        cell = self.cells.get(name)
+        if cell is not None:
+            try:
+                return cell.cell_contents
+            except ValueError:  # an empty cell: the outer variable is not bound yet
+                pass
+        if name in self.globals:
+            return self.globals[name]
+        b = self.globals.get("__builtins__", builtins)
+        b = b if isinstance(b, dict) else vars(b)
+        if name in b:
+            return b[name]
+        if default is _MISSING:
+            raise KeyError(name)
+        return default
+
+    def has(self, name: str) -> bool:
+        return self.lookup(name, None) is not None or name in self.globals
+
+    @staticmethod
+    def of(fn: types.FunctionType) -> Namespace:
+        cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+        return Namespace(fn.__globals__, cells)
+
+
+@dataclasses.dataclass
+class ParsedFunction:
+    fn: types.FunctionType
+    node: gast.FunctionDef
+    namespace: Namespace
+    filename: str
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+
+def _plain_function(fn):
+    """The Python function behind `fn`, or a `SourceUnavailableError` saying why there is none."""
+    inner = getattr(fn, "__srcad_function__", None)
+    if inner is not None:  # a srcad transform: differentiate its generated code
+        fn = inner() if callable(inner) and not isinstance(inner, types.FunctionType) else inner
+    if isinstance(fn, types.FunctionType):
+        return fn
+    what = _describe(fn)
+    if isinstance(fn, (types.BuiltinFunctionType, types.BuiltinMethodType)) or type(
+        fn
+    ).__name__ in ("ufunc", "_ArrayFunctionDispatcher"):
+        raise SourceUnavailableError(
+            f"cannot read the source of {what}: it is implemented in C, so srcad has no "
+            "Python code to transform",
+            hint="register a derivative rule for it with srcad.defvjp / srcad.defjvp "
+            "(see srcad.rules) or call it from a Python function srcad can read",
+        )
+    if isinstance(fn, types.MethodType):
+        raise SourceUnavailableError(
+            f"{what} is a bound method; srcad transforms plain functions",
+            hint="pass the function and the object explicitly, e.g. grad(lambda x: obj.method(x))",
+        )
+    if isinstance(fn, functools.partial):
+        raise SourceUnavailableError(
+            f"{what} is a functools.partial; srcad transforms plain functions",
+            hint="wrap it: grad(lambda x: f(x, *fixed_args))",
+        )
+    raise SourceUnavailableError(
+        f"{what} is not a Python function, so srcad cannot read its source",
+        hint="srcad.grad and friends take a function defined with def or lambda",
+    )
+
+
+def _describe(fn) -> str:
+    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None)
+    module = getattr(fn, "__module__", None)
+    if name:
+        return f"{module + '.' if module else ''}{name}"
+    return f"an object of type {type(fn).__name__}"
+
+
+def _source_lines(fn: types.FunctionType) -> tuple[list[str], int]:
+    try:
+        lines, lnum = inspect.getsourcelines(fn)
+    except (OSError, TypeError) as exc:
+        filename = fn.__code__.co_filename
+        where = (
+            "it was typed into an interactive interpreter, which keeps no source"
+            if filename in ("<stdin>", "<console>")
+            else f"its file {filename!r} cannot be read ({exc})"
+        )
+        raise SourceUnavailableError(
+            f"cannot read the source of {_describe(fn)}: {where}",
+            hint="define the function in a file or a notebook cell (both keep their source)",
+        ) from None
+    return lines, max(lnum, 1)
+
+
+def _shift_positions(tree, line_offset: int, col_offset: int, skip_lines=()) -> None:
+    for node in gast.walk(tree):
+        if hasattr(node, "lineno") and getattr(node, "lineno", None) is not None:
+            node.lineno += line_offset
+            if getattr(node, "end_lineno", None) is not None:
+                node.end_lineno += line_offset
+            if node.lineno not in skip_lines and getattr(node, "col_offset", None) is not None:
+                node.col_offset += col_offset
+                if getattr(node, "end_col_offset", None) is not None:
+                    node.end_col_offset += col_offset
+
+
+def parse_function(fn) -> ParsedFunction:
+    """Parse `fn` into a gast FunctionDef plus its namespace."""
+    fn = _plain_function(fn)
+    if inspect.isgeneratorfunction(fn) or inspect.iscoroutinefunction(fn):
+        kind = "a generator" if inspect.isgeneratorfunction(fn) else "an async function"
+        raise UnsupportedSyntaxError(
+            f"{_describe(fn)} is {kind}; srcad differentiates functions that return a value",
+            hint="collect the values in a list and return it",
+        )
+    if fn.__name__ == "<lambda>":
+        node, filename = _parse_lambda(fn)
+    else:
+        node, filename = _parse_def(fn)
+    node.decorator_list = []
+    return ParsedFunction(fn, node, Namespace.of(fn), filename)
+
+
+def _parse_def(fn) -> tuple[gast.FunctionDef, str]:
+    lines, lnum = _source_lines(fn)
+    text = "".join(lines)
+    dedented = textwrap.dedent(text)
+    indent = len(lines[0]) - len(lines[0].lstrip()) if dedented != text else 0
+    try:
+        module = gast.parse(dedented)
+    except SyntaxError as exc:
+        raise SourceUnavailableError(
+            f"cannot parse the source of {_describe(fn)} ({exc.msg})",
+            hint="srcad needs the complete def statement of the function",
+        ) from None
+    node = next(
+        (n for n in module.body if isinstance(n, gast.FunctionDef) and n.name == fn.__name__),
+        None,
+    )
+    if node is None:
+        raise SourceUnavailableError(
+            f"the source found for {_describe(fn)} does not define it (the file may have "
+            "changed since the function was defined)",
+            hint="reload the module or re-run the cell that defines the function",
+        )
+    _shift_positions(node, lnum - 1, indent)
+    return node, fn.__code__.co_filename
+
+
+def _parse_lambda(fn) -> tuple[gast.FunctionDef, str]:
+    """Find the lambda in its file by line, then by code positions or by shape."""
+    filename = fn.__code__.co_filename
+    lineno = fn.__code__.co_firstlineno
+    lines = linecache.getlines(filename, fn.__globals__)
+    if not lines:
+        _source_lines(fn)  # raises the explanatory error
+        raise SourceUnavailableError(f"cannot read the source of {_describe(fn)}")
+    try:
+        module = gast.parse("".join(lines))
+        candidates = [
+            n for n in gast.walk(module) if isinstance(n, gast.Lambda) and n.lineno == lineno
+        ]
+    except SyntaxError:
+        candidates = []
+    if not candidates:
+        # The file may not parse as a whole (a notebook cell with magics); try the statement.
+        src_lines, lnum = _source_lines(fn)
+        try:
+            piece = gast.parse(textwrap.dedent("".join(src_lines)).strip())
+        except SyntaxError:
+            raise SourceUnavailableError(
+                f"cannot isolate the source of {_describe(fn)}: the lambda's line is part "
+                "of a statement inspect cannot extract",
+                hint="assign the lambda to a name on a line of its own, or use def",
+            ) from None
+        candidates = [n for n in gast.walk(piece) if isinstance(n, gast.Lambda)]
+        for c in candidates:
+            _shift_positions(c, lnum - 1, 0)
+    node = _pick_lambda(fn, candidates)
+    params = [a.id for a in node.args.args]
+    fdef = function_def("lambda_" + str(lineno), params, [return_(node.body)])
+    fdef.args = node.args
+    fdef.lineno, fdef.col_offset = node.lineno, node.col_offset
+    fdef.end_lineno = getattr(node, "end_lineno", node.lineno)
+    fdef.end_col_offset = getattr(node, "end_col_offset", node.col_offset)
+    fdef.body[0].lineno = node.body.lineno
+    fdef.body[0].col_offset = node.body.col_offset
+    return fdef, filename
+
+
+def _pick_lambda(fn, candidates: list[gast.Lambda]) -> gast.Lambda:
+    code = fn.__code__
+    params = list(code.co_varnames[: code.co_argcount + code.co_kwonlyargcount])
+    same_args = [c for c in candidates if [a.id for a in c.args.args + c.args.kwonlyargs] == params]
+    if len(same_args) == 1:
+        return same_args[0]
+    pool = same_args or candidates
+    if len(pool) > 1 and sys.version_info >= (3, 11):
+        cols = [
+            p[2] for p in code.co_positions() if p[0] == code.co_firstlineno and p[2] is not None
+        ]
+        if cols:
+            col = min(c for c in cols if c >= 0) if any(c >= 0 for c in cols) else 0
+            inside = [
+                c
+                for c in pool
+                if c.body.col_offset <= col < (getattr(c, "end_col_offset", 10**9) or 10**9)
+            ]
+            if inside:
+                return max(inside, key=lambda c: c.body.col_offset)
+    if len(pool) > 1:
+        matches = [c for c in pool if _same_code(c, code)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise SourceUnavailableError(
+                f"cannot tell which lambda on line {code.co_firstlineno} of "
+                f"{code.co_filename} is {_describe(fn)}",
+                hint="give the lambdas different parameter names or put them on separate lines",
+            )
+        pool = matches
+    if not pool:
+        raise SourceUnavailableError(f"cannot find the source of {_describe(fn)}")
+    return pool[0]
+
+
+def _same_code(lam: gast.Lambda, code: types.CodeType) -> bool:
+    """Compile a candidate lambda alone and compare what the bytecode refers to."""
+    import ast
+
+    try:
+        expr = gast.gast_to_ast(gast.Expression(body=lam))
+        compiled = compile(ast.fix_missing_locations(expr), "<srcad>", "eval")
+    except (SyntaxError, ValueError, TypeError):
+        return False
+    inner = next((c for c in compiled.co_consts if isinstance(c, types.CodeType)), None)
+    if inner is None:
+        return False
+    free = set(code.co_names) | set(code.co_freevars)
+    other = set(inner.co_names) | set(inner.co_freevars)
+    consts = lambda c: {repr(k) for k in c.co_consts if not isinstance(k, types.CodeType)}
+    return free == other and consts(inner) == consts(code)

@@ -1,0 +1,519 @@
+"""The straight-line driver: parse -> fence -> normalize -> analyze -> transform -> optimize
+-> emit, for one function and one `Spec`.
+
+`generate(fn, spec)` returns a `Generated`: the live function objects, their sources, the
+text of every stage (for `srcad.show`), and the guards that tell when a cached result has
+gone stale (a global or closure variable it resolved now holds another object). Calls to
+other user functions are transformed through this same driver, recursively; a recursive
+call binds a cell that is filled when its own generation finishes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import types
+import weakref
+
+import gast
+
+from . import emit, fence, runtime
+from . import syntax as S
+from .analyze import activity as activity_mod
+from .analyze import kinds as kinds_mod
+from .analyze.calls import bind_function
+from .analyze.resolve import resolve
+from .errors import UnsupportedOperationError
+from .naming import DerivedNames, Namer
+from .normalize import anf
+from .optimize import dce
+from .parse import Namespace, parse_function
+from .rules.methods import METHODS
+from .transform import accumulate, apply, reverse, tbr
+from .transform.dnotation import Block, deriv
+from .transform.dnotation import accumulate as d_accumulate
+
+_MISSING = object()
+
+
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    mode: str  # "grad" | "value_and_grad" | "vjp" | "jvp"
+    wrt: tuple  # parameter names differentiated
+    tuple_out: bool = False  # grad returns a tuple of gradients (argnums was a tuple)
+    has_aux: bool = False
+    batch: int = 0
+    kinds: tuple = ()  # (param name, kind) pairs known from the arguments
+
+
+@dataclasses.dataclass
+class Generated:
+    functions: dict  # role ("main", "fwd", "bwd") -> function
+    sources: dict  # role -> source text
+    stages: dict  # stage name -> text
+    guards: list  # (container, name, object): stale when container[name] is not object
+    name: str = ""
+
+    def is_fresh(self) -> bool:
+        for container, key, obj in self.guards:
+            if isinstance(container, types.CellType):
+                try:
+                    if container.cell_contents is not obj:
+                        return False
+                except ValueError:
+                    return False
+            elif container.get(key, _MISSING) is not obj:
+                return False
+        return True
+
+
+class Binder:
+    """Names in generated code for objects srcad needs there (the runtime, callees)."""
+
+    def __init__(self, namespace: Namespace, namer: Namer, local_names: set[str]):
+        self.namespace = namespace
+        self.namer = namer
+        self.local_names = local_names
+        self.cells: dict[str, object] = {}
+        self._names: dict[int, str] = {}
+
+    def bind(self, preferred: str, obj) -> str:
+        key = id(obj)
+        if key in self._names:
+            return self._names[key]
+        if (
+            preferred not in self.local_names
+            and preferred not in self.cells
+            and self.namespace.lookup(preferred, _MISSING) is obj
+            and not isinstance(obj, types.CellType)
+        ):
+            self._names[key] = preferred
+            return preferred
+        name = self.namer.fresh(preferred)
+        self.cells[name] = obj
+        self._names[key] = name
+        return name
+
+    def resolve(self, node):
+        """The object an expression of generated code refers to (None if unknown)."""
+        path = []
+        while isinstance(node, gast.Attribute):
+            path.append(node.attr)
+            node = node.value
+        if not isinstance(node, gast.Name):
+            return None
+        if node.id in self.cells:
+            obj = self.cells[node.id]
+            if isinstance(obj, types.CellType):
+                try:
+                    obj = obj.cell_contents
+                except ValueError:
+                    return None
+        elif node.id in self.local_names:
+            return None
+        else:
+            obj = self.namespace.lookup(node.id, None)
+        for part in reversed(path):
+            obj = getattr(obj, part, None)
+        return obj
+
+
+# ----------------------------------------------------------------------------- cache
+
+_lock = threading.RLock()
+_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_pending: dict = {}
+
+
+def _key_fn(fn):
+    return getattr(fn, "__func__", fn)
+
+
+_unweakrefable: dict = {}
+
+
+def generate(fn, spec: Spec) -> Generated:
+    with _lock:
+        key = _key_fn(fn)
+        try:
+            per_fn = _cache.setdefault(key, {})
+        except TypeError:  # not weak-referenceable (ufuncs, builtins): parse will say why
+            per_fn = _unweakrefable.setdefault(id(key), {})
+        cached = per_fn.get(spec)
+        if cached is not None and cached.is_fresh():
+            return cached
+        generated = _generate(fn, spec)
+        per_fn[spec] = generated
+        return generated
+
+
+def pending_cells(fn, spec: Spec) -> dict | None:
+    return _pending.get((id(_key_fn(fn)), spec))
+
+
+# ----------------------------------------------------------------------------- driver
+
+
+def _param_names(fdef: gast.FunctionDef) -> list[str]:
+    a = fdef.args
+    names = [p.id for p in a.posonlyargs + a.args]
+    if a.vararg is not None:
+        names.append(a.vararg.id)
+    names += [p.id for p in a.kwonlyargs]
+    if a.kwarg is not None:
+        names.append(a.kwarg.id)
+    return names
+
+
+def _generate(fn, spec: Spec) -> Generated:
+    parsed = parse_function(fn)
+    target_fn = parsed.fn
+    fdef = parsed.node
+    stages = {"parse": S.to_source(fdef)}
+    fence.check(fdef, parsed.filename)
+    namer = Namer(S.all_names(fdef))
+    guards: list = []
+    namespace = parsed.namespace
+    user_locals = S.names_stored(fdef) | set(_param_names(fdef))
+    binder = Binder(namespace, namer, user_locals)
+    rt_name = binder.bind("rt", runtime)
+    fdef = anf.normalize_function(fdef, namer, rt_name)
+    stages["anf"] = S.to_source(fdef)
+    local_names = S.names_stored(fdef) | set(_param_names(fdef))
+    binder.local_names = local_names
+    resolution = resolve(fdef, namespace, local_names, parsed.filename, guards)
+
+    roles = ("fwd", "bwd") if spec.mode in ("vjp", "split") else ("main",)
+    key = (id(_key_fn(fn)), spec)
+    cells = {role: types.CellType() for role in roles}
+    _pending[key] = cells
+    try:
+        if spec.mode == "jvp":
+            from .transform import forward_driver
+
+            result = forward_driver.build(
+                parsed,
+                fdef,
+                spec,
+                namer,
+                binder,
+                resolution,
+                guards,
+                stages,
+                _callee_factory(binder, guards),
+            )
+        else:
+            result = _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages)
+    finally:
+        _pending.pop(key, None)
+    functions, sources = {}, {}
+    label_base = f"{spec.mode} of {target_fn.__qualname__}"
+    for role, fdef_out in result.items():
+        source = emit.unparse_function(fdef_out)
+        user_cells = namespace.cells
+        emitted = emit.compile_function(
+            source,
+            fdef_out.name,
+            target_fn.__globals__,
+            binder.cells,
+            user_cells,
+            target_fn.__defaults__ if role in ("main", "fwd") and spec.mode != "jvp" else None,
+            target_fn.__kwdefaults__ if role in ("main", "fwd") and spec.mode != "jvp" else None,
+            label=f"{label_base}" + ("" if role == "main" else f" ({role})"),
+        )
+        functions[role] = emitted.function
+        sources[role] = source
+        cells[role].cell_contents = emitted.function
+        emitted.function.__srcad_generated__ = True
+    stages["optimized"] = "\n".join(sources.values())
+    return Generated(functions, sources, stages, guards, target_fn.__name__)
+
+
+def _callee_factory(binder: Binder, guards: list):
+    """How a transform calls another user function: transform it too, and bind the result."""
+
+    def callee(target, call, target_name: str, mode: str, env: apply.Env, node):
+        fn = target.obj
+        inner = getattr(fn, "__srcad_function__", None)
+        if inner is not None:
+            fn = inner()
+        if isinstance(fn, types.MethodType):
+            raise UnsupportedOperationError(
+                f"srcad cannot yet differentiate the method call {target.label}()",
+                env.where(node),
+                hint="call a plain function",
+            )
+        bound = bind_function(call, fn)
+        if bound is None:
+            raise UnsupportedOperationError(
+                f"srcad cannot match the arguments of this call to {target.label} "
+                "(*args/**kwargs or a wrong number of arguments)",
+                env.where(node),
+            )
+        active = [
+            (p, a)
+            for p, a in bound.arguments.items()
+            if isinstance(a, gast.Name) and env.activity.is_active(a.id)
+        ]
+        if not active:
+            if mode == "jvp":
+                return apply.Applied([d_accumulate(target_name, _zero(target_name))])
+            return apply.Applied([])
+        kinds = tuple(
+            (p, env.kinds.get(a.id))
+            for p, a in bound.arguments.items()
+            if isinstance(a, gast.Name) and env.kinds.get(a.id)
+        )
+        wrt = tuple(p for p, _ in active)
+        if mode == "vjp":
+            spec = Spec("split", wrt, kinds=kinds, batch=env.batch)
+            gen_cells = _callee_cells(fn, spec)
+            fwd = binder.bind(f"fwd_{fn.__name__}", gen_cells["fwd"])
+            bwd = binder.bind(f"bwd_{fn.__name__}", gen_cells["bwd"])
+            res = env.fresh(f"{target_name}_res")
+            primal = S.assign(
+                S.tuple_([S.name(target_name, store=True), S.name(res, store=True)], store=True),
+                gast.Call(func=S.name(fwd), args=call.args, keywords=call.keywords),
+            )
+            back = env.fresh(f"b_{fn.__name__}")
+            body = [S.assign(back, S.call(S.name(bwd), [S.name(res), deriv(target_name)]))]
+            for i, (_, a) in enumerate(active):
+                body.append(d_accumulate(a.id, S.subscript(S.name(back), S.const(i))))
+            return apply.Applied([Block(sources=[target_name], body=body)], primal=[primal])
+        spec = Spec("jvp", wrt, kinds=kinds, batch=env.batch)
+        gen_cells = _callee_cells(fn, spec)
+        jvp_name = binder.bind(f"jvp_{fn.__name__}", gen_cells["main"])
+        tangent = env.fresh(f"d_{target_name}")
+        args = _all_arguments(fn, bound, binder, env, node)
+        args.append(S.tuple_([deriv(a.id) for _, a in active]))
+        primal = S.assign(
+            S.tuple_([S.name(target_name, store=True), S.name(tangent, store=True)], store=True),
+            S.call(S.name(jvp_name), args),
+        )
+        return apply.Applied([d_accumulate(target_name, S.name(tangent))], primal=[primal])
+
+    return callee
+
+
+def _all_arguments(fn, bound, binder: Binder, env, node) -> list:
+    """Every parameter's argument, positionally, defaults included (jvp functions take all)."""
+    import inspect
+
+    sig = inspect.signature(fn)
+    out = []
+    for p in sig.parameters.values():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY):
+            raise UnsupportedOperationError(
+                f"srcad's forward mode cannot yet call {fn.__name__}, which has *args, "
+                "**kwargs or keyword-only parameters",
+                env.where(node),
+            )
+        if p.name in bound.arguments:
+            out.append(bound.arguments[p.name])
+        else:
+            default = p.default
+            if isinstance(default, (int, float, complex, str, bool, type(None))):
+                out.append(S.const(default))
+            else:
+                out.append(S.name(binder.bind(f"{p.name}_default", default)))
+    return out
+
+
+def _zero(name):
+    from .transform.dnotation import Zero
+
+    return Zero(like=name)
+
+
+def _callee_cells(fn, spec: Spec) -> dict:
+    pending = pending_cells(fn, spec)
+    if pending is not None:
+        return pending
+    generated = generate(fn, spec)
+    return {role: types.CellType(f) for role, f in generated.functions.items()}
+
+
+# ----------------------------------------------------------------------------- reverse mode
+
+
+def _output_name(fdef: gast.FunctionDef, spec: Spec, namer: Namer) -> tuple[str, str | None]:
+    ret = fdef.body[-1]
+    assert isinstance(ret, gast.Return)
+    value = ret.value
+    if not isinstance(value, gast.Name):
+        name = namer.fresh("result")
+        fdef.body.insert(len(fdef.body) - 1, S.assign(name, value))
+        value = S.name(name)
+        ret.value = S.name(name)
+    if not spec.has_aux:
+        return value.id, None
+    out, aux = namer.fresh("out"), namer.fresh("aux")
+    unpack = S.assign(
+        S.tuple_([S.name(out, store=True), S.name(aux, store=True)], store=True), S.name(value.id)
+    )
+    unpack.lineno = getattr(ret, "lineno", None)
+    fdef.body.insert(len(fdef.body) - 1, unpack)
+    return out, aux
+
+
+def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages) -> dict:
+    params = _param_names(fdef)
+    output, aux = _output_name(fdef, spec, namer)
+    kinds = kinds_mod.infer(fdef, dict(spec.kinds), resolution)
+    act = activity_mod.analyze(fdef, set(spec.wrt), {output}, resolution)
+    env = apply.Env(
+        resolution,
+        act,
+        kinds,
+        namer.fresh,
+        spec.batch,
+        binder.bind,
+        parsed.filename,
+        parsed.name,
+        _callee_factory(binder, guards),
+    )
+    sweeps = reverse.sweeps(fdef, env)
+    adjoint = DerivedNames(namer, "b")
+    seed = adjoint[output]
+    lowering = accumulate.Lowering(
+        True, adjoint.__getitem__, kinds, binder.bind("rt", runtime), None, binder.resolve
+    )
+    state = accumulate.State(live={output})
+    backward = lowering.block(sweeps.backward, state)
+    saved = tbr.materialize(
+        sweeps.forward, backward, namer.fresh, sweeps.needs_none_init, set(params)
+    )
+    stages["transform"] = S.to_source(saved.prologue + saved.forward + saved.backward)
+    rt = binder.bind("rt", runtime)
+    grads = []
+    for p in spec.wrt:
+        if p in state.live:
+            grads.append(S.name(adjoint[p]))
+        else:
+            grads.append(S.call(gast.Attribute(S.name(rt), "zeros_like", gast.Load()), [S.name(p)]))
+    name = parsed.name
+    # The backward sweep starts where the forward sweep ends: one comment covers both.
+    last_line: list = [None]
+    forward = emit.add_comments(
+        saved.prologue + saved.forward, name, parsed.filename, previous=last_line
+    )
+    backward_c = emit.add_comments(saved.backward, name, parsed.filename, previous=last_line)
+    pure = _purity(binder)
+    if spec.mode in ("grad", "value_and_grad"):
+        seed_stmt = S.assign(
+            seed, S.call(gast.Attribute(S.name(rt), "scalar_seed", gast.Load()), [S.name(output)])
+        )
+        grad_value = grads[0] if not spec.tuple_out else S.tuple_(grads)
+        if spec.mode == "grad":
+            ret = grad_value if aux is None else S.tuple_([grad_value, S.name(aux)])
+        else:
+            value = S.name(output) if aux is None else S.tuple_([S.name(output), S.name(aux)])
+            ret = S.tuple_([value, grad_value])
+        body = forward + [seed_stmt] + backward_c + [gast.Return(value=ret)]
+        body = dce.eliminate(body, set(), pure)
+        fname = namer.fresh(f"{spec.mode}_{name}")
+        out = S.function_def(fname, [], body)
+        out.args = _copy_args(fdef.args)
+        return {"main": out}
+    # split: a forward function returning residuals, a backward function taking them
+    ret_bwd = gast.Return(value=S.tuple_(grads))
+    backward_body = dce.eliminate(backward_c + [ret_bwd], set(), pure)
+    residuals = sorted(dce.live_in(backward_body, set()) - {seed})
+    res_name = namer.fresh("residuals")
+    outputs = [S.name(output)] + ([S.name(aux)] if aux is not None else [])
+    ret_fwd = gast.Return(value=S.tuple_(outputs + [S.tuple_([S.name(r) for r in residuals])]))
+    fwd_body = dce.eliminate(forward + [ret_fwd], set(), pure)
+    fwd_name = namer.fresh(f"fwd_{name}")
+    bwd_name = namer.fresh(f"bwd_{name}")
+    fwd = S.function_def(fwd_name, [], fwd_body)
+    fwd.args = _copy_args(fdef.args)
+    unpack = S.assign(
+        S.tuple_([S.name(r, store=True) for r in residuals], store=True), S.name(res_name)
+    )
+    bwd_stmts = ([unpack] if residuals else []) + backward_body
+    bwd = S.function_def(bwd_name, [res_name, seed], bwd_stmts)
+    return {"fwd": fwd, "bwd": bwd}
+
+
+def _copy_args(args: gast.arguments) -> gast.arguments:
+    new = S.clone(args)
+    for node in gast.walk(new):
+        if isinstance(node, gast.Name):
+            node.ctx = gast.Param()
+    return new
+
+
+_PURE_METHODS = {name for name, m in METHODS.items() if not m.mutates}
+_PURE_BUILTINS = {
+    "len",
+    "range",
+    "reversed",
+    "slice",
+    "tuple",
+    "list",
+    "dict",
+    "min",
+    "max",
+    "abs",
+    "float",
+    "int",
+    "isinstance",
+    "zip",
+    "enumerate",
+    "sum",
+}
+
+
+def _purity(binder: Binder):
+    from .rules.template import lookup
+
+    random = runtime.np.random
+
+    def pure(node) -> bool:
+        for n in gast.walk(node):
+            if isinstance(n, gast.Call):
+                func = n.func
+                if (
+                    isinstance(func, gast.Name)
+                    and func.id in _PURE_BUILTINS
+                    and (func.id not in binder.local_names)
+                ):
+                    continue
+                obj = binder.resolve(func)
+                if obj is None:
+                    if isinstance(func, gast.Attribute) and func.attr in (
+                        "append",
+                        "pop",
+                        "extend",
+                        "insert",
+                        "update",
+                        "setdefault",
+                        "clear",
+                        "remove",
+                        "sort",
+                        "fill",
+                        "put",
+                        "resize",
+                        "itemset",
+                    ):
+                        return False
+                    if isinstance(func, gast.Attribute) and func.attr in _PURE_METHODS:
+                        continue  # array methods on locals (x.sum(), x.reshape(...))
+                    return False
+                if getattr(obj, "__module__", "") and str(
+                    getattr(obj, "__module__", "")
+                ).startswith("numpy.random"):
+                    return False
+                if obj is runtime or getattr(obj, "__module__", None) in (
+                    "srcad.runtime",
+                    "srcad.shapes",
+                ):
+                    continue
+                if lookup(obj) is not None:
+                    continue
+                if obj is random:
+                    return False
+                return False
+        return True
+
+    return pure

@@ -1,0 +1,105 @@
+"""Array and container methods and attributes, mapped to the primitives they stand for.
+
+`x.sum(axis=1)` differentiates like `np.sum(x, axis=1)`: the method table says which primitive
+a method name means and how its arguments map (the object becomes the first argument; varargs
+shapes such as ``x.reshape(2, 3)`` become one tuple). Generated primal code keeps the method
+call as the user wrote it. Names shared by lists, dicts and arrays (``copy``) map to runtime
+helpers that accept all of them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import gast
+import numpy as np
+
+from .. import runtime as rt
+from .. import syntax as S
+
+
+@dataclasses.dataclass(frozen=True)
+class Method:
+    name: str
+    primitive: object
+    varargs_param: bool = False  # x.reshape(2, 3) == np.reshape(x, (2, 3))
+    mutates: bool = False  # list.append and friends change the object in place
+
+    def arguments(self, obj: gast.expr, args: list, keywords: dict) -> tuple[list, dict]:
+        if self.varargs_param and len(args) > 1:
+            args = [S.tuple_(args)]
+        return [obj, *args], keywords
+
+
+@dataclasses.dataclass(frozen=True)
+class Attribute:
+    name: str
+    primitive: object  # None: the attribute carries no derivative (shape, ndim, dtype)
+
+
+def _m(name, primitive, **kw):
+    return name, Method(name, primitive, **kw)
+
+
+METHODS: dict[str, Method] = dict(
+    [
+        _m("sum", np.sum),
+        _m("mean", np.mean),
+        _m("prod", np.prod),
+        _m("max", np.max),
+        _m("min", np.min),
+        _m("std", np.std),
+        _m("var", np.var),
+        _m("cumsum", np.cumsum),
+        _m("cumprod", np.cumprod),
+        _m("dot", np.dot),
+        _m("reshape", np.reshape, varargs_param=True),
+        _m("transpose", np.transpose, varargs_param=True),
+        _m("ravel", np.ravel),
+        _m("flatten", np.ravel),
+        _m("squeeze", np.squeeze),
+        _m("swapaxes", np.swapaxes),
+        _m("astype", rt.astype),
+        _m("copy", rt.copy),
+        _m("conj", np.conj),
+        _m("conjugate", np.conj),
+        _m("clip", np.clip),
+        _m("trace", np.trace),
+        _m("diagonal", np.diagonal),
+        _m("repeat", np.repeat),
+        _m("take", np.take),
+        _m("round", np.round),
+        _m("argmax", np.argmax),
+        _m("argmin", np.argmin),
+        _m("argsort", np.argsort),
+        _m("nonzero", np.nonzero),
+        _m("any", np.any),
+        _m("all", np.all),
+        _m("item", rt.item),
+        _m("tolist", rt.tolist),
+        _m("append", rt.list_append, mutates=True),
+        _m("pop", rt.container_pop, mutates=True),
+        _m("extend", rt.list_extend, mutates=True),
+        _m("insert", rt.list_insert, mutates=True),
+        _m("get", rt.dict_get),
+        _m("keys", rt.dict_keys),
+        _m("values", rt.dict_values),
+        _m("items", rt.dict_items),
+        _m("index", rt.sequence_index),
+        _m("count", rt.sequence_count),
+    ]
+)
+
+ATTRIBUTES: dict[str, Attribute] = {
+    "T": Attribute("T", np.transpose),
+    "mT": Attribute("mT", np.matrix_transpose) if hasattr(np, "matrix_transpose") else None,
+    "real": Attribute("real", np.real),
+    "imag": Attribute("imag", np.imag),
+    "shape": Attribute("shape", None),
+    "ndim": Attribute("ndim", None),
+    "size": Attribute("size", None),
+    "dtype": Attribute("dtype", None),
+    "itemsize": Attribute("itemsize", None),
+    "nbytes": Attribute("nbytes", None),
+}
+ATTRIBUTES = {k: v for k, v in ATTRIBUTES.items() if v is not None}

@@ -1,0 +1,144 @@
+"""Functions whose results carry no derivative, listed once.
+
+Integer, boolean and shape results, constructors that ignore their argument's values
+(``np.zeros_like``), rounding (zero derivative almost everywhere), random numbers. A call to
+one of these is never differentiated, whatever its arguments depend on.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+
+import numpy as np
+
+from .. import runtime as rt
+from .template import nondiff
+
+nondiff(
+    builtins.len,
+    builtins.range,
+    builtins.print,
+    builtins.isinstance,
+    builtins.int,
+    builtins.bool,
+    builtins.str,
+    builtins.type,
+    builtins.repr,
+    builtins.hash,
+    builtins.id,
+    builtins.callable,
+    builtins.hasattr,
+    builtins.format,
+    builtins.round,
+    builtins.all,
+    builtins.any,
+    builtins.divmod,
+    builtins.ord,
+    builtins.chr,
+    builtins.sorted,
+    builtins.reversed,
+    builtins.enumerate,
+    builtins.zip,
+    builtins.set,
+    builtins.frozenset,
+    builtins.iter,
+    builtins.next,
+)
+nondiff(
+    np.shape,
+    np.ndim,
+    np.size,
+    np.result_type,
+    np.dtype,
+    np.iscomplexobj,
+    np.isrealobj,
+    np.isscalar,
+    np.issubdtype,
+    np.broadcast_shapes,
+    np.zeros,
+    np.ones,
+    np.empty,
+    np.zeros_like,
+    np.ones_like,
+    np.empty_like,
+    np.arange,
+    np.eye,
+    np.identity,
+    np.tri,
+    np.indices,
+    np.floor,
+    np.ceil,
+    np.round,
+    np.rint,
+    np.trunc,
+    np.fix,
+    np.sign,
+    np.argmax,
+    np.argmin,
+    np.argsort,
+    np.argwhere,
+    np.nonzero,
+    np.flatnonzero,
+    np.searchsorted,
+    np.digitize,
+    np.bincount,
+    np.greater,
+    np.greater_equal,
+    np.less,
+    np.less_equal,
+    np.equal,
+    np.not_equal,
+    np.logical_and,
+    np.logical_or,
+    np.logical_not,
+    np.logical_xor,
+    np.invert,
+    np.isnan,
+    np.isinf,
+    np.isfinite,
+    np.isclose,
+    np.allclose,
+    np.array_equal,
+    np.any,
+    np.all,
+    np.count_nonzero,
+    np.floor_divide,
+    np.bitwise_and,
+    np.bitwise_or,
+    np.bitwise_xor,
+    np.left_shift,
+    np.right_shift,
+)
+if hasattr(np, "round_"):
+    nondiff(np.round_)
+nondiff(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite)
+nondiff(rt.zeros_like, rt.scalar_seed, rt.dict_keys, rt.sequence_index, rt.sequence_count)
+
+_RANDOM = np.random
+nondiff(
+    *[
+        getattr(_RANDOM, n)
+        for n in (
+            "rand",
+            "randn",
+            "randint",
+            "random",
+            "random_sample",
+            "normal",
+            "uniform",
+            "choice",
+            "permutation",
+            "shuffle",
+            "seed",
+            "standard_normal",
+            "default_rng",
+            "binomial",
+            "poisson",
+            "exponential",
+            "gamma",
+            "beta",
+        )
+        if hasattr(_RANDOM, n)
+    ]
+)

@@ -1,0 +1,388 @@
+"""Derivative rules as Python templates, and the registry that holds them.
+
+A rule is a small Python function whose body is inlined, as source, into generated code::
+
+    @vjp_rule(np.tanh)
+    def _(ans, x):
+        d[x] = d[ans] * (1.0 - ans * ans)
+
+    @jvp_rule(np.tanh)
+    def _(ans, x):
+        d[ans] = d[x] * (1.0 - ans * ans)
+
+The first parameter is the primitive's result, the others are the primitive's parameters
+(checked against its signature when the rule is registered; defaults of the template fill the
+arguments a call leaves out). ``d[x]`` is the tangent (jvp) or adjoint (vjp) of ``x``. In a
+vjp template ``d[x] = e`` *adds* ``e`` into the adjoint of ``x``; the machinery handles zero
+adjoints, accumulation and (for parameters listed in ``broadcast``) numpy broadcasting, so a
+rule never does. ``nb`` is the number of leading direction axes that tangents and adjoints
+carry (0, or 1 in the vectorized modes that build Jacobians); ``if`` tests that only involve
+constants and ``nb`` are decided when the template is instantiated.
+
+Instantiation returns statements in *d-notation*: ``d[v] = e`` and reads of ``d[v]`` with
+``v`` the primal name of the operand. `srcad.transform.accumulate` lowers those to real names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import textwrap
+from collections.abc import Callable
+
+import gast
+
+from .. import syntax as S
+from ..errors import RuleDefinitionError
+from ..optimize.fold import fold_static_ifs
+from ..transform.dnotation import Deriv
+
+D = "d"  # the marker name in templates and in d-notation
+
+
+class _DerivativeMarker:
+    """The `d` that templates index. Templates are inlined, never called."""
+
+    def __getitem__(self, key):
+        raise RuntimeError("srcad rule templates are inlined into generated code, not called")
+
+    def __setitem__(self, key, value):
+        raise RuntimeError("srcad rule templates are inlined into generated code, not called")
+
+
+d = _DerivativeMarker()
+nb = 0  # direction axes; a constant at instantiation
+
+
+def static(test) -> bool:
+    """In templates: `test` if it is known when the template is inlined, else False."""
+    raise RuntimeError("srcad rule templates are inlined into generated code, not called")
+
+
+@dataclasses.dataclass
+class Template:
+    kind: str  # "vjp" or "jvp"
+    func: Callable
+    params: list[str]  # primitive parameters, in order (the template's, after `ans`)
+    defaults: dict[str, object]  # template default values (as Python constants)
+    body: list  # gast statements
+    globals: dict
+    locals_: set[str]  # names assigned in the body (fresh-named on instantiation)
+    outputs: set[str]  # vjp: parameters whose adjoint the body writes
+    reads: set[str]  # parameters whose derivative the body reads (jvp: the tangents used)
+    keyword_only: set[str] = dataclasses.field(default_factory=set)
+
+
+def differentiable_params(rule) -> set[str]:
+    """Parameters through which a derivative flows, according to the rule's templates."""
+    params: set[str] = set()
+    if rule.vjp is not None:
+        params |= rule.vjp.outputs
+    if rule.jvp is not None:
+        params |= rule.jvp.reads
+    return params
+
+
+@dataclasses.dataclass
+class Rule:
+    primitive: object
+    name: str
+    vjp: Template | None = None
+    jvp: Template | None = None
+    nondiff: bool = False
+    broadcast: tuple[str, ...] = ()  # parameters broadcast elementwise against each other
+    linear: tuple[str, ...] = ()  # zero when all of these arguments are zero (linear map)
+    bilinear: tuple[str, ...] = ()  # zero when any of these arguments is zero (a product)
+    aliases: dict[str, str] = dataclasses.field(default_factory=dict)  # other keyword names
+    arity: int | None = None  # positional parameters, for primitives without a signature
+
+
+_RULES: dict[int, Rule] = {}
+_KEEP: list[object] = []  # primitives stay alive, so their ids stay theirs
+
+
+def lookup(obj) -> Rule | None:
+    rule = _RULES.get(id(obj))
+    if rule is not None and rule.primitive is obj:
+        return rule
+    return None
+
+
+def all_rules() -> list[Rule]:
+    return list(_RULES.values())
+
+
+def _rule_for(primitive, name: str | None = None) -> Rule:
+    rule = lookup(primitive)
+    if rule is None:
+        rule = Rule(primitive, name or qualified_name(primitive))
+        _RULES[id(primitive)] = rule
+        _KEEP.append(primitive)
+    return rule
+
+
+def qualified_name(obj) -> str:
+    module = getattr(obj, "__module__", None) or ""
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
+    if (
+        module in ("numpy", "numpy.core.multiarray", "numpy._core.multiarray")
+        or type(obj).__name__ == "ufunc"
+    ):
+        module = "numpy"
+    elif module.startswith("numpy."):
+        module = module.split("._")[0].replace(".core", "")
+    return f"{module}.{name}" if module else name
+
+
+def primitive_params(primitive) -> list[inspect.Parameter] | None:
+    """The primitive's parameters, or None when it has no inspectable signature (ufuncs)."""
+    if type(primitive).__name__ == "ufunc":
+        return None
+    try:
+        return list(inspect.signature(primitive).parameters.values())
+    except (TypeError, ValueError):
+        return None
+
+
+def _parse_template(func: Callable, kind: str) -> Template:
+    src = textwrap.dedent(inspect.getsource(func))
+    fdef = next(n for n in gast.parse(src).body if isinstance(n, gast.FunctionDef))
+    sig = inspect.signature(func)
+    names = list(sig.parameters)
+    where = (
+        f"{kind} template {func.__qualname__} ({func.__code__.co_filename}:"
+        f"{func.__code__.co_firstlineno})"
+    )
+    if not names or names[0] != "ans":
+        raise RuleDefinitionError(f"{where}: the first parameter must be `ans`")
+    params = names[1:]
+    defaults = {p.name: p.default for p in sig.parameters.values() if p.default is not p.empty}
+    keyword_only = {p.name for p in sig.parameters.values() if p.kind is p.KEYWORD_ONLY}
+    body = fdef.body
+    if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
+        body = body[1:]
+    locals_, outputs, reads = set(), set(), set()
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            locals_.add(node.id)
+        if isinstance(node, gast.Subscript) and S.is_name(node.value, D):
+            key = node.slice
+            if not isinstance(key, gast.Name) or key.id not in ["ans", *params]:
+                raise RuleDefinitionError(
+                    f"{where}: d[...] must index `ans` or a parameter, found d[{S.to_source(key)}]"
+                )
+            if isinstance(node.ctx, gast.Store):
+                outputs.add(key.id)
+            else:
+                reads.add(key.id)
+    body = [_to_deriv(s) for s in body]
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+            if hasattr(node, attr):
+                setattr(node, attr, None)  # inlined code takes the user's line numbers
+    if locals_ & set(names):
+        raise RuleDefinitionError(
+            f"{where}: the body must not reassign a parameter ({sorted(locals_ & set(names))})"
+        )
+    if kind == "vjp" and "ans" in outputs:
+        raise RuleDefinitionError(f"{where}: a vjp template writes d[param], not d[ans]")
+    if kind == "jvp" and outputs != {"ans"}:
+        raise RuleDefinitionError(f"{where}: a jvp template must assign d[ans] (and only it)")
+    return Template(
+        kind,
+        func,
+        params,
+        defaults,
+        body,
+        func.__globals__,
+        locals_,
+        outputs,
+        reads - {"ans"},
+        keyword_only,
+    )
+
+
+def _to_deriv(node):
+    """Rewrite the template's ``d[p]`` subscripts into `Deriv` nodes."""
+    if isinstance(node, gast.Subscript) and S.is_name(node.value, D):
+        return Deriv(id=node.slice.id, ctx=node.ctx)
+    for field, value in gast.iter_fields(node):
+        if isinstance(value, list):
+            setattr(node, field, [_to_deriv(v) if isinstance(v, gast.AST) else v for v in value])
+        elif isinstance(value, gast.AST):
+            setattr(node, field, _to_deriv(value))
+    return node
+
+
+def _check_against_primitive(template: Template, rule: Rule) -> None:
+    where = f"{template.kind} rule for {rule.name}"
+    params = primitive_params(rule.primitive)
+    if params is None:
+        nin = getattr(rule.primitive, "nin", None) or rule.arity
+        positional = [p for p in template.params if p not in template.keyword_only]
+        if nin is not None and len(positional) != nin:
+            raise RuleDefinitionError(
+                f"{where}: the primitive takes {nin} positional argument(s), the template "
+                f"names {len(positional)} ({positional})"
+            )
+        return
+    known = {p.name: i for i, p in enumerate(params)}
+    for alias, target in rule.aliases.items():
+        if alias in known and target not in known:
+            known[target] = known[alias]
+    accepts_var = any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params)
+    for i, name in enumerate(template.params):
+        if name in template.keyword_only:
+            continue
+        if name not in known and not accepts_var:
+            raise RuleDefinitionError(
+                f"{where}: template parameter {name!r} is not a parameter of "
+                f"{rule.name}{_sig_text(params)}"
+            )
+        if name in known and known[name] != i:
+            raise RuleDefinitionError(
+                f"{where}: template parameter {name!r} is at position {i}, but at position "
+                f"{known[name]} in {rule.name}{_sig_text(params)}"
+            )
+
+
+def _sig_text(params) -> str:
+    return "(" + ", ".join(p.name for p in params) + ")"
+
+
+def _register(
+    kind: str,
+    primitive,
+    *,
+    broadcast=(),
+    linear=(),
+    bilinear=(),
+    aliases=None,
+    name=None,
+    arity=None,
+):
+    def decorate(func):
+        rule = _rule_for(primitive, name)
+        if broadcast:
+            rule.broadcast = tuple(broadcast)
+        if linear:
+            rule.linear = tuple(linear)
+        if bilinear:
+            rule.bilinear = tuple(bilinear)
+        if aliases:
+            rule.aliases.update(aliases)
+        if arity is not None:
+            rule.arity = arity
+        template = _parse_template(func, kind)
+        _check_against_primitive(template, rule)
+        for p in rule.broadcast:
+            if p not in template.params:
+                raise RuleDefinitionError(
+                    f"{kind} rule for {rule.name}: broadcast parameter "
+                    f"{p!r} is not a template parameter"
+                )
+        setattr(rule, kind, template)
+        rule.nondiff = False
+        return func
+
+    return decorate
+
+
+def vjp_rule(primitive, **options):
+    """Register the reverse-mode template of `primitive` (see the module docstring)."""
+    return _register("vjp", primitive, **options)
+
+
+def jvp_rule(primitive, **options):
+    """Register the forward-mode template of `primitive` (see the module docstring)."""
+    return _register("jvp", primitive, **options)
+
+
+def nondiff(*primitives, name: str | None = None) -> None:
+    """Declare primitives whose outputs carry no derivative (integers, booleans, shapes...)."""
+    for p in primitives:
+        rule = _rule_for(p, name)
+        rule.nondiff = True
+
+
+def linear_in(primitive, *params: str) -> None:
+    _rule_for(primitive).linear = tuple(params)
+
+
+# ----------------------------------------------------------------------------- instantiation
+
+
+class BindError(Exception):
+    """A call's arguments do not fit the template (reported by the caller with a location)."""
+
+
+def bind_call(template: Template, rule: Rule, args: list, keywords: dict) -> dict[str, gast.expr]:
+    """Map template parameters to the call's argument atoms, filling in template defaults."""
+    bound: dict[str, gast.expr] = {}
+    positional = [p for p in template.params if p not in template.keyword_only]
+    if len(args) > len(positional):
+        raise BindError(
+            f"{rule.name} got {len(args)} positional arguments; srcad's rule "
+            f"knows {len(positional)} ({', '.join(positional)})"
+        )
+    for p, a in zip(positional, args):
+        bound[p] = a
+    for k, v in keywords.items():
+        k = rule.aliases.get(k, k)
+        if k not in template.params:
+            raise BindError(f"srcad's rule for {rule.name} does not support the argument {k}=")
+        if k in bound:
+            raise BindError(f"{rule.name} got two values for {k!r}")
+        bound[k] = v
+    for p in template.params:
+        if p not in bound:
+            if p not in template.defaults:
+                raise BindError(f"{rule.name} is missing the argument {p!r}")
+            bound[p] = S.const(template.defaults[p])
+    return bound
+
+
+def instantiate(
+    template: Template,
+    bound: dict[str, gast.expr],
+    ans: str,
+    fresh: Callable[[str], str],
+    batch: int,
+    bind_external: Callable[[str, object], str],
+) -> list:
+    """Inline a template: parameters become the call's atoms, `ans` the result's name.
+
+    Returns statements in d-notation. Template locals get fresh names; names the template
+    reads from its module (``np``, ``rt``) are renamed to whatever `bind_external` binds them
+    to in the generated code.
+    """
+    local_names = {n: fresh(n) for n in sorted(template.locals_)}
+    replacement = dict(bound)
+    replacement["ans"] = S.name(ans)
+    replacement["nb"] = S.const(batch)
+
+    def substitute(node):
+        if isinstance(node, Deriv):
+            atom = replacement[node.id]
+            return Deriv(id=atom.id if isinstance(atom, gast.Name) else None, ctx=node.ctx)
+        if isinstance(node, gast.Name):
+            if node.id in local_names:
+                return S.name(local_names[node.id], store=isinstance(node.ctx, gast.Store))
+            if node.id in replacement:
+                return S.clone(replacement[node.id])
+            if node.id == "static":
+                return node  # folded below, never emitted
+            if node.id in template.globals:
+                return S.name(bind_external(node.id, template.globals[node.id]))
+            return node
+        for field, value in gast.iter_fields(node):
+            if isinstance(value, list):
+                setattr(
+                    node, field, [substitute(v) if isinstance(v, gast.AST) else v for v in value]
+                )
+            elif isinstance(value, gast.AST):
+                setattr(node, field, substitute(value))
+        return node
+
+    body = [substitute(S.clone(s)) for s in template.body]
+    return fold_static_ifs(body)

@@ -1,0 +1,381 @@
+"""Helpers that generated code calls at run time.
+
+Generated code refers to this module as ``srcad_rt`` (or a fresh name if the user's function
+already uses that one). Every helper is small and has derivative rules of its own
+(`srcad.rules.runtime_rules`), so that generated code can itself be differentiated.
+
+Conventions: an adjoint or tangent has the structure of its primal (arrays for arrays, lists
+for lists, tuples for tuples, dicts for dicts) with ``nb`` extra leading direction axes on
+every array leaf; zero derivatives are materialized by `zeros_like`.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .errors import NonScalarOutputError
+
+CONTAINERS = (list, tuple, dict)
+
+
+def unbroadcast(g, x, batch=0):
+    """Sum `g` down to the shape of `x`, keeping `batch` leading direction axes.
+
+    This is where numpy broadcasting is undone for every binary rule: `g` has the shape of
+    the broadcast result (after the direction axes); the adjoint of `x` needs `x`'s shape.
+    """
+    shape = np.shape(x)
+    gshape = np.shape(g)
+    if gshape[batch:] != shape:
+        extra = len(gshape) - batch - len(shape)
+        axes = list(range(batch, batch + extra))
+        for i, size in enumerate(shape):
+            if size == 1 and gshape[batch + extra + i] != 1:
+                axes.append(batch + extra + i)
+        if axes:
+            g = np.sum(g, axis=tuple(axes))
+        g = np.reshape(g, gshape[:batch] + shape)
+    if np.iscomplexobj(g) and not np.iscomplexobj(x):
+        g = np.real(g)
+    return g
+
+
+def lift(dx, x, ndim, batch=0):
+    """Insert axes after the `batch` direction axes so `dx` broadcasts like `x` to `ndim`."""
+    missing = ndim - np.ndim(x)
+    if missing <= 0 or batch == 0:
+        return dx
+    shape = np.shape(dx)
+    return np.reshape(dx, shape[:batch] + (1,) * missing + shape[batch:])
+
+
+def result_ndim(*operands):
+    return max(np.ndim(o) for o in operands)
+
+
+def zeros_like(x, batch=()):
+    """A zero derivative with the structure of `x` (and leading `batch` axes on arrays)."""
+    if isinstance(x, np.ndarray):
+        dtype = x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64
+        return np.zeros(tuple(batch) + x.shape, dtype=dtype)
+    if isinstance(x, (list, tuple)):
+        return (
+            type(x)(zeros_like(v, batch) for v in x)
+            if type(x) in (list, tuple)
+            else type(x)(*(zeros_like(v, batch) for v in x))
+        )
+    if isinstance(x, dict):
+        return {k: zeros_like(v, batch) for k, v in x.items()}
+    if isinstance(x, np.generic):
+        dtype = x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64
+        return np.zeros(tuple(batch), dtype=dtype)[()] if not batch else np.zeros(batch, dtype)
+    if isinstance(x, numbers.Number):
+        value = 0.0 if not isinstance(x, complex) else 0j
+        return value if not batch else np.zeros(batch, type(value))
+    return None  # strings, None and other objects carry no derivative
+
+
+def add(a, b):
+    """`a + b` for derivatives: elementwise for arrays, leafwise for containers."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if isinstance(a, dict):
+        return {k: add(a[k], b[k]) for k in a}
+    if isinstance(a, (list, tuple)):
+        values = [add(u, v) for u, v in zip(a, b)]
+        return type(a)(values) if type(a) in (list, tuple) else type(a)(*values)
+    return a + b
+
+
+def scalar_seed(y):
+    """The cotangent 1.0 for `grad`, after checking that the output is a real scalar."""
+    if (
+        isinstance(y, (bool, np.bool_))
+        or not isinstance(y, (numbers.Number, np.ndarray))
+        or (np.ndim(y) != 0)
+    ):
+        what = (
+            f"an array of shape {np.shape(y)}"
+            if isinstance(y, np.ndarray)
+            else (f"a value of type {type(y).__name__}")
+        )
+        raise NonScalarOutputError(
+            f"grad requires a function that returns a real scalar, but it returned {what}",
+            hint="use srcad.jacobian (or vjp with a cotangent) for non-scalar outputs, or "
+            "reduce the output, e.g. with np.sum",
+        )
+    if np.iscomplexobj(y):
+        raise NonScalarOutputError(
+            "grad requires a real-valued output, but the function returned a complex number",
+            hint="differentiate np.real(f(x)) or np.abs(f(x)) ** 2, or use srcad.vjp",
+        )
+    if isinstance(y, (np.ndarray, np.generic)):
+        dtype = y.dtype if np.issubdtype(y.dtype, np.inexact) else np.float64
+        return np.ones((), dtype=dtype)[()]
+    return 1.0
+
+
+def sequence(x):
+    """What a `for` loop iterates over, as something indexable."""
+    if isinstance(x, (list, tuple, np.ndarray, range)):
+        return x
+    return list(x)
+
+
+def sequence_vjp(g, x):
+    if isinstance(x, (list, tuple, np.ndarray)):
+        return g
+    return zeros_like(x)
+
+
+def index_with_batch(idx, batch):
+    if batch == 0:
+        return idx
+    if not isinstance(idx, tuple):
+        idx = (idx,)
+    return (slice(None),) * batch + idx
+
+
+def _is_fancy(idx) -> bool:
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    return any(isinstance(p, (list, np.ndarray)) for p in parts)
+
+
+def getitem_vjp(g, x, idx, batch=0):
+    """The adjoint of `x[idx]` given the adjoint `g` of the item: `g` scattered into zeros."""
+    if isinstance(x, (list, tuple)):
+        out = list(zeros_like(x, _batch_shape(g, x, idx, batch)))
+        if isinstance(idx, slice):
+            for i, v in zip(range(*idx.indices(len(x))), g):
+                out[i] = add(out[i], v)
+        else:
+            out[idx] = add(out[idx], g)
+        return type(x)(out) if type(x) in (list, tuple) else type(x)(*out)
+    if isinstance(x, dict):
+        out = zeros_like(x, _batch_shape(g, x, idx, batch))
+        out[idx] = add(out[idx], g)
+        return out
+    gshape = np.shape(g)
+    dtype = np.result_type(g, x) if np.iscomplexobj(x) else np.result_type(g)
+    if not np.issubdtype(dtype, np.inexact):
+        dtype = np.float64
+    out = np.zeros(gshape[:batch] + np.shape(x), dtype=dtype)
+    full = index_with_batch(idx, batch)
+    if _is_fancy(idx):
+        np.add.at(out, full, g)
+    else:
+        out[full] = g
+    return out
+
+
+def _batch_shape(g, x, idx, batch):
+    """The direction axes of an item's adjoint `g` (its first `batch` axes, if it has any)."""
+    if not batch:
+        return ()
+    leaf = g
+    while isinstance(leaf, (list, tuple, dict)):
+        leaf = next(iter(leaf.values())) if isinstance(leaf, dict) else leaf[0]
+    return np.shape(leaf)[:batch]
+
+
+def pack_like(x, parts):
+    """The adjoint of unpacking `a, b = x`: the parts, in the container type of `x`."""
+    if isinstance(x, np.ndarray):
+        nb = np.ndim(parts[0]) - np.ndim(x[0]) if len(parts) else 0
+        return np.stack(parts, axis=nb)
+    if isinstance(x, tuple) and type(x) is not tuple:  # a namedtuple
+        return type(x)(*parts)
+    if isinstance(x, (list, tuple)):
+        return type(x)(parts)
+    return list(parts)
+
+
+def astype(x, dtype):
+    return np.asarray(x).astype(dtype)
+
+
+def astype_vjp(g, x):
+    """Adjoint of a dtype cast: back to the primal's dtype (none for integer primals)."""
+    dtype = np.result_type(x)
+    if not np.issubdtype(dtype, np.inexact):
+        return zeros_like(x)
+    if np.iscomplexobj(g) and not np.issubdtype(dtype, np.complexfloating):
+        g = np.real(g)
+    return np.asarray(g).astype(dtype)
+
+
+def astype_jvp(dx, dtype):
+    if not np.issubdtype(np.dtype(dtype), np.inexact):
+        return np.zeros(np.shape(dx))
+    return np.asarray(dx).astype(dtype)
+
+
+def copy(x):
+    """`x.copy()` for arrays, lists and dicts alike."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, (list, dict)):
+        return type(x)(x)
+    return x
+
+
+# Container and scalar methods. Generated primal code calls the methods as the user wrote
+# them; these functions give each method an identity that derivative rules attach to.
+
+
+def item(x, *args):
+    return x.item(*args) if hasattr(x, "item") else x
+
+
+def tolist(x):
+    return x.tolist()
+
+
+def list_append(seq, value):
+    seq.append(value)
+
+
+def list_extend(seq, values):
+    seq.extend(values)
+
+
+def list_insert(seq, index, value):
+    seq.insert(index, value)
+
+
+def container_pop(container, *args):
+    return container.pop(*args)
+
+
+def dict_get(mapping, key, default=None):
+    return mapping.get(key, default)
+
+
+def dict_keys(mapping):
+    return mapping.keys()
+
+
+def dict_values(mapping):
+    return mapping.values()
+
+
+def dict_items(mapping):
+    return mapping.items()
+
+
+def sequence_index(seq, value, *args):
+    return seq.index(value, *args)
+
+
+def sequence_count(seq, value):
+    return seq.count(value)
+
+
+def concat(a, b):
+    """`a + b` for lists and tuples."""
+    return a + b
+
+
+def repeat_sequence(a, b):
+    """`a * n` or `n * a` for a list or tuple."""
+    return a * b
+
+
+def fit(t, like, batch=0):
+    """A tangent broadcast up to the shape of the result `like` (after `batch` direction axes)."""
+    shape = np.shape(like)
+    tshape = np.shape(t)
+    if tshape[batch:] == shape:
+        return t
+    return np.broadcast_to(t, tshape[:batch] + shape)
+
+
+def log_nonzero(x):
+    """log(x) where x != 0, else 0: the factor for d(x ** y)/dy, zero where x ** y is."""
+    x = np.asarray(x)
+    return np.log(np.where(x == 0, 1, x))
+
+
+def tie_split(x, y):
+    """1 where x > y, 1/2 where x == y, 0 elsewhere: how max(x, y) shares its derivative."""
+    return (x > y) + 0.5 * (x == y)
+
+
+def abs_slope(x, ans):
+    """d|x|: the sign of x for real x; for complex x the transpose of the jvp's factor."""
+    if np.iscomplexobj(x):
+        return np.conj(x) / np.where(ans == 0, 1, ans)
+    return np.sign(x)
+
+
+def abs_jvp(dx, x, absx):
+    if np.iscomplexobj(x):
+        return np.real(np.conj(x) * dx) / np.where(absx == 0, 1, absx)
+    return dx * np.sign(x)
+
+
+from .shapes import *  # noqa: E402,F403 - shape helpers are part of the runtime namespace
+
+
+def item_tangent(t, x, i, batch=0):
+    """The tangent of `x[i]` when unpacking (`a, b = x`)."""
+    if batch and isinstance(x, np.ndarray):
+        return t[(slice(None),) * batch + (i,)]
+    return t[i]
+
+
+def setitem_tangent(dx, x, idx, dv, batch=0):
+    """The tangent of `x` after `x[idx] = v`: a copy of `dx` with `dv` written at `idx`."""
+    if isinstance(x, (list, dict)):
+        out = type(x)(dx) if not isinstance(dx, type(None)) else zeros_like(x)
+        out[idx] = dv if dv is not None else zeros_like(x[idx])
+        return out
+    shape = np.shape(dx)[:batch] + np.shape(x) if batch else np.shape(x)
+    dtype = np.result_type(dx, dv) if dv is not None else np.result_type(dx)
+    out = np.array(np.broadcast_to(dx, shape), dtype=dtype)
+    out[index_with_batch(idx, batch)] = 0.0 if dv is None else dv
+    return out
+
+
+def direction_shape(t, x, batch):
+    """The leading direction axes of the tangent `t` of `x`."""
+    leaf, primal = t, x
+    while isinstance(leaf, (list, tuple, dict)):
+        if isinstance(leaf, dict):
+            key = next(iter(leaf))
+            leaf, primal = leaf[key], primal[key]
+        else:
+            leaf, primal = leaf[0], primal[0]
+    return np.shape(leaf)[:batch]
+
+
+def broadcast_back(b, g, x, batch=0, nb=0):
+    """Transpose of `unbroadcast(g, x, batch)`: spread `b` back to the shape of `g`."""
+    gshape, xshape, bshape = np.shape(g), np.shape(x), np.shape(b)
+    lead = bshape[: nb + batch]
+    rest = gshape[batch:]
+    b = np.reshape(b, lead + (1,) * (len(rest) - len(xshape)) + xshape)
+    return np.broadcast_to(b, bshape[:nb] + gshape)
+
+
+def getitem_batched(b, idx, batch=0):
+    """`b[idx]` for a derivative `b` whose array leaves carry `batch` direction axes."""
+    if isinstance(b, (list, tuple, dict)):
+        return b[idx]
+    return b[index_with_batch(idx, batch)]
+
+
+def unpack_index(t, i, batch=0):
+    return index_with_batch(i, batch) if isinstance(t, np.ndarray) else i
+
+
+def unpack_parts(b, x, nb=0):
+    """Transpose of `pack_like`: the parts of the derivative `b` of a packed `x`."""
+    if isinstance(x, np.ndarray):
+        axis = np.ndim(b) - np.ndim(x)
+        return [np.take(b, i, axis=axis) for i in range(len(x))]
+    return list(b.values()) if isinstance(b, dict) else list(b)

@@ -1,0 +1,210 @@
+"""Small constructors and queries over gast trees, shared by every pass.
+
+Passes build code with these helpers (or with `quote`) instead of spelling gast node fields
+out, so that a gast API change touches one module.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from collections.abc import Iterable, Iterator
+
+import gast
+
+LOAD = gast.Load
+STORE = gast.Store
+
+
+def name(id_: str, store: bool = False) -> gast.Name:
+    return gast.Name(id=id_, ctx=STORE() if store else LOAD(), annotation=None, type_comment=None)
+
+
+def const(value) -> gast.Constant:
+    return gast.Constant(value=value, kind=None)
+
+
+def attr(value: gast.expr, attribute: str) -> gast.Attribute:
+    return gast.Attribute(value=value, attr=attribute, ctx=LOAD())
+
+
+def dotted(path: str) -> gast.expr:
+    """`dotted("np.linalg.inv")` builds the attribute chain."""
+    head, *rest = path.split(".")
+    node: gast.expr = name(head)
+    for part in rest:
+        node = attr(node, part)
+    return node
+
+
+def call(func: gast.expr | str, args: Iterable[gast.expr] = (), keywords=None) -> gast.Call:
+    if isinstance(func, str):
+        func = dotted(func)
+    kws = [gast.keyword(arg=k, value=v) for k, v in (keywords or {}).items()]
+    return gast.Call(func=func, args=list(args), keywords=kws)
+
+
+def assign(target: str | gast.expr, value: gast.expr) -> gast.Assign:
+    if isinstance(target, str):
+        target = name(target, store=True)
+    return gast.Assign(targets=[target], value=value, type_comment=None)
+
+
+def tuple_(elts: Iterable[gast.expr], store: bool = False) -> gast.Tuple:
+    return gast.Tuple(elts=list(elts), ctx=STORE() if store else LOAD())
+
+
+def list_(elts: Iterable[gast.expr]) -> gast.List:
+    return gast.List(elts=list(elts), ctx=LOAD())
+
+
+def binop(left: gast.expr, op: gast.operator, right: gast.expr) -> gast.BinOp:
+    return gast.BinOp(left=left, op=op, right=right)
+
+
+def subscript(value: gast.expr, index: gast.expr, store: bool = False) -> gast.Subscript:
+    return gast.Subscript(value=value, slice=index, ctx=STORE() if store else LOAD())
+
+
+def expr_stmt(value: gast.expr) -> gast.Expr:
+    return gast.Expr(value=value)
+
+
+def if_(test: gast.expr, body: list, orelse: list | None = None) -> gast.If:
+    return gast.If(test=test, body=body or [gast.Pass()], orelse=orelse or [])
+
+
+def for_(target: str | gast.expr, iter_: gast.expr, body: list) -> gast.For:
+    if isinstance(target, str):
+        target = name(target, store=True)
+    return gast.For(
+        target=target, iter=iter_, body=body or [gast.Pass()], orelse=[], type_comment=None
+    )
+
+
+def return_(value: gast.expr | None) -> gast.Return:
+    return gast.Return(value=value)
+
+
+def function_def(fname: str, params: list[str], body: list, defaults=None) -> gast.FunctionDef:
+    args = gast.arguments(
+        args=[name(p, store=False) for p in params],
+        posonlyargs=[],
+        vararg=None,
+        kwonlyargs=[],
+        kw_defaults=[],
+        kwarg=None,
+        defaults=list(defaults or []),
+    )
+    for a in args.args:
+        a.ctx = gast.Param()
+    node = gast.FunctionDef(
+        name=fname, args=args, body=body, decorator_list=[], returns=None, type_comment=None
+    )
+    if "type_params" in gast.FunctionDef._fields:
+        node.type_params = []
+    return node
+
+
+def quote(source: str) -> list[gast.stmt]:
+    """Parse a snippet of statements."""
+    return gast.parse(source).body
+
+
+def quote_expr(source: str) -> gast.expr:
+    """Parse a single expression."""
+    return gast.parse(source).body[0].value
+
+
+def to_source(node) -> str:
+    """Unparse a gast node (or list of statements) with the standard library."""
+    if isinstance(node, list):
+        return "\n".join(to_source(n) for n in node)
+    if isinstance(node, gast.expr):
+        tree = gast.Expression(body=node)
+        return ast.unparse(ast.fix_missing_locations(gast.gast_to_ast(tree)))
+    mod = gast.Module(body=[node], type_ignores=[])
+    return ast.unparse(ast.fix_missing_locations(gast.gast_to_ast(mod)))
+
+
+def clone(node):
+    return copy.deepcopy(node)
+
+
+def is_name(node, id_: str | None = None) -> bool:
+    return isinstance(node, gast.Name) and (id_ is None or node.id == id_)
+
+
+def is_const(node) -> bool:
+    return isinstance(node, gast.Constant)
+
+
+def walk_no_nested(node) -> Iterator[gast.AST]:
+    """Walk a tree without descending into nested function or lambda bodies."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for child in gast.iter_child_nodes(current):
+            if isinstance(child, (gast.FunctionDef, gast.Lambda)) and child is not node:
+                yield child
+                continue
+            stack.append(child)
+
+
+def names_loaded(node) -> set[str]:
+    """Names read anywhere in `node` (not inside nested functions)."""
+    return {
+        n.id
+        for n in walk_no_nested(node)
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)
+    }
+
+
+def names_stored(node) -> set[str]:
+    return {
+        n.id
+        for n in walk_no_nested(node)
+        if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Param))
+    }
+
+
+def all_names(node) -> set[str]:
+    """Every identifier mentioned anywhere, nested functions included (for fresh-name checks)."""
+    out = set()
+    for n in gast.walk(node):
+        if isinstance(n, gast.Name):
+            out.add(n.id)
+        elif isinstance(n, (gast.FunctionDef, gast.ClassDef)):
+            out.add(n.name)
+        elif isinstance(n, gast.Attribute):
+            out.add(n.attr)
+    return out
+
+
+def copy_location(new, old):
+    """Copy line information to a new node and all of its children that lack it."""
+    lineno = getattr(old, "lineno", None)
+    if lineno is None:
+        return new
+    for n in gast.walk(new) if isinstance(new, gast.AST) else []:
+        if getattr(n, "lineno", None) is None and (
+            isinstance(n, (gast.stmt, gast.expr)) or hasattr(n, "lineno")
+        ):
+            n.lineno = lineno
+            n.col_offset = getattr(old, "col_offset", 0)
+            n.end_lineno = getattr(old, "end_lineno", lineno)
+            n.end_col_offset = getattr(old, "end_col_offset", 0)
+    return new
+
+
+def set_lines(stmts: list, lineno: int | None) -> list:
+    """Tag statements (recursively) with the user's source line they come from."""
+    if lineno is None:
+        return stmts
+    for s in stmts:
+        for n in gast.walk(s):
+            if isinstance(n, gast.stmt) and getattr(n, "lineno", None) is None:
+                n.lineno = lineno
+                n.col_offset = 0
+    return stmts

@@ -1,0 +1,320 @@
+"""Rule application: one normalized right-hand side -> its derivative statements.
+
+Shared by forward and reverse mode. Given ``target = rhs`` (rhs in A-normal form), produce the
+statements, in d-notation, that propagate derivatives through it: tangent definitions
+(``d[target] = ...``, jvp) or adjoint contributions (``d[operand] = ...``, vjp). Operators,
+numpy calls, methods and attributes go through the rule tables; broadcasting operands get one
+`unbroadcast` (reverse) or `lift` (forward, with direction axes) here, never in a rule. Calls
+to user functions are delegated to `Env.callee`, which transforms them recursively.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import operator
+from collections.abc import Callable
+
+import gast
+
+from .. import syntax as S
+from ..analyze.activity import Activity
+from ..analyze.calls import bind
+from ..analyze.resolve import Resolution, Target
+from ..errors import MissingRuleError, UnsupportedOperationError
+from ..fence import location
+from ..rules import operators
+from ..rules.template import BindError, Rule, instantiate, lookup
+from .dnotation import Deriv, Zero, accumulate, deriv
+
+
+@dataclasses.dataclass
+class Env:
+    resolution: Resolution
+    activity: Activity
+    kinds: dict
+    fresh: Callable[[str], str]
+    batch: int
+    bind_external: Callable[[str, object], str]
+    filename: str
+    function: str
+    callee: Callable | None = None  # (Target, call, active params, mode) -> CalleeNames
+
+    def active(self, node) -> bool:
+        return isinstance(node, gast.Name) and self.activity.is_active(node.id)
+
+    def where(self, node):
+        return location(node, self.filename, self.function)
+
+
+@dataclasses.dataclass
+class Applied:
+    """Derivative statements for one assignment; `primal` replaces the forward statement."""
+
+    derivative: list
+    primal: list | None = None
+
+
+def _missing_rule(env: Env, node, target: Target, mode: str) -> MissingRuleError:
+    obj = target.obj
+    module = getattr(obj, "__module__", None) or getattr(type(obj), "__module__", "?")
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or target.label
+    kind = "reverse-mode (vjp)" if mode == "vjp" else "forward-mode (jvp)"
+    if target.kind == "method":
+        return MissingRuleError(
+            f"srcad has no {kind} rule for the method {target.label}()",
+            env.where(node),
+            hint="call the numpy function instead, or register a rule for it with "
+            "srcad.rules.vjp_rule / jvp_rule",
+        )
+    return MissingRuleError(
+        f"srcad has no {kind} rule for {name} (from module {module}), called with an "
+        "argument that is being differentiated",
+        env.where(node),
+        hint=f"register one: @srcad.vjp_rule({name}) / @srcad.jvp_rule({name}) "
+        "(see srcad.rules.template), wrap the computation in a function srcad can read, or "
+        "use srcad.stop_gradient if it should not be differentiated",
+    )
+
+
+def _rule_of(env: Env, rhs, node) -> tuple[Rule | None, dict | None, Target | None]:
+    """The rule and the bound template arguments for an operator, call or attribute."""
+    if isinstance(rhs, gast.BinOp):
+        prim = operators.binary(rhs.op, env.kinds, rhs)
+        rule = lookup(prim)
+        return rule, {"__args__": [rhs.left, rhs.right]}, None
+    if isinstance(rhs, gast.UnaryOp):
+        prim = operators.unary(rhs.op)
+        return lookup(prim), {"__args__": [rhs.operand]}, None
+    if isinstance(rhs, gast.Attribute):
+        entry = env.resolution.attributes.get(id(rhs))
+        if entry is None or entry.primitive is None:
+            return None, None, None
+        return lookup(entry.primitive), {"__args__": [rhs.value]}, None
+    if isinstance(rhs, gast.Call):
+        target = env.resolution.call(rhs)
+        return target.rule, None, target
+    return None, None, None
+
+
+def _bound(env: Env, rhs, rule: Rule, template, preset, target, node) -> dict:
+    try:
+        if preset is not None:
+            from ..rules.template import bind_call
+
+            return bind_call(template, rule, preset["__args__"], {})
+        return bind(rhs, target, template)
+    except BindError as exc:
+        raise UnsupportedOperationError(str(exc), env.where(node)) from None
+
+
+def _scalar_constant(node) -> bool:
+    return isinstance(node, gast.Constant) and isinstance(node.value, (int, float, complex))
+
+
+def _only_scalars_besides(rule: Rule, bound: dict, param: str) -> bool:
+    """True when every other broadcasting operand is a Python number: no broadcasting back."""
+    return all(_scalar_constant(bound[p]) for p in rule.broadcast if p != param)
+
+
+# ----------------------------------------------------------------------------- reverse
+
+
+def vjp(env: Env, target_name: str, rhs, node) -> Applied:
+    """Adjoint contributions of `target_name = rhs` (the adjoint of the target is read)."""
+    if isinstance(rhs, gast.Name):
+        return Applied([accumulate(rhs.id, deriv(target_name))])
+    if isinstance(rhs, (gast.Constant, gast.JoinedStr)):
+        return Applied([])
+    if isinstance(rhs, (gast.Tuple, gast.List)):
+        stmts = []
+        for i, e in enumerate(rhs.elts):
+            if isinstance(e, gast.Starred):
+                raise UnsupportedOperationError(
+                    "srcad cannot differentiate through a starred element in a display",
+                    env.where(node),
+                    hint="build the sequence with + or list.extend",
+                )
+            if env.active(e):
+                stmts.append(accumulate(e.id, S.subscript(deriv(target_name), S.const(i))))
+        return Applied(stmts)
+    if isinstance(rhs, gast.Dict):
+        stmts = []
+        for k, v in zip(rhs.keys, rhs.values):
+            if k is None:
+                raise UnsupportedOperationError(
+                    "srcad cannot differentiate through **mapping in a dict display",
+                    env.where(node),
+                )
+            if env.active(v):
+                stmts.append(accumulate(v.id, S.subscript(deriv(target_name), S.clone(k))))
+        return Applied(stmts)
+    if isinstance(rhs, gast.Subscript):
+        return Applied(_getitem_vjp(env, target_name, rhs))
+    if isinstance(rhs, gast.Call):
+        target = env.resolution.call(rhs)
+        if target.kind == "function":
+            return env.callee(target, rhs, target_name, "vjp", env, node)
+        if target.kind in ("unknown", "local") or (target.kind == "method" and not target.rule):
+            raise _missing_rule(env, node, target, "vjp")
+    rule, preset, target = _rule_of(env, rhs, node)
+    if rule is None or rule.nondiff:
+        return Applied([])
+    if rule.vjp is None:
+        raise _missing_rule(
+            env, node, target or Target("rule", rule.primitive, rule, rule.name), "vjp"
+        )
+    bound = _bound(env, rhs, rule, rule.vjp, preset, target, node)
+    body = instantiate(rule.vjp, bound, target_name, env.fresh, env.batch, env.bind_external)
+    return Applied([_unbroadcast_contribution(env, rule, bound, s) for s in body])
+
+
+def _unbroadcast_contribution(env: Env, rule: Rule, bound: dict, stmt):
+    """Wrap `d[x] = e` for broadcasting parameters: `d[x] = unbroadcast(e, x)`."""
+    if isinstance(stmt, gast.If):
+        stmt.body = [_unbroadcast_contribution(env, rule, bound, s) for s in stmt.body]
+        stmt.orelse = [_unbroadcast_contribution(env, rule, bound, s) for s in stmt.orelse]
+        return stmt
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], Deriv)):
+        return stmt
+    name = stmt.targets[0].id
+    param = next(
+        (p for p in rule.broadcast if isinstance(bound[p], gast.Name) and bound[p].id == name), None
+    )
+    if param is None or _only_scalars_besides(rule, bound, param):
+        return stmt
+    args = [stmt.value, S.name(name)]
+    if env.batch:
+        args.append(S.const(env.batch))
+    stmt.value = S.call(
+        gast.Attribute(S.name(env.bind_external("rt", _runtime())), "unbroadcast", gast.Load()),
+        args,
+    )
+    return stmt
+
+
+def _runtime():
+    from .. import runtime
+
+    return runtime
+
+
+def index_value(index) -> gast.expr:
+    """The index of a subscript as a value: `1:2` -> `slice(1, 2)`."""
+    if isinstance(index, gast.Slice):
+        parts = [
+            p if p is not None else S.const(None) for p in (index.lower, index.upper, index.step)
+        ]
+        while len(parts) > 1 and isinstance(parts[-1], gast.Constant) and parts[-1].value is None:
+            parts.pop()
+        return S.call(
+            S.name("slice"),
+            parts
+            if any(not (isinstance(p, gast.Constant) and p.value is None) for p in parts)
+            else [S.const(None)],
+        )
+    if isinstance(index, gast.Tuple):
+        return S.tuple_([index_value(e) for e in index.elts])
+    return S.clone(index)
+
+
+def _getitem_vjp(env: Env, target_name: str, rhs: gast.Subscript) -> list:
+    obj = rhs.value
+    if not env.active(obj):
+        return []
+    args = [deriv(target_name), S.name(obj.id), index_value(rhs.slice)]
+    if env.batch:
+        args.append(S.const(env.batch))
+    rt = env.bind_external("rt", _runtime())
+    return [
+        accumulate(obj.id, S.call(gast.Attribute(S.name(rt), "getitem_vjp", gast.Load()), args))
+    ]
+
+
+# ----------------------------------------------------------------------------- forward
+
+
+def jvp(env: Env, target_name: str, rhs, node) -> Applied:
+    """The tangent definition of `target_name = rhs`."""
+    if isinstance(rhs, gast.Name):
+        return Applied([accumulate(target_name, deriv(rhs.id))])
+    if isinstance(rhs, (gast.Constant, gast.JoinedStr)):
+        return Applied([accumulate(target_name, Zero(like=target_name))])
+    if isinstance(rhs, (gast.Tuple, gast.List)):
+        elts = []
+        for e in rhs.elts:
+            if isinstance(e, gast.Starred):
+                raise UnsupportedOperationError(
+                    "srcad cannot differentiate through a starred element in a display",
+                    env.where(node),
+                    hint="build the sequence with + or list.extend",
+                )
+            elts.append(deriv(e.id) if isinstance(e, gast.Name) else Zero(like=None))
+        display = S.tuple_(elts) if isinstance(rhs, gast.Tuple) else S.list_(elts)
+        return Applied([accumulate(target_name, display)])
+    if isinstance(rhs, gast.Dict):
+        values = [deriv(v.id) if isinstance(v, gast.Name) else Zero(like=None) for v in rhs.values]
+        return Applied(
+            [accumulate(target_name, gast.Dict(keys=[S.clone(k) for k in rhs.keys], values=values))]
+        )
+    if isinstance(rhs, gast.Subscript):
+        index = S.clone(rhs.slice)
+        if env.batch:
+            parts = index.elts if isinstance(index, gast.Tuple) else [index]
+            index = S.tuple_([gast.Slice(None, None, None)] * env.batch + list(parts))
+        return Applied([accumulate(target_name, S.subscript(deriv(rhs.value.id), index))])
+    if isinstance(rhs, gast.Call):
+        target = env.resolution.call(rhs)
+        if target.kind == "function":
+            return env.callee(target, rhs, target_name, "jvp", env, node)
+        if target.kind in ("unknown", "local") or (target.kind == "method" and not target.rule):
+            raise _missing_rule(env, node, target, "jvp")
+    rule, preset, target = _rule_of(env, rhs, node)
+    if rule is None or rule.nondiff:
+        return Applied([accumulate(target_name, Zero(like=target_name))])
+    if rule.jvp is None:
+        raise _missing_rule(
+            env, node, target or Target("rule", rule.primitive, rule, rule.name), "jvp"
+        )
+    bound = _bound(env, rhs, rule, rule.jvp, preset, target, node)
+    body = instantiate(rule.jvp, bound, target_name, env.fresh, env.batch, env.bind_external)
+    if env.batch and rule.broadcast:
+        body = [_lift_tangents(env, rule, bound, s) for s in body]
+    return Applied(body)
+
+
+def _lift_tangents(env: Env, rule: Rule, bound: dict, node):
+    """With direction axes, align each broadcasting operand's tangent to the result's rank."""
+    operands = [bound[p] for p in rule.broadcast]
+    names = {b.id: p for p, b in bound.items() if p in rule.broadcast and isinstance(b, gast.Name)}
+    if (
+        all(
+            _scalar_constant(o) or isinstance(o, gast.Constant)
+            for o in operands
+            if not isinstance(o, gast.Name)
+        )
+        and len([o for o in operands if isinstance(o, gast.Name)]) <= 1
+    ):
+        return node
+    rt = env.bind_external("rt", _runtime())
+
+    def visit(n):
+        if isinstance(n, Deriv) and isinstance(n.ctx, gast.Load) and n.id in names:
+            ndim = S.call(
+                gast.Attribute(S.name(rt), "result_ndim", gast.Load()),
+                [S.clone(o) for o in operands],
+            )
+            return S.call(
+                gast.Attribute(S.name(rt), "lift", gast.Load()),
+                [n, S.name(n.id), ndim, S.const(env.batch)],
+            )
+        for field, value in gast.iter_fields(n):
+            if isinstance(value, list):
+                setattr(n, field, [visit(v) if isinstance(v, gast.AST) else v for v in value])
+            elif isinstance(value, gast.AST):
+                setattr(n, field, visit(value))
+        return n
+
+    return visit(node)
+
+
+GETITEM = operator.getitem

@@ -1,0 +1,341 @@
+"""Transform, reverse mode: a normalized function -> a forward sweep and a backward sweep.
+
+Accepts a normalized function with its analyses. Returns `Sweeps`: the forward sweep (the
+primal code, with `Save` markers where a value about to be overwritten may be needed later)
+and the backward sweep in d-notation (adjoint contributions from the rule tables, `Reset`
+where an adjoint returns to zero at its primal's definition, `Restore` where a saved value
+comes back), in execution order. Control flow is mirrored: an ``if`` re-tests its condition
+(whose operands the backward sweep sees with their forward values), a ``for i in range(...)``
+runs ``reversed(range(...))``, and a ``while`` (or a ``for`` that can break) counts its trips
+so the backward loop can run as many.
+
+The backward sweep restores values in reverse order, so every adjoint statement reads the
+primal values its forward statement saw (Tapenade's restore model); `tbr` drops the saves no
+adjoint needs, which leaves straight-line code with no saves at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+import gast
+
+from .. import syntax as S
+from ..errors import UnsupportedOperationError, UnsupportedSyntaxError
+from . import apply
+from .dnotation import Block, Reset, Restore, Save, accumulate, deriv
+
+
+@dataclasses.dataclass
+class Sweeps:
+    forward: list
+    backward: list
+    needs_none_init: set  # names a loop save may read before the user code binds them
+
+
+@dataclasses.dataclass
+class Ctx:
+    env: apply.Env
+    single: frozenset  # names assigned exactly once, outside loops (never overwritten)
+    sites: itertools.count
+    loop_depth: int = 0
+    defined: set = dataclasses.field(default_factory=set)  # names maybe bound here
+    none_init: set = dataclasses.field(default_factory=set)
+
+
+def single_assignment_names(fdef: gast.FunctionDef) -> frozenset:
+    counts: dict[str, int] = {}
+    params = {a.id for a in fdef.args.args + fdef.args.posonlyargs + fdef.args.kwonlyargs}
+    for p in params:
+        counts[p] = 1
+
+    def visit(stmts, in_loop):
+        for s in stmts:
+            if isinstance(s, (gast.For, gast.While)):
+                if isinstance(s, gast.For):
+                    counts[s.target.id] = counts.get(s.target.id, 0) + 2
+                visit(s.body, True)
+                visit(s.orelse, True)
+                continue
+            if isinstance(s, gast.If):
+                visit(s.body, in_loop)
+                visit(s.orelse, in_loop)
+                continue
+            for n in _assigned(s):
+                counts[n] = counts.get(n, 0) + (2 if in_loop else 1)
+
+    visit(fdef.body, False)
+    return frozenset(n for n, c in counts.items() if c == 1)
+
+
+def _assigned(s) -> set[str]:
+    if isinstance(s, gast.Assign):
+        t = s.targets[0]
+        if isinstance(t, gast.Name):
+            return {t.id}
+        if isinstance(t, (gast.Tuple, gast.List)):
+            return {e.id for e in t.elts}
+    return set()
+
+
+def sweeps(fdef: gast.FunctionDef, env: apply.Env) -> Sweeps:
+    params = {a.id for a in fdef.args.args + fdef.args.posonlyargs + fdef.args.kwonlyargs}
+    if fdef.args.vararg is not None:
+        params.add(fdef.args.vararg.id)
+    if fdef.args.kwarg is not None:
+        params.add(fdef.args.kwarg.id)
+    ctx = Ctx(env, single_assignment_names(fdef), itertools.count(), defined=set(params))
+    body = fdef.body
+    if body and isinstance(body[-1], gast.Return):
+        body = body[:-1]
+    forward, backward = block(body, ctx)
+    return Sweeps(forward, backward, ctx.none_init)
+
+
+def block(stmts: list, ctx: Ctx) -> tuple[list, list]:
+    forward: list = []
+    backward_parts: list = []
+    for s in stmts:
+        fwd, bwd = statement(s, ctx)
+        forward.extend(fwd)
+        backward_parts.append(bwd)
+    backward = [b for part in reversed(backward_parts) for b in part]
+    return forward, backward
+
+
+def _tag(stmts: list, source) -> list:
+    lineno = getattr(source, "lineno", None)
+    for s in stmts:
+        for n in gast.walk(s):
+            if isinstance(n, gast.stmt) and getattr(n, "lineno", None) is None:
+                n.lineno = lineno
+                n.col_offset = getattr(source, "col_offset", 0)
+    return stmts
+
+
+def statement(s, ctx: Ctx) -> tuple[list, list]:
+    if isinstance(s, gast.Assign):
+        fwd, bwd = _assign(s, ctx)
+    elif isinstance(s, gast.If):
+        fwd, bwd = _if(s, ctx)
+    elif isinstance(s, gast.For):
+        fwd, bwd = _for(s, ctx)
+    elif isinstance(s, gast.While):
+        fwd, bwd = _while(s, ctx)
+    elif isinstance(s, gast.Expr):
+        fwd, bwd = _expr(s, ctx)
+    elif isinstance(s, (gast.Pass, gast.Assert, gast.Raise, gast.Break, gast.Continue)):
+        fwd, bwd = [s], []
+    elif isinstance(s, gast.FunctionDef):
+        raise UnsupportedSyntaxError(
+            "srcad cannot differentiate a nested function definition here",
+            ctx.env.where(s),
+            hint="define the function at module level",
+        )
+    elif isinstance(s, gast.Return):
+        raise UnsupportedSyntaxError("srcad expected a single return at the end", ctx.env.where(s))
+    else:
+        raise UnsupportedSyntaxError(
+            f"srcad cannot differentiate {type(s).__name__} statements", ctx.env.where(s)
+        )
+    return _tag(fwd, s), _tag(bwd, s)
+
+
+# ----------------------------------------------------------------------------- assignments
+
+
+def _save_restore(name: str, ctx: Ctx, target=None) -> tuple[list, list]:
+    """Save the value `name` is about to lose, if it may be bound and may be overwritten."""
+    if name in ctx.single or name not in ctx.defined and ctx.loop_depth == 0:
+        return [], []
+    site = next(ctx.sites)
+    in_loop = ctx.loop_depth > 0
+    if in_loop:
+        ctx.none_init.add(name)
+    value = S.name(name) if target is None else target
+    save = Save(site=site, value=value, name=name)
+    save.in_loop = in_loop
+    restore = Restore(
+        site=site, target=S.name(name, store=True) if target is None else S.clone(target), name=name
+    )
+    restore.in_loop = in_loop
+    return [save], [restore]
+
+
+def _assign(s: gast.Assign, ctx: Ctx) -> tuple[list, list]:
+    env = ctx.env
+    target = s.targets[0]
+    if isinstance(target, gast.Name):
+        name = target.id
+        save, restore = _save_restore(name, ctx)
+        fwd: list = [s]
+        bwd: list = []
+        if env.activity.is_active(name):
+            applied = apply.vjp(env, name, s.value, s)
+            if applied.primal is not None:
+                fwd = applied.primal
+            bwd.append(Block(sources=[name], body=applied.derivative))
+            if name not in ctx.single:
+                bwd.append(Reset(id=name))
+        ctx.defined.add(name)
+        return save + fwd, bwd + restore
+    if isinstance(target, (gast.Tuple, gast.List)):
+        names = [e.id for e in target.elts]
+        saves, restores = [], []
+        for n in names:
+            sv, rs = _save_restore(n, ctx)
+            saves += sv
+            restores = rs + restores
+        bwd = []
+        active = [n for n in names if env.activity.is_active(n)]
+        source = s.value
+        if active and isinstance(source, gast.Name) and env.activity.is_active(source.id):
+            parts = S.tuple_([deriv(n) for n in names])
+            rt = env.bind_external("rt", apply._runtime())
+            pack = S.call(
+                gast.Attribute(S.name(rt), "pack_like", gast.Load()), [S.name(source.id), parts]
+            )
+            bwd.append(Block(sources=active, body=[accumulate(source.id, pack)]))
+            bwd.extend(Reset(id=n) for n in active if n not in ctx.single)
+        ctx.defined.update(names)
+        return saves + [s], bwd + restores
+    if isinstance(target, gast.Subscript):
+        return _setitem(s, ctx)
+    if isinstance(target, gast.Attribute):
+        if env.activity.is_active(target.value.id) or (
+            isinstance(s.value, gast.Name) and env.activity.is_active(s.value.id)
+        ):
+            raise UnsupportedOperationError(
+                "srcad cannot differentiate through an attribute assignment "
+                f"({S.to_source(target)} = ...)",
+                env.where(s),
+                hint="keep differentiated values in local variables, lists or dicts",
+            )
+        return [s], []
+    raise UnsupportedSyntaxError("unexpected assignment", env.where(s))
+
+
+def _setitem(s: gast.Assign, ctx: Ctx) -> tuple[list, list]:
+    env = ctx.env
+    target = s.targets[0]
+    obj = target.value.id
+    if not env.activity.is_active(obj):
+        return [s], []
+    raise UnsupportedOperationError(
+        "srcad cannot yet differentiate item assignment (x[i] = v) in reverse mode",
+        env.where(s),
+        hint="build the array with np.stack or np.concatenate",
+    )
+
+
+def _expr(s: gast.Expr, ctx: Ctx) -> tuple[list, list]:
+    env = ctx.env
+    call = s.value
+    if isinstance(call, gast.Call):
+        func = call.func
+        if (
+            isinstance(func, gast.Attribute)
+            and isinstance(func.value, gast.Name)
+            and (env.activity.is_active(func.value.id))
+        ):
+            target = env.resolution.call(call)
+            if target.kind == "method" and target.method.mutates:
+                raise UnsupportedOperationError(
+                    f"srcad cannot yet differentiate {S.to_source(func)}() in reverse mode",
+                    env.where(s),
+                    hint="build a new list instead",
+                )
+    return [s], []
+
+
+# ----------------------------------------------------------------------------- control flow
+
+
+def _if(s: gast.If, ctx: Ctx) -> tuple[list, list]:
+    before = set(ctx.defined)
+    body_fwd, body_bwd = block(s.body, ctx)
+    after_body = ctx.defined
+    ctx.defined = set(before)
+    else_fwd, else_bwd = block(s.orelse, ctx)
+    ctx.defined = after_body | ctx.defined
+    fwd = gast.If(test=s.test, body=body_fwd or [gast.Pass()], orelse=else_fwd)
+    if not body_bwd and not else_bwd:
+        return [fwd], []
+    bwd = gast.If(test=S.clone(s.test), body=body_bwd or [gast.Pass()], orelse=else_bwd)
+    return [fwd], [bwd]
+
+
+def _has_break(stmts) -> bool:
+    for s in stmts:
+        if isinstance(s, gast.Break):
+            return True
+        if isinstance(s, gast.If) and (_has_break(s.body) or _has_break(s.orelse)):
+            return True
+    return False
+
+
+def _loop_body(s, ctx: Ctx) -> tuple[list, list]:
+    ctx.loop_depth += 1
+    # Names the body binds may be bound at the start of a later iteration.
+    ctx.defined |= S.names_stored(gast.Module(body=s.body, type_ignores=[]))
+    try:
+        return block(s.body, ctx)
+    finally:
+        ctx.loop_depth -= 1
+
+
+def _for(s: gast.For, ctx: Ctx) -> tuple[list, list]:
+    if s.orelse:
+        raise UnsupportedSyntaxError(
+            "srcad does not support for ... else here", ctx.env.where(s), hint="use a flag"
+        )
+    env = ctx.env
+    index = s.target.id
+    save, restore = _save_restore(index, ctx)
+    ctx.defined.add(index)
+    counted = _has_break(s.body)
+    trips = env.fresh("trips") if counted else None
+    fwd_init, bwd_init = statement(S.assign(trips, S.const(0)), ctx) if counted else ([], [])
+    body_fwd, body_bwd = _loop_body(s, ctx)
+    if counted:
+        body_fwd = [S.assign(trips, S.binop(S.name(trips), gast.Add(), S.const(1)))] + body_fwd
+    loop = gast.For(
+        target=s.target, iter=s.iter, body=body_fwd or [gast.Pass()], orelse=[], type_comment=None
+    )
+    if not body_bwd:
+        return save + [loop], restore
+    span = S.clone(s.iter)
+    if counted:
+        span = S.subscript(span, gast.Slice(None, S.name(trips), None))
+    back = gast.For(
+        target=S.name(index, store=True),
+        iter=S.call(S.name("reversed"), [span]),
+        body=body_bwd,
+        orelse=[],
+        type_comment=None,
+    )
+    return save + fwd_init + [loop], [back] + bwd_init + restore
+
+
+def _while(s: gast.While, ctx: Ctx) -> tuple[list, list]:
+    if s.orelse:
+        raise UnsupportedSyntaxError(
+            "srcad does not support while ... else here", ctx.env.where(s), hint="use a flag"
+        )
+    env = ctx.env
+    trips = env.fresh("trips")
+    fwd_init, bwd_init = statement(S.assign(trips, S.const(0)), ctx)
+    body_fwd, body_bwd = _loop_body(s, ctx)
+    if not body_bwd:
+        return [gast.While(test=s.test, body=body_fwd or [gast.Pass()], orelse=[])], []
+    count = S.assign(trips, S.binop(S.name(trips), gast.Add(), S.const(1)))
+    loop = gast.While(test=s.test, body=[count] + body_fwd, orelse=[])
+    back = gast.For(
+        target=S.name(env.fresh("_"), store=True),
+        iter=S.call(S.name("range"), [S.name(trips)]),
+        body=body_bwd,
+        orelse=[],
+        type_comment=None,
+    )
+    return fwd_init + [loop], [back] + bwd_init

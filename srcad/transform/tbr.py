@@ -1,0 +1,141 @@
+"""To-be-recorded analysis: which saved values the backward sweep really reads.
+
+Accepts the forward sweep (with `Save` markers) and the lowered backward sweep (with
+`Restore` markers). A value saved at a site is needed when the backward sweep reads that
+name after the site's restore point, or anywhere in a loop around it (the next backward
+iteration reads it). Guarantees: needed sites become real code (a local slot outside loops,
+``x_saved = x`` / ``x = x_saved``; a list used as a stack inside loops, ``.append`` /
+``.pop()``), all other markers vanish, and the stacks are created at the start of the
+forward sweep. Straight-line code therefore never saves anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import gast
+
+from .. import syntax as S
+from .dnotation import Restore, Save
+
+
+@dataclasses.dataclass
+class Saved:
+    forward: list
+    backward: list
+    prologue: list  # stack creations and None initialisations for the forward sweep
+
+
+def _header_reads(s) -> set[str]:
+    if isinstance(s, gast.If):
+        return S.names_loaded(s.test)
+    if isinstance(s, gast.While):
+        return S.names_loaded(s.test)
+    if isinstance(s, gast.For):
+        return S.names_loaded(s.iter)
+    if isinstance(s, Restore):
+        target = s.target
+        return S.names_loaded(target) if not isinstance(target, gast.Name) else set()
+    return S.names_loaded(s)
+
+
+def needed_sites(backward: list) -> set[int]:
+    entries: list[tuple[set[str], object]] = []  # (reads, restore or None)
+    loop_spans: list[tuple[int, int]] = []
+    restore_at: list[tuple[int, Restore, tuple | None]] = []
+
+    def visit(stmts, outer):
+        for s in stmts:
+            index = len(entries)
+            entries.append((_header_reads(s), s))
+            if isinstance(s, Restore):
+                restore_at.append((index, s, outer))
+            if isinstance(s, (gast.For, gast.While)):
+                span = [index, None]
+                visit(s.body, outer or span)
+                span[1] = len(entries)
+                if outer is None:
+                    loop_spans.append(tuple(span))
+            elif isinstance(s, gast.If):
+                visit(s.body, outer)
+                visit(s.orelse, outer)
+
+    visit(backward, None)
+    needed = set()
+    for index, restore, outer in restore_at:
+        name = restore.name
+        later = range(index + 1, len(entries))
+        if any(name in entries[i][0] for i in later):
+            needed.add(restore.site)
+            continue
+        if outer is not None and any(name in entries[i][0] for i in range(outer[0], outer[1])):
+            needed.add(restore.site)
+    return needed
+
+
+def materialize(forward: list, backward: list, fresh, none_init: set, params: set) -> Saved:
+    needed = needed_sites(backward)
+    storage: dict[int, tuple[str, bool]] = {}
+    prologue: list = []
+    initialized: set[str] = set()
+
+    def storage_for(site: int, name: str, in_loop: bool) -> str:
+        if site not in storage:
+            slot = fresh(f"{name}_saved")
+            storage[site] = (slot, in_loop)
+            if in_loop:
+                prologue.append(S.assign(slot, S.list_([])))
+                if name in none_init and name not in params and name not in initialized:
+                    initialized.add(name)
+                    prologue.append(S.assign(name, S.const(None)))
+        return storage[site][0]
+
+    def rewrite(stmts: list) -> list:
+        out = []
+        for s in stmts:
+            if isinstance(s, Save):
+                if s.site in needed:
+                    slot = storage_for(s.site, s.name, s.in_loop)
+                    if s.in_loop:
+                        append = gast.Attribute(S.name(slot), "append", gast.Load())
+                        out.append(_at(S.expr_stmt(S.call(append, [s.value])), s))
+                    else:
+                        out.append(_at(S.assign(slot, s.value), s))
+                continue
+            if isinstance(s, Restore):
+                if s.site in needed:
+                    slot = storage_for(s.site, s.name, s.in_loop)
+                    if s.in_loop:
+                        pop = S.call(gast.Attribute(S.name(slot), "pop", gast.Load()))
+                        out.append(
+                            _at(gast.Assign(targets=[s.target], value=pop, type_comment=None), s)
+                        )
+                    else:
+                        out.append(
+                            _at(
+                                gast.Assign(
+                                    targets=[s.target], value=S.name(slot), type_comment=None
+                                ),
+                                s,
+                            )
+                        )
+                continue
+            for field in ("body", "orelse"):
+                if hasattr(s, field) and isinstance(getattr(s, field), list):
+                    setattr(
+                        s,
+                        field,
+                        rewrite(getattr(s, field)) or ([gast.Pass()] if field == "body" else []),
+                    )
+            out.append(s)
+        return out
+
+    forward = rewrite(forward)
+    backward = rewrite(backward)
+    return Saved(forward, backward, prologue)
+
+
+def _at(new, old):
+    new.lineno = getattr(old, "lineno", None)
+    new.col_offset = getattr(old, "col_offset", 0)
+    return new

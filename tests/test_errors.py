@@ -1,0 +1,122 @@
+"""Bad input gets a clear srcad error that says where and what."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import function_from_source
+
+import srcad
+from srcad import errors
+
+
+def test_builtin_has_no_source():
+    with pytest.raises(errors.SourceUnavailableError, match="implemented in C"):
+        srcad.grad(np.sin)(1.0)
+
+
+def test_function_without_source():
+    scope = {"np": np}
+    exec("def f(x):\n    return x * 2.0\n", scope)
+    with pytest.raises(errors.SourceUnavailableError, match="cannot read the source"):
+        srcad.grad(scope["f"])(1.0)
+
+
+def test_non_scalar_output():
+    def f(x):
+        return x * 2.0
+
+    with pytest.raises(errors.NonScalarOutputError, match=r"shape \(3,\)"):
+        srcad.grad(f)(np.ones(3))
+
+
+def test_integer_input():
+    def f(x):
+        return np.sum(x * 2.0)
+
+    with pytest.raises(errors.InputTypeError, match="dtype int"):
+        srcad.grad(f)(np.arange(3))
+    with pytest.raises(errors.InputTypeError, match="argument 'x'"):
+        srcad.grad(f)(3)
+
+
+def test_cotangent_of_wrong_shape_names_both_shapes():
+    def f(x):
+        return x * 2.0
+
+    _, pullback = srcad.vjp(f, np.ones(3))
+    with pytest.raises(errors.ShapeMismatchError, match=r"\(2,\).*\(3,\)"):
+        pullback(np.ones(2))
+
+
+def test_tangent_of_wrong_shape():
+    def f(x):
+        return x * 2.0
+
+    with pytest.raises(errors.ShapeMismatchError, match=r"\(3,\).*\(2,\)"):
+        srcad.jvp(f, (np.ones(3),), (np.ones(2),))
+
+
+@pytest.mark.parametrize(
+    "body,construct",
+    [
+        (
+            "    try:\n        y = x * 2\n    except ValueError:\n        y = x\n    return y\n",
+            "try/except",
+        ),
+        ("    with open('f') as fh:\n        y = x\n    return y\n", "with block"),
+        ("    global G\n    G = x\n    return x\n", "global statement"),
+        ("    class A:\n        pass\n    return x\n", "class definition"),
+    ],
+)
+def test_fence_refuses_with_location(body, construct):
+    f = function_from_source("def f(x):\n" + body, "f")
+    with pytest.raises(errors.UnsupportedSyntaxError) as info:
+        srcad.grad(f)(1.0)
+    message = str(info.value)
+    assert construct in message
+    assert "<srcad-test" in message and ":2:" in message or ":3:" in message
+    assert "^" in message  # a caret under the construct
+    assert "hint:" in message
+
+
+def test_generator_refused():
+    def gen(x):
+        yield x
+
+    with pytest.raises(errors.UnsupportedSyntaxError, match="generator"):
+        srcad.grad(gen)(1.0)
+
+
+def test_missing_rule_names_function_and_module():
+    def f(x):
+        return np.sum(np.linalg.eigvalsh(x))
+
+    with pytest.raises(errors.MissingRuleError) as info:
+        srcad.grad(f)(np.eye(2))
+    message = str(info.value)
+    assert "eigvalsh" in message and "numpy" in message
+    assert "vjp_rule" in message
+
+
+def test_argnums_out_of_range():
+    def f(x, y):
+        return x * y
+
+    with pytest.raises(errors.ArgnumsError, match="out of range"):
+        srcad.grad(f, argnums=2)(1.0, 2.0)
+    with pytest.raises(errors.ArgnumsError):
+        srcad.grad(f, argnums=(0, 0))
+
+
+def test_errors_are_srcad_errors():
+    for name in (
+        "SourceUnavailableError",
+        "UnsupportedSyntaxError",
+        "MissingRuleError",
+        "NonScalarOutputError",
+        "InputTypeError",
+        "ShapeMismatchError",
+        "ArgnumsError",
+    ):
+        assert issubclass(getattr(errors, name), errors.SrcadError)

@@ -1,0 +1,79 @@
+"""check_grads over every rule in the spec table, and the table's completeness."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import function_from_source
+from rule_specs import COVERED_ELSEWHERE, SPECS, spec_name
+
+import srcad
+from srcad import runtime as rt
+from srcad.rules.template import all_rules
+
+DOMAINS = {
+    "real": lambda rng, s: rng.standard_normal(s),
+    "positive": lambda rng, s: rng.uniform(0.5, 2.0, s),
+    "unit": lambda rng, s: rng.uniform(-0.9, 0.9, s),
+    "nonzero": lambda rng, s: rng.choice([-1, 1], s) * rng.uniform(0.5, 2.0, s),
+    "away_from_ties": lambda rng, s: (
+        rng.permutation(np.arange(np.prod(s, dtype=int)) * 0.37 + rng.uniform(0, 0.1)).reshape(s)
+        - 1.0
+    ),
+}
+
+
+def _cases():
+    for spec in SPECS:
+        for shapes in spec.shapes:
+            for kwargs in spec.kwargs:
+                label = f"{spec_name(spec)}-{shapes}-{kwargs}"
+                yield pytest.param(spec, shapes, kwargs, id=label)
+
+
+def _function(spec, nargs, kwargs):
+    args = ", ".join(f"a{i}" for i in range(nargs))
+    if spec.call is not None:
+        body = spec.call
+    else:
+        kw = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+        body = f"prim({args}{', ' + kw if kw else ''})"
+    return function_from_source(
+        f"def f({args}):\n    return {body}\n", "f", {"prim": spec.primitive, "rt": rt}
+    )
+
+
+@pytest.mark.parametrize("spec,shapes,kwargs", list(_cases()))
+def test_rule(spec, shapes, kwargs):
+    rng = np.random.default_rng(0)
+    args = []
+    for i, s in enumerate(shapes):
+        value = DOMAINS[spec.domain](rng, s)
+        if spec.domain == "away_from_ties" and i:
+            value = value + 0.011 * (i + 1)
+        args.append(np.asarray(value, dtype=spec.dtype) if s else float(value))
+    f = _function(spec, len(shapes), kwargs)
+    srcad.check_grads(f, tuple(args), order=1, modes=spec.modes, rtol=spec.rtol, atol=spec.atol)
+
+
+def test_every_rule_has_a_spec():
+    specified = {id(s.primitive) for s in SPECS} | {id(p) for p in COVERED_ELSEWHERE}
+    missing = sorted(
+        r.name
+        for r in all_rules()
+        if not r.nondiff and (r.vjp or r.jvp) and id(r.primitive) not in specified
+    )
+    assert not missing, f"rules without a spec in tests/rule_specs.py: {missing}"
+
+
+def test_every_spec_names_a_rule():
+    registered = {id(r.primitive) for r in all_rules() if r.vjp or r.jvp}
+    unknown = [spec_name(s) for s in SPECS if id(s.primitive) not in registered]
+    assert not unknown, f"specs for functions without rules: {unknown}"
+
+
+def test_every_rule_has_both_modes():
+    one_sided = sorted(
+        r.name for r in all_rules() if not r.nondiff and (r.vjp is None) != (r.jvp is None)
+    )
+    assert not one_sided, f"rules with only one of vjp/jvp: {one_sided}"
