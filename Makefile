@@ -16,11 +16,11 @@ demo: $(STAMP)
 	$(BIN)/python -m srcad demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check srcad tests benchmarks
+	$(BIN)/ruff check srcad tests $(wildcard benchmarks)
 
 format: $(STAMP)
-	$(BIN)/ruff format srcad tests benchmarks
-	$(BIN)/ruff check --fix srcad tests benchmarks
+	$(BIN)/ruff format srcad tests $(wildcard benchmarks)
+	$(BIN)/ruff check --fix srcad tests $(wildcard benchmarks)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
