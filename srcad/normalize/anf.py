@@ -488,8 +488,8 @@ def _compare(node: gast.Compare, ctx, out):
 
 def _boolop(node: gast.BoolOp, ctx, out):
     # `a and b` is b if a is truthy else a; `a or b` is a if a is truthy else b.
-    result = ctx.namer.fresh("t")
     first = atom(node.values[0], ctx, out)
+    result = ctx.namer.fresh("t")
     out.append(S.assign(result, first))
     current = out
     for value in node.values[1:]:
