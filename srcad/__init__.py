@@ -5,7 +5,18 @@ derivative with plain numpy calls; `srcad.source(...)` prints it.
 """
 
 from . import rules  # noqa: F401 - registers the derivative rules
-from .api import grad, jvp, source, value_and_grad, vjp
+from .api import (
+    grad,
+    hessian,
+    jacfwd,
+    jacobian,
+    jacrev,
+    jvp,
+    linearize,
+    source,
+    value_and_grad,
+    vjp,
+)
 from .check import check_grads
 from .errors import (
     ArgnumsError,
@@ -29,6 +40,11 @@ __all__ = [
     "value_and_grad",
     "vjp",
     "jvp",
+    "jacfwd",
+    "jacrev",
+    "jacobian",
+    "hessian",
+    "linearize",
     "source",
     "check_grads",
     "vjp_rule",

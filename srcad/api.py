@@ -16,7 +16,19 @@ import numpy as np
 from . import pipeline
 from .errors import ArgnumsError, InputTypeError, ShapeMismatchError, SrcadError
 
-__all__ = ["grad", "value_and_grad", "vjp", "jvp", "source", "Transformed"]
+__all__ = [
+    "grad",
+    "value_and_grad",
+    "vjp",
+    "jvp",
+    "jacfwd",
+    "jacrev",
+    "jacobian",
+    "hessian",
+    "linearize",
+    "source",
+    "Transformed",
+]
 
 
 def _kind(value) -> str | None:
@@ -378,6 +390,140 @@ def jvp(fn, primals, tangents):
     generated = pipeline.generate(fn, pipeline.Spec("jvp", wrt, kinds=kinds))
     args = _fill_defaults(fn, tuple(primals))
     return generated.functions["main"](*args, tuple(tangents))
+
+
+def jacfwd(fn=None, argnums=0):
+    """The Jacobian by forward mode: one vectorized jvp over a basis of input directions.
+
+    The result has shape ``out.shape + in.shape`` (a tuple of those for tuple argnums). The
+    generated code runs once with a batch of tangents, never in a Python loop over basis
+    vectors.
+
+    Example:
+        >>> import numpy as np, srcad
+        >>> srcad.jacfwd(lambda x: x ** 2)(np.array([1.0, 2.0]))
+        array([[2., 0.],
+               [0., 4.]])
+    """
+    if fn is None:
+        return lambda f: jacfwd(f, argnums=argnums)
+    return Transformed(fn, "jacfwd", argnums, False, "jacfwd")
+
+
+def jacrev(fn=None, argnums=0):
+    """The Jacobian by reverse mode: one vectorized vjp over a basis of output directions.
+
+    Example:
+        >>> import numpy as np, srcad
+        >>> srcad.jacrev(lambda x: np.sin(x) * 2.0)(np.array([0.0, np.pi]))
+        array([[ 2.,  0.],
+               [ 0., -2.]])
+    """
+    if fn is None:
+        return lambda f: jacrev(f, argnums=argnums)
+    return Transformed(fn, "jacrev", argnums, False, "jacrev")
+
+
+class _Jacobian(Transformed):
+    """Picks forward mode when the input is smaller than the output, reverse otherwise."""
+
+    def __init__(self, fn, argnums, mode):
+        super().__init__(fn, "jacrev", argnums, False, "jacobian")
+        self._choice = mode
+        self._modes = {}
+        self._fwd = Transformed(fn, "jacfwd", argnums, False, "jacfwd")
+        self._rev = Transformed(fn, "jacrev", argnums, False, "jacrev")
+
+    def _pick(self, args):
+        if self._choice in ("fwd", "forward"):
+            return self._fwd
+        if self._choice in ("rev", "reverse"):
+            return self._rev
+        key = tuple(np.shape(a) for a in args)
+        choice = self._modes.get(key)
+        if choice is None:
+            out = self._fn(*args)
+            in_size = sum(int(np.size(args[n])) for n in self._nums)
+            choice = self._fwd if in_size < int(np.size(out)) else self._rev
+            self._modes[key] = choice
+        return choice
+
+    def __call__(self, *args, **kwargs):
+        return self._pick(args)(*args, **kwargs)
+
+
+def jacobian(fn=None, argnums=0, mode: str | None = None):
+    """The Jacobian, by forward mode if the input is smaller than the output, else reverse.
+
+    ``mode="fwd"`` or ``mode="rev"`` forces one. The choice is made on the first call for each
+    combination of argument shapes (it evaluates ``fn`` once to learn the output's size).
+    """
+    if mode not in (None, "fwd", "rev", "forward", "reverse"):
+        raise SrcadError(f"jacobian: mode must be 'fwd' or 'rev', got {mode!r}")
+    if fn is None:
+        return lambda f: jacobian(f, argnums=argnums, mode=mode)
+    return _Jacobian(fn, argnums, mode)
+
+
+def hessian(fn=None, argnums=0):
+    """The Hessian of a scalar function: forward mode over reverse mode, ``jacfwd(jacrev(f))``.
+
+    Example:
+        >>> import numpy as np, srcad
+        >>> srcad.hessian(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]))
+        array([[ 6.,  0.],
+               [ 0., 12.]])
+    """
+    if fn is None:
+        return lambda f: hessian(f, argnums=argnums)
+    if isinstance(argnums, int):
+        # The reverse sweep of a scalar function needs one cotangent, not a batch of them.
+        return jacfwd(grad(fn, argnums=argnums), argnums=argnums)
+    return jacfwd(jacrev(fn, argnums=argnums), argnums=argnums)
+
+
+def linearize(fn, *primals):
+    """``(out, f_jvp)`` where ``f_jvp(*tangents)`` is the jvp of ``fn`` at ``primals``."""
+    out = fn(*primals)
+
+    def f_jvp(*tangents):
+        return jvp(fn, primals, tangents)[1]
+
+    return out, f_jvp
+
+
+def composed_vjp(fn, cotangent, fallback=None):
+    """A transformable function x -> vjp(fn, x)[1](cotangent), as generated source."""
+    from . import drivers
+
+    params = _positional_params(fn)
+    spec = pipeline.Spec("vjp", tuple(params))
+    generated = pipeline.generate(fn, spec)
+    target = getattr(fn, "__srcad_function__", None)
+    target = target() if target is not None else fn
+    function, _ = drivers.pullback(
+        target,
+        generated.functions["fwd"],
+        generated.functions["bwd"],
+        cotangent,
+        getattr(target, "__name__", "f"),
+    )
+    return function
+
+
+def composed_jvp(fn, tangents):
+    """A transformable function x -> jvp(fn, x, tangents)[1], as generated source."""
+    from . import drivers
+
+    params = _positional_params(fn)
+    wrt = tuple(params[: len(tangents)])
+    generated = pipeline.generate(fn, pipeline.Spec("jvp", wrt))
+    target = getattr(fn, "__srcad_function__", None)
+    target = target() if target is not None else fn
+    function, _ = drivers.pushforward(
+        target, generated.functions["main"], tangents, getattr(target, "__name__", "f")
+    )
+    return function
 
 
 def source(fn) -> str:

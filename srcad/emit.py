@@ -135,6 +135,7 @@ def compile_function(
             value = cells[var]
             closure.append(value if isinstance(value, types.CellType) else types.CellType(value))
     fn = types.FunctionType(inner, globals_, name, defaults, tuple(closure) or None)
+    fn.__qualname__ = name
     if kwdefaults:
         fn.__kwdefaults__ = dict(kwdefaults)
     return Emitted(fn, source, filename)

@@ -166,6 +166,8 @@ def _param_names(fdef: gast.FunctionDef) -> list[str]:
 
 
 def _generate(fn, spec: Spec) -> Generated:
+    if spec.mode in ("jacfwd", "jacrev"):
+        return _generate_driver(fn, spec)
     parsed = parse_function(fn)
     target_fn = parsed.fn
     fdef = parsed.node
@@ -227,6 +229,35 @@ def _generate(fn, spec: Spec) -> Generated:
         emitted.function.__srcad_generated__ = True
     stages["optimized"] = "\n".join(sources.values())
     return Generated(functions, sources, stages, guards, target_fn.__name__)
+
+
+def _generate_driver(fn, spec: Spec) -> Generated:
+    from . import drivers
+
+    target = getattr(fn, "__srcad_function__", None)
+    target = target() if target is not None else fn
+    name = getattr(target, "__name__", "f")
+    inner_mode = "jvp" if spec.mode == "jacfwd" else "split"
+    inner = generate(fn, Spec(inner_mode, spec.wrt, kinds=spec.kinds, batch=1))
+    if spec.mode == "jacfwd":
+        function, text = drivers.jacfwd(
+            target, list(spec.wrt), spec.tuple_out, inner.functions["main"], name
+        )
+    else:
+        function, text = drivers.jacrev(
+            target,
+            list(spec.wrt),
+            spec.tuple_out,
+            inner.functions["fwd"],
+            inner.functions["bwd"],
+            name,
+        )
+    sources = {"main": text}
+    for role, source in inner.sources.items():
+        sources[f"inner_{role}"] = source
+    stages = dict(inner.stages)
+    stages["optimized"] = "\n".join(sources.values())
+    return Generated({"main": function}, sources, stages, inner.guards, name)
 
 
 def _callee_factory(binder: Binder, guards: list):
@@ -375,29 +406,31 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
     sweeps = reverse.sweeps(fdef, env)
     adjoint = DerivedNames(namer, "b")
     seed = adjoint[output]
-    lowering = accumulate.Lowering(
-        True, adjoint.__getitem__, kinds, binder.bind("rt", runtime), None, binder.resolve
-    )
+    rt = binder.bind("rt", runtime)
+    batch_stmts, batch_expr = [], None
+    if spec.batch:
+        directions = namer.fresh("directions")
+        leading = gast.Attribute(S.name(rt), "leading_shape", gast.Load())
+        call = S.call(leading, [S.name(seed), S.const(spec.batch)])
+        batch_stmts = [S.assign(directions, call)]
+        batch_expr = S.name(directions)
+    lowering = accumulate.Lowering(True, adjoint.__getitem__, kinds, rt, batch_expr, binder.resolve)
     state = accumulate.State(live={output})
     backward = lowering.block(sweeps.backward, state)
     saved = tbr.materialize(
         sweeps.forward, backward, namer.fresh, sweeps.needs_none_init, set(params)
     )
     stages["transform"] = S.to_source(saved.prologue + saved.forward + saved.backward)
-    rt = binder.bind("rt", runtime)
-    grads = []
-    for p in spec.wrt:
-        if p in state.live:
-            grads.append(S.name(adjoint[p]))
-        else:
-            grads.append(S.call(gast.Attribute(S.name(rt), "zeros_like", gast.Load()), [S.name(p)]))
+    grads = [S.name(adjoint[p]) if p in state.live else lowering.zeros(p) for p in spec.wrt]
     name = parsed.name
     # The backward sweep starts where the forward sweep ends: one comment covers both.
     last_line: list = [None]
     forward = emit.add_comments(
         saved.prologue + saved.forward, name, parsed.filename, previous=last_line
     )
-    backward_c = emit.add_comments(saved.backward, name, parsed.filename, previous=last_line)
+    backward_c = batch_stmts + emit.add_comments(
+        saved.backward, name, parsed.filename, previous=last_line
+    )
     pure = _purity(binder)
     if spec.mode in ("grad", "value_and_grad"):
         seed_stmt = S.assign(
@@ -418,7 +451,8 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
     # split: a forward function returning residuals, a backward function taking them
     ret_bwd = gast.Return(value=S.tuple_(grads))
     backward_body = dce.eliminate(backward_c + [ret_bwd], set(), pure)
-    residuals = sorted(dce.live_in(backward_body, set()) - {seed})
+    forward_locals = set(params) | S.names_stored(gast.Module(body=forward, type_ignores=[]))
+    residuals = sorted((dce.live_in(backward_body, set()) & forward_locals) - {seed})
     res_name = namer.fresh("residuals")
     outputs = [S.name(output)] + ([S.name(aux)] if aux is not None else [])
     ret_fwd = gast.Return(value=S.tuple_(outputs + [S.tuple_([S.name(r) for r in residuals])]))

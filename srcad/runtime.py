@@ -26,20 +26,25 @@ def unbroadcast(g, x, batch=0):
     This is where numpy broadcasting is undone for every binary rule: `g` has the shape of
     the broadcast result (after the direction axes); the adjoint of `x` needs `x`'s shape.
     """
-    shape = np.shape(x)
-    gshape = np.shape(g)
-    if gshape[batch:] != shape:
-        extra = len(gshape) - batch - len(shape)
-        axes = list(range(batch, batch + extra))
-        for i, size in enumerate(shape):
-            if size == 1 and gshape[batch + extra + i] != 1:
-                axes.append(batch + extra + i)
-        if axes:
-            g = np.sum(g, axis=tuple(axes))
-        g = np.reshape(g, gshape[:batch] + shape)
+    g = sum_to_shape(g, np.shape(x), batch)
     if np.iscomplexobj(g) and not np.iscomplexobj(x):
         g = np.real(g)
     return g
+
+
+def sum_to_shape(g, shape, batch=0):
+    """Sum the axes that broadcasting added or stretched, so `g` gets `shape` (after batch)."""
+    gshape = np.shape(g)
+    if gshape[batch:] == tuple(shape):
+        return g
+    extra = len(gshape) - batch - len(shape)
+    axes = list(range(batch, batch + extra))
+    for i, size in enumerate(shape):
+        if size == 1 and gshape[batch + extra + i] != 1:
+            axes.append(batch + extra + i)
+    if axes:
+        g = np.sum(g, axis=tuple(axes))
+    return np.reshape(g, gshape[:batch] + tuple(shape))
 
 
 def lift(dx, x, ndim, batch=0):
@@ -291,6 +296,9 @@ def fit(t, like, batch=0):
     tshape = np.shape(t)
     if tshape[batch:] == shape:
         return t
+    missing = len(shape) - len(tshape) + batch
+    if missing > 0:
+        t = np.reshape(t, tshape[:batch] + (1,) * missing + tshape[batch:])
     return np.broadcast_to(t, tshape[:batch] + shape)
 
 
@@ -353,13 +361,22 @@ def direction_shape(t, x, batch):
     return np.shape(leaf)[:batch]
 
 
-def broadcast_back(b, g, x, batch=0, nb=0):
-    """Transpose of `unbroadcast(g, x, batch)`: spread `b` back to the shape of `g`."""
+def _spread_shape(b, g, x, batch, outer):
     gshape, xshape, bshape = np.shape(g), np.shape(x), np.shape(b)
-    lead = bshape[: nb + batch]
-    rest = gshape[batch:]
-    b = np.reshape(b, lead + (1,) * (len(rest) - len(xshape)) + xshape)
-    return np.broadcast_to(b, bshape[:nb] + gshape)
+    lead = bshape[: outer + batch]
+    return lead + (1,) * (len(gshape) - batch - len(xshape)) + xshape
+
+
+def broadcast_back(b, g, x, batch=0, outer=0):
+    """Transpose of `unbroadcast(g, x, batch)`: spread `b` back to the shape of `g`."""
+    spread = np.reshape(b, _spread_shape(b, g, x, batch, outer))
+    return np.broadcast_to(spread, np.shape(b)[:outer] + np.shape(g))
+
+
+def broadcast_back_vjp(c, b, g, x, batch=0, outer=0, inner=0):
+    """Transpose of `broadcast_back` in `b` (`c` carries `inner` more leading axes)."""
+    summed = sum_to_shape(c, _spread_shape(b, g, x, batch, outer), inner)
+    return np.reshape(summed, np.shape(c)[:inner] + np.shape(b))
 
 
 def getitem_batched(b, idx, batch=0):
@@ -373,9 +390,118 @@ def unpack_index(t, i, batch=0):
     return index_with_batch(i, batch) if isinstance(t, np.ndarray) else i
 
 
-def unpack_parts(b, x, nb=0):
+def unpack_parts(b, x, nb_=0):
     """Transpose of `pack_like`: the parts of the derivative `b` of a packed `x`."""
     if isinstance(x, np.ndarray):
         axis = np.ndim(b) - np.ndim(x)
         return [np.take(b, i, axis=axis) for i in range(len(x))]
     return list(b.values()) if isinstance(b, dict) else list(b)
+
+
+# Jacobians: basis seeds and layouts (see srcad.drivers).
+
+
+def leading_shape(tree, batch):
+    """The first `batch` axes of the first array leaf of `tree` (the direction axes)."""
+    leaf = tree
+    while isinstance(leaf, (list, tuple, dict)):
+        leaf = next(iter(leaf.values())) if isinstance(leaf, dict) else leaf[0]
+    return np.shape(leaf)[:batch]
+
+
+def _size(x):
+    return int(np.prod(np.shape(x), dtype=int))
+
+
+def _dtype(x):
+    dtype = np.result_type(x)
+    return dtype if np.issubdtype(dtype, np.inexact) else np.dtype(np.float64)
+
+
+def basis_for(xs):
+    """One tangent per input: together, the identity over all their elements (n of them)."""
+    n = sum(_size(x) for x in xs)
+    seeds, offset = [], 0
+    for x in xs:
+        size = _size(x)
+        seed = np.zeros((n, size), dtype=_dtype(x))
+        seed[offset : offset + size] = np.eye(size, dtype=seed.dtype)
+        seeds.append(seed.reshape((n,) + np.shape(x)))
+        offset += size
+    return tuple(seeds)
+
+
+def basis_like(out):
+    """Cotangents for every element of `out`: shape (out.size,) + out.shape."""
+    m = _size(out)
+    return np.eye(m, dtype=_dtype(out)).reshape((m,) + np.shape(out))
+
+
+def columns_to_jacobians(tangent_out, out, xs, batch=0):
+    """(batch..., n, *out.shape) -> one (batch..., *out.shape, *x.shape) per input."""
+    oshape = np.shape(out)
+    lead = np.shape(tangent_out)[:batch]
+    jacobians, offset = [], 0
+    for x in xs:
+        size = _size(x)
+        block = np.take(tangent_out, np.arange(offset, offset + size), axis=batch)
+        block = np.moveaxis(block, batch, -1)
+        jacobians.append(np.reshape(block, lead + oshape + np.shape(x)))
+        offset += size
+    return tuple(jacobians)
+
+
+def jacobians_to_columns(jacobians, out, xs, batch=0):
+    """Transpose of `columns_to_jacobians`."""
+    oshape = np.shape(out)
+    blocks = []
+    for jac, x in zip(jacobians, xs):
+        lead = np.shape(jac)[:batch]
+        flat = np.reshape(jac, lead + oshape + (_size(x),))
+        blocks.append(np.moveaxis(flat, -1, batch))
+    return np.concatenate(blocks, axis=batch)
+
+
+def rows_to_jacobians(grads, out, xs, batch=0):
+    """One (batch..., m, *x.shape) adjoint per input -> (batch..., *out.shape, *x.shape)."""
+    oshape = np.shape(out)
+    return tuple(
+        np.reshape(g, np.shape(g)[:batch] + oshape + np.shape(x)) for g, x in zip(grads, xs)
+    )
+
+
+def jacobians_to_rows(jacobians, out, xs, batch=0):
+    m = _size(out)
+    return tuple(
+        np.reshape(j, np.shape(j)[:batch] + (m,) + np.shape(x)) for j, x in zip(jacobians, xs)
+    )
+
+
+def broadcast_batched(t, x, shape, batch=0):
+    """`np.broadcast_to` for a tangent `t` of `x` with `batch` leading direction axes."""
+    shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+    lifted = lift(t, x, len(shape), batch)
+    return np.broadcast_to(lifted, np.shape(t)[:batch] + shape)
+
+
+def fit_vjp(b, t, like, batch=0, outer=0):
+    """Transpose of `fit(t, like, batch)`: `b` (with `outer` more axes) summed to `t`'s shape."""
+    return sum_to_shape(b, np.shape(t)[batch:], outer + batch)
+
+
+def cross(fn, nb, position, *args):
+    """`fn(*args)` where only `args[position]` carries `nb` leading direction axes.
+
+    Bilinear helpers take both factors with the same direction axes; a nested transform
+    can hand them one factor with directions and one without. This maps over the
+    directions (a short Python loop over one primitive, never over the whole program).
+    """
+    if nb == 0:
+        return fn(*args)
+    batched = args[position]
+    results = []
+    for i in range(np.shape(batched)[0]):
+        call = list(args)
+        call[position] = batched[i]
+        results.append(cross(fn, nb - 1, position, *call))
+    return np.stack(results)

@@ -113,13 +113,24 @@ def _sum_to(r, shape, batch):
 
 def matmul_jvp_x(dx, x, y, batch=0):
     """Tangent of `x @ y` from the tangent of `x` (with `batch` direction axes)."""
-    if batch and np.ndim(x) == 1 and np.ndim(y) >= 2:
+    xd, yd = np.ndim(x), np.ndim(y)
+    if batch and xd == 1 and yd >= 2:
         return np.matmul(np.expand_dims(dx, -2), y)[..., 0, :]
+    if batch and 2 <= xd < yd:
+        dx = _insert_axes(dx, batch, yd - xd)
     return np.matmul(dx, y)
+
+
+def _insert_axes(t, batch, count):
+    shape = np.shape(t)
+    return np.reshape(t, shape[:batch] + (1,) * count + shape[batch:])
 
 
 def matmul_jvp_y(x, dy, y, batch=0):
     """Tangent of `x @ y` from the tangent of `y` (with `batch` direction axes)."""
+    xd, yd = np.ndim(x), np.ndim(y)
+    if batch and 2 <= yd < xd:
+        dy = _insert_axes(dy, batch, xd - yd)
     if batch and np.ndim(y) == 1:
         if np.ndim(x) == 1:
             return np.matmul(dy, x)
@@ -171,12 +182,14 @@ def dot_vjp_b(g, a, b, batch=0):
     return r if bd == 1 else np.moveaxis(r, -1, -2)
 
 
-def dot_jvp_a(da, b, batch=0):
+def dot_jvp_a(da, a, b, batch=0):
     """Tangent of `np.dot(a, b)` from the tangent of `a`: the direction axes stay first."""
+    if batch and np.ndim(a) == 0:
+        return _insert_axes(da, batch, np.ndim(b)) * b
     return np.dot(da, b)
 
 
-def dot_jvp_b(a, db, batch=0):
+def dot_jvp_b(a, db, b, batch=0):
     """Tangent of `np.dot(a, b)` from the tangent of `b`."""
     if batch == 0 or np.ndim(a) == 0:
         return np.dot(a, db)

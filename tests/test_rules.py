@@ -8,6 +8,7 @@ from helpers import function_from_source
 from rule_specs import COVERED_ELSEWHERE, SPECS, spec_name
 
 import srcad
+from srcad import pipeline
 from srcad import runtime as rt
 from srcad.rules.template import all_rules
 
@@ -43,17 +44,51 @@ def _function(spec, nargs, kwargs):
     )
 
 
-@pytest.mark.parametrize("spec,shapes,kwargs", list(_cases()))
-def test_rule(spec, shapes, kwargs):
-    rng = np.random.default_rng(0)
+def _arguments(spec, shapes, seed=0):
+    rng = np.random.default_rng(seed)
     args = []
     for i, s in enumerate(shapes):
         value = DOMAINS[spec.domain](rng, s)
         if spec.domain == "away_from_ties" and i:
             value = value + 0.011 * (i + 1)
         args.append(np.asarray(value, dtype=spec.dtype) if s else float(value))
+    return tuple(args)
+
+
+@pytest.mark.parametrize("spec,shapes,kwargs", list(_cases()))
+def test_rule(spec, shapes, kwargs):
     f = _function(spec, len(shapes), kwargs)
-    srcad.check_grads(f, tuple(args), order=1, modes=spec.modes, rtol=spec.rtol, atol=spec.atol)
+    srcad.check_grads(
+        f,
+        _arguments(spec, shapes),
+        order=spec.order,
+        modes=spec.modes,
+        rtol=spec.rtol,
+        atol=spec.atol,
+    )
+
+
+@pytest.mark.parametrize("spec,shapes,kwargs", list(_cases()))
+def test_rule_with_three_directions(spec, shapes, kwargs):
+    """A batch of k=3 directions gives what 3 single-direction runs give, in both modes."""
+    f = _function(spec, len(shapes), kwargs)
+    args = _arguments(spec, shapes)
+    rng = np.random.default_rng(1)
+    params = [f"a{i}" for i in range(len(args))]
+    tangents = [rng.standard_normal((3,) + np.shape(a)) for a in args]
+    batched = pipeline.generate(f, pipeline.Spec("jvp", tuple(params), batch=1))
+    out, tangent_out = batched.functions["main"](*args, tuple(tangents))
+    for k in range(3):
+        _, single = srcad.jvp(f, args, tuple(t[k] for t in tangents))
+        np.testing.assert_allclose(tangent_out[k], single, rtol=1e-10, atol=1e-12)
+    cotangents = rng.standard_normal((3,) + np.shape(out))
+    batched = pipeline.generate(f, pipeline.Spec("vjp", tuple(params), batch=1))
+    out, residuals = batched.functions["fwd"](*args)
+    grads = batched.functions["bwd"](residuals, cotangents)
+    _, pullback = srcad.vjp(f, *args)
+    for k in range(3):
+        for got, want in zip(grads, pullback(cotangents[k])):
+            np.testing.assert_allclose(got[k], want, rtol=1e-10, atol=1e-12)
 
 
 def test_every_rule_has_a_spec():

@@ -17,10 +17,6 @@ from .resolve import Resolution
 ARRAY, LIST, TUPLE, DICT = "array", "list", "tuple", "dict"
 _CONFLICT = "conflict"
 
-# Primitives whose result is a tuple (np.linalg.eigh, np.shape, ...), declared by rule tables.
-TUPLE_RESULTS: set[int] = set()
-LIST_RESULTS: set[int] = set()
-
 
 def infer(
     fdef: gast.FunctionDef, params: dict[str, str | None], resolution: Resolution
@@ -105,11 +101,10 @@ def _kind_of(value, kinds: dict, resolution: Resolution) -> str | None:
         target = resolution.calls.get(id(value))
         if target is None or target.kind not in ("rule", "method") or target.obj is None:
             return None
-        if id(target.obj) in TUPLE_RESULTS:
-            return TUPLE
-        if id(target.obj) in LIST_RESULTS:
-            return LIST
-        if target.rule is not None and (target.rule.vjp or target.rule.jvp):
+        rule = target.rule
+        if rule is not None and rule.result in (TUPLE, LIST):
+            return rule.result
+        if rule is not None and (rule.vjp or rule.jvp):
             return ARRAY
         return None
     return None

@@ -87,7 +87,7 @@ def classify(obj, label: str) -> Target:
     generated = getattr(obj, "__srcad_function__", None)
     if generated is not None:
         return Target("function", obj, None, label)
-    if getattr(obj, "__module__", "").startswith("srcad.") and not getattr(
+    if (getattr(obj, "__module__", None) or "").startswith("srcad.") and not getattr(
         obj, "__srcad_generated__", False
     ):
         return Target("unknown", obj, None, label)  # srcad's own helpers need rules

@@ -213,3 +213,14 @@ def _(ans, x, y):
 @jvp_rule(np.minimum)
 def _(ans, x, y):
     d[ans] = d[x] * rt.tie_split(y, x) + d[y] * rt.tie_split(x, y)
+
+
+@vjp_rule(np.where, broadcast=("condition", "x", "y"), arity=3)
+def _(ans, condition, x, y):
+    d[x] = np.where(condition, d[ans], 0.0)
+    d[y] = np.where(condition, 0.0, d[ans])
+
+
+@jvp_rule(np.where, broadcast=("condition", "x", "y"), arity=3)
+def _(ans, condition, x, y):
+    d[ans] = rt.fit(np.where(condition, d[x], d[y]), ans, nb)

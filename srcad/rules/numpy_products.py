@@ -33,4 +33,4 @@ def _(ans, a, b):
     if static(nb == 0):
         d[ans] = np.dot(d[a], b) + np.dot(a, d[b])
     else:
-        d[ans] = rt.dot_jvp_a(d[a], b, nb) + rt.dot_jvp_b(a, d[b], nb)
+        d[ans] = rt.dot_jvp_a(d[a], a, b, nb) + rt.dot_jvp_b(a, d[b], b, nb)

@@ -46,3 +46,16 @@ def _(ans, a, axes=None):
         d[ans] = np.transpose(d[a], axes)
     else:
         d[ans] = rt.transpose_batched(d[a], axes, np.ndim(a), nb)
+
+
+@vjp_rule(np.broadcast_to, linear=("array",))
+def _(ans, array, shape):
+    d[array] = rt.unbroadcast(d[ans], array, nb)
+
+
+@jvp_rule(np.broadcast_to, linear=("array",))
+def _(ans, array, shape):
+    if static(nb == 0):
+        d[ans] = np.broadcast_to(d[array], shape)
+    else:
+        d[ans] = rt.broadcast_batched(d[array], array, shape, nb)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, nondiff, vjp_rule
+from .template import d, jvp_rule, linear_in, nb, nondiff, returns, vjp_rule
 
 nondiff(
     rt.tie_split,
@@ -39,7 +39,17 @@ def _(ans, g, x, batch=0):
 
 @vjp_rule(rt.fit, linear=("t",))
 def _(ans, t, like, batch=0):
-    d[t] = rt.unbroadcast(d[ans], t, nb)
+    d[t] = rt.fit_vjp(d[ans], t, like, batch, nb)
+
+
+@vjp_rule(rt.fit_vjp, linear=("b",))
+def _(ans, b, t, like, batch=0, outer=0):
+    d[b] = rt.fit(d[ans], like, batch + outer + nb)
+
+
+@jvp_rule(rt.fit_vjp, linear=("b",))
+def _(ans, b, t, like, batch=0, outer=0):
+    d[ans] = rt.fit_vjp(d[b], t, like, batch, outer + nb)
 
 
 @jvp_rule(rt.fit, linear=("t",))
@@ -138,7 +148,7 @@ def _(ans, dx, x, y, batch=0):
 
 @jvp_rule(rt.matmul_jvp_x, bilinear=("dx", "y"))
 def _(ans, dx, x, y, batch=0):
-    d[ans] = rt.matmul_jvp_x(d[dx], x, y, batch + nb) + rt.matmul_jvp_x(dx, x, d[y], nb)
+    d[ans] = rt.matmul_jvp_x(d[dx], x, y, batch + nb) + rt.matmul_jvp_y(dx, d[y], y, nb)
 
 
 @vjp_rule(rt.matmul_jvp_y, bilinear=("x", "dy"))
@@ -149,7 +159,7 @@ def _(ans, x, dy, y, batch=0):
 
 @jvp_rule(rt.matmul_jvp_y, bilinear=("x", "dy"))
 def _(ans, x, dy, y, batch=0):
-    d[ans] = rt.matmul_jvp_y(d[x], dy, y, nb) + rt.matmul_jvp_y(x, d[dy], y, batch + nb)
+    d[ans] = rt.matmul_jvp_x(d[x], x, dy, nb) + rt.matmul_jvp_y(x, d[dy], y, batch + nb)
 
 
 @vjp_rule(rt.reshape_batched, linear=("g",))
@@ -245,9 +255,184 @@ def _(ans, t, x, i, batch=0):
 
 @vjp_rule(rt.pack_like, linear=("parts",))
 def _(ans, x, parts):
-    d[parts] = rt.unpack_parts(d[ans], x, nb)
+    d[parts] = rt.unpack_parts(d[ans], x)
 
 
 @jvp_rule(rt.pack_like, linear=("parts",))
 def _(ans, x, parts):
     d[ans] = rt.pack_like(x, d[parts])
+
+
+nondiff(rt.basis_for, rt.basis_like, rt.leading_shape)
+linear_in(rt.cross, "args")  # zero when the mapped factor is zero
+
+
+@vjp_rule(rt.columns_to_jacobians, linear=("tangent_out",))
+def _(ans, tangent_out, out, xs, batch=0):
+    d[tangent_out] = rt.jacobians_to_columns(d[ans], out, xs, batch + nb)
+
+
+@jvp_rule(rt.columns_to_jacobians, linear=("tangent_out",))
+def _(ans, tangent_out, out, xs, batch=0):
+    d[ans] = rt.columns_to_jacobians(d[tangent_out], out, xs, batch + nb)
+
+
+@vjp_rule(rt.jacobians_to_columns, linear=("jacobians",))
+def _(ans, jacobians, out, xs, batch=0):
+    d[jacobians] = rt.columns_to_jacobians(d[ans], out, xs, batch + nb)
+
+
+@jvp_rule(rt.jacobians_to_columns, linear=("jacobians",))
+def _(ans, jacobians, out, xs, batch=0):
+    d[ans] = rt.jacobians_to_columns(d[jacobians], out, xs, batch + nb)
+
+
+@vjp_rule(rt.rows_to_jacobians, linear=("grads",))
+def _(ans, grads, out, xs, batch=0):
+    d[grads] = rt.jacobians_to_rows(d[ans], out, xs, batch + nb)
+
+
+@jvp_rule(rt.rows_to_jacobians, linear=("grads",))
+def _(ans, grads, out, xs, batch=0):
+    d[ans] = rt.rows_to_jacobians(d[grads], out, xs, batch + nb)
+
+
+@vjp_rule(rt.jacobians_to_rows, linear=("jacobians",))
+def _(ans, jacobians, out, xs, batch=0):
+    d[jacobians] = rt.rows_to_jacobians(d[ans], out, xs, batch + nb)
+
+
+@jvp_rule(rt.jacobians_to_rows, linear=("jacobians",))
+def _(ans, jacobians, out, xs, batch=0):
+    d[ans] = rt.jacobians_to_rows(d[jacobians], out, xs, batch + nb)
+
+
+@vjp_rule(rt.getitem_batched, linear=("b",))
+def _(ans, b, idx, batch=0):
+    d[b] = rt.getitem_vjp(d[ans], b, rt.unpack_index(b, idx, batch), nb)
+
+
+@jvp_rule(rt.getitem_batched, linear=("b",))
+def _(ans, b, idx, batch=0):
+    d[ans] = rt.getitem_batched(d[b], idx, batch + nb)
+
+
+returns("tuple", rt.basis_for, rt.columns_to_jacobians, rt.rows_to_jacobians, rt.jacobians_to_rows)
+
+
+@vjp_rule(rt.broadcast_back, linear=("b",))
+def _(ans, b, g, x, batch=0, outer=0):
+    d[b] = rt.broadcast_back_vjp(d[ans], b, g, x, batch, outer, nb)
+
+
+@jvp_rule(rt.broadcast_back, linear=("b",))
+def _(ans, b, g, x, batch=0, outer=0):
+    d[ans] = rt.broadcast_back(d[b], g, x, batch, outer + nb)
+
+
+@vjp_rule(rt.broadcast_back_vjp, linear=("c",))
+def _(ans, c, b, g, x, batch=0, outer=0, inner=0):
+    d[c] = rt.broadcast_back(d[ans], g, x, batch, outer + inner + nb)
+
+
+@jvp_rule(rt.broadcast_back_vjp, linear=("c",))
+def _(ans, c, b, g, x, batch=0, outer=0, inner=0):
+    d[ans] = rt.broadcast_back_vjp(d[c], b, g, x, batch, outer, inner + nb)
+
+
+@vjp_rule(rt.broadcast_batched, linear=("t",))
+def _(ans, t, x, shape, batch=0):
+    d[t] = rt.unbroadcast(d[ans], x, batch + nb)
+
+
+@jvp_rule(rt.broadcast_batched, linear=("t",))
+def _(ans, t, x, shape, batch=0):
+    d[ans] = rt.broadcast_batched(d[t], x, shape, batch + nb)
+
+
+# np.dot's helpers: linear in the derivative argument, bilinear with the other factor.
+@vjp_rule(rt.dot_vjp_a, bilinear=("g", "b"))
+def _(ans, g, a, b, batch=0):
+    d[g] = rt.dot_jvp_a(d[ans], a, b, batch + nb)
+    d[b] = rt.cross(rt.dot_vjp_b, nb, 1, g, d[ans], b)
+
+
+@jvp_rule(rt.dot_vjp_a, bilinear=("g", "b"))
+def _(ans, g, a, b, batch=0):
+    d[ans] = rt.dot_vjp_a(d[g], a, b, batch + nb) + rt.cross(rt.dot_vjp_a, nb, 2, g, a, d[b])
+
+
+@vjp_rule(rt.dot_vjp_b, bilinear=("g", "a"))
+def _(ans, g, a, b, batch=0):
+    d[g] = rt.dot_jvp_b(a, d[ans], b, batch + nb)
+    d[a] = rt.cross(rt.dot_vjp_a, nb, 2, g, a, d[ans])
+
+
+@jvp_rule(rt.dot_vjp_b, bilinear=("g", "a"))
+def _(ans, g, a, b, batch=0):
+    d[ans] = rt.dot_vjp_b(d[g], a, b, batch + nb) + rt.cross(rt.dot_vjp_b, nb, 1, g, d[a], b)
+
+
+@vjp_rule(rt.dot_jvp_a, bilinear=("da", "b"))
+def _(ans, da, a, b, batch=0):
+    d[da] = rt.dot_vjp_a(d[ans], a, b, batch + nb)
+    d[b] = rt.cross(rt.dot_vjp_b, nb, 0, d[ans], da, b)
+
+
+@jvp_rule(rt.dot_jvp_a, bilinear=("da", "b"))
+def _(ans, da, a, b, batch=0):
+    d[ans] = rt.dot_jvp_a(d[da], a, b, batch + nb) + rt.cross(rt.dot_jvp_b, nb, 1, da, d[b], b)
+
+
+@vjp_rule(rt.dot_jvp_b, bilinear=("a", "db"))
+def _(ans, a, db, b, batch=0):
+    d[a] = rt.cross(rt.dot_vjp_a, nb, 0, d[ans], a, db)
+    d[db] = rt.dot_vjp_b(d[ans], a, b, batch + nb)
+
+
+@jvp_rule(rt.dot_jvp_b, bilinear=("a", "db"))
+def _(ans, a, db, b, batch=0):
+    d[ans] = rt.cross(rt.dot_jvp_a, nb, 0, d[a], a, db) + rt.dot_jvp_b(a, d[db], b, batch + nb)
+
+
+@vjp_rule(rt.astype_vjp, linear=("g",))
+def _(ans, g, x):
+    d[g] = rt.astype_vjp(d[ans], g)
+
+
+@jvp_rule(rt.astype_vjp, linear=("g",))
+def _(ans, g, x):
+    d[ans] = rt.astype_vjp(d[g], x)
+
+
+@vjp_rule(rt.astype_jvp, linear=("dx",))
+def _(ans, dx, dtype):
+    d[dx] = rt.astype_vjp(d[ans], dx)
+
+
+@jvp_rule(rt.astype_jvp, linear=("dx",))
+def _(ans, dx, dtype):
+    d[ans] = rt.astype_jvp(d[dx], dtype)
+
+
+@vjp_rule(rt.unpack_parts, linear=("b",))
+def _(ans, b, x, nb_=0):
+    d[b] = rt.pack_like(x, d[ans])
+
+
+@jvp_rule(rt.unpack_parts, linear=("b",))
+def _(ans, b, x, nb_=0):
+    d[ans] = rt.unpack_parts(d[b], x)
+
+
+@vjp_rule(rt.sequence_vjp, linear=("g",))
+def _(ans, g, x):
+    d[g] = rt.sequence(d[ans])
+
+
+@jvp_rule(rt.sequence_vjp, linear=("g",))
+def _(ans, g, x):
+    d[ans] = rt.sequence_vjp(d[g], x)
+
+
+returns("list", rt.unpack_parts)

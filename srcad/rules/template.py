@@ -35,7 +35,7 @@ import gast
 from .. import syntax as S
 from ..errors import RuleDefinitionError
 from ..optimize.fold import fold_static_ifs
-from ..transform.dnotation import Deriv
+from ..transform.dnotation import Deriv, Zero
 
 D = "d"  # the marker name in templates and in d-notation
 
@@ -95,6 +95,7 @@ class Rule:
     bilinear: tuple[str, ...] = ()  # zero when any of these arguments is zero (a product)
     aliases: dict[str, str] = dataclasses.field(default_factory=dict)  # other keyword names
     arity: int | None = None  # positional parameters, for primitives without a signature
+    result: str = "array"  # the kind of value it returns: "array", "tuple" or "list"
 
 
 _RULES: dict[int, Rule] = {}
@@ -156,6 +157,11 @@ def _parse_template(func: Callable, kind: str) -> Template:
     if not names or names[0] != "ans":
         raise RuleDefinitionError(f"{where}: the first parameter must be `ans`")
     params = names[1:]
+    if "nb" in params or "d" in params or "static" in params:
+        raise RuleDefinitionError(
+            f"{where}: `nb`, `d` and `static` are reserved names in "
+            "templates; rename the parameter (and the primitive's)"
+        )
     defaults = {p.name: p.default for p in sig.parameters.values() if p.default is not p.empty}
     keyword_only = {p.name for p in sig.parameters.values() if p.kind is p.KEYWORD_ONLY}
     body = fdef.body
@@ -309,6 +315,12 @@ def linear_in(primitive, *params: str) -> None:
     _rule_for(primitive).linear = tuple(params)
 
 
+def returns(kind: str, *primitives) -> None:
+    """Declare that `primitives` return a tuple or list (np.linalg.eigh, np.split...)."""
+    for p in primitives:
+        _rule_for(p).result = kind
+
+
 # ----------------------------------------------------------------------------- instantiation
 
 
@@ -364,7 +376,12 @@ def instantiate(
     def substitute(node):
         if isinstance(node, Deriv):
             atom = replacement[node.id]
-            return Deriv(id=atom.id if isinstance(atom, gast.Name) else None, ctx=node.ctx)
+            if isinstance(atom, gast.Name):
+                return Deriv(id=atom.id, ctx=node.ctx)
+            if isinstance(node.ctx, gast.Load):
+                return Zero(like=S.clone(atom))  # the derivative of a constant
+            return Deriv(id=None, ctx=node.ctx)
+
         if isinstance(node, gast.Name):
             if node.id in local_names:
                 return S.name(local_names[node.id], store=isinstance(node.ctx, gast.Store))

@@ -48,10 +48,11 @@ class Lowering:
 
     # ------------------------------------------------------------------ helpers
 
-    def zeros(self, like: str | None) -> gast.expr:
+    def zeros(self, like) -> gast.expr:
+        """``zeros_like(v)``: `like` is a primal name or a constant expression."""
         if like is None:
             raise AssertionError("srcad internal error: a zero without a shape must be used")
-        args = [S.name(like)]
+        args = [S.name(like) if isinstance(like, str) else S.clone(like)]
         if self.batch is not None:
             args.append(S.clone(self.batch))
         return S.call(gast.Attribute(S.name(self.rt), "zeros_like", gast.Load()), args)

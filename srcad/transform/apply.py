@@ -248,20 +248,18 @@ def jvp(env: Env, target_name: str, rhs, node) -> Applied:
                     env.where(node),
                     hint="build the sequence with + or list.extend",
                 )
-            elts.append(deriv(e.id) if isinstance(e, gast.Name) else Zero(like=None))
+            elts.append(deriv(e.id) if isinstance(e, gast.Name) else Zero(like=S.clone(e)))
         display = S.tuple_(elts) if isinstance(rhs, gast.Tuple) else S.list_(elts)
         return Applied([accumulate(target_name, display)])
     if isinstance(rhs, gast.Dict):
-        values = [deriv(v.id) if isinstance(v, gast.Name) else Zero(like=None) for v in rhs.values]
+        values = [
+            deriv(v.id) if isinstance(v, gast.Name) else Zero(like=S.clone(v)) for v in rhs.values
+        ]
         return Applied(
             [accumulate(target_name, gast.Dict(keys=[S.clone(k) for k in rhs.keys], values=values))]
         )
     if isinstance(rhs, gast.Subscript):
-        index = S.clone(rhs.slice)
-        if env.batch:
-            parts = index.elts if isinstance(index, gast.Tuple) else [index]
-            index = S.tuple_([gast.Slice(None, None, None)] * env.batch + list(parts))
-        return Applied([accumulate(target_name, S.subscript(deriv(rhs.value.id), index))])
+        return Applied([accumulate(target_name, _getitem_jvp(env, rhs))])
     if isinstance(rhs, gast.Call):
         target = env.resolution.call(rhs)
         if target.kind == "function":
@@ -280,6 +278,24 @@ def jvp(env: Env, target_name: str, rhs, node) -> Applied:
     if env.batch and rule.broadcast:
         body = [_lift_tangents(env, rule, bound, s) for s in body]
     return Applied(body)
+
+
+def _getitem_jvp(env: Env, rhs: gast.Subscript):
+    """The tangent of `x[idx]`: the same index, after the direction axes of arrays."""
+    obj = rhs.value.id
+    kind = env.kinds.get(obj)
+    index = S.clone(rhs.slice)
+    if not env.batch or kind in ("list", "tuple", "dict"):
+        return S.subscript(deriv(obj), index)
+    if kind == "array":
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        index = S.tuple_([gast.Slice(None, None, None)] * env.batch + list(parts))
+        return S.subscript(deriv(obj), index)
+    rt = env.bind_external("rt", _runtime())
+    return S.call(
+        gast.Attribute(S.name(rt), "getitem_batched", gast.Load()),
+        [deriv(obj), index_value(rhs.slice), S.const(env.batch)],
+    )
 
 
 def _lift_tangents(env: Env, rule: Rule, bound: dict, node):
