@@ -505,3 +505,12 @@ def cross(fn, nb, position, *args):
         call[position] = batched[i]
         results.append(cross(fn, nb - 1, position, *call))
     return np.stack(results)
+
+
+# Helpers of the rule families (each family owns one module).
+from .helpers.elementwise import *  # noqa: E402,F403
+from .helpers.fft import *  # noqa: E402,F403
+from .helpers.linalg import *  # noqa: E402,F403
+from .helpers.products import *  # noqa: E402,F403
+from .helpers.reductions import *  # noqa: E402,F403
+from .helpers.shape import *  # noqa: E402,F403

@@ -1,179 +1,22 @@
 """One spec per derivative rule: domain, shapes (broadcasting pairs included), options.
 
-`test_rules.py` runs `srcad.check_grads` over every entry, in both modes; a completeness test
-fails when a registered rule has no spec here.
+The entries live in tests/specs/<family>.py, one module per rule family; `test_rules.py` runs
+`srcad.check_grads` over every entry, in both modes, at order 2, plus a k=3-directions check;
+a completeness test fails when a registered rule has no spec.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import importlib
 import operator
+import pkgutil
 
-import numpy as np
+import specs
+from specs import RuleSpec
 
-from srcad import runtime as rt
-
-
-@dataclasses.dataclass
-class RuleSpec:
-    primitive: object
-    shapes: list  # each entry: a tuple of argument shapes
-    domain: str = "real"  # real | positive | unit | nonzero | away_from_ties
-    kwargs: list = dataclasses.field(default_factory=lambda: [{}])
-    order: int = 2
-    call: str | None = None  # source of the call, with a0, a1, ... for the arguments
-    rtol: float | None = None
-    atol: float | None = None
-    modes: tuple = ("fwd", "rev")
-    dtype: str = "float64"
-
-
-UNARY = [((),), ((3,),), ((2, 3),)]
-BINARY = [((3,), (3,)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((), (2, 3)), ((2, 3), ())]
-
-SPECS: list[RuleSpec] = [
-    # elementwise arithmetic
-    RuleSpec(np.add, BINARY),
-    RuleSpec(np.subtract, BINARY),
-    RuleSpec(np.multiply, BINARY),
-    RuleSpec(np.true_divide, BINARY, domain="nonzero"),
-    RuleSpec(np.negative, UNARY),
-    RuleSpec(np.power, [((3,), (3,)), ((2, 3), ()), ((), (3,))], domain="positive"),
-    RuleSpec(np.square, UNARY),
-    RuleSpec(np.mod, [((3,), (3,))], domain="positive", call="np.mod(a0 * 3.0 + 0.1, a1)"),
-    # unary
-    RuleSpec(np.exp, UNARY),
-    RuleSpec(np.log, UNARY, domain="positive"),
-    RuleSpec(np.sqrt, UNARY, domain="positive"),
-    RuleSpec(np.sin, UNARY),
-    RuleSpec(np.cos, UNARY),
-    RuleSpec(np.tan, UNARY, domain="unit"),
-    RuleSpec(np.tanh, UNARY),
-    RuleSpec(np.absolute, UNARY, domain="nonzero"),
-    RuleSpec(np.maximum, BINARY, domain="away_from_ties"),
-    RuleSpec(np.minimum, BINARY, domain="away_from_ties"),
-    # reductions
-    RuleSpec(
-        np.sum,
-        [((2, 3),), ((4,),)],
-        kwargs=[{}, {"axis": 0}, {"axis": -1}, {"axis": 0, "keepdims": True}],
-    ),
-    RuleSpec(
-        np.mean,
-        [((2, 3),)],
-        kwargs=[{}, {"axis": 1}, {"axis": (0, 1)}, {"axis": 0, "keepdims": True}],
-    ),
-    # products
-    RuleSpec(
-        np.matmul,
-        [
-            ((2, 3), (3, 4)),
-            ((3,), (3, 4)),
-            ((2, 3), (3,)),
-            ((3,), (3,)),
-            ((5, 2, 3), (3, 4)),
-            ((2, 3), (5, 3, 4)),
-        ],
-    ),
-    RuleSpec(
-        np.dot,
-        [
-            ((2, 3), (3, 4)),
-            ((3,), (3, 4)),
-            ((2, 3), (3,)),
-            ((3,), (3,)),
-            ((), (3,)),
-            ((2, 2, 3), (4, 3, 2)),
-        ],
-    ),
-    # shapes
-    RuleSpec(np.reshape, [((2, 3),)], call="np.reshape(a0, (3, 2))"),
-    RuleSpec(np.transpose, [((2, 3),), ((2, 3, 4),)], kwargs=[{}]),
-    RuleSpec(np.transpose, [((2, 3, 4),)], call="np.transpose(a0, (1, 2, 0))"),
-    RuleSpec(np.broadcast_to, [((3,),), ((2, 1),)], call="np.broadcast_to(a0, (4, 2, 3))"),
-    RuleSpec(
-        np.where,
-        [((3,), (3,), (3,)), ((2, 3), (3,), ()), ((), (2, 3), (3,))],
-        call="np.where(a0 > 0, a1, a2)",
-    ),
-    RuleSpec(
-        rt.broadcast_batched, [((2, 3), (3,))], call="rt.broadcast_batched(a0, a1, (4, 3), 1)"
-    ),
-    RuleSpec(
-        rt.broadcast_back, [((2, 3), (2, 4, 3), (3,))], call="rt.broadcast_back(a0, a1, a2, 0, 1)"
-    ),
-    RuleSpec(
-        rt.broadcast_back_vjp,
-        [((2, 4, 3), (3,), (2, 4, 3), (3,))],
-        call="rt.broadcast_back_vjp(a0, a1, a2, a3)",
-    ),
-    # runtime helpers that generated code calls (differentiated when transforms nest)
-    RuleSpec(
-        rt.unbroadcast,
-        [((2, 3), (1, 3)), ((2, 3), (3,)), ((2, 3), ())],
-        call="rt.unbroadcast(a0, a1)",
-    ),
-    RuleSpec(rt.fit, [((1, 3), (2, 3)), ((3,), (2, 3))], call="rt.fit(a0, a1)"),
-    RuleSpec(rt.fit, [((2, 1, 3), (4, 3))], call="rt.fit(a0, a1, 1)"),
-    RuleSpec(rt.fit_vjp, [((2, 4, 3), (2, 1, 3), (4, 3))], call="rt.fit_vjp(a0, a1, a2, 1)"),
-    RuleSpec(rt.lift, [((2, 4), (4,))], call="rt.lift(a0, a1, 3, 1)"),
-    RuleSpec(rt.abs_jvp, [((3,), (3,))], domain="nonzero", call="rt.abs_jvp(a0, a1, np.abs(a1))"),
-    RuleSpec(rt.add, [((3,), (3,))], call="rt.add(a0, a1)"),
-    RuleSpec(rt.astype, [((3,),)], call="rt.astype(a0, np.float64)"),
-    RuleSpec(rt.copy, [((3,),)], call="rt.copy(a0)"),
-    RuleSpec(rt.getitem_vjp, [((2,), (3, 4))], call="rt.getitem_vjp(a0, a1, (slice(0, 2), 1))"),
-    RuleSpec(rt.item_tangent, [((3, 2), (3, 2))], call="rt.item_tangent(a0, a1, 1)"),
-    RuleSpec(rt.log_nonzero, UNARY, domain="positive", call="rt.log_nonzero(a0)"),
-    RuleSpec(rt.pack_like, [((2, 3), (3,), (3,))], call="rt.pack_like(a0, [a1, a2])"),
-    RuleSpec(rt.sequence, [((3,),)], call="rt.sequence(a0)"),
-    RuleSpec(rt.matmul_jvp_x, [((2, 3), (2, 3), (3, 4))], call="rt.matmul_jvp_x(a0, a1, a2)"),
-    RuleSpec(rt.matmul_jvp_y, [((2, 3), (3, 4), (3, 4))], call="rt.matmul_jvp_y(a0, a1, a2)"),
-    RuleSpec(rt.matmul_vjp_x, [((2, 4), (2, 3), (3, 4))], call="rt.matmul_vjp_x(a0, a1, a2)"),
-    RuleSpec(rt.matmul_vjp_y, [((2, 4), (2, 3), (3, 4))], call="rt.matmul_vjp_y(a0, a1, a2)"),
-    RuleSpec(rt.sum_jvp, [((2, 3), (2, 3))], call="rt.sum_jvp(a0, a1, 1)"),
-    RuleSpec(rt.mean_jvp, [((2, 3), (2, 3))], call="rt.mean_jvp(a0, a1, 1)"),
-    RuleSpec(rt.sum_vjp, [((2,), (2, 3))], call="rt.sum_vjp(a0, a1, 1)"),
-    RuleSpec(rt.mean_vjp, [((2,), (2, 3))], call="rt.mean_vjp(a0, a1, 1)"),
-    RuleSpec(rt.reshape_batched, [((2, 3),)], call="rt.reshape_batched(a0, (3, 2))"),
-    RuleSpec(rt.transpose_batched, [((2, 3),)], call="rt.transpose_batched(a0, (1, 0), 2)"),
-    RuleSpec(
-        rt.dot_vjp_a, [((2, 4), (2, 3), (3, 4))], call="rt.dot_vjp_a(a0, a1, a2)", order=1
-    ),  # the cross terms of their own rules map over directions
-    RuleSpec(
-        rt.dot_vjp_b, [((2, 4), (2, 3), (3, 4))], call="rt.dot_vjp_b(a0, a1, a2)", order=1
-    ),  # the cross terms of their own rules map over directions
-    RuleSpec(
-        rt.dot_jvp_a, [((2, 3), (2, 3), (3, 4))], call="rt.dot_jvp_a(a0, a1, a2)", order=1
-    ),  # the cross terms of their own rules map over directions
-    RuleSpec(
-        rt.dot_jvp_b, [((2, 3), (3, 4), (3, 4))], call="rt.dot_jvp_b(a0, a1, a2)", order=1
-    ),  # the cross terms of their own rules map over directions
-    RuleSpec(rt.astype_vjp, [((3,), (3,))], call="rt.astype_vjp(a0, a1)"),
-    RuleSpec(rt.astype_jvp, [((3,),)], call="rt.astype_jvp(a0, np.float64)"),
-    RuleSpec(rt.unpack_parts, [((2, 3), (2, 3))], call="rt.unpack_parts(a0, a1)[1]"),
-    RuleSpec(rt.sequence_vjp, [((3,), (3,))], call="rt.sequence_vjp(a0, a1)"),
-    RuleSpec(rt.getitem_batched, [((3, 2),)], call="rt.getitem_batched(a0, 1)"),
-    RuleSpec(
-        rt.columns_to_jacobians,
-        [((3, 2), (2,), (3,))],
-        call="rt.columns_to_jacobians(a0, a1, (a2,))[0]",
-    ),
-    RuleSpec(
-        rt.jacobians_to_columns,
-        [((2, 3), (2,), (3,))],
-        call="rt.jacobians_to_columns((a0,), a1, (a2,))",
-    ),
-    RuleSpec(
-        rt.rows_to_jacobians,
-        [((2, 3), (2,), (3,))],
-        call="rt.rows_to_jacobians((a0,), a1, (a2,))[0]",
-    ),
-    RuleSpec(
-        rt.jacobians_to_rows,
-        [((2, 3), (2,), (3,))],
-        call="rt.jacobians_to_rows((a0,), a1, (a2,))[0]",
-    ),
-]
+SPECS: list[RuleSpec] = []
+for _module in sorted(m.name for m in pkgutil.iter_modules(specs.__path__)):
+    SPECS.extend(importlib.import_module(f"specs.{_module}").SPECS)
 
 # Operators and helpers whose rules are exercised through other entries.
 COVERED_ELSEWHERE = {operator.getitem}

@@ -7,11 +7,14 @@ Extend them with `vjp_rule` / `jvp_rule` (templates, see `srcad.rules.template`)
 from . import (  # noqa: F401 - imported for their registrations
     nondiff,
     numpy_elementwise,
+    numpy_fft,
+    numpy_linalg,
     numpy_products,
     numpy_reductions,
     numpy_shape,
     runtime_rules,
 )
+
 from .template import all_rules, d, jvp_rule, lookup, nb, static, vjp_rule
 from .template import nondiff as declare_nondiff
 

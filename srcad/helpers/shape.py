@@ -1,0 +1,5 @@
+"""Run-time helpers for the shape rules (re-exported by srcad.runtime)."""
+
+from __future__ import annotations
+
+import numpy as np  # noqa: F401

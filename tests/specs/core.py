@@ -1,0 +1,92 @@
+"""Rule specs: runtime helpers that generated code calls (differentiated when transforms nest).
+
+Collected by tests/rule_specs.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np  # noqa: F401
+
+from srcad import runtime as rt  # noqa: F401
+
+from . import BINARY, UNARY, RuleSpec  # noqa: F401
+
+SPECS: list[RuleSpec] = [
+    RuleSpec(
+        rt.broadcast_batched, [((2, 3), (3,))], call="rt.broadcast_batched(a0, a1, (4, 3), 1)"
+    ),
+    RuleSpec(
+        rt.broadcast_back, [((2, 3), (2, 4, 3), (3,))], call="rt.broadcast_back(a0, a1, a2, 0, 1)"
+    ),
+    RuleSpec(
+        rt.broadcast_back_vjp,
+        [((2, 4, 3), (3,), (2, 4, 3), (3,))],
+        call="rt.broadcast_back_vjp(a0, a1, a2, a3)",
+    ),
+    # runtime helpers that generated code calls (differentiated when transforms nest)
+    RuleSpec(
+        rt.unbroadcast,
+        [((2, 3), (1, 3)), ((2, 3), (3,)), ((2, 3), ())],
+        call="rt.unbroadcast(a0, a1)",
+    ),
+    RuleSpec(rt.fit, [((1, 3), (2, 3)), ((3,), (2, 3))], call="rt.fit(a0, a1)"),
+    RuleSpec(rt.fit, [((2, 1, 3), (4, 3))], call="rt.fit(a0, a1, 1)"),
+    RuleSpec(rt.fit_vjp, [((2, 4, 3), (2, 1, 3), (4, 3))], call="rt.fit_vjp(a0, a1, a2, 1)"),
+    RuleSpec(rt.lift, [((2, 4), (4,))], call="rt.lift(a0, a1, 3, 1)"),
+    RuleSpec(rt.abs_jvp, [((3,), (3,))], domain="nonzero", call="rt.abs_jvp(a0, a1, np.abs(a1))"),
+    RuleSpec(rt.add, [((3,), (3,))], call="rt.add(a0, a1)"),
+    RuleSpec(rt.astype, [((3,),)], call="rt.astype(a0, np.float64)"),
+    RuleSpec(rt.copy, [((3,),)], call="rt.copy(a0)"),
+    RuleSpec(rt.getitem_vjp, [((2,), (3, 4))], call="rt.getitem_vjp(a0, a1, (slice(0, 2), 1))"),
+    RuleSpec(rt.item_tangent, [((3, 2), (3, 2))], call="rt.item_tangent(a0, a1, 1)"),
+    RuleSpec(rt.log_nonzero, UNARY, domain="positive", call="rt.log_nonzero(a0)"),
+    RuleSpec(rt.pack_like, [((2, 3), (3,), (3,))], call="rt.pack_like(a0, [a1, a2])"),
+    RuleSpec(rt.sequence, [((3,),)], call="rt.sequence(a0)"),
+    RuleSpec(rt.matmul_jvp_x, [((2, 3), (2, 3), (3, 4))], call="rt.matmul_jvp_x(a0, a1, a2)"),
+    RuleSpec(rt.matmul_jvp_y, [((2, 3), (3, 4), (3, 4))], call="rt.matmul_jvp_y(a0, a1, a2)"),
+    RuleSpec(rt.matmul_vjp_x, [((2, 4), (2, 3), (3, 4))], call="rt.matmul_vjp_x(a0, a1, a2)"),
+    RuleSpec(rt.matmul_vjp_y, [((2, 4), (2, 3), (3, 4))], call="rt.matmul_vjp_y(a0, a1, a2)"),
+    RuleSpec(rt.sum_jvp, [((2, 3), (2, 3))], call="rt.sum_jvp(a0, a1, 1)"),
+    RuleSpec(rt.mean_jvp, [((2, 3), (2, 3))], call="rt.mean_jvp(a0, a1, 1)"),
+    RuleSpec(rt.sum_vjp, [((2,), (2, 3))], call="rt.sum_vjp(a0, a1, 1)"),
+    RuleSpec(rt.mean_vjp, [((2,), (2, 3))], call="rt.mean_vjp(a0, a1, 1)"),
+    RuleSpec(rt.reshape_batched, [((2, 3),)], call="rt.reshape_batched(a0, (3, 2))"),
+    RuleSpec(rt.transpose_batched, [((2, 3),)], call="rt.transpose_batched(a0, (1, 0), 2)"),
+    RuleSpec(
+        rt.dot_vjp_a, [((2, 4), (2, 3), (3, 4))], call="rt.dot_vjp_a(a0, a1, a2)", order=1
+    ),  # the cross terms of their own rules map over directions
+    RuleSpec(
+        rt.dot_vjp_b, [((2, 4), (2, 3), (3, 4))], call="rt.dot_vjp_b(a0, a1, a2)", order=1
+    ),  # the cross terms of their own rules map over directions
+    RuleSpec(
+        rt.dot_jvp_a, [((2, 3), (2, 3), (3, 4))], call="rt.dot_jvp_a(a0, a1, a2)", order=1
+    ),  # the cross terms of their own rules map over directions
+    RuleSpec(
+        rt.dot_jvp_b, [((2, 3), (3, 4), (3, 4))], call="rt.dot_jvp_b(a0, a1, a2)", order=1
+    ),  # the cross terms of their own rules map over directions
+    RuleSpec(rt.astype_vjp, [((3,), (3,))], call="rt.astype_vjp(a0, a1)"),
+    RuleSpec(rt.astype_jvp, [((3,),)], call="rt.astype_jvp(a0, np.float64)"),
+    RuleSpec(rt.unpack_parts, [((2, 3), (2, 3))], call="rt.unpack_parts(a0, a1)[1]"),
+    RuleSpec(rt.sequence_vjp, [((3,), (3,))], call="rt.sequence_vjp(a0, a1)"),
+    RuleSpec(rt.getitem_batched, [((3, 2),)], call="rt.getitem_batched(a0, 1)"),
+    RuleSpec(
+        rt.columns_to_jacobians,
+        [((3, 2), (2,), (3,))],
+        call="rt.columns_to_jacobians(a0, a1, (a2,))[0]",
+    ),
+    RuleSpec(
+        rt.jacobians_to_columns,
+        [((2, 3), (2,), (3,))],
+        call="rt.jacobians_to_columns((a0,), a1, (a2,))",
+    ),
+    RuleSpec(
+        rt.rows_to_jacobians,
+        [((2, 3), (2,), (3,))],
+        call="rt.rows_to_jacobians((a0,), a1, (a2,))[0]",
+    ),
+    RuleSpec(
+        rt.jacobians_to_rows,
+        [((2, 3), (2,), (3,))],
+        call="rt.jacobians_to_rows((a0,), a1, (a2,))[0]",
+    ),
+]
