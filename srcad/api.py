@@ -492,37 +492,61 @@ def linearize(fn, *primals):
     return out, f_jvp
 
 
-def composed_vjp(fn, cotangent, fallback=None):
+def _wrt_spec(fn, args, wrt, mode: str) -> pipeline.Spec:
+    params = _positional_params(fn)
+    kinds = tuple((p, _kind(a)) for p, a in zip(params, args) if _kind(a) is not None)
+    return pipeline.Spec(mode, tuple(params[i] for i in wrt), kinds=kinds)
+
+
+def jvp_wrt(fn, args, wrt, tangents):
+    """jvp with respect to the arguments at positions `wrt` only (the others are fixed)."""
+    generated = pipeline.generate(fn, _wrt_spec(fn, args, wrt, "jvp"))
+    return generated.functions["main"](*_fill_defaults(fn, tuple(args)), tuple(tangents))
+
+
+def vjp_wrt(fn, args, wrt):
+    """vjp with respect to the arguments at positions `wrt` only: ``(out, pullback)``."""
+    generated = pipeline.generate(fn, _wrt_spec(fn, args, wrt, "vjp"))
+    out, residuals = generated.functions["fwd"](*args)
+    backward = generated.functions["bwd"]
+
+    def pullback(cotangent):
+        check_cotangent(cotangent, out)
+        return backward(residuals, cotangent)
+
+    return out, pullback
+
+
+def _unwrapped(fn):
+    target = getattr(fn, "__srcad_function__", None)
+    return target() if target is not None else fn
+
+
+def composed_vjp(fn, cotangent, wrt=None):
     """A transformable function x -> vjp(fn, x)[1](cotangent), as generated source."""
     from . import drivers
 
     params = _positional_params(fn)
-    spec = pipeline.Spec("vjp", tuple(params))
+    wrt = list(range(len(params))) if wrt is None else list(wrt)
+    spec = pipeline.Spec("vjp", tuple(params[i] for i in wrt))
     generated = pipeline.generate(fn, spec)
-    target = getattr(fn, "__srcad_function__", None)
-    target = target() if target is not None else fn
-    function, _ = drivers.pullback(
-        target,
-        generated.functions["fwd"],
-        generated.functions["bwd"],
-        cotangent,
-        getattr(target, "__name__", "f"),
-    )
+    target = _unwrapped(fn)
+    function, _ = drivers.pullback(target, generated.functions["fwd"],
+                                   generated.functions["bwd"], cotangent,
+                                   getattr(target, "__name__", "f"))
     return function
 
 
-def composed_jvp(fn, tangents):
+def composed_jvp(fn, tangents, wrt=None):
     """A transformable function x -> jvp(fn, x, tangents)[1], as generated source."""
     from . import drivers
 
     params = _positional_params(fn)
-    wrt = tuple(params[: len(tangents)])
-    generated = pipeline.generate(fn, pipeline.Spec("jvp", wrt))
-    target = getattr(fn, "__srcad_function__", None)
-    target = target() if target is not None else fn
-    function, _ = drivers.pushforward(
-        target, generated.functions["main"], tangents, getattr(target, "__name__", "f")
-    )
+    wrt = list(range(len(tangents))) if wrt is None else list(wrt)
+    generated = pipeline.generate(fn, pipeline.Spec("jvp", tuple(params[i] for i in wrt)))
+    target = _unwrapped(fn)
+    function, _ = drivers.pushforward(target, generated.functions["main"], tangents,
+                                      getattr(target, "__name__", "f"))
     return function
 
 

@@ -25,7 +25,7 @@ from .analyze.calls import bind_function
 from .analyze.resolve import resolve
 from .errors import UnsupportedOperationError
 from .naming import DerivedNames, Namer
-from .normalize import anf
+from .normalize import anf, controlflow
 from .optimize import dce
 from .parse import Namespace, parse_function
 from .rules.methods import METHODS
@@ -180,6 +180,8 @@ def _generate(fn, spec: Spec) -> Generated:
     binder = Binder(namespace, namer, user_locals)
     rt_name = binder.bind("rt", runtime)
     fdef = anf.normalize_function(fdef, namer, rt_name)
+    fdef = controlflow.lower_function(fdef, namer)
+
     stages["anf"] = S.to_source(fdef)
     local_names = S.names_stored(fdef) | set(_param_names(fdef))
     binder.local_names = local_names

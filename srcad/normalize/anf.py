@@ -204,8 +204,11 @@ def _while(s: gast.While, ctx: Ctx, out: list) -> None:
         body = block(s.body, ctx)
         again: list = []
         again_test = test_expr(S.clone(s.test), ctx, again)
+        again.append(S.assign(flag, again_test))
+        for stmt in again:
+            stmt.srcad_loop_tail = True  # control-flow lowering never guards these
         body.extend(again)
-        body.append(S.assign(flag, again_test))
+
     finally:
         ctx.depth -= 1
     orelse = nested(s.orelse, ctx) if s.orelse else []

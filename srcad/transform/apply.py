@@ -120,7 +120,32 @@ def _only_scalars_besides(rule: Rule, bound: dict, param: str) -> bool:
 
 
 def vjp(env: Env, target_name: str, rhs, node) -> Applied:
-    """Adjoint contributions of `target_name = rhs` (the adjoint of the target is read)."""
+    """Adjoint contributions of `target_name = rhs` (the adjoint of the target is read).
+
+    Contributions to operands that are not active (constants, integers, values that do not
+    depend on the differentiated inputs) are dropped here.
+    """
+    applied = _vjp(env, target_name, rhs, node)
+    applied.derivative = _only_active(env, applied.derivative)
+    return applied
+
+
+def _only_active(env: Env, stmts: list) -> list:
+    out = []
+    for s in stmts:
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], Deriv):
+            name = s.targets[0].id
+            if name is None or not env.activity.is_active(name):
+                continue
+        elif isinstance(s, gast.If):
+            s.body = _only_active(env, s.body) or [gast.Pass()]
+            s.orelse = _only_active(env, s.orelse)
+        out.append(s)
+    return out
+
+
+def _vjp(env: Env, target_name: str, rhs, node) -> Applied:
+
     if isinstance(rhs, gast.Name):
         return Applied([accumulate(rhs.id, deriv(target_name))])
     if isinstance(rhs, (gast.Constant, gast.JoinedStr)):
