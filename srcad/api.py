@@ -302,7 +302,7 @@ def vjp(fn, *primals, has_aux: bool = False):
 
     def vjp_fn(cotangent):
         check_cotangent(cotangent, out)
-        return backward(residuals, cotangent)
+        return backward(fresh_tapes(residuals), cotangent)
 
     vjp_fn.source = generated.sources["bwd"]
     if has_aux:
@@ -512,7 +512,7 @@ def vjp_wrt(fn, args, wrt):
 
     def pullback(cotangent):
         check_cotangent(cotangent, out)
-        return backward(residuals, cotangent)
+        return backward(fresh_tapes(residuals), cotangent)
 
     return out, pullback
 
@@ -531,9 +531,13 @@ def composed_vjp(fn, cotangent, wrt=None):
     spec = pipeline.Spec("vjp", tuple(params[i] for i in wrt))
     generated = pipeline.generate(fn, spec)
     target = _unwrapped(fn)
-    function, _ = drivers.pullback(target, generated.functions["fwd"],
-                                   generated.functions["bwd"], cotangent,
-                                   getattr(target, "__name__", "f"))
+    function, _ = drivers.pullback(
+        target,
+        generated.functions["fwd"],
+        generated.functions["bwd"],
+        cotangent,
+        getattr(target, "__name__", "f"),
+    )
     return function
 
 
@@ -545,9 +549,16 @@ def composed_jvp(fn, tangents, wrt=None):
     wrt = list(range(len(tangents))) if wrt is None else list(wrt)
     generated = pipeline.generate(fn, pipeline.Spec("jvp", tuple(params[i] for i in wrt)))
     target = _unwrapped(fn)
-    function, _ = drivers.pushforward(target, generated.functions["main"], tangents,
-                                      getattr(target, "__name__", "f"))
+    function, _ = drivers.pushforward(
+        target, generated.functions["main"], tangents, getattr(target, "__name__", "f")
+    )
     return function
+
+
+def fresh_tapes(residuals: tuple) -> tuple:
+    """Copies of the tapes among `residuals`: a backward sweep pops them, and a vjp function
+    may be called more than once."""
+    return tuple(list(r) if type(r) is list else r for r in residuals)
 
 
 def source(fn) -> str:

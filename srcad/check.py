@@ -137,10 +137,15 @@ def check_grads(
     atol = atol if atol is not None else (2e-2 if low else 1e-6)
     rng = np.random.default_rng(seed)
     wide = [_map(_widen, a) for a in args]
-    tangents = [_map(lambda x: _random_like(x, rng), a) if i in wrt else None
-                for i, a in enumerate(args)]
-    fd = numerical_jvp(f, wide, [t if t is not None else _map(lambda x: None, a)
-                                 for t, a in zip(tangents, args)], eps)
+    tangents = [
+        _map(lambda x: _random_like(x, rng), a) if i in wrt else None for i, a in enumerate(args)
+    ]
+    fd = numerical_jvp(
+        f,
+        wide,
+        [t if t is not None else _map(lambda x: None, a) for t, a in zip(tangents, args)],
+        eps,
+    )
     scale = max(
         1.0, max((float(np.max(np.abs(v))) for v in _leaves(fd) if np.size(v)), default=1.0)
     )
@@ -166,12 +171,10 @@ def check_grads(
 
         if "rev" in modes:
             pullback_fn = api.composed_vjp(f, cotangent, wrt)
-            check_grads(pullback_fn, args, order - 1, modes, eps, rtol * 10, atol * 10,
-                        seed + 1)
+            check_grads(pullback_fn, args, order - 1, modes, eps, rtol * 10, atol * 10, seed + 1)
         if "fwd" in modes:
             pushforward_fn = api.composed_jvp(f, wrt_tangents, wrt)
-            check_grads(pushforward_fn, args, order - 1, modes, eps, rtol * 10, atol * 10,
-                        seed + 2)
+            check_grads(pushforward_fn, args, order - 1, modes, eps, rtol * 10, atol * 10, seed + 2)
 
 
 def _differentiable(arg) -> bool:

@@ -23,7 +23,16 @@ import types
 import gast
 
 from . import syntax as S
-from .transform.dnotation import Block, Deriv, Reset, Restore, Save, Zero
+from .transform.dnotation import (
+    Block,
+    Deriv,
+    Materialize,
+    Reset,
+    Restore,
+    Save,
+    SetDerivative,
+    Zero,
+)
 
 _COMMENT = "__srcad_comment__:"
 _counter = itertools.count(1)
@@ -91,7 +100,7 @@ def _strip_markers(text: str) -> str:
 
 def unparse_function(fdef: gast.FunctionDef) -> str:
     for node in gast.walk(fdef):
-        if isinstance(node, (Deriv, Zero, Block, Reset, Save, Restore)):
+        if isinstance(node, (Deriv, Zero, Block, Reset, Save, Restore, Materialize, SetDerivative)):
             raise AssertionError(
                 f"srcad internal error: {type(node).__name__} left in generated code"
             )

@@ -185,7 +185,13 @@ def _generate(fn, spec: Spec) -> Generated:
     stages["anf"] = S.to_source(fdef)
     local_names = S.names_stored(fdef) | set(_param_names(fdef))
     binder.local_names = local_names
-    resolution = resolve(fdef, namespace, local_names, parsed.filename, guards)
+    # Names srcad bound for normalization (the runtime) resolve like the function's own.
+    bound_cells = {
+        n: o if isinstance(o, types.CellType) else types.CellType(o)
+        for n, o in binder.cells.items()
+    }
+    visible = Namespace(namespace.globals, {**namespace.cells, **bound_cells})
+    resolution = resolve(fdef, visible, local_names, parsed.filename, guards)
 
     roles = ("fwd", "bwd") if spec.mode in ("vjp", "split") else ("main",)
     key = (id(_key_fn(fn)), spec)
@@ -458,7 +464,11 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
     res_name = namer.fresh("residuals")
     outputs = [S.name(output)] + ([S.name(aux)] if aux is not None else [])
     ret_fwd = gast.Return(value=S.tuple_(outputs + [S.tuple_([S.name(r) for r in residuals])]))
-    fwd_body = dce.eliminate(forward + [ret_fwd], set(), pure)
+    # A residual bound on one path only (a branch) still has to exist on the others.
+    maybe_unbound = [r for r in residuals if r not in params]
+    init = [S.assign(r, S.const(None)) for r in maybe_unbound if not _bound_first(r, forward)]
+    fwd_body = dce.eliminate(init + forward + [ret_fwd], set(), pure)
+
     fwd_name = namer.fresh(f"fwd_{name}")
     bwd_name = namer.fresh(f"bwd_{name}")
     fwd = S.function_def(fwd_name, [], fwd_body)
@@ -471,7 +481,18 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
     return {"fwd": fwd, "bwd": bwd}
 
 
+def _bound_first(name: str, stmts: list) -> bool:
+    """Whether a top-level statement binds `name` before any compound statement runs."""
+    for s in stmts:
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            return False
+        if name in S.names_stored(s):
+            return True
+    return False
+
+
 def _copy_args(args: gast.arguments) -> gast.arguments:
+
     new = S.clone(args)
     for node in gast.walk(new):
         if isinstance(node, gast.Name):

@@ -514,3 +514,45 @@ from .helpers.linalg import *  # noqa: E402,F403
 from .helpers.products import *  # noqa: E402,F403
 from .helpers.reductions import *  # noqa: E402,F403
 from .helpers.shape import *  # noqa: E402,F403
+
+# List mutations: their derivatives (see srcad.transform.containers).
+
+
+def pop_derivative(dl, *index):
+    """The tangent of `l.pop(...)`: pop the tangent list the same way."""
+    return dl.pop(*index)
+
+
+def drop_last(bl, count):
+    return bl[: len(bl) - count]
+
+
+def last_items(bl, count):
+    return bl[len(bl) - count :]
+
+
+def drop_at(bl, index):
+    return bl[:index] + bl[index + 1 :]
+
+
+def truncate(seq, count):
+    """Undo `seq.extend(values)` with len(values) == count."""
+    del seq[len(seq) - count :]
+
+
+def put_back(bl, seq, value_adjoint, *index):
+    """The adjoint of a list before `seq.pop(...)`: the popped value's adjoint put back."""
+    out = list(bl)
+    if index:
+        out.insert(index[0] if index[0] >= 0 else len(out) + 1 + index[0], value_adjoint)
+    else:
+        out.append(value_adjoint)
+    return out
+
+
+def unpop(seq, value, *index):
+    """Undo `value = seq.pop(...)`."""
+    if index:
+        seq.insert(index[0] if index[0] >= 0 else len(seq) + 1 + index[0], value)
+    else:
+        seq.append(value)

@@ -81,19 +81,25 @@ def _contains(stmts: list, kinds: tuple, into_loops: bool) -> bool:
     for s in stmts:
         if isinstance(s, kinds):
             return True
-        if isinstance(s, gast.If) and (_contains(s.body, kinds, into_loops)
-                                       or _contains(s.orelse, kinds, into_loops)):
-            return True
-        if isinstance(s, (gast.For, gast.While)) and into_loops and (
+        if isinstance(s, gast.If) and (
             _contains(s.body, kinds, into_loops) or _contains(s.orelse, kinds, into_loops)
+        ):
+            return True
+        if (
+            isinstance(s, (gast.For, gast.While))
+            and into_loops
+            and (_contains(s.body, kinds, into_loops) or _contains(s.orelse, kinds, into_loops))
         ):
             return True
     return False
 
 
 def _single_tail_return(body: list) -> bool:
-    return (isinstance(body[-1], gast.Return) and not _contains(body[:-1], (gast.Return,), True)
-            and isinstance(body[-1].value, gast.Name))
+    return (
+        isinstance(body[-1], gast.Return)
+        and not _contains(body[:-1], (gast.Return,), True)
+        and isinstance(body[-1].value, gast.Name)
+    )
 
 
 def _returns_only_in_tails(stmts: list) -> bool:
@@ -108,8 +114,9 @@ def _returns_only_in_tails(stmts: list) -> bool:
                     return False
             elif _contains([s], (gast.Return,), True):
                 return False
-        if isinstance(s, (gast.For, gast.While)) and _contains(s.body + s.orelse,
-                                                              (gast.Return,), True):
+        if isinstance(s, (gast.For, gast.While)) and _contains(
+            s.body + s.orelse, (gast.Return,), True
+        ):
             return False
     return True
 
@@ -124,7 +131,7 @@ def _restructure(stmts: list) -> list:
         if isinstance(s, gast.If):
             s.body = _restructure(s.body)
             s.orelse = _restructure(s.orelse)
-            rest = stmts[i + 1:]
+            rest = stmts[i + 1 :]
             if rest and _always_returns(s.body) and not _always_returns(s.orelse):
                 s.orelse = _restructure(s.orelse + rest)
                 out.append(s)
@@ -174,7 +181,7 @@ def _block(stmts: list, ctx: Ctx) -> list:
         new, exits = _statement(s, ctx)
         out.extend(new)
         if exits:
-            rest = _block(stmts[i + 1:], ctx)
+            rest = _block(stmts[i + 1 :], ctx)
             if rest:
                 out.append(_at(gast.If(test=_guard_test(ctx), body=rest, orelse=[]), s))
             return out
@@ -202,7 +209,8 @@ def _statement(s, ctx: Ctx) -> tuple[list, bool]:
         return [_at(n, s) for n in _exit_flags(ctx, False)], True
     if isinstance(s, gast.If):
         exits = _contains(s.body + s.orelse, (gast.Return,), True) or _contains(
-            s.body + s.orelse, (gast.Break, gast.Continue), False)
+            s.body + s.orelse, (gast.Break, gast.Continue), False
+        )
         if not exits:
             return [s], False
         s.body = _block(s.body, ctx) or [gast.Pass()]
@@ -243,12 +251,28 @@ def _loop(s, ctx: Ctx) -> tuple[list, bool]:
     if s.orelse:
         orelse = _block(s.orelse, ctx)
         if uses_broke:
-            out.append(_at(gast.If(test=gast.UnaryOp(gast.Not(), S.name(loop.broke)),
-                                   body=orelse or [gast.Pass()], orelse=[]), s))
+            out.append(
+                _at(
+                    gast.If(
+                        test=gast.UnaryOp(gast.Not(), S.name(loop.broke)),
+                        body=orelse or [gast.Pass()],
+                        orelse=[],
+                    ),
+                    s,
+                )
+            )
         else:
             out.extend(orelse)
     if returns and outer is not None:
         # A return inside leaves the enclosing loop too.
-        out.append(_at(gast.If(test=S.name(ctx.returned),
-                               body=_exit_flags(ctx, True) or [gast.Pass()], orelse=[]), s))
+        out.append(
+            _at(
+                gast.If(
+                    test=S.name(ctx.returned),
+                    body=_exit_flags(ctx, True) or [gast.Pass()],
+                    orelse=[],
+                ),
+                s,
+            )
+        )
     return out, returns

@@ -14,7 +14,6 @@ from . import (  # noqa: F401 - imported for their registrations
     numpy_shape,
     runtime_rules,
 )
-
 from .template import all_rules, d, jvp_rule, lookup, nb, static, vjp_rule
 from .template import nondiff as declare_nondiff
 

@@ -436,3 +436,10 @@ def _(ans, g, x):
 
 
 returns("list", rt.unpack_parts)
+
+
+# Zero when the derivative list is zero (see srcad.transform.containers).
+linear_in(rt.pop_derivative, "dl")
+linear_in(rt.drop_last, "bl")
+linear_in(rt.last_items, "bl")
+linear_in(rt.drop_at, "bl")

@@ -24,7 +24,7 @@ import gast
 from .. import syntax as S
 from ..analyze.kinds import ARRAY
 from ..optimize.zeros import Simplifier
-from .dnotation import Block, Deriv, Reset, Restore, Save, Zero
+from .dnotation import Block, Deriv, Materialize, Reset, Restore, Save, SetDerivative, Zero
 
 
 @dataclasses.dataclass
@@ -116,6 +116,18 @@ class Lowering:
         if isinstance(s, Reset):
             state.live.discard(s.id)
             return []
+        if isinstance(s, Materialize):
+            if s.id in state.live:
+                return []
+            state.live.add(s.id)
+            return [self._materialize(s.id)]
+        if isinstance(s, SetDerivative):
+            value = self._value(s.value, state)
+            if isinstance(value, Zero):
+                state.live.discard(s.id)
+                return []
+            state.live.add(s.id)
+            return [S.assign(self.derived(s.id), value)]
         if isinstance(s, (Save, Restore)):
             return [s]
         if isinstance(s, gast.If):

@@ -76,6 +76,27 @@ class Restore(gast.stmt):
         self.name = name  # the primal name whose value comes back
 
 
+class Materialize(gast.stmt):
+    """Make sure the derivative of `id` holds a real value (a list about to be mutated)."""
+
+    _fields = ("id",)
+
+    def __init__(self, id=None, **kw):  # noqa: A002
+        super().__init__(**kw)
+        self.id = id
+
+
+class SetDerivative(gast.stmt):
+    """Reverse mode: replace (not add to) the adjoint of `id` with `value`."""
+
+    _fields = ("id", "value")
+
+    def __init__(self, id=None, value=None, **kw):  # noqa: A002
+        super().__init__(**kw)
+        self.id = id
+        self.value = value
+
+
 def deriv(name: str | None, store: bool = False) -> Deriv:
     return Deriv(id=name, ctx=gast.Store() if store else gast.Load())
 

@@ -13,7 +13,7 @@ import gast
 
 from .. import syntax as S
 from ..errors import UnsupportedOperationError, UnsupportedSyntaxError
-from . import apply
+from . import apply, containers
 from .dnotation import Zero, accumulate, deriv
 
 
@@ -74,6 +74,8 @@ def _assign(s: gast.Assign, env: apply.Env) -> list:
     target = s.targets[0]
     if isinstance(target, gast.Name):
         name = target.id
+        if isinstance(s.value, gast.Call) and containers.mutation_target(s.value, env):
+            return containers.forward(s, s.value, name, env)
         if not env.activity.is_active(name):
             return [s]
         applied = apply.jvp(env, name, s.value, s)
@@ -125,18 +127,6 @@ def _assign(s: gast.Assign, env: apply.Env) -> list:
 
 def _expr(s: gast.Expr, env: apply.Env) -> list:
     call = s.value
-    if isinstance(call, gast.Call):
-        func = call.func
-        if (
-            isinstance(func, gast.Attribute)
-            and isinstance(func.value, gast.Name)
-            and (env.activity.is_active(func.value.id))
-        ):
-            target = env.resolution.call(call)
-            if target.kind == "method" and target.method.mutates:
-                raise UnsupportedOperationError(
-                    f"srcad cannot yet differentiate {S.to_source(func)}() in forward mode",
-                    env.where(s),
-                    hint="build a new list instead",
-                )
+    if isinstance(call, gast.Call) and containers.mutation_target(call, env):
+        return containers.forward(s, call, None, env)
     return [s]

@@ -23,7 +23,7 @@ import gast
 
 from .. import syntax as S
 from ..errors import UnsupportedOperationError, UnsupportedSyntaxError
-from . import apply
+from . import apply, containers
 from .dnotation import Block, Reset, Restore, Save, accumulate, deriv
 
 
@@ -104,7 +104,15 @@ def block(stmts: list, ctx: Ctx) -> tuple[list, list]:
     return forward, backward
 
 
+def _at(new, old):
+    for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+        if hasattr(old, attr):
+            setattr(new, attr, getattr(old, attr))
+    return new
+
+
 def _tag(stmts: list, source) -> list:
+
     lineno = getattr(source, "lineno", None)
     for s in stmts:
         for n in gast.walk(s):
@@ -169,6 +177,12 @@ def _assign(s: gast.Assign, ctx: Ctx) -> tuple[list, list]:
     if isinstance(target, gast.Name):
         name = target.id
         save, restore = _save_restore(name, ctx)
+        if isinstance(s.value, gast.Call) and containers.mutation_target(
+            s.value, env, active_only=False
+        ):
+            fwd, bwd = containers.reverse(s, s.value, name, env, ctx.single)
+            ctx.defined.add(name)
+            return save + fwd, bwd + restore
         fwd: list = [s]
         bwd: list = []
         if env.activity.is_active(name):
@@ -230,30 +244,29 @@ def _setitem(s: gast.Assign, ctx: Ctx) -> tuple[list, list]:
 
 
 def _expr(s: gast.Expr, ctx: Ctx) -> tuple[list, list]:
-    env = ctx.env
     call = s.value
-    if isinstance(call, gast.Call):
-        func = call.func
-        if (
-            isinstance(func, gast.Attribute)
-            and isinstance(func.value, gast.Name)
-            and (env.activity.is_active(func.value.id))
-        ):
-            target = env.resolution.call(call)
-            if target.kind == "method" and target.method.mutates:
-                raise UnsupportedOperationError(
-                    f"srcad cannot yet differentiate {S.to_source(func)}() in reverse mode",
-                    env.where(s),
-                    hint="build a new list instead",
-                )
+    if isinstance(call, gast.Call) and containers.mutation_target(call, ctx.env, active_only=False):
+        return containers.reverse(s, call, None, ctx.env, ctx.single)
     return [s], []
 
 
 # ----------------------------------------------------------------------------- control flow
 
 
+def _stored(stmts: list) -> set[str]:
+    return S.names_stored(gast.Module(body=stmts, type_ignores=[]))
+
+
 def _if(s: gast.If, ctx: Ctx) -> tuple[list, list]:
+    if _stored(s.body + s.orelse) & S.names_loaded(s.test):
+        # The branch changes what its test reads: the backward sweep could not re-test it.
+        cond = ctx.env.fresh("cond")
+        fwd_c, bwd_c = statement(_at(S.assign(cond, s.test), s), ctx)
+        hoisted = gast.If(test=S.name(cond), body=s.body, orelse=s.orelse)
+        fwd, bwd = _if(_at(hoisted, s), ctx)
+        return fwd_c + fwd, bwd + bwd_c
     before = set(ctx.defined)
+
     body_fwd, body_bwd = block(s.body, ctx)
     after_body = ctx.defined
     ctx.defined = set(before)
@@ -292,7 +305,23 @@ def _for(s: gast.For, ctx: Ctx) -> tuple[list, list]:
         )
     env = ctx.env
     index = s.target.id
+    changed = _stored(s.body) & S.names_loaded(s.iter)
+    if changed:
+        # The body changes what the range reads: the backward loop needs the values it had.
+        fixed = {n: env.fresh(f"{n}_start") for n in sorted(changed)}
+        pre_f, pre_b = [], []
+        for n, m in fixed.items():
+            f, b = statement(_at(S.assign(m, S.name(n)), s), ctx)
+            pre_f += f
+            pre_b = b + pre_b
+        loop = S.clone(s)
+        for node in gast.walk(loop.iter):
+            if isinstance(node, gast.Name) and node.id in fixed:
+                node.id = fixed[node.id]
+        fwd, bwd = _for(_at(loop, s), ctx)
+        return pre_f + fwd, bwd + pre_b
     save, restore = _save_restore(index, ctx)
+
     ctx.defined.add(index)
     counted = _has_break(s.body)
     trips = env.fresh("trips") if counted else None

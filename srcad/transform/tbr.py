@@ -73,8 +73,37 @@ def needed_sites(backward: list) -> set[int]:
     return needed
 
 
+def _prune(stmts: list, needed: set) -> list:
+    """Drop restores that are not needed, then branches left with nothing to do."""
+    out = []
+    for s in stmts:
+        if isinstance(s, Restore) and s.site not in needed:
+            continue
+        if isinstance(s, gast.If):
+            body, orelse = _prune(s.body, needed), _prune(s.orelse, needed)
+            if not _busy(body) and not _busy(orelse):
+                continue
+            s.body, s.orelse = body or [gast.Pass()], orelse
+        elif isinstance(s, (gast.For, gast.While)):
+            s.body = _prune(s.body, needed) or [gast.Pass()]
+        out.append(s)
+    return out
+
+
+def _busy(stmts: list) -> bool:
+    return any(not isinstance(s, gast.Pass) for s in stmts)
+
+
 def materialize(forward: list, backward: list, fresh, none_init: set, params: set) -> Saved:
+    # A restore that is not needed can leave a branch empty, whose test then needs nothing.
     needed = needed_sites(backward)
+    while True:
+        backward = _prune(backward, needed)
+        again = needed_sites(backward)
+        if again == needed:
+            break
+        needed = again
+
     storage: dict[int, tuple[str, bool]] = {}
     prologue: list = []
     initialized: set[str] = set()
