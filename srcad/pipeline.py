@@ -20,12 +20,13 @@ import gast
 from . import emit, fence, runtime
 from . import syntax as S
 from .analyze import activity as activity_mod
+from .analyze import aliasing
 from .analyze import kinds as kinds_mod
 from .analyze.calls import bind_function
 from .analyze.resolve import resolve
 from .errors import UnsupportedOperationError
 from .naming import DerivedNames, Namer
-from .normalize import anf, controlflow
+from .normalize import anf, closures, controlflow
 from .optimize import dce
 from .parse import Namespace, parse_function
 from .rules.methods import METHODS
@@ -92,6 +93,12 @@ class Binder:
         name = self.namer.fresh(preferred)
         self.cells[name] = obj
         self._names[key] = name
+        return name
+
+    def bind_as(self, name: str, obj) -> str:
+        """Bind `obj` under exactly `name` (a name the namer already handed out)."""
+        self.cells[name] = obj
+        self._names[id(obj)] = name
         return name
 
     def resolve(self, node):
@@ -179,6 +186,7 @@ def _generate(fn, spec: Spec) -> Generated:
     user_locals = S.names_stored(fdef) | set(_param_names(fdef))
     binder = Binder(namespace, namer, user_locals)
     rt_name = binder.bind("rt", runtime)
+    fdef = closures.lift(fdef, namer, binder, target_fn.__globals__, parsed.filename)
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)
 
@@ -400,6 +408,7 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
     output, aux = _output_name(fdef, spec, namer)
     kinds = kinds_mod.infer(fdef, dict(spec.kinds), resolution)
     act = activity_mod.analyze(fdef, set(spec.wrt), {output}, resolution)
+    aliasing.check(fdef, resolution, parsed.filename, act.active)
     env = apply.Env(
         resolution,
         act,

@@ -556,3 +556,23 @@ def unpop(seq, value, *index):
         seq.insert(index[0] if index[0] >= 0 else len(seq) + 1 + index[0], value)
     else:
         seq.append(value)
+
+
+# Item assignment: what it overwrites, and the adjoint it leaves (see transform.reverse).
+
+
+def copy_item(x, idx):
+    """A copy of `x[idx]`, kept so that the backward sweep can put it back."""
+    item = x[idx]
+    return np.array(item) if isinstance(x, np.ndarray) else item
+
+
+def zero_item(b, x, idx, batch=0):
+    """The adjoint of `x` before `x[idx] = v`: that of after, with `idx` zeroed."""
+    if isinstance(b, (list, dict)):
+        out = type(b)(b)
+        out[idx] = zeros_like(x[idx], np.shape(b[idx])[:batch] if batch else ())
+        return out
+    out = np.array(b)
+    out[index_with_batch(idx, batch)] = 0
+    return out

@@ -211,11 +211,10 @@ def _statement(s, ctx: Ctx) -> tuple[list, bool]:
         exits = _contains(s.body + s.orelse, (gast.Return,), True) or _contains(
             s.body + s.orelse, (gast.Break, gast.Continue), False
         )
-        if not exits:
-            return [s], False
-        s.body = _block(s.body, ctx) or [gast.Pass()]
+        s.body = _block(s.body, ctx) or [gast.Pass()]  # loops inside still need lowering
         s.orelse = _block(s.orelse, ctx)
-        return [s], True
+        return [s], exits
+
     if isinstance(s, (gast.For, gast.While)):
         return _loop(s, ctx)
     return [s], False
@@ -225,7 +224,14 @@ def _loop(s, ctx: Ctx) -> tuple[list, bool]:
     own_exits = _contains(s.body, (gast.Break, gast.Continue), False)
     returns = _contains(s.body, (gast.Return,), True)
     if not own_exits and not returns and not s.orelse:
+        outer = ctx.loop
+        ctx.loop = None  # nothing in this body leaves it; loops inside may still break
+        try:
+            s.body = _block(s.body, ctx) or [gast.Pass()]
+        finally:
+            ctx.loop = outer
         return [s], False
+
     uses_broke = _contains(s.body, (gast.Break, gast.Return), False) or returns
     loop = Loop(ctx.namer.fresh("skip"), ctx.namer.fresh("broke"))
     outer = ctx.loop

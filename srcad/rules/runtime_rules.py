@@ -443,3 +443,26 @@ linear_in(rt.pop_derivative, "dl")
 linear_in(rt.drop_last, "bl")
 linear_in(rt.last_items, "bl")
 linear_in(rt.drop_at, "bl")
+
+
+returns("same", rt.sequence, rt.sequence_vjp, rt.copy, rt.add)
+
+
+@vjp_rule(rt.copy_item, linear=("x",))
+def _(ans, x, idx):
+    d[x] = rt.getitem_vjp(d[ans], x, idx, nb)
+
+
+@jvp_rule(rt.copy_item, linear=("x",))
+def _(ans, x, idx):
+    d[ans] = rt.getitem_batched(d[x], idx, nb)
+
+
+@vjp_rule(rt.zero_item, linear=("b",))
+def _(ans, b, x, idx, batch=0):
+    d[b] = rt.zero_item(d[ans], x, idx, batch + nb)
+
+
+@jvp_rule(rt.zero_item, linear=("b",))
+def _(ans, b, x, idx, batch=0):
+    d[ans] = rt.zero_item(d[b], x, idx, batch + nb)

@@ -224,19 +224,14 @@ def _runtime():
 
 
 def index_value(index) -> gast.expr:
-    """The index of a subscript as a value: `1:2` -> `slice(1, 2)`."""
+    """The index of a subscript as a value: `1:2` -> `slice(1, 2)`, `1:` -> `slice(1, None)`."""
     if isinstance(index, gast.Slice):
         parts = [
             p if p is not None else S.const(None) for p in (index.lower, index.upper, index.step)
         ]
-        while len(parts) > 1 and isinstance(parts[-1], gast.Constant) and parts[-1].value is None:
-            parts.pop()
-        return S.call(
-            S.name("slice"),
-            parts
-            if any(not (isinstance(p, gast.Constant) and p.value is None) for p in parts)
-            else [S.const(None)],
-        )
+        if isinstance(parts[2], gast.Constant) and parts[2].value is None:
+            parts.pop()  # slice(a, b) reads as well as slice(a, b, None); slice(a) would not
+        return S.call(S.name("slice"), parts)
     if isinstance(index, gast.Tuple):
         return S.tuple_([index_value(e) for e in index.elts])
     return S.clone(index)

@@ -11,6 +11,7 @@ import gast
 from .. import emit, runtime
 from .. import syntax as S
 from ..analyze import activity as activity_mod
+from ..analyze import aliasing
 from ..analyze import kinds as kinds_mod
 from ..naming import DerivedNames
 from ..optimize import dce
@@ -28,6 +29,8 @@ def build(parsed, fdef, spec, namer, binder, resolution, guards, stages, callee)
     output, aux = _output_name(fdef, spec, namer)
     kinds = kinds_mod.infer(fdef, dict(spec.kinds), resolution)
     act = activity_mod.analyze(fdef, set(spec.wrt), {output}, resolution)
+    aliasing.check(fdef, resolution, parsed.filename, act.active)
+
     env = apply.Env(
         resolution,
         act,

@@ -24,7 +24,7 @@ import gast
 from .. import syntax as S
 from ..errors import UnsupportedOperationError, UnsupportedSyntaxError
 from . import apply, containers
-from .dnotation import Block, Reset, Restore, Save, accumulate, deriv
+from .dnotation import Block, Reset, Restore, Save, SetDerivative, accumulate, deriv
 
 
 @dataclasses.dataclass
@@ -231,16 +231,48 @@ def _assign(s: gast.Assign, ctx: Ctx) -> tuple[list, list]:
 
 
 def _setitem(s: gast.Assign, ctx: Ctx) -> tuple[list, list]:
+    """``x[idx] = v``: keep what it overwrites, and in the backward sweep hand the adjoint of
+    ``x[idx]`` to `v`, zero it (the old content had no part in the result), put it back."""
     env = ctx.env
     target = s.targets[0]
     obj = target.value.id
-    if not env.activity.is_active(obj):
-        return [s], []
-    raise UnsupportedOperationError(
-        "srcad cannot yet differentiate item assignment (x[i] = v) in reverse mode",
-        env.where(s),
-        hint="build the array with np.stack or np.concatenate",
+    value = s.value
+    index = apply.index_value(target.slice)
+    rt = env.bind_external("rt", apply._runtime())
+    site = next(ctx.sites)
+    in_loop = ctx.loop_depth > 0
+    save = Save(
+        site=site,
+        value=S.call(
+            gast.Attribute(S.name(rt), "copy_item", gast.Load()), [S.name(obj), S.clone(index)]
+        ),
+        name=obj,
     )
+    save.in_loop = in_loop
+    restore = Restore(
+        site=site, target=S.subscript(S.name(obj), S.clone(target.slice), store=True), name=obj
+    )
+    restore.in_loop = in_loop
+    if not env.activity.is_active(obj):
+        return [save, s], [restore]
+    body = []
+    if isinstance(value, gast.Name) and env.activity.is_active(value.id):
+        if env.batch:
+            item = S.call(
+                gast.Attribute(S.name(rt), "getitem_batched", gast.Load()),
+                [deriv(obj), S.clone(index), S.const(env.batch)],
+            )
+        else:
+            item = S.subscript(deriv(obj), S.clone(target.slice))
+        args = [item, S.name(value.id)] + ([S.const(env.batch)] if env.batch else [])
+        unbroadcast = gast.Attribute(S.name(rt), "unbroadcast", gast.Load())
+        body.append(accumulate(value.id, S.call(unbroadcast, args)))
+    zero_args = [deriv(obj), S.name(obj), S.clone(index)]
+    if env.batch:
+        zero_args.append(S.const(env.batch))
+    zeroed = S.call(gast.Attribute(S.name(rt), "zero_item", gast.Load()), zero_args)
+    body.append(SetDerivative(id=obj, value=zeroed))
+    return [save, s], [Block(sources=[obj], body=body), restore]
 
 
 def _expr(s: gast.Expr, ctx: Ctx) -> tuple[list, list]:

@@ -89,4 +89,6 @@ SPECS: list[RuleSpec] = [
         [((2, 3), (2,), (3,))],
         call="rt.jacobians_to_rows((a0,), a1, (a2,))[0]",
     ),
+    RuleSpec(rt.copy_item, [((3, 4),)], call="rt.copy_item(a0, (slice(0, 2), 1))"),
+    RuleSpec(rt.zero_item, [((3, 4), (3, 4))], call="rt.zero_item(a0, a1, (1, slice(None)))"),
 ]

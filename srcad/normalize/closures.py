@@ -1,0 +1,190 @@
+"""Normalize, part 0: nested functions and lambdas become functions of their own.
+
+Accepts a fenced function. A nested ``def g(...)`` or ``g = lambda ...: ...`` that reads the
+enclosing function's local variables is *lifted*: compiled as a separate function whose extra
+trailing parameters are those variables, and every call ``g(a)`` becomes ``g_lifted(a, c1,
+c2)``, passing the values the variables hold at the time of the call, exactly what Python's
+closures see. The lifted function is then differentiated like any other callee (derivatives
+flow through the captured values too). Guarantees: no nested function definition remains;
+a nested function used other than by calling it (passed to another function, returned)
+raises `UnsupportedSyntaxError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+
+import gast
+
+from .. import emit
+from .. import syntax as S
+from ..errors import UnsupportedSyntaxError
+from ..fence import location
+
+
+@dataclasses.dataclass
+class Lifted:
+    name: str  # the name calls use in the rewritten code
+    captures: list  # enclosing locals passed as extra arguments
+    node: gast.FunctionDef
+
+
+def _params(fdef: gast.FunctionDef) -> set[str]:
+    a = fdef.args
+    names = {p.id for p in a.posonlyargs + a.args + a.kwonlyargs}
+    if a.vararg is not None:
+        names.add(a.vararg.id)
+    if a.kwarg is not None:
+        names.add(a.kwarg.id)
+    return names
+
+
+def _nested_definitions(body: list) -> list:
+    """(statement, FunctionDef) for every def or `name = lambda` directly in `body` or its
+    compound statements (not inside other nested functions)."""
+    found = []
+    for s in body:
+        if isinstance(s, gast.FunctionDef):
+            found.append((s, s))
+        elif (
+            isinstance(s, gast.Assign)
+            and len(s.targets) == 1
+            and isinstance(s.targets[0], gast.Name)
+            and isinstance(s.value, gast.Lambda)
+        ):
+            lam = s.value
+            fdef = S.function_def(s.targets[0].id, [], [S.return_(lam.body)])
+            fdef.args = lam.args
+            for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+                setattr(fdef, attr, getattr(s, attr, None))
+            fdef.body[0].lineno = getattr(lam.body, "lineno", getattr(s, "lineno", None))
+            found.append((s, fdef))
+        for field in ("body", "orelse"):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list) and not isinstance(s, gast.FunctionDef):
+                found.extend(_nested_definitions(inner))
+    return found
+
+
+def lift(fdef: gast.FunctionDef, namer, binder, globals_: dict, filename: str) -> gast.FunctionDef:
+    definitions = _nested_definitions(fdef.body)
+    if not definitions:
+        _refuse_stray_lambdas(fdef, filename)
+        return fdef
+    enclosing_locals = S.names_stored(fdef) | _params(fdef)
+    nested_names = {d.name for _, d in definitions}
+    # What each nested function reads from the enclosing function (other nested functions
+    # excluded: their calls are rewritten, and their own captures added below).
+    captures: dict[str, set] = {}
+    for _, d in definitions:
+        free = _free_names(d) & enclosing_locals
+        captures[d.name] = free - nested_names
+    changed = True
+    while changed:  # a nested function calling another needs that one's captures too
+        changed = False
+        for _, d in definitions:
+            for other in _free_names(d) & nested_names:
+                if other != d.name and not captures[other] <= captures[d.name]:
+                    captures[d.name] |= captures[other]
+                    changed = True
+    lifted = {
+        d.name: Lifted(namer.fresh(d.name), sorted(captures[d.name]), d) for _, d in definitions
+    }
+    for statement, d in definitions:
+        _check_only_called(fdef, d.name, filename, statement)
+    # Compile each lifted function: the nested body with calls rewritten, captures appended.
+    cell_of = {info.name: types.CellType() for info in lifted.values()}
+    for info in lifted.values():
+        node = S.clone(info.node)
+        node.decorator_list = []
+        node.name = info.name
+        node.body = [_rewrite_calls(s, lifted) for s in node.body]
+        for c in info.captures:
+            param = S.name(c)
+            param.ctx = gast.Param()
+            node.args.args.append(param)
+        if node.args.defaults and any(not isinstance(v, gast.Constant) for v in node.args.defaults):
+            raise UnsupportedSyntaxError(
+                "srcad cannot differentiate a nested function whose defaults are not constants",
+                location(info.node, filename, fdef.name),
+                hint="pass the value as an argument instead",
+            )
+        source = emit.unparse_function(node)
+        cells = {other.name: cell_of[other.name] for other in lifted.values()}
+        compiled = emit.compile_function(
+            source,
+            info.name,
+            globals_,
+            cells,
+            dict(binder.namespace.cells),
+            tuple(v.value for v in node.args.defaults) or None,
+            None,
+            label=f"{info.node.name} lifted from {fdef.name}",
+        )
+        cells[info.name].cell_contents = compiled.function
+        binder.bind_as(info.name, cells[info.name])
+    fdef.body = _remove_definitions(fdef.body, {id(s) for s, _ in definitions})
+    fdef.body = [_rewrite_calls(s, lifted) for s in fdef.body] or [gast.Pass()]
+    _refuse_stray_lambdas(fdef, filename)
+    return fdef
+
+
+def _free_names(d: gast.FunctionDef) -> set[str]:
+    loaded = {
+        n.id for n in gast.walk(d) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)
+    }
+    return loaded - S.names_stored(gast.Module(body=d.body, type_ignores=[])) - _params(d)
+
+
+def _check_only_called(fdef, name: str, filename: str, statement) -> None:
+    calls = {id(n.func) for n in gast.walk(fdef) if isinstance(n, gast.Call)}
+    for n in gast.walk(fdef):
+        if (
+            isinstance(n, gast.Name)
+            and n.id == name
+            and isinstance(n.ctx, gast.Load)
+            and (id(n) not in calls)
+        ):
+            raise UnsupportedSyntaxError(
+                f"srcad can call the nested function {name!r} but not pass it around as a value",
+                location(n, filename, fdef.name),
+                hint="call it directly, or define it at module level",
+            )
+
+
+def _refuse_stray_lambdas(fdef, filename) -> None:
+    for n in gast.walk(fdef):
+        if isinstance(n, gast.Lambda):
+            raise UnsupportedSyntaxError(
+                "srcad cannot differentiate a lambda passed as a value",
+                location(n, filename, fdef.name),
+                hint="assign it to a name (g = lambda x: ...) and call it, or use a def",
+            )
+
+
+def _remove_definitions(stmts: list, ids: set) -> list:
+    out = []
+    for s in stmts:
+        if id(s) in ids:
+            continue
+        for field in ("body", "orelse"):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list) and not isinstance(s, gast.FunctionDef):
+                setattr(
+                    s,
+                    field,
+                    _remove_definitions(inner, ids) or ([gast.Pass()] if field == "body" else []),
+                )
+        out.append(s)
+    return out
+
+
+def _rewrite_calls(node, lifted: dict):
+    """g(a) -> g_lifted(a, c1, c2) for every lifted g."""
+    for n in gast.walk(node):
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id in lifted:
+            info = lifted[n.func.id]
+            n.func = S.name(info.name)
+            n.args = list(n.args) + [S.name(c) for c in info.captures]
+    return node
