@@ -42,7 +42,22 @@ for _extra in ("TryStar", "Match"):
         )
 
 
+# Calls that run or inspect code srcad cannot see.
+_DYNAMIC_CODE = {
+    "exec",
+    "eval",
+    "compile",
+    "locals",
+    "globals",
+    "vars",
+    "__import__",
+    "setattr",
+    "delattr",
+}
+
+
 def location(node, filename: str, function: str | None = None) -> Location:
+
     return Location(
         filename,
         getattr(node, "lineno", 0) or 0,
@@ -81,6 +96,18 @@ def check(fdef: gast.FunctionDef, filename: str) -> None:
             targets = node.targets if isinstance(node, gast.Assign) else [node.target]
             for t in targets:
                 _check_target(t, filename, fname)
+        if (
+            isinstance(node, gast.Call)
+            and isinstance(node.func, gast.Name)
+            and (node.func.id in _DYNAMIC_CODE)
+        ):
+            refuse(
+                node,
+                filename,
+                f"{node.func.id}()",
+                "srcad needs code it can read: write the code out in the function",
+                fname,
+            )
         if isinstance(node, gast.Delete):
             for t in node.targets:
                 if not isinstance(t, gast.Name):

@@ -28,6 +28,7 @@ from .errors import UnsupportedOperationError
 from .naming import DerivedNames, Namer
 from .normalize import anf, closures, controlflow
 from .optimize import dce
+from .optimize.propagate import propagate
 from .parse import Namespace, parse_function
 from .rules.methods import METHODS
 from .transform import accumulate, apply, reverse, tbr
@@ -285,11 +286,21 @@ def _callee_factory(binder: Binder, guards: list):
         if inner is not None:
             fn = inner()
         if isinstance(fn, types.MethodType):
-            raise UnsupportedOperationError(
-                f"srcad cannot yet differentiate the method call {target.label}()",
-                env.where(node),
-                hint="call a plain function",
+            # obj.method(a): the function obj's class defines, with obj as its first argument
+            if not isinstance(call.func, gast.Attribute):
+                raise UnsupportedOperationError(
+                    f"srcad cannot differentiate the bound method {target.label}() called "
+                    "through another name",
+                    env.where(node),
+                    hint="call it as obj.method(...)",
+                )
+            call = gast.Call(
+                func=call.func,
+                args=[S.clone(call.func.value)] + list(call.args),
+                keywords=call.keywords,
             )
+            fn = fn.__func__
+
         bound = bind_function(call, fn)
         if bound is None:
             raise UnsupportedOperationError(
@@ -460,14 +471,14 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
             value = S.name(output) if aux is None else S.tuple_([S.name(output), S.name(aux)])
             ret = S.tuple_([value, grad_value])
         body = forward + [seed_stmt] + backward_c + [gast.Return(value=ret)]
-        body = dce.eliminate(body, set(), pure)
+        body = dce.eliminate(propagate(body), set(), pure)
         fname = namer.fresh(f"{spec.mode}_{name}")
         out = S.function_def(fname, [], body)
         out.args = _copy_args(fdef.args)
         return {"main": out}
     # split: a forward function returning residuals, a backward function taking them
     ret_bwd = gast.Return(value=S.tuple_(grads))
-    backward_body = dce.eliminate(backward_c + [ret_bwd], set(), pure)
+    backward_body = dce.eliminate(propagate(backward_c + [ret_bwd]), set(), pure)
     forward_locals = set(params) | S.names_stored(gast.Module(body=forward, type_ignores=[]))
     residuals = sorted((dce.live_in(backward_body, set()) & forward_locals) - {seed})
     res_name = namer.fresh("residuals")
@@ -476,7 +487,7 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
     # A residual bound on one path only (a branch) still has to exist on the others.
     maybe_unbound = [r for r in residuals if r not in params]
     init = [S.assign(r, S.const(None)) for r in maybe_unbound if not _bound_first(r, forward)]
-    fwd_body = dce.eliminate(init + forward + [ret_fwd], set(), pure)
+    fwd_body = dce.eliminate(propagate(init + forward + [ret_fwd]), set(), pure)
 
     fwd_name = namer.fresh(f"fwd_{name}")
     bwd_name = namer.fresh(f"bwd_{name}")

@@ -261,7 +261,8 @@ def dict_get(mapping, key, default=None):
 
 
 def dict_keys(mapping):
-    return mapping.keys()
+    """The keys of a dict, as a list (what `for k in d.items()` iterates over)."""
+    return list(mapping.keys())
 
 
 def dict_values(mapping):
@@ -576,3 +577,25 @@ def zero_item(b, x, idx, batch=0):
     out = np.array(b)
     out[index_with_batch(idx, batch)] = 0
     return out
+
+
+def to_sequence(t, x, kind, batch=0):
+    """The tangent of `list(x)` or `tuple(x)`: one tangent per element of `x`."""
+    if isinstance(x, np.ndarray):
+        parts = [t[(slice(None),) * batch + (i,)] for i in range(len(x))]
+    elif isinstance(x, dict):
+        parts = [zeros_like(k) for k in x]
+    else:
+        parts = list(t)
+    return kind(parts)
+
+
+def from_sequence(b, x, batch=0):
+    """The adjoint of `x` in `list(x)` or `tuple(x)`, given the list of adjoints `b`."""
+    if isinstance(x, np.ndarray):
+        return np.stack(list(b), axis=batch) if len(b) else zeros_like(x)
+    if isinstance(x, dict):
+        return zeros_like(x)
+    if isinstance(x, (list, tuple)):
+        return type(x)(b) if type(x) in (list, tuple) else type(x)(*b)
+    return list(b)

@@ -677,6 +677,18 @@ def _is_call_to(node, fname: str) -> bool:
     )
 
 
+def _dict_view(node) -> str | None:
+    if (
+        isinstance(node, gast.Call)
+        and isinstance(node.func, gast.Attribute)
+        and node.func.attr in ("items", "keys", "values")
+        and not node.args
+        and not node.keywords
+    ):
+        return node.func.attr
+    return None
+
+
 def _producers(iterable, ctx: Ctx, out: list):
     """Element builder `k -> expression` and the trip count, for zip/enumerate/anything."""
     if _is_call_to(iterable, "zip") and iterable.args and iterable.func.id not in ctx.bound:
@@ -701,6 +713,21 @@ def _producers(iterable, ctx: Ctx, out: list):
             return S.tuple_([index, inner(k)])
 
         return element, length
+    view = _dict_view(iterable)
+    if view is not None:
+        # for k, v in d.items(): the keys carry no derivative, the values are d[k].
+        mapping = name_atom(iterable.func.value, ctx, out)
+        keys = fresh_assign(
+            S.call(S.dotted(f"{ctx.rt}.dict_keys"), [S.name(mapping)]), ctx, out, "keys"
+        )
+        length = fresh_assign(S.call(S.name("len"), [S.name(keys)]), ctx, out, "n")
+
+        def item(k):
+            key = S.subscript(S.name(keys), S.name(k))
+            value = S.subscript(S.name(mapping), S.clone(key))
+            return {"keys": key, "values": value, "items": S.tuple_([S.clone(key), value])}[view]
+
+        return item, S.name(length)
     if _is_call_to(iterable, "range"):
         seq = name_atom(iterable, ctx, out)
     else:

@@ -8,6 +8,8 @@ the vjp applies the transposed helper.
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 from .. import runtime as rt
@@ -466,3 +468,48 @@ def _(ans, b, x, idx, batch=0):
 @jvp_rule(rt.zero_item, linear=("b",))
 def _(ans, b, x, idx, batch=0):
     d[ans] = rt.zero_item(d[b], x, idx, batch + nb)
+
+
+# Python's own containers and conversions.
+@vjp_rule(builtins.list, linear=("iterable",), arity=1)
+def _(ans, iterable):
+    d[iterable] = rt.from_sequence(d[ans], iterable, nb)
+
+
+@jvp_rule(builtins.list, linear=("iterable",), arity=1)
+def _(ans, iterable):
+    d[ans] = rt.to_sequence(d[iterable], iterable, list, nb)
+
+
+@vjp_rule(builtins.tuple, linear=("iterable",), arity=1)
+def _(ans, iterable):
+    d[iterable] = rt.from_sequence(d[ans], iterable, nb)
+
+
+@jvp_rule(builtins.tuple, linear=("iterable",), arity=1)
+def _(ans, iterable):
+    d[ans] = rt.to_sequence(d[iterable], iterable, tuple, nb)
+
+
+@vjp_rule(rt.to_sequence, linear=("t",))
+def _(ans, t, x, kind, batch=0):
+    d[t] = rt.from_sequence(d[ans], x, batch + nb)
+
+
+@jvp_rule(rt.to_sequence, linear=("t",))
+def _(ans, t, x, kind, batch=0):
+    d[ans] = rt.to_sequence(d[t], x, kind, batch + nb)
+
+
+@vjp_rule(rt.from_sequence, linear=("b",))
+def _(ans, b, x, batch=0):
+    d[b] = rt.to_sequence(d[ans], x, list, batch + nb)
+
+
+@jvp_rule(rt.from_sequence, linear=("b",))
+def _(ans, b, x, batch=0):
+    d[ans] = rt.from_sequence(d[b], x, batch + nb)
+
+
+returns("list", builtins.list, rt.to_sequence)
+returns("tuple", builtins.tuple)

@@ -15,6 +15,7 @@ from ..analyze import aliasing
 from ..analyze import kinds as kinds_mod
 from ..naming import DerivedNames
 from ..optimize import dce
+from ..optimize.propagate import propagate
 from . import accumulate, apply, forward
 
 
@@ -83,7 +84,7 @@ def build(parsed, fdef, spec, namer, binder, resolution, guards, stages, callee)
     value = S.name(output) if aux is None else S.tuple_([S.name(output), S.name(aux)])
     ret = gast.Return(value=S.tuple_([value, tangent_out]))
     body = emit.add_comments(prologue + lowered, parsed.name, parsed.filename)
-    body = dce.eliminate(body + [ret], set(), _purity(binder))
+    body = dce.eliminate(propagate(body + [ret]), set(), _purity(binder))
     fname = namer.fresh(f"jvp_{parsed.name}")
     out = S.function_def(fname, params + [tangents_name], body)
     return {"main": out}

@@ -393,3 +393,40 @@ CASES = [
     (overwrite_then_read, (V4[:3],)),
     (print_and_assert, (V,)),
 ]
+
+
+# ---------------------------------------------------------------- 3b. methods of plain classes
+class Affine:
+    def __init__(self, scale, shift):
+        self.scale = scale
+        self.shift = shift
+
+    def apply(self, x):
+        return np.tanh(x * self.scale + self.shift)
+
+
+AFFINE = Affine(np.array([0.5, -1.0, 2.0]), 0.1)
+
+
+def method_of_plain_class(x):
+    return np.sum(AFFINE.apply(x) ** 2)
+
+
+def dict_items_loop(params):
+    total = 0.0
+    for name, value in params.items():
+        total = total + np.sum(value**2) * len(name)
+    return total
+
+
+def list_and_tuple_conversion(x):
+    rows = list(x)
+    pair = tuple(rows[:2])
+    return np.sum(pair[0] * pair[1] + rows[-1])
+
+
+CASES += [
+    (method_of_plain_class, (V,)),
+    (dict_items_loop, ({"w": V, "bias": V * 2.0},)),
+    (list_and_tuple_conversion, (M,)),
+]
