@@ -22,6 +22,7 @@ from . import syntax as S
 from .analyze import activity as activity_mod
 from .analyze import aliasing
 from .analyze import kinds as kinds_mod
+from .analyze import ndims as ndims_mod
 from .analyze.calls import bind_function
 from .analyze.resolve import resolve
 from .errors import UnsupportedOperationError
@@ -46,6 +47,7 @@ class Spec:
     has_aux: bool = False
     batch: int = 0
     kinds: tuple = ()  # (param name, kind) pairs known from the arguments
+    ndims: tuple = ()  # (param name, number of dimensions) for array arguments
 
 
 @dataclasses.dataclass
@@ -255,7 +257,7 @@ def _generate_driver(fn, spec: Spec) -> Generated:
     target = target() if target is not None else fn
     name = getattr(target, "__name__", "f")
     inner_mode = "jvp" if spec.mode == "jacfwd" else "split"
-    inner = generate(fn, Spec(inner_mode, spec.wrt, kinds=spec.kinds, batch=1))
+    inner = generate(fn, Spec(inner_mode, spec.wrt, kinds=spec.kinds, batch=1, ndims=spec.ndims))
     if spec.mode == "jacfwd":
         function, text = drivers.jacfwd(
             target, list(spec.wrt), spec.tuple_out, inner.functions["main"], name
@@ -322,9 +324,14 @@ def _callee_factory(binder: Binder, guards: list):
             for p, a in bound.arguments.items()
             if isinstance(a, gast.Name) and env.kinds.get(a.id)
         )
+        ndims = tuple(
+            (p, env.ndims[a.id])
+            for p, a in bound.arguments.items()
+            if isinstance(a, gast.Name) and a.id in env.ndims
+        )
         wrt = tuple(p for p, _ in active)
         if mode == "vjp":
-            spec = Spec("split", wrt, kinds=kinds, batch=env.batch)
+            spec = Spec("split", wrt, kinds=kinds, batch=env.batch, ndims=ndims)
             gen_cells = _callee_cells(fn, spec)
             fwd = binder.bind(f"fwd_{fn.__name__}", gen_cells["fwd"])
             bwd = binder.bind(f"bwd_{fn.__name__}", gen_cells["bwd"])
@@ -338,7 +345,7 @@ def _callee_factory(binder: Binder, guards: list):
             for i, (_, a) in enumerate(active):
                 body.append(d_accumulate(a.id, S.subscript(S.name(back), S.const(i))))
             return apply.Applied([Block(sources=[target_name], body=body)], primal=[primal])
-        spec = Spec("jvp", wrt, kinds=kinds, batch=env.batch)
+        spec = Spec("jvp", wrt, kinds=kinds, batch=env.batch, ndims=ndims)
         gen_cells = _callee_cells(fn, spec)
         jvp_name = binder.bind(f"jvp_{fn.__name__}", gen_cells["main"])
         tangent = env.fresh(f"d_{target_name}")
@@ -430,6 +437,7 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
         parsed.filename,
         parsed.name,
         _callee_factory(binder, guards),
+        ndims_mod.infer(fdef, dict(spec.ndims), resolution),
     )
     sweeps = reverse.sweeps(fdef, env)
     adjoint = DerivedNames(namer, "b")

@@ -42,10 +42,13 @@ _CMPOPS = {
 }
 
 
-def static_value(node):
-    """The value of a constant expression, or `_NOT_CONSTANT`."""
+def static_value(node, ndims: dict | None = None):
+    """The value of a constant expression, or `_NOT_CONSTANT`.
+
+    `ndims` maps names to their known number of dimensions, for ``ndim(x)`` in templates.
+    """
     try:
-        return _eval(node)
+        return _eval(node, ndims or {})
     except (TypeError, ValueError, ZeroDivisionError, KeyError, IndexError, OverflowError):
         return _NOT_CONSTANT
 
@@ -54,14 +57,14 @@ def is_static(node) -> bool:
     return static_value(node) is not _NOT_CONSTANT
 
 
-def _eval(node):
+def _eval(node, ndims):
     if isinstance(node, gast.Constant):
         return node.value
     if isinstance(node, gast.Tuple):
-        values = tuple(_eval(e) for e in node.elts)
+        values = tuple(_eval(e, ndims) for e in node.elts)
         return _NOT_CONSTANT if _NOT_CONSTANT in values else values
     if isinstance(node, gast.UnaryOp):
-        v = _eval(node.operand)
+        v = _eval(node.operand, ndims)
         if v is _NOT_CONSTANT:
             return v
         if isinstance(node.op, gast.Not):
@@ -70,7 +73,7 @@ def _eval(node):
             return -v
         return _NOT_CONSTANT
     if isinstance(node, gast.BoolOp):
-        values = [_eval(v) for v in node.values]
+        values = [_eval(v, ndims) for v in node.values]
         if isinstance(node.op, gast.And):
             for v in values:
                 if v is _NOT_CONSTANT:
@@ -86,7 +89,7 @@ def _eval(node):
         return values[-1]
     if isinstance(node, gast.BinOp):
         fn = _BINOPS.get(type(node.op))
-        left, right = _eval(node.left), _eval(node.right)
+        left, right = _eval(node.left, ndims), _eval(node.right, ndims)
         if fn is None or _NOT_CONSTANT in (left, right):
             return _NOT_CONSTANT
         if not all(isinstance(v, (int, float, tuple, str)) for v in (left, right)):
@@ -94,14 +97,21 @@ def _eval(node):
         return fn(left, right)
     if isinstance(node, gast.Compare) and len(node.ops) == 1:
         fn = _CMPOPS.get(type(node.ops[0]))
-        left, right = _eval(node.left), _eval(node.comparators[0])
+        left, right = _eval(node.left, ndims), _eval(node.comparators[0], ndims)
         if fn is None or _NOT_CONSTANT in (left, right):
             return _NOT_CONSTANT
         return fn(left, right)
     if isinstance(node, gast.Call) and S.is_name(node.func, "static") and len(node.args) == 1:
         # static(test) in a rule template: the test's value if it is known now, else False
-        value = static_value(node.args[0])
+        value = static_value(node.args[0], ndims)
         return False if value is _NOT_CONSTANT else value
+    if isinstance(node, gast.Call) and S.is_name(node.func, "ndim") and len(node.args) == 1:
+        arg = node.args[0]
+        if isinstance(arg, gast.Name) and arg.id in ndims:
+            return ndims[arg.id]
+        if isinstance(arg, gast.Constant) and isinstance(arg.value, (int, float, complex)):
+            return 0
+        return _NOT_CONSTANT
     if (
         isinstance(node, gast.Call)
         and isinstance(node.func, gast.Name)
@@ -109,25 +119,25 @@ def _eval(node):
         and len(node.args) == 1
         and not node.keywords
     ):
-        v = _eval(node.args[0])
+        v = _eval(node.args[0], ndims)
         if v is _NOT_CONSTANT or not isinstance(v, (tuple, str)):
             return _NOT_CONSTANT
         return len(v) if node.func.id == "len" else tuple(v)
     return _NOT_CONSTANT
 
 
-def fold_static_ifs(stmts: list) -> list:
+def fold_static_ifs(stmts: list, ndims: dict | None = None) -> list:
     out = []
     for s in stmts:
         if isinstance(s, gast.If):
-            value = static_value(s.test)
+            value = static_value(s.test, ndims)
             if value is not _NOT_CONSTANT:
-                out.extend(fold_static_ifs(s.body if value else s.orelse))
+                out.extend(fold_static_ifs(s.body if value else s.orelse, ndims))
                 continue
-            s.body = fold_static_ifs(s.body) or [gast.Pass()]
-            s.orelse = fold_static_ifs(s.orelse)
+            s.body = fold_static_ifs(s.body, ndims) or [gast.Pass()]
+            s.orelse = fold_static_ifs(s.orelse, ndims)
         elif isinstance(s, (gast.For, gast.While)):
-            s.body = fold_static_ifs(s.body) or [gast.Pass()]
+            s.body = fold_static_ifs(s.body, ndims) or [gast.Pass()]
         out.append(s)
     return out
 

@@ -59,6 +59,11 @@ def static(test) -> bool:
     raise RuntimeError("srcad rule templates are inlined into generated code, not called")
 
 
+def ndim(x) -> int:
+    """In templates, inside ``static(...)``: the number of dimensions of `x`, when known."""
+    raise RuntimeError("srcad rule templates are inlined into generated code, not called")
+
+
 @dataclasses.dataclass
 class Template:
     kind: str  # "vjp" or "jvp"
@@ -361,6 +366,7 @@ def instantiate(
     fresh: Callable[[str], str],
     batch: int,
     bind_external: Callable[[str, object], str],
+    ndims: dict | None = None,
 ) -> list:
     """Inline a template: parameters become the call's atoms, `ans` the result's name.
 
@@ -387,7 +393,7 @@ def instantiate(
                 return S.name(local_names[node.id], store=isinstance(node.ctx, gast.Store))
             if node.id in replacement:
                 return S.clone(replacement[node.id])
-            if node.id == "static":
+            if node.id in ("static", "ndim"):
                 return node  # folded below, never emitted
             if node.id in template.globals:
                 return S.name(bind_external(node.id, template.globals[node.id]))
@@ -402,4 +408,4 @@ def instantiate(
         return node
 
     body = [substitute(S.clone(s)) for s in template.body]
-    return fold_static_ifs(body)
+    return fold_static_ifs(body, ndims)

@@ -38,6 +38,7 @@ class Env:
     filename: str
     function: str
     callee: Callable | None = None  # (Target, call, active params, mode) -> CalleeNames
+    ndims: dict = dataclasses.field(default_factory=dict)  # name -> known number of dims
 
     def active(self, node) -> bool:
         return isinstance(node, gast.Name) and self.activity.is_active(node.id)
@@ -189,7 +190,9 @@ def _vjp(env: Env, target_name: str, rhs, node) -> Applied:
             env, node, target or Target("rule", rule.primitive, rule, rule.name), "vjp"
         )
     bound = _bound(env, rhs, rule, rule.vjp, preset, target, node)
-    body = instantiate(rule.vjp, bound, target_name, env.fresh, env.batch, env.bind_external)
+    body = instantiate(
+        rule.vjp, bound, target_name, env.fresh, env.batch, env.bind_external, env.ndims
+    )
     return Applied([_unbroadcast_contribution(env, rule, bound, s) for s in body])
 
 
@@ -294,7 +297,9 @@ def jvp(env: Env, target_name: str, rhs, node) -> Applied:
             env, node, target or Target("rule", rule.primitive, rule, rule.name), "jvp"
         )
     bound = _bound(env, rhs, rule, rule.jvp, preset, target, node)
-    body = instantiate(rule.jvp, bound, target_name, env.fresh, env.batch, env.bind_external)
+    body = instantiate(
+        rule.jvp, bound, target_name, env.fresh, env.batch, env.bind_external, env.ndims
+    )
     if env.batch and rule.broadcast:
         body = [_lift_tangents(env, rule, bound, s) for s in body]
     return Applied(body)

@@ -13,6 +13,7 @@ from .. import syntax as S
 from ..analyze import activity as activity_mod
 from ..analyze import aliasing
 from ..analyze import kinds as kinds_mod
+from ..analyze import ndims as ndims_mod
 from ..naming import DerivedNames
 from ..optimize import dce
 from ..optimize.propagate import propagate
@@ -42,6 +43,7 @@ def build(parsed, fdef, spec, namer, binder, resolution, guards, stages, callee)
         parsed.filename,
         parsed.name,
         callee,
+        ndims_mod.infer(fdef, dict(spec.ndims), resolution),
     )
     body = fdef.body[:-1]
     stmts = forward.block(body, env)
