@@ -32,6 +32,7 @@ from .errors import (
     UnsupportedSyntaxError,
 )
 from .rules.template import jvp_rule, vjp_rule
+from .show import show
 
 __version__ = "0.1.0"
 
@@ -46,6 +47,7 @@ __all__ = [
     "hessian",
     "linearize",
     "source",
+    "show",
     "check_grads",
     "vjp_rule",
     "jvp_rule",

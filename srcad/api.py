@@ -15,6 +15,7 @@ import numpy as np
 
 from . import pipeline
 from .errors import ArgnumsError, InputTypeError, ShapeMismatchError, SrcadError
+from .tracebacks import annotate
 
 __all__ = [
     "grad",
@@ -191,7 +192,11 @@ class Transformed:
         if generated is None or not generated.is_fresh():
             generated = self._get(key)
         self._last = key
-        return generated.functions["main"](*args, **kwargs)
+        try:
+            return generated.functions["main"](*args, **kwargs)
+        except Exception as exc:
+            annotate(exc)
+            raise
 
     # -- inspection ----------------------------------------------------------------------
     @property
