@@ -15,6 +15,7 @@ import numpy as np
 
 from . import pipeline
 from .errors import ArgnumsError, InputTypeError, ShapeMismatchError, SrcadError
+from .parse import _plain_function
 from .tracebacks import annotate
 
 __all__ = [
@@ -136,6 +137,7 @@ class Transformed:
     def __init__(self, fn, mode: str, argnums=0, has_aux: bool = False, label: str = ""):
         if not callable(fn):
             raise SrcadError(f"{label or mode} expects a function, got {type(fn).__name__}")
+        _plain_function(fn)  # a builtin or other object without source: say so now
         self._fn = fn
         self._mode = mode
         self._nums, self._tuple_out = _argnums(fn, argnums, label or mode)

@@ -45,7 +45,7 @@ def test_show_stages(capsys):
         """
     )
     forward = srcad.show(loss, mode="forward", argnums=(0, 1))
-    assert "def jvp_loss(w, x, tangents):" in forward and "dw, dx = tangents" in forward
+    assert "def jvp_loss(w, x, tangents):" in forward and "dw, dx" in forward
     with pytest.raises(srcad.SrcadError, match="stage"):
         srcad.show(loss, stage="nope")
 

@@ -40,7 +40,7 @@ class Block(gast.stmt):
 
     def __init__(self, sources=(), body=None, **kw):
         super().__init__(**kw)
-        self.sources = list(sources)
+        self.sources = list(sources) if sources is not None else []
         self.body = body or []
 
 
