@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.srcad-installed
 
-.PHONY: demo test lint format bench fuzz test-all clean
+.PHONY: demo test lint format bench fuzz test-all test-others clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,5 +25,27 @@ format: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
 
+# The smoke subset that runs on every other interpreter (the full suite runs on the default).
+SMOKE := tests/test_api.py tests/test_golden.py tests/test_errors.py tests/test_jacobians.py \
+         tests/test_corpus.py tests/test_inspect.py tests/test_readme.py
+
+# Each supported interpreter found on the machine gets its own .venv-3.X.
+test-others:
+	@.ci/interpreters | while read minor exe; do \
+	  if [ "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" = "$$minor" ]; then continue; fi; \
+	  echo "== Python $$minor ($$exe): smoke tests"; \
+	  test -x .venv-$$minor/bin/python || $$exe -m venv .venv-$$minor || exit 1; \
+	  .venv-$$minor/bin/python -m pip install --quiet -e '.[test]' || exit 1; \
+	  .venv-$$minor/bin/python -m pytest -q -p no:cacheprovider $(SMOKE) || exit 1; \
+	done
+
+test-all: test
+	@.ci/interpreters | while read minor exe; do \
+	  echo "== Python $$minor ($$exe): full suite"; \
+	  test -x .venv-$$minor/bin/python || $$exe -m venv .venv-$$minor || exit 1; \
+	  .venv-$$minor/bin/python -m pip install --quiet -e '.[test]' || exit 1; \
+	  .venv-$$minor/bin/python -m pytest -q -p no:cacheprovider || exit 1; \
+	done
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-3.* build dist *.egg-info .pytest_cache .hypothesis
