@@ -18,6 +18,7 @@ from .api import (
     vjp,
 )
 from .check import check_grads
+from .custom import checkpoint, custom_jvp, custom_vjp, stop_gradient
 from .errors import (
     ArgnumsError,
     InputTypeError,
@@ -48,6 +49,10 @@ __all__ = [
     "linearize",
     "source",
     "show",
+    "custom_vjp",
+    "custom_jvp",
+    "stop_gradient",
+    "checkpoint",
     "check_grads",
     "vjp_rule",
     "jvp_rule",

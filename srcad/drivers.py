@@ -99,3 +99,21 @@ def pushforward(fn, jvp_fn, tangents, fname: str):
         fn.__defaults__,
         f"pushforward of {fname}",
     )
+
+
+def linearized(fn, jvp_rule, fname: str):
+    """(primals..., tangents...) -> the tangent output of a user's custom jvp rule."""
+    params = positional_params(fn)
+    tangents = [f"tangent_{p}" for p in params]
+    body = [
+        f"out, tangent_out = jvp_rule(({', '.join(params)},), ({', '.join(tangents)},))",
+        "return tangent_out",
+    ]
+    return build(
+        f"linearized_{fname}",
+        params + tangents,
+        body,
+        {"jvp_rule": jvp_rule},
+        None,
+        f"the custom jvp of {fname}, linearized",
+    )

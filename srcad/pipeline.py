@@ -284,6 +284,15 @@ def _callee_factory(binder: Binder, guards: list):
 
     def callee(target, call, target_name: str, mode: str, env: apply.Env, node):
         fn = target.obj
+        from . import custom
+
+        special = (
+            fn
+            if isinstance(fn, (custom.custom_vjp, custom.custom_jvp, custom.checkpoint))
+            else None
+        )
+        if special is not None:
+            fn = special.fn
         inner = getattr(fn, "__srcad_function__", None)
         if inner is not None:
             fn = inner()
@@ -330,6 +339,22 @@ def _callee_factory(binder: Binder, guards: list):
             if isinstance(a, gast.Name) and a.id in env.ndims
         )
         wrt = tuple(p for p, _ in active)
+        if special is not None:
+            applied = _special_call(
+                special,
+                fn,
+                call,
+                target_name,
+                mode,
+                env,
+                node,
+                bound,
+                active,
+                binder,
+                Spec("split", wrt, kinds=kinds, batch=env.batch, ndims=ndims),
+            )
+            if applied is not None:
+                return applied
         if mode == "vjp":
             spec = Spec("split", wrt, kinds=kinds, batch=env.batch, ndims=ndims)
             gen_cells = _callee_cells(fn, spec)
@@ -358,6 +383,108 @@ def _callee_factory(binder: Binder, guards: list):
         return apply.Applied([d_accumulate(target_name, S.name(tangent))], primal=[primal])
 
     return callee
+
+
+def _special_call(
+    special, fn, call, target_name, mode, env, node, bound, active, binder, split_spec
+) -> apply.Applied | None:
+    """Calls to custom_vjp, custom_jvp and checkpoint functions (None: differentiate `fn`)."""
+    from . import custom, drivers
+
+    positional = drivers.positional_params(fn)
+    name = fn.__name__
+
+    def accumulate_from(back: str) -> list:
+        return [
+            d_accumulate(a.id, S.subscript(S.name(back), S.const(positional.index(p))))
+            for p, a in active
+        ]
+
+    if isinstance(special, custom.custom_vjp) and mode == "vjp":
+        custom.require_rule(special, "fwd", f"{name}.defvjp(fwd, bwd)")
+        fwd = binder.bind(f"{name}_fwd", special.fwd)
+        bwd = binder.bind(f"{name}_bwd", special.bwd)
+        res = env.fresh(f"{target_name}_res")
+        primal = S.assign(
+            S.tuple_([S.name(target_name, store=True), S.name(res, store=True)], store=True),
+            gast.Call(func=S.name(fwd), args=call.args, keywords=call.keywords),
+        )
+        back = env.fresh(f"b_{name}")
+        body = [S.assign(back, S.call(S.name(bwd), [S.name(res), deriv(target_name)]))]
+        return apply.Applied(
+            [Block(sources=[target_name], body=body + accumulate_from(back))], primal=[primal]
+        )
+    if isinstance(special, custom.checkpoint) and mode == "vjp":
+        # Forward sweep: only the result. Backward sweep: run the forward pass again.
+        cells = _callee_cells(fn, split_spec)
+        fwd = binder.bind(f"fwd_{name}", cells["fwd"])
+        bwd = binder.bind(f"bwd_{name}", cells["bwd"])
+        again, res, back = (
+            env.fresh(f"{target_name}_again"),
+            env.fresh(f"{target_name}_res"),
+            env.fresh(f"b_{name}"),
+        )
+        body = [
+            S.assign(
+                S.tuple_([S.name(again, store=True), S.name(res, store=True)], store=True),
+                gast.Call(
+                    func=S.name(fwd),
+                    args=[S.clone(a) for a in call.args],
+                    keywords=[S.clone(k) for k in call.keywords],
+                ),
+            ),
+            S.assign(back, S.call(S.name(bwd), [S.name(res), deriv(target_name)])),
+        ]
+        index = {p: i for i, (p, _) in enumerate(active)}
+        body += [
+            d_accumulate(a.id, S.subscript(S.name(back), S.const(index[p]))) for p, a in active
+        ]
+        return apply.Applied([Block(sources=[target_name], body=body)])
+    if isinstance(special, custom.custom_jvp):
+        custom.require_rule(special, "jvp", f"@{name}.defjvp")
+        args = _all_arguments(fn, bound, binder, env, node)
+        if mode == "jvp":
+            rule = binder.bind(f"{name}_jvp", special.jvp)
+            tangent = env.fresh(f"d_{target_name}")
+            tangents = [
+                deriv(a.id) if isinstance(a, gast.Name) else _zero(S.clone(a)) for a in args
+            ]
+            primal = S.assign(
+                S.tuple_(
+                    [S.name(target_name, store=True), S.name(tangent, store=True)], store=True
+                ),
+                S.call(S.name(rule), [S.tuple_(args), S.tuple_(tangents)]),
+            )
+            return apply.Applied([d_accumulate(target_name, S.name(tangent))], primal=[primal])
+        # Reverse mode transposes the user's jvp: its vjp with respect to the tangents.
+        linear, _ = drivers.linearized(fn, special.jvp, name)
+        lin_spec = Spec("split", tuple(f"tangent_{p}" for p, _ in active))
+        cells = _callee_cells(linear, lin_spec)
+        fwd = binder.bind(f"fwd_{name}_linear", cells["fwd"])
+        bwd = binder.bind(f"bwd_{name}_linear", cells["bwd"])
+        rt = binder.bind("rt", runtime)
+        zeros = [
+            S.call(gast.Attribute(S.name(rt), "zeros_like", gast.Load()), [S.clone(a)])
+            for a in args
+        ]
+        out, res, back = (
+            env.fresh("linear_out"),
+            env.fresh(f"{target_name}_res"),
+            env.fresh(f"b_{name}"),
+        )
+        body = [
+            S.assign(
+                S.tuple_([S.name(out, store=True), S.name(res, store=True)], store=True),
+                S.call(S.name(fwd), [S.clone(a) for a in args] + zeros),
+            ),
+            S.assign(back, S.call(S.name(bwd), [S.name(res), deriv(target_name)])),
+        ]
+        body += [
+            d_accumulate(a.id, S.subscript(S.name(back), S.const(i)))
+            for i, (_, a) in enumerate(active)
+        ]
+        return apply.Applied([Block(sources=[target_name], body=body)])
+    return None
 
 
 def _all_arguments(fn, bound, binder: Binder, env, node) -> list:

@@ -84,6 +84,10 @@ def classify(obj, label: str) -> Target:
     rule = lookup(obj)
     if rule is not None:
         return Target("rule", obj, rule, label)
+    from .. import custom
+
+    if isinstance(obj, (custom.custom_vjp, custom.custom_jvp, custom.checkpoint)):
+        return Target(type(obj).__name__, obj, None, label)
     generated = getattr(obj, "__srcad_function__", None)
     if generated is not None:
         return Target("function", obj, None, label)

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from .. import runtime as rt
+from ..custom import stop_gradient
 from .template import nondiff
 
 nondiff(
@@ -113,6 +114,7 @@ nondiff(
 if hasattr(np, "round_"):
     nondiff(np.round_)
 nondiff(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite)
+nondiff(stop_gradient)
 nondiff(rt.zeros_like, rt.scalar_seed, rt.dict_keys, rt.sequence_index, rt.sequence_count)
 
 _RANDOM = np.random

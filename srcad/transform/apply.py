@@ -178,7 +178,7 @@ def _vjp(env: Env, target_name: str, rhs, node) -> Applied:
         return Applied(_getitem_vjp(env, target_name, rhs))
     if isinstance(rhs, gast.Call):
         target = env.resolution.call(rhs)
-        if target.kind == "function":
+        if target.kind in ("function", "custom_vjp", "custom_jvp", "checkpoint"):
             return env.callee(target, rhs, target_name, "vjp", env, node)
         if target.kind in ("unknown", "local") or (target.kind == "method" and not target.rule):
             raise _missing_rule(env, node, target, "vjp")
@@ -285,7 +285,7 @@ def jvp(env: Env, target_name: str, rhs, node) -> Applied:
         return Applied([accumulate(target_name, _getitem_jvp(env, rhs))])
     if isinstance(rhs, gast.Call):
         target = env.resolution.call(rhs)
-        if target.kind == "function":
+        if target.kind in ("function", "custom_vjp", "custom_jvp", "checkpoint"):
             return env.callee(target, rhs, target_name, "jvp", env, node)
         if target.kind in ("unknown", "local") or (target.kind == "method" and not target.rule):
             raise _missing_rule(env, node, target, "jvp")

@@ -189,7 +189,15 @@ def _assign(s: gast.Assign, ctx: Ctx) -> tuple[list, list]:
             applied = apply.vjp(env, name, s.value, s)
             if applied.primal is not None:
                 fwd = applied.primal
+                # The replacement binds more than the target (a callee's residuals): those
+                # are overwritten in loops too.
+                for extra in sorted(_stored(fwd) - {name}):
+                    sv, rs = _save_restore(extra, ctx)
+                    save += sv
+                    restore = rs + restore
+                    ctx.defined.add(extra)
             bwd.append(Block(sources=[name], body=applied.derivative))
+
             if name not in ctx.single:
                 bwd.append(Reset(id=name))
         ctx.defined.add(name)

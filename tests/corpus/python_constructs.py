@@ -430,3 +430,27 @@ CASES += [
     (dict_items_loop, ({"w": V, "bias": V * 2.0},)),
     (list_and_tuple_conversion, (M,)),
 ]
+
+
+def layer(h, W):
+    return np.tanh(h @ W)
+
+
+def user_function_in_loop(h, W):
+    for _ in range(3):
+        h = layer(h, W)
+    return np.sum(h**2)
+
+
+def user_function_in_while(x):
+    k = 0
+    while k < 3:
+        x = helper_scaled(x, scale=0.5, shift=np.sin(x))
+        k += 1
+    return np.sum(x)
+
+
+CASES += [
+    (user_function_in_loop, (M[:2], M * 0.5)),
+    (user_function_in_while, (V,)),
+]
