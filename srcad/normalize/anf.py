@@ -55,6 +55,12 @@ class Ctx:
     def read(self, name: str) -> str:
         return self.env.get(name, name)
 
+    def fresh(self, base: str) -> str:
+        """A new local name (locals are never mistaken for module-level names)."""
+        name = self.namer.fresh(base)
+        self.bound.add(name)
+        return name
+
 
 def normalize_function(fdef: gast.FunctionDef, namer: Namer, rt_name: str) -> gast.FunctionDef:
     bound = S.names_stored(fdef) | {a.id for a in _all_params(fdef.args)}
@@ -175,7 +181,7 @@ def _return(s: gast.Return, ctx: Ctx, out: list) -> None:
     if is_atom(value, ctx) and not isinstance(value, gast.Tuple):
         out.append(gast.Return(value=value))
         return
-    result = ctx.namer.fresh("result")
+    result = ctx.fresh("result")
     out.append(S.assign(result, value))
     out.append(gast.Return(value=S.name(result)))
 
@@ -196,7 +202,7 @@ def _while(s: gast.While, ctx: Ctx, out: list) -> None:
         out.append(gast.While(test=test, body=body, orelse=orelse))
         return
     # The test needs statements: compute it before the loop and again at the end of the body.
-    flag = ctx.namer.fresh("going")
+    flag = ctx.fresh("going")
     out.extend(pre)
     out.append(S.assign(flag, test))
     ctx.depth += 1
@@ -230,7 +236,7 @@ def _for(s: gast.For, ctx: Ctx, out: list) -> None:
             index = ctx.read(s.target.id)
             ctx.env.setdefault(s.target.id, index)
     else:
-        index = ctx.namer.fresh("k")
+        index = ctx.fresh("k")
     ctx.depth += 1
     try:
         body: list = []
@@ -319,7 +325,7 @@ def _bind_name(user_name: str, rhs: gast.expr, ctx: Ctx, out: list) -> None:
     target = ctx.read(user_name)
     ctx.env.setdefault(user_name, target)
     if target in reads and not isinstance(rhs, gast.Name):
-        temp = ctx.namer.fresh("t")
+        temp = ctx.fresh("t")
         out.append(S.assign(temp, rhs))
         rhs = S.name(temp)
     out.append(S.assign(target, rhs))
@@ -327,7 +333,7 @@ def _bind_name(user_name: str, rhs: gast.expr, ctx: Ctx, out: list) -> None:
 
 def _new_version(user_name: str, ctx: Ctx) -> str:
     """Top-level (re)assignment: a fresh version name if the name was bound before."""
-    version = ctx.namer.fresh(user_name) if user_name in ctx.env else user_name
+    version = ctx.fresh(user_name) if user_name in ctx.env else user_name
     ctx.env[user_name] = version
     return version
 
@@ -345,7 +351,7 @@ def _store_unpack(target, value, ctx: Ctx, out: list) -> None:
         for v in value.elts:
             a = atom(v, ctx, out)
             if isinstance(a, gast.Name) and a.id in {ctx.read(t) for t in targets}:
-                tmp = ctx.namer.fresh("t")
+                tmp = ctx.fresh("t")
                 out.append(S.assign(tmp, a))
                 a = S.name(tmp)
             vals.append(a)
@@ -362,7 +368,7 @@ def _store_unpack(target, value, ctx: Ctx, out: list) -> None:
                 names.append(ctx.read(e.id))
                 ctx.env.setdefault(e.id, names[-1])
         if source in names:
-            tmp = ctx.namer.fresh("t")
+            tmp = ctx.fresh("t")
             out.append(S.assign(tmp, S.name(source)))
             source = tmp
         out.append(
@@ -370,7 +376,7 @@ def _store_unpack(target, value, ctx: Ctx, out: list) -> None:
         )
         return
     # Nested targets: unpack into temporaries, then store each one.
-    temps = [ctx.namer.fresh("t") for _ in elts]
+    temps = [ctx.fresh("t") for _ in elts]
     out.append(
         S.assign(S.tuple_([S.name(t, store=True) for t in temps], store=True), S.name(source))
     )
@@ -379,7 +385,7 @@ def _store_unpack(target, value, ctx: Ctx, out: list) -> None:
 
 
 def fresh_assign(rhs: gast.expr, ctx: Ctx, out: list, base: str = "t") -> str:
-    temp = ctx.namer.fresh(base)
+    temp = ctx.fresh(base)
     out.append(S.assign(temp, rhs))
     return temp
 
@@ -467,7 +473,7 @@ def _compare(node: gast.Compare, ctx, out):
         )
     # a < b < c  ->  a < b and b < c, with b evaluated once
     left = atom(node.left, ctx, out)
-    result = ctx.namer.fresh("t")
+    result = ctx.fresh("t")
     pieces = []
     for op, comp in zip(node.ops, node.comparators):
         pieces.append((op, comp))
@@ -492,7 +498,7 @@ def _compare(node: gast.Compare, ctx, out):
 def _boolop(node: gast.BoolOp, ctx, out):
     # `a and b` is b if a is truthy else a; `a or b` is a if a is truthy else b.
     first = atom(node.values[0], ctx, out)
-    result = ctx.namer.fresh("t")
+    result = ctx.fresh("t")
     out.append(S.assign(result, first))
     current = out
     for value in node.values[1:]:
@@ -512,7 +518,7 @@ def _boolop(node: gast.BoolOp, ctx, out):
 
 def _ifexp(node: gast.IfExp, ctx, out):
     test = test_expr(node.test, ctx, out)
-    result = ctx.namer.fresh("t")
+    result = ctx.fresh("t")
     ctx.depth += 1
     try:
         body: list = []
@@ -597,14 +603,14 @@ def _namedexpr(node: gast.NamedExpr, ctx, out):
 
 def _comprehension(node, ctx, out):
     """[elt for x in xs if c]  ->  result = []; for ...: if c: result.append(elt)."""
-    result = ctx.namer.fresh("t")
+    result = ctx.fresh("t")
     is_dict = isinstance(node, gast.DictComp)
     out.append(S.assign(result, gast.Dict(keys=[], values=[]) if is_dict else S.list_([])))
     # Comprehension variables do not leak in Python 3: give them fresh names.
     renames = {}
     for gen in node.generators:
         for n in S.names_stored(gen.target):
-            renames[n] = ctx.namer.fresh(n)
+            renames[n] = ctx.fresh(n)
     saved_env = dict(ctx.env)
     ctx.env.update(renames)
     try:

@@ -77,6 +77,18 @@ def _missing_rule(env: Env, node, target: Target, mode: str) -> MissingRuleError
     )
 
 
+def _missing_operator_rule(env: Env, rhs, node, mode: str) -> MissingRuleError:
+    """No rule for an operator, attribute or call that carries a derivative: never a zero."""
+    what = S.to_source(rhs)
+    kind = "reverse-mode (vjp)" if mode == "vjp" else "forward-mode (jvp)"
+    return MissingRuleError(
+        f"srcad has no {kind} rule for {what}",
+        env.where(node),
+        hint="rewrite it with numpy functions srcad knows (see docs/functions.md), or "
+        "register a rule with srcad.vjp_rule / srcad.jvp_rule",
+    )
+
+
 def _rule_of(env: Env, rhs, node) -> tuple[Rule | None, dict | None, Target | None]:
     """The rule and the bound template arguments for an operator, call or attribute."""
     if isinstance(rhs, gast.BinOp):
@@ -112,9 +124,14 @@ def _scalar_constant(node) -> bool:
     return isinstance(node, gast.Constant) and isinstance(node.value, (int, float, complex))
 
 
+def _real_scalar_constant(node) -> bool:
+    """A real Python number: it cannot broadcast an operand up nor make its adjoint complex."""
+    return isinstance(node, gast.Constant) and isinstance(node.value, (int, float))
+
+
 def _only_scalars_besides(rule: Rule, bound: dict, param: str) -> bool:
     """True when every other broadcasting operand is a Python number: no broadcasting back."""
-    return all(_scalar_constant(bound[p]) for p in rule.broadcast if p != param)
+    return all(_real_scalar_constant(bound[p]) for p in rule.broadcast if p != param)
 
 
 # ----------------------------------------------------------------------------- reverse
@@ -183,7 +200,9 @@ def _vjp(env: Env, target_name: str, rhs, node) -> Applied:
         if target.kind in ("unknown", "local") or (target.kind == "method" and not target.rule):
             raise _missing_rule(env, node, target, "vjp")
     rule, preset, target = _rule_of(env, rhs, node)
-    if rule is None or rule.nondiff:
+    if rule is None:
+        raise _missing_operator_rule(env, rhs, node, "vjp")
+    if rule.nondiff:
         return Applied([])
     if rule.vjp is None:
         raise _missing_rule(
@@ -290,7 +309,9 @@ def jvp(env: Env, target_name: str, rhs, node) -> Applied:
         if target.kind in ("unknown", "local") or (target.kind == "method" and not target.rule):
             raise _missing_rule(env, node, target, "jvp")
     rule, preset, target = _rule_of(env, rhs, node)
-    if rule is None or rule.nondiff:
+    if rule is None:
+        raise _missing_operator_rule(env, rhs, node, "jvp")
+    if rule.nondiff:
         return Applied([accumulate(target_name, Zero(like=target_name))])
     if rule.jvp is None:
         raise _missing_rule(
