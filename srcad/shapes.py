@@ -79,7 +79,7 @@ def matmul_vjp_x(g, x, y, batch=0):
         r = np.matmul(y, np.expand_dims(g, -1))[..., 0]
     else:
         r = np.matmul(g, _swap(y))
-    return _sum_to(r, np.shape(x), batch)
+    return _real_like(_sum_to(r, np.shape(x), batch), x)
 
 
 def matmul_vjp_y(g, x, y, batch=0):
@@ -95,7 +95,14 @@ def matmul_vjp_y(g, x, y, batch=0):
         r = np.matmul(np.expand_dims(g, -2), x)[..., 0, :]
     else:
         r = np.matmul(_swap(x), g)
-    return _sum_to(r, np.shape(y), batch)
+    return _real_like(_sum_to(r, np.shape(y), batch), y)
+
+
+def _real_like(r, x):
+    """A real operand gets the real part of its adjoint (JAX's convention)."""
+    if np.iscomplexobj(r) and not np.iscomplexobj(x):
+        return np.real(r)
+    return r
 
 
 def _sum_to(r, shape, batch):
@@ -163,23 +170,23 @@ def dot_vjp_a(g, a, b, batch=0):
     """Adjoint of `a` in `np.dot(a, b)`."""
     ad, bd = np.ndim(a), np.ndim(b)
     if ad == 0 or bd == 0:
-        return _sum_to(g * b, np.shape(a), batch)
+        return _real_like(_sum_to(g * b, np.shape(a), batch), a)
     if bd == 1:
-        return np.expand_dims(g, -1) * b
+        return _real_like(np.expand_dims(g, -1) * b, a)
     gd = np.ndim(g)
     g_axes = tuple(range(gd - (bd - 1), gd))
     b_axes = tuple(i for i in range(bd) if i != bd - 2)
-    return np.tensordot(g, b, axes=(g_axes, b_axes))
+    return _real_like(np.tensordot(g, b, axes=(g_axes, b_axes)), a)
 
 
 def dot_vjp_b(g, a, b, batch=0):
     """Adjoint of `b` in `np.dot(a, b)`."""
     ad, bd = np.ndim(a), np.ndim(b)
     if ad == 0 or bd == 0:
-        return _sum_to(g * a, np.shape(b), batch)
+        return _real_like(_sum_to(g * a, np.shape(b), batch), b)
     g_axes = tuple(range(batch, batch + ad - 1))
     r = np.tensordot(g, a, axes=(g_axes, tuple(range(ad - 1))))
-    return r if bd == 1 else np.moveaxis(r, -1, -2)
+    return _real_like(r if bd == 1 else np.moveaxis(r, -1, -2), b)
 
 
 def dot_jvp_a(da, a, b, batch=0):

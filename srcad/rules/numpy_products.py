@@ -33,13 +33,13 @@ nondiff(
 )
 
 
-@vjp_rule(np.matmul, linear=("x", "y"))
+@vjp_rule(np.matmul, bilinear=("x", "y"))
 def _(ans, x, y):
     d[x] = rt.matmul_vjp_x(d[ans], x, y, nb)
     d[y] = rt.matmul_vjp_y(d[ans], x, y, nb)
 
 
-@jvp_rule(np.matmul, linear=("x", "y"))
+@jvp_rule(np.matmul, bilinear=("x", "y"))
 def _(ans, x, y):
     if static(nb == 0):
         d[ans] = d[x] @ y + x @ d[y]
@@ -47,13 +47,13 @@ def _(ans, x, y):
         d[ans] = rt.matmul_jvp_x(d[x], x, y, nb) + rt.matmul_jvp_y(x, d[y], y, nb)
 
 
-@vjp_rule(np.dot, linear=("a", "b"))
+@vjp_rule(np.dot, bilinear=("a", "b"))
 def _(ans, a, b):
     d[a] = rt.dot_vjp_a(d[ans], a, b, nb)
     d[b] = rt.dot_vjp_b(d[ans], a, b, nb)
 
 
-@jvp_rule(np.dot, linear=("a", "b"))
+@jvp_rule(np.dot, bilinear=("a", "b"))
 def _(ans, a, b):
     if static(nb == 0):
         d[ans] = np.dot(d[a], b) + np.dot(a, d[b])
