@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.srcad-installed
 
-.PHONY: demo test lint format bench fuzz test-all test-others clean
+.PHONY: demo test lint format docs bench fuzz test-all test-others clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format srcad tests $(wildcard benchmarks)
 	$(BIN)/ruff check --fix srcad tests $(wildcard benchmarks)
+
+docs: $(STAMP)
+	$(BIN)/python -m srcad.catalog > docs/functions.md
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
