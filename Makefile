@@ -27,6 +27,7 @@ docs: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q -p no:cacheprovider --nbmake notebooks
 
 # The smoke subset that runs on every other interpreter (the full suite runs on the default).
 SMOKE := tests/test_api.py tests/test_golden.py tests/test_errors.py tests/test_jacobians.py \

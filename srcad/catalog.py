@@ -34,14 +34,21 @@ def table() -> dict:
         if not templates and not rule.nondiff:
             continue
         groups[_namespace(rule.name)].append(
-            (rule.name, rule.vjp is not None, rule.jvp is not None, rule.nondiff))
+            (rule.name, rule.vjp is not None, rule.jvp is not None, rule.nondiff)
+        )
     return {k: sorted(v) for k, v in groups.items()}
 
 
 def counts() -> dict:
     """{namespace: (vjp rules, jvp rules, non-differentiable)}."""
-    return {ns: (sum(1 for r in rows if r[1]), sum(1 for r in rows if r[2]),
-                 sum(1 for r in rows if r[3])) for ns, rows in table().items()}
+    return {
+        ns: (
+            sum(1 for r in rows if r[1]),
+            sum(1 for r in rows if r[2]),
+            sum(1 for r in rows if r[3]),
+        )
+        for ns, rows in table().items()
+    }
 
 
 def markdown() -> str:
@@ -62,25 +69,22 @@ def markdown() -> str:
         lines.append(f"| {ns} | {vjp} | {jvp} | {nondiff} |")
     for ns in names:
         rows = groups[ns]
-        title = "srcad's runtime helpers (rules used when transforms nest)" if ns == "srcad" \
-            else ns
+        title = "srcad's runtime helpers (rules used when transforms nest)" if ns == "srcad" else ns
         lines += ["", f"## {title}", ""]
         diff = [r[0] for r in rows if not r[3]]
         zero = [r[0] for r in rows if r[3]]
         if diff:
-            lines.append("Differentiable: " + ", ".join(f"`{_short(n, ns)}`" for n in diff)
-                         + ".")
+            lines.append("Differentiable: " + ", ".join(f"`{_short(n, ns)}`" for n in diff) + ".")
         if zero:
             if diff:
                 lines.append("")
-            lines.append("Zero derivative: " + ", ".join(f"`{_short(n, ns)}`" for n in zero)
-                         + ".")
+            lines.append("Zero derivative: " + ", ".join(f"`{_short(n, ns)}`" for n in zero) + ".")
     return "\n".join(lines) + "\n"
 
 
 def _short(name: str, namespace: str) -> str:
     if namespace != "builtins" and name.startswith(namespace + "."):
-        return name[len(namespace) + 1:]
+        return name[len(namespace) + 1 :]
     return name
 
 

@@ -13,6 +13,7 @@ import inspect
 
 from . import emit, runtime
 from .errors import UnsupportedOperationError
+from .naming import identifier
 
 
 def positional_params(fn) -> list[str]:
@@ -31,6 +32,7 @@ def positional_params(fn) -> list[str]:
 
 def build(name: str, params: list[str], body: list[str], cells: dict, defaults, label: str):
     """Compile `def name(params): body` with `cells` as its free variables."""
+    name = identifier(name)
     text = f"def {name}({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body)
     cells = dict(cells)
     cells.setdefault("rt", runtime)

@@ -66,3 +66,11 @@ class DerivedNames:
 
     def items(self):
         return self._map.items()
+
+
+def identifier(name: str) -> str:
+    """`name` made a valid identifier: ``<lambda>`` becomes ``lambda_``."""
+    cleaned = "".join(c if c.isalnum() or c == "_" else "_" for c in name).strip("_")
+    if not cleaned or cleaned[0].isdigit():
+        cleaned = "f_" + cleaned
+    return cleaned + "_" if keyword.iskeyword(cleaned) else cleaned

@@ -26,7 +26,7 @@ from .analyze import ndims as ndims_mod
 from .analyze.calls import bind_function
 from .analyze.resolve import resolve
 from .errors import UnsupportedOperationError
-from .naming import DerivedNames, Namer
+from .naming import DerivedNames, Namer, identifier
 from .normalize import anf, closures, controlflow
 from .optimize import dce
 from .optimize.propagate import propagate
@@ -82,7 +82,9 @@ class Binder:
         self._names: dict[int, str] = {}
 
     def bind(self, preferred: str, obj) -> str:
+        preferred = identifier(preferred)
         key = id(obj)
+
         if key in self._names:
             return self._names[key]
         if (
