@@ -45,15 +45,37 @@ def _kind(value) -> str | None:
     return None
 
 
+def _signature(args) -> tuple:
+    """A cheap key for what generated code depends on: each argument's rank, or its kind."""
+    out = []
+    for a in args:
+        t = type(a)
+        if t is np.ndarray:
+            out.append(a.ndim)
+        elif t is float or t is int or t is complex:
+            out.append(0)
+        elif t is list or t is tuple or t is dict:
+            out.append(t.__name__)
+        elif isinstance(a, (np.generic, numbers.Number)):
+            out.append(0)
+        else:
+            out.append(None)
+    return tuple(out)
+
+
 def _describe_args(params, args) -> tuple[tuple, tuple]:
     """What generated code is specialized on: each argument's kind, and arrays' ranks."""
     kinds, ndims = [], []
     for p, a in zip(params, args):
-        kind = _kind(a)
-        if kind is not None:
-            kinds.append((p, kind))
-            if kind == "array":
-                ndims.append((p, np.ndim(a)))
+        t = type(a)
+        if t is np.ndarray:
+            kinds.append((p, "array"))
+            ndims.append((p, a.ndim))
+        elif t is float or t is int or t is complex or isinstance(a, (np.generic, numbers.Number)):
+            kinds.append((p, "array"))
+            ndims.append((p, 0))
+        elif t is list or t is tuple or t is dict:
+            kinds.append((p, t.__name__))
     return tuple(kinds), tuple(ndims)
 
 
@@ -101,6 +123,9 @@ def _wrt_names(fn, nums, transform) -> tuple[str, ...]:
 
 def check_differentiable(value, where: str) -> None:
     """Refuse integer, boolean and non-numeric inputs to differentiation."""
+    t = type(value)
+    if t is float or t is complex or (t is np.ndarray and value.dtype.kind in "fc"):
+        return  # the common cases, kept cheap
     if isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
             check_differentiable(v, f"{where}[{i}]")
@@ -145,6 +170,10 @@ class Transformed:
         self._label = label or mode
         self._wrt = None
         self._generated = {}
+        self._by_signature = {}  # cheap call-time key -> Generated
+        self._keys = {}  # cheap call-time key -> the full key it stands for
+        self._last_signature = None
+        self._last = None
         name = getattr(fn, "__name__", "f")
         self.__name__ = f"{self._label}_{name}"
         self.__qualname__ = self.__name__
@@ -173,13 +202,14 @@ class Transformed:
     def _default(self) -> pipeline.Generated:
         """The code for the last call's kind of arguments (generic arrays before any call)."""
         self._prepare()
-        key = getattr(self, "_last", None)
+        key = self._keys.get(self._last_signature, self._last)
         if key is None:
             key = (tuple((p, "array") for p in self._wrt), ())
         return self._get(key)
 
     # -- calling -------------------------------------------------------------------------
-    def __call__(self, *args, **kwargs):
+    def _generate_for(self, signature: tuple, args: tuple):
+        """First call with this kind of arguments: check them, then generate the code."""
         if self._wrt is None:
             self._prepare()
         for n, name in zip(self._nums, self._wrt):
@@ -190,12 +220,25 @@ class Transformed:
                 )
             check_differentiable(args[n], f"argument {name!r}")
         key = _describe_args(self._params, args)
-        generated = self._generated.get(key)
-        if generated is None or not generated.is_fresh():
-            generated = self._get(key)
-        self._last = key
+        generated = self._get(key)
+        hot = (generated, generated.functions["main"])
+        self._by_signature[signature] = hot
+        self._keys[signature] = key
+        return hot
+
+    def __call__(self, *args, **kwargs):
+        signature = _signature(args)
+        hot = self._by_signature.get(signature)
+        if hot is None or not hot[0].is_fresh():
+            hot = self._generate_for(signature, args)
+        for n in self._nums:
+            value = args[n]
+            t = type(value)
+            if not (t is float or (t is np.ndarray and value.dtype.kind in "fc")):
+                check_differentiable(value, f"argument {self._wrt[self._nums.index(n)]!r}")
+        self._last_signature = signature
         try:
-            return generated.functions["main"](*args, **kwargs)
+            return hot[1](*args, **kwargs)
         except Exception as exc:
             annotate(exc)
             raise

@@ -58,15 +58,24 @@ class Generated:
     guards: list  # (container, name, object): stale when container[name] is not object
     name: str = ""
 
+    def __post_init__(self):
+        # Split once, so the check on every call is two tight loops.
+        unique = {(id(c), k): (c, k, o) for c, k, o in self.guards}.values()
+        self._dict_guards = tuple(
+            (c, k, o) for c, k, o in unique if not isinstance(c, types.CellType)
+        )
+        self._cell_guards = tuple((c, o) for c, k, o in unique if isinstance(c, types.CellType))
+
     def is_fresh(self) -> bool:
-        for container, key, obj in self.guards:
-            if isinstance(container, types.CellType):
-                try:
-                    if container.cell_contents is not obj:
-                        return False
-                except ValueError:
+        """No global or closure variable srcad resolved now names another object."""
+        for container, key, obj in self._dict_guards:
+            if container.get(key, _MISSING) is not obj:
+                return False
+        for cell, obj in self._cell_guards:
+            try:
+                if cell.cell_contents is not obj:
                     return False
-            elif container.get(key, _MISSING) is not obj:
+            except ValueError:
                 return False
         return True
 

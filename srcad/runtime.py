@@ -26,10 +26,23 @@ def unbroadcast(g, x, batch=0):
     This is where numpy broadcasting is undone for every binary rule: `g` has the shape of
     the broadcast result (after the direction axes); the adjoint of `x` needs `x`'s shape.
     """
+    shape = getattr(x, "shape", ())
+    if batch == 0 and getattr(g, "shape", ()) == shape:
+        # The common case, kept cheap: nothing was broadcast.
+        if _is_complex(g) and not _is_complex(x):
+            return np.real(g)
+        return g
     g = sum_to_shape(g, np.shape(x), batch)
-    if np.iscomplexobj(g) and not np.iscomplexobj(x):
+    if _is_complex(g) and not _is_complex(x):
         g = np.real(g)
     return g
+
+
+def _is_complex(value) -> bool:
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None:
+        return dtype.kind == "c"
+    return isinstance(value, complex)
 
 
 def sum_to_shape(g, shape, batch=0):
@@ -98,6 +111,11 @@ def add(a, b):
 
 def scalar_seed(y):
     """The cotangent 1.0 for `grad`, after checking that the output is a real scalar."""
+    if type(y) is float:
+        return 1.0
+    dtype = getattr(y, "dtype", None)
+    if dtype is not None and getattr(y, "ndim", 1) == 0 and dtype.kind == "f":
+        return dtype.type(1.0)
     if (
         isinstance(y, (bool, np.bool_))
         or not isinstance(y, (numbers.Number, np.ndarray))
@@ -106,7 +124,7 @@ def scalar_seed(y):
         what = (
             f"an array of shape {np.shape(y)}"
             if isinstance(y, np.ndarray)
-            else (f"a value of type {type(y).__name__}")
+            else f"a value of type {type(y).__name__}"
         )
         raise NonScalarOutputError(
             f"grad requires a function that returns a real scalar, but it returned {what}",
@@ -118,9 +136,6 @@ def scalar_seed(y):
             "grad requires a real-valued output, but the function returned a complex number",
             hint="differentiate np.real(f(x)) or np.abs(f(x)) ** 2, or use srcad.vjp",
         )
-    if isinstance(y, (np.ndarray, np.generic)):
-        dtype = y.dtype if np.issubdtype(y.dtype, np.inexact) else np.float64
-        return np.ones((), dtype=dtype)[()]
     return 1.0
 
 
