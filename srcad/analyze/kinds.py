@@ -104,6 +104,8 @@ def _kind_of(value, kinds: dict, resolution: Resolution) -> str | None:
         rule = target.rule
         if rule is not None and rule.result in (TUPLE, LIST):
             return rule.result
+        if rule is not None and rule.result == "unknown":
+            return None
         if rule is not None and rule.result == "same" and value.args:
             return _kind_of(value.args[0], kinds, resolution)
         if rule is not None and (rule.vjp or rule.jvp):

@@ -513,3 +513,16 @@ def _(ans, b, x, batch=0):
 
 returns("list", builtins.list, rt.to_sequence)
 returns("tuple", builtins.tuple)
+
+
+# Derivatives shaped like their primal, which may be a container: accumulate them leafwise.
+returns(
+    "unknown",
+    rt.getitem_vjp,
+    rt.getitem_batched,
+    rt.pack_like,
+    rt.from_sequence,
+    rt.zero_item,
+    rt.copy_item,
+    rt.item_tangent,
+)
