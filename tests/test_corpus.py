@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from corpus.python_constructs import CASES
+import importlib
+import pkgutil
+
+import corpus
 
 import srcad
+
+
+CASES = []
+for _module in sorted(m.name for m in pkgutil.iter_modules(corpus.__path__)):
+    CASES.extend(importlib.import_module(f"corpus.{_module}").CASES)
 
 
 def _id(case):
