@@ -104,9 +104,28 @@ def unparse_function(fdef: gast.FunctionDef) -> str:
             raise AssertionError(
                 f"srcad internal error: {type(node).__name__} left in generated code"
             )
+    _fill_comment_only_blocks(fdef)
     module = gast.Module(body=[fdef], type_ignores=[])
     tree = ast.fix_missing_locations(gast.gast_to_ast(module))
     return _strip_markers(ast.unparse(tree))
+
+
+def _is_marker(stmt) -> bool:
+    return (
+        isinstance(stmt, gast.Expr)
+        and isinstance(stmt.value, gast.Constant)
+        and isinstance(stmt.value.value, str)
+        and stmt.value.value.startswith(_COMMENT)
+    )
+
+
+def _fill_comment_only_blocks(node) -> None:
+    """A block left with only comments (its code was dead) needs a `pass` to be Python."""
+    for n in gast.walk(node):
+        for field in ("body", "orelse"):
+            block = getattr(n, field, None)
+            if isinstance(block, list) and block and all(_is_marker(s) for s in block):
+                block.append(gast.Pass())
 
 
 def compile_function(

@@ -642,7 +642,30 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
     unpack = S.assign(
         S.tuple_([S.name(r, store=True) for r in residuals], store=True), S.name(res_name)
     )
-    bwd_stmts = ([unpack] if residuals else []) + backward_body
+    # The backward sweep puts back what item assignments overwrote; it works on copies of
+    # those arrays, so that it never changes the residuals it was given (a vjp function may
+    # run twice, and a nested transform must not see its arguments change).
+    restored = sorted(
+        {
+            s.targets[0].value.id
+            for s in gast.walk(gast.Module(body=backward_body, type_ignores=[]))
+            if isinstance(s, gast.Assign)
+            and isinstance(s.targets[0], gast.Subscript)
+            and isinstance(s.targets[0].value, gast.Name)
+            and s.targets[0].value.id in residuals
+        }
+    )
+    copies = [
+        S.assign(
+            n,
+            S.call(
+                gast.Attribute(S.name(binder.bind("rt", runtime)), "copy", gast.Load()), [S.name(n)]
+            ),
+        )
+        for n in restored
+    ]
+    bwd_stmts = ([unpack] if residuals else []) + copies + backward_body
+
     bwd = S.function_def(bwd_name, [res_name, seed], bwd_stmts)
     return {"fwd": fwd, "bwd": bwd}
 

@@ -534,9 +534,9 @@ from .helpers.shape import *  # noqa: E402,F403
 # List mutations: their derivatives (see srcad.transform.containers).
 
 
-def pop_derivative(dl, *index):
+def pop_derivative(dl, index=None):
     """The tangent of `l.pop(...)`: pop the tangent list the same way."""
-    return dl.pop(*index)
+    return dl.pop() if index is None else dl.pop(index)
 
 
 def drop_last(bl, count):
@@ -556,22 +556,59 @@ def truncate(seq, count):
     del seq[len(seq) - count :]
 
 
-def put_back(bl, seq, value_adjoint, *index):
+def put_back(bl, seq, value_adjoint, index=None):
     """The adjoint of a list before `seq.pop(...)`: the popped value's adjoint put back."""
     out = list(bl)
-    if index:
-        out.insert(index[0] if index[0] >= 0 else len(out) + 1 + index[0], value_adjoint)
-    else:
+    if index is None:
         out.append(value_adjoint)
+    else:
+        out.insert(index if index >= 0 else len(out) + 1 + index, value_adjoint)
     return out
 
 
-def unpop(seq, value, *index):
+def unpop(seq, value, index=None):
     """Undo `value = seq.pop(...)`."""
-    if index:
-        seq.insert(index[0] if index[0] >= 0 else len(seq) + 1 + index[0], value)
-    else:
+    if index is None:
         seq.append(value)
+    else:
+        seq.insert(index if index >= 0 else len(seq) + 1 + index, value)
+
+
+def pad_list(b, like, start):
+    """Transpose of taking `len(b)` items at `start` of `like`: `b` in place, zeros around."""
+    out = [zeros_like(v) for v in like]
+    out[start : start + len(b)] = list(b)
+    return out
+
+
+def insert_zero(b, like, index):
+    """Transpose of `drop_at`: a zero where the item was."""
+    out = list(b)
+    out.insert(index, zeros_like(like[index]))
+    return out
+
+
+def take_back(b, index=None):
+    """Transpose of `put_back` in the list: the list without the value put back."""
+    out = list(b)
+    out.pop() if index is None else out.pop(index)
+    return out
+
+
+def taken_value(b, index=None):
+    """Transpose of `put_back` in the value: the adjoint at the place it was put."""
+    return b[-1] if index is None else b[index]
+
+
+def list_slice(b, start, count):
+    return list(b[start : start + count])
+
+
+def one_hot_list(value, like, index=None):
+    """Transpose of `taken_value`: zeros like `like`, `value` at the taken place."""
+    out = [zeros_like(v) for v in like]
+    out[-1 if index is None else index] = value
+    return out
 
 
 # Item assignment: what it overwrites, and the adjoint it leaves (see transform.reverse).

@@ -92,43 +92,47 @@ def _fresh_value(value, resolution: Resolution) -> bool:
 def check(fdef: gast.FunctionDef, resolution: Resolution, filename: str, active: frozenset) -> None:
     params = {a.id for a in fdef.args.args + fdef.args.posonlyargs + fdef.args.kwonlyargs}
     definitions: dict[str, list] = {}
-    escapes: set[str] = set()
-    mutated: list = []
+    escapes: list = []  # (name, position, loops around it)
+    mutated: list = []  # (statement, position, loops around it)
+    counter = [0]
 
-    def visit(stmts):
+    def escape(name, loops):
+        escapes.append((name, counter[0], loops))
+
+    def visit(stmts, loops):
         for s in stmts:
+            counter[0] += 1
             if isinstance(s, gast.Assign):
                 target = s.targets[0]
                 if isinstance(target, gast.Name):
                     definitions.setdefault(target.id, []).append(s.value)
                     if isinstance(s.value, gast.Name):
-                        escapes.add(s.value.id)
+                        escape(s.value.id, loops)
                 elif isinstance(target, (gast.Tuple, gast.List)):
                     for e in target.elts:
                         definitions.setdefault(e.id, []).append(None)
                 elif isinstance(target, gast.Subscript):
-                    mutated.append(s)
+                    mutated.append((s, counter[0], loops))
                     if isinstance(s.value, gast.Name):
-                        escapes.add(s.value.id)
+                        escape(s.value.id, loops)
                 if isinstance(s.value, (gast.Tuple, gast.List, gast.Dict)):
                     for e in gast.walk(s.value):
                         if isinstance(e, gast.Name):
-                            escapes.add(e.id)
+                            escape(e.id, loops)
             elif isinstance(s, gast.Expr) and isinstance(s.value, gast.Call):
                 func = s.value.func
                 if isinstance(func, gast.Attribute) and func.attr in ("append", "insert", "extend"):
                     for a in s.value.args:
                         if isinstance(a, gast.Name):
-                            escapes.add(a.id)
-            elif isinstance(s, gast.Return) and isinstance(s.value, gast.Name):
-                pass  # returning the object after its changes is fine
-            for field in ("body", "orelse"):
-                inner = getattr(s, field, None)
-                if isinstance(inner, list) and not isinstance(s, gast.FunctionDef):
-                    visit(inner)
+                            escape(a.id, loops)
+            if isinstance(s, (gast.For, gast.While)):
+                visit(s.body, loops | {id(s)})
+            elif isinstance(s, gast.If):
+                visit(s.body, loops)
+                visit(s.orelse, loops)
 
-    visit(fdef.body)
-    for s in mutated:
+    visit(fdef.body, frozenset())
+    for s, position, loops in mutated:
         obj = s.targets[0].value.id
         if obj not in active and not (isinstance(s.value, gast.Name) and s.value.id in active):
             continue
@@ -148,10 +152,13 @@ def check(fdef: gast.FunctionDef, resolution: Resolution, filename: str, active:
                 where,
                 hint=f"make it a new array first: {obj} = {obj}.copy()",
             )
-        if obj in escapes:
-            raise UnsupportedOperationError(
-                f"srcad cannot differentiate an item assignment to {obj!r}: another name "
-                "or container refers to the same object, which would change too",
-                where,
-                hint=f"copy before sharing it: other = {obj}.copy()",
-            )
+        # Sharing the object before it changes (or in a loop around the change) would let
+        # the other name see the change; sharing it afterwards is harmless.
+        for name, at, escape_loops in escapes:
+            if name == obj and (at < position or loops & escape_loops):
+                raise UnsupportedOperationError(
+                    f"srcad cannot differentiate an item assignment to {obj!r}: another name "
+                    "or container refers to the same object, which would change too",
+                    where,
+                    hint=f"copy before sharing it: other = {obj}.copy()",
+                )

@@ -440,11 +440,99 @@ def _(ans, g, x):
 returns("list", rt.unpack_parts)
 
 
-# Zero when the derivative list is zero (see srcad.transform.containers).
+# List mutations' derivatives are linear in the derivative lists (srcad.transform.containers).
+@vjp_rule(rt.drop_last, linear=("bl",))
+def _(ans, bl, count):
+    d[bl] = rt.pad_list(d[ans], bl, 0)
+
+
+@jvp_rule(rt.drop_last, linear=("bl",))
+def _(ans, bl, count):
+    d[ans] = rt.drop_last(d[bl], count)
+
+
+@vjp_rule(rt.last_items, linear=("bl",))
+def _(ans, bl, count):
+    d[bl] = rt.pad_list(d[ans], bl, len(bl) - count)
+
+
+@jvp_rule(rt.last_items, linear=("bl",))
+def _(ans, bl, count):
+    d[ans] = rt.last_items(d[bl], count)
+
+
+@vjp_rule(rt.drop_at, linear=("bl",))
+def _(ans, bl, index):
+    d[bl] = rt.insert_zero(d[ans], bl, index)
+
+
+@jvp_rule(rt.drop_at, linear=("bl",))
+def _(ans, bl, index):
+    d[ans] = rt.drop_at(d[bl], index)
+
+
+@vjp_rule(rt.put_back, linear=("bl", "value_adjoint"))
+def _(ans, bl, seq, value_adjoint, index=None):
+    d[bl] = rt.take_back(d[ans], index)
+    d[value_adjoint] = rt.taken_value(d[ans], index)
+
+
+@jvp_rule(rt.put_back, linear=("bl", "value_adjoint"))
+def _(ans, bl, seq, value_adjoint, index=None):
+    d[ans] = rt.put_back(d[bl], seq, d[value_adjoint], index)
+
+
+@vjp_rule(rt.pad_list, linear=("b",))
+def _(ans, b, like, start):
+    d[b] = rt.list_slice(d[ans], start, len(b))
+
+
+@jvp_rule(rt.pad_list, linear=("b",))
+def _(ans, b, like, start):
+    d[ans] = rt.pad_list(d[b], like, start)
+
+
+@vjp_rule(rt.insert_zero, linear=("b",))
+def _(ans, b, like, index):
+    d[b] = rt.drop_at(d[ans], index)
+
+
+@jvp_rule(rt.insert_zero, linear=("b",))
+def _(ans, b, like, index):
+    d[ans] = rt.insert_zero(d[b], like, index)
+
+
+@vjp_rule(rt.take_back, linear=("b",))
+def _(ans, b, index=None):
+    d[b] = rt.put_back(d[ans], b, rt.zeros_like(rt.taken_value(b, index)), index)
+
+
+@jvp_rule(rt.take_back, linear=("b",))
+def _(ans, b, index=None):
+    d[ans] = rt.take_back(d[b], index)
+
+
+@vjp_rule(rt.taken_value, linear=("b",))
+def _(ans, b, index=None):
+    d[b] = rt.one_hot_list(d[ans], b, index)
+
+
+@jvp_rule(rt.taken_value, linear=("b",))
+def _(ans, b, index=None):
+    d[ans] = rt.taken_value(d[b], index)
+
+
+@vjp_rule(rt.list_slice, linear=("b",))
+def _(ans, b, start, count):
+    d[b] = rt.pad_list(d[ans], b, start)
+
+
+@jvp_rule(rt.list_slice, linear=("b",))
+def _(ans, b, start, count):
+    d[ans] = rt.list_slice(d[b], start, count)
+
+
 linear_in(rt.pop_derivative, "dl")
-linear_in(rt.drop_last, "bl")
-linear_in(rt.last_items, "bl")
-linear_in(rt.drop_at, "bl")
 
 
 returns("same", rt.sequence, rt.sequence_vjp, rt.copy, rt.add)
@@ -526,3 +614,39 @@ returns(
     rt.copy_item,
     rt.item_tangent,
 )
+
+
+@vjp_rule(rt.setitem_tangent, linear=("dx", "dv"))
+def _(ans, dx, x, idx, dv, batch=0):
+    d[dx] = rt.zero_item(d[ans], x, idx, batch + nb)
+    d[dv] = rt.unbroadcast(rt.getitem_batched(d[ans], idx, batch + nb), dv, nb)
+
+
+@jvp_rule(rt.setitem_tangent, linear=("dx", "dv"))
+def _(ans, dx, x, idx, dv, batch=0):
+    d[ans] = rt.setitem_tangent(d[dx], x, idx, d[dv], batch + nb)
+
+
+@vjp_rule(rt.one_hot_list, linear=("value",))
+def _(ans, value, like, index=None):
+    d[value] = rt.taken_value(d[ans], index)
+
+
+@jvp_rule(rt.one_hot_list, linear=("value",))
+def _(ans, value, like, index=None):
+    d[ans] = rt.one_hot_list(d[value], like, index)
+
+
+returns(
+    "list",
+    rt.drop_last,
+    rt.last_items,
+    rt.drop_at,
+    rt.put_back,
+    rt.pad_list,
+    rt.insert_zero,
+    rt.take_back,
+    rt.list_slice,
+    rt.one_hot_list,
+)
+returns("unknown", rt.taken_value, rt.setitem_tangent)

@@ -97,4 +97,17 @@ SPECS: list[RuleSpec] = [
     RuleSpec(
         rt.from_sequence, [((2,), (2,), (3, 2))], call="rt.from_sequence([a0, a1, a0], a2) * 1.0"
     ),
+    RuleSpec(
+        rt.setitem_tangent, [((3, 4), (3, 4), (4,))], call="rt.setitem_tangent(a0, a1, 1, a2)"
+    ),
+    RuleSpec(rt.drop_last, [((3,), (3,))], call="rt.drop_last([a0, a1, a0], 1)[1]"),
+    RuleSpec(rt.last_items, [((3,), (3,))], call="rt.last_items([a0, a1, a0], 2)[0]"),
+    RuleSpec(rt.drop_at, [((3,), (3,))], call="rt.drop_at([a0, a1, a0], 1)[1]"),
+    RuleSpec(rt.put_back, [((3,), (3,))], call="rt.put_back([a0], [a0, a1], a1 * 2.0)[1]"),
+    RuleSpec(rt.pad_list, [((3,), (3,))], call="rt.pad_list([a0], [a0, a1], 1)[1]"),
+    RuleSpec(rt.insert_zero, [((3,), (3,))], call="rt.insert_zero([a0, a1], [a0, a1, a0], 1)[2]"),
+    RuleSpec(rt.take_back, [((3,), (3,))], call="rt.take_back([a0, a1, a0], 1)[1]"),
+    RuleSpec(rt.taken_value, [((3,), (3,))], call="rt.taken_value([a0, a1], 1)"),
+    RuleSpec(rt.list_slice, [((3,), (3,))], call="rt.list_slice([a0, a1, a0], 1, 2)[0]"),
+    RuleSpec(rt.one_hot_list, [((3,), (3,))], call="rt.one_hot_list(a0, [a1, a1], 0)[0]"),
 ]
