@@ -90,12 +90,12 @@ def test_generator_refused():
 
 def test_missing_rule_names_function_and_module():
     def f(x):
-        return np.sum(np.linalg.eigvalsh(x))
+        return np.sum(np.i0(x))  # numpy's Bessel function: no rule
 
     with pytest.raises(errors.MissingRuleError) as info:
-        srcad.grad(f)(np.eye(2))
+        srcad.grad(f)(np.ones(2))
     message = str(info.value)
-    assert "eigvalsh" in message and "numpy" in message
+    assert "i0" in message and "numpy" in message
     assert "vjp_rule" in message
 
 
