@@ -51,29 +51,30 @@ def _signature(args) -> tuple:
     for a in args:
         t = type(a)
         if t is np.ndarray:
-            out.append(a.ndim)
-        elif t is float or t is int or t is complex:
+            out.append(a.ndim if a.dtype.kind != "c" else (a.ndim, "c"))
+        elif t is float or t is int:
             out.append(0)
         elif t is list or t is tuple or t is dict:
             out.append(t.__name__)
         elif isinstance(a, (np.generic, numbers.Number)):
-            out.append(0)
+            out.append((0, "c") if np.iscomplexobj(a) else 0)
         else:
             out.append(None)
     return tuple(out)
 
 
 def _describe_args(params, args) -> tuple[tuple, tuple]:
-    """What generated code is specialized on: each argument's kind, and arrays' ranks."""
+    """What generated code is specialized on: each argument's kind, and arrays' ranks (with
+    "complex" for complex ones, so that real code can use real-only shortcuts)."""
     kinds, ndims = [], []
     for p, a in zip(params, args):
         t = type(a)
         if t is np.ndarray:
             kinds.append((p, "array"))
-            ndims.append((p, a.ndim))
+            ndims.append((p, a.ndim) if a.dtype.kind != "c" else (p, a.ndim, "complex"))
         elif t is float or t is int or t is complex or isinstance(a, (np.generic, numbers.Number)):
             kinds.append((p, "array"))
-            ndims.append((p, 0))
+            ndims.append((p, 0) if not np.iscomplexobj(a) else (p, 0, "complex"))
         elif t is list or t is tuple or t is dict:
             kinds.append((p, t.__name__))
     return tuple(kinds), tuple(ndims)

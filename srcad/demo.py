@@ -22,6 +22,7 @@ def run(out=print) -> bool:
     y = rng.standard_normal((16, 3))
 
     loss_grad = srcad.value_and_grad(mlp_loss, argnums=(0, 1))
+    loss, (gW1, gW2) = loss_grad(W1, W2, x, y)  # generates code for these argument kinds
     out("srcad demo: the gradient of a 2-layer MLP loss\n")
     out("The loss, as written:\n")
     import inspect
@@ -29,7 +30,7 @@ def run(out=print) -> bool:
     out(inspect.getsource(mlp_loss))
     out("The derivative srcad generated (reverse mode), plain numpy:\n")
     out(srcad.source(loss_grad))
-    loss, (gW1, gW2) = loss_grad(W1, W2, x, y)
+
     out(f"loss = {loss:.6f}")
     out(f"dloss/dW2[:2] =\n{np.array2string(gW2[:2], precision=5)}\n")
 

@@ -344,8 +344,9 @@ def _callee_factory(binder: Binder, guards: list):
             for p, a in bound.arguments.items()
             if isinstance(a, gast.Name) and env.kinds.get(a.id)
         )
+        real = env.ndims.get(ndims_mod.REAL, frozenset())
         ndims = tuple(
-            (p, env.ndims[a.id])
+            (p, env.ndims[a.id]) if a.id in real else (p, env.ndims[a.id], "complex")
             for p, a in bound.arguments.items()
             if isinstance(a, gast.Name) and a.id in env.ndims
         )
@@ -575,7 +576,7 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
         parsed.filename,
         parsed.name,
         _callee_factory(binder, guards),
-        ndims_mod.infer(fdef, dict(spec.ndims), resolution),
+        ndims_mod.infer(fdef, spec.ndims, resolution),
     )
     sweeps = reverse.sweeps(fdef, env)
     adjoint = DerivedNames(namer, "b")

@@ -56,7 +56,19 @@ _SAME_RANK = {
 }
 
 
-def infer(fdef: gast.FunctionDef, params: dict, resolution: Resolution) -> dict:
+REAL = "__real__"  # key of the set of names known to hold real values
+
+
+def infer(fdef: gast.FunctionDef, spec_ndims: tuple, resolution: Resolution) -> dict:
+    """{name: ndim}, plus REAL: the names certainly real (see `_real_names`)."""
+    params = {entry[0]: entry[1] for entry in spec_ndims}
+    real_params = {entry[0] for entry in spec_ndims if len(entry) == 2}
+    ranks = _ranks(fdef, params, resolution)
+    ranks[REAL] = frozenset(_real_names(fdef, real_params, resolution))
+    return ranks
+
+
+def _ranks(fdef: gast.FunctionDef, params: dict, resolution: Resolution) -> dict:
     ndims: dict = {k: v for k, v in params.items() if v is not None}
     assigned = list(_assignments(fdef.body))
     for _ in range(4):
@@ -214,3 +226,73 @@ def _call(call, ndims, resolution):
             return len(shape.elts)
         return None
     return None
+
+
+# Functions that can turn real inputs into complex outputs.
+_COMPLEX_MAKERS = {
+    id(f)
+    for f in (
+        np.fft.fft,
+        np.fft.ifft,
+        np.fft.fft2,
+        np.fft.ifft2,
+        np.fft.fftn,
+        np.fft.ifftn,
+        np.fft.rfft,
+        np.fft.rfft2,
+        np.fft.rfftn,
+        np.fft.ihfft,
+        np.linalg.eig,
+        np.linalg.eigvals,
+        np.emath.sqrt,
+        np.emath.log,
+        complex,
+    )
+}
+
+
+def _real_names(fdef: gast.FunctionDef, real_params: set, resolution: Resolution) -> set:
+    """Names whose values are certainly real: computed only from real parameters and real
+    constants by operations that keep values real (no globals: their dtype is unknown)."""
+    real = set(real_params)
+    assigned = list(_assignments(fdef.body))
+    params = {a.id for a in fdef.args.args + fdef.args.posonlyargs + fdef.args.kwonlyargs}
+    candidates = {t for t, _ in assigned} - (params - real)
+    changed = True
+    while changed:  # remove a name as soon as one of its definitions may be complex
+        changed = False
+        for target, value in assigned:
+            if target in candidates and not _real_value(value, candidates | real, resolution):
+                candidates.discard(target)
+                changed = True
+    return real | candidates
+
+
+def _real_value(value, real: set, resolution: Resolution) -> bool:
+    if value is None:
+        return True  # a range index
+    if isinstance(value, gast.Constant):
+        return not isinstance(value.value, complex)
+    if isinstance(value, gast.Name):
+        return value.id in real
+    if isinstance(value, gast.Attribute):
+        if id(value) in resolution.constants:  # np.pi: real if its value is
+            constant = resolution.constants[id(value)]
+            return isinstance(constant, (int, float)) and not isinstance(constant, complex)
+        return _real_value(value.value, real, resolution)
+    if isinstance(value, gast.Call):
+        target = resolution.calls.get(id(value))
+        if (
+            target is None
+            or target.kind not in ("rule", "method")
+            or (target.obj is not None and id(target.obj) in _COMPLEX_MAKERS)
+        ):
+            return False
+        if target.kind == "method" and not _real_value(value.func.value, real, resolution):
+            return False
+        operands = list(value.args) + [k.value for k in value.keywords]
+        return all(_real_value(a, real, resolution) for a in operands)
+    if isinstance(value, gast.Starred):
+        return _real_value(value.value, real, resolution)
+    children = [c for c in gast.iter_child_nodes(value) if isinstance(c, gast.expr)]
+    return all(_real_value(c, real, resolution) for c in children)

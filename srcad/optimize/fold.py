@@ -105,6 +105,13 @@ def _eval(node, ndims):
         # static(test) in a rule template: the test's value if it is known now, else False
         value = static_value(node.args[0], ndims)
         return False if value is _NOT_CONSTANT else value
+    if isinstance(node, gast.Call) and S.is_name(node.func, "real") and len(node.args) == 1:
+        arg = node.args[0]
+        if isinstance(arg, gast.Name):
+            return arg.id in ndims.get("__real__", ())
+        if isinstance(arg, gast.Constant):
+            return not isinstance(arg.value, complex)
+        return _NOT_CONSTANT
     if isinstance(node, gast.Call) and S.is_name(node.func, "ndim") and len(node.args) == 1:
         arg = node.args[0]
         if isinstance(arg, gast.Name) and arg.id in ndims:

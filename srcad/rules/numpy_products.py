@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, nondiff, static, vjp_rule
+from .template import d, jvp_rule, nb, ndim, nondiff, real, static, vjp_rule
 
 # Subscripts, shapes and constant fills: no derivative.
 nondiff(
@@ -35,8 +35,13 @@ nondiff(
 
 @vjp_rule(np.matmul, bilinear=("x", "y"))
 def _(ans, x, y):
-    d[x] = rt.matmul_vjp_x(d[ans], x, y, nb)
-    d[y] = rt.matmul_vjp_y(d[ans], x, y, nb)
+    if static(ndim(x) == 2 and ndim(y) == 2 and real(x) and real(y)):
+        # What a person writes for real matrices (direction axes broadcast in front).
+        d[x] = d[ans] @ y.T
+        d[y] = x.T @ d[ans]
+    else:
+        d[x] = rt.matmul_vjp_x(d[ans], x, y, nb)
+        d[y] = rt.matmul_vjp_y(d[ans], x, y, nb)
 
 
 @jvp_rule(np.matmul, bilinear=("x", "y"))

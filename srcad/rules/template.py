@@ -59,6 +59,11 @@ def static(test) -> bool:
     raise RuntimeError("srcad rule templates are inlined into generated code, not called")
 
 
+def real(x) -> bool:
+    """In templates, inside ``static(...)``: `x` is known to hold real (not complex) values."""
+    raise RuntimeError("srcad rule templates are inlined into generated code, not called")
+
+
 def ndim(x) -> int:
     """In templates, inside ``static(...)``: the number of dimensions of `x`, when known."""
     raise RuntimeError("srcad rule templates are inlined into generated code, not called")
@@ -393,7 +398,7 @@ def instantiate(
                 return S.name(local_names[node.id], store=isinstance(node.ctx, gast.Store))
             if node.id in replacement:
                 return S.clone(replacement[node.id])
-            if node.id in ("static", "ndim"):
+            if node.id in ("static", "ndim", "real"):
                 return node  # folded below, never emitted
             if node.id in template.globals:
                 return S.name(bind_external(node.id, template.globals[node.id]))

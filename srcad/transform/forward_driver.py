@@ -43,7 +43,7 @@ def build(parsed, fdef, spec, namer, binder, resolution, guards, stages, callee)
         parsed.filename,
         parsed.name,
         callee,
-        ndims_mod.infer(fdef, dict(spec.ndims), resolution),
+        ndims_mod.infer(fdef, spec.ndims, resolution),
     )
     body = fdef.body[:-1]
     stmts = forward.block(body, env)
