@@ -22,6 +22,18 @@ format: $(STAMP)
 	$(BIN)/ruff format srcad tests $(wildcard benchmarks)
 	$(BIN)/ruff check --fix srcad tests $(wildcard benchmarks)
 
+# Benchmarks install the bench extra (autograd, jax) on first use.
+$(VENV)/.srcad-bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	@touch $@
+
+bench: $(VENV)/.srcad-bench
+	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/transform_cost.py
+
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
+
 docs: $(STAMP)
 	$(BIN)/python -m srcad.catalog > docs/functions.md
 
