@@ -1,0 +1,410 @@
+"""The benchmark cases A-E: what each column runs, what it is checked against, the targets.
+
+A case is a list of `Impl`s. Each one's `setup` returns the zero-argument callable that is
+timed; setup also makes the first call, whose time is the one-time cost (srcad's code
+generation, JAX's compilation) reported apart from the steady state. Every derivative is
+compared with the case's reference (the hand-written or analytic derivative) before it is
+timed: a fast wrong answer is not a result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import traceback
+
+import models
+import numpy as np
+import timing
+from backends import rebind
+
+import srcad
+
+
+@dataclasses.dataclass
+class Impl:
+    key: str
+    setup: object  # () -> zero-argument callable
+    checked: bool = True  # compared with the reference (the numpy forward is not)
+    one_time: str | None = None  # what the first call's time means: "transform", "compile"
+    result: object = None  # extracts the derivative from the callable's return value
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    label: str  # how the ratio is named in the table
+    numerator: str
+    denominator: str
+    op: str  # "<=" or ">="
+    bound: float
+    metric: str = "time"  # or "memory"
+
+    def met(self, value: float) -> bool:
+        return value <= self.bound if self.op == "<=" else value >= self.bound
+
+
+@dataclasses.dataclass
+class Case:
+    key: str
+    title: str
+    sizes: str
+    reference: object  # () -> the reference derivative
+    impls: list
+    targets: tuple = ()
+    memory: bool = False  # measure tracemalloc peaks too
+    notes: list = dataclasses.field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _jax_impls(jax, fn, args) -> list:
+    """JAX eager and jit columns for a JAX derivative `fn` of device arrays `args`."""
+
+    def eager():
+        return lambda: jax.block_until_ready(fn(*args))
+
+    def jitted():
+        compiled = jax.jit(fn)
+        return lambda: jax.block_until_ready(compiled(*args))
+
+    return [Impl("jax", eager), Impl("jax_jit", jitted, one_time="compile")]
+
+
+def _device(jnp, values):
+    """numpy arrays as JAX arrays, converted once outside the timed region (Python floats
+    stay floats: case B differentiates a Python float)."""
+    return tuple(jnp.asarray(v) if isinstance(v, np.ndarray) else v for v in values)
+
+
+# ----------------------------------------------------------------------------- cases
+# Setups run later than the builders, so each closure must capture a name of its own:
+# autograd's function is `ag_*` and JAX's `jx_*` (with one shared name, autograd's setup
+# would late-bind to the JAX version and differentiate jax.numpy code).
+
+
+def case_a(rng, backends, scale: int) -> Case:
+    W1, W2, x = models.mlp_data(rng, scale)
+    args = (W1, W2, x)
+    impls = [
+        Impl("numpy", lambda: lambda: models.mlp_loss(*args), checked=False),
+        Impl("hand", lambda: lambda: models.mlp_grad(*args)),
+    ]
+
+    def srcad_setup():
+        g = srcad.grad(models.mlp_loss, argnums=(0, 1))
+        return lambda: g(*args)
+
+    impls.append(Impl("srcad", srcad_setup, one_time="transform"))
+    if backends.autograd is not None:
+        ag_loss = rebind(models.mlp_loss, backends.anp)
+
+        def autograd_setup():
+            g = backends.autograd.grad(ag_loss, argnum=(0, 1))
+            return lambda: g(*args)
+
+        impls.append(Impl("autograd", autograd_setup))
+    if backends.jax is not None:
+        jx_loss = rebind(models.mlp_loss, backends.jnp)
+        impls += _jax_impls(
+            backends.jax,
+            backends.jax.grad(jx_loss, argnums=(0, 1)),
+            _device(backends.jnp, args),
+        )
+    suffix = "" if scale == 1 else f" x{scale}"
+    notes = []
+    if scale != 1:
+        notes.append(
+            "srcad 1st call: the code generated for A (same function, same argument ranks) "
+            "is reused, so this is a cache hit plus one run"
+        )
+    return Case(
+        key="A" + suffix.replace(" x", "x"),
+        title=f"A: MLP loss, grad wrt (W1, W2){suffix}",
+        sizes=f"x {x.shape[0]}x{x.shape[1]}, W1 {W1.shape[0]}x{W1.shape[1]}, "
+        f"W2 {W2.shape[0]}x{W2.shape[1]}",
+        reference=lambda: models.mlp_grad(*args),
+        impls=impls,
+        targets=(
+            Target("srcad/hand", "srcad", "hand", "<=", 1.10),
+            Target("autograd/srcad", "autograd", "srcad", ">=", 3.0),
+        ),
+        notes=notes,
+    )
+
+
+def case_b(rng, backends) -> Case:
+    x = 0.3 + 0.1 * float(rng.random())  # a Python float, as in the brief
+    impls = [
+        Impl("numpy", lambda: lambda: models.scalar_loop(x), checked=False),
+        Impl("hand", lambda: lambda: models.scalar_loop_grad(x)),
+    ]
+
+    def srcad_setup():
+        g = srcad.grad(models.scalar_loop)
+        return lambda: g(x)
+
+    impls.append(Impl("srcad", srcad_setup, one_time="transform"))
+    if backends.autograd is not None:
+        ag_fn = rebind(models.scalar_loop, backends.anp)
+
+        def autograd_setup():
+            g = backends.autograd.grad(ag_fn)
+            return lambda: g(x)
+
+        impls.append(Impl("autograd", autograd_setup))
+    if backends.jax is not None:
+        jx_fn = rebind(models.scalar_loop, backends.jnp)
+        impls += _jax_impls(backends.jax, backends.jax.grad(jx_fn), (x,))
+    return Case(
+        key="B",
+        title="B: scalar loop, 100x `x = sin(x) * 1.01`, d/dx",
+        sizes="x a Python float",
+        reference=lambda: models.scalar_loop_grad(x),
+        impls=impls,
+        targets=(
+            Target("autograd/srcad", "autograd", "srcad", ">=", 30.0),
+            Target("srcad/numpy", "srcad", "numpy", "<=", 4.0),
+        ),
+    )
+
+
+def case_c(rng, backends) -> Case:
+    x, W = models.tanh_net_data(rng)
+    impls = [
+        Impl("numpy", lambda: lambda: models.tanh_net(x, W), checked=False),
+        Impl("hand", lambda: lambda: models.tanh_net_jacobian(x, W)),
+    ]
+
+    def srcad_setup():
+        jac = srcad.jacobian(models.tanh_net)
+        return lambda: jac(x, W)
+
+    impls.append(Impl("srcad", srcad_setup, one_time="transform"))
+    if backends.autograd is not None:
+        ag_fn = rebind(models.tanh_net, backends.anp)
+
+        def autograd_setup():
+            jac = backends.autograd.jacobian(ag_fn)
+            return lambda: jac(x, W)
+
+        impls.append(Impl("autograd", autograd_setup))
+    if backends.jax is not None:
+        jx_fn = rebind(models.tanh_net, backends.jnp)
+        # jax.jacobian is jacrev, the same mode srcad.jacobian and autograd pick here.
+        impls += _jax_impls(backends.jax, backends.jax.jacrev(jx_fn), _device(backends.jnp, (x, W)))
+    return Case(
+        key="C",
+        title="C: Jacobian of tanh(W @ tanh(W @ x))",
+        sizes=f"x in R^{x.size}, W {W.shape[0]}x{W.shape[1]}",
+        reference=lambda: models.tanh_net_jacobian(x, W),
+        impls=impls,
+        targets=(Target("autograd/srcad", "autograd", "srcad", ">=", 10.0),),
+    )
+
+
+def case_d(rng, backends) -> Case:
+    W, U, h, xs = models.rnn_data(rng)
+    args = (W, U, h, xs)
+    impls = [
+        Impl("numpy", lambda: lambda: models.rnn_loss(*args), checked=False),
+        Impl("hand", lambda: lambda: models.rnn_grad(*args)),
+        Impl("hand_batched", lambda: lambda: models.rnn_grad_batched(*args)),
+    ]
+
+    def srcad_setup():
+        g = srcad.grad(models.rnn_loss, argnums=(0, 1))
+        return lambda: g(*args)
+
+    impls.append(Impl("srcad", srcad_setup, one_time="transform"))
+    if backends.autograd is not None:
+        ag_loss = rebind(models.rnn_loss, backends.anp)
+
+        def autograd_setup():
+            g = backends.autograd.grad(ag_loss, argnum=(0, 1))
+            return lambda: g(*args)
+
+        impls.append(Impl("autograd", autograd_setup))
+    if backends.jax is not None:
+        jx_loss = rebind(models.rnn_loss, backends.jnp)
+        impls += _jax_impls(
+            backends.jax,
+            backends.jax.grad(jx_loss, argnums=(0, 1)),
+            _device(backends.jnp, args),
+        )
+    return Case(
+        key="D",
+        title="D: RNN, 50 steps of h = tanh(W @ h + U @ x[t]), grad wrt (W, U)",
+        sizes=f"h {h.size}, x[t] {xs.shape[1]}, W {W.shape[0]}x{W.shape[1]}, "
+        f"U {U.shape[0]}x{U.shape[1]}",
+        reference=lambda: models.rnn_grad(*args),
+        impls=impls,
+        targets=(
+            Target("srcad/hand", "srcad", "hand", "<=", 1.25),
+            Target("srcad/hand peak mem", "srcad", "hand", "<=", 1.5, metric="memory"),
+        ),
+        memory=True,
+    )
+
+
+def case_e(rng, backends) -> Case:
+    X, y, w, v = models.logreg_data(rng)
+    loss = models.make_logreg_loss(X, y)
+    impls = [
+        Impl("numpy", lambda: lambda: loss(w), checked=False),
+        Impl("hand", lambda: lambda: models.logreg_hvp(w, v, X, y)),
+    ]
+
+    def srcad_setup():
+        # grad(loss) is made once, like jax.grad(loss) below; the timed call is the
+        # public jvp of it, as a user writes it.
+        g = srcad.grad(loss)
+        return lambda: srcad.jvp(g, (w,), (v,))
+
+    impls.append(Impl("srcad", srcad_setup, one_time="transform", result=lambda out: out[1]))
+    if backends.autograd is not None:
+        ag_loss = rebind(loss, backends.anp)
+
+        def autograd_setup():
+            hvp = backends.autograd.hessian_vector_product(ag_loss)
+            return lambda: hvp(w, v)
+
+        impls.append(Impl("autograd", autograd_setup))
+    if backends.jax is not None:
+        jax, jnp = backends.jax, backends.jnp
+        jx_loss = rebind(loss, jnp, convert=jnp.asarray)
+        grad_fn = jax.grad(jx_loss)
+
+        def hvp(w, v):
+            return jax.jvp(grad_fn, (w,), (v,))[1]
+
+        impls += _jax_impls(jax, hvp, _device(jnp, (w, v)))
+    return Case(
+        key="E",
+        title="E: Hessian-vector product of a logistic-regression loss (jvp of grad)",
+        sizes=f"d = {w.size}, {X.shape[0]} samples",
+        reference=lambda: models.logreg_hvp(w, v, X, y),
+        impls=impls,
+    )
+
+
+def all_cases(rng, backends, selected) -> list:
+    """The cases whose keys are in `selected` ("A" covers both MLP sizes)."""
+    builders = {
+        "A": lambda: [case_a(rng, backends, 1), case_a(rng, backends, 10)],
+        "B": lambda: [case_b(rng, backends)],
+        "C": lambda: [case_c(rng, backends)],
+        "D": lambda: [case_d(rng, backends)],
+        "E": lambda: [case_e(rng, backends)],
+    }
+    cases = []
+    for key in selected:
+        cases += builders[key]()
+    return cases
+
+
+# ----------------------------------------------------------------------------- running
+
+
+def _as_arrays(value):
+    if isinstance(value, (tuple, list)):
+        return [np.asarray(v) for v in value]
+    return [np.asarray(value)]
+
+
+def compare(result, reference) -> tuple[bool, float, str]:
+    """(allclose, max abs error, what differs) for a derivative and its reference."""
+    got, want = _as_arrays(result), _as_arrays(reference)
+    if len(got) != len(want):
+        return False, float("inf"), f"{len(got)} outputs, expected {len(want)}"
+    worst = 0.0
+    for g, w in zip(got, want):
+        if g.shape != w.shape:
+            return False, float("inf"), f"shape {g.shape}, expected {w.shape}"
+        worst = max(worst, float(np.max(np.abs(g - w), initial=0.0)))
+        if not np.allclose(g, w):
+            return False, worst, f"max abs error {worst:.3g}"
+    return True, worst, ""
+
+
+def _error_text(exc: BaseException) -> dict:
+    return {
+        "error": f"{type(exc).__name__}: {exc}",
+        "traceback": "".join(traceback.format_exception(exc)),
+    }
+
+
+def run_case(case: Case, budget: timing.Budget) -> dict:
+    """Set up, check, time (and for D, weigh) every implementation of `case`."""
+    record = {
+        "key": case.key,
+        "title": case.title,
+        "sizes": case.sizes,
+        "impls": {},
+        "notes": list(case.notes),
+    }
+    reference = case.reference()
+    runnable = {}
+    for impl in case.impls:
+        entry = record["impls"].setdefault(impl.key, {})
+        try:
+            fn = impl.setup()
+            seconds, cpu_seconds, out = timing.first_call(fn)
+        except Exception as exc:  # noqa: BLE001 - a failing library is a result, not a crash
+            entry.update(status="error", **_error_text(exc))
+            continue
+        if impl.one_time:
+            entry["first_call"] = seconds
+            entry["first_call_cpu"] = cpu_seconds
+            entry["first_call_means"] = impl.one_time
+        if impl.checked:
+            try:
+                derivative = impl.result(out) if impl.result else out
+                ok, error, detail = compare(derivative, reference)
+            except Exception as exc:  # noqa: BLE001
+                ok, error, detail = False, float("inf"), f"{type(exc).__name__}: {exc}"
+            entry["max_abs_error"] = error
+            if not ok:
+                entry.update(status="wrong", error=f"result differs from reference: {detail}")
+                continue
+        entry["status"] = "ok"
+        runnable[impl.key] = fn
+    for key, stats in timing.time_interleaved(runnable, budget).items():
+        record["impls"][key]["time"] = stats.as_dict()
+    if case.memory:
+        for key, fn in runnable.items():
+            if key.startswith("jax"):
+                # XLA allocates outside Python's allocator: tracemalloc cannot see it.
+                record["impls"][key]["peak_memory"] = None
+                continue
+            record["impls"][key]["peak_memory"] = timing.peak_memory(fn)
+    record["targets"] = [_evaluate(t, record["impls"]) for t in case.targets]
+    return record
+
+
+def _evaluate(target: Target, impls: dict) -> dict:
+    out = dataclasses.asdict(target)
+
+    def value(key, field="median"):
+        entry = impls.get(key, {})
+        if target.metric == "memory":
+            return entry.get("peak_memory")
+        return entry.get("time", {}).get(field)
+
+    num, den = value(target.numerator), value(target.denominator)
+    if num is None or den is None or den == 0:
+        missing = [k for k, v in ((target.numerator, num), (target.denominator, den)) if v is None]
+        status = {impls.get(k, {}).get("status", "skipped (not installed)") for k in missing}
+        out.update(value=None, met=None, why=f"{', '.join(missing)}: {', '.join(status)}")
+        return out
+    ratio = num / den
+    out.update(value=ratio, met=target.met(ratio))
+    if target.metric == "time":
+        # The same ratio from CPU time: on a busy machine wall time includes waiting for a
+        # CPU, which CPU time does not. The target is judged on wall time, as specified.
+        cpu_num, cpu_den = (
+            value(target.numerator, "cpu_median"),
+            value(target.denominator, "cpu_median"),
+        )
+        if cpu_num and cpu_den:
+            out["value_cpu"] = cpu_num / cpu_den
+    return out
