@@ -11,6 +11,7 @@ call binds a cell that is filled when its own generation finishes.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 import types
 import weakref
@@ -48,6 +49,17 @@ class Spec:
     batch: int = 0
     kinds: tuple = ()  # (param name, kind) pairs known from the arguments
     ndims: tuple = ()  # (param name, number of dimensions) for array arguments
+
+
+class Stages(dict):
+    """Stage texts, printed only when asked for (unparsing every stage costs milliseconds)."""
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        if callable(value):
+            value = value()
+            self[key] = value
+        return value
 
 
 @dataclasses.dataclass
@@ -192,7 +204,7 @@ def _generate(fn, spec: Spec) -> Generated:
     parsed = parse_function(fn)
     target_fn = parsed.fn
     fdef = parsed.node
-    stages = {"parse": S.to_source(fdef)}
+    stages = Stages(parse=functools.partial(S.to_source, S.clone(fdef)))
     fence.check(fdef, parsed.filename)
     namer = Namer(S.all_names(fdef))
     guards: list = []
@@ -204,7 +216,7 @@ def _generate(fn, spec: Spec) -> Generated:
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)
 
-    stages["anf"] = S.to_source(fdef)
+    stages["anf"] = functools.partial(S.to_source, S.clone(fdef))
     local_names = S.names_stored(fdef) | set(_param_names(fdef))
     binder.local_names = local_names
     # Names srcad bound for normalization (the runtime) resolve like the function's own.
@@ -285,7 +297,7 @@ def _generate_driver(fn, spec: Spec) -> Generated:
     sources = {"main": text}
     for role, source in inner.sources.items():
         sources[f"inner_{role}"] = source
-    stages = dict(inner.stages)
+    stages = Stages(inner.stages)
     stages["optimized"] = "\n".join(sources.values())
     return Generated({"main": function}, sources, stages, inner.guards, name)
 
@@ -595,7 +607,9 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
     saved = tbr.materialize(
         sweeps.forward, backward, namer.fresh, sweeps.needs_none_init, set(params)
     )
-    stages["transform"] = S.to_source(saved.prologue + saved.forward + saved.backward)
+    stages["transform"] = functools.partial(
+        S.to_source, S.clone(saved.prologue + saved.forward + saved.backward)
+    )
     grads = [S.name(adjoint[p]) if p in state.live else lowering.zeros(p) for p in spec.wrt]
     name = parsed.name
     # The backward sweep starts where the forward sweep ends: one comment covers both.

@@ -7,7 +7,6 @@ out, so that a gast API change touches one module.
 from __future__ import annotations
 
 import ast
-import copy
 from collections.abc import Iterable, Iterator
 
 import gast
@@ -127,8 +126,31 @@ def to_source(node) -> str:
     return ast.unparse(ast.fix_missing_locations(gast.gast_to_ast(mod)))
 
 
+_POSITIONS = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+
+
 def clone(node):
-    return copy.deepcopy(node)
+    """A deep copy of a gast tree (several times faster than copy.deepcopy on ASTs)."""
+    if isinstance(node, list):
+        return [clone(n) for n in node]
+    if not isinstance(node, gast.AST):
+        return node
+    new = node.__class__.__new__(node.__class__)
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, list):
+            value = [clone(v) if isinstance(v, gast.AST) else v for v in value]
+        elif isinstance(value, gast.AST):
+            value = clone(value)
+        setattr(new, field, value)
+    for attr in _POSITIONS:
+        if hasattr(node, attr):
+            setattr(new, attr, getattr(node, attr))
+    extra = getattr(node, "__dict__", {})
+    for key, value in extra.items():  # marks such as srcad_loop_tail
+        if key not in node._fields and key not in _POSITIONS:
+            setattr(new, key, value)
+    return new
 
 
 def is_name(node, id_: str | None = None) -> bool:

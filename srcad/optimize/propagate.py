@@ -4,12 +4,10 @@ Accepts a function body. Within a straight run of statements, a copy ``a = b`` (
 names) lets later reads of `a` read `b` instead, until either name is assigned again; dead-code
 elimination then removes the copy. Compound statements are entered with the copies known so
 far for their tests, and their bodies start fresh (a loop body may run again after
-reassigning). Returns new statements; the input is not modified.
+reassigning). Works in place on trees the pipeline owns, and returns the statements.
 """
 
 from __future__ import annotations
-
-import copy
 
 import gast
 
@@ -17,7 +15,8 @@ from .. import syntax as S
 
 
 def propagate(stmts: list) -> list:
-    return _block(copy.deepcopy(stmts), {})
+    """Propagate copies in `stmts`, which it changes in place (the caller owns them)."""
+    return _block(stmts, {})
 
 
 def _substitute(node, copies: dict):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import linecache
 import textwrap
 from collections.abc import Callable
 
@@ -69,18 +70,40 @@ def ndim(x) -> int:
     raise RuntimeError("srcad rule templates are inlined into generated code, not called")
 
 
-@dataclasses.dataclass
 class Template:
-    kind: str  # "vjp" or "jvp"
-    func: Callable
-    params: list[str]  # primitive parameters, in order (the template's, after `ans`)
-    defaults: dict[str, object]  # template default values (as Python constants)
-    body: list  # gast statements
-    globals: dict
-    locals_: set[str]  # names assigned in the body (fresh-named on instantiation)
-    outputs: set[str]  # vjp: parameters whose adjoint the body writes
-    reads: set[str]  # parameters whose derivative the body reads (jvp: the tangents used)
-    keyword_only: set[str] = dataclasses.field(default_factory=set)
+    """A registered template. Its signature is checked when it is registered; its body is
+    read on first use (parsing hundreds of templates at import would make `import srcad`
+    slow), so a malformed body is reported then, as a `RuleDefinitionError`."""
+
+    def __init__(self, kind: str, func: Callable, params: list, defaults: dict, keyword_only: set):
+        self.kind = kind  # "vjp" or "jvp"
+        self.func = func
+        self.params = params  # primitive parameters, in order (the template's, after `ans`)
+        self.defaults = defaults  # template default values (as Python constants)
+        self.keyword_only = keyword_only
+        self.globals = func.__globals__
+        self._parsed = None
+
+    def _parse(self):
+        if self._parsed is None:
+            self._parsed = _parse_body(self)
+        return self._parsed
+
+    @property
+    def body(self) -> list:  # gast statements in d-notation
+        return self._parse()[0]
+
+    @property
+    def locals_(self) -> set:  # names assigned in the body (fresh-named on instantiation)
+        return self._parse()[1]
+
+    @property
+    def outputs(self) -> set:  # vjp: parameters whose adjoint the body writes
+        return self._parse()[2]
+
+    @property
+    def reads(self) -> set:  # parameters whose derivative the body reads (jvp: tangents)
+        return self._parse()[3]
 
 
 def differentiable_params(rule) -> set[str]:
@@ -155,15 +178,18 @@ def primitive_params(primitive) -> list[inspect.Parameter] | None:
         return None
 
 
-def _parse_template(func: Callable, kind: str) -> Template:
-    src = textwrap.dedent(inspect.getsource(func))
-    fdef = next(n for n in gast.parse(src).body if isinstance(n, gast.FunctionDef))
-    sig = inspect.signature(func)
-    names = list(sig.parameters)
-    where = (
+def _where(func: Callable, kind: str) -> str:
+    return (
         f"{kind} template {func.__qualname__} ({func.__code__.co_filename}:"
         f"{func.__code__.co_firstlineno})"
     )
+
+
+def _parse_template(func: Callable, kind: str) -> Template:
+    """Check a template's signature (its body is read later, see `Template`)."""
+    sig = inspect.signature(func)
+    names = list(sig.parameters)
+    where = _where(func, kind)
     if not names or names[0] != "ans":
         raise RuleDefinitionError(f"{where}: the first parameter must be `ans`")
     params = names[1:]
@@ -174,6 +200,31 @@ def _parse_template(func: Callable, kind: str) -> Template:
         )
     defaults = {p.name: p.default for p in sig.parameters.values() if p.default is not p.empty}
     keyword_only = {p.name for p in sig.parameters.values() if p.kind is p.KEYWORD_ONLY}
+    return Template(kind, func, params, defaults, keyword_only)
+
+
+def _template_def(func: Callable) -> gast.FunctionDef | None:
+    """Parse just the template's own lines (tokenizing its whole module would be slower)."""
+    code = func.__code__
+    last = max(
+        (line for _, _, line in code.co_lines() if line is not None), default=code.co_firstlineno
+    )
+    lines = linecache.getlines(code.co_filename)[code.co_firstlineno - 1 : last]
+    try:
+        module = gast.parse(textwrap.dedent("".join(lines)))
+    except SyntaxError:
+        return None
+    return next((n for n in module.body if isinstance(n, gast.FunctionDef)), None)
+
+
+def _parse_body(template: Template):
+    func, kind, params = template.func, template.kind, template.params
+    names = ["ans", *params]
+    where = _where(func, kind)
+    fdef = _template_def(func)
+    if fdef is None:  # lines not available as such: let inspect find the block
+        src = textwrap.dedent(inspect.getsource(func))
+        fdef = next(n for n in gast.parse(src).body if isinstance(n, gast.FunctionDef))
     body = fdef.body
     if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
         body = body[1:]
@@ -183,7 +234,7 @@ def _parse_template(func: Callable, kind: str) -> Template:
             locals_.add(node.id)
         if isinstance(node, gast.Subscript) and S.is_name(node.value, D):
             key = node.slice
-            if not isinstance(key, gast.Name) or key.id not in ["ans", *params]:
+            if not isinstance(key, gast.Name) or key.id not in names:
                 raise RuleDefinitionError(
                     f"{where}: d[...] must index `ans` or a parameter, found d[{S.to_source(key)}]"
                 )
@@ -204,18 +255,7 @@ def _parse_template(func: Callable, kind: str) -> Template:
         raise RuleDefinitionError(f"{where}: a vjp template writes d[param], not d[ans]")
     if kind == "jvp" and outputs != {"ans"}:
         raise RuleDefinitionError(f"{where}: a jvp template must assign d[ans] (and only it)")
-    return Template(
-        kind,
-        func,
-        params,
-        defaults,
-        body,
-        func.__globals__,
-        locals_,
-        outputs,
-        reads - {"ans"},
-        keyword_only,
-    )
+    return body, locals_, outputs, reads - {"ans"}
 
 
 def _to_deriv(node):

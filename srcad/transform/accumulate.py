@@ -202,7 +202,7 @@ class Lowering:
         for _ in range(len(entry) + 8):
             trial = state.copy()
             trial.live = set(entry)
-            self.block(copy.deepcopy(s.body), trial)
+            self.block(S.clone(s.body), trial)
             if trial.live <= entry:
                 break
             entry |= trial.live
