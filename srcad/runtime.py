@@ -450,6 +450,10 @@ def basis_for(xs):
 def basis_like(out):
     """Cotangents for every element of `out`: shape (out.size,) + out.shape."""
     m = _size(out)
+    if np.ndim(out) == 1:
+        from .diagonal import Diagonal
+
+        return Diagonal(np.ones(m, dtype=_dtype(out)))  # the identity, kept diagonal
     return np.eye(m, dtype=_dtype(out)).reshape((m,) + np.shape(out))
 
 

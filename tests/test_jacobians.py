@@ -127,3 +127,19 @@ def test_source_of_jacfwd_shows_driver_and_vectorized_jvp():
     f, x = make(3, 2, 1)
     text = srcad.source(srcad.jacfwd(f))
     assert "rt.basis_for" in text and "def jvp_f(x, tangents):" in text
+
+
+def test_diagonal_seed_behaves_like_the_identity():
+    from srcad.diagonal import Diagonal
+
+    v = np.array([1.0, 2.0, 3.0])
+    D = Diagonal(v)
+    M = np.arange(9.0).reshape(3, 3)
+    np.testing.assert_array_equal(D @ M, np.diag(v) @ M)
+    np.testing.assert_array_equal(M @ D, M @ np.diag(v))
+    assert isinstance(D * v, Diagonal) and isinstance(2.0 * D, Diagonal)
+    np.testing.assert_array_equal(np.asarray(D * v), np.diag(v * v))
+    np.testing.assert_array_equal(D + M, np.diag(v) + M)  # anything else: a plain array
+    np.testing.assert_array_equal(np.sum(D, axis=0), v)
+    np.testing.assert_array_equal(np.reshape(D, (9,)), np.diag(v).ravel())
+    assert D.shape == (3, 3) and np.shape(D) == (3, 3)
