@@ -29,7 +29,7 @@ from .analyze.resolve import resolve
 from .errors import UnsupportedOperationError
 from .naming import DerivedNames, Namer, identifier
 from .normalize import anf, closures, controlflow
-from .optimize import dce
+from .optimize import algebra, dce
 from .optimize.propagate import propagate
 from .parse import Namespace, parse_function
 from .rules.methods import METHODS
@@ -621,10 +621,20 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
         saved.backward, name, parsed.filename, previous=last_line
     )
     pure = _purity(binder)
+    scalars = {
+        adjoint[n]: None
+        for n, rank in env.ndims.items()
+        if rank == 0 and n in adjoint and not spec.batch
+    }
     if spec.mode in ("grad", "value_and_grad"):
         seed_stmt = S.assign(
             seed, S.call(gast.Attribute(S.name(rt), "scalar_seed", gast.Load()), [S.name(output)])
         )
+        if env.ndims.get(output) == 0 and output in env.ndims.get(ndims_mod.REAL, ()):
+            # Certainly a real scalar: where the seed (one, of the output's dtype) only
+            # scales a product, the product alone will do, and the check is not needed.
+            scalars[seed] = 1.0
+
         grad_value = grads[0] if not spec.tuple_out else S.tuple_(grads)
         if spec.mode == "grad":
             ret = grad_value if aux is None else S.tuple_([grad_value, S.name(aux)])
@@ -632,7 +642,8 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
             value = S.name(output) if aux is None else S.tuple_([S.name(output), S.name(aux)])
             ret = S.tuple_([value, grad_value])
         body = forward + [seed_stmt] + backward_c + [gast.Return(value=ret)]
-        body = dce.eliminate(propagate(body), set(), pure)
+        body = algebra.simplify(propagate(body), _elementwise(binder), scalars)
+        body = dce.eliminate(body, set(), pure)
         fname = namer.fresh(f"{spec.mode}_{name}")
         out = S.function_def(fname, [], body)
         out.args = _copy_args(fdef.args)
@@ -693,6 +704,16 @@ def _bound_first(name: str, stmts: list) -> bool:
         if name in S.names_stored(s):
             return True
     return False
+
+
+def _elementwise(binder: Binder):
+    """Whether a callee expression is a one-argument elementwise function (np.tanh...)."""
+
+    def test(func) -> bool:
+        obj = binder.resolve(func)
+        return getattr(obj, "nin", None) == 1 and getattr(obj, "nout", None) == 1
+
+    return test
 
 
 def _copy_args(args: gast.arguments) -> gast.arguments:

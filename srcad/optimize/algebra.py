@@ -1,0 +1,175 @@
+"""Algebraic clean-ups of generated code that make it read (and run) like hand-written code.
+
+* ``X = np.broadcast_to(s, np.shape(A))`` with a scalar `s`, used once, in an elementwise
+  product ``X * E`` where `E` provably has `A`'s shape, becomes ``s * E`` (the product
+  broadcasts by itself), or just ``E`` when `s` is the seed 1.0 of `grad`. This is the
+  adjoint of ``np.sum`` meeting the next rule.
+
+Shapes are compared through a small "same shape" relation over names: ``t = u ** 2``,
+``t = 2 * u``, ``t = np.tanh(u)`` (elementwise with scalar constants) give `t` the shape of
+`u`. Accepts and returns a function body; it is rewritten in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import gast
+
+from .. import syntax as S
+
+
+def _scalar_const(node) -> bool:
+    return (
+        isinstance(node, gast.Constant)
+        and isinstance(node.value, (int, float))
+        and (not isinstance(node.value, bool))
+    )
+
+
+class Shapes:
+    """Union-find over names whose values certainly have the same shape."""
+
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, name: str) -> str:
+        while self.parent.get(name, name) != name:
+            name = self.parent[name]
+        return name
+
+    def union(self, a: str, b: str) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+    def same(self, a: str, b: str) -> bool:
+        return self.find(a) == self.find(b)
+
+
+def shape_relation(stmts: list, elementwise: Callable, scalars: set) -> Shapes:
+    shapes = Shapes()
+    for s in gast.walk(gast.Module(body=stmts, type_ignores=[])):
+        if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
+            continue
+        target, value = s.targets[0].id, s.value
+        source = _same_shape_source(value, elementwise, scalars)
+        if source is not None:
+            shapes.union(target, source)
+    return shapes
+
+
+def _same_shape_source(value, elementwise, scalars):
+    """The name whose shape `value` certainly has, if any."""
+    if isinstance(value, gast.Name):
+        return value.id
+    if isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):
+        left, right = value.left, value.right
+        if isinstance(left, gast.Name) and (
+            _scalar_const(right) or S.is_name(right) and right.id in scalars
+        ):
+            return left.id
+        if isinstance(right, gast.Name) and (
+            _scalar_const(left) or S.is_name(left) and left.id in scalars
+        ):
+            return right.id
+        return None
+    if isinstance(value, gast.UnaryOp) and isinstance(value.operand, gast.Name):
+        return value.operand.id
+    if (
+        isinstance(value, gast.Call)
+        and len(value.args) == 1
+        and not value.keywords
+        and (isinstance(value.args[0], gast.Name) and elementwise(value.func))
+    ):
+        return value.args[0].id
+    return None
+
+
+def simplify(body: list, elementwise: Callable, scalars: dict) -> list:
+    """`scalars`: names known to hold 0-d values, with their constant value or None."""
+    shapes = shape_relation(body, elementwise, scalars)
+    uses: dict[str, int] = {}
+    for n in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+            uses[n.id] = uses.get(n.id, 0) + 1
+    broadcasts = {}
+    for s in body:
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+            scalar, like = _scalar_broadcast(s.value, scalars)
+            if scalar is not None and uses.get(s.targets[0].id) == 1:
+                broadcasts[s.targets[0].id] = (s, scalar, like)
+    dropped = set()
+    for s in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if not isinstance(s, gast.BinOp) or not isinstance(s.op, gast.Mult):
+            continue
+        for mine, other in (("left", "right"), ("right", "left")):
+            node = getattr(s, mine)
+            if isinstance(node, gast.Name) and node.id in broadcasts:
+                stmt, scalar, like = broadcasts[node.id]
+                if _has_shape_of(getattr(s, other), like, shapes, elementwise, scalars):
+                    value = (
+                        scalar.value
+                        if isinstance(scalar, gast.Constant)
+                        else (scalars.get(scalar.id))
+                    )
+                    # times the seed 1.0: the other factor alone (a derivative, a float)
+                    replacement = S.const(1.0) if value == 1.0 else S.clone(scalar)
+                    replacement.srcad_unit = value == 1.0
+                    setattr(s, mine, replacement)
+                    dropped.add(id(stmt))
+    body = [s for s in body if id(s) not in dropped]
+    return [_drop_unit_factors(s) for s in body]
+
+
+def _scalar_broadcast(value, scalars):
+    """(s, A) for ``np.broadcast_to(s, np.shape(A))`` with a scalar `s`."""
+    if not (
+        isinstance(value, gast.Call)
+        and isinstance(value.func, gast.Attribute)
+        and value.func.attr == "broadcast_to"
+        and len(value.args) == 2
+    ):
+        return None, None
+    scalar, shape = value.args
+    if not (_scalar_const(scalar) or S.is_name(scalar) and scalar.id in scalars):
+        return None, None
+    if (
+        isinstance(shape, gast.Call)
+        and isinstance(shape.func, gast.Attribute)
+        and shape.func.attr == "shape"
+        and len(shape.args) == 1
+        and isinstance(shape.args[0], gast.Name)
+    ):
+        return scalar, shape.args[0].id
+    return None, None
+
+
+def _has_shape_of(expr, name, shapes, elementwise, scalars) -> bool:
+    if isinstance(expr, gast.Name):
+        return shapes.same(expr.id, name)
+    source = _same_shape_source(expr, elementwise, scalars)
+    if source is not None:
+        return shapes.same(source, name)
+    if isinstance(expr, gast.BinOp) and not isinstance(expr.op, gast.MatMult):
+        # a product of two operands that both have the shape
+        return _has_shape_of(expr.left, name, shapes, elementwise, scalars) and _has_shape_of(
+            expr.right, name, shapes, elementwise, scalars
+        )
+    return False
+
+
+def _drop_unit_factors(node):
+    for field, value in gast.iter_fields(node):
+        if isinstance(value, list):
+            setattr(
+                node,
+                field,
+                [_drop_unit_factors(v) if isinstance(v, gast.AST) else v for v in value],
+            )
+        elif isinstance(value, gast.AST):
+            setattr(node, field, _drop_unit_factors(value))
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
+        if getattr(node.left, "srcad_unit", False):
+            return node.right
+        if getattr(node.right, "srcad_unit", False):
+            return node.left
+    return node
