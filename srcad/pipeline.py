@@ -342,6 +342,17 @@ def _callee_factory(binder: Binder, guards: list):
                 "(*args/**kwargs or a wrong number of arguments)",
                 env.where(node),
             )
+        packed = [p for p, a in bound.arguments.items() if not isinstance(a, gast.AST)]
+        for p in packed:  # *args or **kwargs: a tuple or dict of the call's atoms
+            values = bound.arguments[p]
+            values = values.values() if isinstance(values, dict) else values
+            if any(isinstance(a, gast.Name) and env.activity.is_active(a.id) for a in values):
+                raise UnsupportedOperationError(
+                    f"srcad cannot differentiate through the *args or **kwargs parameter "
+                    f"{p!r} of {fn.__name__}",
+                    env.where(node),
+                    hint=f"give {fn.__name__} one parameter per value, or pass a list",
+                )
         active = [
             (p, a)
             for p, a in bound.arguments.items()
@@ -635,13 +646,26 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
             # scales a product, the product alone will do, and the check is not needed.
             scalars[seed] = 1.0
 
+        # The backward sweep puts overwritten values back: what the function returns is
+        # kept aside first (copy propagation removes the copy where nothing is put back).
+        kept, keep = {}, []
+        for name_ in ([output] if spec.mode == "value_and_grad" else []) + (
+            [aux] if aux is not None else []
+        ):
+            kept[name_] = namer.fresh(f"{name_}_value")
+            copied = S.name(name_)
+            if name_ in _item_assigned(fdef):
+                copied = S.call(gast.Attribute(S.name(rt), "copy", gast.Load()), [copied])
+            keep.append(S.assign(kept[name_], copied))
         grad_value = grads[0] if not spec.tuple_out else S.tuple_(grads)
         if spec.mode == "grad":
-            ret = grad_value if aux is None else S.tuple_([grad_value, S.name(aux)])
+            ret = grad_value if aux is None else S.tuple_([grad_value, S.name(kept[aux])])
         else:
-            value = S.name(output) if aux is None else S.tuple_([S.name(output), S.name(aux)])
+            value = S.name(kept[output])
+            if aux is not None:
+                value = S.tuple_([value, S.name(kept[aux])])
             ret = S.tuple_([value, grad_value])
-        body = forward + [seed_stmt] + backward_c + [gast.Return(value=ret)]
+        body = forward + keep + [seed_stmt] + backward_c + [gast.Return(value=ret)]
         body = algebra.simplify(propagate(body), _elementwise(binder), scalars)
         body = dce.eliminate(body, set(), pure)
         fname = namer.fresh(f"{spec.mode}_{name}")
@@ -704,6 +728,17 @@ def _bound_first(name: str, stmts: list) -> bool:
         if name in S.names_stored(s):
             return True
     return False
+
+
+def _item_assigned(fdef) -> set:
+    """Names whose objects the function changes in place (x[i] = v)."""
+    return {
+        n.targets[0].value.id
+        for n in gast.walk(fdef)
+        if isinstance(n, gast.Assign)
+        and isinstance(n.targets[0], gast.Subscript)
+        and isinstance(n.targets[0].value, gast.Name)
+    }
 
 
 def _elementwise(binder: Binder):

@@ -147,9 +147,18 @@ def sequence(x):
 
 
 def sequence_vjp(g, x):
+    """The adjoint of what a loop iterated over: the adjoints of its elements."""
     if isinstance(x, (list, tuple, np.ndarray)):
         return g
-    return zeros_like(x)
+    if isinstance(x, dict):
+        return zeros_like(x)  # a loop over a dict visits its keys
+    from .errors import UnsupportedOperationError
+
+    raise UnsupportedOperationError(
+        f"srcad cannot send derivatives back through a loop over a {type(x).__name__} "
+        "object (an iterator srcad cannot look into)",
+        hint="loop over a list, a tuple, an array, range, zip, enumerate or reversed",
+    )
 
 
 def index_with_batch(idx, batch):
@@ -618,10 +627,30 @@ def one_hot_list(value, like, index=None):
 # Item assignment: what it overwrites, and the adjoint it leaves (see transform.reverse).
 
 
+class _Missing:
+    """What a dict held at a key it did not have yet."""
+
+    def __repr__(self):
+        return "MISSING"
+
+
+MISSING = _Missing()
+
+
 def copy_item(x, idx):
     """A copy of `x[idx]`, kept so that the backward sweep can put it back."""
+    if isinstance(x, dict) and idx not in x:
+        return MISSING
     item = x[idx]
     return np.array(item) if isinstance(x, np.ndarray) else item
+
+
+def restore_item(x, idx, saved):
+    """Undo `x[idx] = v`: put back what `copy_item` kept (for a new dict key, remove it)."""
+    if saved is MISSING:
+        del x[idx]
+    else:
+        x[idx] = saved
 
 
 def zero_item(b, x, idx, batch=0):
@@ -655,3 +684,58 @@ def from_sequence(b, x, batch=0):
     if isinstance(x, (list, tuple)):
         return type(x)(b) if type(x) in (list, tuple) else type(x)(*b)
     return list(b)
+
+
+# Sequences: + and * on lists and tuples, sum() of a sequence, dict.get (their derivatives).
+
+
+def list_slice_as(b, like, start):
+    """The part of the adjoint `b` of a concatenation that belongs to `like`."""
+    part = list(b[start : start + len(like)])
+    return type(like)(part) if type(like) in (list, tuple) else part
+
+
+def fold_repeats(b, operand):
+    """The adjoint of `seq` in `seq * n`: the adjoints of its copies, added (ints get none)."""
+    if not isinstance(operand, (list, tuple)):
+        return zeros_like(operand)
+    n = len(operand)
+    total = [zeros_like(v) for v in operand]
+    for i, value in enumerate(b):
+        total[i % n] = add(total[i % n], value)
+    return type(operand)(total) if type(operand) in (list, tuple) else total
+
+
+def repeat_tangent(ta, tb, a, b):
+    """The tangent of `a * b` with one of them a list or tuple, the other a count."""
+    return ta * b if isinstance(a, (list, tuple)) else a * tb
+
+
+def spread_sum(g, iterable, batch=0):
+    """The adjoint of each element in `sum(iterable)`."""
+    if isinstance(iterable, np.ndarray):
+        return np.broadcast_to(
+            np.expand_dims(g, batch) if batch else g, np.shape(g)[:batch] + np.shape(iterable)
+        )
+    parts = [unbroadcast(g, v, batch) for v in iterable]
+    return type(iterable)(parts) if type(iterable) in (list, tuple) else parts
+
+
+def sum_sequence(t, iterable, batch=0):
+    """The tangent of `sum(iterable)`."""
+    if isinstance(iterable, np.ndarray):
+        return np.sum(t, axis=batch)
+    total = 0.0
+    for v in t:
+        total = total + v
+    return total
+
+
+def dict_get_vjp(g, mapping, key, batch=0):
+    if key in mapping:
+        return getitem_vjp(g, mapping, key, batch)
+    return zeros_like(mapping)
+
+
+def default_vjp(g, mapping, key):
+    return zeros_like(g) if key in mapping else g

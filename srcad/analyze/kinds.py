@@ -110,5 +110,11 @@ def _kind_of(value, kinds: dict, resolution: Resolution) -> str | None:
             return _kind_of(value.args[0], kinds, resolution)
         if rule is not None and (rule.vjp or rule.jvp):
             return ARRAY
+        if (
+            rule is not None
+            and rule.nondiff
+            and (getattr(target.obj, "__module__", None) or "").startswith("numpy")
+        ):
+            return ARRAY  # np.zeros, np.ones, np.arange...
         return None
     return None

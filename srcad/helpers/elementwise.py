@@ -34,17 +34,23 @@ def tie_share(x, z, y):
 
 
 def log_or_zero(x):
-    """log(x) where x != 0, 0 where x == 0: the factor of d(x ** y)/dy = x ** y * log(x),
-    which is 0 where x ** y is.
+    """log(x) where x > 0, 0 elsewhere: the factor of d(x ** y)/dy = x ** y * log(x).
 
-    A Python number gives a Python number: numpy would return a float64 scalar, which (unlike
-    a Python float) promotes the float32 derivative it multiplies.
+    At x == 0, x ** y is 0. For a negative real base, x ** y is only real for integer y,
+    where its derivative in y is complex: it is taken as 0 there, so that an exponent that
+    is an integer variable (whose derivative is zero) does not turn the result into NaN.
+    Complex bases take the principal logarithm. A Python number gives a Python number:
+    numpy would return a float64 scalar, which (unlike a Python float) promotes the float32
+    derivative it multiplies.
     """
     if isinstance(x, numbers.Number) and not isinstance(x, np.generic):
-        value = np.log(x if x != 0 else 1)
-        return complex(value) if isinstance(x, complex) else float(value)
+        if isinstance(x, complex):
+            return complex(np.log(x if x != 0 else 1))
+        return float(np.log(x)) if x > 0 else 0.0
     x = np.asarray(x)
-    return np.log(np.where(x == 0, 1, x))
+    if np.iscomplexobj(x):
+        return np.log(np.where(x == 0, 1, x))
+    return np.where(x > 0, np.log(np.where(x > 0, x, 1)), 0.0).astype(np.result_type(x, 1.0))
 
 
 def where_tangent(condition, dx, dy, like, batch=0):

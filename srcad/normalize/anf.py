@@ -241,7 +241,7 @@ def _for(s: gast.For, ctx: Ctx, out: list) -> None:
     try:
         body: list = []
         if not simple:
-            store(s.target, bind(index) if bind else S.name(index), ctx, body)
+            store(s.target, bind(S.name(index)) if bind else S.name(index), ctx, body)
             for new in body:
                 _tag(new, s)
         body.extend(block(s.body, ctx))
@@ -696,7 +696,8 @@ def _dict_view(node) -> str | None:
 
 
 def _producers(iterable, ctx: Ctx, out: list):
-    """Element builder `k -> expression` and the trip count, for zip/enumerate/anything."""
+    """Element builder `index expression -> element expression` and the trip count, for
+    zip, enumerate, reversed, dict views, and anything else (through rt.sequence)."""
     if _is_call_to(iterable, "zip") and iterable.args and iterable.func.id not in ctx.bound:
         parts = [_producers(a, ctx, out) for a in iterable.args]
         lengths = [p[1] for p in parts]
@@ -705,20 +706,25 @@ def _producers(iterable, ctx: Ctx, out: list):
             if len(lengths) == 1
             else S.name(fresh_assign(S.call(S.name("min"), lengths), ctx, out, "n"))
         )
-        return (lambda k: S.tuple_([p[0](k) for p in parts])), length
+        return (lambda k: S.tuple_([p[0](S.clone(k)) for p in parts])), length
+    start = _enumerate_start(iterable, ctx)
+    if start is not False:
+        inner, length = _producers(iterable.args[0], ctx, out)
+        first = atom(start, ctx, out) if start is not None else None
+
+        def element(k):
+            index = S.clone(k) if first is None else S.binop(S.clone(k), gast.Add(), S.clone(first))
+            return S.tuple_([index, inner(S.clone(k))])
+
+        return element, length
     if (
-        _is_call_to(iterable, "enumerate")
-        and len(iterable.args) in (1, 2)
+        _is_call_to(iterable, "reversed")
+        and len(iterable.args) == 1
         and (iterable.func.id not in ctx.bound)
     ):
         inner, length = _producers(iterable.args[0], ctx, out)
-        start = atom(iterable.args[1], ctx, out) if len(iterable.args) == 2 else None
-
-        def element(k):
-            index = S.name(k) if start is None else S.binop(S.name(k), gast.Add(), S.clone(start))
-            return S.tuple_([index, inner(k)])
-
-        return element, length
+        last = S.binop(S.clone(length), gast.Sub(), S.const(1))
+        return (lambda k: inner(S.binop(S.clone(last), gast.Sub(), S.clone(k)))), length
     view = _dict_view(iterable)
     if view is not None:
         # for k, v in d.items(): the keys carry no derivative, the values are d[k].
@@ -729,7 +735,7 @@ def _producers(iterable, ctx: Ctx, out: list):
         length = fresh_assign(S.call(S.name("len"), [S.name(keys)]), ctx, out, "n")
 
         def item(k):
-            key = S.subscript(S.name(keys), S.name(k))
+            key = S.subscript(S.name(keys), S.clone(k))
             value = S.subscript(S.name(mapping), S.clone(key))
             return {"keys": key, "values": value, "items": S.tuple_([S.clone(key), value])}[view]
 
@@ -741,4 +747,24 @@ def _producers(iterable, ctx: Ctx, out: list):
             S.call(S.dotted(f"{ctx.rt}.sequence"), [atom(iterable, ctx, out)]), ctx, out, "seq"
         )
     length = fresh_assign(S.call(S.name("len"), [S.name(seq)]), ctx, out, "n")
-    return (lambda k: S.subscript(S.name(seq), S.name(k))), S.name(length)
+    return (lambda k: S.subscript(S.name(seq), S.clone(k))), S.name(length)
+
+
+def _enumerate_start(node, ctx: Ctx):
+    """For enumerate(seq[, start]) or enumerate(seq, start=s): the start (None for 0);
+    False for anything else."""
+    if not (
+        isinstance(node, gast.Call)
+        and isinstance(node.func, gast.Name)
+        and node.func.id == "enumerate"
+        and node.func.id not in ctx.bound
+    ):
+        return False
+    if any(isinstance(a, gast.Starred) for a in node.args) or not node.args:
+        return False
+    keywords = {k.arg: k.value for k in node.keywords}
+    if set(keywords) - {"start"} or len(node.args) + len(keywords) > 2:
+        return False
+    if len(node.args) == 2:
+        return node.args[1]
+    return keywords.get("start")

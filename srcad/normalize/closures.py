@@ -2,8 +2,8 @@
 
 Accepts a fenced function. A nested ``def g(...)`` or ``g = lambda ...: ...`` that reads the
 enclosing function's local variables is *lifted*: compiled as a separate function whose extra
-trailing parameters are those variables, and every call ``g(a)`` becomes ``g_lifted(a, c1,
-c2)``, passing the values the variables hold at the time of the call, exactly what Python's
+leading parameters are those variables, and every call ``g(a)`` becomes ``g_lifted(c1, c2,
+a)``, passing the values the variables hold at the time of the call, exactly what Python's
 closures see. The lifted function is then differentiated like any other callee (derivatives
 flow through the captured values too). Guarantees: no nested function definition remains;
 a nested function used other than by calling it (passed to another function, returned)
@@ -100,10 +100,17 @@ def lift(fdef: gast.FunctionDef, namer, binder, globals_: dict, filename: str) -
         node.decorator_list = []
         node.name = info.name
         node.body = [_rewrite_calls(s, lifted) for s in node.body]
+        # Captured values come first: after the user's parameters they would collide with
+        # parameter defaults (defaults belong to the last parameters).
+        captured = []
         for c in info.captures:
             param = S.name(c)
             param.ctx = gast.Param()
-            node.args.args.append(param)
+            captured.append(param)
+        if node.args.posonlyargs:
+            node.args.posonlyargs = captured + list(node.args.posonlyargs)
+        else:
+            node.args.args = captured + list(node.args.args)
         if node.args.defaults and any(not isinstance(v, gast.Constant) for v in node.args.defaults):
             raise UnsupportedSyntaxError(
                 "srcad cannot differentiate a nested function whose defaults are not constants",
@@ -181,10 +188,10 @@ def _remove_definitions(stmts: list, ids: set) -> list:
 
 
 def _rewrite_calls(node, lifted: dict):
-    """g(a) -> g_lifted(a, c1, c2) for every lifted g."""
+    """g(a) -> g_lifted(c1, c2, a) for every lifted g."""
     for n in gast.walk(node):
         if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id in lifted:
             info = lifted[n.func.id]
             n.func = S.name(info.name)
-            n.args = list(n.args) + [S.name(c) for c in info.captures]
+            n.args = [S.name(c) for c in info.captures] + list(n.args)
     return node

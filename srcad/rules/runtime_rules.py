@@ -650,3 +650,52 @@ returns(
     rt.one_hot_list,
 )
 returns("unknown", rt.taken_value, rt.setitem_tangent)
+
+
+# Python's + and * on lists and tuples, sum() of a sequence, dict.get.
+@vjp_rule(rt.concat, linear=("a", "b"))
+def _(ans, a, b):
+    d[a] = rt.list_slice_as(d[ans], a, 0)
+    d[b] = rt.list_slice_as(d[ans], b, len(a))
+
+
+@jvp_rule(rt.concat, linear=("a", "b"))
+def _(ans, a, b):
+    d[ans] = rt.concat(d[a], d[b])
+
+
+@vjp_rule(rt.repeat_sequence, linear=("a", "b"))
+def _(ans, a, b):
+    d[a] = rt.fold_repeats(d[ans], a)
+    d[b] = rt.fold_repeats(d[ans], b)
+
+
+@jvp_rule(rt.repeat_sequence, linear=("a", "b"))
+def _(ans, a, b):
+    d[ans] = rt.repeat_tangent(d[a], d[b], a, b)
+
+
+@vjp_rule(builtins.sum, linear=("iterable",), arity=1)
+def _(ans, iterable, start=0):
+    d[iterable] = rt.spread_sum(d[ans], iterable, nb)
+    d[start] = d[ans]
+
+
+@jvp_rule(builtins.sum, linear=("iterable",), arity=1)
+def _(ans, iterable, start=0):
+    d[ans] = rt.sum_sequence(d[iterable], iterable, nb) + d[start]
+
+
+@vjp_rule(rt.dict_get, linear=("mapping", "default"))
+def _(ans, mapping, key, default=None):
+    d[mapping] = rt.dict_get_vjp(d[ans], mapping, key, nb)
+    d[default] = rt.default_vjp(d[ans], mapping, key)
+
+
+@jvp_rule(rt.dict_get, linear=("mapping", "default"))
+def _(ans, mapping, key, default=None):
+    d[ans] = rt.dict_get(d[mapping], key, d[default])
+
+
+returns("same", rt.concat)
+returns("unknown", rt.repeat_sequence, rt.dict_get, builtins.sum)

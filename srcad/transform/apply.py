@@ -56,6 +56,28 @@ class Applied:
 
 
 def _missing_rule(env: Env, node, target: Target, mode: str) -> MissingRuleError:
+    if target.kind == "local" or (
+        target.kind == "unknown"
+        and target.obj is not None
+        and (
+            callable(target.obj)
+            and not getattr(target.obj, "__module__", "").startswith(
+                ("numpy", "math", "builtins", "srcad")
+            )
+        )
+    ):
+        what = (
+            "a function held in a variable"
+            if target.kind == "local"
+            else (f"the callable object {target.label}")
+        )
+        return MissingRuleError(
+            f"srcad cannot differentiate a call to {target.label}: {what}, which srcad does "
+            "not know when it transforms the code",
+            env.where(node),
+            hint="call a function defined with def (at module level or nested in this "
+            "function) by its name; srcad transforms those",
+        )
     obj = target.obj
     module = getattr(obj, "__module__", None) or getattr(type(obj), "__module__", "?")
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or target.label
@@ -243,6 +265,19 @@ def _runtime():
     from .. import runtime
 
     return runtime
+
+
+def restore_as_assignment(call, env: Env):
+    """``rt.restore_item(x, idx, v)`` (generated reverse code putting back what an item
+    assignment overwrote) differentiates like ``x[idx] = v``; None for any other call."""
+    if not isinstance(call, gast.Call) or id(call) not in env.resolution.calls:
+        return None
+    if env.resolution.call(call).obj is not _runtime().restore_item or len(call.args) != 3:
+        return None
+    obj, index, value = call.args
+    if not isinstance(obj, gast.Name):
+        return None
+    return S.assign(S.subscript(S.clone(obj), S.clone(index), store=True), S.clone(value))
 
 
 def index_value(index) -> gast.expr:

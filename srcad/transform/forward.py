@@ -127,6 +127,11 @@ def _assign(s: gast.Assign, env: apply.Env) -> list:
 
 def _expr(s: gast.Expr, env: apply.Env) -> list:
     call = s.value
+    assignment = apply.restore_as_assignment(call, env)
+    if assignment is not None:
+        out = _assign(assignment, env)
+        out[0] = s  # the primal statement stays the helper call (it handles new dict keys)
+        return out
     if isinstance(call, gast.Call) and containers.mutation_target(call, env):
         return containers.forward(s, call, None, env)
     return [s]

@@ -261,6 +261,9 @@ def _setitem(s: gast.Assign, ctx: Ctx) -> tuple[list, list]:
         site=site, target=S.subscript(S.name(obj), S.clone(target.slice), store=True), name=obj
     )
     restore.in_loop = in_loop
+    if env.kinds.get(obj) != "array":
+        # A dict may not have had the key: the helper removes it again.
+        restore.helper = (rt, obj, S.clone(index))
     if not env.activity.is_active(obj):
         return [save, s], [restore]
     body = []
@@ -285,6 +288,9 @@ def _setitem(s: gast.Assign, ctx: Ctx) -> tuple[list, list]:
 
 def _expr(s: gast.Expr, ctx: Ctx) -> tuple[list, list]:
     call = s.value
+    assignment = apply.restore_as_assignment(call, ctx.env)
+    if assignment is not None:
+        return _assign(_at(assignment, s), ctx)
     if isinstance(call, gast.Call) and containers.mutation_target(call, ctx.env, active_only=False):
         return containers.reverse(s, call, None, ctx.env, ctx.single)
     return [s], []

@@ -134,6 +134,20 @@ def materialize(forward: list, backward: list, fresh, none_init: set, params: se
             if isinstance(s, Restore):
                 if s.site in needed:
                     slot = storage_for(s.site, s.name, s.in_loop)
+                    helper = getattr(s, "helper", None)
+                    if helper is not None:
+                        rt, obj, index = helper
+                        value = (
+                            S.call(gast.Attribute(S.name(slot), "pop", gast.Load()))
+                            if s.in_loop
+                            else S.name(slot)
+                        )
+                        call = S.call(
+                            gast.Attribute(S.name(rt), "restore_item", gast.Load()),
+                            [S.name(obj), S.clone(index), value],
+                        )
+                        out.append(_at(S.expr_stmt(call), s))
+                        continue
                     if s.in_loop:
                         pop = S.call(gast.Attribute(S.name(slot), "pop", gast.Load()))
                         out.append(

@@ -110,4 +110,13 @@ SPECS: list[RuleSpec] = [
     RuleSpec(rt.taken_value, [((3,), (3,))], call="rt.taken_value([a0, a1], 1)"),
     RuleSpec(rt.list_slice, [((3,), (3,))], call="rt.list_slice([a0, a1, a0], 1, 2)[0]"),
     RuleSpec(rt.one_hot_list, [((3,), (3,))], call="rt.one_hot_list(a0, [a1, a1], 0)[0]"),
+    # Order 1: the helpers these rules call have no rules yet, so a second derivative
+    # through list +, list *, sum() or dict.get raises a MissingRuleError (never a zero).
+    RuleSpec(rt.concat, [((3,), (3,))], call="rt.concat([a0], [a1, a0])[1] * 2.0", order=1),
+    RuleSpec(
+        rt.repeat_sequence, [((3,), (3,))], call="rt.repeat_sequence([a0, a1], 2)[3]", order=1
+    ),
+    RuleSpec(sum, [((3,), (3,))], call="sum([a0, a1, a0])", order=1),
+    RuleSpec(rt.dict_get, [((3,), (3,))], call="rt.dict_get({'a': a0}, 'a', a1)", order=1),
+    RuleSpec(rt.dict_get, [((3,), (3,))], call="rt.dict_get({'a': a0}, 'b', a1)", order=1),
 ]
