@@ -99,7 +99,7 @@ def _strip_markers(text: str) -> str:
 
 
 def unparse_function(fdef: gast.FunctionDef) -> str:
-    for node in gast.walk(fdef):
+    for node in S.walk(fdef):
         if isinstance(node, (Deriv, Zero, Block, Reset, Save, Restore, Materialize, SetDerivative)):
             raise AssertionError(
                 f"srcad internal error: {type(node).__name__} left in generated code"
@@ -121,7 +121,7 @@ def _is_marker(stmt) -> bool:
 
 def _fill_comment_only_blocks(node) -> None:
     """A block left with only comments (its code was dead) needs a `pass` to be Python."""
-    for n in gast.walk(node):
+    for n in S.walk(node):
         for field in ("body", "orelse"):
             block = getattr(n, field, None)
             if isinstance(block, list) and block and all(_is_marker(s) for s in block):

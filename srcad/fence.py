@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gast
 
+from . import syntax as S
 from .errors import Location, UnsupportedSyntaxError
 
 # construct -> (what it is called, what to do instead)
@@ -80,7 +81,7 @@ def refuse(node, filename: str, what: str, instead: str, function: str | None = 
 def check(fdef: gast.FunctionDef, filename: str) -> None:
     """Raise `UnsupportedSyntaxError` at the first construct srcad cannot handle."""
     fname = fdef.name
-    for node in gast.walk(fdef):
+    for node in S.walk(fdef):
         refused = _REFUSED.get(type(node))
         if refused:
             refuse(node, filename, refused[0], refused[1], fname)

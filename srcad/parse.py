@@ -21,7 +21,7 @@ import types
 import gast
 
 from .errors import SourceUnavailableError, UnsupportedSyntaxError
-from .syntax import function_def, return_
+from .syntax import function_def, return_, walk
 
 _MISSING = object()
 
@@ -130,7 +130,7 @@ def _source_lines(fn: types.FunctionType) -> tuple[list[str], int]:
 
 
 def _shift_positions(tree, line_offset: int, col_offset: int, skip_lines=()) -> None:
-    for node in gast.walk(tree):
+    for node in walk(tree):
         if hasattr(node, "lineno") and getattr(node, "lineno", None) is not None:
             node.lineno += line_offset
             if getattr(node, "end_lineno", None) is not None:
@@ -195,7 +195,7 @@ def _parse_lambda(fn) -> tuple[gast.FunctionDef, str]:
     try:
         module = gast.parse("".join(lines))
         candidates = [
-            n for n in gast.walk(module) if isinstance(n, gast.Lambda) and n.lineno == lineno
+            n for n in walk(module) if isinstance(n, gast.Lambda) and n.lineno == lineno
         ]
     except SyntaxError:
         candidates = []
@@ -210,7 +210,7 @@ def _parse_lambda(fn) -> tuple[gast.FunctionDef, str]:
                 "of a statement inspect cannot extract",
                 hint="assign the lambda to a name on a line of its own, or use def",
             ) from None
-        candidates = [n for n in gast.walk(piece) if isinstance(n, gast.Lambda)]
+        candidates = [n for n in walk(piece) if isinstance(n, gast.Lambda)]
         for c in candidates:
             _shift_positions(c, lnum - 1, 0)
     node = _pick_lambda(fn, candidates)

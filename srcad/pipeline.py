@@ -698,7 +698,7 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
     restored = sorted(
         {
             s.targets[0].value.id
-            for s in gast.walk(gast.Module(body=backward_body, type_ignores=[]))
+            for s in S.walk(gast.Module(body=backward_body, type_ignores=[]))
             if isinstance(s, gast.Assign)
             and isinstance(s.targets[0], gast.Subscript)
             and isinstance(s.targets[0].value, gast.Name)
@@ -734,7 +734,7 @@ def _item_assigned(fdef) -> set:
     """Names whose objects the function changes in place (x[i] = v)."""
     return {
         n.targets[0].value.id
-        for n in gast.walk(fdef)
+        for n in S.walk(fdef)
         if isinstance(n, gast.Assign)
         and isinstance(n.targets[0], gast.Subscript)
         and isinstance(n.targets[0].value, gast.Name)
@@ -754,7 +754,7 @@ def _elementwise(binder: Binder):
 def _copy_args(args: gast.arguments) -> gast.arguments:
 
     new = S.clone(args)
-    for node in gast.walk(new):
+    for node in S.walk(new):
         if isinstance(node, gast.Name):
             node.ctx = gast.Param()
     return new
@@ -787,7 +787,7 @@ def _purity(binder: Binder):
     random = runtime.np.random
 
     def pure(node) -> bool:
-        for n in gast.walk(node):
+        for n in S.walk(node):
             if isinstance(n, gast.Call):
                 func = n.func
                 if (

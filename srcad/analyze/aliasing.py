@@ -15,6 +15,7 @@ import gast
 import numpy as np
 
 from .. import runtime as rt
+from .. import syntax as S
 from ..errors import UnsupportedOperationError
 from ..fence import location
 from .resolve import Resolution
@@ -116,7 +117,7 @@ def check(fdef: gast.FunctionDef, resolution: Resolution, filename: str, active:
                     if isinstance(s.value, gast.Name):
                         escape(s.value.id, loops)
                 if isinstance(s.value, (gast.Tuple, gast.List, gast.Dict)):
-                    for e in gast.walk(s.value):
+                    for e in S.walk(s.value):
                         if isinstance(e, gast.Name):
                             escape(e.id, loops)
             elif isinstance(s, gast.Expr) and isinstance(s.value, gast.Call):

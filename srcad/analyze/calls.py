@@ -12,6 +12,7 @@ import inspect
 
 import gast
 
+from .. import syntax as S
 from ..rules.template import BindError, Rule, Template, bind_call, differentiable_params
 from .resolve import Resolution, Target
 
@@ -62,7 +63,7 @@ def bind_function(call: gast.Call, fn) -> inspect.BoundArguments | None:
 def _names(nodes) -> set[str]:
     out = set()
     for n in nodes:
-        for m in gast.walk(n):
+        for m in S.walk(n):
             if isinstance(m, gast.Name) and isinstance(m.ctx, gast.Load):
                 out.add(m.id)
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gast
 import numpy as np
 
+from .. import syntax as S
 from ..analyze.calls import bind, some_template
 from ..rules.template import BindError
 from .resolve import Resolution
@@ -294,5 +295,5 @@ def _real_value(value, real: set, resolution: Resolution) -> bool:
         return all(_real_value(a, real, resolution) for a in operands)
     if isinstance(value, gast.Starred):
         return _real_value(value.value, real, resolution)
-    children = [c for c in gast.iter_child_nodes(value) if isinstance(c, gast.expr)]
+    children = [c for c in S.children(value) if isinstance(c, gast.expr)]
     return all(_real_value(c, real, resolution) for c in children)

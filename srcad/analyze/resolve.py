@@ -14,6 +14,7 @@ import types
 
 import gast
 
+from .. import syntax as S
 from ..errors import NameResolutionError
 from ..fence import location
 from ..rules import methods
@@ -112,7 +113,7 @@ def resolve(
     calls: dict = {}
     attributes: dict = {}
     constants: dict = {}
-    for node in gast.walk(fdef):
+    for node in S.walk(fdef):
         if isinstance(node, gast.Call):
             calls[id(node)] = _resolve_call(
                 node, namespace, local_names, filename, fdef.name, guards

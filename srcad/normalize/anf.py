@@ -64,7 +64,7 @@ class Ctx:
 
 def normalize_function(fdef: gast.FunctionDef, namer: Namer, rt_name: str) -> gast.FunctionDef:
     bound = S.names_stored(fdef) | {a.id for a in _all_params(fdef.args)}
-    for n in gast.walk(fdef):
+    for n in S.walk(fdef):
         if isinstance(n, gast.FunctionDef) and n is not fdef:
             bound.add(n.name)
     params = {a.id: a.id for a in _all_params(fdef.args)}
@@ -97,7 +97,7 @@ def block(stmts: list, ctx: Ctx) -> list:
 
 
 def _tag(new, old) -> None:
-    for n in gast.walk(new):
+    for n in S.walk(new):
         if isinstance(n, gast.stmt) and getattr(n, "lineno", None) is None:
             n.lineno = getattr(old, "lineno", None)
             n.col_offset = getattr(old, "col_offset", 0)

@@ -138,15 +138,13 @@ def lift(fdef: gast.FunctionDef, namer, binder, globals_: dict, filename: str) -
 
 
 def _free_names(d: gast.FunctionDef) -> set[str]:
-    loaded = {
-        n.id for n in gast.walk(d) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)
-    }
+    loaded = {n.id for n in S.walk(d) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
     return loaded - S.names_stored(gast.Module(body=d.body, type_ignores=[])) - _params(d)
 
 
 def _check_only_called(fdef, name: str, filename: str, statement) -> None:
-    calls = {id(n.func) for n in gast.walk(fdef) if isinstance(n, gast.Call)}
-    for n in gast.walk(fdef):
+    calls = {id(n.func) for n in S.walk(fdef) if isinstance(n, gast.Call)}
+    for n in S.walk(fdef):
         if (
             isinstance(n, gast.Name)
             and n.id == name
@@ -161,7 +159,7 @@ def _check_only_called(fdef, name: str, filename: str, statement) -> None:
 
 
 def _refuse_stray_lambdas(fdef, filename) -> None:
-    for n in gast.walk(fdef):
+    for n in S.walk(fdef):
         if isinstance(n, gast.Lambda):
             raise UnsupportedSyntaxError(
                 "srcad cannot differentiate a lambda passed as a value",
@@ -189,7 +187,7 @@ def _remove_definitions(stmts: list, ids: set) -> list:
 
 def _rewrite_calls(node, lifted: dict):
     """g(a) -> g_lifted(c1, c2, a) for every lifted g."""
-    for n in gast.walk(node):
+    for n in S.walk(node):
         if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id in lifted:
             info = lifted[n.func.id]
             n.func = S.name(info.name)

@@ -47,7 +47,7 @@ class Shapes:
 
 def shape_relation(stmts: list, elementwise: Callable, scalars: set) -> Shapes:
     shapes = Shapes()
-    for s in gast.walk(gast.Module(body=stmts, type_ignores=[])):
+    for s in S.walk(gast.Module(body=stmts, type_ignores=[])):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
             continue
         target, value = s.targets[0].id, s.value
@@ -88,7 +88,7 @@ def simplify(body: list, elementwise: Callable, scalars: dict) -> list:
     """`scalars`: names known to hold 0-d values, with their constant value or None."""
     shapes = shape_relation(body, elementwise, scalars)
     uses: dict[str, int] = {}
-    for n in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for n in S.walk(gast.Module(body=body, type_ignores=[])):
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
             uses[n.id] = uses.get(n.id, 0) + 1
     broadcasts = {}
@@ -98,7 +98,7 @@ def simplify(body: list, elementwise: Callable, scalars: dict) -> list:
             if scalar is not None and uses.get(s.targets[0].id) == 1:
                 broadcasts[s.targets[0].id] = (s, scalar, like)
     dropped = set()
-    for s in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for s in S.walk(gast.Module(body=body, type_ignores=[])):
         if not isinstance(s, gast.BinOp) or not isinstance(s.op, gast.Mult):
             continue
         for mine, other in (("left", "right"), ("right", "left")):

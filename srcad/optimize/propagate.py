@@ -22,7 +22,7 @@ def propagate(stmts: list) -> list:
 def _substitute(node, copies: dict):
     if not copies:
         return node
-    for n in gast.walk(node):
+    for n in S.walk(node):
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in copies:
             n.id = copies[n.id]
     return node

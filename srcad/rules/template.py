@@ -229,7 +229,7 @@ def _parse_body(template: Template):
     if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
         body = body[1:]
     locals_, outputs, reads = set(), set(), set()
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for node in S.walk(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
             locals_.add(node.id)
         if isinstance(node, gast.Subscript) and S.is_name(node.value, D):
@@ -243,7 +243,7 @@ def _parse_body(template: Template):
             else:
                 reads.add(key.id)
     body = [_to_deriv(s) for s in body]
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for node in S.walk(gast.Module(body=body, type_ignores=[])):
         for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
             if hasattr(node, attr):
                 setattr(node, attr, None)  # inlined code takes the user's line numbers

@@ -224,7 +224,7 @@ class Lowering:
 
 
 def _mentions_derivatives(node, state: State) -> bool:
-    for n in gast.walk(node):
+    for n in S.walk(node):
         if isinstance(n, (Deriv, Zero)):
             return True
         if isinstance(n, gast.Name) and n.id in state.zero_temps:

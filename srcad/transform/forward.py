@@ -22,7 +22,7 @@ def block(stmts: list, env: apply.Env) -> list:
     for s in stmts:
         new = statement(s, env)
         for n in new:
-            for m in gast.walk(n):
+            for m in S.walk(n):
                 if isinstance(m, gast.stmt) and getattr(m, "lineno", None) is None:
                     m.lineno = getattr(s, "lineno", None)
                     m.col_offset = getattr(s, "col_offset", 0)

@@ -115,7 +115,7 @@ def _tag(stmts: list, source) -> list:
 
     lineno = getattr(source, "lineno", None)
     for s in stmts:
-        for n in gast.walk(s):
+        for n in S.walk(s):
             if isinstance(n, gast.stmt) and getattr(n, "lineno", None) is None:
                 n.lineno = lineno
                 n.col_offset = getattr(source, "col_offset", 0)
@@ -361,7 +361,7 @@ def _for(s: gast.For, ctx: Ctx) -> tuple[list, list]:
             pre_f += f
             pre_b = b + pre_b
         loop = S.clone(s)
-        for node in gast.walk(loop.iter):
+        for node in S.walk(loop.iter):
             if isinstance(node, gast.Name) and node.id in fixed:
                 node.id = fixed[node.id]
         fwd, bwd = _for(_at(loop, s), ctx)
