@@ -106,7 +106,7 @@ def unparse_function(fdef: gast.FunctionDef) -> str:
             )
     _fill_comment_only_blocks(fdef)
     module = gast.Module(body=[fdef], type_ignores=[])
-    tree = ast.fix_missing_locations(gast.gast_to_ast(module))
+    tree = ast.fix_missing_locations(S.to_ast(module))  # ast.unparse reads line numbers
     return _strip_markers(ast.unparse(tree))
 
 

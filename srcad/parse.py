@@ -21,7 +21,7 @@ import types
 import gast
 
 from .errors import SourceUnavailableError, UnsupportedSyntaxError
-from .syntax import function_def, return_, walk
+from .syntax import function_def, parse, return_, to_ast, walk
 
 _MISSING = object()
 
@@ -164,7 +164,7 @@ def _parse_def(fn) -> tuple[gast.FunctionDef, str]:
     dedented = textwrap.dedent(text)
     indent = len(lines[0]) - len(lines[0].lstrip()) if dedented != text else 0
     try:
-        module = gast.parse(dedented)
+        module = parse(dedented)
     except SyntaxError as exc:
         raise SourceUnavailableError(
             f"cannot parse the source of {_describe(fn)} ({exc.msg})",
@@ -193,17 +193,15 @@ def _parse_lambda(fn) -> tuple[gast.FunctionDef, str]:
         _source_lines(fn)  # raises the explanatory error
         raise SourceUnavailableError(f"cannot read the source of {_describe(fn)}")
     try:
-        module = gast.parse("".join(lines))
-        candidates = [
-            n for n in walk(module) if isinstance(n, gast.Lambda) and n.lineno == lineno
-        ]
+        module = parse("".join(lines))
+        candidates = [n for n in walk(module) if isinstance(n, gast.Lambda) and n.lineno == lineno]
     except SyntaxError:
         candidates = []
     if not candidates:
         # The file may not parse as a whole (a notebook cell with magics); try the statement.
         src_lines, lnum = _source_lines(fn)
         try:
-            piece = gast.parse(textwrap.dedent("".join(src_lines)).strip())
+            piece = parse(textwrap.dedent("".join(src_lines)).strip())
         except SyntaxError:
             raise SourceUnavailableError(
                 f"cannot isolate the source of {_describe(fn)}: the lambda's line is part "
@@ -266,7 +264,7 @@ def _same_code(lam: gast.Lambda, code: types.CodeType) -> bool:
     import ast
 
     try:
-        expr = gast.gast_to_ast(gast.Expression(body=lam))
+        expr = to_ast(gast.Expression(body=lam))
         compiled = compile(ast.fix_missing_locations(expr), "<srcad>", "eval")
     except (SyntaxError, ValueError, TypeError):
         return False

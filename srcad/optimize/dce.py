@@ -28,21 +28,29 @@ def _targets(s) -> set[str] | None:
     return None
 
 
-def _reads(node) -> set[str]:
-    return S.names_loaded(node)
+class _Reads(dict):
+    """names_loaded per node, memoized for one elimination: the fixed point over a loop
+    reads the same statements many times, and nested loops multiply that."""
+
+    def __call__(self, node) -> set[str]:
+        key = id(node)
+        found = self.get(key)
+        if found is None:
+            found = self[key] = S.names_loaded(node)
+        return found
 
 
 def live_in(stmts: list, live_out: set) -> set:
-    _, live = _eliminate(stmts, set(live_out), lambda e: False)
+    _, live = _eliminate(stmts, set(live_out), lambda e: False, _Reads())
     return live
 
 
 def eliminate(stmts: list, live_out: set, pure: Callable[[gast.expr], bool]) -> list:
-    out, _ = _eliminate(stmts, set(live_out), pure)
+    out, _ = _eliminate(stmts, set(live_out), pure, _Reads())
     return out
 
 
-def _eliminate(stmts, live: set, pure) -> tuple[list, set]:
+def _eliminate(stmts, live: set, pure, _reads: _Reads) -> tuple[list, set]:
     out = []
     for s in reversed(stmts):
         targets = _targets(s)
@@ -52,8 +60,8 @@ def _eliminate(stmts, live: set, pure) -> tuple[list, set]:
             live = (live - targets) | _reads(s.value)
             out.append(s)
         elif isinstance(s, gast.If):
-            body, live_body = _eliminate(s.body, set(live), pure)
-            orelse, live_else = _eliminate(s.orelse, set(live), pure)
+            body, live_body = _eliminate(s.body, set(live), pure, _reads)
+            orelse, live_else = _eliminate(s.orelse, set(live), pure, _reads)
             if not _nonempty(body) and not _nonempty(orelse) and pure(s.test):
                 continue
             new = gast.If(test=s.test, body=body or [gast.Pass()], orelse=orelse)
@@ -65,12 +73,12 @@ def _eliminate(stmts, live: set, pure) -> tuple[list, set]:
             assigned = {s.target.id} if isinstance(s, gast.For) else set()
             loop_live = set(live) | header
             for _ in range(50):
-                _, body_in = _eliminate(s.body, set(loop_live), lambda e: False)
+                _, body_in = _eliminate(s.body, set(loop_live), lambda e: False, _reads)
                 new_live = loop_live | (body_in - assigned)
                 if new_live == loop_live:
                     break
                 loop_live = new_live
-            body, body_in = _eliminate(s.body, set(loop_live), pure)
+            body, body_in = _eliminate(s.body, set(loop_live), pure, _reads)
             new = type(s)(**{f: getattr(s, f) for f in s._fields})
             new.body = body or [gast.Pass()]
             _copy_pos(new, s)

@@ -211,7 +211,7 @@ def _template_def(func: Callable) -> gast.FunctionDef | None:
     )
     lines = linecache.getlines(code.co_filename)[code.co_firstlineno - 1 : last]
     try:
-        module = gast.parse(textwrap.dedent("".join(lines)))
+        module = S.parse(textwrap.dedent("".join(lines)))
     except SyntaxError:
         return None
     return next((n for n in module.body if isinstance(n, gast.FunctionDef)), None)
@@ -224,7 +224,7 @@ def _parse_body(template: Template):
     fdef = _template_def(func)
     if fdef is None:  # lines not available as such: let inspect find the block
         src = textwrap.dedent(inspect.getsource(func))
-        fdef = next(n for n in gast.parse(src).body if isinstance(n, gast.FunctionDef))
+        fdef = next(n for n in S.parse(src).body if isinstance(n, gast.FunctionDef))
     body = fdef.body
     if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
         body = body[1:]
