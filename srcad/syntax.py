@@ -139,26 +139,28 @@ def _positions(new_dict, old) -> None:
             new_dict[key] = value
 
 
-def _to_gast(node):
+def _to_gast(node, positions: bool = True):
     if type(node) is list:
-        return [_to_gast(n) for n in node]
+        return [_to_gast(n, positions) for n in node]
     if not isinstance(node, _AST):
         return node
     cls = type(node)
     if cls is ast.Name:
-        new = gast.Name(id=node.id, ctx=_to_gast(node.ctx), annotation=None, type_comment=None)
+        new = gast.Name(
+            id=node.id, ctx=_to_gast(node.ctx, positions), annotation=None, type_comment=None
+        )
     elif cls is ast.arg:
         new = gast.Name(
             id=node.arg,
             ctx=gast.Param(),
-            annotation=_to_gast(node.annotation),
+            annotation=_to_gast(node.annotation, positions),
             type_comment=node.type_comment,
         )
     elif cls is ast.ExceptHandler and node.name:
         new = gast.ExceptHandler(
-            type=_to_gast(node.type),
+            type=_to_gast(node.type, positions),
             name=gast.Name(id=node.name, ctx=gast.Store(), annotation=None, type_comment=None),
-            body=_to_gast(node.body),
+            body=_to_gast(node.body, positions),
         )
     else:
         target = _gast_class(cls)
@@ -168,8 +170,9 @@ def _to_gast(node):
             value = getattr(node, key, None)
             if value is None and key == "type_params":
                 value = []
-            fresh[key] = _to_gast(value)
-    _positions(new.__dict__, node)
+            fresh[key] = _to_gast(value, positions)
+    if positions:
+        _positions(new.__dict__, node)
     return new
 
 
@@ -201,9 +204,10 @@ def _to_ast(node):
     return new
 
 
-def parse(source: str) -> gast.Module:
-    """`gast.parse`, faster."""
-    return _to_gast(ast.parse(source))
+def parse(source: str, positions: bool = True) -> gast.Module:
+    """`gast.parse`, faster; `positions=False` leaves line and column numbers out (for code
+    that will be inlined and take its user's line numbers)."""
+    return _to_gast(ast.parse(source), positions)
 
 
 def to_ast(node):

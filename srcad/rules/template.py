@@ -204,14 +204,15 @@ def _parse_template(func: Callable, kind: str) -> Template:
 
 
 def _template_def(func: Callable) -> gast.FunctionDef | None:
-    """Parse just the template's own lines (tokenizing its whole module would be slower)."""
+    """Parse just the template's own lines (tokenizing its whole module would be slower),
+    without positions: inlined code takes the user's line numbers."""
     code = func.__code__
     last = max(
         (line for _, _, line in code.co_lines() if line is not None), default=code.co_firstlineno
     )
     lines = linecache.getlines(code.co_filename)[code.co_firstlineno - 1 : last]
     try:
-        module = S.parse(textwrap.dedent("".join(lines)))
+        module = S.parse(textwrap.dedent("".join(lines)), positions=False)
     except SyntaxError:
         return None
     return next((n for n in module.body if isinstance(n, gast.FunctionDef)), None)
@@ -224,29 +225,14 @@ def _parse_body(template: Template):
     fdef = _template_def(func)
     if fdef is None:  # lines not available as such: let inspect find the block
         src = textwrap.dedent(inspect.getsource(func))
-        fdef = next(n for n in S.parse(src).body if isinstance(n, gast.FunctionDef))
+        module = S.parse(src, positions=False)
+        fdef = next(n for n in module.body if isinstance(n, gast.FunctionDef))
     body = fdef.body
     if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
         body = body[1:]
-    locals_, outputs, reads = set(), set(), set()
-    for node in S.walk(gast.Module(body=body, type_ignores=[])):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-            locals_.add(node.id)
-        if isinstance(node, gast.Subscript) and S.is_name(node.value, D):
-            key = node.slice
-            if not isinstance(key, gast.Name) or key.id not in names:
-                raise RuleDefinitionError(
-                    f"{where}: d[...] must index `ans` or a parameter, found d[{S.to_source(key)}]"
-                )
-            if isinstance(node.ctx, gast.Store):
-                outputs.add(key.id)
-            else:
-                reads.add(key.id)
-    body = [_to_deriv(s) for s in body]
-    for node in S.walk(gast.Module(body=body, type_ignores=[])):
-        for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
-            if hasattr(node, attr):
-                setattr(node, attr, None)  # inlined code takes the user's line numbers
+    found = _Found(names, where)
+    body = [found.rewrite(s) for s in body]
+    locals_, outputs, reads = found.locals_, found.outputs, found.reads
     if locals_ & set(names):
         raise RuleDefinitionError(
             f"{where}: the body must not reassign a parameter ({sorted(locals_ & set(names))})"
@@ -258,16 +244,39 @@ def _parse_body(template: Template):
     return body, locals_, outputs, reads - {"ans"}
 
 
-def _to_deriv(node):
-    """Rewrite the template's ``d[p]`` subscripts into `Deriv` nodes."""
-    if isinstance(node, gast.Subscript) and S.is_name(node.value, D):
-        return Deriv(id=node.slice.id, ctx=node.ctx)
-    for field, value in gast.iter_fields(node):
-        if isinstance(value, list):
-            setattr(node, field, [_to_deriv(v) if isinstance(v, gast.AST) else v for v in value])
-        elif isinstance(value, gast.AST):
-            setattr(node, field, _to_deriv(value))
-    return node
+class _Found:
+    """One pass over a template body: rewrites its ``d[p]`` subscripts into `Deriv` nodes and
+    collects the names it assigns, the derivatives it writes and those it reads."""
+
+    def __init__(self, names: list[str], where: str):
+        self.names, self.where = names, where
+        self.locals_: set[str] = set()
+        self.outputs: set[str] = set()
+        self.reads: set[str] = set()
+
+    def rewrite(self, node):
+        cls = type(node)
+        if cls is gast.Name:
+            if type(node.ctx) is gast.Store:
+                self.locals_.add(node.id)
+            return node
+        if cls is gast.Subscript and S.is_name(node.value, D):
+            key = node.slice
+            if not isinstance(key, gast.Name) or key.id not in self.names:
+                raise RuleDefinitionError(
+                    f"{self.where}: d[...] must index `ans` or a parameter, "
+                    f"found d[{S.to_source(key)}]"
+                )
+            (self.outputs if type(node.ctx) is gast.Store else self.reads).add(key.id)
+            return Deriv(id=key.id, ctx=node.ctx)
+        fields = node.__dict__
+        for field in node._fields:
+            value = fields.get(field)
+            if type(value) is list:
+                fields[field] = [self.rewrite(v) if isinstance(v, gast.AST) else v for v in value]
+            elif isinstance(value, gast.AST):
+                fields[field] = self.rewrite(value)
+        return node
 
 
 def _check_against_primitive(template: Template, rule: Rule) -> None:
