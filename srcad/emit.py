@@ -99,14 +99,8 @@ def _strip_markers(text: str) -> str:
 
 
 def unparse_function(fdef: gast.FunctionDef) -> str:
-    for node in S.walk(fdef):
-        if isinstance(node, (Deriv, Zero, Block, Reset, Save, Restore, Materialize, SetDerivative)):
-            raise AssertionError(
-                f"srcad internal error: {type(node).__name__} left in generated code"
-            )
-    _fill_comment_only_blocks(fdef)
-    module = gast.Module(body=[fdef], type_ignores=[])
-    tree = ast.fix_missing_locations(S.to_ast(module))  # ast.unparse reads line numbers
+    _check_and_fill(fdef)
+    tree = S.to_ast(gast.Module(body=[fdef], type_ignores=[]), for_unparse=True)
     return _strip_markers(ast.unparse(tree))
 
 
@@ -119,12 +113,18 @@ def _is_marker(stmt) -> bool:
     )
 
 
-def _fill_comment_only_blocks(node) -> None:
-    """A block left with only comments (its code was dead) needs a `pass` to be Python."""
-    for n in S.walk(node):
+_DNOTATION = (Deriv, Zero, Block, Reset, Save, Restore, Materialize, SetDerivative)
+
+
+def _check_and_fill(fdef) -> None:
+    """No d-notation may be left; a block left with only comments (its code was dead) needs
+    a `pass` to be Python."""
+    for n in S.walk(fdef):
+        if isinstance(n, _DNOTATION):
+            raise AssertionError(f"srcad internal error: {type(n).__name__} left in generated code")
         for field in ("body", "orelse"):
             block = getattr(n, field, None)
-            if isinstance(block, list) and block and all(_is_marker(s) for s in block):
+            if type(block) is list and block and all(_is_marker(s) for s in block):
                 block.append(gast.Pass())
 
 

@@ -176,21 +176,25 @@ def _to_gast(node, positions: bool = True):
     return new
 
 
-def _to_ast(node):
+def _to_ast(node, lines: bool):
     if type(node) is list:
-        return [_to_ast(n) for n in node]
+        return [_to_ast(n, lines) for n in node]
     if not isinstance(node, _AST):
         return node
     cls = type(node)
     if cls is gast.Name:
         if type(node.ctx) is gast.Param:
             new = ast.arg(
-                arg=node.id, annotation=_to_ast(node.annotation), type_comment=node.type_comment
+                arg=node.id,
+                annotation=_to_ast(node.annotation, lines),
+                type_comment=node.type_comment,
             )
         else:
-            new = ast.Name(id=node.id, ctx=_to_ast(node.ctx))
+            new = ast.Name(id=node.id, ctx=_to_ast(node.ctx, lines))
     elif cls is gast.ExceptHandler and node.name is not None:
-        new = ast.ExceptHandler(type=_to_ast(node.type), name=node.name.id, body=_to_ast(node.body))
+        new = ast.ExceptHandler(
+            type=_to_ast(node.type, lines), name=node.name.id, body=_to_ast(node.body, lines)
+        )
     else:
         target = _ast_class(cls)
         new = target.__new__(target)
@@ -199,8 +203,10 @@ def _to_ast(node):
             value = getattr(node, key, None)
             if value is None and key == "type_params":
                 value = []
-            fresh[key] = _to_ast(value)
+            fresh[key] = _to_ast(value, lines)
     _positions(new.__dict__, node)
+    if lines and "lineno" not in new.__dict__ and isinstance(new, ast.stmt):
+        new.lineno = 0  # ast.unparse looks statements up by line (for type: ignore comments)
     return new
 
 
@@ -210,9 +216,11 @@ def parse(source: str, positions: bool = True) -> gast.Module:
     return _to_gast(ast.parse(source), positions)
 
 
-def to_ast(node):
-    """`gast.gast_to_ast`, faster: a standard-library tree to unparse or compile."""
-    return _to_ast(node)
+def to_ast(node, for_unparse: bool = False):
+    """`gast.gast_to_ast`, faster: a standard-library tree to compile or, with `for_unparse`,
+    to give to ast.unparse (every statement then has a line number, as it requires; to
+    compile, use ast.fix_missing_locations instead)."""
+    return _to_ast(node, for_unparse)
 
 
 def quote(source: str) -> list[gast.stmt]:
@@ -230,8 +238,8 @@ def to_source(node) -> str:
     if isinstance(node, list):
         return "\n".join(to_source(n) for n in node)
     if isinstance(node, gast.expr):
-        return ast.unparse(_to_ast(gast.Expression(body=node)))
-    return ast.unparse(_to_ast(gast.Module(body=[node], type_ignores=[])))
+        return ast.unparse(_to_ast(gast.Expression(body=node), True))
+    return ast.unparse(_to_ast(gast.Module(body=[node], type_ignores=[]), True))
 
 
 def clone(node):
