@@ -278,6 +278,22 @@ def children(node) -> list:
     return out
 
 
+_BLOCKS = ("body", "orelse", "finalbody", "handlers")
+
+
+def statements(node) -> Iterator[gast.stmt]:
+    """`node` (a statement or a list of them) and every statement nested in it, without
+    visiting expressions (statements never sit inside expressions)."""
+    todo = list(node) if type(node) is list else [node]
+    while todo:
+        current = todo.pop()
+        yield current
+        for key in _BLOCKS:
+            block = getattr(current, key, None)
+            if block:
+                todo.extend(block)
+
+
 def walk(node) -> Iterator[ast.AST]:
     """Every node of the tree, breadth first, in the order of ast.walk (which this replaces
     because it dominated the transformation time)."""

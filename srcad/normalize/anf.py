@@ -97,8 +97,8 @@ def block(stmts: list, ctx: Ctx) -> list:
 
 
 def _tag(new, old) -> None:
-    for n in S.walk(new):
-        if isinstance(n, gast.stmt) and getattr(n, "lineno", None) is None:
+    for n in S.statements(new):
+        if getattr(n, "lineno", None) is None:
             n.lineno = getattr(old, "lineno", None)
             n.col_offset = getattr(old, "col_offset", 0)
             n.end_lineno = getattr(old, "end_lineno", None)

@@ -45,9 +45,10 @@ class Shapes:
         return self.find(a) == self.find(b)
 
 
-def shape_relation(stmts: list, elementwise: Callable, scalars: set) -> Shapes:
+def shape_relation(nodes, elementwise: Callable, scalars: set) -> Shapes:
+    """`nodes`: every node of the code (as `S.walk` lists them)."""
     shapes = Shapes()
-    for s in S.walk(gast.Module(body=stmts, type_ignores=[])):
+    for s in nodes:
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
             continue
         target, value = s.targets[0].id, s.value
@@ -86,10 +87,11 @@ def _same_shape_source(value, elementwise, scalars):
 
 def simplify(body: list, elementwise: Callable, scalars: dict) -> list:
     """`scalars`: names known to hold 0-d values, with their constant value or None."""
-    shapes = shape_relation(body, elementwise, scalars)
+    nodes = list(S.walk(gast.Module(body=body, type_ignores=[])))
+    shapes = shape_relation(nodes, elementwise, scalars)
     uses: dict[str, int] = {}
-    for n in S.walk(gast.Module(body=body, type_ignores=[])):
-        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+    for n in nodes:
+        if type(n) is gast.Name and type(n.ctx) is gast.Load:
             uses[n.id] = uses.get(n.id, 0) + 1
     broadcasts = {}
     for s in body:
@@ -97,27 +99,30 @@ def simplify(body: list, elementwise: Callable, scalars: dict) -> list:
             scalar, like = _scalar_broadcast(s.value, scalars)
             if scalar is not None and uses.get(s.targets[0].id) == 1:
                 broadcasts[s.targets[0].id] = (s, scalar, like)
-    dropped = set()
-    for s in S.walk(gast.Module(body=body, type_ignores=[])):
-        if not isinstance(s, gast.BinOp) or not isinstance(s.op, gast.Mult):
-            continue
-        for mine, other in (("left", "right"), ("right", "left")):
-            node = getattr(s, mine)
-            if isinstance(node, gast.Name) and node.id in broadcasts:
-                stmt, scalar, like = broadcasts[node.id]
-                if _has_shape_of(getattr(s, other), like, shapes, elementwise, scalars):
-                    value = (
-                        scalar.value
-                        if isinstance(scalar, gast.Constant)
-                        else (scalars.get(scalar.id))
-                    )
-                    # times the seed 1.0: the other factor alone (a derivative, a float)
-                    replacement = S.const(1.0) if value == 1.0 else S.clone(scalar)
-                    replacement.srcad_unit = value == 1.0
-                    setattr(s, mine, replacement)
-                    dropped.add(id(stmt))
-    body = [s for s in body if id(s) not in dropped]
-    return [_drop_unit_factors(s) for s in body]
+    if not broadcasts:
+        return body
+    dropped, touched = set(), set()
+    for statement in body:
+        for s in S.walk(statement):
+            if not isinstance(s, gast.BinOp) or not isinstance(s.op, gast.Mult):
+                continue
+            for mine, other in (("left", "right"), ("right", "left")):
+                node = getattr(s, mine)
+                if isinstance(node, gast.Name) and node.id in broadcasts:
+                    stmt, scalar, like = broadcasts[node.id]
+                    if _has_shape_of(getattr(s, other), like, shapes, elementwise, scalars):
+                        value = (
+                            scalar.value
+                            if isinstance(scalar, gast.Constant)
+                            else (scalars.get(scalar.id))
+                        )
+                        # times the seed 1.0: the other factor alone (a derivative, a float)
+                        replacement = S.const(1.0) if value == 1.0 else S.clone(scalar)
+                        replacement.srcad_unit = value == 1.0
+                        setattr(s, mine, replacement)
+                        dropped.add(id(stmt))
+                        touched.add(id(statement))
+    return [_drop_unit_factors(s) if id(s) in touched else s for s in body if id(s) not in dropped]
 
 
 def _scalar_broadcast(value, scalars):

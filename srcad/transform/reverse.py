@@ -115,8 +115,8 @@ def _tag(stmts: list, source) -> list:
 
     lineno = getattr(source, "lineno", None)
     for s in stmts:
-        for n in S.walk(s):
-            if isinstance(n, gast.stmt) and getattr(n, "lineno", None) is None:
+        for n in S.statements(s):
+            if getattr(n, "lineno", None) is None:
                 n.lineno = lineno
                 n.col_offset = getattr(source, "col_offset", 0)
     return stmts
