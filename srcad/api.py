@@ -83,6 +83,10 @@ def _describe_args(params, args) -> tuple[tuple, tuple]:
 def _positional_params(fn) -> list[str]:
     inner = getattr(fn, "__srcad_function__", None)
     target = inner() if inner is not None else fn
+    if type(target) is types.FunctionType and not hasattr(target, "__wrapped__"):
+        # Read off the code object: inspect.signature costs more than a cached lookup may.
+        code = target.__code__
+        return list(code.co_varnames[: code.co_argcount])
     try:
         sig = inspect.signature(target)
     except (TypeError, ValueError):
@@ -107,8 +111,9 @@ def _argnums(fn, argnums, transform: str) -> tuple[tuple[int, ...], bool]:
     return tuple(int(n) for n in nums), as_tuple
 
 
-def _wrt_names(fn, nums, transform) -> tuple[str, ...]:
-    params = _positional_params(fn)
+def _wrt_names(fn, nums, transform, params=None) -> tuple[str, ...]:
+    params = _positional_params(fn) if params is None else params
+
     names = []
     for n in nums:
         index = n + len(params) if n < 0 else n
@@ -198,7 +203,7 @@ class Transformed:
     def _prepare(self) -> None:
         if self._wrt is None:
             self._params = _positional_params(self._fn)
-            self._wrt = _wrt_names(self._fn, self._nums, self._label)
+            self._wrt = _wrt_names(self._fn, self._nums, self._label, self._params)
 
     def _default(self) -> pipeline.Generated:
         """The code for the last call's kind of arguments (generic arrays before any call)."""
