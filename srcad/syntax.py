@@ -139,27 +139,37 @@ def _positions(new_dict, old) -> None:
             new_dict[key] = value
 
 
+_SHARED: dict[type, gast.AST] = {}  # field-less nodes (contexts, operators): one of each
+
+
+def _gast_name(id_: str, ctx, annotation=None, type_comment=None) -> gast.Name:
+    new = gast.Name.__new__(gast.Name)
+    new.__dict__.update(id=id_, ctx=ctx, annotation=annotation, type_comment=type_comment)
+    return new
+
+
 def _to_gast(node, positions: bool = True):
     if type(node) is list:
         return [_to_gast(n, positions) for n in node]
     if not isinstance(node, _AST):
         return node
     cls = type(node)
+    if not cls._fields and not cls._attributes:
+        shared = _SHARED.get(cls)
+
+        if shared is None:
+            shared = _SHARED[cls] = _gast_class(cls)()
+        return shared
     if cls is ast.Name:
-        new = gast.Name(
-            id=node.id, ctx=_to_gast(node.ctx, positions), annotation=None, type_comment=None
-        )
+        new = _gast_name(node.id, _to_gast(node.ctx))
     elif cls is ast.arg:
-        new = gast.Name(
-            id=node.arg,
-            ctx=gast.Param(),
-            annotation=_to_gast(node.annotation, positions),
-            type_comment=node.type_comment,
+        new = _gast_name(
+            node.arg, gast.Param(), _to_gast(node.annotation, positions), node.type_comment
         )
     elif cls is ast.ExceptHandler and node.name:
         new = gast.ExceptHandler(
             type=_to_gast(node.type, positions),
-            name=gast.Name(id=node.name, ctx=gast.Store(), annotation=None, type_comment=None),
+            name=_gast_name(node.name, gast.Store()),
             body=_to_gast(node.body, positions),
         )
     else:
@@ -246,15 +256,16 @@ def clone(node):
     """A deep copy of a gast tree (several times faster than copy.deepcopy on ASTs).
 
     Every attribute is copied: fields, positions and the marks passes leave on nodes (such
-    as srcad_loop_tail). Nodes without fields (contexts, operators) are shared, not copied:
+    as srcad_loop_tail). Nodes without fields or positions (contexts, operators) are shared:
     no pass mutates them, they are replaced."""
     if type(node) is list:
         return [clone(n) for n in node]
     if not isinstance(node, _AST):
         return node
     cls = node.__class__
-    if not cls._fields:
+    if not cls._fields and not cls._attributes:
         return node
+
     new = cls.__new__(cls)
     fresh = new.__dict__
     for key, value in node.__dict__.items():

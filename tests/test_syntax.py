@@ -63,3 +63,18 @@ def test_a_converted_tree_compiles():
     namespace: dict = {}
     exec(compile(ast.fix_missing_locations(S.to_ast(tree)), "<test>", "exec"), namespace)
     assert namespace["f"](3) == [6, 6]
+
+
+def test_clone_copies_every_statement_and_mark_but_shares_contexts():
+    tree = S.parse("for i in range(3):\n    pass\n    x = -i\n")
+    tree.body[0].srcad_loop_tail = True
+    copy = S.clone(tree)
+    assert gast.dump(copy, include_attributes=True) == gast.dump(tree, include_attributes=True)
+    assert copy.body[0].srcad_loop_tail is True
+    originals = list(S.walk(tree))
+    for a, b in zip(originals, S.walk(copy)):
+        # statements and expressions (Pass included: it has a position) are new objects;
+        # contexts and operators, which nothing mutates, may be shared
+        assert (a is b) == (not type(a)._fields and not type(a)._attributes)
+    copy.body[0].body[0].lineno = 99
+    assert tree.body[0].body[0].lineno == 2

@@ -210,12 +210,16 @@ def _template_def(func: Callable) -> gast.FunctionDef | None:
     last = max(
         (line for _, _, line in code.co_lines() if line is not None), default=code.co_firstlineno
     )
-    lines = linecache.getlines(code.co_filename)[code.co_firstlineno - 1 : last]
-    try:
-        module = S.parse(textwrap.dedent("".join(lines)), positions=False)
-    except SyntaxError:
-        return None
-    return next((n for n in module.body if isinstance(n, gast.FunctionDef)), None)
+    all_lines = linecache.getlines(code.co_filename)
+    # The code's last line may be inside an expression that closes lines later: extend.
+    for end in range(last, min(last + 20, len(all_lines)) + 1):
+        try:
+            text = textwrap.dedent("".join(all_lines[code.co_firstlineno - 1 : end]))
+            module = S.parse(text, positions=False)
+        except SyntaxError:
+            continue
+        return next((n for n in module.body if isinstance(n, gast.FunctionDef)), None)
+    return None
 
 
 def _parse_body(template: Template):
