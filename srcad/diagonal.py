@@ -71,6 +71,49 @@ class Diagonal:
     def __neg__(self):
         return Diagonal(-self.values)
 
+    # Sums of two diagonals stay diagonal; every other operator and method acts on the dense
+    # matrix (through numpy, which calls __array_ufunc__ below), so nothing a generated
+    # function does with a seed can fail where np.eye would have worked.
+    def __add__(self, other):
+        if isinstance(other, Diagonal):
+            return Diagonal(self.values + other.values)
+        return np.add(self, other)
+
+    def __sub__(self, other):
+        if isinstance(other, Diagonal):
+            return Diagonal(self.values - other.values)
+        return np.subtract(self, other)
+
+    def __radd__(self, other):
+        return np.add(other, self)
+
+    def __rsub__(self, other):
+        return np.subtract(other, self)
+
+    def __truediv__(self, other):
+        return np.true_divide(self, other)
+
+    def __rtruediv__(self, other):
+        return np.true_divide(other, self)
+
+    def __pow__(self, other):
+        return np.power(self, other)
+
+    def __rpow__(self, other):
+        return np.power(other, self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return Diagonal(np.abs(self.values))
+
+    def __getattr__(self, name):
+        # Only reached for names Diagonal does not define (.T, .sum, .reshape, .real...).
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.dense(), name)
+
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         if method == "__call__" and ufunc is np.multiply and not kwargs and len(inputs) == 2:
             a, b = inputs

@@ -143,3 +143,32 @@ def test_diagonal_seed_behaves_like_the_identity():
     np.testing.assert_array_equal(np.sum(D, axis=0), v)
     np.testing.assert_array_equal(np.reshape(D, (9,)), np.diag(v).ravel())
     assert D.shape == (3, 3) and np.shape(D) == (3, 3)
+
+
+def test_diagonal_seed_supports_every_operator_and_method_of_an_array():
+    from srcad.diagonal import Diagonal
+
+    v, w = np.array([1.0, 2.0, 3.0]), np.array([4.0, 5.0, 6.0])
+    D, E = Diagonal(v), Diagonal(w)
+    dense = np.diag(v)
+    assert isinstance(D + E, Diagonal) and isinstance(D - E, Diagonal)  # found by the fuzzer
+    np.testing.assert_array_equal(np.asarray(D - E), dense - np.diag(w))
+    for got, want in [
+        (D + 1.0, dense + 1.0),
+        (1.0 - D, 1.0 - dense),
+        (D / 2.0, dense / 2.0),
+        (D**2, dense**2),
+        (abs(-D), dense),
+        (D.T, dense.T),
+        (D.sum(axis=1), v),
+        (D.reshape(9), dense.ravel()),
+    ]:
+        np.testing.assert_array_equal(np.asarray(got), want)
+
+
+def test_jacrev_of_differences_of_differences():
+    def f(x):
+        v = x - x
+        return (v - v) + x * 2.0
+
+    np.testing.assert_array_equal(srcad.jacrev(f)(np.ones(3)), 2.0 * np.eye(3))

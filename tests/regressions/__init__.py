@@ -1,0 +1,1 @@
+"""Regression cases: programs that once made a srcad test fail, kept verbatim."""

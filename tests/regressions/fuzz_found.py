@@ -1,0 +1,263 @@
+"""Programs the random-program fuzzer (tests/test_fuzz.py) found failing, kept verbatim.
+
+Each case is replayed by `test_fuzz.test_regression` through every mode. `issue` says what
+went wrong when the fuzzer found it. A case marked `open` still fails and runs as a strict
+xfail: once srcad is fixed the test passes, strict turns that into an error, and `open` must
+be set to False (the case then stays as a plain regression test).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    name: str
+    source: str  # defines f (and its helpers); no branch sits near its threshold
+    args: str  # the arguments, as a Python expression using np
+    order2: bool = False  # also run the order-2 checks
+    issue: str = ""  # what failed when the fuzzer found it
+    open: bool = True  # still failing today
+    # While the issue is open, the fuzzer steers clear of it (so that it keeps finding new
+    # bugs instead of this one): a key `fuzz_programs.programs` or `test_fuzz.check_program`
+    # understands, or "" when nothing needs avoiding.
+    avoid: str = ""
+
+
+CASES: list[Case] = [
+    Case(
+        "value_and_grad_of_loop_accumulator",
+        """\
+def f(x):
+    s = 0.0
+    for i in range(3):
+        s = s + x * i
+    return s
+""",
+        "(2.0,)",
+        issue="value_and_grad returns 0.0 instead of 6.0: the returned name is read after "
+        "the backward sweep has popped its pre-loop value back off the tape",
+        avoid="value_and_grad_loop_value",
+        open=False,  # fixed in srcad (the returned value is read before the backward sweep)
+    ),
+    Case(
+        "vjp_called_twice_loop_in_callee",
+        """\
+def h0(p):
+    v1 = p
+    for k in range(1):
+        v1 = v1 + np.sin(p)
+    return v1
+
+
+def f(x):
+    return h0(x)
+""",
+        "(0.3,)",
+        issue="the second call of the vjp function raises IndexError (pop from empty "
+        "list): fresh_tapes copies only the top-level tapes, not those in a callee's residuals",
+        avoid="vjp_twice_nested_tapes",
+    ),
+    Case(
+        "vjp_called_twice_list_in_callee",
+        """\
+def h(p):
+    ys = []
+    ys.append(p * 2.0)
+    return np.sum(np.stack(ys))
+
+
+def f(x):
+    return h(np.sin(x))
+""",
+        "(0.3,)",
+        issue="the second call of the vjp function raises IndexError (list index out of "
+        "range): the callee's list adjoint was consumed by the first call",
+        avoid="vjp_twice_nested_tapes",
+    ),
+    Case(
+        "vjp_called_twice_list_rebuilt_in_loop",
+        """\
+def f(x):
+    s = 0.0
+    for k in range(2):
+        ys = []
+        ys.append(x * 2.0)
+        s = s + np.sum(np.stack(ys))
+    return s * 1.0
+""",
+        "(0.3,)",
+        issue="the second call of the vjp function raises IndexError (list index out of "
+        "range): the first call's ys.pop() emptied the lists saved on the ys tape, which "
+        "fresh_tapes does not copy (it copies only the top-level lists)",
+        avoid="vjp_twice_nested_tapes",
+    ),
+    Case(
+        "vjp_called_twice_after_item_assignment",
+        """\
+def f(x):
+    y = np.zeros(2)
+    y[0] = np.sin(x)
+    y[1] = np.cos(x)
+    return np.sum(y * y)
+""",
+        "(0.3,)",
+        issue="the second call of the vjp function returns -0.0746 instead of 0: the "
+        "backward sweep restores y[1] in place in the residual y, which the next call reads",
+        open=False,  # fixed in srcad while this suite was written (651c8c2)
+    ),
+    Case(
+        "jvp_of_dead_branch",
+        """\
+def f(x):
+    if x > 0.1:
+        y = np.sin(x)
+    return x * 2.0
+""",
+        "(0.3,)",
+        issue="jvp raises IndentationError while compiling its generated code: the branch "
+        "is emptied by dead-code elimination and left without a body",
+        open=False,  # fixed in srcad while this suite was written (651c8c2)
+    ),
+    Case(
+        "order2_of_dead_loop",
+        """\
+def f(x):
+    v = x
+    for i in range(2):
+        v = np.tanh(v)
+    return x * 2.0
+""",
+        "(0.3,)",
+        order2=True,
+        issue="check_grads(order=2) raises IndentationError compiling 'jvp of bwd_f': the "
+        "dead loop's body is emptied and the for statement left without a body",
+        open=False,  # fixed in srcad while this suite was written (651c8c2)
+    ),
+    Case(
+        "item_assignment_then_alias",
+        """\
+def f(x):
+    y = np.zeros(2)
+    y[0] = np.sin(x)
+    z = y
+    return np.sum(z)
+""",
+        "(0.3,)",
+        issue="UnsupportedOperationError at y[0] = ...: 'another name refers to the same "
+        "object', but z = y comes after the change (aliasing.py documents that a copy made "
+        "after the change is fine); ys.append(y) after the change is refused the same way",
+        open=False,  # fixed in srcad while this suite was written (651c8c2)
+    ),
+    Case(
+        "item_assignment_then_alias_in_loop",
+        """\
+def f(x):
+    s = 0.0
+    for k in range(2):
+        y = np.zeros(2)
+        y[0] = x
+        z = y
+        s = s + np.sum(z)
+    return s * 1.0
+""",
+        "(0.3,)",
+        issue="UnsupportedOperationError at y[0] = x ('another name or container refers to "
+        "the same object'): z = y comes after the change, which is accepted outside a loop "
+        "but refused inside one although y is a new array at every iteration (the same with "
+        "np.sum(y if x > 0.1 else 2.0 * y))",
+        avoid="alias_after_item_assignment_in_loop",
+    ),
+    Case(
+        "order2_of_item_assignment",
+        """\
+def f(x):
+    y = np.zeros(2)
+    y[0] = x
+    return np.sum(np.sin(y))
+""",
+        "(0.3,)",
+        order2=True,
+        issue="check_grads(order=2), the default order, raises UnsupportedOperationError "
+        "located in srcad's own generated code ('vjp of f (fwd)'): the fwd function returns y "
+        "among its residuals, which the alias check takes for a second name (hessian works)",
+        open=False,  # fixed in srcad while this suite was written (651c8c2)
+    ),
+    Case(
+        "order2_of_item_assignment_in_loop",
+        """\
+def f(x):
+    s = 0.0
+    for k in range(2):
+        y = np.zeros(2)
+        y[0] = x
+        s = s + np.sum(y * y)
+    return s * 1.0
+""",
+        "(0.3,)",
+        order2=True,
+        issue="check_grads(order=2), hessian and grad(grad(f)) raise UnsupportedOperationError "
+        "in srcad's own generated code ('vjp of f (fwd)' / 'grad of f': y[0] = x, 'another "
+        "name or container refers to the same object'): the forward sweep saves y on a tape "
+        "at each iteration, and the alias check then refuses the item assignment",
+        avoid="order2_item_assignment_in_loop",
+    ),
+    Case(
+        "order2_of_list_append_in_loop",
+        """\
+def f(x):
+    ys = []
+    for i in range(2):
+        ys.append(x * i)
+    return np.sum(np.stack(ys) ** 2)
+""",
+        "(0.3,)",
+        order2=True,
+        issue="check_grads(order=2), hessian and grad(grad(f)) raise MissingRuleError: the "
+        "runtime helper rt.drop_last in the generated backward sweep has no jvp or vjp rule",
+        open=False,  # fixed in srcad while this suite was written (651c8c2)
+    ),
+]
+
+
+# A parameter with the name of a local of srcad's Jacobian / pullback drivers (srcad/drivers.py)
+# collides with it: parameter name -> what happens.
+_DRIVER_NAME_ISSUES = {
+    "rt": "jacfwd and jacrev raise AttributeError ('numpy.ndarray' object has no attribute "
+    "'basis_for' / 'basis_like'): the drivers call rt.<helper>, and rt is the argument",
+    "tangents": "jacfwd and check_grads(order=2) raise ValueError: the jacfwd and pushforward "
+    "drivers' local 'tangents' replaces the argument of the same name",
+    "tangent_out": "jacfwd raises IndexError: the driver's local 'tangent_out' replaces the "
+    "argument before the Jacobian is assembled",
+    "jvp_fn": "jacfwd and check_grads(order=2) raise TypeError ('numpy.ndarray' object is not "
+    "callable): the argument shadows the drivers' jvp_fn",
+    "fwd_fn": "jacrev and check_grads(order=2) raise TypeError ('numpy.ndarray' object is not "
+    "callable): the argument shadows the drivers' fwd_fn",
+    "bwd_fn": "jacrev and check_grads(order=2) raise TypeError ('numpy.ndarray' object is not "
+    "callable): the argument shadows the drivers' bwd_fn",
+    "out": "jacrev raises ValueError (cannot reshape): the driver's 'out, residuals = "
+    "fwd_fn(...)' replaces the argument 'out', later read for the input's shape",
+    "residuals": "jacrev raises ValueError or AttributeError (depending on shapes): the "
+    "driver's local 'residuals' replaces the argument",
+    "grads": "jacrev raises ValueError (cannot reshape): the driver's local 'grads' replaces "
+    "the argument",
+    "cotangent": "check_grads(order=2) raises ValueError (operands could not be broadcast): "
+    "the pullback driver's 'cotangent' is shadowed by the argument",
+}
+for _name, _issue in _DRIVER_NAME_ISSUES.items():
+    CASES.append(
+        Case(
+            f"parameter_named_{_name}",
+            f"def f({_name}, y):\n    return np.sum(np.sin({_name})) * y\n",
+            "(np.array([0.3, 0.5, 0.1]), np.array([0.2, 0.7]))",
+            order2=True,
+            issue=_issue,
+            avoid="driver_names",
+        )
+    )
+
+
+def avoided() -> frozenset:
+    """The workarounds the fuzzer needs for the issues still open."""
+    return frozenset(c.avoid for c in CASES if c.open and c.avoid)
