@@ -637,9 +637,31 @@ def composed_jvp(fn, tangents, wrt=None):
 
 
 def fresh_tapes(residuals: tuple) -> tuple:
-    """Copies of the tapes among `residuals`: a backward sweep pops them, and a vjp function
-    may be called more than once."""
-    return tuple(list(r) if type(r) is list else r for r in residuals)
+    """Copies of the containers among `residuals`: a backward sweep pops its tapes, the lists
+    saved on them and the tapes inside a callee's residuals, and a vjp function may be called
+    more than once. Arrays are shared (the backward sweep never writes into a residual array).
+    A container reachable twice is copied once: the sweep relies on that sharing (it pops a
+    list through one path and reads its length through another)."""
+    memo: dict[int, object] = {}
+    return tuple(_fresh_containers(r, memo) for r in residuals)
+
+
+def _fresh_containers(value, memo: dict):
+    kind = type(value)
+    if kind is not list and kind is not tuple and kind is not dict:
+        return value
+    copied = memo.get(id(value))
+    if copied is not None:
+        return copied
+    if kind is list:
+        copied = memo[id(value)] = []  # registered first: a list may contain itself
+        copied.extend(_fresh_containers(v, memo) for v in value)
+    elif kind is tuple:
+        copied = memo[id(value)] = tuple(_fresh_containers(v, memo) for v in value)
+    else:
+        copied = memo[id(value)] = {}
+        copied.update((k, _fresh_containers(v, memo)) for k, v in value.items())
+    return copied
 
 
 def source(fn) -> str:

@@ -30,12 +30,43 @@ def positional_params(fn) -> list[str]:
     return names
 
 
+# The names a driver's body uses besides the user's parameters. A parameter may have any of
+# these names (the fuzzer tried `def f(out, tangents)`), so each driver renames its own.
+_INTERNAL = (
+    "rt",
+    "tangents",
+    "out",
+    "tangent_out",
+    "jacobians",
+    "jvp_fn",
+    "fwd_fn",
+    "bwd_fn",
+    "residuals",
+    "cotangents",
+    "grads",
+    "cotangent",
+    "jvp_rule",
+)
+
+
+def local_names(params: list[str]) -> dict[str, str]:
+    """Each internal name, with underscores appended until no parameter has it."""
+    taken, names = set(params), {}
+    for internal in _INTERNAL:
+        name = internal
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        names[internal] = name
+    return names
+
+
 def build(name: str, params: list[str], body: list[str], cells: dict, defaults, label: str):
-    """Compile `def name(params): body` with `cells` as its free variables."""
+    """Compile `def name(params): body` with `cells` as its free variables (`rt` included)."""
     name = identifier(name)
     text = f"def {name}({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body)
     cells = dict(cells)
-    cells.setdefault("rt", runtime)
+    cells.setdefault(local_names(params)["rt"], runtime)
     emitted = emit.compile_function(
         text, name, {"__builtins__": __builtins__}, cells, {}, defaults, None, label=label
     )
@@ -45,35 +76,43 @@ def build(name: str, params: list[str], body: list[str], cells: dict, defaults, 
 
 def jacfwd(fn, wrt: list[str], tuple_out: bool, jvp_fn, fname: str):
     params = positional_params(fn)
+    n = local_names(params)
     args = ", ".join(params)
     seeds = ", ".join(wrt)
     body = [
-        f"tangents = rt.basis_for(({seeds},))",
-        f"out, tangent_out = jvp_fn({args}, tangents)",
-        f"jacobians = rt.columns_to_jacobians(tangent_out, out, ({seeds},))",
-        "return jacobians" if tuple_out else "return jacobians[0]",
+        f"{n['tangents']} = {n['rt']}.basis_for(({seeds},))",
+        f"{n['out']}, {n['tangent_out']} = {n['jvp_fn']}({args}, {n['tangents']})",
+        f"{n['jacobians']} = {n['rt']}.columns_to_jacobians({n['tangent_out']}, {n['out']}, "
+        f"({seeds},))",
+        f"return {n['jacobians']}" if tuple_out else f"return {n['jacobians']}[0]",
     ]
     return build(
-        f"jacfwd_{fname}", params, body, {"jvp_fn": jvp_fn}, fn.__defaults__, f"jacfwd of {fname}"
+        f"jacfwd_{fname}",
+        params,
+        body,
+        {n["jvp_fn"]: jvp_fn},
+        fn.__defaults__,
+        f"jacfwd of {fname}",
     )
 
 
 def jacrev(fn, wrt: list[str], tuple_out: bool, fwd_fn, bwd_fn, fname: str):
     params = positional_params(fn)
+    n = local_names(params)
     args = ", ".join(params)
     seeds = ", ".join(wrt)
     body = [
-        f"out, residuals = fwd_fn({args})",
-        "cotangents = rt.basis_like(out)",
-        "grads = bwd_fn(residuals, cotangents)",
-        f"jacobians = rt.rows_to_jacobians(grads, out, ({seeds},))",
-        "return jacobians" if tuple_out else "return jacobians[0]",
+        f"{n['out']}, {n['residuals']} = {n['fwd_fn']}({args})",
+        f"{n['cotangents']} = {n['rt']}.basis_like({n['out']})",
+        f"{n['grads']} = {n['bwd_fn']}({n['residuals']}, {n['cotangents']})",
+        f"{n['jacobians']} = {n['rt']}.rows_to_jacobians({n['grads']}, {n['out']}, ({seeds},))",
+        f"return {n['jacobians']}" if tuple_out else f"return {n['jacobians']}[0]",
     ]
     return build(
         f"jacrev_{fname}",
         params,
         body,
-        {"fwd_fn": fwd_fn, "bwd_fn": bwd_fn},
+        {n["fwd_fn"]: fwd_fn, n["bwd_fn"]: bwd_fn},
         fn.__defaults__,
         f"jacrev of {fname}",
     )
@@ -82,22 +121,30 @@ def jacrev(fn, wrt: list[str], tuple_out: bool, fwd_fn, bwd_fn, fname: str):
 def pullback(fn, fwd_fn, bwd_fn, cotangent, fname: str):
     """x -> J(x)^T v for a fixed cotangent v."""
     params = positional_params(fn)
+    n = local_names(params)
     args = ", ".join(params)
-    body = [f"out, residuals = fwd_fn({args})", "return bwd_fn(residuals, cotangent)"]
-    cells = {"fwd_fn": fwd_fn, "bwd_fn": bwd_fn, "cotangent": cotangent}
+    body = [
+        f"{n['out']}, {n['residuals']} = {n['fwd_fn']}({args})",
+        f"return {n['bwd_fn']}({n['residuals']}, {n['cotangent']})",
+    ]
+    cells = {n["fwd_fn"]: fwd_fn, n["bwd_fn"]: bwd_fn, n["cotangent"]: cotangent}
     return build(f"pullback_{fname}", params, body, cells, fn.__defaults__, f"pullback of {fname}")
 
 
 def pushforward(fn, jvp_fn, tangents, fname: str):
     """x -> J(x) u for fixed tangents u."""
     params = positional_params(fn)
+    n = local_names(params)
     args = ", ".join(params)
-    body = [f"out, tangent_out = jvp_fn({args}, tangents)", "return tangent_out"]
+    body = [
+        f"{n['out']}, {n['tangent_out']} = {n['jvp_fn']}({args}, {n['tangents']})",
+        f"return {n['tangent_out']}",
+    ]
     return build(
         f"pushforward_{fname}",
         params,
         body,
-        {"jvp_fn": jvp_fn, "tangents": tuple(tangents)},
+        {n["jvp_fn"]: jvp_fn, n["tangents"]: tuple(tangents)},
         fn.__defaults__,
         f"pushforward of {fname}",
     )
@@ -106,16 +153,23 @@ def pushforward(fn, jvp_fn, tangents, fname: str):
 def linearized(fn, jvp_rule, fname: str):
     """(primals..., tangents...) -> the tangent output of a user's custom jvp rule."""
     params = positional_params(fn)
-    tangents = [f"tangent_{p}" for p in params]
+    tangents = []
+    for p in params:
+        name = f"tangent_{p}"
+        while name in params or name in tangents:
+            name += "_"
+        tangents.append(name)
+    n = local_names(params + tangents)
     body = [
-        f"out, tangent_out = jvp_rule(({', '.join(params)},), ({', '.join(tangents)},))",
-        "return tangent_out",
+        f"{n['out']}, {n['tangent_out']} = {n['jvp_rule']}(({', '.join(params)},), "
+        f"({', '.join(tangents)},))",
+        f"return {n['tangent_out']}",
     ]
     return build(
         f"linearized_{fname}",
         params + tangents,
         body,
-        {"jvp_rule": jvp_rule},
+        {n["jvp_rule"]: jvp_rule},
         None,
         f"the custom jvp of {fname}, linearized",
     )

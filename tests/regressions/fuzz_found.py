@@ -58,6 +58,7 @@ def f(x):
         issue="the second call of the vjp function raises IndexError (pop from empty "
         "list): fresh_tapes copies only the top-level tapes, not those in a callee's residuals",
         avoid="vjp_twice_nested_tapes",
+        open=False,  # fixed: fresh_tapes copies every container among the residuals
     ),
     Case(
         "vjp_called_twice_list_in_callee",
@@ -75,6 +76,7 @@ def f(x):
         issue="the second call of the vjp function raises IndexError (list index out of "
         "range): the callee's list adjoint was consumed by the first call",
         avoid="vjp_twice_nested_tapes",
+        open=False,  # fixed: fresh_tapes copies every container among the residuals
     ),
     Case(
         "vjp_called_twice_list_rebuilt_in_loop",
@@ -92,6 +94,7 @@ def f(x):
         "range): the first call's ys.pop() emptied the lists saved on the ys tape, which "
         "fresh_tapes does not copy (it copies only the top-level lists)",
         avoid="vjp_twice_nested_tapes",
+        open=False,  # fixed: fresh_tapes copies every container among the residuals
     ),
     Case(
         "vjp_called_twice_after_item_assignment",
@@ -245,7 +248,7 @@ _DRIVER_NAME_ISSUES = {
     "cotangent": "check_grads(order=2) raises ValueError (operands could not be broadcast): "
     "the pullback driver's 'cotangent' is shadowed by the argument",
 }
-for _name, _issue in _DRIVER_NAME_ISSUES.items():
+for _name, _issue in [*_DRIVER_NAME_ISSUES.items(), ("jacobians", ""), ("jvp_rule", "")]:
     CASES.append(
         Case(
             f"parameter_named_{_name}",
@@ -254,6 +257,7 @@ for _name, _issue in _DRIVER_NAME_ISSUES.items():
             order2=True,
             issue=_issue,
             avoid="driver_names",
+            open=False,  # fixed: drivers rename their locals away from the parameters
         )
     )
 
