@@ -547,11 +547,6 @@ from .helpers.shape import *  # noqa: E402,F403
 # List mutations: their derivatives (see srcad.transform.containers).
 
 
-def pop_derivative(dl, index=None):
-    """The tangent of `l.pop(...)`: pop the tangent list the same way."""
-    return dl.pop() if index is None else dl.pop(index)
-
-
 def drop_last(bl, count):
     return bl[: len(bl) - count]
 
@@ -564,11 +559,6 @@ def drop_at(bl, index):
     return bl[:index] + bl[index + 1 :]
 
 
-def truncate(seq, count):
-    """Undo `seq.extend(values)` with len(values) == count."""
-    del seq[len(seq) - count :]
-
-
 def put_back(bl, seq, value_adjoint, index=None):
     """The adjoint of a list before `seq.pop(...)`: the popped value's adjoint put back."""
     out = list(bl)
@@ -579,12 +569,9 @@ def put_back(bl, seq, value_adjoint, index=None):
     return out
 
 
-def unpop(seq, value, index=None):
-    """Undo `value = seq.pop(...)`."""
-    if index is None:
-        seq.append(value)
-    else:
-        seq.insert(index if index >= 0 else len(seq) + 1 + index, value)
+def unpop_position(seq, index):
+    """Where `seq.insert` puts back the value `seq.pop(index)` took out."""
+    return index if index >= 0 else len(seq) + 1 + index
 
 
 def pad_list(b, like, start):

@@ -110,6 +110,7 @@ if hasattr(np, "round_"):
 nondiff(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite)
 nondiff(stop_gradient)
 nondiff(rt.zeros_like, rt.scalar_seed, rt.dict_keys, rt.sequence_index, rt.sequence_count)
+nondiff(rt.unpop_position)
 
 _RANDOM = np.random
 nondiff(

@@ -532,9 +532,6 @@ def _(ans, b, start, count):
     d[ans] = rt.list_slice(d[b], start, count)
 
 
-linear_in(rt.pop_derivative, "dl")
-
-
 returns("same", rt.sequence, rt.sequence_vjp, rt.copy, rt.add)
 
 

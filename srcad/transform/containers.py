@@ -90,18 +90,18 @@ def forward(stmt, call: gast.Call, target: str | None, env: apply.Env) -> list:
             stmt,
         ]
     if method == "pop":
-        out = [stmt]
-        popped = S.call(_pop_of(env), [derivative] + [S.clone(a) for a in call.args])
+        # A list method, not a helper: a second transform of this code knows how to
+        # differentiate and undo it.
+        out = [_materialize(seq), stmt]
+        popped = S.call(
+            gast.Attribute(derivative, "pop", gast.Load()), [S.clone(a) for a in call.args]
+        )
         if target is not None:
             out.append(accumulate(target, popped))
         else:
             out.append(S.expr_stmt(popped))
         return out
     raise _unsupported(env, stmt, f"the list method {method}() in forward mode")
-
-
-def _pop_of(env):
-    return gast.Attribute(S.name(_rt(env)), "pop_derivative", gast.Load())
 
 
 def _materialize(name: str) -> Materialize:
@@ -141,8 +141,7 @@ def reverse(
                 accumulate(values.id, _call(env, "last_items", [deriv(seq), S.clone(count)]))
             )
         body.append(accumulate_set(seq, _call(env, "drop_last", [deriv(seq), S.clone(count)])))
-        undo = S.expr_stmt(_call(env, "truncate", [S.name(seq), count]))
-        return [stmt], [Block(sources=[seq], body=body), undo]
+        return [stmt], [Block(sources=[seq], body=body), _pop_many(env, seq, count)]
     if method == "insert":
         index, value = _arg(call, 0), _arg(call, 1)
         body = []
@@ -159,12 +158,33 @@ def reverse(
         where = [S.clone(index)] if index is not None else []
         # The adjoint of the list before the pop: the popped value's adjoint put back.
         put_back = _call(env, "put_back", [deriv(seq), S.name(seq), deriv(target)] + where)
-        restore = S.expr_stmt(_call(env, "unpop", [S.name(seq), S.name(target)] + where))
+        restore = _unpop(env, seq, target, index)
         bwd = [Block(sources=[seq, target], body=[accumulate_set(seq, put_back)])]
         if target not in single:
             bwd.append(Reset(id=target))
         return [stmt], bwd + [restore]
     raise _unsupported(env, stmt, f"the list method {method}() in reverse mode")
+
+
+def _pop_many(env: apply.Env, seq: str, count) -> gast.For:
+    """``for _ in range(count): seq.pop()``, which undoes ``seq.extend(values)``. A loop of
+    pops rather than a helper: a second transform differentiates and undoes it in turn."""
+    pop = S.expr_stmt(S.call(gast.Attribute(S.name(seq), "pop", gast.Load())))
+    return S.for_(env.fresh("_"), S.call(S.name("range"), [count]), [pop])
+
+
+def _unpop(env: apply.Env, seq: str, value: str, index) -> gast.stmt:
+    """The statement that undoes `value = seq.pop(index)`: an append or an insert, list methods
+    that a second transform of the generated code differentiates and undoes in turn."""
+    if index is None:
+        return S.expr_stmt(
+            S.call(gast.Attribute(S.name(seq), "append", gast.Load()), [S.name(value)])
+        )
+    # pop(-1) is undone by an insert at len(seq), not at -1: unpop_position says where.
+    position = _call(env, "unpop_position", [S.name(seq), S.clone(index)])
+    return S.expr_stmt(
+        S.call(gast.Attribute(S.name(seq), "insert", gast.Load()), [position, S.name(value)])
+    )
 
 
 def accumulate_set(name: str, value) -> SetDerivative:
@@ -183,10 +203,9 @@ def _undo(stmt, call: gast.Call, target: str | None, env: apply.Env):
         )
     if method == "extend":
         count = S.call(S.name("len"), [S.clone(call.args[0])])
-        return S.expr_stmt(_call(env, "truncate", [S.name(seq), count]))
+        return _pop_many(env, seq, count)
     if method == "pop" and target is not None:
-        where = [S.clone(a) for a in call.args]
-        return S.expr_stmt(_call(env, "unpop", [S.name(seq), S.name(target)] + where))
+        return _unpop(env, seq, target, _arg(call, 0))
     raise _unsupported(
         env, stmt, f"{S.to_source(call)} (a value popped and dropped) in reverse mode"
     )

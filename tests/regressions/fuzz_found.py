@@ -221,6 +221,36 @@ def f(x):
         "runtime helper rt.drop_last in the generated backward sweep has no jvp or vjp rule",
         open=False,  # fixed in srcad while this suite was written (651c8c2)
     ),
+    Case(
+        "grad_of_grad_after_pop",
+        """\
+def f(x):
+    ys = [x, x * x, np.sin(x)]
+    z = ys.pop()
+    return z * ys[1]
+""",
+        "(0.7,)",
+        order2=True,
+        issue="grad(grad(f)) returned 2.04 instead of 3.11 (silently): the backward sweep put "
+        "the popped value back with rt.unpop, a helper the second transform did not undo",
+        open=False,  # fixed: the value goes back with seq.append / seq.insert
+    ),
+    Case(
+        "order2_of_pop_at_an_index_and_extend",
+        """\
+def f(x):
+    ys = [x]
+    ys.extend([x * x, np.sin(x), x ** 3])
+    z = ys.pop(-2)
+    w = ys.pop(1)
+    return ys[1] * z + w * ys[0]
+""",
+        "(0.7,)",
+        order2=True,
+        issue="order 2 raised MissingRuleError for rt.pop_derivative (forward mode) and "
+        "IndexError after rt.truncate (reverse mode)",
+        open=False,  # fixed: list methods in the generated code instead of helpers
+    ),
 ]
 
 
