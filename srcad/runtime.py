@@ -439,7 +439,9 @@ def _size(x):
 
 
 def _dtype(x):
-    dtype = np.result_type(x)
+    # np.result_type reads a list as a dtype specification: convert it first.
+    dtype = np.result_type(np.asarray(x) if isinstance(x, (list, tuple)) else x)
+
     return dtype if np.issubdtype(dtype, np.inexact) else np.dtype(np.float64)
 
 

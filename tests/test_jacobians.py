@@ -172,3 +172,11 @@ def test_jacrev_of_differences_of_differences():
         return (v - v) + x * 2.0
 
     np.testing.assert_array_equal(srcad.jacrev(f)(np.ones(3)), 2.0 * np.eye(3))
+
+
+def test_jacobians_of_a_function_of_a_python_list():
+    def f(xs):
+        return np.array(xs) ** 2
+
+    for transform in (srcad.jacfwd, srcad.jacrev):
+        np.testing.assert_array_equal(transform(f)([1.0, 2.0]), np.diag([2.0, 4.0]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from helpers import function_from_source
@@ -89,6 +91,31 @@ def test_rule_with_three_directions(spec, shapes, kwargs):
     for k in range(3):
         for got, want in zip(grads, pullback(cotangents[k])):
             np.testing.assert_allclose(got[k], want, rtol=1e-10, atol=1e-12)
+
+
+def _one_active_cases():
+    for spec in SPECS:
+        shapes = spec.shapes[0]
+        for k in range(len(shapes) if len(shapes) > 1 else 0):
+            yield pytest.param(spec, shapes, k, id=f"{spec_name(spec)}-{shapes}-argument-{k}")
+
+
+@pytest.mark.parametrize("spec,shapes,k", list(_one_active_cases()))
+def test_rule_with_one_argument_differentiated(spec, shapes, k):
+    """The others are constants (globals): each rule must cope with zero derivatives that have
+    no variable to take a shape from, and methods of constant arrays must find their rules."""
+    args = _arguments(spec, shapes)
+    kwargs = spec.kwargs[0]
+    names = {f"a{i}": ("x" if i == k else f"c{i}") for i in range(len(args))}
+    if spec.call is not None:
+        body = re.sub(r"\ba\d+\b", lambda m: names[m.group(0)], spec.call)
+    else:
+        keywords = "".join(f", {key}={value!r}" for key, value in kwargs.items())
+        body = f"prim({', '.join(names.values())}{keywords})"
+    scope = {"prim": spec.primitive, "rt": rt}
+    scope.update({f"c{i}": a for i, a in enumerate(args) if i != k})
+    f = function_from_source(f"def f(x):\n    return {body}\n", "f", scope)
+    srcad.check_grads(f, (args[k],), order=1, modes=spec.modes, rtol=spec.rtol, atol=spec.atol)
 
 
 def _srcad_rules():

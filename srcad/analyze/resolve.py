@@ -13,6 +13,7 @@ import dataclasses
 import types
 
 import gast
+import numpy as np
 
 from .. import syntax as S
 from ..errors import NameResolutionError
@@ -150,7 +151,15 @@ def _resolve_call(node: gast.Call, namespace, local_names, filename, fname, guar
         return Target("method", method.primitive, lookup(method.primitive), label, method)
     if isinstance(func, gast.Name) and func.id in local_names:
         return Target("local", None, None, label)
+    if isinstance(func, gast.Attribute) and func.attr in methods.METHODS:
+        # A method of a constant array (a global or closed-over ndarray) called with a
+        # differentiated argument, as in W.clip(x, 1.0): the method's rule, as for a local.
+        receiver = evaluate_chain(func.value, namespace, local_names, guards)
+        if isinstance(receiver, (np.ndarray, np.generic)):
+            method = methods.METHODS[func.attr]
+            return Target("method", method.primitive, lookup(method.primitive), label, method)
     value = evaluate_chain(func, namespace, local_names, guards)
+
     if value is _UNRESOLVED:
         root = _chain_root(func)
         raise NameResolutionError(

@@ -744,7 +744,9 @@ def _(ans, a, b, rcond=None):
     d_xc = p @ d_rhs + p @ rt.mH(p) @ (da_h @ r_c) + (da_h @ p_h_x - p @ (a @ (da_h @ p_h_x)))
     d_res = rt.mresiduals(2 * rt.mreal(np.sum(rt.mconj(r_c) * d_rhs, axis=-2)), residuals)
     u, _s, vh = np.linalg.svd(a, full_matrices=False)
-    d_s = rt.mreal(np.sum(rt.mconj(u) * (d[a] @ rt.mH(vh)), axis=-2))
+    # `0.0 * s +` gives d_s its shape when d[a] is zero (a constant matrix), where the
+    # simplifier drops the other term and would otherwise have no shape for the zero.
+    d_s = 0.0 * s + rt.mreal(np.sum(rt.mconj(u) * (d[a] @ rt.mH(vh)), axis=-2))
     d[ans] = (rt.muncolumns(d_xc, b), d_res, rt.zeros_like(rank), d_s)
 
 

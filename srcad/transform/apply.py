@@ -61,7 +61,7 @@ def _missing_rule(env: Env, node, target: Target, mode: str) -> MissingRuleError
         and target.obj is not None
         and (
             callable(target.obj)
-            and not getattr(target.obj, "__module__", "").startswith(
+            and not (getattr(target.obj, "__module__", None) or "").startswith(
                 ("numpy", "math", "builtins", "srcad")
             )
         )
