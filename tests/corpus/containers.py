@@ -152,12 +152,10 @@ CASES = [
     (returns_nested_containers, (V4,)),
     (list_append_in_loop_then_stack, (V,)),
     (list_item_assignment, (V,)),
-    # order 1: srcad's second derivative after list.extend fails (IndexError in getitem_vjp).
-    (list_extend, (V,), {"order": 1}),
+    (list_extend, (V,)),
     (list_comprehension_with_filter, (np.array([0.3, -0.7, 1.2, -0.4]),)),
     (nested_list_comprehension, (M,)),
-    # order 1: srcad's second derivative through list.pop is zero.
-    (list_pop_as_stack, (V,), {"order": 1}),
+    (list_pop_as_stack, (V,)),
     (dict_keys_values_and_membership, ({"w": V, "b": V4[:3]},)),
     (dict_keys_values_and_membership, ({"w": V},)),
     (dict_update_and_overwrite, (V,)),

@@ -206,8 +206,7 @@ CASES = [
     (while_true_with_break, (V,)),
     (return_from_nested_loop, (M,)),
     (return_from_nested_loop, (M * 0.5,)),
-    # order 1: srcad's second derivative of x ** n, n an integer variable, is NaN for x < 0.
-    (nested_loops_break_and_continue, (V,), {"order": 1}),
+    (nested_loops_break_and_continue, (V,)),
     (loop_carried_pair, (V,)),
     (for_else_search, (V,)),
     (for_else_search, (V * 0.5,)),
