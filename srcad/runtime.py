@@ -695,6 +695,14 @@ def fold_repeats(b, operand):
     return type(operand)(total) if type(operand) in (list, tuple) else total
 
 
+def unfold_repeats(g, b, operand):
+    """Transpose of `fold_repeats(b, operand)`: each copy of `operand` in `b` gets its share."""
+    if not isinstance(operand, (list, tuple)):
+        return [zeros_like(v) for v in b]
+    n = len(operand)
+    return [g[i % n] for i in range(len(b))]
+
+
 def repeat_tangent(ta, tb, a, b):
     """The tangent of `a * b` with one of them a list or tuple, the other a count."""
     return ta * b if isinstance(a, (list, tuple)) else a * tb
@@ -724,6 +732,11 @@ def dict_get_vjp(g, mapping, key, batch=0):
     if key in mapping:
         return getitem_vjp(g, mapping, key, batch)
     return zeros_like(mapping)
+
+
+def dict_get_vjp_t(b, g, mapping, key):
+    """Transpose of `dict_get_vjp(g, mapping, key)`: the entry `key` of `b`, if it exists."""
+    return b[key] if key in mapping else zeros_like(g)
 
 
 def default_vjp(g, mapping, key):

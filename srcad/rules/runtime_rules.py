@@ -696,3 +696,107 @@ def _(ans, mapping, key, default=None):
 
 returns("same", rt.concat)
 returns("unknown", rt.repeat_sequence, rt.dict_get, builtins.sum)
+
+
+# The helpers of those rules, for second derivatives: each is linear in its first argument.
+@vjp_rule(rt.list_slice_as, linear=("b",))
+def _(ans, b, like, start):
+    d[b] = rt.pad_list(d[ans], b, start)
+
+
+@jvp_rule(rt.list_slice_as, linear=("b",))
+def _(ans, b, like, start):
+    d[ans] = rt.list_slice_as(d[b], like, start)
+
+
+@vjp_rule(rt.fold_repeats, linear=("b",))
+def _(ans, b, operand):
+    d[b] = rt.unfold_repeats(d[ans], b, operand)
+
+
+@jvp_rule(rt.fold_repeats, linear=("b",))
+def _(ans, b, operand):
+    d[ans] = rt.fold_repeats(d[b], operand)
+
+
+@vjp_rule(rt.unfold_repeats, linear=("g",))
+def _(ans, g, b, operand):
+    d[g] = rt.fold_repeats(d[ans], operand)
+
+
+@jvp_rule(rt.unfold_repeats, linear=("g",))
+def _(ans, g, b, operand):
+    d[ans] = rt.unfold_repeats(d[g], b, operand)
+
+
+@vjp_rule(rt.repeat_tangent, linear=("ta", "tb"))
+def _(ans, ta, tb, a, b):
+    d[ta] = rt.fold_repeats(d[ans], a)
+    d[tb] = rt.fold_repeats(d[ans], b)
+
+
+@jvp_rule(rt.repeat_tangent, linear=("ta", "tb"))
+def _(ans, ta, tb, a, b):
+    d[ans] = rt.repeat_tangent(d[ta], d[tb], a, b)
+
+
+@vjp_rule(rt.spread_sum, linear=("g",))
+def _(ans, g, iterable, batch=0):
+    d[g] = rt.sum_sequence(d[ans], iterable, batch + nb)
+
+
+@jvp_rule(rt.spread_sum, linear=("g",))
+def _(ans, g, iterable, batch=0):
+    d[ans] = rt.spread_sum(d[g], iterable, batch + nb)
+
+
+@vjp_rule(rt.sum_sequence, linear=("t",))
+def _(ans, t, iterable, batch=0):
+    d[t] = rt.spread_sum(d[ans], iterable, batch + nb)
+
+
+@jvp_rule(rt.sum_sequence, linear=("t",))
+def _(ans, t, iterable, batch=0):
+    d[ans] = rt.sum_sequence(d[t], iterable, batch + nb)
+
+
+@vjp_rule(rt.dict_get_vjp, linear=("g",))
+def _(ans, g, mapping, key, batch=0):
+    d[g] = rt.dict_get_vjp_t(d[ans], g, mapping, key)
+
+
+@jvp_rule(rt.dict_get_vjp, linear=("g",))
+def _(ans, g, mapping, key, batch=0):
+    d[ans] = rt.dict_get_vjp(d[g], mapping, key, batch + nb)
+
+
+@vjp_rule(rt.dict_get_vjp_t, linear=("b",))
+def _(ans, b, g, mapping, key):
+    d[b] = rt.dict_get_vjp(d[ans], mapping, key, nb)
+
+
+@jvp_rule(rt.dict_get_vjp_t, linear=("b",))
+def _(ans, b, g, mapping, key):
+    d[ans] = rt.dict_get_vjp_t(d[b], g, mapping, key)
+
+
+@vjp_rule(rt.default_vjp, linear=("g",))
+def _(ans, g, mapping, key):
+    d[g] = rt.default_vjp(d[ans], mapping, key)
+
+
+@jvp_rule(rt.default_vjp, linear=("g",))
+def _(ans, g, mapping, key):
+    d[ans] = rt.default_vjp(d[g], mapping, key)
+
+
+returns("list", rt.unfold_repeats)
+returns(
+    "unknown",
+    rt.list_slice_as,
+    rt.fold_repeats,
+    rt.repeat_tangent,
+    rt.spread_sum,
+    rt.dict_get_vjp,
+    rt.dict_get_vjp_t,
+)

@@ -110,13 +110,42 @@ SPECS: list[RuleSpec] = [
     RuleSpec(rt.taken_value, [((3,), (3,))], call="rt.taken_value([a0, a1], 1)"),
     RuleSpec(rt.list_slice, [((3,), (3,))], call="rt.list_slice([a0, a1, a0], 1, 2)[0]"),
     RuleSpec(rt.one_hot_list, [((3,), (3,))], call="rt.one_hot_list(a0, [a1, a1], 0)[0]"),
-    # Order 1: the helpers these rules call have no rules yet, so a second derivative
-    # through list +, list *, sum() or dict.get raises a MissingRuleError (never a zero).
-    RuleSpec(rt.concat, [((3,), (3,))], call="rt.concat([a0], [a1, a0])[1] * 2.0", order=1),
+    RuleSpec(rt.concat, [((3,), (3,))], call="rt.concat([a0], [a1, a0])[1] * 2.0"),
+    RuleSpec(rt.repeat_sequence, [((3,), (3,))], call="rt.repeat_sequence([a0, a1], 2)[3]"),
+    RuleSpec(rt.repeat_sequence, [((3,), (3,))], call="rt.repeat_sequence(2, (a0, a1))[2]"),
+    RuleSpec(sum, [((3,), (3,))], call="sum([a0, a1, a0])"),
+    RuleSpec(sum, [((4, 3),)], call="sum(a0 * a0)"),
+    RuleSpec(rt.dict_get, [((3,), (3,))], call="rt.dict_get({'a': a0}, 'a', a1)"),
+    RuleSpec(rt.dict_get, [((3,), (3,))], call="rt.dict_get({'a': a0}, 'b', a1)"),
+    # The helpers of the four rules above (their second derivatives go through these).
+    RuleSpec(rt.list_slice_as, [((3,), (3,))], call="rt.list_slice_as([a0, a1, a0], [a1], 1)[0]"),
+    RuleSpec(rt.fold_repeats, [((3,), (3,))], call="rt.fold_repeats([a0, a1, a0], [a1])[0]"),
     RuleSpec(
-        rt.repeat_sequence, [((3,), (3,))], call="rt.repeat_sequence([a0, a1], 2)[3]", order=1
+        rt.unfold_repeats, [((3,), (3,))], call="rt.unfold_repeats([a0, a1], [a0] * 4, [a1] * 2)[3]"
     ),
-    RuleSpec(sum, [((3,), (3,))], call="sum([a0, a1, a0])", order=1),
-    RuleSpec(rt.dict_get, [((3,), (3,))], call="rt.dict_get({'a': a0}, 'a', a1)", order=1),
-    RuleSpec(rt.dict_get, [((3,), (3,))], call="rt.dict_get({'a': a0}, 'b', a1)", order=1),
+    RuleSpec(rt.unfold_repeats, [((3,), (3,))], call="rt.unfold_repeats(a0, [a1, a1], 2)[1] + a0"),
+    RuleSpec(
+        rt.repeat_tangent, [((3,), (3,))], call="rt.repeat_tangent([a0, a1], 0.0, [a0, a1], 2)[3]"
+    ),
+    RuleSpec(
+        rt.repeat_tangent, [((3,), (3,))], call="rt.repeat_tangent(0.0, (a0, a1), 2, (a1, a0))[2]"
+    ),
+    RuleSpec(rt.spread_sum, [((3,), (3,))], call="rt.spread_sum(a0, [a1, a1 * 2.0, a0])[1]"),
+    RuleSpec(rt.spread_sum, [((3,), (4, 3))], call="rt.spread_sum(a0, a1)"),
+    RuleSpec(rt.sum_sequence, [((3,), (3,))], call="rt.sum_sequence([a0, a1, a0], [a1, a1, a1])"),
+    RuleSpec(rt.sum_sequence, [((4, 3), (4, 3))], call="rt.sum_sequence(a0, a1)"),
+    RuleSpec(
+        rt.dict_get_vjp, [((3,), (3,))], call="rt.dict_get_vjp(a0, {'a': a1, 'b': a1}, 'a')['a']"
+    ),
+    RuleSpec(rt.dict_get_vjp, [((3,), (3,))], call="rt.dict_get_vjp(a0, {'a': a1}, 'b')['a']"),
+    RuleSpec(
+        rt.dict_get_vjp_t, [((3,), (3,))], call="rt.dict_get_vjp_t({'a': a0}, a1, {'a': a1}, 'a')"
+    ),
+    RuleSpec(
+        rt.dict_get_vjp_t,
+        [((3,), (3,))],
+        call="rt.dict_get_vjp_t({'a': a0}, a1, {'a': a1}, 'b') + a0",
+    ),
+    RuleSpec(rt.default_vjp, [((3,), (3,))], call="rt.default_vjp(a0, {'a': a1}, 'a') + a1"),
+    RuleSpec(rt.default_vjp, [((3,), (3,))], call="rt.default_vjp(a0, {'a': a1}, 'b')"),
 ]
