@@ -55,7 +55,7 @@ def test_augmented_assignment_on_fresh_arrays_and_numbers():
 def test_augmented_assignment_of_a_new_array_each_iteration():
     def f(x):
         total = 0.0
-        for i in range(2):
+        for _ in range(2):
             h = np.exp(x)
             h -= x
             kept = h
