@@ -70,6 +70,24 @@ def location(node, filename: str, function: str | None = None) -> Location:
     )
 
 
+def statement_location(node, root, filename: str, function: str | None = None) -> Location:
+    """`location` of `node`, or of the statement of `root` that holds it when `node` has no
+    position (normalization builds new names and calls; its statements keep the user's)."""
+    if getattr(node, "lineno", None):
+        return location(node, filename, function)
+    for s in S.statements(list(root.body)):
+        own = [getattr(s, f, None) for f in s._fields if f not in ("body", "orelse")]
+        if any(n is node for v in own if v is not None for n in _walk_field(v)):
+            return location(s, filename, function)
+    return location(node, filename, function)
+
+
+def _walk_field(value):
+    for v in value if isinstance(value, list) else [value]:
+        if isinstance(v, gast.AST):
+            yield from S.walk(v)
+
+
 def refuse(node, filename: str, what: str, instead: str, function: str | None = None):
     raise UnsupportedSyntaxError(
         f"srcad does not support {what}" + (f" (in {function})" if function else ""),

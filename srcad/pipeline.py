@@ -588,7 +588,8 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
     output, aux = _output_name(fdef, spec, namer)
     kinds = kinds_mod.infer(fdef, dict(spec.kinds), resolution)
     act = activity_mod.analyze(fdef, set(spec.wrt), {output}, resolution)
-    aliasing.check(fdef, resolution, parsed.filename, act.active)
+    ndims = ndims_mod.infer(fdef, spec.ndims, resolution)
+    aliasing.check(fdef, resolution, parsed.filename, act, ndims, kinds)
     env = apply.Env(
         resolution,
         act,
@@ -599,7 +600,7 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
         parsed.filename,
         parsed.name,
         _callee_factory(binder, guards),
-        ndims_mod.infer(fdef, spec.ndims, resolution),
+        ndims,
     )
     sweeps = reverse.sweeps(fdef, env)
     adjoint = DerivedNames(namer, "b")

@@ -1,15 +1,22 @@
-"""Analyze, part 4: which item assignments are safe to differentiate.
+"""Analyze, part 4: which in-place changes are safe to differentiate.
 
-``x[i] = v`` changes the object `x` names, and every other name for that object. srcad
-differentiates an item assignment when `x` is certainly the only name of its object: every
-assignment to `x` creates a new object (np.zeros, arithmetic, x.copy()...), and `x` is
-never copied to another name, stored in a container or returned before being changed. An
-argument, a view (x[1:], x.T, np.reshape) or an alias is refused with a message that says
-to copy first. Returns nothing; raises `UnsupportedOperationError` at the first unsafe
-assignment.
+``x[i] = v`` changes the object `x` names, and every other name for that object. So does
+``x += v`` when `x` holds an array (srcad rebinds the name instead, which is exact only
+when no other name sees the object). srcad differentiates such a change when `x` is
+certainly the only name of its object: every assignment to `x` creates a new object
+(np.zeros, arithmetic, x.copy()...), and `x` is never copied to another name, stored in a
+container or returned before being changed. An argument, a view (x[1:], x.T, np.reshape,
+x.flat) or an alias is refused with a message that says to copy first.
+
+Changes srcad never differentiates are refused when they touch a value that depends on a
+differentiated input: in-place array methods (x.sort(), x.fill(v), x.put(...)...) and
+results written into an existing array (``out=``). Returns nothing; raises
+`UnsupportedOperationError` at the first unsafe statement.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import gast
 import numpy as np
@@ -17,7 +24,8 @@ import numpy as np
 from .. import runtime as rt
 from .. import syntax as S
 from ..errors import UnsupportedOperationError
-from ..fence import location
+from ..fence import location, statement_location
+from .activity import Activity
 from .resolve import Resolution
 
 # Calls whose result is a new object, never a view of an argument.
@@ -70,7 +78,97 @@ _VIEW_METHODS = {
 }
 
 
+# numpy functions whose result may be a view of (or the very same object as) an argument.
+# Every other numpy function srcad has a rule for returns a new array.
+VIEW_FUNCTIONS = {
+    id(getattr(np, name))
+    for name in (
+        "reshape",
+        "ravel",
+        "transpose",
+        "matrix_transpose",
+        "permute_dims",
+        "swapaxes",
+        "moveaxis",
+        "rollaxis",
+        "squeeze",
+        "expand_dims",
+        "broadcast_to",
+        "broadcast_arrays",
+        "atleast_1d",
+        "atleast_2d",
+        "atleast_3d",
+        "asarray",
+        "asanyarray",
+        "ascontiguousarray",
+        "asfortranarray",
+        "require",
+        "real",
+        "imag",
+        "diagonal",
+        "flip",
+        "fliplr",
+        "flipud",
+        "rot90",
+        "split",
+        "array_split",
+        "hsplit",
+        "vsplit",
+        "dsplit",
+        "unstack",
+        "einsum",
+        "nan_to_num",
+        "real_if_close",
+    )
+    if hasattr(np, name)
+}
+# ndarray methods that change the array in place -> what to write instead ({} is the array).
+IN_PLACE_METHODS = {
+    "sort": "use {0} = np.sort({0}) (a new array)",
+    "partition": "use {0} = np.partition({0}, k) (a new array)",
+    "fill": "use {0} = np.full_like({0}, value) (a new array)",
+    "put": "build a new array: {0} = {0}.copy(), then {0}[indices] = values",
+    "itemset": "build a new array: {0} = {0}.copy(), then {0}[index] = value",
+    "resize": "use {0} = np.resize({0}, shape) (a new array)",
+    "setfield": "build a new array instead of writing a field in place",
+    "byteswap": "use {0} = {0}.byteswap() (a new array)",
+}
+# Attributes that are views of the array, written to as targets: y.flat[i] = v.
+VIEW_ATTRIBUTES = {"flat", "real", "imag"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    """One in-place change of the object `obj` names."""
+
+    stmt: gast.stmt
+    obj: str  # the name (in normalized code) whose object changes
+    position: int  # statement counter: the order statements run in, loops aside
+    loops: frozenset  # the loops around it
+    blocks: tuple  # the statement lists around it, outermost first
+    augmented: tuple | None = None  # (name, user's name, operator) for `x op= v`
+
+
+@dataclasses.dataclass
+class Facts:
+    """What `collect` learns from one walk over the function."""
+
+    definitions: dict = dataclasses.field(default_factory=dict)  # name -> [Definition]
+    escapes: list = dataclasses.field(default_factory=list)  # (name, position, loops)
+    changes: list = dataclasses.field(default_factory=list)  # [Change]
+
+
+@dataclasses.dataclass(frozen=True)
+class Definition:
+    value: object  # the right-hand side; None when unpacked from a sequence
+    position: int
+    loops: frozenset
+    blocks: tuple
+    augmented: bool = False  # `x op= v`: the same object, changed (or a new immutable one)
+
+
 def _fresh_value(value, resolution: Resolution) -> bool:
+    """Whether evaluating `value` certainly makes a new object (never a view or an alias)."""
     if isinstance(
         value, (gast.BinOp, gast.UnaryOp, gast.List, gast.Dict, gast.Compare, gast.Constant)
     ):
@@ -83,37 +181,59 @@ def _fresh_value(value, resolution: Resolution) -> bool:
             return target.method.name in ("copy", "astype")
         if target.obj is not None and id(target.obj) in FRESH_CALLS:
             return True
-        rule = target.rule
-        if rule is not None and rule.broadcast:  # ufuncs and other elementwise functions
+        if isinstance(target.obj, np.ufunc) and not any(k.arg == "out" for k in value.keywords):
             return True
-        return False
+        rule = target.rule
+        if rule is not None and rule.broadcast:  # elementwise functions
+            return True
+        # Other numpy functions with rules make new arrays, except those that return views.
+        module = getattr(target.obj, "__module__", None) or ""
+        return (
+            target.kind == "rule"
+            and module.startswith("numpy")
+            and id(target.obj) not in VIEW_FUNCTIONS
+        )
     return False
 
 
-def check(fdef: gast.FunctionDef, resolution: Resolution, filename: str, active: frozenset) -> None:
-    params = {a.id for a in fdef.args.args + fdef.args.posonlyargs + fdef.args.kwonlyargs}
-    definitions: dict[str, list] = {}
-    escapes: list = []  # (name, position, loops around it)
-    mutated: list = []  # (statement, position, loops around it)
+def collect(fdef: gast.FunctionDef) -> Facts:
+    """Definitions, escapes (another name or a container gets the object) and in-place
+    changes of every name, each with its position and the loops and blocks around it."""
+    facts = Facts()
     counter = [0]
 
-    def escape(name, loops):
-        escapes.append((name, counter[0], loops))
+    def define(name, value, loops, blocks, augmented=False):
+        d = Definition(value, counter[0], loops, blocks, augmented)
+        facts.definitions.setdefault(name, []).append(d)
 
-    def visit(stmts, loops):
+    def escape(name, loops):
+        facts.escapes.append((name, counter[0], loops))
+
+    def visit(stmts, loops, blocks):
+        blocks = blocks + (id(stmts),)
         for s in stmts:
             counter[0] += 1
+            augmented = getattr(s, "srcad_inplace", None)
             if isinstance(s, gast.Assign):
                 target = s.targets[0]
+                if augmented is not None and isinstance(target, gast.Name):
+                    # `t = x + v` (then `x = t` in loops): x keeps its object. Record the
+                    # change once, at the operation; the copy into x is no escape.
+                    define(target.id, s.value, loops, blocks, augmented=True)
+                    if isinstance(s.value, gast.BinOp):
+                        facts.changes.append(
+                            Change(s, augmented[0], counter[0], loops, blocks, augmented)
+                        )
+                    continue
                 if isinstance(target, gast.Name):
-                    definitions.setdefault(target.id, []).append(s.value)
+                    define(target.id, s.value, loops, blocks)
                     if isinstance(s.value, gast.Name):
                         escape(s.value.id, loops)
                 elif isinstance(target, (gast.Tuple, gast.List)):
                     for e in target.elts:
-                        definitions.setdefault(e.id, []).append(None)
+                        define(e.id, None, loops, blocks)
                 elif isinstance(target, gast.Subscript):
-                    mutated.append((s, counter[0], loops))
+                    facts.changes.append(Change(s, target.value.id, counter[0], loops, blocks))
                     if isinstance(s.value, gast.Name):
                         escape(s.value.id, loops)
                 if isinstance(s.value, (gast.Tuple, gast.List, gast.Dict)):
@@ -127,39 +247,204 @@ def check(fdef: gast.FunctionDef, resolution: Resolution, filename: str, active:
                         if isinstance(a, gast.Name):
                             escape(a.id, loops)
             if isinstance(s, (gast.For, gast.While)):
-                visit(s.body, loops | {id(s)})
+                visit(s.body, loops | {id(s)}, blocks)
             elif isinstance(s, gast.If):
-                visit(s.body, loops)
-                visit(s.orelse, loops)
+                visit(s.body, loops, blocks)
+                visit(s.orelse, loops, blocks)
 
-    visit(fdef.body, frozenset())
-    for s, position, loops in mutated:
-        obj = s.targets[0].value.id
-        if obj not in active and not (isinstance(s.value, gast.Name) and s.value.id in active):
+    visit(fdef.body, frozenset(), ())
+    return facts
+
+
+def _known_immutable(name: str, ndims: dict, kinds: dict) -> bool:
+    """Whether `name` certainly holds a number or a tuple, which `op=` never changes in place.
+
+    A name of rank 0 counts as a number: a 0-d array would be changed in place too, but numpy
+    operations give scalars, not 0-d arrays, and a 0-d argument is rare."""
+    return ndims.get(name) == 0 or kinds.get(name) == "tuple"
+
+
+def _defined_fresh_each_iteration(obj: str, change: Change, facts: Facts) -> bool:
+    """Whether a new object is bound to `obj` in the change's own loop iteration, before it.
+
+    Then a name that gets the object after the change, in the same loop, holds the previous
+    iteration's object when the next change happens: it never sees a change."""
+    for d in facts.definitions.get(obj, []):
+        if (
+            not d.augmented
+            and d.loops == change.loops
+            and d.position < change.position
+            and change.blocks[: len(d.blocks)] == d.blocks
+        ):
+            return True
+    return False
+
+
+def _describe(change: Change) -> str:
+    if change.augmented is not None:
+        name, op = change.augmented[1], change.augmented[2]
+        return f"{name} {op}= ... (it changes the array {name!r} names in place)"
+    return f"an item assignment to {change.obj!r}"
+
+
+def _check_change(
+    change: Change,
+    facts: Facts,
+    params: set,
+    resolution: Resolution,
+    where,
+) -> None:
+    """Raise unless `change` is certainly seen by no other name than the changed one."""
+    obj = change.obj
+    shown = change.augmented[1] if change.augmented is not None else obj
+    what = _describe(change)
+    redo = (
+        f"write {shown} = {shown} {change.augmented[2]} ... (a new array) instead"
+        if change.augmented is not None
+        else None
+    )
+    if obj in params:
+        raise UnsupportedOperationError(
+            f"srcad cannot differentiate {what}: {shown!r} is an argument, and the change "
+            "would reach the caller's array",
+            where,
+            hint=redo or f"copy it first: {shown} = {shown}.copy()",
+        )
+    values = facts.definitions.get(obj, [])
+    views = [
+        d.value
+        for d in values
+        if isinstance(d.value, gast.Attribute) and d.value.attr in VIEW_ATTRIBUTES
+    ]
+    if views and change.augmented is None:
+        view = views[0]
+        base = S.to_source(view.value)
+        raise UnsupportedOperationError(
+            f"srcad cannot differentiate an assignment through {base}.{view.attr}[...]: it "
+            f"changes {base} in place",
+            where,
+            hint=f"build a new array instead: {base} = {base}.copy(), then assign to "
+            f"{base}[...] directly (or use np.where)",
+        )
+    fresh = all(
+        d.augmented or (d.value is not None and _fresh_value(d.value, resolution)) for d in values
+    )
+    if not values or not fresh:
+        raise UnsupportedOperationError(
+            f"srcad cannot differentiate {what}: {shown!r} may share memory with another "
+            "array (a view, an alias or an argument), which would change too",
+            where,
+            hint=redo or f"make it a new array first: {shown} = {shown}.copy()",
+        )
+    # Sharing the object before it changes (or in a loop around the change) would let the
+    # other name see the change; sharing it afterwards is harmless, and so is sharing it
+    # after the change in a loop that binds a new object first at every iteration.
+    for name, at, escape_loops in facts.escapes:
+        if name != obj:
             continue
-        where = location(s, filename, fdef.name)
-        if obj in params:
-            raise UnsupportedOperationError(
-                f"srcad cannot differentiate an item assignment to the argument {obj!r}: it "
-                "would change the caller's array, and the derivative with it",
-                where,
-                hint=f"copy it first: {obj} = {obj}.copy()",
+        if at < change.position:
+            harmful = True
+        elif change.loops & escape_loops:
+            harmful = not (
+                escape_loops == change.loops and _defined_fresh_each_iteration(obj, change, facts)
             )
-        values = definitions.get(obj, [])
-        if not values or not all(v is not None and _fresh_value(v, resolution) for v in values):
+        else:
+            harmful = False
+        if harmful:
             raise UnsupportedOperationError(
-                f"srcad cannot differentiate an item assignment to {obj!r}: it may share "
-                "memory with another array (a view, an alias or an argument)",
+                f"srcad cannot differentiate {what}: another name or container refers to the "
+                "same object, which would change too",
                 where,
-                hint=f"make it a new array first: {obj} = {obj}.copy()",
+                hint=redo or f"copy before sharing it: other = {shown}.copy()",
             )
-        # Sharing the object before it changes (or in a loop around the change) would let
-        # the other name see the change; sharing it afterwards is harmless.
-        for name, at, escape_loops in escapes:
-            if name == obj and (at < position or loops & escape_loops):
-                raise UnsupportedOperationError(
-                    f"srcad cannot differentiate an item assignment to {obj!r}: another name "
-                    "or container refers to the same object, which would change too",
-                    where,
-                    hint=f"copy before sharing it: other = {obj}.copy()",
-                )
+
+
+def _check_calls(fdef, resolution: Resolution, filename: str, varied: frozenset) -> None:
+    """Refuse in-place array methods and `out=` on values that depend on the inputs."""
+    for node in S.walk(fdef):
+        if not isinstance(node, gast.Call):
+            continue
+        func = node.func
+        if (
+            isinstance(func, gast.Attribute)
+            and isinstance(func.value, gast.Name)
+            and func.attr in IN_PLACE_METHODS
+            and resolution.calls.get(id(node)) is not None
+            and resolution.calls[id(node)].kind in ("unknown", "method")
+            and _changes_in_place(node)
+            and _names(node) & varied
+        ):
+            obj = func.value.id
+            raise UnsupportedOperationError(
+                f"srcad cannot differentiate {obj}.{func.attr}(...): it changes {obj!r} in place",
+                statement_location(node, fdef, filename, fdef.name),
+                hint=IN_PLACE_METHODS[func.attr].format(obj),
+            )
+        out = _out_argument(node, resolution)
+        if out is not None and (_names(node) & varied):
+            value, index = out
+            rest = S.clone(node)
+            rest.keywords = [k for k in rest.keywords if k.arg != "out"]
+            rest.args = rest.args[:index] if index is not None else rest.args
+            target = S.to_source(value) if isinstance(value, gast.Name) else "y"
+            raise UnsupportedOperationError(
+                f"srcad cannot differentiate {S.to_source(node.func)}(..., out=...): writing "
+                "the result into an existing array changes it in place",
+                statement_location(node, fdef, filename, fdef.name),
+                hint=f"write {target} = {S.to_source(rest)} instead",
+            )
+
+
+def _changes_in_place(call: gast.Call) -> bool:
+    """byteswap changes the array only with inplace=True; the other methods always do."""
+    if call.func.attr != "byteswap":
+        return True
+    flags = [k.value for k in call.keywords if k.arg == "inplace"] + call.args[:1]
+    return any(not (isinstance(f, gast.Constant) and not f.value) for f in flags)
+
+
+def _out_argument(call: gast.Call, resolution: Resolution):
+    """(the array a call writes its result into, its position or None for `out=`): from
+    `out=` or a ufunc's extra positional argument; None if the call writes nothing."""
+    for k in call.keywords:
+        if k.arg == "out" and not (isinstance(k.value, gast.Constant) and k.value.value is None):
+            return k.value, None
+    target = resolution.calls.get(id(call))
+    obj = getattr(target, "obj", None)
+    if isinstance(obj, np.ufunc) and len(call.args) > obj.nin:
+        return call.args[obj.nin], obj.nin
+    return None
+
+
+def _names(node) -> set:
+    return {n.id for n in S.walk(node) if isinstance(n, gast.Name)}
+
+
+def check(
+    fdef: gast.FunctionDef,
+    resolution: Resolution,
+    filename: str,
+    activity: Activity,
+    ndims: dict | None = None,
+    kinds: dict | None = None,
+) -> None:
+    """Raise `UnsupportedOperationError` at the first in-place change srcad would get wrong.
+
+    `ndims` and `kinds` (from the ndims and kinds analyses) tell which names hold numbers,
+    whose augmented assignments rebind instead of changing an object."""
+    ndims, kinds = ndims or {}, kinds or {}
+    varied = activity.varied
+    _check_calls(fdef, resolution, filename, varied)
+    params = {a.id for a in fdef.args.args + fdef.args.posonlyargs + fdef.args.kwonlyargs}
+    facts = collect(fdef)
+    for change in facts.changes:
+        s = change.stmt
+        if change.augmented is not None:
+            # srcad rebinds the name: exact for numbers and for an object no other name sees,
+            # whether or not it carries a derivative (another name would keep the old value).
+            if _known_immutable(change.obj, ndims, kinds):
+                continue
+        elif change.obj not in varied and not (_names(s.value) & varied):
+            # A change of a value that depends on no input runs as written.
+            continue
+        _check_change(change, facts, params, resolution, location(s, filename, fdef.name))

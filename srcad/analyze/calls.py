@@ -104,8 +104,11 @@ def derivative_operands(rhs, resolution: Resolution) -> set[str]:
 def call_operands(call: gast.Call, resolution: Resolution) -> set[str]:
     target = resolution.call(call)
     everything = _names(call.args + [k.value for k in call.keywords])
-    if target.kind == "method":
-        everything |= _names([call.func.value])
+    if target.kind == "method" or _unknown_method(call, target):
+        everything |= _names([call.func.value])  # the receiver: x.compress(...) depends on x
+    if target.kind == "local":
+        # A function held in a variable carries what it was made from (a closure of x).
+        everything |= _names([call.func])
     if target.kind in ("rule", "method") and target.rule is not None:
         if target.rule.nondiff:
             return set()
@@ -119,3 +122,8 @@ def call_operands(call: gast.Call, resolution: Resolution) -> set[str]:
         params = differentiable_params(target.rule)
         return _names([bound[p] for p in params if p in bound])
     return everything
+
+
+def _unknown_method(call: gast.Call, target: Target) -> bool:
+    """A method srcad has no table entry for, called on a local (x.compress(...))."""
+    return target.kind == "unknown" and target.obj is None and isinstance(call.func, gast.Attribute)

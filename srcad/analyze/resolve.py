@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import syntax as S
 from ..errors import NameResolutionError
-from ..fence import location
+from ..fence import location, statement_location
 from ..rules import methods
 from ..rules.template import Rule, lookup
 
@@ -119,6 +119,8 @@ def resolve(
             calls[id(node)] = _resolve_call(
                 node, namespace, local_names, filename, fdef.name, guards
             )
+        elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+            _require_defined(node, namespace, local_names, filename, fdef)
         elif isinstance(node, gast.Attribute):
             root = _chain_root(node)
             if isinstance(root, gast.Name) and root.id in local_names:
@@ -129,6 +131,22 @@ def resolve(
                 if value is not _UNRESOLVED:
                     constants[id(node)] = value
     return Resolution(calls, attributes, constants)
+
+
+def _require_defined(node: gast.Name, namespace, local_names, filename, fdef) -> None:
+    """Raise `NameResolutionError` for a name bound nowhere: not a local, a closure variable,
+    a global or a builtin (generated code would fail with a NameError at run time)."""
+    if node.id in local_names or node.id in namespace.cells:
+        return
+    try:
+        namespace.lookup(node.id)
+    except KeyError:
+        raise NameResolutionError(
+            f"the name {node.id!r} is not defined",
+            statement_location(node, fdef, filename, fdef.name),
+            hint=f"define {node.id!r} (in the function or at module level) or pass it in as "
+            "an argument",
+        ) from None
 
 
 def _label(func) -> str:

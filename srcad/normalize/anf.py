@@ -26,6 +26,9 @@ Desugared on the way: augmented assignment, tuple assignment, chained comparison
 `or` and conditional expressions (short-circuiting kept, as ifs), comprehensions and
 generator expressions (as loops), `for` over anything (as an index loop over
 `srcad.runtime.sequence(...)`, with zip/enumerate/dict views unrolled), walrus, docstrings.
+``x op= v`` becomes a rebinding whose statements carry ``srcad_inplace = (name read, user's
+name, operator)``: for an array Python changes the object instead, which the alias analysis
+(analyze/aliasing.py) accepts only where no other name sees the object.
 
 Names: straight-line reassignment at the top level of the body gets a new version
 (``x`` -> ``x2``), so that reverse mode never has to save a value outside loops and branches.
@@ -142,7 +145,13 @@ def _augassign(s: gast.AugAssign, ctx: Ctx, out: list) -> None:
     target = s.target
     if isinstance(target, gast.Name):
         current = S.name(ctx.read(target.id))
-        store(target, S.binop(current, s.op, s.value), ctx, out)
+        value = atom(s.value, ctx, out)
+        start = len(out)
+        store(target, S.binop(current, s.op, value), ctx, out)
+        # Python changes an array in place here (`+=` calls __iadd__) where srcad rebinds the
+        # name: the mark lets the alias analysis refuse it where another name would see it.
+        for new in out[start:]:
+            new.srcad_inplace = (current.id, target.id, _OPERATOR_SYMBOLS.get(type(s.op), "?"))
         return
     if isinstance(target, gast.Subscript):
         obj = name_atom(target.value, ctx, out)
@@ -159,6 +168,23 @@ def _augassign(s: gast.AugAssign, ctx: Ctx, out: list) -> None:
         out.append(S.assign(gast.Attribute(S.name(obj), target.attr, gast.Store()), S.name(new)))
         return
     out.append(s)
+
+
+_OPERATOR_SYMBOLS = {
+    gast.Add: "+",
+    gast.Sub: "-",
+    gast.Mult: "*",
+    gast.Div: "/",
+    gast.FloorDiv: "//",
+    gast.Mod: "%",
+    gast.Pow: "**",
+    gast.MatMult: "@",
+    gast.BitAnd: "&",
+    gast.BitOr: "|",
+    gast.BitXor: "^",
+    gast.LShift: "<<",
+    gast.RShift: ">>",
+}
 
 
 def _expr_stmt(s: gast.Expr, ctx: Ctx, out: list) -> None:

@@ -82,7 +82,7 @@ def _missing_rule(env: Env, node, target: Target, mode: str) -> MissingRuleError
     module = getattr(obj, "__module__", None) or getattr(type(obj), "__module__", "?")
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or target.label
     kind = "reverse-mode (vjp)" if mode == "vjp" else "forward-mode (jvp)"
-    if target.kind == "method":
+    if target.kind == "method" or (target.kind == "unknown" and target.obj is None):
         return MissingRuleError(
             f"srcad has no {kind} rule for the method {target.label}()",
             env.where(node),

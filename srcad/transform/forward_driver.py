@@ -33,7 +33,8 @@ def build(parsed, fdef, spec, namer, binder, resolution, guards, stages, callee)
     output, aux = _output_name(fdef, spec, namer)
     kinds = kinds_mod.infer(fdef, dict(spec.kinds), resolution)
     act = activity_mod.analyze(fdef, set(spec.wrt), {output}, resolution)
-    aliasing.check(fdef, resolution, parsed.filename, act.active)
+    ndims = ndims_mod.infer(fdef, spec.ndims, resolution)
+    aliasing.check(fdef, resolution, parsed.filename, act, ndims, kinds)
 
     env = apply.Env(
         resolution,
@@ -45,7 +46,7 @@ def build(parsed, fdef, spec, namer, binder, resolution, guards, stages, callee)
         parsed.filename,
         parsed.name,
         callee,
-        ndims_mod.infer(fdef, spec.ndims, resolution),
+        ndims,
     )
     body = fdef.body[:-1]
     stmts = forward.block(body, env)

@@ -1,0 +1,186 @@
+"""In-place changes: srcad differentiates them exactly or refuses them (analyze/aliasing.py).
+
+Each refusal has a legitimate neighbour that must keep working, checked against finite
+differences: refusing common code would be a regression as bad as a wrong derivative.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from helpers import function_from_source
+
+import srcad
+from srcad import errors
+
+X = np.array([0.3, -0.7, 1.2])
+
+
+def numeric_grad(f, x, eps=1e-6):
+    basis = np.eye(x.size)
+    return np.array(
+        [(f(x + eps * basis[i]) - f(x - eps * basis[i])) / (2 * eps) for i in range(x.size)]
+    )
+
+
+def check_grad(f):
+    """grad and jvp of f agree with finite differences (and leave the argument alone)."""
+    x = X.copy()
+    expected = numeric_grad(f, X.copy())
+    np.testing.assert_allclose(srcad.grad(f)(x), expected, rtol=1e-6, atol=1e-8)
+    _, tangent = srcad.jvp(f, (x,), (np.ones(3),))
+    np.testing.assert_allclose(tangent, expected.sum(), rtol=1e-6, atol=1e-8)
+    np.testing.assert_array_equal(x, X)
+
+
+# ----------------------------------------------------------------------------- accepted
+
+
+def test_augmented_assignment_on_fresh_arrays_and_numbers():
+    def f(x):
+        acc = np.zeros(3)
+        acc += x
+        acc *= x
+        s = 0.0
+        for i in range(3):
+            s += x[i]
+            acc += x
+        return np.sum(acc) + s
+
+    check_grad(f)
+
+
+def test_augmented_assignment_of_a_new_array_each_iteration():
+    def f(x):
+        total = 0.0
+        for _ in range(2):
+            h = np.exp(x)
+            h -= x
+            kept = h
+            total = total + np.sum(kept)
+        return total
+
+    check_grad(f)
+
+
+def test_copied_slice_can_be_changed():
+    def f(x):
+        y = x[1:].copy()
+        y[0] = 0.0
+        return np.sum(y * x[1:])
+
+    check_grad(f)
+
+
+def test_ufunc_result_is_a_new_array():
+    def f(x):
+        y = np.sin(x)
+        y[0] = 1.0
+        y += x
+        return np.sum(y * y)
+
+    check_grad(f)
+
+
+def test_sort_function_instead_of_method():
+    def f(x):
+        y = x * 1.0
+        y = np.sort(y)
+        return np.sum(y * np.arange(3.0))
+
+    check_grad(f)
+
+
+def test_in_place_method_and_out_on_constants_run_as_written():
+    def f(x):
+        c = np.array([3.0, 1.0, 2.0])
+        c.sort()
+        d = np.ones(3)
+        np.multiply(d, 2.0, out=d)
+        d.fill(4.0)
+        return np.sum(c * x) + np.sum(d * x)
+
+    check_grad(f)
+    np.testing.assert_allclose(srcad.grad(f)(X.copy()), [5.0, 6.0, 7.0])
+
+
+def test_argument_of_rank_zero_can_be_rebound():
+    def f(x, scale):
+        scale *= 2.0
+        return np.sum(x) * scale
+
+    np.testing.assert_allclose(srcad.grad(f, argnums=(0, 1))(X, 1.5)[1], 2.0 * X.sum())
+
+
+def test_methods_without_derivative_keep_working():
+    def f(x):
+        k = x.argmax()
+        return x[k] * 2.0 + np.sum(x.nonzero()[0]) * 0.0
+
+    np.testing.assert_allclose(srcad.grad(f)(X), [0.0, 0.0, 2.0])
+
+
+# ----------------------------------------------------------------------------- refused
+
+
+@pytest.mark.parametrize(
+    "body, message, hint",
+    [
+        ("x += 1.0", r"x \+= \.\.\..*argument", "x = x \\+"),
+        ("y = x * 1.0\n    z = y\n    z += 1.0", "may share memory", "z = z \\+"),
+        ("y = x * 1.0\n    keep = [y]\n    y *= 2.0", "another name or container", "y = y \\*"),
+        ("y = x[1:]\n    y[0] = 0.0", "may share memory", "copy"),
+        ("y = x.reshape(3, 1).T\n    y[0, 0] = 0.0", "may share memory", "copy"),
+        ("y = np.reshape(x, (3, 1))\n    y[0, 0] = 0.0", "may share memory", "copy"),
+        ("y = x * 1.0\n    y.flat[0] = 0.0", r"y\.flat", "new array"),
+        ("y = x * 1.0\n    y.real[0] = 0.0", r"y\.real", "new array"),
+        ("x.sort()", r"x\.sort", r"np\.sort\(x\)"),
+        ("y = x * 1.0\n    y.partition(1)", r"y\.partition", r"np\.partition"),
+        ("y = x * 1.0\n    y.put(0, 5.0)", r"y\.put", "new array"),
+        ("x.fill(0.5)", r"x\.fill", "full_like"),
+        ("y = x * 1.0\n    y.resize(3)", r"y\.resize", r"np\.resize"),
+        ("y = x * 1.0\n    y.byteswap(inplace=True)", r"y\.byteswap", r"byteswap\(\)"),
+        ("np.multiply(x, 2.0, out=x)", "out=", r"x = np\.multiply\(x, 2\.0\)"),
+        ("y = np.zeros(3)\n    np.add(x, 1.0, y)", "out=", r"y = np\.add\(x, 1\.0\)"),
+    ],
+)
+def test_in_place_change_refused(body, message, hint):
+    f = function_from_source(f"def f(x):\n    {body}\n    return np.sum(x * x)\n", "f")
+    for transform in (lambda: srcad.grad(f)(X.copy()), lambda: srcad.jvp(f, (X,), (X,))):
+        with pytest.raises(errors.UnsupportedOperationError, match=message) as info:
+            transform()
+        text = str(info.value)
+        assert ":2:" in text or ":3:" in text or ":4:" in text, text
+        assert re.search(f"^hint: .*{hint}", text, re.M), text
+
+
+def test_method_without_rule_on_active_array():
+    def f(x):
+        return np.sum(x.compress([True, False, True]) ** 2)
+
+    with pytest.raises(errors.MissingRuleError, match=r"x\.compress"):
+        srcad.grad(f)(X)
+
+
+def test_undefined_name_is_named():
+    f = function_from_source("def f(x):\n    return np.sum(x * nowhere_defined)\n", "f")
+    with pytest.raises(errors.NameResolutionError, match="'nowhere_defined' is not defined"):
+        srcad.grad(f)(X)
+
+
+def test_closure_returned_by_a_helper_is_refused():
+    source = (
+        "def make(x):\n"
+        "    def inner(v):\n"
+        "        return v * x\n"
+        "    return inner\n"
+        "\n"
+        "def f(x):\n"
+        "    g = make(x)\n"
+        "    return np.sum(g(2.0))\n"
+    )
+    f = function_from_source(source, "f")
+    with pytest.raises(errors.UnsupportedSyntaxError, match="as a value"):
+        srcad.grad(f)(X)
