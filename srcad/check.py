@@ -129,6 +129,11 @@ def check_grads(
         >>> import numpy as np, srcad
         >>> srcad.check_grads(lambda x: np.sin(x) * x, (np.array([0.3, 1.2]),), order=1)
     """
+    if not callable(f):
+        raise SrcadError(
+            f"check_grads expects a function, got {type(f).__name__}",
+            hint="pass the function and its arguments: srcad.check_grads(f, (x,))",
+        )
     args = tuple(args)
     wrt = [i for i, a in enumerate(args) if _differentiable(a)]
     low = _low_precision(args)

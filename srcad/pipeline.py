@@ -667,6 +667,11 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
             ret = S.tuple_([value, grad_value])
         body = forward + keep + [seed_stmt] + backward_c + [gast.Return(value=ret)]
         body = algebra.simplify(propagate(body), _elementwise(binder), scalars)
+        if scalars.get(seed) != 1.0:
+            # Not known to be a real scalar: the check stays even when the seed goes unused
+            # (an output that does not depend on the input), or grad of a function returning
+            # a vector or None would quietly give zeros.
+            pure = _keeping_output_check(pure, rt)
         body = dce.eliminate(body, set(), pure)
         fname = namer.fresh(f"{spec.mode}_{name}")
         out = S.function_def(fname, [], body)
@@ -779,6 +784,21 @@ _PURE_BUILTINS = {
     "enumerate",
     "sum",
 }
+
+
+def _keeping_output_check(pure, rt: str):
+    def keep(node) -> bool:
+        if (
+            isinstance(node, gast.Call)
+            and isinstance(node.func, gast.Attribute)
+            and node.func.attr == "scalar_seed"
+            and isinstance(node.func.value, gast.Name)
+            and node.func.value.id == rt
+        ):
+            return False
+        return pure(node)
+
+    return keep
 
 
 def _purity(binder: Binder):

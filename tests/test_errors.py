@@ -53,7 +53,10 @@ def test_tangent_of_wrong_shape():
     def f(x):
         return x * 2.0
 
-    with pytest.raises(errors.ShapeMismatchError, match=r"\(3,\).*\(2,\)"):
+    # The tangent's shape first, then its argument's; the message names the argument.
+    with pytest.raises(
+        errors.ShapeMismatchError, match=r"tangent of argument 'x' .*\(2,\).*\(3,\)(.|\n)*hint: "
+    ):
         srcad.jvp(f, (np.ones(3),), (np.ones(2),))
 
 
