@@ -341,6 +341,8 @@ def _callee_factory(binder: Binder, guards: list):
                 f"srcad cannot match the arguments of this call to {target.label} "
                 "(*args/**kwargs or a wrong number of arguments)",
                 env.where(node),
+                hint="call it with its parameters spelled out, one argument per parameter "
+                "(srcad does not follow *args or **kwargs unpacking)",
             )
         packed = [p for p, a in bound.arguments.items() if not isinstance(a, gast.AST)]
         for p in packed:  # *args or **kwargs: a tuple or dict of the call's atoms
@@ -534,6 +536,8 @@ def _all_arguments(fn, bound, binder: Binder, env, node) -> list:
                 f"srcad's forward mode cannot yet call {fn.__name__}, which has *args, "
                 "**kwargs or keyword-only parameters",
                 env.where(node),
+                hint="give the called function plain positional parameters, or use reverse "
+                "mode (srcad.grad, srcad.vjp, srcad.jacrev) for this call",
             )
         if p.name in bound.arguments:
             out.append(bound.arguments[p.name])
