@@ -14,8 +14,17 @@ import types
 import numpy as np
 
 from . import pipeline
-from .errors import ArgnumsError, InputTypeError, ShapeMismatchError, SrcadError
-from .parse import _plain_function
+from .errors import (
+    ArgnumsError,
+    InputTypeError,
+    Location,
+    NonScalarOutputError,
+    ShapeMismatchError,
+    SrcadError,
+    UnsupportedOperationError,
+    UnsupportedSyntaxError,
+)
+from .parse import _plain_function, def_location
 from .tracebacks import annotate
 
 __all__ = [
@@ -98,17 +107,55 @@ def _positional_params(fn) -> list[str]:
     ]
 
 
+def _user_function(fn):
+    """The user's function behind a chain of transforms (grad(grad(f)) -> f): errors about
+    the function as a whole point at its def."""
+    while isinstance(fn, Transformed):
+        fn = fn._fn
+    return fn
+
+
+def _fn_name(fn) -> str:
+    return getattr(fn, "__name__", None) or type(fn).__name__
+
+
+def _argnums_hint(fn, params=None) -> str:
+    """What argnums may be, spelled with the function's own parameters."""
+    params = _positional_params(fn) if params is None else params
+    name = _fn_name(_user_function(fn))
+    if not params:
+        return f"{name} has no positional parameters; srcad differentiates those only"
+    example = "0" if len(params) == 1 else f"0 or {tuple(range(min(len(params), 2)))}"
+    return (
+        f"argnums are positions of positional parameters of {name}({', '.join(params)}): {example}"
+    )
+
+
 def _argnums(fn, argnums, transform: str) -> tuple[tuple[int, ...], bool]:
     as_tuple = isinstance(argnums, (tuple, list))
     nums = tuple(argnums) if as_tuple else (argnums,)
     if not nums:
-        raise ArgnumsError(f"{transform}: argnums is empty; give at least one argument index")
+        raise ArgnumsError(
+            f"{transform}: argnums is empty; give at least one argument index",
+            hint=_argnums_hint(fn),
+        )
     for n in nums:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-            raise ArgnumsError(f"{transform}: argnums must be an int or a tuple of ints, got {n!r}")
+            raise ArgnumsError(
+                f"{transform}: argnums must be an int or a tuple of ints, got {n!r}",
+                hint=_argnums_hint(fn),
+            )
     if len(set(nums)) != len(nums):
-        raise ArgnumsError(f"{transform}: argnums {nums} repeats an argument")
+        raise ArgnumsError(
+            f"{transform}: argnums {nums} repeats an argument",
+            hint=_argnums_hint(fn) + "; list each argument once",
+        )
     return tuple(int(n) for n in nums), as_tuple
+
+
+def _has_varargs(fn) -> bool:
+    fn = _user_function(fn)
+    return isinstance(fn, types.FunctionType) and bool(fn.__code__.co_flags & inspect.CO_VARARGS)
 
 
 def _wrt_names(fn, nums, transform, params=None) -> tuple[str, ...]:
@@ -118,13 +165,65 @@ def _wrt_names(fn, nums, transform, params=None) -> tuple[str, ...]:
     for n in nums:
         index = n + len(params) if n < 0 else n
         if not 0 <= index < len(params):
+            user = _user_function(fn)
+            if _has_varargs(fn) and index >= len(params):
+                # The arguments gathered by *args have no name srcad could differentiate.
+                raise UnsupportedSyntaxError(
+                    f"{transform}: argnums {n} falls on the *args of {_fn_name(user)}; srcad "
+                    "does not differentiate arguments collected by *args",
+                    def_location(user),
+                    hint="give the function named parameters (def f(x, y) instead of "
+                    "def f(*args)), or pass the values as one tuple argument",
+                )
             raise ArgnumsError(
-                f"{transform}: argnums {n} is out of range for {getattr(fn, '__name__', fn)}"
+                f"{transform}: argnums {n} is out of range for {_fn_name(user)}"
                 f", which has {len(params)} positional parameter(s) ({', '.join(params)})",
-                hint="argnums counts the function's positional parameters from 0",
+                def_location(user),
+                hint=_argnums_hint(fn, params) + " (negative numbers count from the end)",
             )
         names.append(params[index])
     return tuple(names)
+
+
+def _check_positional_only(fn, transform: str) -> None:
+    """The Jacobian drivers call the function with positional arguments only: refuse other
+    parameters here, where the user's def can be named."""
+    user = _user_function(fn)
+    if not isinstance(user, types.FunctionType):
+        return
+    call = _fn_name(user) if _fn_name(user).isidentifier() else "f"
+    for p in inspect.signature(user).parameters.values():
+        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            raise UnsupportedOperationError(
+                f"{transform} needs a function with positional parameters only; "
+                f"{_fn_name(user)} has {p.kind.description} parameter {p.name!r}",
+                def_location(user),
+                hint=f"wrap it: srcad.{transform}(lambda x: {call}(x, "
+                f"{p.name}=value)) with the value fixed",
+            )
+
+
+def _require_function(fn, transform: str) -> None:
+    """A transform's first argument must be a function (a common slip: grad(f(x)))."""
+    if not callable(fn):
+        raise SrcadError(
+            f"{transform} expects a function, got {type(fn).__name__}",
+            hint=f"pass the function itself: {_USAGE.get(transform, f'srcad.{transform}(f)(x)')}"
+            f", not the value f(x)",
+        )
+    _plain_function(fn)  # a builtin or other object without source: say so now
+
+
+# How each transform is called, for hints about calling it wrong.
+_USAGE = {
+    "vjp": "out, vjp_fn = srcad.vjp(f, x)",
+    "jvp": "srcad.jvp(f, (x,), (dx,))",
+    "linearize": "out, f_jvp = srcad.linearize(f, x)",
+}
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def check_differentiable(value, where: str) -> None:
@@ -150,9 +249,14 @@ def check_differentiable(value, where: str) -> None:
     elif isinstance(value, numbers.Number):
         return
     else:
+        kind = type(value).__name__
+        what = "None" if value is None else f"{_article(kind)} {kind}"
         raise InputTypeError(
-            f"{where} is a {type(value).__name__}; srcad differentiates with respect to "
-            "floats, complex numbers, numpy arrays and tuples, lists and dicts of them"
+            f"{where} is {what}; srcad differentiates with respect to "
+            "floats, complex numbers, numpy arrays and tuples, lists and dicts of them",
+            hint=f"pass a float or a float array (np.asarray(..., dtype=float)) for {where}, "
+            "or keep non-numeric values out of the differentiated arguments (argnums) and "
+            "their containers",
         )
     if not np.issubdtype(dtype, np.inexact):
         raise InputTypeError(
@@ -166,9 +270,7 @@ class Transformed:
     """A derivative function: generated on first call, printable, transformable again."""
 
     def __init__(self, fn, mode: str, argnums=0, has_aux: bool = False, label: str = ""):
-        if not callable(fn):
-            raise SrcadError(f"{label or mode} expects a function, got {type(fn).__name__}")
-        _plain_function(fn)  # a builtin or other object without source: say so now
+        _require_function(fn, label or mode)
         self._fn = fn
         self._mode = mode
         self._nums, self._tuple_out = _argnums(fn, argnums, label or mode)
@@ -202,6 +304,8 @@ class Transformed:
 
     def _prepare(self) -> None:
         if self._wrt is None:
+            if self._mode in ("jacfwd", "jacrev"):
+                _check_positional_only(self._fn, self._label)
             self._params = _positional_params(self._fn)
             self._wrt = _wrt_names(self._fn, self._nums, self._label, self._params)
 
@@ -220,9 +324,15 @@ class Transformed:
             self._prepare()
         for n, name in zip(self._nums, self._wrt):
             if n >= len(args) or -n > len(args):
+                user = _user_function(self._fn)
                 raise ArgnumsError(
-                    f"{self._label}: argnums {n} refers to argument {name!r}, "
-                    f"but only {len(args)} positional argument(s) were passed"
+                    f"{self._label}: argnums {n} refers to argument {name!r} of "
+                    f"{_fn_name(user)}({', '.join(self._params)}), but only {len(args)} "
+                    "positional argument(s) were passed",
+                    def_location(user),
+                    hint=f"pass {name} positionally (a differentiated argument must be "
+                    "passed, even if it has a default), or choose argnums among the "
+                    "arguments you pass",
                 )
             check_differentiable(args[n], f"argument {name!r}")
         key = _describe_args(self._params, args)
@@ -245,6 +355,23 @@ class Transformed:
         self._last_signature = signature
         try:
             return hot[1](*args, **kwargs)
+        except NonScalarOutputError as exc:
+            if exc.location is None and _raised_by(exc, hot[1], depth=1):
+                raise _output_error(exc, self._fn, self._label) from None
+            inner = self._fn
+            if exc.location is None and isinstance(inner, Transformed):
+                # A transform of grad (hessian is jacfwd of grad): the check failed in the
+                # generated code of that grad, whose function is the one to point at.
+                if inner._mode in ("grad", "value_and_grad"):
+                    label = f"{self._label} of {inner._label}"
+                    raise _output_error(exc, inner._fn, label) from None
+            annotate(exc)
+            raise
+        except (TypeError, ValueError) as exc:
+            if self._has_aux and _raised_by(exc, hot[1], depth=0) and "unpack" in str(exc):
+                raise _aux_error(self._fn, self._label, exc) from None
+            annotate(exc)
+            raise
         except Exception as exc:
             annotate(exc)
             raise
@@ -315,39 +442,171 @@ def value_and_grad(fn=None, argnums=0, has_aux: bool = False):
     return Transformed(fn, "value_and_grad", argnums, has_aux, "value_and_grad")
 
 
-def _tree_shape(value):
-    if isinstance(value, (list, tuple)):
-        return type(value).__name__, tuple(_tree_shape(v) for v in value)
-    if isinstance(value, dict):
-        return "dict", tuple((k, _tree_shape(v)) for k, v in value.items())
-    return np.shape(value)
+def _raised_by(exc: BaseException, function, depth: int) -> bool:
+    """Whether `exc` was raised `depth` calls below `function`'s own frame (0: by a statement
+    of `function` itself, 1: by a function it called directly), not deeper in a callee."""
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame.f_code)
+        tb = tb.tb_next
+    code = getattr(function, "__code__", None)
+    return len(frames) > depth and frames[-1 - depth] is code
+
+
+def _returns(fn):
+    """The user's function's parsed def and its own return statements (None if unreadable)."""
+    from .parse import _own_nodes, parse_function
+
+    try:
+        parsed = parse_function(fn)
+    except SrcadError:
+        return None, []
+    returns = [n for n in _own_nodes(parsed.node) if type(n).__name__ == "Return"]
+    return parsed, returns
+
+
+def _return_location(fn) -> tuple[Location | None, list]:
+    """Where the returned value comes from: the return statement when there is one, else
+    the def line."""
+    from .fence import location
+
+    user = _user_function(fn)
+    if not isinstance(user, types.FunctionType) or getattr(user, "__srcad_generated__", False):
+        return None, []
+    parsed, returns = _returns(user)
+    if parsed is None:
+        return def_location(user), []
+    valued = [r for r in returns if r.value is not None]
+    node = valued[0] if len(valued) == 1 and len(returns) == 1 else parsed.node
+    return location(node, parsed.filename, parsed.name), valued
+
+
+def _output_error(exc: NonScalarOutputError, fn, label: str) -> NonScalarOutputError:
+    """scalar_seed's error, said for this transform and pointed at f's return statement."""
+    where, valued = _return_location(fn)
+    name = _fn_name(_user_function(fn))
+    returned = getattr(exc, "returned", None)
+    if returned is None:
+        return exc
+    if returned == "None" and not valued:
+        returned = "None (it has no return statement with a value)"
+    message = f"{label} needs {name} to return a real scalar, but it returned {returned}"
+    if returned.startswith("None"):
+        hint = f"return the value to differentiate: end {name} with `return <scalar>`"
+    elif returned.startswith("a complex"):
+        hint = (
+            "differentiate a real quantity, e.g. np.real(...) or np.abs(...) ** 2 of it, or "
+            "use srcad.vjp with a complex cotangent"
+        )
+    else:
+        hint = (
+            "for a non-scalar output use srcad.jacrev / srcad.jacobian, or srcad.vjp with a "
+            "cotangent; or reduce the output to a scalar, e.g. with np.sum"
+        )
+        if returned.startswith(("a tuple", "a list")):
+            hint += (
+                "; to return extra values alongside it, return (value, aux) and pass has_aux=True"
+            )
+    return NonScalarOutputError(message, where, hint)
+
+
+def _aux_error(fn, label: str, exc: Exception) -> SrcadError:
+    where, _ = _return_location(fn)
+    name = _fn_name(_user_function(fn))
+    return SrcadError(
+        f"{label} with has_aux=True needs {name} to return a pair (value, aux), but what it "
+        f"returned does not unpack into two ({exc})",
+        where,
+        hint=f"return value, aux from {name}, or drop has_aux=True",
+    )
+
+
+def _describe_value(v) -> str:
+    """A value's structure, for messages about tangents and cotangents."""
+    if v is None:
+        return "None"
+    if isinstance(v, (list, tuple)):
+        return f"{_article(type(v).__name__)} {type(v).__name__} of {len(v)}"
+    if isinstance(v, dict):
+        return f"a dict with keys {sorted(v, key=repr)}"
+    if isinstance(v, (np.ndarray, np.generic)):
+        return f"an array of shape {np.shape(v)} ({v.dtype})"
+    if isinstance(v, numbers.Number):
+        return f"{_article(type(v).__name__)} {type(v).__name__}"
+    return f"{_article(type(v).__name__)} {type(v).__name__}"
+
+
+_COTANGENT_HINT = (
+    "a cotangent has the structure, shape and dtype of f's output, e.g. np.ones_like(out) "
+    "for out, vjp_fn = srcad.vjp(f, x)"
+)
+_TANGENT_HINT = (
+    "give each primal a tangent of the same structure, shape and dtype, e.g. "
+    "srcad.jvp(f, (x,), (np.ones_like(x),))"
+)
+
+
+def _mismatch(what: str, value, ref: str, primal, hint: str, why: str = "") -> ShapeMismatchError:
+    return ShapeMismatchError(
+        f"{what} is {_describe_value(value)}, but {ref} is {_describe_value(primal)}"
+        + (f"; {why}" if why else ""),
+        hint=hint,
+    )
+
+
+def _check_like(value, primal, what: str, ref: str, hint: str) -> None:
+    """Refuse a tangent or cotangent whose structure or shape differs from its primal's."""
+    if isinstance(primal, (list, tuple)):
+        if not isinstance(value, (list, tuple)) or len(value) != len(primal):
+            raise _mismatch(what, value, ref, primal, hint, "they must have the same structure")
+        for i, (v, p) in enumerate(zip(value, primal)):
+            _check_like(v, p, f"{what}[{i}]", f"{ref}[{i}]", hint)
+        return
+    if isinstance(primal, dict):
+        if not isinstance(value, dict) or set(value) != set(primal):
+            raise _mismatch(what, value, ref, primal, hint, "they must have the same keys")
+        for k in primal:
+            _check_like(value[k], primal[k], f"{what}[{k!r}]", f"{ref}[{k!r}]", hint)
+        return
+    if isinstance(value, (list, tuple, dict)):
+        raise _mismatch(what, value, ref, primal, hint, "they must have the same structure")
+    if not _numeric(value):
+        raise _mismatch(what, value, ref, primal, hint)
+    if np.shape(value) != np.shape(primal):
+        raise _mismatch(what, value, ref, primal, hint, "their shapes must be equal")
+
+
+def _numeric(value) -> bool:
+    return isinstance(value, (np.ndarray, np.generic, numbers.Number))
 
 
 def check_cotangent(cotangent, out, what: str = "cotangent") -> None:
-    """Refuse a cotangent (or tangent) whose structure or shape differs from its primal's."""
-    if isinstance(out, (list, tuple)):
-        if not isinstance(cotangent, (list, tuple)) or len(cotangent) != len(out):
-            raise ShapeMismatchError(
-                f"the {what} must match the output's structure: the output is a "
-                f"{type(out).__name__} of {len(out)}, the {what} is "
-                f"{type(cotangent).__name__}"
-                + (f" of {len(cotangent)}" if isinstance(cotangent, (list, tuple)) else "")
-            )
-        for c, o in zip(cotangent, out):
-            check_cotangent(c, o, what)
+    """Refuse a cotangent whose structure, shape or kind differs from the output's."""
+    if type(cotangent) is np.ndarray and type(out) is np.ndarray:
+        if cotangent.shape == out.shape and (cotangent.dtype.kind != "c" or out.dtype.kind == "c"):
+            return  # the common case, kept cheap
+    _check_like(cotangent, out, f"the {what}", "f's output", _COTANGENT_HINT)
+    _check_real(cotangent, out, f"the {what}", "f's output", _COTANGENT_HINT)
+
+
+def _check_real(value, primal, what: str, ref: str, hint: str) -> None:
+    """A complex tangent or cotangent for a real value would make real results complex."""
+    if isinstance(primal, (list, tuple)):
+        for i, (v, p) in enumerate(zip(value, primal)):
+            _check_real(v, p, f"{what}[{i}]", f"{ref}[{i}]", hint)
         return
-    if isinstance(out, dict):
-        if not isinstance(cotangent, dict) or set(cotangent) != set(out):
-            raise ShapeMismatchError(
-                f"the {what} must be a dict with the output's keys {sorted(out)}"
-            )
-        for k in out:
-            check_cotangent(cotangent[k], out[k], what)
+    if isinstance(primal, dict):
+        for k in primal:
+            _check_real(value[k], primal[k], f"{what}[{k!r}]", f"{ref}[{k!r}]", hint)
         return
-    if np.shape(cotangent) != np.shape(out):
-        raise ShapeMismatchError(
-            f"{what} shape {np.shape(cotangent)} does not match the output shape {np.shape(out)}"
-        )
+    if np.iscomplexobj(value) and not np.iscomplexobj(primal):
+        if np.issubdtype(np.result_type(primal), np.inexact):
+            raise ShapeMismatchError(
+                f"{what} is complex ({np.result_type(value)}), but {ref} is real "
+                f"({np.result_type(primal)})",
+                hint=f"pass a real one (np.real of it), or make the value complex; {hint}",
+            )
 
 
 def vjp(fn, *primals, has_aux: bool = False):
@@ -362,19 +621,22 @@ def vjp(fn, *primals, has_aux: bool = False):
         >>> pullback(np.array([1.0, 1.0]))
         (array([3., 3.]), np.float64(3.0))
     """
+    _require_function(fn, "vjp")
     params = _positional_params(fn)
-    if len(primals) > len(params):
-        raise ArgnumsError(
-            f"vjp: {getattr(fn, '__name__', fn)} takes {len(params)} "
-            f"positional argument(s), {len(primals)} primals were given"
-        )
+    _check_primal_count(fn, params, primals, "vjp")
     for name, value in zip(params, primals):
         check_differentiable(value, f"argument {name!r}")
     wrt = tuple(params[: len(primals)])
     kinds, ndims = _describe_args(params, primals)
     spec = pipeline.Spec("vjp", wrt, has_aux=has_aux, kinds=kinds, ndims=ndims)
     generated = pipeline.generate(fn, spec)
-    result = generated.functions["fwd"](*primals)
+    forward = generated.functions["fwd"]
+    try:
+        result = forward(*primals)
+    except (TypeError, ValueError) as exc:
+        if has_aux and _raised_by(exc, forward, depth=0) and "unpack" in str(exc):
+            raise _aux_error(fn, "vjp", exc) from None
+        raise
     if has_aux:
         out, aux, residuals = result
     else:
@@ -401,10 +663,14 @@ def _fill_defaults(fn, args: tuple) -> tuple:
     extra = []
     for p in params[len(args) :]:
         if p.default is p.empty:
+            user = _user_function(fn)
             raise ArgnumsError(
-                f"jvp: {getattr(fn, '__name__', fn)} needs the argument "
+                f"jvp: {_fn_name(user)} needs the argument "
                 f"{p.name!r}; pass a primal for every parameter without a "
-                "default"
+                "default",
+                def_location(user),
+                hint="give one primal and one tangent per parameter: "
+                "srcad.jvp(f, (x, y), (dx, dy))",
             )
         extra.append(p.default)
     return tuple(args) + tuple(extra)
@@ -412,29 +678,61 @@ def _fill_defaults(fn, args: tuple) -> tuple:
 
 def check_tangent(tangent, primal, where: str) -> None:
     """Tangents match their primals in structure, shape and dtype (as in JAX)."""
-    if isinstance(primal, (list, tuple, dict)):
-        check_cotangent(tangent, primal, f"tangent for {where}")
-        items = primal.items() if isinstance(primal, dict) else enumerate(primal)
-        for k, v in items:
-            check_tangent(tangent[k], v, f"{where}[{k!r}]")
+    _check_like(tangent, primal, f"jvp: the tangent of {where}", where, _TANGENT_HINT)
+    _check_tangent_dtypes(tangent, primal, where)
+
+
+def _check_tangent_dtypes(tangent, primal, where: str) -> None:
+    if isinstance(primal, (list, tuple)):
+        for i, (t, p) in enumerate(zip(tangent, primal)):
+            _check_tangent_dtypes(t, p, f"{where}[{i}]")
         return
-    if np.shape(tangent) != np.shape(primal):
-        raise ShapeMismatchError(
-            f"jvp: primal {where} has shape {np.shape(primal)} and tangent shape "
-            f"{np.shape(tangent)}; they must be equal"
-        )
+    if isinstance(primal, dict):
+        for k in primal:
+            _check_tangent_dtypes(tangent[k], primal[k], f"{where}[{k!r}]")
+        return
     pd, td = np.result_type(primal), np.result_type(tangent)
+    what = f"jvp: the tangent of {where}"
     if np.issubdtype(pd, np.floating) and np.issubdtype(td, np.complexfloating):
         raise ShapeMismatchError(
-            f"jvp: primal {where} is real ({pd}) but its tangent is complex ({td})"
+            f"{what} is complex ({td}), but {where} is real ({pd})",
+            hint=f"pass a real tangent (np.real of it), or a complex primal; {_TANGENT_HINT}",
+        )
+    if np.issubdtype(pd, np.inexact) and not np.issubdtype(td, np.inexact):
+        # As in JAX: an integer tangent for a float primal is a slip (np.arange, np.ones
+        # with dtype=int), and it would make the tangent output's dtype depend on it.
+        raise ShapeMismatchError(
+            f"{what} has dtype {td}, but {where} is {pd}; a tangent must be a float like "
+            "its primal",
+            hint=f"convert it, e.g. t.astype(np.{pd.name}); {_TANGENT_HINT}",
         )
     if isinstance(primal, (np.ndarray, np.generic)) and isinstance(
         tangent, (np.ndarray, np.generic)
     ):
-        if pd != td and np.issubdtype(td, np.inexact):
+        if pd != td:
             raise ShapeMismatchError(
-                f"jvp: primal {where} has dtype {pd} and tangent dtype {td}; they must match"
+                f"{what} has dtype {td}, but {where} has dtype {pd}; they must match",
+                hint=f"convert it, e.g. t.astype(np.{pd.name}); {_TANGENT_HINT}",
             )
+
+
+def _check_primal_count(fn, params, primals, transform: str) -> None:
+    if len(primals) > len(params):
+        user = _user_function(fn)
+        if _has_varargs(fn):
+            raise UnsupportedSyntaxError(
+                f"{transform}: {_fn_name(user)} collects arguments with *args; srcad does "
+                "not differentiate those",
+                def_location(user),
+                hint="give the function named parameters (def f(x, y) instead of "
+                "def f(*args)), or pass the values as one tuple argument",
+            )
+        raise ArgnumsError(
+            f"{transform}: {_fn_name(user)}({', '.join(params)}) takes {len(params)} "
+            f"positional argument(s), {len(primals)} primals were given",
+            def_location(user),
+            hint=f"give one primal per positional parameter of {_fn_name(user)}",
+        )
 
 
 def jvp(fn, primals, tangents):
@@ -449,23 +747,26 @@ def jvp(fn, primals, tangents):
         ...           (np.array([1.0, 1.0]),))[1].round(6)
         array([0.      , 1.381773])
     """
+    _require_function(fn, "jvp")
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        bad = "primals" if not isinstance(primals, (tuple, list)) else "tangents"
+        value = primals if bad == "primals" else tangents
         raise ShapeMismatchError(
-            "jvp: primals and tangents must be tuples (one entry per argument)"
+            f"jvp: primals and tangents must be tuples (one entry per argument); the "
+            f"{bad} are {_describe_value(value)}",
+            hint="wrap them, even for one argument: srcad.jvp(f, (x,), (dx,))",
         )
     if len(primals) != len(tangents):
         raise ShapeMismatchError(
-            f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per primal"
+            f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per "
+            "primal",
+            hint="srcad.jvp(f, (x, y), (dx, dy)): the two tuples have one entry per argument",
         )
     params = _positional_params(fn)
-    if len(primals) > len(params):
-        raise ArgnumsError(
-            f"jvp: {getattr(fn, '__name__', fn)} takes {len(params)} "
-            f"positional argument(s), {len(primals)} primals were given"
-        )
+    _check_primal_count(fn, params, primals, "jvp")
     for name, p, t in zip(params, primals, tangents):
         check_differentiable(p, f"argument {name!r}")
-        check_tangent(t, p, repr(name))
+        check_tangent(t, p, f"argument {name!r}")
     wrt = tuple(params[: len(primals)])
     kinds, ndims = _describe_args(params, primals)
     generated = pipeline.generate(fn, pipeline.Spec("jvp", wrt, kinds=kinds, ndims=ndims))
@@ -540,7 +841,11 @@ def jacobian(fn=None, argnums=0, mode: str | None = None):
     combination of argument shapes (it evaluates ``fn`` once to learn the output's size).
     """
     if mode not in (None, "fwd", "rev", "forward", "reverse"):
-        raise SrcadError(f"jacobian: mode must be 'fwd' or 'rev', got {mode!r}")
+        raise SrcadError(
+            f"jacobian: mode must be 'fwd' or 'rev', got {mode!r}",
+            hint="leave mode=None to pick by the shapes, or force mode='fwd' (as jacfwd) or "
+            "mode='rev' (as jacrev)",
+        )
     if fn is None:
         return lambda f: jacobian(f, argnums=argnums, mode=mode)
     return _Jacobian(fn, argnums, mode)
@@ -565,6 +870,7 @@ def hessian(fn=None, argnums=0):
 
 def linearize(fn, *primals):
     """``(out, f_jvp)`` where ``f_jvp(*tangents)`` is the jvp of ``fn`` at ``primals``."""
+    _require_function(fn, "linearize")
     out = fn(*primals)
 
     def f_jvp(*tangents):
@@ -669,4 +975,8 @@ def source(fn) -> str:
     text = getattr(fn, "source", None)
     if isinstance(text, str):
         return text
-    raise SrcadError(f"source() expects a function made by a srcad transform, got {fn!r}")
+    raise SrcadError(
+        f"source() expects a function made by a srcad transform, got {fn!r}",
+        hint="transform it first: srcad.source(srcad.grad(f)); srcad.show(f) prints the "
+        "derivative code of a plain function",
+    )

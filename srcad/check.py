@@ -97,7 +97,10 @@ def _close(a: float, b: float, scale: float, rtol: float, atol: float, what: str
     if not np.isfinite(a) or not np.isfinite(b) or abs(a - b) > atol + rtol * scale:
         raise GradientCheckError(
             f"{what} of {getattr(f, '__name__', f)}: srcad gives {a!r}, finite differences "
-            f"give {b!r} (difference {abs(a - b):.3g}, tolerance {atol + rtol * scale:.3g})"
+            f"give {b!r} (difference {abs(a - b):.3g}, tolerance {atol + rtol * scale:.3g})",
+            hint="if f is smooth here, this is a wrong derivative: srcad.show(f) prints the "
+            "generated code; near a kink or discontinuity (abs, max, where), or with an "
+            "ill-conditioned f, check at another point or pass a larger eps, rtol or atol",
         )
 
 
@@ -129,6 +132,11 @@ def check_grads(
         >>> import numpy as np, srcad
         >>> srcad.check_grads(lambda x: np.sin(x) * x, (np.array([0.3, 1.2]),), order=1)
     """
+    if not callable(f):
+        raise SrcadError(
+            f"check_grads expects a function, got {type(f).__name__}",
+            hint="pass the function and its arguments: srcad.check_grads(f, (x,))",
+        )
     args = tuple(args)
     wrt = [i for i, a in enumerate(args) if _differentiable(a)]
     low = _low_precision(args)

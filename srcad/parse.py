@@ -20,7 +20,7 @@ import types
 
 import gast
 
-from .errors import SourceUnavailableError, UnsupportedSyntaxError
+from .errors import Location, SourceUnavailableError, UnsupportedSyntaxError
 from .syntax import function_def, parse, return_, to_ast, walk
 
 _MISSING = object()
@@ -82,11 +82,15 @@ def _plain_function(fn):
     if isinstance(fn, (types.BuiltinFunctionType, types.BuiltinMethodType)) or type(
         fn
     ).__name__ in ("ufunc", "_ArrayFunctionDispatcher"):
+        # srcad knows numpy's and Python's builtins as calls inside a function it reads, not
+        # as the function itself: the fix is a one-line wrapper.
+        short = _short_name(fn)
         raise SourceUnavailableError(
             f"cannot read the source of {what}: it is implemented in C, so srcad has no "
             "Python code to transform",
-            hint="register a derivative rule for it with srcad.defvjp / srcad.defjvp "
-            "(see srcad.rules) or call it from a Python function srcad can read",
+            hint=f"differentiate a function that calls it, e.g. lambda x: {short}(x) (srcad "
+            "has rules for the numpy functions in docs/functions.md); for a function without "
+            "a rule, register one with @srcad.vjp_rule / @srcad.jvp_rule (docs/rules.md)",
         )
     if isinstance(fn, types.MethodType):
         raise SourceUnavailableError(
@@ -102,6 +106,29 @@ def _plain_function(fn):
         f"{what} is not a Python function, so srcad cannot read its source",
         hint="srcad.grad and friends take a function defined with def or lambda",
     )
+
+
+def _short_name(fn) -> str:
+    """How user code usually spells a builtin: np.sin, abs, math.exp."""
+    name = getattr(fn, "__name__", None) or "f"
+    module = getattr(fn, "__module__", None) or ""
+    if module == "numpy" or type(fn).__name__ == "ufunc":
+        return f"np.{name}"
+    if module in ("", "builtins"):
+        return name
+    return f"{module}.{name}"
+
+
+def def_location(fn) -> Location | None:
+    """Where `fn` is defined (its def or lambda line), for errors about the function as a
+    whole; None for objects without Python code."""
+    inner = getattr(fn, "__srcad_function__", None)
+    if inner is not None or not isinstance(fn, types.FunctionType):
+        return None
+    code = fn.__code__
+    if not linecache.getline(code.co_filename, code.co_firstlineno):
+        return None
+    return Location(code.co_filename, code.co_firstlineno, 0, None, fn.__name__)
 
 
 def _describe(fn) -> str:
@@ -145,17 +172,77 @@ def parse_function(fn) -> ParsedFunction:
     """Parse `fn` into a gast FunctionDef plus its namespace."""
     fn = _plain_function(fn)
     if inspect.isgeneratorfunction(fn) or inspect.iscoroutinefunction(fn):
-        kind = "a generator" if inspect.isgeneratorfunction(fn) else "an async function"
-        raise UnsupportedSyntaxError(
-            f"{_describe(fn)} is {kind}; srcad differentiates functions that return a value",
-            hint="collect the values in a list and return it",
-        )
+        _refuse_generator(fn)
     if fn.__name__ == "<lambda>":
         node, filename = _parse_lambda(fn)
     else:
         node, filename = _parse_def(fn)
     node.decorator_list = []
     return ParsedFunction(fn, node, Namespace.of(fn), filename)
+
+
+def _refuse_generator(fn) -> None:
+    """A generator or async function: point at its first yield or await, else at its def."""
+    generator = inspect.isgeneratorfunction(fn)
+    if generator:
+        kind = "a generator function"
+        hint = "collect the values in a list and return it (or return np.sum of them)"
+        marks = (gast.Yield, gast.YieldFrom)
+    else:
+        kind = "an async function"
+        hint = (
+            "make it a plain def, and await whatever it needs before calling the "
+            "differentiated function"
+        )
+        marks = (gast.Await,)
+    where = def_location(fn)
+    try:
+        lines, lnum = _source_lines(fn)
+        text = "".join(lines)
+        dedented = textwrap.dedent(text)
+        indent = len(lines[0]) - len(lines[0].lstrip()) if dedented != text else 0
+        module = parse(dedented)
+    except (SourceUnavailableError, SyntaxError):
+        module = None
+    if module is not None:
+        top = next(
+            (
+                n
+                for n in module.body
+                if isinstance(n, (gast.FunctionDef, gast.AsyncFunctionDef))
+                and n.name == fn.__name__
+            ),
+            None,
+        )
+        if top is not None:
+            _shift_positions(top, lnum - 1, indent)
+            found = next((n for n in _own_nodes(top) if isinstance(n, marks)), None)
+            # The yield makes a generator; async is a property of the def line itself.
+            node = found if generator and found is not None else top
+            where = Location(
+                fn.__code__.co_filename,
+                node.lineno,
+                node.col_offset,
+                node.end_col_offset if node.end_lineno == node.lineno else None,
+                fn.__name__,
+            )
+    why = "functions that return a value" if generator else "plain (synchronous) functions"
+    raise UnsupportedSyntaxError(
+        f"{_describe(fn)} is {kind}; srcad differentiates {why}",
+        where,
+        hint=hint,
+    )
+
+
+def _own_nodes(fdef):
+    """The nodes of a function's body, not those of the functions nested in it."""
+    stack = list(reversed(fdef.body))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda)):
+            continue
+        stack.extend(reversed(list(gast.iter_child_nodes(node))))
 
 
 def _parse_def(fn) -> tuple[gast.FunctionDef, str]:
@@ -191,7 +278,10 @@ def _parse_lambda(fn) -> tuple[gast.FunctionDef, str]:
     lines = linecache.getlines(filename, fn.__globals__)
     if not lines:
         _source_lines(fn)  # raises the explanatory error
-        raise SourceUnavailableError(f"cannot read the source of {_describe(fn)}")
+        raise SourceUnavailableError(
+            f"cannot read the source of {_describe(fn)}",
+            hint="define the function in a file or a notebook cell (both keep their source)",
+        )
     try:
         module = parse("".join(lines))
         candidates = [n for n in walk(module) if isinstance(n, gast.Lambda) and n.lineno == lineno]
@@ -255,7 +345,10 @@ def _pick_lambda(fn, candidates: list[gast.Lambda]) -> gast.Lambda:
             )
         pool = matches
     if not pool:
-        raise SourceUnavailableError(f"cannot find the source of {_describe(fn)}")
+        raise SourceUnavailableError(
+            f"cannot find the source of {_describe(fn)}",
+            hint="assign the lambda to a name on a line of its own, or use def",
+        )
     return pool[0]
 
 

@@ -341,6 +341,8 @@ def _callee_factory(binder: Binder, guards: list):
                 f"srcad cannot match the arguments of this call to {target.label} "
                 "(*args/**kwargs or a wrong number of arguments)",
                 env.where(node),
+                hint="call it with its parameters spelled out, one argument per parameter "
+                "(srcad does not follow *args or **kwargs unpacking)",
             )
         packed = [p for p, a in bound.arguments.items() if not isinstance(a, gast.AST)]
         for p in packed:  # *args or **kwargs: a tuple or dict of the call's atoms
@@ -534,6 +536,8 @@ def _all_arguments(fn, bound, binder: Binder, env, node) -> list:
                 f"srcad's forward mode cannot yet call {fn.__name__}, which has *args, "
                 "**kwargs or keyword-only parameters",
                 env.where(node),
+                hint="give the called function plain positional parameters, or use reverse "
+                "mode (srcad.grad, srcad.vjp, srcad.jacrev) for this call",
             )
         if p.name in bound.arguments:
             out.append(bound.arguments[p.name])
@@ -668,6 +672,11 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
             ret = S.tuple_([value, grad_value])
         body = forward + keep + [seed_stmt] + backward_c + [gast.Return(value=ret)]
         body = algebra.simplify(propagate(body), _elementwise(binder), scalars)
+        if scalars.get(seed) != 1.0:
+            # Not known to be a real scalar: the check stays even when the seed goes unused
+            # (an output that does not depend on the input), or grad of a function returning
+            # a vector or None would quietly give zeros.
+            pure = _keeping_output_check(pure, rt)
         body = dce.eliminate(body, set(), pure)
         fname = namer.fresh(f"{spec.mode}_{name}")
         out = S.function_def(fname, [], body)
@@ -780,6 +789,21 @@ _PURE_BUILTINS = {
     "enumerate",
     "sum",
 }
+
+
+def _keeping_output_check(pure, rt: str):
+    def keep(node) -> bool:
+        if (
+            isinstance(node, gast.Call)
+            and isinstance(node.func, gast.Attribute)
+            and node.func.attr == "scalar_seed"
+            and isinstance(node.func.value, gast.Name)
+            and node.func.value.id == rt
+        ):
+            return False
+        return pure(node)
+
+    return keep
 
 
 def _purity(binder: Binder):

@@ -121,21 +121,28 @@ def scalar_seed(y):
         or not isinstance(y, (numbers.Number, np.ndarray))
         or (np.ndim(y) != 0)
     ):
-        what = (
-            f"an array of shape {np.shape(y)}"
-            if isinstance(y, np.ndarray)
-            else f"a value of type {type(y).__name__}"
-        )
-        raise NonScalarOutputError(
+        if isinstance(y, np.ndarray):
+            what = f"an array of shape {np.shape(y)}"
+        elif y is None:
+            what = "None"
+        elif isinstance(y, (tuple, list)):
+            what = f"a {type(y).__name__} of {len(y)} values"
+        else:
+            what = f"a value of type {type(y).__name__}"
+        error = NonScalarOutputError(
             f"grad requires a function that returns a real scalar, but it returned {what}",
             hint="use srcad.jacobian (or vjp with a cotangent) for non-scalar outputs, or "
             "reduce the output, e.g. with np.sum",
         )
+        error.returned = what  # the transform restates this with its name and f's return line
+        raise error
     if np.iscomplexobj(y):
-        raise NonScalarOutputError(
+        error = NonScalarOutputError(
             "grad requires a real-valued output, but the function returned a complex number",
             hint="differentiate np.real(f(x)) or np.abs(f(x)) ** 2, or use srcad.vjp",
         )
+        error.returned = f"a complex number ({np.result_type(y)})"
+        raise error
     return 1.0
 
 

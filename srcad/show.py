@@ -18,9 +18,15 @@ MODES = ("reverse", "forward")
 def stage_text(fn, mode: str = "reverse", stage: str = "optimized", argnums=0) -> str:
     """The text of one stage of `fn`'s derivative (reverse: its gradient; forward: its jvp)."""
     if mode not in MODES:
-        raise SrcadError(f"show: mode must be one of {MODES}, got {mode!r}")
+        raise SrcadError(
+            f"show: mode must be one of {MODES}, got {mode!r}",
+            hint="mode='reverse' shows the gradient's code, mode='forward' the jvp's",
+        )
     if stage not in STAGES:
-        raise SrcadError(f"show: stage must be one of {STAGES}, got {stage!r}")
+        raise SrcadError(
+            f"show: stage must be one of {STAGES}, got {stage!r}",
+            hint="stages run in that order; the default, 'optimized', is the code srcad runs",
+        )
     nums, as_tuple = _argnums(fn, argnums, "show")
     wrt = _wrt_names(fn, nums, "show")
     kinds = tuple((p, "array") for p in _positional_params(fn))

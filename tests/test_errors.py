@@ -53,7 +53,10 @@ def test_tangent_of_wrong_shape():
     def f(x):
         return x * 2.0
 
-    with pytest.raises(errors.ShapeMismatchError, match=r"\(3,\).*\(2,\)"):
+    # The tangent's shape first, then its argument's; the message names the argument.
+    with pytest.raises(
+        errors.ShapeMismatchError, match=r"tangent of argument 'x' .*\(2,\).*\(3,\)(.|\n)*hint: "
+    ):
         srcad.jvp(f, (np.ones(3),), (np.ones(2),))
 
 
@@ -120,3 +123,37 @@ def test_errors_are_srcad_errors():
         "ArgnumsError",
     ):
         assert issubclass(getattr(errors, name), errors.SrcadError)
+
+
+# Files whose errors are being reworked elsewhere (the analysis and transform passes): their
+# raises without a hint are known, and this check leaves them to that work.
+_HINTS_PENDING = {"transform/apply.py", "transform/reverse.py", "transform/forward.py"}
+
+
+def test_every_raised_srcad_error_has_a_hint():
+    """Each `raise SomeSrcadError(...)` in srcad passes hint=: every error says what to do."""
+    import ast
+    import pathlib
+
+    from srcad.check import GradientCheckError
+
+    kinds = {
+        name
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, errors.SrcadError)
+    } | {GradientCheckError.__name__}
+    root = pathlib.Path(srcad.__file__).parent
+    missing = []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if relative in _HINTS_PENDING:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Raise) or not isinstance(node.exc, ast.Call):
+                continue
+            func = node.exc.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            given = {k.arg for k in node.exc.keywords}
+            if name in kinds and "hint" not in given and len(node.exc.args) < 3:
+                missing.append(f"{relative}:{node.lineno} {name}")
+    assert not missing, "raised without a hint: " + ", ".join(missing)

@@ -28,9 +28,12 @@ def _parse_einsum(subscripts, operands):
     occur once, in sorted order. The free labels are the ones the call does not use.
     """
     if not isinstance(subscripts, str):
-        raise TypeError(
+        from ..errors import UnsupportedOperationError
+
+        raise UnsupportedOperationError(
             "srcad differentiates np.einsum only with a subscripts string, not the "
-            "operand-list form np.einsum(a, [0, 1], ...)"
+            "operand-list form np.einsum(a, [0, 1], ...)",
+            hint="write the subscripts as a string, e.g. np.einsum('ij,jk->ik', a, b)",
         )
     spec = subscripts.replace(" ", "")
     inputs, arrow, output = spec.partition("->")

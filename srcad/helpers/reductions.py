@@ -360,8 +360,11 @@ def quantile_weights(a, q, axis=None, method="linear", nan=False):
     `nan`, NaNs are ignored as np.nanquantile does.
     """
     if method not in _METHODS:
-        raise ValueError(
-            f"srcad differentiates quantiles with method in {_METHODS}, not {method!r}"
+        from ..errors import UnsupportedOperationError
+
+        raise UnsupportedOperationError(
+            f"srcad differentiates quantiles with method in {_METHODS}, not {method!r}",
+            hint="pass one of those methods (the default, 'linear', is one)",
         )
     a = np.asarray(a)
     q = np.asarray(q, dtype=np.float64)

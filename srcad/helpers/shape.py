@@ -108,8 +108,11 @@ _PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
 def pad_positions(array, pad_width, mode="constant"):
     """The map of `np.pad(array, pad_width, mode)` for the modes that copy elements."""
     if mode not in _PAD_MODES:
-        raise NotImplementedError(
-            f"srcad differentiates np.pad with mode {', '.join(_PAD_MODES)}; not {mode!r}"
+        from ..errors import UnsupportedOperationError
+
+        raise UnsupportedOperationError(
+            f"srcad differentiates np.pad with mode {', '.join(_PAD_MODES)}; not {mode!r}",
+            hint="use one of those modes, or build the padding with np.concatenate",
         )
     return np.pad(positions(array), pad_width, mode=mode)  # constant: 0, no element
 

@@ -191,12 +191,18 @@ def _parse_template(func: Callable, kind: str) -> Template:
     names = list(sig.parameters)
     where = _where(func, kind)
     if not names or names[0] != "ans":
-        raise RuleDefinitionError(f"{where}: the first parameter must be `ans`")
+        raise RuleDefinitionError(
+            f"{where}: the first parameter must be `ans`",
+            hint="write def _(ans, x, ...): `ans` receives the primitive's result, then the "
+            "primitive's parameters follow (docs/rules.md)",
+        )
     params = names[1:]
     if "nb" in params or "d" in params or "static" in params:
         raise RuleDefinitionError(
             f"{where}: `nb`, `d` and `static` are reserved names in "
-            "templates; rename the parameter (and the primitive's)"
+            "templates; rename the parameter (and the primitive's)",
+            hint="d[...] names derivatives, nb the number of batch axes and static(...) "
+            "values fixed at generation time; see docs/rules.md",
         )
     defaults = {p.name: p.default for p in sig.parameters.values() if p.default is not p.empty}
     keyword_only = {p.name for p in sig.parameters.values() if p.kind is p.KEYWORD_ONLY}
@@ -239,12 +245,20 @@ def _parse_body(template: Template):
     locals_, outputs, reads = found.locals_, found.outputs, found.reads
     if locals_ & set(names):
         raise RuleDefinitionError(
-            f"{where}: the body must not reassign a parameter ({sorted(locals_ & set(names))})"
+            f"{where}: the body must not reassign a parameter ({sorted(locals_ & set(names))})",
+            hint="assign the intermediate value to a new local name",
         )
     if kind == "vjp" and "ans" in outputs:
-        raise RuleDefinitionError(f"{where}: a vjp template writes d[param], not d[ans]")
+        raise RuleDefinitionError(
+            f"{where}: a vjp template writes d[param], not d[ans]",
+            hint="read d[ans] (the output's cotangent) and assign d[x] for each parameter x",
+        )
     if kind == "jvp" and outputs != {"ans"}:
-        raise RuleDefinitionError(f"{where}: a jvp template must assign d[ans] (and only it)")
+        raise RuleDefinitionError(
+            f"{where}: a jvp template must assign d[ans] (and only it)",
+            hint="assign d[ans] from the parameters' tangents d[x]; keep other values in "
+            "plain local names",
+        )
     return body, locals_, outputs, reads - {"ans"}
 
 
@@ -269,7 +283,8 @@ class _Found:
             if not isinstance(key, gast.Name) or key.id not in self.names:
                 raise RuleDefinitionError(
                     f"{self.where}: d[...] must index `ans` or a parameter, "
-                    f"found d[{S.to_source(key)}]"
+                    f"found d[{S.to_source(key)}]",
+                    hint="index d with a name: d[ans] or d[x] for a parameter x",
                 )
             (self.outputs if type(node.ctx) is gast.Store else self.reads).add(key.id)
             return Deriv(id=key.id, ctx=node.ctx)
@@ -292,7 +307,9 @@ def _check_against_primitive(template: Template, rule: Rule) -> None:
         if nin is not None and len(positional) != nin:
             raise RuleDefinitionError(
                 f"{where}: the primitive takes {nin} positional argument(s), the template "
-                f"names {len(positional)} ({positional})"
+                f"names {len(positional)} ({positional})",
+                hint="after ans, name one template parameter per positional argument of the "
+                "primitive",
             )
         return
     known = {p.name: i for i, p in enumerate(params)}
@@ -306,12 +323,16 @@ def _check_against_primitive(template: Template, rule: Rule) -> None:
         if name not in known and not accepts_var:
             raise RuleDefinitionError(
                 f"{where}: template parameter {name!r} is not a parameter of "
-                f"{rule.name}{_sig_text(params)}"
+                f"{rule.name}{_sig_text(params)}",
+                hint="name the template's parameters as the primitive names its own, in the "
+                "same order",
             )
         if name in known and known[name] != i:
             raise RuleDefinitionError(
                 f"{where}: template parameter {name!r} is at position {i}, but at position "
-                f"{known[name]} in {rule.name}{_sig_text(params)}"
+                f"{known[name]} in {rule.name}{_sig_text(params)}",
+                hint="name the template's parameters as the primitive names its own, in the "
+                "same order",
             )
 
 
@@ -348,7 +369,8 @@ def _register(
             if p not in template.params:
                 raise RuleDefinitionError(
                     f"{kind} rule for {rule.name}: broadcast parameter "
-                    f"{p!r} is not a template parameter"
+                    f"{p!r} is not a template parameter",
+                    hint="list in broadcast= only parameters the template names",
                 )
         setattr(rule, kind, template)
         rule.nondiff = False
