@@ -49,10 +49,23 @@ class Spec:
     batch: int = 0
     kinds: tuple = ()  # (param name, kind) pairs known from the arguments
     ndims: tuple = ()  # (param name, number of dimensions) for array arguments
+    stages: bool = False  # keep every stage's text for srcad.show (costs a copy of each)
 
 
 class Stages(dict):
-    """Stage texts, printed only when asked for (unparsing every stage costs milliseconds)."""
+    """Stage texts, printed only when asked for (unparsing every stage costs milliseconds).
+
+    Only `srcad.show` asks (its Spec has stages=True); other transforms skip even the copy
+    of the tree that a later text needs, a few milliseconds of a first call."""
+
+    def __init__(self, *args, enabled: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enabled = enabled
+
+    def keep(self, stage: str, node) -> None:
+        """Record `node` (a tree or a list of statements) as the text of `stage`."""
+        if self.enabled:
+            self[stage] = functools.partial(S.to_source, S.clone(node))
 
     def __getitem__(self, key):
         value = super().__getitem__(key)
@@ -204,7 +217,8 @@ def _generate(fn, spec: Spec) -> Generated:
     parsed = parse_function(fn)
     target_fn = parsed.fn
     fdef = parsed.node
-    stages = Stages(parse=functools.partial(S.to_source, S.clone(fdef)))
+    stages = Stages(enabled=spec.stages)
+    stages.keep("parse", fdef)
     fence.check(fdef, parsed.filename)
     namer = Namer(S.all_names(fdef))
     guards: list = []
@@ -216,7 +230,7 @@ def _generate(fn, spec: Spec) -> Generated:
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)
 
-    stages["anf"] = functools.partial(S.to_source, S.clone(fdef))
+    stages.keep("anf", fdef)
     local_names = S.names_stored(fdef) | set(_param_names(fdef))
     binder.local_names = local_names
     # Names srcad bound for normalization (the runtime) resolve like the function's own.
@@ -623,9 +637,7 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
     saved = tbr.materialize(
         sweeps.forward, backward, namer.fresh, sweeps.needs_none_init, set(params)
     )
-    stages["transform"] = functools.partial(
-        S.to_source, S.clone(saved.prologue + saved.forward + saved.backward)
-    )
+    stages.keep("transform", saved.prologue + saved.forward + saved.backward)
     grads = [S.name(adjoint[p]) if p in state.live else lowering.zeros(p) for p in spec.wrt]
     name = parsed.name
     # The backward sweep starts where the forward sweep ends: one comment covers both.

@@ -31,7 +31,7 @@ def stage_text(fn, mode: str = "reverse", stage: str = "optimized", argnums=0) -
     wrt = _wrt_names(fn, nums, "show")
     kinds = tuple((p, "array") for p in _positional_params(fn))
     spec = pipeline.Spec(
-        "grad" if mode == "reverse" else "jvp", wrt, tuple_out=as_tuple, kinds=kinds
+        "grad" if mode == "reverse" else "jvp", wrt, tuple_out=as_tuple, kinds=kinds, stages=True
     )
     generated = pipeline.generate(fn, spec)
     return generated.stages[stage].rstrip("\n") + "\n"

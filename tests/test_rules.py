@@ -146,3 +146,10 @@ def test_every_rule_has_both_modes():
         r.name for r in all_rules() if not r.nondiff and (r.vjp is None) != (r.jvp is None)
     )
     assert not one_sided, f"rules with only one of vjp/jvp: {one_sided}"
+
+
+def test_vjp_and_jvp_agree_on_the_differentiable_parameters():
+    """Activity analysis reads them off whichever template of a rule is parsed first."""
+    for rule in _srcad_rules():
+        if rule.vjp is not None and rule.jvp is not None:
+            assert rule.vjp.outputs == rule.jvp.reads, rule.name

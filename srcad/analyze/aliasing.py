@@ -178,7 +178,17 @@ def _fresh_value(value, resolution: Resolution) -> bool:
         if target is None:
             return False
         if target.kind == "method":
-            return target.method.name in ("copy", "astype")
+            # x.copy(), x.sum(), x.clip(...) make new objects; x.reshape(...) and the other
+            # methods numpy answers with a view of x do not.
+            if target.method.name in ("copy", "astype"):
+                return True
+            primitive = target.method.primitive
+            return (
+                target.method.name not in _VIEW_METHODS
+                and primitive is not None
+                and id(primitive) not in VIEW_FUNCTIONS
+            )
+
         if target.obj is not None and id(target.obj) in FRESH_CALLS:
             return True
         if isinstance(target.obj, np.ufunc) and not any(k.arg == "out" for k in value.keywords):

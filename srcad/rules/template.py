@@ -107,13 +107,15 @@ class Template:
 
 
 def differentiable_params(rule) -> set[str]:
-    """Parameters through which a derivative flows, according to the rule's templates."""
-    params: set[str] = set()
-    if rule.vjp is not None:
-        params |= rule.vjp.outputs
-    if rule.jvp is not None:
-        params |= rule.jvp.reads
-    return params
+    """Parameters through which a derivative flows, according to the rule's templates.
+
+    A rule's vjp writes the adjoints of exactly the parameters its jvp reads the tangents of
+    (tests/test_rules.py checks this for every rule), so one template answers; the one
+    already parsed, to spare a transform parsing templates of the other mode."""
+    if rule.jvp is not None and (rule.vjp is None or rule.vjp._parsed is None):
+        if rule.jvp._parsed is not None or rule.vjp is None:
+            return rule.jvp.reads
+    return rule.vjp.outputs if rule.vjp is not None else set()
 
 
 @dataclasses.dataclass

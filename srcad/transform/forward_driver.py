@@ -6,8 +6,6 @@ with a tangent for each differentiated parameter. It returns ``(out, tangent_out
 
 from __future__ import annotations
 
-import functools
-
 import gast
 
 from .. import emit, runtime
@@ -81,7 +79,7 @@ def build(parsed, fdef, spec, namer, binder, resolution, guards, stages, callee)
     )
     state = accumulate.State(live=set(spec.wrt), defined=set(params))
     lowered = lowering.block(stmts, state)
-    stages["transform"] = functools.partial(S.to_source, S.clone(lowered))
+    stages.keep("transform", lowered)
     if output in state.live:
         tangent_out = S.name(tangent[output])
     else:
