@@ -184,3 +184,53 @@ def test_closure_returned_by_a_helper_is_refused():
     f = function_from_source(source, "f")
     with pytest.raises(errors.UnsupportedSyntaxError, match="as a value"):
         srcad.grad(f)(X)
+
+
+# ------------------------------------------------------------------ views read after a change
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the view sees y[1] = 0.0; the true gradient of sum(v * x[1:]) is [0, 0, x2]
+        "y = x * 1.0\n    v = y[1:]\n    y[1] = 0.0\n    return np.sum(v * x[1:])",
+        "y = x * 1.0\n    v = y.reshape(3, 1)\n    w = v.T\n    y[0] = 5.0\n"
+        "    return np.sum(w * x)",
+        # in a loop, the next iteration reads the view the previous one changed
+        "y = x * 1.0\n    v = y[1:]\n    s = 0.0\n    for i in range(2):\n"
+        "        s = s + np.sum(v)\n        y[0] = s\n    return s",
+    ],
+)
+def test_view_read_after_a_change_is_refused(body):
+    f = function_from_source(f"def f(x):\n    {body}\n", "f")
+    with pytest.raises(errors.UnsupportedOperationError, match="is a view of 'y'"):
+        srcad.grad(f)(X.copy())
+
+
+def test_views_made_after_the_change_or_anew_each_iteration_are_fine():
+    def later(x):
+        y = x * 1.0
+        y[0] = 5.0
+        v = y[1:]
+        return np.sum(v * x[1:]) + y[0]
+
+    def remade(x):
+        y = x * 1.0
+        s = 0.0
+        for _ in range(2):
+            v = y[1:]
+            s = s + np.sum(v * x[1:])
+            y[1] = s
+        return s + np.sum(y)
+
+    def recurrence(x):
+        h = np.zeros((4, 3))
+        h[0] = x
+        for t in range(1, 4):
+            h[t] = np.tanh(h[t - 1] * 2.0)
+        return np.sum(h)
+
+    for f in (later, remade, recurrence):
+        check_grad(f)
+    for f in (later, recurrence):
+        srcad.check_grads(f, (X,), order=2)

@@ -80,48 +80,45 @@ _VIEW_METHODS = {
 
 # numpy functions whose result may be a view of (or the very same object as) an argument.
 # Every other numpy function srcad has a rule for returns a new array.
-VIEW_FUNCTIONS = {
-    id(getattr(np, name))
-    for name in (
-        "reshape",
-        "ravel",
-        "transpose",
-        "matrix_transpose",
-        "permute_dims",
-        "swapaxes",
-        "moveaxis",
-        "rollaxis",
-        "squeeze",
-        "expand_dims",
-        "broadcast_to",
-        "broadcast_arrays",
-        "atleast_1d",
-        "atleast_2d",
-        "atleast_3d",
-        "asarray",
-        "asanyarray",
-        "ascontiguousarray",
-        "asfortranarray",
-        "require",
-        "real",
-        "imag",
-        "diagonal",
-        "flip",
-        "fliplr",
-        "flipud",
-        "rot90",
-        "split",
-        "array_split",
-        "hsplit",
-        "vsplit",
-        "dsplit",
-        "unstack",
-        "einsum",
-        "nan_to_num",
-        "real_if_close",
-    )
-    if hasattr(np, name)
-}
+_VIEW_FUNCTION_NAMES = (
+    "reshape",
+    "ravel",
+    "transpose",
+    "matrix_transpose",
+    "permute_dims",
+    "swapaxes",
+    "moveaxis",
+    "rollaxis",
+    "squeeze",
+    "expand_dims",
+    "broadcast_to",
+    "broadcast_arrays",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "asarray",
+    "asanyarray",
+    "ascontiguousarray",
+    "asfortranarray",
+    "require",
+    "real",
+    "imag",
+    "diagonal",
+    "flip",
+    "fliplr",
+    "flipud",
+    "rot90",
+    "split",
+    "array_split",
+    "hsplit",
+    "vsplit",
+    "dsplit",
+    "unstack",
+    "einsum",
+    "nan_to_num",
+    "real_if_close",
+)
+VIEW_FUNCTIONS = {id(getattr(np, name)) for name in _VIEW_FUNCTION_NAMES if hasattr(np, name)}
 # ndarray methods that change the array in place -> what to write instead ({} is the array).
 IN_PLACE_METHODS = {
     "sort": "use {0} = np.sort({0}) (a new array)",
@@ -156,6 +153,8 @@ class Facts:
     definitions: dict = dataclasses.field(default_factory=dict)  # name -> [Definition]
     escapes: list = dataclasses.field(default_factory=list)  # (name, position, loops)
     changes: list = dataclasses.field(default_factory=list)  # [Change]
+    views: dict = dataclasses.field(default_factory=dict)  # view name -> {base names}
+    reads: dict = dataclasses.field(default_factory=dict)  # name -> [(position, loops)]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -206,7 +205,7 @@ def _fresh_value(value, resolution: Resolution) -> bool:
     return False
 
 
-def collect(fdef: gast.FunctionDef) -> Facts:
+def collect(fdef: gast.FunctionDef, ndims: dict | None = None, kinds: dict | None = None) -> Facts:
     """Definitions, escapes (another name or a container gets the object) and in-place
     changes of every name, each with its position and the loops and blocks around it."""
     facts = Facts()
@@ -219,11 +218,19 @@ def collect(fdef: gast.FunctionDef) -> Facts:
     def escape(name, loops):
         facts.escapes.append((name, counter[0], loops))
 
+    def read(node, loops):
+        for name in S.names_loaded(node):
+            facts.reads.setdefault(name, []).append((counter[0], loops))
+
     def visit(stmts, loops, blocks):
         blocks = blocks + (id(stmts),)
         for s in stmts:
             counter[0] += 1
             augmented = getattr(s, "srcad_inplace", None)
+            if isinstance(s, (gast.For, gast.While, gast.If)):
+                read(s.iter if isinstance(s, gast.For) else s.test, loops)
+            else:
+                read(s, loops)
             if isinstance(s, gast.Assign):
                 target = s.targets[0]
                 if augmented is not None and isinstance(target, gast.Name):
@@ -239,6 +246,11 @@ def collect(fdef: gast.FunctionDef) -> Facts:
                     define(target.id, s.value, loops, blocks)
                     if isinstance(s.value, gast.Name):
                         escape(s.value.id, loops)
+                    base = _view_base(s.value, ndims or {}, kinds or {})
+                    if base is not None:
+                        # A view of a view sees its base's base too.
+                        bases = {base} | facts.views.get(base, set())
+                        facts.views.setdefault(target.id, set()).update(bases)
                 elif isinstance(target, (gast.Tuple, gast.List)):
                     for e in target.elts:
                         define(e.id, None, loops, blocks)
@@ -290,6 +302,82 @@ def _defined_fresh_each_iteration(obj: str, change: Change, facts: Facts) -> boo
     return False
 
 
+def _view_base(value, ndims: dict, kinds: dict) -> str | None:
+    """The name `value` may be a view of: y[...], y.T, y.reshape(...), np.reshape(y, ...)."""
+    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+        base = value.value.id
+        if kinds.get(base) in ("list", "tuple", "dict") or _copying_index(
+            value.slice, ndims.get(base), ndims
+        ):
+            return None  # an element of a container, a number, or a fancy-indexed copy
+        return base
+    if (
+        isinstance(value, gast.Attribute)
+        and isinstance(value.value, gast.Name)
+        and (value.attr in _VIEW_METHODS or value.attr in VIEW_ATTRIBUTES or value.attr == "mT")
+    ):
+        return value.value.id
+    if isinstance(value, gast.Call):
+        func = value.func
+        if (
+            isinstance(func, gast.Attribute)
+            and isinstance(func.value, gast.Name)
+            and func.attr in _VIEW_METHODS
+        ):
+            return func.value.id
+        if (
+            isinstance(func, gast.Attribute)
+            and func.attr in _VIEW_FUNCTION_NAMES
+            and value.args
+            and isinstance(value.args[0], gast.Name)
+        ):
+            return value.args[0].id
+    return None
+
+
+def _copying_index(index, ndim: int | None, ndims: dict) -> bool:
+    """Whether indexing an array of `ndim` dimensions with `index` certainly copies: integers
+    for every axis (a number comes out), or an index array (numpy copies)."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    integers = 0
+    for part in parts:
+        if isinstance(part, gast.Constant) and type(part.value) is int:
+            integers += 1
+        elif isinstance(part, gast.Name) and ndims.get(part.id) == 0:
+            integers += 1
+        elif isinstance(part, gast.Name) and (ndims.get(part.id) or 0) >= 1:
+            return True  # an index array (integers or a mask)
+        elif isinstance(part, gast.List):
+            return True  # x[[0, 2]]
+        else:
+            return False  # a slice, None, ..., or a name of unknown rank: maybe a view
+    return ndim is not None and integers == ndim
+
+
+def _view_read_after(view: str, change: Change, facts: Facts) -> bool:
+    """Whether a view made before `change` is read after it (and so sees the change, which
+    the derivative would not)."""
+    defined = [d.position for d in facts.definitions.get(view, [])]
+    for at, loops in facts.reads.get(view, []):
+        if at > change.position:
+            # Unless the view was made anew (after the change) before this read.
+            if not any(change.position < p < at for p in defined):
+                return True
+        elif change.loops & loops:
+            # In a loop, the next iteration reads what this one changed, unless the view is
+            # made again at each iteration, before the read.
+            if not any(p < at and change.loops <= _loops_of(view, p, facts) for p in defined):
+                return True
+    return False
+
+
+def _loops_of(name: str, position: int, facts: Facts) -> frozenset:
+    for d in facts.definitions.get(name, []):
+        if d.position == position:
+            return d.loops
+    return frozenset()
+
+
 def _describe(change: Change) -> str:
     if change.augmented is not None:
         name, op = change.augmented[1], change.augmented[2]
@@ -303,6 +391,7 @@ def _check_change(
     params: set,
     resolution: Resolution,
     where,
+    view_bases: dict,
 ) -> None:
     """Raise unless `change` is certainly seen by no other name than the changed one."""
     obj = change.obj
@@ -346,6 +435,15 @@ def _check_change(
             where,
             hint=redo or f"make it a new array first: {shown} = {shown}.copy()",
         )
+    for view, bases in view_bases.items():
+        if obj in bases and _view_read_after(view, change, facts):
+            raise UnsupportedOperationError(
+                f"srcad cannot differentiate {what}: {view!r} is a view of {shown!r} made "
+                "before the change and read after it, so it would change too",
+                where,
+                hint=f"make the other array a copy ({view} = ....copy()) or change "
+                f"{shown} before taking it",
+            )
     # Sharing the object before it changes (or in a loop around the change) would let the
     # other name see the change; sharing it afterwards is harmless, and so is sharing it
     # after the change in a loop that binds a new object first at every iteration.
@@ -437,16 +535,21 @@ def check(
     activity: Activity,
     ndims: dict | None = None,
     kinds: dict | None = None,
+    fn=None,
 ) -> None:
     """Raise `UnsupportedOperationError` at the first in-place change srcad would get wrong.
 
     `ndims` and `kinds` (from the ndims and kinds analyses) tell which names hold numbers,
-    whose augmented assignments rebind instead of changing an object."""
+    whose augmented assignments rebind instead of changing an object. Views read after a
+    change are checked in the user's code only (`fn` not generated by srcad): in generated
+    code differentiated again, the changes include the backward sweep's restores, which put
+    back the values such views are read for (the corpus checks these at order 2)."""
     ndims, kinds = ndims or {}, kinds or {}
     varied = activity.varied
     _check_calls(fdef, resolution, filename, varied)
     params = {a.id for a in fdef.args.args + fdef.args.posonlyargs + fdef.args.kwonlyargs}
-    facts = collect(fdef)
+    facts = collect(fdef, ndims, kinds)
+    view_bases = {} if getattr(fn, "__srcad_generated__", False) else facts.views
     for change in facts.changes:
         s = change.stmt
         if change.augmented is not None:
@@ -457,4 +560,6 @@ def check(
         elif change.obj not in varied and not (_names(s.value) & varied):
             # A change of a value that depends on no input runs as written.
             continue
-        _check_change(change, facts, params, resolution, location(s, filename, fdef.name))
+        _check_change(
+            change, facts, params, resolution, location(s, filename, fdef.name), view_bases
+        )

@@ -32,7 +32,7 @@ def build(parsed, fdef, spec, namer, binder, resolution, guards, stages, callee)
     kinds = kinds_mod.infer(fdef, dict(spec.kinds), resolution)
     act = activity_mod.analyze(fdef, set(spec.wrt), {output}, resolution)
     ndims = ndims_mod.infer(fdef, spec.ndims, resolution)
-    aliasing.check(fdef, resolution, parsed.filename, act, ndims, kinds)
+    aliasing.check(fdef, resolution, parsed.filename, act, ndims, kinds, parsed.fn)
 
     env = apply.Env(
         resolution,
