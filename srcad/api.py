@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
+import re
 import types
 
 import numpy as np
@@ -643,9 +644,11 @@ def vjp(fn, *primals, has_aux: bool = False):
         out, residuals = result
     backward = generated.functions["bwd"]
 
+    arrays = writes_into_arrays(backward)
+
     def vjp_fn(cotangent):
         check_cotangent(cotangent, out)
-        return backward(fresh_tapes(residuals), cotangent)
+        return backward(fresh_tapes(residuals, arrays), cotangent)
 
     vjp_fn.source = generated.sources["bwd"]
     if has_aux:
@@ -897,9 +900,11 @@ def vjp_wrt(fn, args, wrt):
     out, residuals = generated.functions["fwd"](*args)
     backward = generated.functions["bwd"]
 
+    arrays = writes_into_arrays(backward)
+
     def pullback(cotangent):
         check_cotangent(cotangent, out)
-        return backward(fresh_tapes(residuals), cotangent)
+        return backward(fresh_tapes(residuals, arrays), cotangent)
 
     return out, pullback
 
@@ -942,18 +947,55 @@ def composed_jvp(fn, tangents, wrt=None):
     return function
 
 
-def fresh_tapes(residuals: tuple) -> tuple:
+# An item assignment in generated code (ast.unparse writes one statement per line):
+# `y[k] = y_saved.pop()` puts back, in place, what the forward sweep overwrote.
+_ITEM_ASSIGNMENT = re.compile(r"^\s*[A-Za-z_]\w*\[.*\]\s*(?:[-+*/@%]|//|\*\*)?=(?!=)", re.M)
+
+
+def writes_into_arrays(backward, seen: set | None = None) -> bool:
+    """Whether a generated backward sweep, or one it calls (a callee's, bound in a closure
+    cell), writes into arrays: then its residual arrays change. Cached on the function."""
+    known = getattr(backward, "__srcad_writes_arrays__", None)
+    if known is not None:
+        return known
+    seen = set() if seen is None else seen
+    if id(backward) in seen:
+        return False
+    seen.add(id(backward))
+    try:
+        found = _ITEM_ASSIGNMENT.search(inspect.getsource(backward)) is not None
+    except (OSError, TypeError):
+        found = True  # cannot tell: copy
+    for cell in getattr(backward, "__closure__", None) or ():
+        try:
+            callee = cell.cell_contents
+        except ValueError:
+            continue
+        if not found and getattr(callee, "__srcad_generated__", False):
+            found = writes_into_arrays(callee, seen)
+    backward.__srcad_writes_arrays__ = found
+    return found
+
+
+def fresh_tapes(residuals: tuple, arrays: bool = False) -> tuple:
     """Copies of the containers among `residuals`: a backward sweep pops its tapes, the lists
     saved on them and the tapes inside a callee's residuals, and a vjp function may be called
-    more than once. Arrays are shared (the backward sweep never writes into a residual array).
-    A container reachable twice is copied once: the sweep relies on that sharing (it pops a
-    list through one path and reads its length through another)."""
+    more than once. Arrays are shared, unless `arrays`: a backward sweep that puts back
+    array items in place (`writes_into_arrays`) would leave the next call the arrays as they
+    were before the forward sweep. A container or array reachable twice is copied once: the
+    sweep relies on that sharing (it pops a list through one path and reads its length
+    through another)."""
     memo: dict[int, object] = {}
-    return tuple(_fresh_containers(r, memo) for r in residuals)
+    return tuple(_fresh_containers(r, memo, arrays) for r in residuals)
 
 
-def _fresh_containers(value, memo: dict):
+def _fresh_containers(value, memo: dict, arrays: bool):
     kind = type(value)
+    if arrays and kind is np.ndarray:
+        copied = memo.get(id(value))
+        if copied is None:
+            copied = memo[id(value)] = value.copy()
+        return copied
     if kind is not list and kind is not tuple and kind is not dict:
         return value
     copied = memo.get(id(value))
@@ -961,12 +1003,12 @@ def _fresh_containers(value, memo: dict):
         return copied
     if kind is list:
         copied = memo[id(value)] = []  # registered first: a list may contain itself
-        copied.extend(_fresh_containers(v, memo) for v in value)
+        copied.extend(_fresh_containers(v, memo, arrays) for v in value)
     elif kind is tuple:
-        copied = memo[id(value)] = tuple(_fresh_containers(v, memo) for v in value)
+        copied = memo[id(value)] = tuple(_fresh_containers(v, memo, arrays) for v in value)
     else:
         copied = memo[id(value)] = {}
-        copied.update((k, _fresh_containers(v, memo)) for k, v in value.items())
+        copied.update((k, _fresh_containers(v, memo, arrays)) for k, v in value.items())
     return copied
 
 

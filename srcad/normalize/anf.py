@@ -94,9 +94,25 @@ def block(stmts: list, ctx: Ctx) -> list:
         ctx.lineno = getattr(s, "lineno", ctx.lineno)
         start = len(out)
         statement(s, ctx, out)
+        # `y = y` does nothing, but a reverse sweep would read it as "y's adjoint moves to
+        # y, then y's is reset" and lose it; srcad's own backward code writes `by = by`.
+        out[start:] = [n for n in out[start:] if not _self_assignment(n)]
         for new in out[start:]:
             _tag(new, s)
+    if stmts and not out:
+        out.append(gast.Pass())  # a block of self-assignments only
     return out
+
+
+def _self_assignment(s) -> bool:
+    return (
+        isinstance(s, gast.Assign)
+        and len(s.targets) == 1
+        and isinstance(s.targets[0], gast.Name)
+        and isinstance(s.value, gast.Name)
+        and s.targets[0].id == s.value.id
+        and getattr(s, "srcad_inplace", None) is None
+    )
 
 
 def _tag(new, old) -> None:

@@ -223,6 +223,77 @@ def f(x):
         open=False,  # fixed in srcad while this suite was written (651c8c2)
     ),
     Case(
+        "vjp_called_twice_item_assignment_in_loop",
+        """\
+def f(x1):
+    v1 = x1 * 1.0
+    for v2 in range(3):
+        v3 = np.zeros(2)
+        v3[0] = v1[0]
+        v1 = v1 * np.cos(v3)
+    return np.sum(v1)
+""",
+        "(np.array([0.3, 0.5]),)",
+        issue="the second call of the vjp function gave [0.81, 1] instead of [0.68, 1], "
+        "silently: the first call's backward sweep put v3's items back in place, in the "
+        "residual array the second call starts from",
+        open=False,  # fixed: a vjp function copies residual arrays when its sweep writes items
+    ),
+    Case(
+        "vjp_called_twice_item_assignment_in_callee",
+        """\
+def h(v1):
+    for v2 in range(3):
+        v3 = np.zeros(2)
+        v3[0] = v1[0]
+        v1 = v1 * np.cos(v3)
+    return v1
+
+
+def f(x1):
+    return np.sum(h(x1 * 1.0))
+""",
+        "(np.array([0.3, 0.5]),)",
+        issue="as vjp_called_twice_item_assignment_in_loop, in a callee's backward sweep",
+        open=False,
+    ),
+    Case(
+        "self_assignment_in_a_branch",
+        """\
+def f(x):
+    y = x * x
+    if x > 0.1:
+        y = y
+    return y * 2.0
+""",
+        "(0.3,)",
+        order2=True,
+        issue="grad gave 0.0 instead of 1.2, silently: the reverse sweep of `y = y` moved y's "
+        "adjoint to y and then reset it (found at order 2, where srcad's own backward code "
+        "holds `bv1 = bv1`, by a fuzzed program with an if/else and an item assignment loop)",
+        open=False,  # fixed: normalization drops self-assignments
+    ),
+    Case(
+        "order2_through_by_equals_by",
+        """\
+def f(x1):
+    if x1[0] > -1.0:
+        v1 = x1 * x1
+        v1 += 1.5
+        v0 = v1 * np.ones((2, 1))
+    else:
+        v0 = np.ones((2, 1))
+    v3 = np.zeros((2, 1))
+    for k in range(2):
+        v3[k] = v0[k]
+    return np.sum(v3 * v3)
+""",
+        "(np.array([0.3]),)",
+        order2=True,
+        issue="jacrev(grad(f)) gave 12.72 instead of 14.16 (hessian was right), silently",
+        open=False,  # fixed with self_assignment_in_a_branch
+    ),
+    Case(
         "grad_of_grad_after_pop",
         """\
 def f(x):
