@@ -234,3 +234,36 @@ def test_views_made_after_the_change_or_anew_each_iteration_are_fine():
         check_grad(f)
     for f in (later, recurrence):
         srcad.check_grads(f, (X,), order=2)
+
+
+def test_alias_taken_after_the_change_in_an_inner_loop():
+    # found by the fuzzer: v = 1.0 * x is a new array at each iteration, `w = v` comes later
+    def f(x):
+        s = 0.0
+        for _ in range(2):
+            v = 1.0 * x
+            v += np.sin(x)
+            k = 0
+            while k < 2:
+                w = v
+                s = s + np.sum(w)
+                k = k + 1
+        return s
+
+    check_grad(f)
+
+
+def test_alias_taken_after_an_inner_loop_of_changes():
+    # found by the fuzzer: v is new at each outer iteration, changed in the inner loop, and
+    # shared (`v if c else v`) once the inner loop is done
+    def f(x):
+        s = 0.0
+        for _ in range(2):
+            v = np.zeros(3)
+            for i in range(3):
+                v[i] = np.cos(x[i] * s)
+            w = v if s > 10.0 else v
+            s = s + np.sum(w * x)
+        return s
+
+    check_grad(f)

@@ -286,15 +286,16 @@ def _known_immutable(name: str, ndims: dict, kinds: dict) -> bool:
     return ndims.get(name) == 0 or kinds.get(name) == "tuple"
 
 
-def _defined_fresh_each_iteration(obj: str, change: Change, facts: Facts) -> bool:
-    """Whether a new object is bound to `obj` in the change's own loop iteration, before it.
+def _defined_fresh_each_iteration(obj: str, change: Change, facts: Facts, loops) -> bool:
+    """Whether a new object is bound to `obj` at each iteration of `loops` (the loops the
+    change shares with a later sharing of the object), before the change.
 
-    Then a name that gets the object after the change, in the same loop, holds the previous
+    Then a name that gets the object after the change, in those loops, holds the previous
     iteration's object when the next change happens: it never sees a change."""
     for d in facts.definitions.get(obj, []):
         if (
             not d.augmented
-            and d.loops == change.loops
+            and d.loops == loops
             and d.position < change.position
             and change.blocks[: len(d.blocks)] == d.blocks
         ):
@@ -453,9 +454,10 @@ def _check_change(
         if at < change.position:
             harmful = True
         elif change.loops & escape_loops:
-            harmful = not (
-                escape_loops == change.loops and _defined_fresh_each_iteration(obj, change, facts)
-            )
+            # shared later in an iteration of loops around the change: harmless if those
+            # loops bind a new object before the change at every iteration
+            shared = change.loops & escape_loops
+            harmful = not _defined_fresh_each_iteration(obj, change, facts, shared)
         else:
             harmful = False
         if harmful:
