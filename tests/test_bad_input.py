@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import linecache
 import re
+import sys
 import textwrap
 from collections.abc import Callable
 
@@ -201,8 +202,11 @@ _FENCED = {
             return np.sum(x) * g(2)
         """,
 }
+if sys.version_info < (3, 11):
+    del _FENCED["try_star"]  # except* is Python 3.11 syntax
 for _name, _text in _FENCED.items():
     add(source_case(_name, _text, error=E.UnsupportedSyntaxError))
+
 
 # ------------------------------------------------------------------- 2. missing derivative rules
 add(
