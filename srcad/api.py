@@ -949,7 +949,9 @@ def composed_jvp(fn, tangents, wrt=None):
 
 # An item assignment in generated code (ast.unparse writes one statement per line):
 # `y[k] = y_saved.pop()` puts back, in place, what the forward sweep overwrote.
-_ITEM_ASSIGNMENT = re.compile(r"^\s*[A-Za-z_]\w*\[.*\]\s*(?:[-+*/@%]|//|\*\*)?=(?!=)", re.M)
+_ITEM_ASSIGNMENT = re.compile(
+    r"^\s*[A-Za-z_]\w*\[.*\]\s*(?:[-+*/@%]|//|\*\*)?=(?!=)|\brestore_item\(", re.M
+)
 
 
 def writes_into_arrays(backward, seen: set | None = None) -> bool:
@@ -994,7 +996,7 @@ def _fresh_containers(value, memo: dict, arrays: bool):
     if arrays and kind is np.ndarray:
         copied = memo.get(id(value))
         if copied is None:
-            copied = memo[id(value)] = value.copy()
+            copied = memo[id(value)] = _copy_array(value, memo)
         return copied
     if kind is not list and kind is not tuple and kind is not dict:
         return value
@@ -1010,6 +1012,24 @@ def _fresh_containers(value, memo: dict, arrays: bool):
         copied = memo[id(value)] = {}
         copied.update((k, _fresh_containers(v, memo, arrays)) for k, v in value.items())
     return copied
+
+
+def _copy_array(a: np.ndarray, memo: dict) -> np.ndarray:
+    """A copy of `a`; if `a` is a view, the same view of one copy of its base, so that views
+    among the residuals (v = y[1:]) still see the items the backward sweep puts back in y."""
+    root = a
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if root is a:
+        return a.copy(order="K")
+    new_root = memo.get(id(root))
+    if new_root is None:
+        new_root = memo[id(root)] = root.copy(order="K")
+    offset = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    try:
+        return np.ndarray(a.shape, a.dtype, buffer=new_root, offset=offset, strides=a.strides)
+    except (TypeError, ValueError, BufferError):
+        return a.copy()  # a base numpy will not lend its buffer: the view is lost, rarely
 
 
 def source(fn) -> str:
