@@ -14,7 +14,7 @@ import types
 
 import numpy as np
 
-from . import pipeline
+from . import pipeline, runtime
 from .errors import (
     ArgnumsError,
     InputTypeError,
@@ -980,56 +980,9 @@ def writes_into_arrays(backward, seen: set | None = None) -> bool:
 
 
 def fresh_tapes(residuals: tuple, arrays: bool = False) -> tuple:
-    """Copies of the containers among `residuals`: a backward sweep pops its tapes, the lists
-    saved on them and the tapes inside a callee's residuals, and a vjp function may be called
-    more than once. Arrays are shared, unless `arrays`: a backward sweep that puts back
-    array items in place (`writes_into_arrays`) would leave the next call the arrays as they
-    were before the forward sweep. A container or array reachable twice is copied once: the
-    sweep relies on that sharing (it pops a list through one path and reads its length
-    through another)."""
-    memo: dict[int, object] = {}
-    return tuple(_fresh_containers(r, memo, arrays) for r in residuals)
-
-
-def _fresh_containers(value, memo: dict, arrays: bool):
-    kind = type(value)
-    if arrays and kind is np.ndarray:
-        copied = memo.get(id(value))
-        if copied is None:
-            copied = memo[id(value)] = _copy_array(value, memo)
-        return copied
-    if kind is not list and kind is not tuple and kind is not dict:
-        return value
-    copied = memo.get(id(value))
-    if copied is not None:
-        return copied
-    if kind is list:
-        copied = memo[id(value)] = []  # registered first: a list may contain itself
-        copied.extend(_fresh_containers(v, memo, arrays) for v in value)
-    elif kind is tuple:
-        copied = memo[id(value)] = tuple(_fresh_containers(v, memo, arrays) for v in value)
-    else:
-        copied = memo[id(value)] = {}
-        copied.update((k, _fresh_containers(v, memo, arrays)) for k, v in value.items())
-    return copied
-
-
-def _copy_array(a: np.ndarray, memo: dict) -> np.ndarray:
-    """A copy of `a`; if `a` is a view, the same view of one copy of its base, so that views
-    among the residuals (v = y[1:]) still see the items the backward sweep puts back in y."""
-    root = a
-    while isinstance(root.base, np.ndarray):
-        root = root.base
-    if root is a:
-        return a.copy(order="K")
-    new_root = memo.get(id(root))
-    if new_root is None:
-        new_root = memo[id(root)] = root.copy(order="K")
-    offset = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
-    try:
-        return np.ndarray(a.shape, a.dtype, buffer=new_root, offset=offset, strides=a.strides)
-    except (TypeError, ValueError, BufferError):
-        return a.copy()  # a base numpy will not lend its buffer: the view is lost, rarely
+    """Copies of the containers among `residuals` (and of the arrays, if `arrays`): see
+    `runtime.fresh_residuals`. A vjp function may be called more than once."""
+    return runtime.fresh_residuals(residuals, arrays)
 
 
 def source(fn) -> str:

@@ -727,16 +727,11 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
             and s.targets[0].value.id in residuals
         }
     )
-    copies = [
-        S.assign(
-            n,
-            S.call(
-                gast.Attribute(S.name(binder.bind("rt", runtime)), "copy", gast.Load()), [S.name(n)]
-            ),
-        )
-        for n in restored
-    ]
-    bwd_stmts = ([unpack] if residuals else []) + copies + backward_body
+    if restored:
+        # One copy of everything, so that views among the residuals stay views of the copies.
+        fresh = gast.Attribute(S.name(binder.bind("rt", runtime)), "fresh_residuals", gast.Load())
+        unpack.value = S.call(fresh, [S.name(res_name)])
+    bwd_stmts = ([unpack] if residuals else []) + backward_body
 
     bwd = S.function_def(bwd_name, [res_name, seed], bwd_stmts)
     return {"fwd": fwd, "bwd": bwd}

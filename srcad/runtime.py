@@ -748,3 +748,57 @@ def dict_get_vjp_t(b, g, mapping, key):
 
 def default_vjp(g, mapping, key):
     return zeros_like(g) if key in mapping else g
+
+
+def fresh_residuals(residuals: tuple, arrays: bool = True) -> tuple:
+    """Copies of the containers among `residuals`, and of the arrays if `arrays`.
+
+    A backward sweep pops its tapes, the lists saved on them and the tapes inside a callee's
+    residuals, and puts back array items in place: a vjp function called again, or a backward
+    sweep differentiated again, needs them as the forward sweep left them. A container or
+    array reachable twice is copied once (the sweep pops a list through one path and reads
+    its length through another), and a view stays a view of its base's copy (v = y[1:] sees
+    the items put back in y)."""
+    memo: dict[int, object] = {}
+    return tuple(_fresh_containers(r, memo, arrays) for r in residuals)
+
+
+def _fresh_containers(value, memo: dict, arrays: bool):
+    kind = type(value)
+    if arrays and kind is np.ndarray:
+        copied = memo.get(id(value))
+        if copied is None:
+            copied = memo[id(value)] = _copy_array(value, memo)
+        return copied
+    if kind is not list and kind is not tuple and kind is not dict:
+        return value
+    copied = memo.get(id(value))
+    if copied is not None:
+        return copied
+    if kind is list:
+        copied = memo[id(value)] = []  # registered first: a list may contain itself
+        copied.extend(_fresh_containers(v, memo, arrays) for v in value)
+    elif kind is tuple:
+        copied = memo[id(value)] = tuple(_fresh_containers(v, memo, arrays) for v in value)
+    else:
+        copied = memo[id(value)] = {}
+        copied.update((k, _fresh_containers(v, memo, arrays)) for k, v in value.items())
+    return copied
+
+
+def _copy_array(a: np.ndarray, memo: dict) -> np.ndarray:
+    """A copy of `a`; if `a` is a view, the same view of one copy of its base, so that views
+    among the residuals (v = y[1:]) still see the items the backward sweep puts back in y."""
+    root = a
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if root is a:
+        return a.copy(order="K")
+    new_root = memo.get(id(root))
+    if new_root is None:
+        new_root = memo[id(root)] = root.copy(order="K")
+    offset = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    try:
+        return np.ndarray(a.shape, a.dtype, buffer=new_root, offset=offset, strides=a.strides)
+    except (TypeError, ValueError, BufferError):
+        return a.copy()  # a base numpy will not lend its buffer: the view is lost, rarely

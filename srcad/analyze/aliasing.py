@@ -57,6 +57,7 @@ FRESH_CALLS = {
         np.repeat,
         np.diag,
         rt.copy,
+        rt.fresh_residuals,
         rt.astype,
         list,
         dict,
@@ -252,8 +253,15 @@ def collect(fdef: gast.FunctionDef, ndims: dict | None = None, kinds: dict | Non
                         bases = {base} | facts.views.get(base, set())
                         facts.views.setdefault(target.id, set()).update(bases)
                 elif isinstance(target, (gast.Tuple, gast.List)):
+                    # each element of a call's result is as new as the call's (qr, eigh...)
+                    value = s.value
+                    if isinstance(value, gast.Name):  # normalization put the call first
+                        earlier = facts.definitions.get(value.id, [])
+                        value = earlier[-1].value if len(earlier) == 1 else None
+                    value = value if isinstance(value, gast.Call) else None
+
                     for e in target.elts:
-                        define(e.id, None, loops, blocks)
+                        define(e.id, value, loops, blocks)
                 elif isinstance(target, gast.Subscript):
                     facts.changes.append(Change(s, target.value.id, counter[0], loops, blocks))
                     if isinstance(s.value, gast.Name):

@@ -225,6 +225,17 @@ def _(ans, x):
     d[ans] = rt.sequence(d[x])
 
 
+# A split backward sweep starts from one copy of its residuals (srcad.pipeline).
+@vjp_rule(rt.fresh_residuals, linear=("residuals",))
+def _(ans, residuals, arrays=True):
+    d[residuals] = d[ans]
+
+
+@jvp_rule(rt.fresh_residuals, linear=("residuals",))
+def _(ans, residuals, arrays=True):
+    d[ans] = d[residuals]
+
+
 @vjp_rule(rt.copy, linear=("x",))
 def _(ans, x):
     d[x] = d[ans]
@@ -532,7 +543,7 @@ def _(ans, b, start, count):
     d[ans] = rt.list_slice(d[b], start, count)
 
 
-returns("same", rt.sequence, rt.sequence_vjp, rt.copy, rt.add)
+returns("same", rt.sequence, rt.sequence_vjp, rt.copy, rt.add, rt.fresh_residuals)
 
 
 @vjp_rule(rt.copy_item, linear=("x",))

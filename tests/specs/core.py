@@ -110,6 +110,9 @@ SPECS: list[RuleSpec] = [
     RuleSpec(rt.taken_value, [((3,), (3,))], call="rt.taken_value([a0, a1], 1)"),
     RuleSpec(rt.list_slice, [((3,), (3,))], call="rt.list_slice([a0, a1, a0], 1, 2)[0]"),
     RuleSpec(rt.one_hot_list, [((3,), (3,))], call="rt.one_hot_list(a0, [a1, a1], 0)[0]"),
+    RuleSpec(
+        rt.fresh_residuals, [((3,), (3,))], call="rt.fresh_residuals((a0, [a1, a0]))[1][1] * a1"
+    ),
     RuleSpec(rt.concat, [((3,), (3,))], call="rt.concat([a0], [a1, a0])[1] * 2.0"),
     RuleSpec(rt.repeat_sequence, [((3,), (3,))], call="rt.repeat_sequence([a0, a1], 2)[3]"),
     RuleSpec(rt.repeat_sequence, [((3,), (3,))], call="rt.repeat_sequence(2, (a0, a1))[2]"),
