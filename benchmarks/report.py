@@ -328,6 +328,34 @@ def metadata(mode: str, skipped: dict) -> dict:
     }
 
 
+README_START = "<!-- benchmark table: written by `make bench` -->"
+README_END = "<!-- end of benchmark table -->"
+
+
+def update_readme(readme: Path, meta: dict, records: list) -> None:
+    """Replace the README's benchmark table (between the two markers) with this run's."""
+    text = readme.read_text(encoding="utf-8")
+    if README_START not in text or README_END not in text:
+        return
+    m, v = meta["machine"], meta["versions"]
+    table = "\n".join(
+        [
+            README_START,
+            f"Measured {meta['date'][:10]} on {m['cpu_model']} ({m['cpu_count']} cores), "
+            f"Python {v.get('python')}, numpy {v.get('numpy')}, autograd {v.get('autograd')}, "
+            f"jax {v.get('jax')}; medians per call. Full results: "
+            "`benchmarks/results/latest.md`.",
+            "",
+            main_table(records),
+            "",
+            README_END,
+        ]
+    )
+    head, rest = text.split(README_START, 1)
+    tail = rest.split(README_END, 1)[1]
+    readme.write_text(head + table + tail, encoding="utf-8")
+
+
 def write(directory: Path, meta: dict, records: list, cost: dict | None, text: str) -> None:
     """latest.md and latest.json, each written to a .tmp file first and renamed, so a run
     that is interrupted never leaves half a file behind."""

@@ -126,6 +126,9 @@ def main(argv=None) -> int:
     text = report.markdown(meta, records, cost)
     print(text)
     report.write(opts.out, meta, records, cost, text)
+    if not opts.quick and opts.cases is None:
+        # Only a full run of every case replaces the table in the README.
+        report.update_readme(HERE.parent / "README.md", meta, records)
     print(
         f"written: {opts.out / 'latest.md'}, {opts.out / 'latest.json'} ({meta['elapsed_s']} s)",
         file=sys.stderr,
