@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import linecache
 import re
 
 import numpy as np
+from helpers import function_from_source
 from hypothesis import strategies as st
 
 SHAPES = [(), (2,), (3,), (2, 1), (2, 3)]
@@ -91,8 +91,6 @@ DRIVER_NAMES = {
     "bwd_fn",
 }
 
-_file_counter = itertools.count()
-
 
 @dataclasses.dataclass(frozen=True)
 class Program:
@@ -123,12 +121,7 @@ class Program:
 
 def define(source: str, name: str, namespace: dict | None = None):
     """Exec `source` under a fresh linecache file name, so srcad (inspect) can read it."""
-    filename = f"<srcad-fuzz {next(_file_counter)}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    scope = {"np": np}
-    scope.update(namespace or {})
-    exec(compile(source, filename, "exec"), scope)
-    return scope[name]
+    return function_from_source(source, name, namespace, label="srcad-fuzz")
 
 
 def _broadcasts_into(small: tuple, big: tuple) -> bool:
