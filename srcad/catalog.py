@@ -51,6 +51,13 @@ def counts() -> dict:
     }
 
 
+def numpy_version() -> str:
+    """numpy's major.minor version, which decides a few entries of the list."""
+    import numpy
+
+    return ".".join(numpy.__version__.split(".")[:2])
+
+
 def markdown() -> str:
     groups = table()
     names = sorted(groups, key=lambda n: (_ORDER.index(n) if n in _ORDER else 99, n))
@@ -60,6 +67,8 @@ def markdown() -> str:
         "Generated from the rule registry by `python -m srcad.catalog` (a test keeps this",
         "file up to date). Every differentiable function has both a reverse-mode (vjp) and a",
         "forward-mode (jvp) rule. Non-differentiable functions have zero derivatives.",
+        f"The list is that of numpy {numpy_version()} (numpy adds and removes a few functions",
+        "between versions; srcad registers the rules of those the installed numpy has).",
         "",
         "| namespace | vjp rules | jvp rules | non-differentiable |",
         "|---|---|---|---|",

@@ -2,6 +2,8 @@
 
 import pathlib
 
+import pytest
+
 from srcad import catalog
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -9,6 +11,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 def test_function_list_matches_the_registry():
     text = (ROOT / "docs" / "functions.md").read_text()
+    if f"numpy {catalog.numpy_version()} " not in text:
+        pytest.skip("docs/functions.md lists the functions of another numpy version")
     assert text == catalog.markdown(), "run `make docs` to regenerate docs/functions.md"
 
 
