@@ -12,7 +12,7 @@ from __future__ import annotations
 import builtins
 import math
 
-import numpy as np  # noqa: F401
+import numpy as np
 
 from srcad import runtime as rt  # noqa: F401
 
@@ -126,7 +126,6 @@ SPECS: list[RuleSpec] = [
     RuleSpec(np.clip, [((2, 3),)], call="np.clip(a0, -0.5, 0.5)"),
     RuleSpec(np.clip, [((6,), (6,)), ((2, 3), ())], call="np.clip(a0, None, a1)"),
     RuleSpec(np.clip, [((6,), (6,)), ((2, 3), (3,))], call="np.clip(a0, a1, None)"),
-    RuleSpec(np.clip, [((6,), (), ())], call="np.clip(a0, min=a1, max=a2)"),
     RuleSpec(np.clip, [((6,), (), ())], call="a0.clip(a1, a2)"),
     RuleSpec(
         np.where,
@@ -268,3 +267,7 @@ if hasattr(math, "exp2"):  # Python >= 3.11
         RuleSpec(math.exp2, SCALAR),
         RuleSpec(math.cbrt, SCALAR, domain="nonzero"),
     ]
+
+# np.clip's min= and max= keywords are numpy >= 2.1.
+if tuple(int(p) for p in np.__version__.split(".")[:2]) >= (2, 1):
+    SPECS.append(RuleSpec(np.clip, [((6,), (), ())], call="np.clip(a0, min=a1, max=a2)"))
