@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import inspect
 import numbers
-import re
 import types
 
 import numpy as np
@@ -644,11 +643,9 @@ def vjp(fn, *primals, has_aux: bool = False):
         out, residuals = result
     backward = generated.functions["bwd"]
 
-    arrays = writes_into_arrays(backward)
-
     def vjp_fn(cotangent):
         check_cotangent(cotangent, out)
-        return backward(fresh_tapes(residuals, arrays), cotangent)
+        return backward(fresh_tapes(residuals), cotangent)
 
     vjp_fn.source = generated.sources["bwd"]
     if has_aux:
@@ -900,11 +897,9 @@ def vjp_wrt(fn, args, wrt):
     out, residuals = generated.functions["fwd"](*args)
     backward = generated.functions["bwd"]
 
-    arrays = writes_into_arrays(backward)
-
     def pullback(cotangent):
         check_cotangent(cotangent, out)
-        return backward(fresh_tapes(residuals, arrays), cotangent)
+        return backward(fresh_tapes(residuals), cotangent)
 
     return out, pullback
 
@@ -947,42 +942,11 @@ def composed_jvp(fn, tangents, wrt=None):
     return function
 
 
-# An item assignment in generated code (ast.unparse writes one statement per line):
-# `y[k] = y_saved.pop()` puts back, in place, what the forward sweep overwrote.
-_ITEM_ASSIGNMENT = re.compile(
-    r"^\s*[A-Za-z_]\w*\[.*\]\s*(?:[-+*/@%]|//|\*\*)?=(?!=)|\brestore_item\(", re.M
-)
-
-
-def writes_into_arrays(backward, seen: set | None = None) -> bool:
-    """Whether a generated backward sweep, or one it calls (a callee's, bound in a closure
-    cell), writes into arrays: then its residual arrays change. Cached on the function."""
-    known = getattr(backward, "__srcad_writes_arrays__", None)
-    if known is not None:
-        return known
-    seen = set() if seen is None else seen
-    if id(backward) in seen:
-        return False
-    seen.add(id(backward))
-    try:
-        found = _ITEM_ASSIGNMENT.search(inspect.getsource(backward)) is not None
-    except (OSError, TypeError):
-        found = True  # cannot tell: copy
-    for cell in getattr(backward, "__closure__", None) or ():
-        try:
-            callee = cell.cell_contents
-        except ValueError:
-            continue
-        if not found and getattr(callee, "__srcad_generated__", False):
-            found = writes_into_arrays(callee, seen)
-    backward.__srcad_writes_arrays__ = found
-    return found
-
-
-def fresh_tapes(residuals: tuple, arrays: bool = False) -> tuple:
-    """Copies of the containers among `residuals` (and of the arrays, if `arrays`): see
-    `runtime.fresh_residuals`. A vjp function may be called more than once."""
-    return runtime.fresh_residuals(residuals, arrays)
+def fresh_tapes(residuals: tuple) -> tuple:
+    """Copies of the containers among `residuals`: a backward sweep pops its tapes, and a vjp
+    function may be called more than once (see `runtime.fresh_residuals`; a backward sweep
+    that puts array items back starts from its own copy of the arrays)."""
+    return runtime.fresh_residuals(residuals, arrays=False)
 
 
 def source(fn) -> str:
