@@ -148,6 +148,19 @@ def _gast_name(id_: str, ctx, annotation=None, type_comment=None) -> gast.Name:
     return new
 
 
+def _converted_fields(node, target: type, convert, option):
+    """A `target` node whose fields are `node`'s, each converted by `convert(value, option)`
+    (type_params, absent before Python 3.12, becomes an empty list)."""
+    new = target.__new__(target)
+    fresh = new.__dict__
+    for key in target._fields:
+        value = getattr(node, key, None)
+        if value is None and key == "type_params":
+            value = []
+        fresh[key] = convert(value, option)
+    return new
+
+
 def _to_gast(node, positions: bool = True):
     if type(node) is list:
         return [_to_gast(n, positions) for n in node]
@@ -173,14 +186,7 @@ def _to_gast(node, positions: bool = True):
             body=_to_gast(node.body, positions),
         )
     else:
-        target = _gast_class(cls)
-        new = target.__new__(target)
-        fresh = new.__dict__
-        for key in target._fields:
-            value = getattr(node, key, None)
-            if value is None and key == "type_params":
-                value = []
-            fresh[key] = _to_gast(value, positions)
+        new = _converted_fields(node, _gast_class(cls), _to_gast, positions)
     if positions:
         _positions(new.__dict__, node)
     return new
@@ -206,14 +212,7 @@ def _to_ast(node, lines: bool):
             type=_to_ast(node.type, lines), name=node.name.id, body=_to_ast(node.body, lines)
         )
     else:
-        target = _ast_class(cls)
-        new = target.__new__(target)
-        fresh = new.__dict__
-        for key in target._fields:
-            value = getattr(node, key, None)
-            if value is None and key == "type_params":
-                value = []
-            fresh[key] = _to_ast(value, lines)
+        new = _converted_fields(node, _ast_class(cls), _to_ast, lines)
     _positions(new.__dict__, node)
     if lines and "lineno" not in new.__dict__ and isinstance(new, ast.stmt):
         new.lineno = 0  # ast.unparse looks statements up by line (for type: ignore comments)
