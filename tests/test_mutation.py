@@ -267,3 +267,15 @@ def test_alias_taken_after_an_inner_loop_of_changes():
         return s
 
     check_grad(f)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_residual_copies_keep_views_of_their_base(order):
+    from srcad import runtime as rt
+
+    y = np.asarray(np.arange(12.0).reshape(3, 4), order=order)
+    v = y[1:, ::-1].T  # a view with negative strides, of a C- or F-ordered base
+    y_copy, v_copy = rt.fresh_residuals((y, v))
+    y_copy[1, 3] = 100.0
+    assert v_copy[0, 0] == 100.0  # still a view of the copy
+    assert y[1, 3] == 7.0 and v[0, 0] == 7.0  # the originals are untouched
