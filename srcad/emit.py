@@ -1,7 +1,7 @@
 """Emit: a generated gast function -> Python source -> a live function object.
 
 Accepts a generated `gast.FunctionDef` whose statements carry the user's line numbers.
-Guarantees: the source is printed by the standard library's `ast.unparse`, with a comment
+Guarantees: the source is printed as `ast.unparse` prints it (by srcad.printer), with a comment
 naming the user's function, file and line before each block of statements that comes from
 one user line; it is compiled under a unique file name registered in `linecache` (so
 `inspect.getsource`, pdb and tracebacks show it); the function runs with the user's own
@@ -11,7 +11,6 @@ globals (read live, never copied) and with closure cells for the user's closure 
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import itertools
 import linecache
@@ -22,19 +21,9 @@ import types
 
 import gast
 
+from . import printer
 from . import syntax as S
-from .transform.dnotation import (
-    Block,
-    Deriv,
-    Materialize,
-    Reset,
-    Restore,
-    Save,
-    SetDerivative,
-    Zero,
-)
 
-_COMMENT = "__srcad_comment__:"
 _counter = itertools.count(1)
 _lock = threading.Lock()
 
@@ -73,7 +62,7 @@ def add_comments(
         lineno = getattr(s, "lineno", None)
         if lineno is not None and lineno != state[0] and filename:
             text = _comment_text(cache, function, filename, lineno).replace("\n", " ")
-            out.append(S.expr_stmt(S.const(_COMMENT + text)))
+            out.append(S.expr_stmt(S.const(printer.COMMENT + text)))
             state[0] = lineno
         for field in ("body", "orelse"):
             inner = getattr(s, field, None)
@@ -83,49 +72,8 @@ def add_comments(
     return out
 
 
-def _strip_markers(text: str) -> str:
-    lines = []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith('"""' + _COMMENT) and stripped.endswith('"""'):
-            stripped = repr(stripped[3:-3])
-        if stripped.startswith(("'" + _COMMENT, '"' + _COMMENT)):
-            indent = line[: len(line) - len(line.lstrip())]
-            body = ast.literal_eval(stripped)[len(_COMMENT) :]
-            lines.append(f"{indent}# {body}")
-        else:
-            lines.append(line)
-    return "\n".join(lines) + "\n"
-
-
 def unparse_function(fdef: gast.FunctionDef) -> str:
-    _check_and_fill(fdef)
-    tree = S.to_ast(gast.Module(body=[fdef], type_ignores=[]), for_unparse=True)
-    return _strip_markers(ast.unparse(tree))
-
-
-def _is_marker(stmt) -> bool:
-    return (
-        isinstance(stmt, gast.Expr)
-        and isinstance(stmt.value, gast.Constant)
-        and isinstance(stmt.value.value, str)
-        and stmt.value.value.startswith(_COMMENT)
-    )
-
-
-_DNOTATION = (Deriv, Zero, Block, Reset, Save, Restore, Materialize, SetDerivative)
-
-
-def _check_and_fill(fdef) -> None:
-    """No d-notation may be left; a block left with only comments (its code was dead) needs
-    a `pass` to be Python."""
-    for n in S.walk(fdef):
-        if isinstance(n, _DNOTATION):
-            raise AssertionError(f"srcad internal error: {type(n).__name__} left in generated code")
-        for field in ("body", "orelse"):
-            block = getattr(n, field, None)
-            if type(block) is list and block and all(_is_marker(s) for s in block):
-                block.append(gast.Pass())
+    return printer.function_source(fdef)
 
 
 def compile_function(

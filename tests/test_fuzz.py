@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from fuzz_programs import Program, define, programs
+from helpers import printer_matches_ast_unparse
 from hypothesis import HealthCheck, assume, given, settings
 from regressions.fuzz_found import CASES, avoided
 
@@ -176,7 +177,8 @@ def check_program(program: Program, avoid: frozenset = frozenset()) -> None:
 @given(programs(avoid=AVOID))
 def test_random_program(program):
     try:
-        check_program(program, AVOID)
+        with printer_matches_ast_unparse():
+            check_program(program, AVOID)
     except Discard as reason:
         assume(False)
         raise AssertionError("unreachable") from reason
