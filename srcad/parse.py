@@ -9,6 +9,7 @@ Anything without readable source raises `SourceUnavailableError` saying why.
 
 from __future__ import annotations
 
+import ast
 import builtins
 import dataclasses
 import functools
@@ -139,6 +140,40 @@ def _describe(fn) -> str:
     return f"an object of type {type(fn).__name__}"
 
 
+def _last_line(code: types.CodeType) -> int:
+    """The last line holding code of `code` or of a function or comprehension nested in it."""
+    last = max(
+        (line for _, _, line in code.co_lines() if line is not None), default=code.co_firstlineno
+    )
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            last = max(last, _last_line(const))
+    return last
+
+
+def def_source(code: types.CodeType, all_lines: list[str], parse_text=ast.parse):
+    """The lines of the def (decorators included) that compiled to `code`, read from its
+    file's `all_lines`, and `parse_text` of them dedented: the fewest lines from its first
+    that cover all its code and parse. None if there are none such.
+
+    (inspect.getsourcelines tokenizes to find the block's end; that was a tenth of a first
+    `grad(f)`. Lines after the last one holding code hold none, so cutting there loses no
+    behaviour: at most a trailing `pass` or comment.)"""
+    first = code.co_firstlineno
+    last = _last_line(code)
+    if not 0 < first <= last <= len(all_lines):
+        return None
+    if not all_lines[first - 1].lstrip().startswith(("def ", "async def ", "@")):
+        return None
+    for end in range(last, min(last + 40, len(all_lines)) + 1):
+        lines = all_lines[first - 1 : end]
+        try:
+            return lines, parse_text(textwrap.dedent("".join(lines)))
+        except SyntaxError:
+            continue
+    return None
+
+
 def _source_lines(fn: types.FunctionType) -> tuple[list[str], int]:
     try:
         lines, lnum = inspect.getsourcelines(fn)
@@ -246,17 +281,20 @@ def _own_nodes(fdef):
 
 
 def _parse_def(fn) -> tuple[gast.FunctionDef, str]:
-    lines, lnum = _source_lines(fn)
-    text = "".join(lines)
-    dedented = textwrap.dedent(text)
-    indent = len(lines[0]) - len(lines[0].lstrip()) if dedented != text else 0
-    try:
-        module = parse(dedented)
-    except SyntaxError as exc:
-        raise SourceUnavailableError(
-            f"cannot parse the source of {_describe(fn)} ({exc.msg})",
-            hint="srcad needs the complete def statement of the function",
-        ) from None
+    code = fn.__code__
+    found = def_source(code, linecache.getlines(code.co_filename, fn.__globals__), parse)
+    if found is not None:
+        (lines, module), lnum = found, code.co_firstlineno
+    else:
+        lines, lnum = _source_lines(fn)
+        try:
+            module = parse(textwrap.dedent("".join(lines)))
+        except SyntaxError as exc:
+            raise SourceUnavailableError(
+                f"cannot parse the source of {_describe(fn)} ({exc.msg})",
+                hint="srcad needs the complete def statement of the function",
+            ) from None
+    indent = len(lines[0]) - len(lines[0].lstrip())
     node = next(
         (n for n in module.body if isinstance(n, gast.FunctionDef) and n.name == fn.__name__),
         None,

@@ -36,6 +36,7 @@ import gast
 from .. import syntax as S
 from ..errors import RuleDefinitionError
 from ..optimize.fold import fold_static_ifs
+from ..parse import def_source
 from ..transform.dnotation import Deriv, Zero
 
 D = "d"  # the marker name in templates and in d-notation
@@ -215,19 +216,12 @@ def _template_def(func: Callable) -> gast.FunctionDef | None:
     """Parse just the template's own lines (tokenizing its whole module would be slower),
     without positions: inlined code takes the user's line numbers."""
     code = func.__code__
-    last = max(
-        (line for _, _, line in code.co_lines() if line is not None), default=code.co_firstlineno
+    found = def_source(
+        code, linecache.getlines(code.co_filename), lambda text: S.parse(text, positions=False)
     )
-    all_lines = linecache.getlines(code.co_filename)
-    # The code's last line may be inside an expression that closes lines later: extend.
-    for end in range(last, min(last + 20, len(all_lines)) + 1):
-        try:
-            text = textwrap.dedent("".join(all_lines[code.co_firstlineno - 1 : end]))
-            module = S.parse(text, positions=False)
-        except SyntaxError:
-            continue
-        return next((n for n in module.body if isinstance(n, gast.FunctionDef)), None)
-    return None
+    if found is None:
+        return None
+    return next((n for n in found[1].body if isinstance(n, gast.FunctionDef)), None)
 
 
 def _parse_body(template: Template):
@@ -461,33 +455,36 @@ def instantiate(
     replacement["ans"] = S.name(ans)
     replacement["nb"] = S.const(batch)
 
+    # One pass copies the template's tree and substitutes into the copy (the template's own
+    # nodes never reach generated code, which later passes change in place).
     def substitute(node):
-        if isinstance(node, Deriv):
+        cls = type(node)
+        if cls is Deriv:
             atom = replacement[node.id]
             if isinstance(atom, gast.Name):
                 return Deriv(id=atom.id, ctx=node.ctx)
             if isinstance(node.ctx, gast.Load):
                 return Zero(like=S.clone(atom))  # the derivative of a constant
             return Deriv(id=None, ctx=node.ctx)
-
-        if isinstance(node, gast.Name):
+        if cls is gast.Name:
             if node.id in local_names:
                 return S.name(local_names[node.id], store=isinstance(node.ctx, gast.Store))
             if node.id in replacement:
                 return S.clone(replacement[node.id])
-            if node.id in ("static", "ndim", "real"):
-                return node  # folded below, never emitted
-            if node.id in template.globals:
+            if node.id in template.globals and node.id not in ("static", "ndim", "real"):
                 return S.name(bind_external(node.id, template.globals[node.id]))
-            return node
-        for field, value in gast.iter_fields(node):
-            if isinstance(value, list):
-                setattr(
-                    node, field, [substitute(v) if isinstance(v, gast.AST) else v for v in value]
-                )
+            return S.clone(node)  # static(...) and friends are folded below, never emitted
+        if not cls._fields and not cls._attributes:
+            return node  # contexts and operators are shared, as S.clone shares them
+        new = cls.__new__(cls)
+        fields = new.__dict__
+        for key, value in node.__dict__.items():
+            if type(value) is list:
+                value = [substitute(v) if isinstance(v, gast.AST) else v for v in value]
             elif isinstance(value, gast.AST):
-                setattr(node, field, substitute(value))
-        return node
+                value = substitute(value)
+            fields[key] = value
+        return new
 
-    body = [substitute(S.clone(s)) for s in template.body]
+    body = [substitute(s) for s in template.body]
     return fold_static_ifs(body, ndims)
