@@ -308,13 +308,14 @@ def walk(node) -> Iterator[ast.AST]:
     """Every node of the tree, breadth first, in the order of ast.walk (which this replaces
     because it dominated the transformation time)."""
     todo = [node]
+    extend, append = todo.extend, todo.append
     for current in todo:
         for key in current._fields:
             value = getattr(current, key, None)
             if type(value) is list:
-                todo.extend(v for v in value if isinstance(v, _AST))
+                extend([v for v in value if isinstance(v, _AST)])
             elif isinstance(value, _AST):
-                todo.append(value)
+                append(value)
         yield current
 
 
@@ -339,28 +340,38 @@ def walk_no_nested(node) -> Iterator[gast.AST]:
             stack.append(child)
 
 
+# Fields that never hold a name: contexts, operators (what _names walks, it walks often).
+_NO_NAMES = frozenset(("ctx", "op", "ops", "type_comment"))
+_NAME_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _name_fields(cls) -> tuple[str, ...]:
+    found = _NAME_FIELDS[cls] = tuple(k for k in cls._fields if k not in _NO_NAMES)
+    return found
+
+
 def _names(node, contexts) -> set[str]:
     # walk_no_nested, inlined: these two queries run for every statement of every pass.
     found = set()
     stack = [node]
-    nested = (gast.FunctionDef, gast.Lambda)
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        current = stack.pop()
-        if type(current) is gast.Name:
+        current = pop()
+        cls = type(current)
+        if cls is gast.Name:
             if isinstance(current.ctx, contexts):
                 found.add(current.id)
             if current.annotation is not None:
-                stack.append(current.annotation)
+                push(current.annotation)
             continue
-
-        if current is not node and isinstance(current, nested):
+        if current is not node and (cls is gast.FunctionDef or cls is gast.Lambda):
             continue
-        for key in current._fields:
+        for key in _NAME_FIELDS.get(cls) or _name_fields(cls):
             value = getattr(current, key, None)
             if type(value) is list:
-                stack.extend(v for v in value if isinstance(v, _AST))
+                extend([v for v in value if isinstance(v, _AST)])
             elif isinstance(value, _AST):
-                stack.append(value)
+                push(value)
     return found
 
 

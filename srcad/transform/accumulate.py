@@ -198,21 +198,27 @@ class Lowering:
         return [gast.If(test=test, body=body or [gast.Pass()], orelse=orelse)]
 
     def _loop(self, s, state: State) -> list:
+        # Lower copies of the body until the derivatives live at its entry stop growing
+        # (the next iteration sees what this one left live). The last copy, lowered from
+        # the entry set that holds, is the loop's body.
         entry = set(state.live)
+        body = None
         for _ in range(len(entry) + 8):
             trial = state.copy()
             trial.live = set(entry)
-            self.block(S.clone(s.body), trial)
+            lowered = self.block(S.clone(s.body), trial)
             if trial.live <= entry:
+                body, body_state = lowered, trial
                 break
             entry |= trial.live
         pre = []
         for name in sorted(entry - state.live):
             if self.reverse or name in state.defined:
                 pre.append(self._materialize(name))
-        body_state = state.copy()
-        body_state.live = set(entry)
-        body = self.block(s.body, body_state)
+        if body is None:  # not settled in the trials: lower once more from the union
+            body_state = state.copy()
+            body_state.live = set(entry)
+            body = self.block(s.body, body_state)
         for name in sorted(entry - body_state.live):
             if self.reverse or name in body_state.defined:
                 body.append(self._materialize(name))
