@@ -39,7 +39,10 @@ def _header_reads(s) -> set[str]:
     return S.names_loaded(s)
 
 
-def needed_sites(backward: list) -> set[int]:
+def needed_sites(backward: list, reads: dict | None = None) -> set[int]:
+    """The sites whose saved value the backward sweep reads. `reads` keeps each statement's
+    header reads (by id) across calls on the same, pruned, statements."""
+    reads = {} if reads is None else reads
     entries: list[tuple[set[str], object]] = []  # (reads, restore or None)
     loop_spans: list[tuple[int, int]] = []
     restore_at: list[tuple[int, Restore, tuple | None]] = []
@@ -47,7 +50,10 @@ def needed_sites(backward: list) -> set[int]:
     def visit(stmts, outer):
         for s in stmts:
             index = len(entries)
-            entries.append((_header_reads(s), s))
+            known = reads.get(id(s))
+            if known is None:  # (the statement is kept too, so that its id stays its own)
+                known = reads[id(s)] = (s, _header_reads(s))
+            entries.append((known[1], s))
             if isinstance(s, Restore):
                 restore_at.append((index, s, outer))
             if isinstance(s, (gast.For, gast.While)):
@@ -96,10 +102,11 @@ def _busy(stmts: list) -> bool:
 
 def materialize(forward: list, backward: list, fresh, none_init: set, params: set) -> Saved:
     # A restore that is not needed can leave a branch empty, whose test then needs nothing.
-    needed = needed_sites(backward)
+    reads: dict = {}  # pruning only drops statements: what each one reads stays the same
+    needed = needed_sites(backward, reads)
     while True:
         backward = _prune(backward, needed)
-        again = needed_sites(backward)
+        again = needed_sites(backward, reads)
         if again == needed:
             break
         needed = again
