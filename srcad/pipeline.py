@@ -25,7 +25,7 @@ from .analyze import aliasing
 from .analyze import kinds as kinds_mod
 from .analyze import ndims as ndims_mod
 from .analyze.calls import bind_function
-from .analyze.resolve import resolve
+from .analyze.resolve import dict_calls_as_displays, resolve
 from .errors import UnsupportedOperationError
 from .naming import DerivedNames, Namer, identifier
 from .normalize import anf, closures, controlflow
@@ -240,6 +240,7 @@ def _generate(fn, spec: Spec) -> Generated:
     }
     visible = Namespace(namespace.globals, {**namespace.cells, **bound_cells})
     resolution = resolve(fdef, visible, local_names, parsed.filename, guards)
+    dict_calls_as_displays(fdef, resolution)
 
     roles = ("fwd", "bwd") if spec.mode in ("vjp", "split") else ("main",)
     key = (id(_key_fn(fn)), spec)

@@ -187,3 +187,20 @@ def _resolve_call(node: gast.Call, namespace, local_names, filename, fname, guar
             hint="define it before calling the transformed function",
         )
     return classify(value, label)
+
+
+def dict_calls_as_displays(fdef: gast.FunctionDef, resolution: Resolution) -> None:
+    """``d = dict(a=x, b=y)``, where `dict` is the builtin, becomes ``d = {'a': x, 'b': y}``
+    (a display every mode differentiates); other calls of dict are left for the rules."""
+    for s in S.statements(fdef.body):
+        call = s.value if isinstance(s, gast.Assign) else None
+        if not isinstance(call, gast.Call) or call.args:
+            continue
+        target = resolution.calls.get(id(call))
+        if target is None or target.obj is not dict:
+            continue
+        if any(k.arg is None for k in call.keywords):
+            continue
+        s.value = gast.Dict(
+            keys=[S.const(k.arg) for k in call.keywords], values=[k.value for k in call.keywords]
+        )
