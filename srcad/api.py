@@ -26,6 +26,7 @@ from .errors import (
 )
 from .parse import _plain_function, def_location
 from .tracebacks import annotate
+from .wrappers import transformable
 
 __all__ = [
     "grad",
@@ -203,15 +204,18 @@ def _check_positional_only(fn, transform: str) -> None:
             )
 
 
-def _require_function(fn, transform: str) -> None:
-    """A transform's first argument must be a function (a common slip: grad(f(x)))."""
+def _require_function(fn, transform: str):
+    """A transform's first argument must be a function (a common slip: grad(f(x))); what
+    srcad reads of it: the function, or a wrapper srcad writes (see srcad.wrappers)."""
     if not callable(fn):
         raise SrcadError(
             f"{transform} expects a function, got {type(fn).__name__}",
             hint=f"pass the function itself: {_USAGE.get(transform, f'srcad.{transform}(f)(x)')}"
             f", not the value f(x)",
         )
+    fn = transformable(fn)
     _plain_function(fn)  # a builtin or other object without source: say so now
+    return fn
 
 
 # How each transform is called, for hints about calling it wrong.
@@ -270,7 +274,7 @@ class Transformed:
     """A derivative function: generated on first call, printable, transformable again."""
 
     def __init__(self, fn, mode: str, argnums=0, has_aux: bool = False, label: str = ""):
-        _require_function(fn, label or mode)
+        fn = _require_function(fn, label or mode)
         self._fn = fn
         self._mode = mode
         self._nums, self._tuple_out = _argnums(fn, argnums, label or mode)
@@ -621,7 +625,7 @@ def vjp(fn, *primals, has_aux: bool = False):
         >>> pullback(np.array([1.0, 1.0]))
         (array([3., 3.]), np.float64(3.0))
     """
-    _require_function(fn, "vjp")
+    fn = _require_function(fn, "vjp")
     params = _positional_params(fn)
     _check_primal_count(fn, params, primals, "vjp")
     for name, value in zip(params, primals):
@@ -673,6 +677,20 @@ def _fill_defaults(fn, args: tuple) -> tuple:
                 "srcad.jvp(f, (x, y), (dx, dy))",
             )
         extra.append(p.default)
+    # The generated jvp takes keyword-only parameters positionally, after the others (they
+    # are never differentiated: their values are the defaults).
+    for p in sig.parameters.values():
+        if p.kind is p.KEYWORD_ONLY:
+            if p.default is p.empty:
+                user = _user_function(fn)
+                raise UnsupportedOperationError(
+                    f"jvp: {_fn_name(user)} has the keyword-only parameter {p.name!r} "
+                    "without a default, which jvp cannot pass",
+                    def_location(user),
+                    hint=f"fix it: srcad.jvp(lambda x: {_fn_name(user)}(x, {p.name}=value), "
+                    "(x,), (dx,))",
+                )
+            extra.append(p.default)
     return tuple(args) + tuple(extra)
 
 
@@ -747,7 +765,7 @@ def jvp(fn, primals, tangents):
         ...           (np.array([1.0, 1.0]),))[1].round(6)
         array([0.      , 1.381773])
     """
-    _require_function(fn, "jvp")
+    fn = _require_function(fn, "jvp")
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         bad = "primals" if not isinstance(primals, (tuple, list)) else "tangents"
         value = primals if bad == "primals" else tangents
@@ -870,7 +888,7 @@ def hessian(fn=None, argnums=0):
 
 def linearize(fn, *primals):
     """``(out, f_jvp)`` where ``f_jvp(*tangents)`` is the jvp of ``fn`` at ``primals``."""
-    _require_function(fn, "linearize")
+    fn = _require_function(fn, "linearize")
     out = fn(*primals)
 
     def f_jvp(*tangents):

@@ -13,6 +13,7 @@ import numbers
 import numpy as np
 
 from .errors import SrcadError
+from .wrappers import transformable
 
 
 class GradientCheckError(SrcadError, AssertionError):
@@ -137,6 +138,7 @@ def check_grads(
             f"check_grads expects a function, got {type(f).__name__}",
             hint="pass the function and its arguments: srcad.check_grads(f, (x,))",
         )
+    f = transformable(f)  # np.sin, a functools.partial, a bound method: as the transforms do
     args = tuple(args)
     wrt = [i for i, a in enumerate(args) if _differentiable(a)]
     low = _low_precision(args)

@@ -546,9 +546,16 @@ class _Model:
         return np.sum(x * 4.0)
 
 
-add(api_case("builtin_numpy_ufunc", lambda: srcad.grad(np.sin)(0.5), E.SourceUnavailableError))
-add(api_case("builtin_python_abs", lambda: srcad.grad(abs)(0.5), E.SourceUnavailableError))
-add(api_case("numpy_dispatcher_sum", lambda: srcad.grad(np.sum)(V), E.SourceUnavailableError))
+# A function in C that srcad has no rule for (with a rule, grad(np.sin) works: test_wrappers).
+add(api_case("builtin_without_rule", lambda: srcad.grad(np.packbits)(V), E.SourceUnavailableError))
+add(
+    api_case(
+        "numpy_dispatcher_without_rule",
+        lambda: srcad.grad(np.busday_count)(V),
+        E.SourceUnavailableError,
+    )
+)
+add(api_case("builtin_method", lambda: srcad.grad(V.dot)(V), E.SourceUnavailableError))
 add(
     api_case(
         "exec_without_linecache",
@@ -563,13 +570,12 @@ add(
         E.SourceUnavailableError,
     )
 )
-add(api_case("bound_method", lambda: srcad.grad(_Model().loss)(V), E.SourceUnavailableError))
 add(api_case("callable_object", lambda: srcad.grad(_Model())(V), E.SourceUnavailableError))
 add(
     api_case(
-        "functools_partial",
-        lambda: srcad.grad(functools.partial(_fn("p1", _TWO), y=V))(V),
-        E.SourceUnavailableError,
+        "functools_partial_of_builtin_without_rule",
+        lambda: srcad.grad(functools.partial(np.packbits, axis=0))(V),
+        E.MissingRuleError,
     )
 )
 add(

@@ -1,0 +1,204 @@
+"""Callables without Python source of their own, made into functions srcad can read.
+
+Accepts what a JAX or autograd user hands a transform besides a plain function:
+- a function srcad has a rule for, implemented in C (``grad(np.sin)``, ``jacfwd(np.tanh)``,
+  ``grad(np.sum)``, ``grad(math.exp)``);
+- a ``functools.partial`` of a function srcad can transform (``grad(partial(f, y=2.0))``);
+- a bound method of a plain Python class (``grad(model.loss)``).
+
+Guarantees: `transformable(fn)` returns `fn` itself when srcad reads it directly, else a
+small generated ``def`` that calls it, whose source is registered in `linecache` (so it
+reads, prints and steps like any other function), with the parameters the user sees:
+those of the rule's template, of the partial's signature without what the partial fixed
+by keyword, or of the method without `self`. What the wrapper holds fixed (the partial's
+arguments, the method's object) are constants of the wrapper. Anything else is returned
+unchanged, for the parser to explain.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import inspect
+import itertools
+import linecache
+import math
+import types
+
+import numpy as np
+
+from .rules.template import lookup
+
+_counter = itertools.count(1)
+_by_primitive: dict[int, tuple[object, types.FunctionType]] = {}
+
+
+def transformable(fn):
+    """`fn`, or a generated function calling it that srcad can read (see the module doc)."""
+    if isinstance(fn, types.FunctionType) or hasattr(fn, "__srcad_function__"):
+        return fn
+    if isinstance(fn, functools.partial):
+        return _partial(fn)
+    if isinstance(fn, types.MethodType) and isinstance(fn.__func__, types.FunctionType):
+        return _method(fn)
+    try:
+        rule = lookup(fn)
+    except TypeError:  # unhashable
+        rule = None
+    if rule is not None and not rule.nondiff and (rule.vjp or rule.jvp) is not None:
+        known = _by_primitive.get(id(fn))
+        if known is None or known[0] is not fn:
+            known = _by_primitive[id(fn)] = (fn, _primitive(fn, rule))
+        return known[1]
+    return fn
+
+
+def _spelling(fn) -> str | None:
+    """How user code spells `fn` (np.sin, np.linalg.inv, math.exp, abs), if that finds it."""
+    name = getattr(fn, "__name__", None)
+    if not name or not name.isidentifier():
+        return None
+    module = getattr(fn, "__module__", None) or ""
+    candidates = [f"np.{name}", f"math.{name}", name]
+    if module.startswith("numpy."):  # numpy.linalg, numpy.fft
+        candidates.insert(1, f"np.{module.split('.')[1]}.{name}")
+    roots = {"np": np, "math": math}
+    for text in candidates:
+        first, *rest = text.split(".")
+        obj = roots[first] if first in roots else getattr(builtins, first, None)
+        for part in rest:
+            obj = getattr(obj, part, None)
+        if obj is fn:
+            return text
+    return None
+
+
+def _free(base: str, taken: set[str]) -> str:
+    name = base
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name
+
+
+def _compile(name: str, lines: list[str], scope: dict, label: str) -> types.FunctionType:
+    source = "\n".join(lines) + "\n"
+    filename = f"<srcad wrapper of {label} #{next(_counter)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    defined: dict = {}  # apart from `scope`, so that a def named `abs` calls the builtin
+    exec(compile(source, filename, "exec"), scope, defined)
+    return defined[name]
+
+
+def _primitive(fn, rule) -> types.FunctionType:
+    template = rule.vjp if rule.vjp is not None else rule.jvp
+    taken = set(template.params) | {"np", "math"}
+    scope: dict = {"np": np, "math": math}
+    spelled = _spelling(fn)
+    if spelled is None:
+        spelled = _free("primitive", taken)
+        scope[spelled] = fn
+    # Every parameter positional (the Jacobian drivers pass arguments so); those the
+    # primitive takes by keyword only are passed to it by keyword.
+    params, call = [], []
+    for p in template.params:
+        default = template.defaults.get(p, inspect.Parameter.empty)
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        params.append(_parameter(inspect.Parameter(p, kind, default=default), scope, taken))
+        call.append(f"{p}={p}" if p in template.keyword_only else p)
+    name = getattr(fn, "__name__", "f")
+    name = name if name.isidentifier() else "f"
+    lines = [f"def {name}({_joined(params)}):", f"    return {spelled}({', '.join(call)})"]
+    return _compile(name, lines, scope, spelled)
+
+
+def _partial(fn: functools.partial):
+    inner = transformable(fn.func)
+    signature = inspect.signature(functools.partial(inner, *fn.args, **fn.keywords))
+    taken = set(signature.parameters) | {"np", "math"}
+    scope: dict = {"np": np, "math": math}
+    target = _free("func", taken)
+    scope[target] = inner
+    call = []
+    for i, value in enumerate(fn.args):
+        fixed = _free(f"fixed_{i}", taken)
+        scope[fixed] = value
+        call.append(fixed)
+    params, starred = [], False
+    for p in signature.parameters.values():
+        if p.kind is p.KEYWORD_ONLY and p.name in fn.keywords:
+            # fixed by the partial: a constant of the wrapper, not a parameter
+            fixed = _free(f"fixed_{p.name}", taken)
+            scope[fixed] = fn.keywords[p.name]
+            call.append(f"{p.name}={fixed}")
+            continue
+        call.append(_argument(p))
+        if p.kind is p.KEYWORD_ONLY and p.default is not p.empty and not starred:
+            # positional in the wrapper too, as the Jacobian drivers pass arguments
+            p = p.replace(kind=p.POSITIONAL_OR_KEYWORD)
+        starred = starred or p.kind is p.VAR_POSITIONAL
+        params.append(_parameter(p, scope, taken))
+    for key, value in fn.keywords.items():
+        if key not in signature.parameters:  # swallowed by **kwargs
+            fixed = _free(f"fixed_{key}", taken)
+            scope[fixed] = value
+            call.append(f"{key}={fixed}")
+    name = getattr(fn.func, "__name__", "f")
+    name = name if name.isidentifier() else "f"
+    lines = [f"def {name}({_joined(params)}):", f"    return {target}({', '.join(call)})"]
+    return _compile(name, lines, scope, f"partial({name})")
+
+
+def _method(fn: types.MethodType):
+    signature = inspect.signature(fn)
+    taken = set(signature.parameters) | {"np", "math"}
+    scope: dict = {}
+    target, owner = _free("method", taken), _free("self_", taken)
+    scope[target], scope[owner] = fn.__func__, fn.__self__
+    params = [_parameter(p, scope, taken) for p in signature.parameters.values()]
+    call = [owner] + [_argument(p) for p in signature.parameters.values()]
+    name = fn.__func__.__name__
+    lines = [f"def {name}({_joined(params)}):", f"    return {target}({', '.join(call)})"]
+    return _compile(name, lines, scope, f"{type(fn.__self__).__name__}.{name}")
+
+
+def _parameter(p: inspect.Parameter, scope: dict, taken: set) -> tuple[inspect._ParameterKind, str]:
+    text = p.name
+    if p.kind is p.VAR_POSITIONAL:
+        text = "*" + text
+    elif p.kind is p.VAR_KEYWORD:
+        text = "**" + text
+    elif p.default is not p.empty:
+        if p.default is None or type(p.default) in (bool, int, float, str):
+            text += f"={p.default!r}"  # as the user would write it
+        else:
+            default = _free(f"default_{p.name}", taken)
+            scope[default] = p.default
+            text += f"={default}"
+    return p.kind, text
+
+
+def _argument(p: inspect.Parameter) -> str:
+    if p.kind is p.VAR_POSITIONAL:
+        return "*" + p.name
+    if p.kind is p.VAR_KEYWORD:
+        return "**" + p.name
+    if p.kind is p.KEYWORD_ONLY:
+        return f"{p.name}={p.name}"
+    return p.name
+
+
+def _joined(params: list) -> str:
+    """Parameters in order, with the `/` and `*` markers their kinds need."""
+    out, kinds = [], [k for k, _ in params]
+    star = any(k is inspect.Parameter.VAR_POSITIONAL for k in kinds)
+    for i, (kind, text) in enumerate(params):
+        if kind is inspect.Parameter.KEYWORD_ONLY and not star:
+            out.append("*")
+            star = True
+        out.append(text)
+        if kind is inspect.Parameter.POSITIONAL_ONLY and (
+            i + 1 == len(params) or params[i + 1][0] is not inspect.Parameter.POSITIONAL_ONLY
+        ):
+            out.append("/")
+    return ", ".join(out)

@@ -1,0 +1,99 @@
+"""Transforms of callables without source of their own (srcad.wrappers): numpy and math
+functions srcad has rules for, functools.partial objects, bound methods."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+
+import numpy as np
+import pytest
+
+import srcad
+
+X = np.array([0.1, 0.7, -0.4])
+
+
+@pytest.mark.parametrize(
+    "fn,args",
+    [
+        (np.sin, (0.5,)),
+        (np.tanh, (X,)),
+        (np.sum, (X.reshape(3, 1) * X,)),
+        (np.prod, (X,)),
+        (np.maximum, (X, X[::-1] + 0.05)),
+        (np.matmul, (np.ones((2, 3)), np.ones((3, 2)) * 0.5)),
+        (np.linalg.det, (np.eye(2) * 2 + 0.1,)),
+        (np.linalg.inv, (np.eye(2) * 2 + 0.1,)),
+        (math.exp, (0.3,)),
+        (abs, (-2.0,)),
+    ],
+    ids=lambda v: getattr(v, "__name__", ""),
+)
+def test_functions_with_rules(fn, args):
+    srcad.check_grads(fn, args, order=2)
+
+
+def test_grad_of_a_ufunc_is_its_derivative():
+    assert srcad.grad(np.sin)(0.5) == pytest.approx(np.cos(0.5))
+    np.testing.assert_allclose(srcad.jacfwd(np.tanh)(X), np.diag(1 - np.tanh(X) ** 2))
+    np.testing.assert_allclose(srcad.grad(np.sum)(X), np.ones(3))
+    assert srcad.grad(abs)(-2.0) == -1.0  # the wrapper, named abs, calls the builtin
+
+
+def test_wrapper_source_reads_like_a_call():
+    text = srcad.source(srcad.grad(np.sum))
+    assert text.startswith(
+        "def grad_sum(a, axis=None, dtype=None, keepdims=False, initial=None, where=True):"
+    )
+    assert "np.sum(a, axis, dtype, keepdims=keepdims" in text
+    wrapper = srcad.wrappers.transformable(np.sin)
+    assert inspect.getsource(wrapper) == "def sin(x):\n    return np.sin(x)\n"
+    assert srcad.wrappers.transformable(np.sin) is wrapper  # one per primitive
+
+
+def _loss(x, y, axis=None, keepdims=False):
+    return np.sum(np.sin(x) * y, axis=axis, keepdims=keepdims)
+
+
+def test_partial_with_fixed_keywords():
+    fixed = functools.partial(_loss, axis=0)
+    jac = srcad.jacrev(fixed)(np.ones((2, 3)), 2.0)
+    assert jac.shape == (3, 2, 3)
+    np.testing.assert_allclose(jac, srcad.jacfwd(fixed)(np.ones((2, 3)), 2.0))
+    srcad.check_grads(functools.partial(_loss, axis=1, keepdims=True), (X * X[:, None], 0.5))
+
+
+def test_partial_with_fixed_positional_arguments():
+    fixed = functools.partial(_loss, X)
+    assert srcad.grad(fixed)(2.0) == pytest.approx(np.sum(np.sin(X)))
+
+
+def test_partial_of_a_function_with_a_rule():
+    srcad.check_grads(functools.partial(np.sum, axis=0), (X * X[:, None],))
+
+
+class _Model:
+    def __init__(self, w):
+        self.w = w
+
+    def loss(self, x, scale=1.0):
+        return scale * np.sum(np.tanh(self.w * x))
+
+
+def test_bound_method():
+    model = _Model(np.array([1.0, 2.0, 3.0]))
+    expected = model.w * (1 - np.tanh(model.w * X) ** 2)
+    np.testing.assert_allclose(srcad.grad(model.loss)(X), expected)
+    np.testing.assert_allclose(srcad.grad(model.loss)(X, 2.0), 2 * expected)
+    srcad.check_grads(model.loss, (X,))
+
+
+def test_keyword_only_parameters_take_their_defaults_in_jvp():
+    def f(x, *, k=2.0):
+        return np.sum(x * k)
+
+    out, tangent = srcad.jvp(f, (X,), (np.ones(3),))
+    assert tangent == pytest.approx(6.0)
+    assert srcad.grad(f)(X, k=3.0) == pytest.approx(np.full(3, 3.0))
