@@ -156,6 +156,33 @@ def test_in_place_change_refused(body, message, hint):
         assert re.search(f"^hint: .*{hint}", text, re.M), text
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        # y is the array z names: the true gradient of sum(z * z) is 2 * x
+        "z = x * 1.0\n    keep = [z]\n    y = keep.pop()\n    y[0] = 0.0\n    return np.sum(z * z)",
+        "z = x * 1.0\n    keep = []\n    keep.append(z)\n    y = keep.pop()\n    y[0] = 0.0\n"
+        "    return np.sum(z * z)",
+        "z = x * 1.0\n    keep = {'a': z}\n    y = keep.get('a')\n    y[0] = 0.0\n"
+        "    return np.sum(z * z)",
+    ],
+)
+def test_item_taken_out_of_a_container_is_no_new_array(body):
+    f = function_from_source(f"def f(x):\n    {body}\n", "f")
+    with pytest.raises(errors.UnsupportedOperationError, match="may share memory"):
+        srcad.grad(f)(X.copy())
+
+
+def test_item_taken_out_of_a_container_and_copied():
+    def f(x):
+        keep = [x * 1.0]
+        y = keep.pop().copy()
+        y[0] = 0.0
+        return np.sum(y * x)
+
+    check_grad(f)
+
+
 def test_method_without_rule_on_active_array():
     def f(x):
         return np.sum(x.compress([True, False, True]) ** 2)

@@ -6,7 +6,8 @@ when no other name sees the object). srcad differentiates such a change when `x`
 certainly the only name of its object: every assignment to `x` creates a new object
 (np.zeros, arithmetic, x.copy()...), and `x` is never copied to another name, stored in a
 container or returned before being changed. An argument, a view (x[1:], x.T, np.reshape,
-x.flat) or an alias is refused with a message that says to copy first.
+x.flat), an alias or an item taken out of a container (lst.pop(), d.get(k)) is refused with
+a message that says to copy first.
 
 Changes srcad never differentiates are refused when they touch a value that depends on a
 differentiated input: in-place array methods (x.sort(), x.fill(v), x.put(...)...) and
@@ -182,6 +183,8 @@ def _fresh_value(value, resolution: Resolution) -> bool:
             # methods numpy answers with a view of x do not.
             if target.method.name in ("copy", "astype"):
                 return True
+            if target.method.name in ("pop", "get"):
+                return False  # an item of a container, which may have other names
             primitive = target.method.primitive
             return (
                 target.method.name not in _VIEW_METHODS
