@@ -6,7 +6,14 @@ when no other name sees the object). srcad differentiates such a change when `x`
 certainly the only name of its object: every assignment to `x` creates a new object
 (np.zeros, arithmetic, x.copy()...), and `x` is never copied to another name, stored in a
 container or returned before being changed. An argument, a view (x[1:], x.T, np.reshape,
-x.flat) or an alias is refused with a message that says to copy first.
+x.flat), an alias or an item taken out of a container (lst.pop(), d.get(k)) is refused with
+a message that says to copy first.
+
+One container is no other name: a tape, the list a reverse sweep keeps `x`'s old objects on
+(``T.append(x)`` right before `x` is bound anew, ``x = T.pop()`` to get one back), which a
+second transform meets in srcad's own code. `_tapes` proves from the code that a list is
+used only that way (none of its objects is then in reach of `x` or of anything else); a
+list read any other way is an ordinary container.
 
 Changes srcad never differentiates are refused when they touch a value that depends on a
 differentiated input: in-place array methods (x.sort(), x.fill(v), x.put(...)...) and
@@ -152,10 +159,24 @@ class Facts:
     """What `collect` learns from one walk over the function."""
 
     definitions: dict = dataclasses.field(default_factory=dict)  # name -> [Definition]
-    escapes: list = dataclasses.field(default_factory=list)  # (name, position, loops)
+    # (name, position, loops, tape): tape is the list `name` is appended to, or None
+    escapes: list = dataclasses.field(default_factory=list)
     changes: list = dataclasses.field(default_factory=list)  # [Change]
     views: dict = dataclasses.field(default_factory=dict)  # view name -> {base names}
     reads: dict = dataclasses.field(default_factory=dict)  # name -> [(position, loops)]
+    # list name -> [TapeUse]: `T.append(y)`, `y = T.pop()` and `T.pop()` (see `_tapes`)
+    tape_uses: dict = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class TapeUse:
+    """`T.append(owner)` (rebound: `owner` is bound again right after), `owner = T.pop()`,
+    or `T.pop()` (owner None)."""
+
+    position: int
+    owner: str | None
+    append: bool
+    rebound: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -182,6 +203,8 @@ def _fresh_value(value, resolution: Resolution) -> bool:
             # methods numpy answers with a view of x do not.
             if target.method.name in ("copy", "astype"):
                 return True
+            if target.method.name in ("pop", "get"):
+                return False  # an item of a container, which may have other names
             primitive = target.method.primitive
             return (
                 target.method.name not in _VIEW_METHODS
@@ -216,8 +239,12 @@ def collect(fdef: gast.FunctionDef, ndims: dict | None = None, kinds: dict | Non
         d = Definition(value, counter[0], loops, blocks, augmented)
         facts.definitions.setdefault(name, []).append(d)
 
-    def escape(name, loops):
-        facts.escapes.append((name, counter[0], loops))
+    def escape(name, loops, tape=None):
+        facts.escapes.append((name, counter[0], loops, tape))
+
+    def tape_use(tape, owner, append, rebound=False):
+        use = TapeUse(counter[0], owner, append, rebound)
+        facts.tape_uses.setdefault(tape, []).append(use)
 
     def read(node, loops):
         for name in S.names_loaded(node):
@@ -225,7 +252,7 @@ def collect(fdef: gast.FunctionDef, ndims: dict | None = None, kinds: dict | Non
 
     def visit(stmts, loops, blocks):
         blocks = blocks + (id(stmts),)
-        for s in stmts:
+        for i, s in enumerate(stmts):
             counter[0] += 1
             augmented = getattr(s, "srcad_inplace", None)
             if isinstance(s, (gast.For, gast.While, gast.If)):
@@ -245,6 +272,9 @@ def collect(fdef: gast.FunctionDef, ndims: dict | None = None, kinds: dict | Non
                     continue
                 if isinstance(target, gast.Name):
                     define(target.id, s.value, loops, blocks)
+                    tape = _method_of(s.value, "pop")
+                    if tape is not None and not s.value.args:
+                        tape_use(tape, target.id, append=False)
                     if isinstance(s.value, gast.Name):
                         escape(s.value.id, loops)
                     base = _view_base(s.value, ndims or {}, kinds or {})
@@ -271,11 +301,23 @@ def collect(fdef: gast.FunctionDef, ndims: dict | None = None, kinds: dict | Non
                         if isinstance(e, gast.Name):
                             escape(e.id, loops)
             elif isinstance(s, gast.Expr) and isinstance(s.value, gast.Call):
-                func = s.value.func
-                if isinstance(func, gast.Attribute) and func.attr in ("append", "insert", "extend"):
-                    for a in s.value.args:
+                call = s.value
+                func = call.func
+                tape = _method_of(call, "append")
+                if tape is not None and _one_name_argument(call) and call.args[0].id != tape:
+                    owner = call.args[0].id
+                    tape_use(tape, owner, True, _rebound_next(stmts, i, owner))
+                    escape(owner, loops, tape)
+                elif isinstance(func, gast.Attribute) and func.attr in (
+                    "append",
+                    "insert",
+                    "extend",
+                ):
+                    for a in call.args:
                         if isinstance(a, gast.Name):
                             escape(a.id, loops)
+                elif _method_of(call, "pop") is not None and not call.args:
+                    tape_use(func.value.id, None, append=False)
             if isinstance(s, (gast.For, gast.While)):
                 visit(s.body, loops | {id(s)}, blocks)
             elif isinstance(s, gast.If):
@@ -284,6 +326,88 @@ def collect(fdef: gast.FunctionDef, ndims: dict | None = None, kinds: dict | Non
 
     visit(fdef.body, frozenset(), ())
     return facts
+
+
+def _method_of(value, method: str) -> str | None:
+    """T for a call ``T.method(...)`` on a name, else None."""
+    if (
+        isinstance(value, gast.Call)
+        and isinstance(value.func, gast.Attribute)
+        and value.func.attr == method
+        and isinstance(value.func.value, gast.Name)
+        and not value.keywords
+    ):
+        return value.func.value.id
+    return None
+
+
+def _one_name_argument(call: gast.Call) -> bool:
+    return len(call.args) == 1 and isinstance(call.args[0], gast.Name) and not call.keywords
+
+
+def _rebound_next(stmts: list, i: int, owner: str) -> bool:
+    """Whether `owner` is bound again after ``stmts[i]`` (an append of it) before anything can
+    change its object: only simple statements that change nothing through `owner` come
+    between, so that the binding always runs next (no branch, loop, break or continue)."""
+    for s in stmts[i + 1 :]:
+        augmented = getattr(s, "srcad_inplace", None)
+        if augmented is not None and owner in (augmented[0], augmented[1]):
+            return False  # `owner op= v` may change the object in place
+        if isinstance(s, gast.Expr):
+            continue
+        if not isinstance(s, gast.Assign):
+            return False
+        target = s.targets[0]
+        if isinstance(target, gast.Name) and target.id == owner:
+            return True
+        if isinstance(target, (gast.Tuple, gast.List)) and any(
+            isinstance(e, gast.Name) and e.id == owner for e in target.elts
+        ):
+            return True
+        if isinstance(target, gast.Subscript) and S.is_name(target.value, owner):
+            return False
+    return False
+
+
+def _is_pop(value) -> bool:
+    return _method_of(value, "pop") is not None
+
+
+def _tapes(facts: Facts, resolution: Resolution) -> dict:
+    """The lists that only move objects of one name to and fro (a reverse sweep's tapes):
+    tape name -> the name (its owner).
+
+    A tape T of y is a new list (`_new_tape`) that the function touches only through
+    ``T.append(y)`` with y bound anew right after (`_rebound_next`), ``y = T.pop()`` and
+    ``T.pop()``; `_check_change` weighs any other read of T (an exposure: the residuals
+    returned) like a name sharing y's object. Until T is exposed, an object is in T at most
+    once and never while y names it: it came from y, which was bound to another object
+    before anything could change it, and it leaves T only by a pop, which removes it. So no
+    change through y reaches an object in T, and ``y = T.pop()`` gives y an object that T
+    shares with no one: only the names that shared it before it went on the tape may, and
+    those are escapes of y, which `_check_change` still weighs."""
+    tapes = {}
+    for tape, uses in facts.tape_uses.items():
+        owners = {u.owner for u in uses if u.owner is not None}
+        if len(owners) != 1 or not all(u.rebound for u in uses if u.append):
+            continue
+        definitions = facts.definitions.get(tape, [])
+        if definitions and all(_new_tape(d.value, resolution) for d in definitions):
+            tapes[tape] = owners.pop()
+    return tapes
+
+
+def _new_tape(value, resolution: Resolution) -> bool:
+    """Whether `value` makes a list whose items no one else refers to: ``[]``, or (the tapes
+    a split backward sweep is given) one unpacked from `rt.fresh_residuals`, which copies
+    the residuals just for this call. The latter is the premise the check takes for every
+    residual unpacked from it (each element of a fresh call's result is new, `collect`)."""
+    if isinstance(value, gast.List):
+        return not value.elts
+    if isinstance(value, gast.Call):
+        target = resolution.calls.get(id(value))
+        return target is not None and target.obj is rt.fresh_residuals
+    return False
 
 
 def _known_immutable(name: str, ndims: dict, kinds: dict) -> bool:
@@ -299,10 +423,15 @@ def _defined_fresh_each_iteration(obj: str, change: Change, facts: Facts, loops)
     change shares with a later sharing of the object), before the change.
 
     Then a name that gets the object after the change, in those loops, holds the previous
-    iteration's object when the next change happens: it never sees a change."""
-    for d in facts.definitions.get(obj, []):
+    iteration's object when the next change happens: it never sees a change. Unless a tape
+    in those loops gives `obj` back an object it had before (``obj = T.pop()``)."""
+    definitions = facts.definitions.get(obj, [])
+    if any(_is_pop(d.value) and loops <= d.loops for d in definitions):
+        return False
+    for d in definitions:
         if (
             not d.augmented
+            and not _is_pop(d.value)
             and d.loops == loops
             and d.position < change.position
             and change.blocks[: len(d.blocks)] == d.blocks
@@ -401,6 +530,7 @@ def _check_change(
     resolution: Resolution,
     where,
     view_bases: dict,
+    tapes: dict,
 ) -> None:
     """Raise unless `change` is certainly seen by no other name than the changed one."""
     obj = change.obj
@@ -434,8 +564,12 @@ def _check_change(
             hint=f"build a new array instead: {base} = {base}.copy(), then assign to "
             f"{base}[...] directly (or use np.where)",
         )
+    own_tapes = {tape for tape, owner in tapes.items() if owner == obj}
     fresh = all(
-        d.augmented or (d.value is not None and _fresh_value(d.value, resolution)) for d in values
+        d.augmented
+        or (d.value is not None and _fresh_value(d.value, resolution))
+        or _method_of(d.value, "pop") in own_tapes
+        for d in values
     )
     if not values or not fresh:
         raise UnsupportedOperationError(
@@ -456,16 +590,28 @@ def _check_change(
     # Sharing the object before it changes (or in a loop around the change) would let the
     # other name see the change; sharing it afterwards is harmless, and so is sharing it
     # after the change in a loop that binds a new object first at every iteration.
-    for name, at, escape_loops in facts.escapes:
+    # (name, position, loops, whether it keeps the objects of every iteration)
+    shares = [
+        (n, at, loops, False) for n, at, loops, tape in facts.escapes if tape not in own_tapes
+    ]
+    # Appends to its own tapes share no object that changes (`_tapes`), until the tape is
+    # exposed: another read of it (returning it with the residuals) may keep its objects.
+    for tape in sorted(own_tapes):
+        uses = {u.position for u in facts.tape_uses[tape]}
+        shares += [
+            (obj, at, loops, True) for at, loops in facts.reads.get(tape, []) if at not in uses
+        ]
+    for name, at, escape_loops, keeps_all in shares:
         if name != obj:
             continue
         if at < change.position:
             harmful = True
         elif change.loops & escape_loops:
             # shared later in an iteration of loops around the change: harmless if those
-            # loops bind a new object before the change at every iteration
+            # loops bind a new object before the change at every iteration (unless what
+            # shares it keeps every iteration's object)
             shared = change.loops & escape_loops
-            harmful = not _defined_fresh_each_iteration(obj, change, facts, shared)
+            harmful = keeps_all or not _defined_fresh_each_iteration(obj, change, facts, shared)
         else:
             harmful = False
         if harmful:
@@ -560,6 +706,7 @@ def check(
     params = {a.id for a in fdef.args.args + fdef.args.posonlyargs + fdef.args.kwonlyargs}
     facts = collect(fdef, ndims, kinds)
     view_bases = {} if getattr(fn, "__srcad_generated__", False) else facts.views
+    tapes = _tapes(facts, resolution) if facts.tape_uses and facts.changes else {}
     for change in facts.changes:
         s = change.stmt
         if change.augmented is not None:
@@ -571,5 +718,5 @@ def check(
             # A change of a value that depends on no input runs as written.
             continue
         _check_change(
-            change, facts, params, resolution, location(s, filename, fdef.name), view_bases
+            change, facts, params, resolution, location(s, filename, fdef.name), view_bases, tapes
         )
