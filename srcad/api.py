@@ -14,6 +14,7 @@ import types
 import numpy as np
 
 from . import pipeline, runtime
+from .dtypes import result_type
 from .errors import (
     ArgnumsError,
     InputTypeError,
@@ -605,10 +606,10 @@ def _check_real(value, primal, what: str, ref: str, hint: str) -> None:
             _check_real(value[k], primal[k], f"{what}[{k!r}]", f"{ref}[{k!r}]", hint)
         return
     if np.iscomplexobj(value) and not np.iscomplexobj(primal):
-        if np.issubdtype(np.result_type(primal), np.inexact):
+        if np.issubdtype(result_type(primal), np.inexact):
             raise ShapeMismatchError(
-                f"{what} is complex ({np.result_type(value)}), but {ref} is real "
-                f"({np.result_type(primal)})",
+                f"{what} is complex ({result_type(value)}), but {ref} is real "
+                f"({result_type(primal)})",
                 hint=f"pass a real one (np.real of it), or make the value complex; {hint}",
             )
 
@@ -709,7 +710,7 @@ def _check_tangent_dtypes(tangent, primal, where: str) -> None:
         for k in primal:
             _check_tangent_dtypes(tangent[k], primal[k], f"{where}[{k!r}]")
         return
-    pd, td = np.result_type(primal), np.result_type(tangent)
+    pd, td = result_type(primal), result_type(tangent)
     what = f"jvp: the tangent of {where}"
     if np.issubdtype(pd, np.floating) and np.issubdtype(td, np.complexfloating):
         raise ShapeMismatchError(
@@ -900,7 +901,8 @@ def linearize(fn, *primals):
 def _wrt_spec(fn, args, wrt, mode: str) -> pipeline.Spec:
     params = _positional_params(fn)
     kinds, ndims = _describe_args(params, args)
-    return pipeline.Spec(mode, tuple(params[i] for i in wrt), kinds=kinds, ndims=ndims)
+    names = _wrt_names(fn, wrt, "check_grads", params)  # a clear error for *args
+    return pipeline.Spec(mode, names, kinds=kinds, ndims=ndims)
 
 
 def jvp_wrt(fn, args, wrt, tangents):

@@ -17,6 +17,7 @@ import types
 import weakref
 
 import gast
+import numpy as np
 
 from . import emit, fence, runtime
 from . import syntax as S
@@ -25,7 +26,12 @@ from .analyze import aliasing
 from .analyze import kinds as kinds_mod
 from .analyze import ndims as ndims_mod
 from .analyze.calls import bind_function
-from .analyze.resolve import dict_calls_as_displays, resolve
+from .analyze.resolve import (
+    dict_calls_as_displays,
+    refuse_index_tricks,
+    resolve,
+    sequences_as_arrays,
+)
 from .errors import UnsupportedOperationError
 from .naming import DerivedNames, Namer, identifier
 from .normalize import anf, closures, controlflow
@@ -241,6 +247,7 @@ def _generate(fn, spec: Spec) -> Generated:
     visible = Namespace(namespace.globals, {**namespace.cells, **bound_cells})
     resolution = resolve(fdef, visible, local_names, parsed.filename, guards)
     dict_calls_as_displays(fdef, resolution)
+    sequences_as_arrays(fdef, resolution, namer.fresh, binder.bind("np", np))
 
     roles = ("fwd", "bwd") if spec.mode in ("vjp", "split") else ("main",)
     key = (id(_key_fn(fn)), spec)
@@ -607,6 +614,7 @@ def _build_reverse(parsed, fdef, spec, namer, binder, resolution, guards, stages
     output, aux = _output_name(fdef, spec, namer)
     kinds = kinds_mod.infer(fdef, dict(spec.kinds), resolution)
     act = activity_mod.analyze(fdef, set(spec.wrt), {output}, resolution)
+    refuse_index_tricks(fdef, resolution, act.varied, parsed.filename)
     ndims = ndims_mod.infer(fdef, spec.ndims, resolution)
     aliasing.check(fdef, resolution, parsed.filename, act, ndims, kinds, parsed.fn)
     env = apply.Env(

@@ -15,6 +15,7 @@ import numbers
 
 import numpy as np
 
+from .dtypes import result_type
 from .errors import NonScalarOutputError
 
 CONTAINERS = (list, tuple, dict)
@@ -141,7 +142,7 @@ def scalar_seed(y):
             "grad requires a real-valued output, but the function returned a complex number",
             hint="differentiate np.real(f(x)) or np.abs(f(x)) ** 2, or use srcad.vjp",
         )
-        error.returned = f"a complex number ({np.result_type(y)})"
+        error.returned = f"a complex number ({result_type(y)})"
         raise error
     return 1.0
 
@@ -196,7 +197,7 @@ def getitem_vjp(g, x, idx, batch=0):
         out[idx] = add(out[idx], g)
         return out
     gshape = np.shape(g)
-    dtype = np.result_type(g, x) if np.iscomplexobj(x) else np.result_type(g)
+    dtype = result_type(g, x) if np.iscomplexobj(x) else result_type(g)
     if not np.issubdtype(dtype, np.inexact):
         dtype = np.float64
     out = np.zeros(gshape[:batch] + np.shape(x), dtype=dtype)
@@ -236,7 +237,7 @@ def astype(x, dtype):
 
 def astype_vjp(g, x):
     """Adjoint of a dtype cast: back to the primal's dtype (none for integer primals)."""
-    dtype = np.result_type(x)
+    dtype = result_type(x)
     if not np.issubdtype(dtype, np.inexact):
         return zeros_like(x)
     if np.iscomplexobj(g) and not np.issubdtype(dtype, np.complexfloating):
@@ -375,7 +376,7 @@ def setitem_tangent(dx, x, idx, dv, batch=0):
         out[idx] = dv if dv is not None else zeros_like(x[idx])
         return out
     shape = np.shape(dx)[:batch] + np.shape(x) if batch else np.shape(x)
-    dtype = np.result_type(dx, dv) if dv is not None else np.result_type(dx)
+    dtype = result_type(dx, dv) if dv is not None else result_type(dx)
     out = np.array(np.broadcast_to(dx, shape), dtype=dtype)
     out[index_with_batch(idx, batch)] = 0.0 if dv is None else dv
     return out
@@ -446,9 +447,7 @@ def _size(x):
 
 
 def _dtype(x):
-    # np.result_type reads a list as a dtype specification: convert it first.
-    dtype = np.result_type(np.asarray(x) if isinstance(x, (list, tuple)) else x)
-
+    dtype = result_type(x)
     return dtype if np.issubdtype(dtype, np.inexact) else np.dtype(np.float64)
 
 

@@ -2,7 +2,8 @@
 
 Accepts what a JAX or autograd user hands a transform besides a plain function:
 - a function srcad has a rule for, implemented in C (``grad(np.sin)``, ``jacfwd(np.tanh)``,
-  ``grad(np.sum)``, ``grad(math.exp)``);
+  ``grad(np.sum)``, ``grad(math.exp)``, ``grad(np.floor)``), or an operator function
+  (``operator.mul``);
 - a ``functools.partial`` of a function srcad can transform (``grad(partial(f, y=2.0))``);
 - a bound method of a plain Python class (``grad(model.loss)``).
 
@@ -23,6 +24,7 @@ import inspect
 import itertools
 import linecache
 import math
+import operator
 import types
 
 import numpy as np
@@ -41,16 +43,72 @@ def transformable(fn):
         return _partial(fn)
     if isinstance(fn, types.MethodType) and isinstance(fn.__func__, types.FunctionType):
         return _method(fn)
-    try:
-        rule = lookup(fn)
-    except TypeError:  # unhashable
-        rule = None
-    if rule is not None and not rule.nondiff and (rule.vjp or rule.jvp) is not None:
+    rule = lookup(fn) if _hashable(fn) else None
+    operator_expression = _OPERATORS.get(fn) if _hashable(fn) else None
+    if operator_expression is not None or (
+        rule is not None and (rule.nondiff or (rule.vjp or rule.jvp) is not None)
+    ):
         known = _by_primitive.get(id(fn))
         if known is None or known[0] is not fn:
-            known = _by_primitive[id(fn)] = (fn, _primitive(fn, rule))
-        return known[1]
+            if operator_expression is not None:
+                made = _operator(fn, operator_expression)
+            elif rule.nondiff:
+                made = _constant_derivative(fn)
+            else:
+                made = _primitive(fn, rule)
+            known = _by_primitive[id(fn)] = (fn, made)
+        if known[1] is not None:
+            return known[1]
     return fn
+
+
+def _hashable(fn) -> bool:
+    try:
+        hash(fn)
+    except TypeError:
+        return False
+    return True
+
+
+# operator.add and friends, as the expression a user writes (srcad's rules are the operators').
+_OPERATORS = {
+    operator.add: "a + b",
+    operator.sub: "a - b",
+    operator.mul: "a * b",
+    operator.truediv: "a / b",
+    operator.floordiv: "a // b",
+    operator.mod: "a % b",
+    operator.pow: "a ** b",
+    operator.matmul: "a @ b",
+    operator.neg: "-a",
+    operator.pos: "+a",
+    operator.abs: "abs(a)",
+}
+
+
+def _operator(fn, expression: str) -> types.FunctionType:
+    params = "a, b" if "b" in expression else "a"
+    lines = [f"def {fn.__name__}({params}):", f"    return {expression}"]
+    return _compile(fn.__name__, lines, {}, f"operator.{fn.__name__}")
+
+
+def _constant_derivative(fn) -> types.FunctionType | None:
+    """A function srcad knows has a zero derivative (np.floor, np.sign): called with its
+    required positional parameters."""
+    try:
+        real = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    params = [p.name for p in real if p.kind in kinds and p.default is p.empty]
+    spelled = _spelling(fn)
+    if not params or spelled is None or not fn.__name__.isidentifier():
+        return None
+    lines = [
+        f"def {fn.__name__}({', '.join(params)}):",
+        f"    return {spelled}({', '.join(params)})",
+    ]
+    return _compile(fn.__name__, lines, {"np": np, "math": math}, spelled)
 
 
 def _spelling(fn) -> str | None:
@@ -90,7 +148,7 @@ def _compile(name: str, lines: list[str], scope: dict, label: str) -> types.Func
     return defined[name]
 
 
-def _primitive(fn, rule) -> types.FunctionType:
+def _primitive(fn, rule) -> types.FunctionType | None:
     template = rule.vjp if rule.vjp is not None else rule.jvp
     taken = set(template.params) | {"np", "math"}
     scope: dict = {"np": np, "math": math}
@@ -100,8 +158,11 @@ def _primitive(fn, rule) -> types.FunctionType:
         scope[spelled] = fn
     # Every parameter positional (the Jacobian drivers pass arguments so); those the
     # primitive takes by keyword only are passed to it by keyword.
+    passable = _passable(fn, template)
+    if not any(p not in template.defaults for p in passable):
+        return None  # nothing to differentiate with respect to
     params, call = [], []
-    for p in template.params:
+    for p in passable:
         default = template.defaults.get(p, inspect.Parameter.empty)
         kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
         params.append(_parameter(inspect.Parameter(p, kind, default=default), scope, taken))
@@ -110,6 +171,35 @@ def _primitive(fn, rule) -> types.FunctionType:
     name = name if name.isidentifier() else "f"
     lines = [f"def {name}({_joined(params)}):", f"    return {spelled}({', '.join(call)})"]
     return _compile(name, lines, scope, spelled)
+
+
+def _passable(fn, template) -> list[str]:
+    """The template's parameters that the wrapper can pass to `fn` always, at their default
+    too: a default numpy marks as absent (np.diff's prepend=<no value>) is not the same as
+    passing the template's None, so such a parameter is left out of the wrapper."""
+    try:
+        real = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return list(template.params)
+    if any(p.kind is p.VAR_POSITIONAL for p in real.values()):
+        # arguments gathered by *args (np.atleast_1d, np.einsum): the template's own, if
+        # it needs each of them (optional operands cannot be left out of a fixed call)
+        required = all(p not in template.defaults for p in template.params)
+        return list(template.params) if required else []
+    passable = []
+    for name in template.params:
+        if name not in template.defaults:
+            passable.append(name)
+            continue
+        theirs = real.get(name)
+        if theirs is None or theirs.default is theirs.empty:
+            continue
+        ours = template.defaults[name]
+        if type(theirs.default) is type(ours) and theirs.default == ours:
+            passable.append(name)
+        elif repr(theirs.default) == "<no value>" and ours is not None:
+            passable.append(name)  # keepdims=False for numpy's "not passed": the same
+    return passable
 
 
 def _partial(fn: functools.partial):

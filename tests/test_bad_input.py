@@ -547,6 +547,29 @@ class _Model:
 
 
 # A function in C that srcad has no rule for (with a rule, grad(np.sin) works: test_wrappers).
+# numpy's index tricks build arrays from what Python passes as an index: no derivative flows
+# there (srcad gave zero before refusing).
+add(
+    source_case(
+        "r_of_differentiated_values",
+        """
+        def f(x):
+            y = np.r_[x, 2.0 * x]  # <-
+            return np.sum(y * y)
+        """,
+        error=E.UnsupportedOperationError,
+    )
+)
+add(
+    source_case(
+        "c_of_differentiated_values",
+        """
+        def f(x):
+            return np.sum(np.c_[x, x] ** 2)  # <-
+        """,
+        error=E.UnsupportedOperationError,
+    )
+)
 add(api_case("builtin_without_rule", lambda: srcad.grad(np.packbits)(V), E.SourceUnavailableError))
 add(
     api_case(

@@ -35,3 +35,17 @@ def test_construct(fn, args, options):
         value, grads = srcad.value_and_grad(fn, argnums=floats)(*args)
         assert len(grads) == len(floats)
         np.testing.assert_allclose(value, out)  # the value, not what the backward sweep left
+
+
+def test_python_lists_passed_to_numpy_functions():
+    # np.result_type reads a list as a record's fields; derivative helpers must not.
+    from helpers import function_from_source
+
+    f = function_from_source(
+        """
+        def f(x):
+            return np.std([x, x + 2.0 * x]) + np.var((x, 3.0))
+        """,
+        "f",
+    )
+    srcad.check_grads(f, (0.5,), order=2)

@@ -44,9 +44,7 @@ def test_grad_of_a_ufunc_is_its_derivative():
 
 def test_wrapper_source_reads_like_a_call():
     text = srcad.source(srcad.grad(np.sum))
-    assert text.startswith(
-        "def grad_sum(a, axis=None, dtype=None, keepdims=False, initial=None, where=True):"
-    )
+    assert text.startswith("def grad_sum(a, axis=None, dtype=None, keepdims=False, where=True):")
     assert "np.sum(a, axis, dtype, keepdims=keepdims" in text
     wrapper = srcad.wrappers.transformable(np.sin)
     assert inspect.getsource(wrapper) == "def sin(x):\n    return np.sin(x)\n"
@@ -97,3 +95,25 @@ def test_keyword_only_parameters_take_their_defaults_in_jvp():
     out, tangent = srcad.jvp(f, (X,), (np.ones(3),))
     assert tangent == pytest.approx(6.0)
     assert srcad.grad(f)(X, k=3.0) == pytest.approx(np.full(3, 3.0))
+
+
+def test_functions_with_a_zero_derivative_and_operator_functions():
+    import operator
+
+    assert srcad.grad(np.floor)(1.5) == 0.0
+    np.testing.assert_array_equal(srcad.jacfwd(np.sign)(X), np.zeros((3, 3)))
+    assert srcad.grad(operator.mul, argnums=(0, 1))(2.0, 3.0) == (3.0, 2.0)
+    srcad.check_grads(operator.truediv, (2.0, 3.0))
+    srcad.check_grads(operator.neg, (X,))
+
+
+def test_np_diff_wrapper_leaves_out_what_numpy_marks_absent():
+    # np.diff(prepend=None) is not np.diff() (numpy's default is "no value")
+    wrapper = srcad.wrappers.transformable(np.diff)
+    assert list(inspect.signature(wrapper).parameters) == ["a", "n", "axis"]
+    srcad.check_grads(functools.partial(np.diff, n=2, axis=0), (X * X[:, None],))
+
+
+def test_functions_of_varargs_are_refused_by_check_grads_with_a_reason():
+    with pytest.raises(srcad.errors.ArgnumsError, match="no positional parameters"):
+        srcad.check_grads(np.einsum, ("ij->ji", X * X[:, None]))

@@ -16,7 +16,7 @@ import gast
 import numpy as np
 
 from .. import syntax as S
-from ..errors import NameResolutionError
+from ..errors import NameResolutionError, UnsupportedOperationError
 from ..fence import location, statement_location
 from ..rules import methods
 from ..rules.template import Rule, lookup
@@ -204,3 +204,148 @@ def dict_calls_as_displays(fdef: gast.FunctionDef, resolution: Resolution) -> No
         s.value = gast.Dict(
             keys=[S.const(k.arg) for k in call.keywords], values=[k.value for k in call.keywords]
         )
+
+
+def _index_trick(value) -> str | None:
+    """'np.r_'-like spelling when `value` is one of numpy's index-trick objects, whose
+    subscripts build arrays from the index's values (np.r_[x, y], np.mgrid[0:x:5j])."""
+    for name in ("r_", "c_", "mgrid", "ogrid"):
+        if value is getattr(np, name, None):
+            return f"np.{name}"
+    return None
+
+
+_TRICK_HINTS = {
+    "np.r_": "np.concatenate([np.atleast_1d(a), np.atleast_1d(b)])",
+    "np.c_": "np.column_stack([a, b])",
+    "np.mgrid": "np.linspace and np.meshgrid",
+    "np.ogrid": "np.linspace and np.meshgrid",
+}
+
+
+def refuse_index_tricks(fdef, resolution: Resolution, varied, filename: str) -> None:
+    """np.r_[x, y] and friends with a differentiated value in the brackets: the value flows
+    through what Python sees as an index, which carries no derivative; srcad would give zero."""
+    assigns = [s for s in S.statements(fdef.body) if isinstance(s, gast.Assign)]
+    tricks: dict[str, str] = {}  # name -> np.r_ (after ANF: t = np.r_; b = t[x, y])
+    for s in assigns:
+        value, target = s.value, s.targets[0]
+        if isinstance(value, gast.Attribute) and id(value) in resolution.constants:
+            trick = _index_trick(resolution.constants[id(value)])
+            if trick is not None and isinstance(target, gast.Name):
+                tricks[target.id] = trick
+    for s in assigns:
+        value = s.value
+        if not isinstance(value, gast.Subscript):
+            continue
+        base = value.value
+        trick = None
+        if isinstance(base, gast.Name):
+            trick = tricks.get(base.id)
+        elif isinstance(base, gast.Attribute) and id(base) in resolution.constants:
+            trick = _index_trick(resolution.constants[id(base)])
+        if trick is not None and S.names_loaded(value.slice) & set(varied):
+            raise UnsupportedOperationError(
+                f"srcad cannot differentiate {trick}[...] of a differentiated value: numpy "
+                "builds the array from what Python passes as an index, and an index carries "
+                "no derivative",
+                location(s, filename, fdef.name),
+                hint=f"build it with functions srcad differentiates: {_TRICK_HINTS[trick]}",
+            )
+
+
+# numpy functions that take a sequence of arrays as such (each item may have its own shape).
+_SEQUENCE_NATIVE = {
+    id(f)
+    for f in (
+        np.array,
+        np.asarray,
+        np.asanyarray,
+        np.stack,
+        np.concatenate,
+        np.vstack,
+        np.hstack,
+        np.dstack,
+        np.column_stack,
+        np.block,
+        np.linalg.multi_dot,
+        np.broadcast_arrays,
+        np.meshgrid,
+        np.select,
+        np.piecewise,
+        np.einsum,
+    )
+}
+
+
+# Parameters that take an array (not axes, shapes or a sequence of arrays of their own).
+_ARRAY_PARAMS = frozenset(
+    ("a", "x", "y", "x1", "x2", "b", "ary", "arr", "m", "v", "array", "values", "val", "z", "A")
+)
+
+
+def _array_argument(node, param, displays) -> bool:
+    return isinstance(node, gast.Name) and node.id in displays and param in _ARRAY_PARAMS
+
+
+def sequences_as_arrays(fdef, resolution: Resolution, fresh, np_name: str) -> None:
+    """``np.mean([x, y], axis=0)`` reads ``np.mean(np.asarray([x, y]), axis=0)``.
+
+    A numpy function converts a list argument to an array itself; its rule, given the list's
+    derivative, would too, but with the list's axis first: with a batch of directions
+    (jacfwd, jacrev, hessian) those lead instead, and the result was wrong. The conversion,
+    made a statement of its own, has a rule that puts them right. Functions that take a
+    sequence of arrays as such (np.stack, np.concatenate...) are left as they are."""
+    displays = set()
+    for s in S.statements(fdef.body):
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+            if isinstance(s.value, (gast.List, gast.Tuple)) and not any(
+                isinstance(e, gast.Starred) for e in s.value.elts
+            ):
+                displays.add(s.targets[0].id)
+    if not displays:
+        return
+    converter = lookup(np.asarray)
+
+    def convert(name: str, lineno) -> tuple[gast.stmt, gast.Name]:
+        call = S.call(gast.Attribute(S.name(np_name), "asarray", gast.Load()), [S.name(name)])
+        resolution.calls[id(call)] = Target("rule", np.asarray, converter, "np.asarray")
+        converted = fresh(f"{name}_array")
+        stmt = S.assign(converted, call)
+        stmt.lineno = lineno
+        return stmt, S.name(converted)
+
+    def block(stmts: list) -> list:
+        out = []
+        for s in stmts:
+            for field in ("body", "orelse"):
+                inner = getattr(s, field, None)
+                if isinstance(inner, list) and inner and not isinstance(s, gast.FunctionDef):
+                    setattr(s, field, block(inner))
+            call = s.value if isinstance(s, gast.Assign) else None
+            if isinstance(call, gast.Call):
+                target = resolution.calls.get(id(call))
+                if (
+                    target is not None
+                    and target.kind == "rule"
+                    and id(target.obj) not in _SEQUENCE_NATIVE
+                    and (
+                        type(target.obj).__name__ == "ufunc"
+                        or (getattr(target.obj, "__module__", "") or "").startswith("numpy")
+                    )
+                ):
+                    template = target.rule.vjp or target.rule.jvp
+                    params = template.params if template is not None else []
+                    for i, a in enumerate(call.args):
+                        param = params[i] if i < len(params) else None
+                        if _array_argument(a, param, displays):
+                            stmt, call.args[i] = convert(a.id, getattr(s, "lineno", None))
+                            out.append(stmt)
+                    for k in call.keywords:
+                        if _array_argument(k.value, k.arg, displays):
+                            stmt, k.value = convert(k.value.id, getattr(s, "lineno", None))
+                            out.append(stmt)
+            out.append(s)
+        return out
+
+    fdef.body = block(fdef.body)

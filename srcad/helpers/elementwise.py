@@ -13,10 +13,12 @@ import numbers
 
 import numpy as np
 
+from ..dtypes import result_type
+
 
 def _real_dtype(value):
     """The real floating dtype derivative factors of `value` take (float32 stays float32)."""
-    dtype = np.result_type(value)
+    dtype = result_type(value)
     if np.issubdtype(dtype, np.complexfloating):
         return np.finfo(dtype).dtype
     return dtype if np.issubdtype(dtype, np.floating) else np.dtype(np.float64)
@@ -50,7 +52,7 @@ def log_or_zero(x):
     x = np.asarray(x)
     if np.iscomplexobj(x):
         return np.log(np.where(x == 0, 1, x))
-    return np.where(x > 0, np.log(np.where(x > 0, x, 1)), 0.0).astype(np.result_type(x, 1.0))
+    return np.where(x > 0, np.log(np.where(x > 0, x, 1)), 0.0).astype(result_type(x, 1.0))
 
 
 def where_tangent(condition, dx, dy, like, batch=0):
@@ -62,7 +64,7 @@ def where_tangent(condition, dx, dy, like, batch=0):
     are float64 whatever the result's precision, hence the cast to the result's dtype.
     """
     out = np.where(condition, _fit(dx, like, batch), _fit(dy, like, batch))
-    dtype = np.result_type(like)
+    dtype = result_type(like)
     return out.astype(dtype, copy=False) if np.issubdtype(dtype, np.inexact) else out
 
 
@@ -109,7 +111,7 @@ def replaced_mask(x, which):
     """
     test = _NONFINITE[which]
     if np.iscomplexobj(x):
-        dtype = np.result_type(x)
+        dtype = result_type(x)
         return np.asarray(test(np.real(x)) + 1j * test(np.imag(x)), dtype=dtype)
     return np.asarray(test(x), dtype=_real_dtype(x))
 

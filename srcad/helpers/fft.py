@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..dtypes import result_type
+
 
 def fft_axis(a, axis):
     """The axis of a 1-D transform of `a`, counted from the end."""
@@ -65,7 +67,7 @@ def rfft_weights(n, axis, like, inner):
     (`inner` = 2). Bin 0, and bin n/2 when n is even, stand for themselves (weight 1).
     The weights have the real precision of `like` and broadcast along `axis` (from the end).
     """
-    dtype = np.result_type(like)
+    dtype = result_type(like)
     dtype = np.finfo(dtype).dtype if np.issubdtype(dtype, np.inexact) else np.float64
     weights = np.full(n // 2 + 1, inner, dtype=dtype)
     weights[0] = 1

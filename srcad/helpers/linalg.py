@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..dtypes import result_type
 from ..errors import UnsupportedOperationError
 
 __all__ = [
@@ -104,14 +105,14 @@ def mlike(g, x):
     its real part. The helper is its own transpose, with the roles of `g` and `x` swapped.
     """
     if np.iscomplexobj(x):
-        return g if np.iscomplexobj(g) else np.asarray(g, dtype=np.result_type(g, 1j))
+        return g if np.iscomplexobj(g) else np.asarray(g, dtype=result_type(g, 1j))
     return np.real(g) if np.iscomplexobj(g) else g
 
 
 def meye(x, matrix=False):
     """The identity matrix as large as the last axis of `x` (or, with `matrix`, shaped like
     `x`'s matrices), in `x`'s (inexact) dtype."""
-    dtype = np.result_type(x)
+    dtype = result_type(x)
     if not np.issubdtype(dtype, np.inexact):
         dtype = np.float64
     if matrix:
@@ -152,7 +153,7 @@ def mdual(a, t):
     t = np.asarray(t)
     lead = np.broadcast_shapes(np.shape(a)[:-2], np.shape(t)[:-2])
     m, n = np.shape(a)[-2:]
-    dtype = np.result_type(a, t)
+    dtype = result_type(a, t)
     out = np.zeros(lead + (2 * m, 2 * n), dtype=dtype)
     out[..., :m, :n] = a
     out[..., m:, n:] = a

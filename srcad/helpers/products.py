@@ -14,6 +14,8 @@ import string as _string
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view as _windows
 
+from ..dtypes import result_type
+
 _LETTERS = _string.ascii_letters  # the labels np.einsum accepts
 
 
@@ -154,7 +156,7 @@ def einsum_fill(subscripts, k, *operands):
 
 
 def _real_dtype(*arrays):
-    dtype = np.result_type(*arrays)
+    dtype = result_type(*arrays)
     if not np.issubdtype(dtype, np.inexact):
         return np.dtype(np.float64)
     return np.finfo(dtype).dtype

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..dtypes import result_type
+
 # --------------------------------------------------------------------------------- axes
 
 
@@ -49,7 +51,7 @@ def axis_index(start, stop, axis):
 
 def _real_dtype(x):
     """The real floating dtype matching `x` (float64 for integers and booleans)."""
-    dtype = np.result_type(x)
+    dtype = result_type(x)
     if not np.issubdtype(dtype, np.inexact):
         return np.dtype(np.float64)
     return np.finfo(dtype).dtype
@@ -86,7 +88,7 @@ def reverse_cumsum(g, axis=-1):
 def diff_transpose(g, n=1, axis=-1):
     """Transpose of `np.diff(x, n, axis)`: each difference's transpose is -diff with zero ends."""
     axis = negative_axis(axis, np.ndim(g))
-    zero = np.zeros((), dtype=np.result_type(g))  # an int 0 would promote float32
+    zero = np.zeros((), dtype=result_type(g))  # an int 0 would promote float32
     for _ in range(n):
         g = -np.diff(g, axis=axis, prepend=zero, append=zero)
     return g
@@ -115,7 +117,7 @@ def trace_vjp(g, a, offset=0, axis1=0, axis2=1):
     ndim = np.ndim(a)
     first, second = negative_axis(axis1, ndim), negative_axis(axis2, ndim)
     rows, cols = np.shape(a)[first], np.shape(a)[second]
-    diagonal = np.eye(rows, cols, k=offset, dtype=np.result_type(g, _real_dtype(a)))
+    diagonal = np.eye(rows, cols, k=offset, dtype=result_type(g, _real_dtype(a)))
     spread = np.asarray(g)[..., None, None] * diagonal
     return np.moveaxis(spread, (-2, -1), (first, second))
 

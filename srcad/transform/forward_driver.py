@@ -14,6 +14,7 @@ from ..analyze import activity as activity_mod
 from ..analyze import aliasing
 from ..analyze import kinds as kinds_mod
 from ..analyze import ndims as ndims_mod
+from ..analyze.resolve import refuse_index_tricks
 from ..naming import DerivedNames
 from ..optimize import dce
 from ..optimize.propagate import propagate
@@ -31,6 +32,7 @@ def build(parsed, fdef, spec, namer, binder, resolution, guards, stages, callee)
     output, aux = _output_name(fdef, spec, namer)
     kinds = kinds_mod.infer(fdef, dict(spec.kinds), resolution)
     act = activity_mod.analyze(fdef, set(spec.wrt), {output}, resolution)
+    refuse_index_tricks(fdef, resolution, act.varied, parsed.filename)
     ndims = ndims_mod.infer(fdef, spec.ndims, resolution)
     aliasing.check(fdef, resolution, parsed.filename, act, ndims, kinds, parsed.fn)
 
