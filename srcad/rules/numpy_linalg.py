@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, nondiff, returns, static, vjp_rule
+from .template import d, jvp_rule, nb, nondiff, optional, returns, static, vjp_rule
 
 nondiff(np.linalg.matrix_rank, rt.meye, rt.msvd_check, rt.mqr_check)
 returns(
@@ -35,32 +35,32 @@ returns(
 # ----------------------------------------------------------------------------- structure
 
 
-@vjp_rule(np.linalg.matrix_transpose, linear=("x",))
+@vjp_rule(optional(np.linalg, "matrix_transpose"), linear=("x",))
 def _(ans, x):
     d[x] = np.linalg.matrix_transpose(d[ans])
 
 
-@jvp_rule(np.linalg.matrix_transpose, linear=("x",))
+@jvp_rule(optional(np.linalg, "matrix_transpose"), linear=("x",))
 def _(ans, x):
     d[ans] = np.linalg.matrix_transpose(d[x])
 
 
-@vjp_rule(np.linalg.diagonal, linear=("x",))
+@vjp_rule(optional(np.linalg, "diagonal"), linear=("x",))
 def _(ans, x):
     d[x] = rt.mdiag(d[ans], x)
 
 
-@jvp_rule(np.linalg.diagonal, linear=("x",))
+@jvp_rule(optional(np.linalg, "diagonal"), linear=("x",))
 def _(ans, x):
     d[ans] = np.linalg.diagonal(d[x])
 
 
-@vjp_rule(np.linalg.trace, linear=("x",))
+@vjp_rule(optional(np.linalg, "trace"), linear=("x",))
 def _(ans, x):
     d[x] = rt.mexpand(d[ans]) * rt.meye(x, True)
 
 
-@jvp_rule(np.linalg.trace, linear=("x",))
+@jvp_rule(optional(np.linalg, "trace"), linear=("x",))
 def _(ans, x):
     d[ans] = np.linalg.trace(d[x])
 
@@ -520,13 +520,13 @@ def _(ans, a, full_matrices=True, compute_uv=True):
         d[ans] = (d_u, rt.mreal(np.linalg.diagonal(d_s)), rt.mH(d_v))
 
 
-@vjp_rule(np.linalg.svdvals, linear=("x",))
+@vjp_rule(optional(np.linalg, "svdvals"), linear=("x",))
 def _(ans, x):
     u, _s, vh = np.linalg.svd(x, full_matrices=False)
     d[x] = (rt.mconj(u) * d[ans][..., None, :]) @ rt.mconj(vh)
 
 
-@jvp_rule(np.linalg.svdvals, linear=("x",))
+@jvp_rule(optional(np.linalg, "svdvals"), linear=("x",))
 def _(ans, x):
     u, _s, vh = np.linalg.svd(x, full_matrices=False)
     d[ans] = rt.mreal(np.sum(rt.mconj(u) * (d[x] @ rt.mH(vh)), axis=-2))

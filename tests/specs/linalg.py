@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from srcad import runtime as rt
+from srcad.rules.template import optional
 
-from . import RuleSpec
+from . import RuleSpec, numpy_at_least
 
 WELL = "a0 + 3 * np.eye(3)"  # a well-conditioned 3x3 (stack)
 # Complex inputs are built inside the function from real arguments (the k=3 direction test
@@ -30,9 +31,10 @@ SQUARE = [((3, 3),), ((2, 3, 3),)]
 
 SPECS: list[RuleSpec] = [
     # structure
-    RuleSpec(np.linalg.matrix_transpose, [((2, 3),), ((4, 2, 3),)]),
-    RuleSpec(np.linalg.diagonal, [((3, 3),), ((2, 3, 4),)]),
-    RuleSpec(np.linalg.trace, [((3, 3),), ((2, 3, 4),)]),
+    # (numpy >= 2.0)
+    RuleSpec(optional(np.linalg, "matrix_transpose"), [((2, 3),), ((4, 2, 3),)]),
+    RuleSpec(optional(np.linalg, "diagonal"), [((3, 3),), ((2, 3, 4),)]),
+    RuleSpec(optional(np.linalg, "trace"), [((3, 3),), ((2, 3, 4),)]),
     # inverses
     RuleSpec(np.linalg.inv, SQUARE, call=f"np.linalg.inv({WELL})"),
     RuleSpec(np.linalg.inv, [((3, 3), (3, 3))], call=f"np.linalg.inv({CWELL})"),
@@ -76,10 +78,16 @@ SPECS: list[RuleSpec] = [
     # Cholesky: numpy reads one triangle, so a non-symmetric input checks the triangle logic
     RuleSpec(np.linalg.cholesky, SQUARE, call=f"np.linalg.cholesky({SPD})"),
     RuleSpec(np.linalg.cholesky, SQUARE, call="np.linalg.cholesky(0.3 * a0 + 3 * np.eye(3))"),
-    RuleSpec(
-        np.linalg.cholesky,
-        SQUARE,
-        call="np.linalg.cholesky(0.3 * a0 + 3 * np.eye(3), upper=True)",
+    *(  # upper=: numpy >= 2.0
+        [
+            RuleSpec(
+                np.linalg.cholesky,
+                SQUARE,
+                call="np.linalg.cholesky(0.3 * a0 + 3 * np.eye(3), upper=True)",
+            )
+        ]
+        if numpy_at_least("2.0.0")
+        else []
     ),
     RuleSpec(
         np.linalg.cholesky,
@@ -130,7 +138,9 @@ SPECS: list[RuleSpec] = [
         call=f"{SVD.replace('a0', COMPLEX)} @ np.linalg.svd({COMPLEX}, full_matrices=False)[2]",
     ),
     RuleSpec(np.linalg.svd, [((4, 3), (4, 3))], call=f"np.linalg.svd({COMPLEX}, compute_uv=False)"),
-    RuleSpec(np.linalg.svdvals, [((3, 4),), ((2, 4, 3),)], call="np.linalg.svdvals(a0)"),
+    RuleSpec(  # numpy >= 2.0
+        optional(np.linalg, "svdvals"), [((3, 4),), ((2, 4, 3),)], call="np.linalg.svdvals(a0)"
+    ),
     # QR (tall or square)
     RuleSpec(np.linalg.qr, [((3, 3),), ((4, 3),), ((2, 4, 3),)], call="np.linalg.qr(a0)[0]"),
     RuleSpec(np.linalg.qr, [((3, 3),), ((4, 3),), ((2, 4, 3),)], call="np.linalg.qr(a0)[1]"),
