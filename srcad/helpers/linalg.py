@@ -57,7 +57,8 @@ def mconj(x):
 
 
 def mdiag(v, x=None):
-    """Matrices with `v`'s last axis on their diagonal: the transpose of `np.linalg.diagonal`.
+    """Matrices with `v`'s last axis on their diagonal: the transpose of
+    `np.diagonal(x, axis1=-2, axis2=-1)`.
 
     They are square unless `x` gives the (possibly rectangular) matrix shape to fill.
     """

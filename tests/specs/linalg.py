@@ -19,8 +19,8 @@ WELL = "a0 + 3 * np.eye(3)"  # a well-conditioned 3x3 (stack)
 # draws real tangents), so both the real and the imaginary directions are checked.
 COMPLEX = "(a0 + a1 * np.array(1j))"
 CWELL = "a0 + a1 * np.array(1j) + 3 * np.eye(3)"
-SPD = "a0 @ np.linalg.matrix_transpose(a0) + np.eye(3)"
-SYM = "a0 + np.linalg.matrix_transpose(a0)"
+SPD = "a0 @ np.swapaxes(a0, -1, -2) + np.eye(3)"
+SYM = "a0 + np.swapaxes(a0, -1, -2)"
 # eigen/singular vectors up to sign: fix the sign of each column by its first entry
 SIGNED = "{0} * np.sign({0}[..., :1, :])"
 LSTSQ = [((4, 3), (4,)), ((4, 3), (4, 2)), ((3, 4), (3,)), ((3, 3), (3, 2))]
