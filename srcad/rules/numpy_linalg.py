@@ -79,12 +79,13 @@ def _(ans, a):
     d[ans] = -(ans @ d[a] @ ans)
 
 
-# solve(a, b): b is a vector only when b.ndim == 1 (numpy >= 2), otherwise a stack of
-# matrices that broadcasts against a's stack. The rules work on b as columns (rt.mcolumns).
+# solve(a, b): b is a vector only when b.ndim == 1 (numpy >= 2; numpy 1.26: a stack of
+# vectors when b.ndim == a.ndim - 1), otherwise a stack of matrices that broadcasts against
+# a's stack. The rules work on b as columns (rt.mcolumns, rt.muncolumns decide which).
 @vjp_rule(np.linalg.solve, linear=("a", "b"))
 def _(ans, a, b):
     gb = np.linalg.solve(np.swapaxes(a, -1, -2), rt.mcolumns(d[ans], a, b, nb))
-    d[b] = rt.unbroadcast(rt.muncolumns(gb, b), b, nb)
+    d[b] = rt.unbroadcast(rt.muncolumns(gb, a, b), b, nb)
     x_t = np.swapaxes(rt.mcolumns(ans, a, b), -1, -2)
     d[a] = rt.unbroadcast(-(gb @ x_t), a, nb)
 
@@ -96,7 +97,7 @@ def _(ans, a, b):
         rhs = rt.mcolumns(d[b], a, b) - d[a] @ x
     else:
         rhs = rt.mcolumns(d[b], a, b, nb) - rt.lift(d[a], a, np.ndim(x), nb) @ x
-    d[ans] = rt.muncolumns(np.linalg.solve(a, rhs), b)
+    d[ans] = rt.muncolumns(np.linalg.solve(a, rhs), a, b)
 
 
 # ----------------------------------------------------------------------------- determinants
@@ -223,13 +224,13 @@ def _(ans, t, a, b, batch=0):
 
 
 @vjp_rule(rt.muncolumns, linear=("m",))
-def _(ans, m, b):
+def _(ans, m, a, b):
     d[m] = rt.reshape_batched(d[ans], np.shape(m), nb)
 
 
 @jvp_rule(rt.muncolumns, linear=("m",))
-def _(ans, m, b):
-    d[ans] = rt.muncolumns(d[m], b)
+def _(ans, m, a, b):
+    d[ans] = rt.muncolumns(d[m], a, b)
 
 
 @vjp_rule(rt.mdual, linear=("a", "t"))
@@ -726,7 +727,7 @@ def _(ans, a, b, rcond=None):
     g_xc = rt.mcolumns(g_x, a, b, nb)
     g_r = 2 * rt.mconj(r_c) * rt.mresiduals_t(g_res, residuals, np.shape(r_c)[-1])[..., None, :]
     g_rhs = p_t @ g_xc + g_r
-    d[b] = rt.unbroadcast(rt.muncolumns(g_rhs, b), b, nb)
+    d[b] = rt.unbroadcast(rt.muncolumns(g_rhs, a, b), b, nb)
     u, _s, vh = np.linalg.svd(a, full_matrices=False)
     p_h_x = rt.mH(p) @ x_c
     d[a] = (
@@ -752,7 +753,7 @@ def _(ans, a, b, rcond=None):
     # `0.0 * s +` gives d_s its shape when d[a] is zero (a constant matrix), where the
     # simplifier drops the other term and would otherwise have no shape for the zero.
     d_s = 0.0 * s + rt.mreal(np.sum(rt.mconj(u) * (d[a] @ rt.mH(vh)), axis=-2))
-    d[ans] = (rt.muncolumns(d_xc, b), d_res, rt.zeros_like(rank), d_s)
+    d[ans] = (rt.muncolumns(d_xc, a, b), d_res, rt.zeros_like(rank), d_s)
 
 
 @vjp_rule(rt.mresiduals, linear=("t",))
