@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.srcad-installed
 
-.PHONY: demo test lint format docs bench fuzz test-all test-others clean
+.PHONY: demo test lint format docs bench fuzz test-all test-others test-numpy126 clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,18 @@ test-others:
 	  .venv-$$minor/bin/python -m pytest -q -p no:cacheprovider $(SMOKE) || exit 1; \
 	done
 
+# numpy 1.26, the oldest numpy srcad supports, in .venv-np126: the smoke subset and the rule
+# specs (tests/test_rules.py). numpy 1.26 has wheels for Python 3.10-3.12 only.
+test-numpy126:
+	@if ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then \
+	  echo "== numpy 1.26: skipped ($(PYTHON) is Python >= 3.13, numpy 1.26 has no wheels for it)"; \
+	else \
+	  echo "== numpy 1.26 ($(PYTHON)): smoke tests and rule specs"; \
+	  test -x .venv-np126/bin/python || $(PYTHON) -m venv .venv-np126 || exit 1; \
+	  .venv-np126/bin/python -m pip install --quiet -e '.[test]' 'numpy==1.26.*' || exit 1; \
+	  .venv-np126/bin/python -m pytest -q -p no:cacheprovider $(SMOKE) tests/test_rules.py || exit 1; \
+	fi
+
 test-all: test
 	@.ci/interpreters | while read minor exe; do \
 	  echo "== Python $$minor ($$exe): full suite"; \
@@ -66,4 +78,4 @@ test-all: test
 	done
 
 clean:
-	rm -rf $(VENV) .venv-3.* build dist *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-3.* .venv-np126 build dist *.egg-info .pytest_cache .hypothesis

@@ -14,9 +14,14 @@ import pkgutil
 import specs
 from specs import RuleSpec
 
+from srcad.rules.template import present
+
 SPECS: list[RuleSpec] = []
 for _module in sorted(m.name for m in pkgutil.iter_modules(specs.__path__)):
     SPECS.extend(importlib.import_module(f"specs.{_module}").SPECS)
+# Specs of functions the installed numpy (or Python) lacks, declared with `optional` as their
+# rules are: neither is registered here.
+SPECS = [s for s in SPECS if present(s.primitive)]
 
 # Operators and helpers whose rules are exercised through other entries.
 COVERED_ELSEWHERE = {operator.getitem}

@@ -58,7 +58,8 @@ def mconj(x):
 
 
 def mdiag(v, x=None):
-    """Matrices with `v`'s last axis on their diagonal: the transpose of `np.linalg.diagonal`.
+    """Matrices with `v`'s last axis on their diagonal: the transpose of
+    `np.diagonal(x, axis1=-2, axis2=-1)`.
 
     They are square unless `x` gives the (possibly rectangular) matrix shape to fill.
     """
@@ -120,27 +121,40 @@ def meye(x, matrix=False):
     return np.eye(np.shape(x)[-1], dtype=dtype)
 
 
+# numpy >= 2 takes solve's `b` as a vector only when b.ndim == 1; numpy 1.26 also takes it
+# as a stack of vectors when b.ndim == a.ndim - 1 (lstsq's 2-D `a` makes the rules agree).
+_STACKED_VECTORS = np.lib.NumpyVersion(np.__version__) < "2.0.0"
+
+
+def _vector(a, b) -> bool:
+    """Whether `solve(a, b)` takes `b` as a (stack of) vector(s)."""
+    if _STACKED_VECTORS:
+        return np.ndim(b) == np.ndim(a) - 1
+    return np.ndim(b) == 1
+
+
 def _solve_rank(a, b):
     """The rank of `solve(a, b)`'s problem with `b` written as a (stack of) column matrices."""
-    return max(np.ndim(a), np.ndim(b) + (np.ndim(b) == 1))
+    return max(np.ndim(a), np.ndim(b) + _vector(a, b))
 
 
 def mcolumns(t, a, b, batch=0):
     """`t` (shaped like `b` or like `solve(a, b)`, after `batch` direction axes) as columns.
 
-    numpy's solve takes `b` as a vector only when `b.ndim == 1`; everything else is a stack
-    of matrices. Rules work on the matrix form: a vector gets a trailing axis of 1, and size-1
-    axes go after the direction axes so that `t` lines up with `a`'s stack.
+    numpy's solve takes `b` as a vector only when `b.ndim == 1` (numpy 1.26: when
+    `b.ndim == a.ndim - 1`); everything else is a stack of matrices. Rules work on the matrix
+    form: a vector gets a trailing axis of 1, and size-1 axes go after the direction axes so
+    that `t` lines up with `a`'s stack.
     """
     shape = np.shape(t)
-    core = shape[batch:] + ((1,) if np.ndim(b) == 1 else ())
+    core = shape[batch:] + ((1,) if _vector(a, b) else ())
     missing = _solve_rank(a, b) - len(core)
     return np.reshape(t, shape[:batch] + (1,) * max(missing, 0) + core)
 
 
-def muncolumns(m, b):
+def muncolumns(m, a, b):
     """Back from `mcolumns`' matrix form to the shape `solve(a, b)` returns."""
-    return m[..., 0] if np.ndim(b) == 1 else m
+    return m[..., 0] if _vector(a, b) else m
 
 
 def mdual(a, t):

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import runtime as rt
 from .. import syntax as S
+from .template import optional, present
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,7 +93,7 @@ METHODS: dict[str, Method] = dict(
 
 ATTRIBUTES: dict[str, Attribute] = {
     "T": Attribute("T", np.transpose),
-    "mT": Attribute("mT", np.matrix_transpose) if hasattr(np, "matrix_transpose") else None,
+    "mT": Attribute("mT", optional(np, "matrix_transpose")),  # numpy >= 2
     "real": Attribute("real", np.real),
     "imag": Attribute("imag", np.imag),
     "shape": Attribute("shape", None),
@@ -102,4 +103,4 @@ ATTRIBUTES: dict[str, Attribute] = {
     "itemsize": Attribute("itemsize", None),
     "nbytes": Attribute("nbytes", None),
 }
-ATTRIBUTES = {k: v for k, v in ATTRIBUTES.items() if v is not None}
+ATTRIBUTES = {k: v for k, v in ATTRIBUTES.items() if present(v.primitive)}

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import runtime as rt
 from ..custom import stop_gradient
-from .template import nondiff
+from .template import nondiff, optional
 
 # Builtins whose results carry no derivative. (zip, enumerate, reversed, sorted, iter and
 # next pass values through: they are not here, so an active call to them is an error unless
@@ -105,17 +105,15 @@ nondiff(
     np.left_shift,
     np.right_shift,
 )
-if hasattr(np, "round_"):
-    nondiff(np.round_)
+nondiff(optional(np, "round_"))  # numpy < 2
 nondiff(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite)
 nondiff(stop_gradient)
 nondiff(rt.zeros_like, rt.scalar_seed, rt.dict_keys, rt.sequence_index, rt.sequence_count)
 nondiff(rt.unpop_position)
 
-_RANDOM = np.random
 nondiff(
     *[
-        getattr(_RANDOM, n)
+        optional(np.random, n)
         for n in (
             "rand",
             "randn",
@@ -136,6 +134,5 @@ nondiff(
             "gamma",
             "beta",
         )
-        if hasattr(_RANDOM, n)
     ]
 )

@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, nondiff, returns, static, vjp_rule
+from .template import d, jvp_rule, nb, nondiff, optional, returns, static, vjp_rule
 
 # ---------------------------------------------------------------- arithmetic
 
@@ -803,7 +803,7 @@ nondiff(
     np.iscomplex,
     np.gcd,
     np.lcm,
-    np.bitwise_count,
+    optional(np, "bitwise_count"),  # numpy >= 2.0
 )
 
 
@@ -1187,23 +1187,25 @@ def _(ans, x):
 returns("tuple", math.modf, math.frexp)
 
 
-if hasattr(math, "exp2"):  # Python >= 3.11
+# math.exp2 and math.cbrt: Python >= 3.11.
+@vjp_rule(optional(math, "exp2"))
+def _(ans, x):
+    d[x] = d[ans] * (ans * math.log(2.0))
 
-    @vjp_rule(math.exp2)
-    def _(ans, x):
-        d[x] = d[ans] * (ans * math.log(2.0))
 
-    @jvp_rule(math.exp2)
-    def _(ans, x):
-        d[ans] = d[x] * (ans * math.log(2.0))
+@jvp_rule(optional(math, "exp2"))
+def _(ans, x):
+    d[ans] = d[x] * (ans * math.log(2.0))
 
-    @vjp_rule(math.cbrt)
-    def _(ans, x):
-        d[x] = d[ans] / (3 * ans * ans)
 
-    @jvp_rule(math.cbrt)
-    def _(ans, x):
-        d[ans] = d[x] / (3 * ans * ans)
+@vjp_rule(optional(math, "cbrt"))
+def _(ans, x):
+    d[x] = d[ans] / (3 * ans * ans)
+
+
+@jvp_rule(optional(math, "cbrt"))
+def _(ans, x):
+    d[ans] = d[x] / (3 * ans * ans)
 
 
 nondiff(

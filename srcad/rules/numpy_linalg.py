@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, nondiff, returns, static, vjp_rule
+from .template import d, jvp_rule, nb, nondiff, optional, returns, static, vjp_rule
 
 nondiff(np.linalg.matrix_rank, rt.meye, rt.msvd_check, rt.mqr_check)
 returns(
@@ -35,32 +35,32 @@ returns(
 # ----------------------------------------------------------------------------- structure
 
 
-@vjp_rule(np.linalg.matrix_transpose, linear=("x",))
+@vjp_rule(optional(np.linalg, "matrix_transpose"), linear=("x",))
 def _(ans, x):
     d[x] = np.linalg.matrix_transpose(d[ans])
 
 
-@jvp_rule(np.linalg.matrix_transpose, linear=("x",))
+@jvp_rule(optional(np.linalg, "matrix_transpose"), linear=("x",))
 def _(ans, x):
     d[ans] = np.linalg.matrix_transpose(d[x])
 
 
-@vjp_rule(np.linalg.diagonal, linear=("x",))
+@vjp_rule(optional(np.linalg, "diagonal"), linear=("x",))
 def _(ans, x):
     d[x] = rt.mdiag(d[ans], x)
 
 
-@jvp_rule(np.linalg.diagonal, linear=("x",))
+@jvp_rule(optional(np.linalg, "diagonal"), linear=("x",))
 def _(ans, x):
     d[ans] = np.linalg.diagonal(d[x])
 
 
-@vjp_rule(np.linalg.trace, linear=("x",))
+@vjp_rule(optional(np.linalg, "trace"), linear=("x",))
 def _(ans, x):
     d[x] = rt.mexpand(d[ans]) * rt.meye(x, True)
 
 
-@jvp_rule(np.linalg.trace, linear=("x",))
+@jvp_rule(optional(np.linalg, "trace"), linear=("x",))
 def _(ans, x):
     d[ans] = np.linalg.trace(d[x])
 
@@ -70,7 +70,7 @@ def _(ans, x):
 
 @vjp_rule(np.linalg.inv, linear=("a",))
 def _(ans, a):
-    ans_t = np.linalg.matrix_transpose(ans)
+    ans_t = np.swapaxes(ans, -1, -2)
     d[a] = -(ans_t @ d[ans] @ ans_t)
 
 
@@ -79,13 +79,14 @@ def _(ans, a):
     d[ans] = -(ans @ d[a] @ ans)
 
 
-# solve(a, b): b is a vector only when b.ndim == 1 (numpy >= 2), otherwise a stack of
-# matrices that broadcasts against a's stack. The rules work on b as columns (rt.mcolumns).
+# solve(a, b): b is a vector only when b.ndim == 1 (numpy >= 2; numpy 1.26: a stack of
+# vectors when b.ndim == a.ndim - 1), otherwise a stack of matrices that broadcasts against
+# a's stack. The rules work on b as columns (rt.mcolumns, rt.muncolumns decide which).
 @vjp_rule(np.linalg.solve, linear=("a", "b"))
 def _(ans, a, b):
-    gb = np.linalg.solve(np.linalg.matrix_transpose(a), rt.mcolumns(d[ans], a, b, nb))
-    d[b] = rt.unbroadcast(rt.muncolumns(gb, b), b, nb)
-    x_t = np.linalg.matrix_transpose(rt.mcolumns(ans, a, b))
+    gb = np.linalg.solve(np.swapaxes(a, -1, -2), rt.mcolumns(d[ans], a, b, nb))
+    d[b] = rt.unbroadcast(rt.muncolumns(gb, a, b), b, nb)
+    x_t = np.swapaxes(rt.mcolumns(ans, a, b), -1, -2)
     d[a] = rt.unbroadcast(-(gb @ x_t), a, nb)
 
 
@@ -96,7 +97,7 @@ def _(ans, a, b):
         rhs = rt.mcolumns(d[b], a, b) - d[a] @ x
     else:
         rhs = rt.mcolumns(d[b], a, b, nb) - rt.lift(d[a], a, np.ndim(x), nb) @ x
-    d[ans] = rt.muncolumns(np.linalg.solve(a, rhs), b)
+    d[ans] = rt.muncolumns(np.linalg.solve(a, rhs), a, b)
 
 
 # ----------------------------------------------------------------------------- determinants
@@ -104,12 +105,12 @@ def _(ans, a, b):
 
 @vjp_rule(np.linalg.det, linear=("a",))
 def _(ans, a):
-    d[a] = rt.mexpand(d[ans] * ans) * np.linalg.matrix_transpose(np.linalg.inv(a))
+    d[a] = rt.mexpand(d[ans] * ans) * np.swapaxes(np.linalg.inv(a), -1, -2)
 
 
 @jvp_rule(np.linalg.det, linear=("a",))
 def _(ans, a):
-    d[ans] = ans * np.linalg.trace(np.linalg.solve(a, d[a]))
+    d[ans] = ans * np.trace(np.linalg.solve(a, d[a]), axis1=-2, axis2=-1)
 
 
 # slogdet: with t = tr(a^-1 da) = d log(det a), d logabsdet = Re(t) and d sign = sign * i Im(t)
@@ -119,13 +120,13 @@ def _(ans, a):
     sign, _logabsdet = ans
     g_sign, g_logabsdet = d[ans]
     g = rt.mimag_i(g_sign * sign) + g_logabsdet
-    d[a] = rt.mexpand(g) * np.linalg.matrix_transpose(np.linalg.inv(a))
+    d[a] = rt.mexpand(g) * np.swapaxes(np.linalg.inv(a), -1, -2)
 
 
 @jvp_rule(np.linalg.slogdet, linear=("a",))
 def _(ans, a):
     sign, _logabsdet = ans
-    t = np.linalg.trace(np.linalg.solve(a, d[a]))
+    t = np.trace(np.linalg.solve(a, d[a]), axis1=-2, axis2=-1)
     d[ans] = (sign * rt.mimag_i(t), rt.mreal(t))
 
 
@@ -154,7 +155,7 @@ def _(ans, x):
 
 @vjp_rule(rt.mdiag, linear=("v",))
 def _(ans, v, x=None):
-    d[v] = np.linalg.diagonal(d[ans])
+    d[v] = np.diagonal(d[ans], axis1=-2, axis2=-1)
 
 
 @jvp_rule(rt.mdiag, linear=("v",))
@@ -223,13 +224,13 @@ def _(ans, t, a, b, batch=0):
 
 
 @vjp_rule(rt.muncolumns, linear=("m",))
-def _(ans, m, b):
+def _(ans, m, a, b):
     d[m] = rt.reshape_batched(d[ans], np.shape(m), nb)
 
 
 @jvp_rule(rt.muncolumns, linear=("m",))
-def _(ans, m, b):
-    d[ans] = rt.muncolumns(d[m], b)
+def _(ans, m, a, b):
+    d[ans] = rt.muncolumns(d[m], a, b)
 
 
 @vjp_rule(rt.mdual, linear=("a", "t"))
@@ -288,7 +289,7 @@ def _(ans, x):
 @vjp_rule(np.linalg.matrix_power, linear=("a",))
 def _(ans, a, n):
     k = np.shape(a)[-1]
-    dual = rt.mdual(np.linalg.matrix_transpose(a), d[ans])
+    dual = rt.mdual(np.swapaxes(a, -1, -2), d[ans])
     d[a] = np.linalg.matrix_power(dual, n)[..., :k, k : 2 * k]
 
 
@@ -305,8 +306,8 @@ def _(ans, a, n):
 @vjp_rule(np.linalg.pinv, linear=("a",))
 def _(ans, a, rcond=None):
     g = d[ans]
-    p_t = np.linalg.matrix_transpose(ans)
-    a_t = np.linalg.matrix_transpose(a)
+    p_t = np.swapaxes(ans, -1, -2)
+    a_t = np.swapaxes(a, -1, -2)
     p_c = rt.mconj(ans)
     d[a] = -(p_t @ g @ p_t) + rt.mH(
         p_c @ p_t @ (g - g @ p_t @ a_t) + (g - a_t @ p_t @ g) @ p_t @ p_c
@@ -341,8 +342,8 @@ def _(ans, a, *, upper=False):
         low = ans
         g = d[ans]
     low_inv = np.linalg.inv(low)
-    g_x = rt.mphi(np.linalg.matrix_transpose(low) @ g)
-    g_s = np.linalg.matrix_transpose(low_inv) @ g_x @ rt.mconj(low_inv)
+    g_x = rt.mphi(np.swapaxes(low, -1, -2) @ g)
+    g_s = np.swapaxes(low_inv, -1, -2) @ g_x @ rt.mconj(low_inv)
     if static(upper):
         d[a] = rt.mhermitian_t(g_s, "U")
     else:
@@ -377,8 +378,8 @@ def _(ans, a, UPLO="L"):
     g_w, g_v = d[ans]
     eye = rt.meye(w)
     f = 1 / (w[..., None, :] - w[..., :, None] + eye) - eye
-    inner = rt.mdiag(g_w) + f * (np.linalg.matrix_transpose(v) @ g_v)
-    g_s = rt.mconj(v) @ inner @ np.linalg.matrix_transpose(v)
+    inner = rt.mdiag(g_w) + f * (np.swapaxes(v, -1, -2) @ g_v)
+    g_s = rt.mconj(v) @ inner @ np.swapaxes(v, -1, -2)
     d[a] = rt.mhermitian_t(g_s, UPLO)
 
 
@@ -389,13 +390,13 @@ def _(ans, a, UPLO="L"):
     m = rt.mH(v) @ s @ v
     eye = rt.meye(w)
     f = 1 / (w[..., None, :] - w[..., :, None] + eye) - eye
-    d[ans] = (rt.mreal(np.linalg.diagonal(m)), v @ (f * m))
+    d[ans] = (rt.mreal(np.diagonal(m, axis1=-2, axis2=-1)), v @ (f * m))
 
 
 @vjp_rule(np.linalg.eigvalsh, linear=("a",))
 def _(ans, a, UPLO="L"):
     _w, v = np.linalg.eigh(a, UPLO)
-    g_s = (rt.mconj(v) * d[ans][..., None, :]) @ np.linalg.matrix_transpose(v)
+    g_s = (rt.mconj(v) * d[ans][..., None, :]) @ np.swapaxes(v, -1, -2)
     d[a] = rt.mhermitian_t(g_s, UPLO)
 
 
@@ -418,9 +419,9 @@ def _(ans, a):
     eye = rt.meye(w)
     f = 1 / (w[..., None, :] - w[..., :, None] + eye) - eye
     g_u = g_v - rt.mconj(v) * rt.mreal(np.sum(g_v * v, axis=-2, keepdims=True))
-    g_m = rt.mdiag(g_w) + f * (np.linalg.matrix_transpose(v) @ g_u)
-    v_inv_t = np.linalg.matrix_transpose(np.linalg.inv(v))
-    d[a] = rt.mlike(v_inv_t @ g_m @ np.linalg.matrix_transpose(v), a)
+    g_m = rt.mdiag(g_w) + f * (np.swapaxes(v, -1, -2) @ g_u)
+    v_inv_t = np.swapaxes(np.linalg.inv(v), -1, -2)
+    d[a] = rt.mlike(v_inv_t @ g_m @ np.swapaxes(v, -1, -2), a)
 
 
 @jvp_rule(np.linalg.eig, linear=("a",))
@@ -431,22 +432,22 @@ def _(ans, a):
     f = 1 / (w[..., None, :] - w[..., :, None] + eye) - eye
     d_u = v @ (f * m)
     d_v = d_u - v * rt.mreal(np.sum(rt.mconj(v) * d_u, axis=-2, keepdims=True))
-    d[ans] = (np.linalg.diagonal(m), d_v)
+    d[ans] = (np.diagonal(m, axis1=-2, axis2=-1), d_v)
 
 
 # eigvals returns eig's eigenvalues in eig's order (both come from the same LAPACK geev).
 @vjp_rule(np.linalg.eigvals, linear=("a",))
 def _(ans, a):
     _w, v = np.linalg.eig(a)
-    v_inv_t = np.linalg.matrix_transpose(np.linalg.inv(v))
-    g_a = (v_inv_t * d[ans][..., None, :]) @ np.linalg.matrix_transpose(v)
+    v_inv_t = np.swapaxes(np.linalg.inv(v), -1, -2)
+    g_a = (v_inv_t * d[ans][..., None, :]) @ np.swapaxes(v, -1, -2)
     d[a] = rt.mlike(g_a, a)
 
 
 @jvp_rule(np.linalg.eigvals, linear=("a",))
 def _(ans, a):
     _w, v = np.linalg.eig(a)
-    v_inv_t = np.linalg.matrix_transpose(np.linalg.inv(v))
+    v_inv_t = np.swapaxes(np.linalg.inv(v), -1, -2)
     d[ans] = np.sum(v_inv_t * (d[a] @ v), axis=-2)
 
 
@@ -475,22 +476,23 @@ def _(ans, a, full_matrices=True, compute_uv=True):
         eye = rt.meye(s)
         f = 1 / ((s_row + s_col) * (s_row - s_col) + eye) - eye
         g_v = rt.mH(g_vh)
-        j_u = f * (np.linalg.matrix_transpose(u) @ g_u)
+        j_u = f * (np.swapaxes(u, -1, -2) @ g_u)
         vh_c = rt.mconj(vh)
         j_v = f * (vh_c @ g_v)
         g_ds = (
             rt.mdiag(g_s)
             + (j_u + rt.mH(j_u)) * s_row
             + s_col * (j_v + rt.mH(j_v))
-            + rt.mdiag(rt.mimag_i(np.linalg.diagonal(np.linalg.matrix_transpose(u) @ g_u)) / s)
+            + rt.mdiag(
+                rt.mimag_i(np.diagonal(np.swapaxes(u, -1, -2) @ g_u, axis1=-2, axis2=-1)) / s
+            )
         )
         u_c = rt.mconj(u)
         q_u = g_u / s_row
         q_v = g_v / s_row
-        q_v = q_v - np.linalg.matrix_transpose(vh) @ (vh_c @ q_v)
+        q_v = q_v - np.swapaxes(vh, -1, -2) @ (vh_c @ q_v)
         d[a] = (
-            u_c @ (g_ds @ vh_c + rt.mH(q_v))
-            + (q_u - u_c @ (np.linalg.matrix_transpose(u) @ q_u)) @ vh_c
+            u_c @ (g_ds @ vh_c + rt.mH(q_v)) + (q_u - u_c @ (np.swapaxes(u, -1, -2) @ q_u)) @ vh_c
         )
 
 
@@ -511,22 +513,24 @@ def _(ans, a, full_matrices=True, compute_uv=True):
         f = 1 / ((s_row + s_col) * (s_row - s_col) + eye) - eye
         dss = d_s * s_row
         sds = s_col * d_s
-        d_u = u @ (f * (dss + rt.mH(dss)) + rt.mdiag(rt.mimag_i(np.linalg.diagonal(d_s)) / s))
+        d_u = u @ (
+            f * (dss + rt.mH(dss)) + rt.mdiag(rt.mimag_i(np.diagonal(d_s, axis1=-2, axis2=-1)) / s)
+        )
         d_v = v @ (f * (sds + rt.mH(sds)))
         da_v = d[a] @ v
         d_u = d_u + (da_v - u @ (rt.mH(u) @ da_v)) / s_row
         da_h_u = rt.mH(d[a]) @ u
         d_v = d_v + (da_h_u - v @ (vh @ da_h_u)) / s_row
-        d[ans] = (d_u, rt.mreal(np.linalg.diagonal(d_s)), rt.mH(d_v))
+        d[ans] = (d_u, rt.mreal(np.diagonal(d_s, axis1=-2, axis2=-1)), rt.mH(d_v))
 
 
-@vjp_rule(np.linalg.svdvals, linear=("x",))
+@vjp_rule(optional(np.linalg, "svdvals"), linear=("x",))
 def _(ans, x):
     u, _s, vh = np.linalg.svd(x, full_matrices=False)
     d[x] = (rt.mconj(u) * d[ans][..., None, :]) @ rt.mconj(vh)
 
 
-@jvp_rule(np.linalg.svdvals, linear=("x",))
+@jvp_rule(optional(np.linalg, "svdvals"), linear=("x",))
 def _(ans, x):
     u, _s, vh = np.linalg.svd(x, full_matrices=False)
     d[ans] = rt.mreal(np.sum(rt.mconj(u) * (d[x] @ rt.mH(vh)), axis=-2))
@@ -543,9 +547,14 @@ def _(ans, a, mode="reduced"):
     rt.mqr_check(a)
     q, r = ans
     g_q, g_r = d[ans]
-    b = np.linalg.matrix_transpose(q) @ g_q - g_r @ np.linalg.matrix_transpose(r)
-    g_c = rt.mtril(b, -1) - rt.mtril(rt.mH(b), -1) + rt.mdiag(rt.mimag_i(np.linalg.diagonal(b))) - b
-    r_inv_t = np.linalg.matrix_transpose(np.linalg.inv(r))
+    b = np.swapaxes(q, -1, -2) @ g_q - g_r @ np.swapaxes(r, -1, -2)
+    g_c = (
+        rt.mtril(b, -1)
+        - rt.mtril(rt.mH(b), -1)
+        + rt.mdiag(rt.mimag_i(np.diagonal(b, axis1=-2, axis2=-1)))
+        - b
+    )
+    r_inv_t = np.swapaxes(np.linalg.inv(r), -1, -2)
     d[a] = (g_q + rt.mconj(q) @ g_c) @ r_inv_t
 
 
@@ -556,7 +565,7 @@ def _(ans, a, mode="reduced"):
     da_r = d[a] @ np.linalg.inv(r)
     c = rt.mH(q) @ da_r
     low = rt.mtril(c, -1)
-    omega = low - rt.mH(low) + rt.mdiag(rt.mimag_i(np.linalg.diagonal(c)))
+    omega = low - rt.mH(low) + rt.mdiag(rt.mimag_i(np.diagonal(c, axis1=-2, axis2=-1)))
     d[ans] = (q @ (omega - c) + da_r, (c - omega) @ r)
 
 
@@ -712,22 +721,19 @@ def _(ans, a, b, rcond=None):
     x, residuals, _rank, s = ans
     g_x, g_res, _g_rank, g_s = d[ans]
     p = np.linalg.pinv(a)
-    p_t = np.linalg.matrix_transpose(p)
+    p_t = np.swapaxes(p, -1, -2)
     x_c = rt.mcolumns(x, a, b)
     r_c = rt.mcolumns(b, a, b) - a @ x_c
     g_xc = rt.mcolumns(g_x, a, b, nb)
     g_r = 2 * rt.mconj(r_c) * rt.mresiduals_t(g_res, residuals, np.shape(r_c)[-1])[..., None, :]
     g_rhs = p_t @ g_xc + g_r
-    d[b] = rt.unbroadcast(rt.muncolumns(g_rhs, b), b, nb)
+    d[b] = rt.unbroadcast(rt.muncolumns(g_rhs, a, b), b, nb)
     u, _s, vh = np.linalg.svd(a, full_matrices=False)
     p_h_x = rt.mH(p) @ x_c
     d[a] = (
-        -(g_rhs @ np.linalg.matrix_transpose(x_c))
-        + rt.mH(rt.mconj(p) @ p_t @ g_xc @ np.linalg.matrix_transpose(r_c))
-        + rt.mH(
-            (g_xc - np.linalg.matrix_transpose(a) @ (p_t @ g_xc))
-            @ np.linalg.matrix_transpose(p_h_x)
-        )
+        -(g_rhs @ np.swapaxes(x_c, -1, -2))
+        + rt.mH(rt.mconj(p) @ p_t @ g_xc @ np.swapaxes(r_c, -1, -2))
+        + rt.mH((g_xc - np.swapaxes(a, -1, -2) @ (p_t @ g_xc)) @ np.swapaxes(p_h_x, -1, -2))
         + (rt.mconj(u) * g_s[..., None, :]) @ rt.mconj(vh)
     )
 
@@ -747,7 +753,7 @@ def _(ans, a, b, rcond=None):
     # `0.0 * s +` gives d_s its shape when d[a] is zero (a constant matrix), where the
     # simplifier drops the other term and would otherwise have no shape for the zero.
     d_s = 0.0 * s + rt.mreal(np.sum(rt.mconj(u) * (d[a] @ rt.mH(vh)), axis=-2))
-    d[ans] = (rt.muncolumns(d_xc, b), d_res, rt.zeros_like(rank), d_s)
+    d[ans] = (rt.muncolumns(d_xc, a, b), d_res, rt.zeros_like(rank), d_s)
 
 
 @vjp_rule(rt.mresiduals, linear=("t",))

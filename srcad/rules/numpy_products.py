@@ -1,5 +1,6 @@
 """Rules for products: matmul (the @ operator), dot, einsum, tensordot, inner, outer, kron,
-cross, vdot, vecdot, matvec, vecmat, matrix_transpose, convolve and correlate.
+cross, vdot, vecdot, matvec, vecmat, convolve and correlate (np.matrix_transpose is with
+the shape functions).
 
 Products are bilinear (multilinear for einsum): the tangent is one product per operand with
 that operand's tangent in its place, and each adjoint is a contraction of the incoming
@@ -16,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, ndim, nondiff, real, static, vjp_rule
+from .template import d, jvp_rule, nb, ndim, nondiff, optional, real, static, vjp_rule
 
 # Subscripts, shapes and constant fills: no derivative.
 nondiff(
@@ -484,104 +485,95 @@ def _(ans, a, b):
         ) + rt.reshape_batched(d[b], (-1,), nb) @ rt.conj_of(np.reshape(a, -1))
 
 
-# ------------------------------------------------------------ matrix_transpose (NumPy 2)
-
-if hasattr(np, "matrix_transpose"):
-
-    @vjp_rule(np.matrix_transpose, linear=("x",))
-    def _(ans, x):
-        d[x] = np.matrix_transpose(d[ans])
-
-    @jvp_rule(np.matrix_transpose, linear=("x",))
-    def _(ans, x):
-        d[ans] = np.matrix_transpose(d[x])
-
-
-# ----------------------------------------------- vecdot, matvec, vecmat (NumPy 2.2 ufuncs)
+# ---------------------------- vecdot (numpy >= 2.0), matvec and vecmat (numpy >= 2.2 ufuncs)
 # Only their default core axes (the last one or two); the `axes`/`axis` options are not
 # supported. vecdot and vecmat conjugate their first (vector) operand. vecdot's operands
 # broadcast like an elementwise product with one trailing core axis each, so the machinery
 # aligns them; matvec and vecmat go through einsum with '...'.
 
-if hasattr(np, "vecdot") and hasattr(np, "matvec"):
 
-    @vjp_rule(np.vecdot, broadcast=("x1", "x2"), bilinear=("x1", "x2"))
-    def _(ans, x1, x2):
-        g = rt.reshape_batched(d[ans], np.shape(ans) + (1,), nb)
-        d[x1] = rt.conj_of(g * x2)
-        d[x2] = g * rt.conj_of(x1)
+@vjp_rule(optional(np, "vecdot"), broadcast=("x1", "x2"), bilinear=("x1", "x2"))
+def _(ans, x1, x2):
+    g = rt.reshape_batched(d[ans], np.shape(ans) + (1,), nb)
+    d[x1] = rt.conj_of(g * x2)
+    d[x2] = g * rt.conj_of(x1)
 
-    @jvp_rule(np.vecdot, broadcast=("x1", "x2"), bilinear=("x1", "x2"))
-    def _(ans, x1, x2):
-        d[ans] = np.vecdot(d[x1], x2) + np.vecdot(x1, d[x2])
 
-    @vjp_rule(np.matvec, bilinear=("x1", "x2"))
-    def _(ans, x1, x2):
-        d[x1] = rt.match_real(
+@jvp_rule(optional(np, "vecdot"), broadcast=("x1", "x2"), bilinear=("x1", "x2"))
+def _(ans, x1, x2):
+    d[ans] = np.vecdot(d[x1], x2) + np.vecdot(x1, d[x2])
+
+
+@vjp_rule(optional(np, "matvec"), bilinear=("x1", "x2"))
+def _(ans, x1, x2):
+    d[x1] = rt.match_real(
+        np.einsum(
+            rt.einsum_vjp_subscripts("...ij,...j->...i", 0, nb, x1, x2, fill=True),
+            d[ans],
+            x2,
+            rt.einsum_fill("...ij,...j->...i", 0, x1, x2),
+        ),
+        x1,
+    )
+    d[x2] = rt.match_real(
+        np.einsum(
+            rt.einsum_vjp_subscripts("...ij,...j->...i", 1, nb, x1, x2, fill=True),
+            d[ans],
+            x1,
+            rt.einsum_fill("...ij,...j->...i", 1, x1, x2),
+        ),
+        x2,
+    )
+
+
+@jvp_rule(optional(np, "matvec"), bilinear=("x1", "x2"))
+def _(ans, x1, x2):
+    if static(nb == 0):
+        d[ans] = np.matvec(d[x1], x2) + np.matvec(x1, d[x2])
+    else:
+        d[ans] = np.einsum(
+            rt.einsum_jvp_subscripts("...ij,...j->...i", 0, nb, x1, x2), d[x1], x2
+        ) + np.einsum(rt.einsum_jvp_subscripts("...ij,...j->...i", 1, nb, x1, x2), x1, d[x2])
+
+
+@vjp_rule(optional(np, "vecmat"), bilinear=("x1", "x2"))
+def _(ans, x1, x2):
+    d[x1] = rt.match_real(
+        rt.conj_of(
             np.einsum(
-                rt.einsum_vjp_subscripts("...ij,...j->...i", 0, nb, x1, x2, fill=True),
+                rt.einsum_vjp_subscripts("...i,...ij->...j", 0, nb, x1, x2, fill=True),
                 d[ans],
                 x2,
-                rt.einsum_fill("...ij,...j->...i", 0, x1, x2),
-            ),
-            x1,
-        )
-        d[x2] = rt.match_real(
-            np.einsum(
-                rt.einsum_vjp_subscripts("...ij,...j->...i", 1, nb, x1, x2, fill=True),
-                d[ans],
-                x1,
-                rt.einsum_fill("...ij,...j->...i", 1, x1, x2),
-            ),
-            x2,
-        )
-
-    @jvp_rule(np.matvec, bilinear=("x1", "x2"))
-    def _(ans, x1, x2):
-        if static(nb == 0):
-            d[ans] = np.matvec(d[x1], x2) + np.matvec(x1, d[x2])
-        else:
-            d[ans] = np.einsum(
-                rt.einsum_jvp_subscripts("...ij,...j->...i", 0, nb, x1, x2), d[x1], x2
-            ) + np.einsum(rt.einsum_jvp_subscripts("...ij,...j->...i", 1, nb, x1, x2), x1, d[x2])
-
-    @vjp_rule(np.vecmat, bilinear=("x1", "x2"))
-    def _(ans, x1, x2):
-        d[x1] = rt.match_real(
-            rt.conj_of(
-                np.einsum(
-                    rt.einsum_vjp_subscripts("...i,...ij->...j", 0, nb, x1, x2, fill=True),
-                    d[ans],
-                    x2,
-                    rt.einsum_fill("...i,...ij->...j", 0, x1, x2),
-                )
-            ),
-            x1,
-        )
-        d[x2] = rt.match_real(
-            np.einsum(
-                rt.einsum_vjp_subscripts("...i,...ij->...j", 1, nb, x1, x2, fill=True),
-                d[ans],
-                rt.conj_of(x1),
-                rt.einsum_fill("...i,...ij->...j", 1, x1, x2),
-            ),
-            x2,
-        )
-
-    @jvp_rule(np.vecmat, bilinear=("x1", "x2"))
-    def _(ans, x1, x2):
-        if static(nb == 0):
-            d[ans] = np.vecmat(d[x1], x2) + np.vecmat(x1, d[x2])
-        else:
-            d[ans] = np.einsum(
-                rt.einsum_jvp_subscripts("...i,...ij->...j", 0, nb, x1, x2),
-                rt.conj_of(d[x1]),
-                x2,
-            ) + np.einsum(
-                rt.einsum_jvp_subscripts("...i,...ij->...j", 1, nb, x1, x2),
-                rt.conj_of(x1),
-                d[x2],
+                rt.einsum_fill("...i,...ij->...j", 0, x1, x2),
             )
+        ),
+        x1,
+    )
+    d[x2] = rt.match_real(
+        np.einsum(
+            rt.einsum_vjp_subscripts("...i,...ij->...j", 1, nb, x1, x2, fill=True),
+            d[ans],
+            rt.conj_of(x1),
+            rt.einsum_fill("...i,...ij->...j", 1, x1, x2),
+        ),
+        x2,
+    )
+
+
+@jvp_rule(optional(np, "vecmat"), bilinear=("x1", "x2"))
+def _(ans, x1, x2):
+    if static(nb == 0):
+        d[ans] = np.vecmat(d[x1], x2) + np.vecmat(x1, d[x2])
+    else:
+        d[ans] = np.einsum(
+            rt.einsum_jvp_subscripts("...i,...ij->...j", 0, nb, x1, x2),
+            rt.conj_of(d[x1]),
+            x2,
+        ) + np.einsum(
+            rt.einsum_jvp_subscripts("...i,...ij->...j", 1, nb, x1, x2),
+            rt.conj_of(x1),
+            d[x2],
+        )
 
 
 # ---------------------------------------------------------------- convolve, correlate

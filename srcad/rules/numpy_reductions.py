@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, nondiff, static, vjp_rule
+from .template import d, jvp_rule, nb, nondiff, optional, static, vjp_rule
 
 nondiff(
     rt.negative_axes,
@@ -523,24 +523,24 @@ def _(ans, a, axis=None, dtype=None):
         d[ans] = np.cumsum(t, axis=rt.negative_axis(axis, np.ndim(a)))
 
 
-if hasattr(np, "cumulative_sum"):  # numpy >= 2.1
+# np.cumulative_sum: numpy >= 2.1.
+@vjp_rule(optional(np, "cumulative_sum"), linear=("x",))
+def _(ans, x, *, axis=None, dtype=None, include_initial=False):
+    ax = rt.negative_axis(axis, np.ndim(x))
+    if static(include_initial):
+        # ans[0] is the initial 0; ans[k] sums x[:k].
+        d[x] = rt.slice_axis(rt.reverse_cumsum(d[ans], ax), 1, None, ax)
+    else:
+        d[x] = rt.reverse_cumsum(d[ans], ax)
 
-    @vjp_rule(np.cumulative_sum, linear=("x",))
-    def _(ans, x, *, axis=None, dtype=None, include_initial=False):
+
+@jvp_rule(optional(np, "cumulative_sum"), linear=("x",))
+def _(ans, x, *, axis=None, dtype=None, include_initial=False):
+    if static(nb == 0):
+        d[ans] = np.cumulative_sum(d[x], axis=axis, include_initial=include_initial)
+    else:
         ax = rt.negative_axis(axis, np.ndim(x))
-        if static(include_initial):
-            # ans[0] is the initial 0; ans[k] sums x[:k].
-            d[x] = rt.slice_axis(rt.reverse_cumsum(d[ans], ax), 1, None, ax)
-        else:
-            d[x] = rt.reverse_cumsum(d[ans], ax)
-
-    @jvp_rule(np.cumulative_sum, linear=("x",))
-    def _(ans, x, *, axis=None, dtype=None, include_initial=False):
-        if static(nb == 0):
-            d[ans] = np.cumulative_sum(d[x], axis=axis, include_initial=include_initial)
-        else:
-            ax = rt.negative_axis(axis, np.ndim(x))
-            d[ans] = np.cumulative_sum(d[x], axis=ax, include_initial=include_initial)
+        d[ans] = np.cumulative_sum(d[x], axis=ax, include_initial=include_initial)
 
 
 # --------------------------------------------------------------- cumulative products
@@ -785,19 +785,14 @@ def _(ans, a, axis=None, weights=None, *, keepdims=False):
 # (through the spacings). `dx` is not differentiated.
 
 
-def _register_trapezoid(register):
-    # np.trapz is np.trapezoid's old name (gone in numpy 2.4); the templates call
-    # np.trapezoid, so neither is registered before numpy 2.0.
-    def decorate(template):
-        for name in ("trapezoid", "trapz"):
-            if hasattr(np, "trapezoid") and hasattr(np, name):
-                register(getattr(np, name), bilinear=("y", "x"))(template)
-        return template
-
-    return decorate
+# np.trapezoid is numpy >= 2.0; np.trapz, its old name, is gone in numpy 2.4. The templates
+# call np.trapezoid, so np.trapz gets rules only where np.trapezoid exists too.
+_TRAPEZOID = optional(np, "trapezoid")
+_TRAPZ = optional(np, "trapz", needs=("trapezoid",))
 
 
-@_register_trapezoid(vjp_rule)
+@vjp_rule(_TRAPZ, bilinear=("y", "x"))
+@vjp_rule(_TRAPEZOID, bilinear=("y", "x"))
 def _(ans, y, x=None, dx=1.0, axis=-1):
     ax = rt.negative_axis(axis, np.ndim(y))
     spacing = rt.trapezoid_spacing(x, y, dx, axis)
@@ -808,7 +803,8 @@ def _(ans, y, x=None, dx=1.0, axis=-1):
     d[x] = rt.trapezoid_spacing_vjp(rt.unbroadcast(g * midpoints, spacing, nb), x, y, axis, 0, nb)
 
 
-@_register_trapezoid(jvp_rule)
+@jvp_rule(_TRAPZ, bilinear=("y", "x"))
+@jvp_rule(_TRAPEZOID, bilinear=("y", "x"))
 def _(ans, y, x=None, dx=1.0, axis=-1):
     if static(nb == 0):
         d[ans] = np.trapezoid(d[y], x, dx, axis) + np.trapezoid(y, d[x], axis=axis)

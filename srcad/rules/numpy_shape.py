@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, nondiff, returns, static, vjp_rule
+from .template import d, jvp_rule, nb, nondiff, optional, returns, static, vjp_rule
 
 nondiff(
     np.argpartition,
@@ -260,15 +260,15 @@ def _(ans, a, axis, start=0):
         d[ans] = rt.gather(d[a], np.rollaxis(rt.positions(a), axis, start), nb)
 
 
-if hasattr(np, "matrix_transpose"):  # numpy >= 2; the last two axes, so nb needs nothing
+# np.matrix_transpose (numpy >= 2): the last two axes, so nb needs nothing.
+@vjp_rule(optional(np, "matrix_transpose"), linear=("x",))
+def _(ans, x):
+    d[x] = np.matrix_transpose(d[ans])
 
-    @vjp_rule(np.matrix_transpose, linear=("x",))
-    def _(ans, x):
-        d[x] = np.matrix_transpose(d[ans])
 
-    @jvp_rule(np.matrix_transpose, linear=("x",))
-    def _(ans, x):
-        d[ans] = np.matrix_transpose(d[x])
+@jvp_rule(optional(np, "matrix_transpose"), linear=("x",))
+def _(ans, x):
+    d[ans] = np.matrix_transpose(d[x])
 
 
 @vjp_rule(np.rot90, linear=("m",))
@@ -534,22 +534,24 @@ def _(ans, arr, values, axis=None):
         d[ans] = rt.join_batched((d[arr], d[values]), (arr, values), "concatenate", axis, nb)
 
 
-if hasattr(np, "unstack"):  # numpy >= 2.1
-    returns("tuple", np.unstack)
+# np.unstack: numpy >= 2.1.
+returns("tuple", optional(np, "unstack"))
 
-    @vjp_rule(np.unstack, linear=("x",))
-    def _(ans, x, *, axis=0):
-        if static(nb == 0):
-            d[x] = np.stack(d[ans], axis=axis)
-        else:
-            d[x] = np.stack(d[ans], axis=rt.batch_axes(axis, np.ndim(x), nb))
 
-    @jvp_rule(np.unstack, linear=("x",))
-    def _(ans, x, *, axis=0):
-        if static(nb == 0):
-            d[ans] = np.unstack(d[x], axis=axis)
-        else:
-            d[ans] = np.unstack(d[x], axis=rt.batch_axes(axis, np.ndim(x), nb))
+@vjp_rule(optional(np, "unstack"), linear=("x",))
+def _(ans, x, *, axis=0):
+    if static(nb == 0):
+        d[x] = np.stack(d[ans], axis=axis)
+    else:
+        d[x] = np.stack(d[ans], axis=rt.batch_axes(axis, np.ndim(x), nb))
+
+
+@jvp_rule(optional(np, "unstack"), linear=("x",))
+def _(ans, x, *, axis=0):
+    if static(nb == 0):
+        d[ans] = np.unstack(d[x], axis=axis)
+    else:
+        d[ans] = np.unstack(d[x], axis=rt.batch_axes(axis, np.ndim(x), nb))
 
 
 # ----------------------------------------------------------------------------- splits
@@ -835,15 +837,15 @@ def _(ans, a, kth, axis=-1, kind="introselect"):
         d[ans] = rt.gather(d[a], rt.partition_positions(a, kth, axis), nb)
 
 
-if hasattr(np, "msort"):  # numpy < 2: np.sort along axis 0
+# np.msort (numpy < 2): np.sort along axis 0.
+@vjp_rule(optional(np, "msort"), linear=("a",))
+def _(ans, a):
+    d[a] = rt.scatter(d[ans], rt.sort_positions(a, 0), np.shape(a), nb)
 
-    @vjp_rule(np.msort, linear=("a",))
-    def _(ans, a):
-        d[a] = rt.scatter(d[ans], rt.sort_positions(a, 0), np.shape(a), nb)
 
-    @jvp_rule(np.msort, linear=("a",))
-    def _(ans, a):
-        d[ans] = rt.gather(d[a], rt.sort_positions(a, 0), nb)
+@jvp_rule(optional(np, "msort"), linear=("a",))
+def _(ans, a):
+    d[ans] = rt.gather(d[a], rt.sort_positions(a, 0), nb)
 
 
 # ----------------------------------------------------------------------------- diagonals

@@ -134,6 +134,35 @@ class Rule:
     result: str = "array"  # the kind of value it returns: "array", "tuple" or "list"
 
 
+class Absent:
+    """A function the installed numpy (or Python) does not have, as `optional` returns it.
+
+    Registering rules for it (`vjp_rule`, `jvp_rule`, `nondiff`, `returns`, `linear_in`)
+    does nothing, so the rule modules declare the rules of version-dependent functions
+    (np.vecdot, np.trapezoid, math.exp2...) like any others, and only the functions the
+    installed versions have get rules."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self):
+        return f"<{self.name}: absent>"
+
+
+def optional(module, name: str, *, needs: tuple[str, ...] = ()):
+    """``module.<name>``, or an `Absent` placeholder when `module` lacks it, or lacks one of
+    the functions `needs` names (other attributes of `module` that its rules call)."""
+    for attribute in (name, *needs):
+        if not hasattr(module, attribute):
+            return Absent(f"{module.__name__}.{attribute}")
+    return getattr(module, name)
+
+
+def present(primitive) -> bool:
+    """False for the `Absent` placeholder of a function missing from the installed numpy."""
+    return not isinstance(primitive, Absent)
+
+
 _RULES: dict[int, Rule] = {}
 _KEEP: list[object] = []  # primitives stay alive, so their ids stay theirs
 
@@ -161,13 +190,16 @@ def _rule_for(primitive, name: str | None = None) -> Rule:
 def qualified_name(obj) -> str:
     module = getattr(obj, "__module__", None) or ""
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
+    owner_module = type(getattr(obj, "__self__", None)).__module__
+    if not module and owner_module.startswith("numpy."):
+        module = owner_module  # numpy < 2: np.random's functions (RandomState methods)
     if (
         module in ("numpy", "numpy.core.multiarray", "numpy._core.multiarray")
         or type(obj).__name__ == "ufunc"
     ):
         module = "numpy"
     elif module.startswith("numpy."):
-        module = module.split("._")[0].replace(".core", "")
+        module = module.split("._")[0].replace(".core", "").replace(".mtrand", "")
     return f"{module}.{name}" if module else name
 
 
@@ -348,6 +380,8 @@ def _register(
     arity=None,
 ):
     def decorate(func):
+        if not present(primitive):
+            return func
         rule = _rule_for(primitive, name)
         if broadcast:
             rule.broadcast = tuple(broadcast)
@@ -388,18 +422,20 @@ def jvp_rule(primitive, **options):
 def nondiff(*primitives, name: str | None = None) -> None:
     """Declare primitives whose outputs carry no derivative (integers, booleans, shapes...)."""
     for p in primitives:
-        rule = _rule_for(p, name)
-        rule.nondiff = True
+        if present(p):
+            _rule_for(p, name).nondiff = True
 
 
 def linear_in(primitive, *params: str) -> None:
-    _rule_for(primitive).linear = tuple(params)
+    if present(primitive):
+        _rule_for(primitive).linear = tuple(params)
 
 
 def returns(kind: str, *primitives) -> None:
     """Declare that `primitives` return a tuple or list (np.linalg.eigh, np.split...)."""
     for p in primitives:
-        _rule_for(p).result = kind
+        if present(p):
+            _rule_for(p).result = kind
 
 
 # ----------------------------------------------------------------------------- instantiation

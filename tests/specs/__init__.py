@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
+
 
 @dataclasses.dataclass
 class RuleSpec:
@@ -21,6 +23,12 @@ class RuleSpec:
     atol: float | None = None
     modes: tuple = ("fwd", "rev")
     dtype: str = "float64"
+
+
+def numpy_at_least(version: str) -> bool:
+    """Whether the installed numpy is `version` or newer: some specs call newer keywords
+    (functions newer numpy versions add are declared with `srcad.rules.template.optional`)."""
+    return np.lib.NumpyVersion(np.__version__) >= version
 
 
 UNARY = [((),), ((3,),), ((2, 3),)]

@@ -15,8 +15,9 @@ import math
 import numpy as np
 
 from srcad import runtime as rt  # noqa: F401
+from srcad.rules.template import optional
 
-from . import BINARY, UNARY, RuleSpec  # noqa: F401
+from . import BINARY, UNARY, RuleSpec, numpy_at_least  # noqa: F401
 
 PAIR = [((3,), (3,))]  # the real and imaginary parts of one complex argument
 VEC = [((3,),)]  # one shape, for variants of a function already covered elsewhere
@@ -262,12 +263,11 @@ SPECS: list[RuleSpec] = [
     RuleSpec(rt.polygamma, VEC, domain="positive", call="rt.polygamma(1, a0)"),
 ]
 
-if hasattr(math, "exp2"):  # Python >= 3.11
-    SPECS += [
-        RuleSpec(math.exp2, SCALAR),
-        RuleSpec(math.cbrt, SCALAR, domain="nonzero"),
-    ]
+SPECS += [  # Python >= 3.11
+    RuleSpec(optional(math, "exp2"), SCALAR),
+    RuleSpec(optional(math, "cbrt"), SCALAR, domain="nonzero"),
+]
 
 # np.clip's min= and max= keywords are numpy >= 2.1.
-if tuple(int(p) for p in np.__version__.split(".")[:2]) >= (2, 1):
+if numpy_at_least("2.1.0"):
     SPECS.append(RuleSpec(np.clip, [((6,), (), ())], call="np.clip(a0, min=a1, max=a2)"))

@@ -10,16 +10,17 @@ from __future__ import annotations
 import numpy as np
 
 from srcad import runtime as rt
+from srcad.rules.template import optional
 
-from . import RuleSpec
+from . import RuleSpec, numpy_at_least
 
 WELL = "a0 + 3 * np.eye(3)"  # a well-conditioned 3x3 (stack)
 # Complex inputs are built inside the function from real arguments (the k=3 direction test
 # draws real tangents), so both the real and the imaginary directions are checked.
 COMPLEX = "(a0 + a1 * np.array(1j))"
 CWELL = "a0 + a1 * np.array(1j) + 3 * np.eye(3)"
-SPD = "a0 @ np.linalg.matrix_transpose(a0) + np.eye(3)"
-SYM = "a0 + np.linalg.matrix_transpose(a0)"
+SPD = "a0 @ np.swapaxes(a0, -1, -2) + np.eye(3)"
+SYM = "a0 + np.swapaxes(a0, -1, -2)"
 # eigen/singular vectors up to sign: fix the sign of each column by its first entry
 SIGNED = "{0} * np.sign({0}[..., :1, :])"
 LSTSQ = [((4, 3), (4,)), ((4, 3), (4, 2)), ((3, 4), (3,)), ((3, 3), (3, 2))]
@@ -30,9 +31,10 @@ SQUARE = [((3, 3),), ((2, 3, 3),)]
 
 SPECS: list[RuleSpec] = [
     # structure
-    RuleSpec(np.linalg.matrix_transpose, [((2, 3),), ((4, 2, 3),)]),
-    RuleSpec(np.linalg.diagonal, [((3, 3),), ((2, 3, 4),)]),
-    RuleSpec(np.linalg.trace, [((3, 3),), ((2, 3, 4),)]),
+    # (numpy >= 2.0)
+    RuleSpec(optional(np.linalg, "matrix_transpose"), [((2, 3),), ((4, 2, 3),)]),
+    RuleSpec(optional(np.linalg, "diagonal"), [((3, 3),), ((2, 3, 4),)]),
+    RuleSpec(optional(np.linalg, "trace"), [((3, 3),), ((2, 3, 4),)]),
     # inverses
     RuleSpec(np.linalg.inv, SQUARE, call=f"np.linalg.inv({WELL})"),
     RuleSpec(np.linalg.inv, [((3, 3), (3, 3))], call=f"np.linalg.inv({CWELL})"),
@@ -41,10 +43,15 @@ SPECS: list[RuleSpec] = [
         [
             ((3, 3), (3,)),
             ((3, 3), (3, 2)),
-            ((2, 3, 3), (3,)),
-            ((2, 3, 3), (3, 2)),
             ((3, 3), (2, 3, 2)),
             ((2, 3, 3), (2, 3, 1)),
+            # numpy >= 2: a 1-D b is a vector, a 2-D one a matrix; numpy 1.26: b is a stack
+            # of vectors when b.ndim == a.ndim - 1
+            *(
+                [((2, 3, 3), (3,)), ((2, 3, 3), (3, 2))]
+                if numpy_at_least("2.0.0")
+                else [((2, 3, 3), (2, 3))]
+            ),
         ],
         call=f"np.linalg.solve({WELL}, a1)",
     ),
@@ -76,10 +83,16 @@ SPECS: list[RuleSpec] = [
     # Cholesky: numpy reads one triangle, so a non-symmetric input checks the triangle logic
     RuleSpec(np.linalg.cholesky, SQUARE, call=f"np.linalg.cholesky({SPD})"),
     RuleSpec(np.linalg.cholesky, SQUARE, call="np.linalg.cholesky(0.3 * a0 + 3 * np.eye(3))"),
-    RuleSpec(
-        np.linalg.cholesky,
-        SQUARE,
-        call="np.linalg.cholesky(0.3 * a0 + 3 * np.eye(3), upper=True)",
+    *(  # upper=: numpy >= 2.0
+        [
+            RuleSpec(
+                np.linalg.cholesky,
+                SQUARE,
+                call="np.linalg.cholesky(0.3 * a0 + 3 * np.eye(3), upper=True)",
+            )
+        ]
+        if numpy_at_least("2.0.0")
+        else []
     ),
     RuleSpec(
         np.linalg.cholesky,
@@ -130,7 +143,9 @@ SPECS: list[RuleSpec] = [
         call=f"{SVD.replace('a0', COMPLEX)} @ np.linalg.svd({COMPLEX}, full_matrices=False)[2]",
     ),
     RuleSpec(np.linalg.svd, [((4, 3), (4, 3))], call=f"np.linalg.svd({COMPLEX}, compute_uv=False)"),
-    RuleSpec(np.linalg.svdvals, [((3, 4),), ((2, 4, 3),)], call="np.linalg.svdvals(a0)"),
+    RuleSpec(  # numpy >= 2.0
+        optional(np.linalg, "svdvals"), [((3, 4),), ((2, 4, 3),)], call="np.linalg.svdvals(a0)"
+    ),
     # QR (tall or square)
     RuleSpec(np.linalg.qr, [((3, 3),), ((4, 3),), ((2, 4, 3),)], call="np.linalg.qr(a0)[0]"),
     RuleSpec(np.linalg.qr, [((3, 3),), ((4, 3),), ((2, 4, 3),)], call="np.linalg.qr(a0)[1]"),
@@ -174,7 +189,7 @@ SPECS: list[RuleSpec] = [
     RuleSpec(rt.mphi, [((3, 3),), ((2, 3, 3),)], call="rt.mphi(a0)"),
     RuleSpec(rt.mcolumns, [((3,), (2, 3, 3))], call="rt.mcolumns(a0, a1, a0)"),
     RuleSpec(rt.mcolumns, [((2, 3), (2, 3, 3))], call="rt.mcolumns(a0, a1, a0, 1)"),
-    RuleSpec(rt.muncolumns, [((2, 3, 1), (3,))], call="rt.muncolumns(a0, a1)"),
+    RuleSpec(rt.muncolumns, [((2, 3, 1), (3,))], call="rt.muncolumns(a0, np.eye(3), a1)"),
     RuleSpec(rt.mdual, [((2, 3), (2, 3)), ((2, 3), (4, 2, 3))], call="rt.mdual(a0, a1)"),
     # multi_dot's helpers
     RuleSpec(rt.mdot_promote, [((3,), (3, 2))], call="rt.mdot_promote([a0, a1], [a0, a1])[0]"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np  # noqa: F401
 
 from srcad import runtime as rt  # noqa: F401
+from srcad.rules.template import optional
 
 from . import BINARY, UNARY, RuleSpec  # noqa: F401
 
@@ -123,15 +124,12 @@ SPECS: list[RuleSpec] = [
     ),
 ]
 
-if hasattr(np, "matrix_transpose"):
-    SPECS.append(RuleSpec(np.matrix_transpose, [((2, 3),), ((4, 2, 3),)]))
-
-if hasattr(np, "vecdot") and hasattr(np, "matvec"):
-    SPECS += [
-        RuleSpec(np.vecdot, [((3,), (3,)), ((2, 3), (3,)), ((2, 1, 3), (4, 3))]),
-        RuleSpec(np.vecdot, [((2, 3), (2, 3), (3,))], call="np.vecdot(a0 + 1j * a1, a2)"),
-        RuleSpec(np.matvec, [((2, 3), (3,)), ((2, 3), (4, 3)), ((4, 1, 2, 3), (5, 3))]),
-        RuleSpec(np.matvec, [((2, 3), (2, 3), (3,))], call="np.matvec(a0, a1 + 1j * a2)"),
-        RuleSpec(np.vecmat, [((2,), (2, 3)), ((4, 2), (2, 3)), ((5, 2), (4, 1, 2, 3))]),
-        RuleSpec(np.vecmat, [((2,), (2,), (2, 3))], call="np.vecmat(a0 + 1j * a1, a2)"),
-    ]
+SPECS += [  # numpy >= 2.0 (matrix_transpose, vecdot), >= 2.2 (matvec, vecmat)
+    RuleSpec(optional(np, "matrix_transpose"), [((2, 3),), ((4, 2, 3),)]),
+    RuleSpec(optional(np, "vecdot"), [((3,), (3,)), ((2, 3), (3,)), ((2, 1, 3), (4, 3))]),
+    RuleSpec(optional(np, "vecdot"), [((2, 3), (2, 3), (3,))], call="np.vecdot(a0 + 1j * a1, a2)"),
+    RuleSpec(optional(np, "matvec"), [((2, 3), (3,)), ((2, 3), (4, 3)), ((4, 1, 2, 3), (5, 3))]),
+    RuleSpec(optional(np, "matvec"), [((2, 3), (2, 3), (3,))], call="np.matvec(a0, a1 + 1j * a2)"),
+    RuleSpec(optional(np, "vecmat"), [((2,), (2, 3)), ((4, 2), (2, 3)), ((5, 2), (4, 1, 2, 3))]),
+    RuleSpec(optional(np, "vecmat"), [((2,), (2,), (2, 3))], call="np.vecmat(a0 + 1j * a1, a2)"),
+]

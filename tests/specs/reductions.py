@@ -15,8 +15,9 @@ from __future__ import annotations
 import numpy as np  # noqa: F401
 
 from srcad import runtime as rt  # noqa: F401
+from srcad.rules.template import optional
 
-from . import BINARY, UNARY, RuleSpec  # noqa: F401
+from . import BINARY, UNARY, RuleSpec, numpy_at_least  # noqa: F401
 
 
 def _holes(shape, mask) -> str:
@@ -30,6 +31,11 @@ _NAN_34 = "np.array([[0.0, np.nan, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [np.nan, 0.0
 _ZEROS_34 = [[0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 1.0]]
 _ZEROS_34_DEEP = [[0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 1.0]]
 _MASK_3 = "np.array([True, False, True])"
+# numpy >= 2.0; np.trapz (numpy < 2.4) has rules only where np.trapezoid exists, see the rules.
+_TRAPEZOID = optional(np, "trapezoid")
+_TRAPZ = optional(np, "trapz", needs=("trapezoid",))
+_CUMULATIVE_SUM = optional(np, "cumulative_sum")  # numpy >= 2.1
+_CORRECTION = "correction" if numpy_at_least("2.0.0") else "ddof"  # its new name, numpy >= 2.0
 
 SPECS: list[RuleSpec] = [
     # ------------------------------------------------------------------ sum, mean
@@ -111,7 +117,7 @@ SPECS: list[RuleSpec] = [
         kwargs=[{}, {"axis": 0}, {"axis": -1, "ddof": 1, "keepdims": True}],
     ),
     RuleSpec(np.var, [((2, 3),)], call=f"np.var(a0, axis=1, where={_MASK_3})"),
-    RuleSpec(np.var, [((2, 3), (2, 3))], call="np.var(a0 + 1j * a1, axis=1, correction=1)"),
+    RuleSpec(np.var, [((2, 3), (2, 3))], call=f"np.var(a0 + 1j * a1, axis=1, {_CORRECTION}=1)"),
     RuleSpec(
         np.std,
         [((2, 3),)],
@@ -127,14 +133,8 @@ SPECS: list[RuleSpec] = [
     RuleSpec(np.cumsum, [((2, 3),), ((4,),)], kwargs=[{}, {"axis": 0}, {"axis": -1}]),
     RuleSpec(np.cumsum, [((2, 3), (2, 3))], call="np.cumsum(a0 + 1j * a1, axis=1)"),
     RuleSpec(np.nancumsum, [((2, 3),)], kwargs=[{"axis": 1}]),
-    *(
-        [
-            RuleSpec(np.cumulative_sum, [((4,),)], kwargs=[{}, {"include_initial": True}]),
-            RuleSpec(np.cumulative_sum, [((2, 3),)], kwargs=[{"axis": 0, "include_initial": True}]),
-        ]
-        if hasattr(np, "cumulative_sum")
-        else []
-    ),
+    RuleSpec(_CUMULATIVE_SUM, [((4,),)], kwargs=[{}, {"include_initial": True}]),
+    RuleSpec(_CUMULATIVE_SUM, [((2, 3),)], kwargs=[{"axis": 0, "include_initial": True}]),
     RuleSpec(np.nancumsum, [((2, 3),)], call=f"np.nancumsum(a0 + {_NAN_23})"),
     RuleSpec(np.cumprod, [((2, 3),), ((4,),)], kwargs=[{}, {"axis": 0}, {"axis": -1}]),
     RuleSpec(np.cumprod, [((3, 4),)], call=f"np.cumprod(a0 - {_holes((3, 4), _ZEROS_34)}, axis=1)"),
@@ -178,11 +178,17 @@ SPECS: list[RuleSpec] = [
         domain="positive",
         call="np.average(a0, 1, a1, keepdims=True)",
     ),
-    RuleSpec(
-        np.average,
-        [((2, 3, 4), (4, 2))],
-        domain="positive",
-        call="np.average(a0, axis=(2, 0), weights=a1)",
+    *(  # weights along several axes: numpy >= 2.0
+        [
+            RuleSpec(
+                np.average,
+                [((2, 3, 4), (4, 2))],
+                domain="positive",
+                call="np.average(a0, axis=(2, 0), weights=a1)",
+            )
+        ]
+        if numpy_at_least("2.0.0")
+        else []
     ),
     # ------------------------------------------------------------ medians, quantiles
     RuleSpec(
@@ -240,21 +246,11 @@ SPECS: list[RuleSpec] = [
         call=f"np.nanpercentile(a0 + {_NAN_34}, 40, method='lower')",
     ),
     # ------------------------------------------------------------------- trapezoid
-    *(
-        [
-            RuleSpec(np.trapezoid, [((5,),), ((3, 4),)], kwargs=[{}, {"dx": 0.5}, {"axis": 0}]),
-            RuleSpec(np.trapezoid, [((5,), (5,))], call="np.trapezoid(a0, a1)"),
-            RuleSpec(np.trapezoid, [((3, 4), (3,))], call="np.trapezoid(a0, a1, axis=0)"),
-            RuleSpec(np.trapezoid, [((3, 4), (3, 4))], call="np.trapezoid(a0, x=a1)"),
-        ]
-        if hasattr(np, "trapezoid")
-        else []
-    ),
-    *(
-        [RuleSpec(np.trapz, [((3, 4), (4,))], call="np.trapz(a0, a1)")]
-        if hasattr(np, "trapezoid") and hasattr(np, "trapz")
-        else []
-    ),
+    RuleSpec(_TRAPEZOID, [((5,),), ((3, 4),)], kwargs=[{}, {"dx": 0.5}, {"axis": 0}]),
+    RuleSpec(_TRAPEZOID, [((5,), (5,))], call="np.trapezoid(a0, a1)"),
+    RuleSpec(_TRAPEZOID, [((3, 4), (3,))], call="np.trapezoid(a0, a1, axis=0)"),
+    RuleSpec(_TRAPEZOID, [((3, 4), (3, 4))], call="np.trapezoid(a0, x=a1)"),
+    RuleSpec(_TRAPZ, [((3, 4), (4,))], call="np.trapz(a0, a1)"),
     # ----------------------------------------------------------------------- norms
     RuleSpec(np.linalg.norm, [((3,),), ((2, 3),)], domain="nonzero"),
     RuleSpec(

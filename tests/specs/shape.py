@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np  # noqa: F401
 
 from srcad import runtime as rt  # noqa: F401
+from srcad.rules.template import optional
 
 from . import BINARY, UNARY, RuleSpec  # noqa: F401
 
@@ -236,17 +237,14 @@ SPECS: list[RuleSpec] = [
     RuleSpec(rt.array_vjp, [((2, 3),)], call="rt.array_vjp(a0 ** 2, a0) ** 2"),
 ]
 
-if hasattr(np, "matrix_transpose"):
-    SPECS.append(RuleSpec(np.matrix_transpose, [((2, 3),), ((2, 3, 4),)]))
-    SPECS.append(RuleSpec(np.matrix_transpose, [((2, 3),)], call="np.matrix_transpose(a0) ** 2"))
-if hasattr(np, "unstack"):
-    SPECS.append(
-        RuleSpec(
-            np.unstack,
-            [((2, 3),)],
-            call="np.unstack(a0, axis=1)[0] * np.unstack(a0, axis=1)[2]",
-        )
-    )
-    SPECS.append(RuleSpec(np.unstack, [((2, 3, 2),)], call="np.unstack(a0, axis=-1)[1] ** 2"))
-if hasattr(np, "msort"):
-    SPECS.append(RuleSpec(np.msort, [((3, 2),)], domain=TIES, call="np.msort(a0) ** 2"))
+SPECS += [  # numpy >= 2.0 (matrix_transpose), >= 2.1 (unstack), < 2.0 (msort)
+    RuleSpec(optional(np, "matrix_transpose"), [((2, 3),), ((2, 3, 4),)]),
+    RuleSpec(optional(np, "matrix_transpose"), [((2, 3),)], call="np.matrix_transpose(a0) ** 2"),
+    RuleSpec(
+        optional(np, "unstack"),
+        [((2, 3),)],
+        call="np.unstack(a0, axis=1)[0] * np.unstack(a0, axis=1)[2]",
+    ),
+    RuleSpec(optional(np, "unstack"), [((2, 3, 2),)], call="np.unstack(a0, axis=-1)[1] ** 2"),
+    RuleSpec(optional(np, "msort"), [((3, 2),)], domain=TIES, call="np.msort(a0) ** 2"),
+]
