@@ -389,6 +389,11 @@ class Transformed:
     def __srcad_function__(self):
         return self._default().functions["main"]
 
+    def __srcad_specialize__(self, kinds: tuple, ndims: tuple):
+        """The generated code for arguments of these kinds (a transform of this one is)."""
+        self._prepare()
+        return self._get((kinds, ndims)).functions["main"]
+
     def __repr__(self) -> str:
         return f"<srcad {self._label} of {getattr(self._fn, '__qualname__', self._fn)}>"
 
