@@ -874,6 +874,9 @@ def jacobian(fn=None, argnums=0, mode: str | None = None):
 def hessian(fn=None, argnums=0):
     """The Hessian of a scalar function: forward mode over reverse mode, ``jacfwd(jacrev(f))``.
 
+    For an argument that is a tuple, list or dict (or for tuple argnums) it is nested as JAX
+    nests it: ``hessian(f)((a, b))`` is ``((H_aa, H_ab), (H_ba, H_bb))``.
+
     Example:
         >>> import numpy as np, srcad
         >>> srcad.hessian(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]))
