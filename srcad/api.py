@@ -844,6 +844,11 @@ class _Jacobian(Transformed):
         key = tuple(_shapes(a) for a in args)
         choice = self._modes.get(key)
         if choice is None:
+            if any(not -len(args) <= n < len(args) for n in self._nums):
+                return self._rev  # whose checks say which argument is missing
+            self._prepare()
+            for n, name in zip(self._nums, self._wrt):
+                check_differentiable(args[n], f"argument {name!r}")
             out = self._fn(*args)
             in_size = sum(runtime.tree_size(args[n]) for n in self._nums)
             choice = self._fwd if in_size < runtime.tree_size(out) else self._rev

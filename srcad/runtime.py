@@ -449,6 +449,13 @@ def _plain(x) -> bool:
     return type(x) is np.ndarray or isinstance(x, (numbers.Number, np.generic))
 
 
+def _plain2(out, wrt) -> bool:
+    """`_plain(out) and _plain(wrt)`, with the arrays' case first (it is the hot one)."""
+    if type(out) is np.ndarray and type(wrt) is np.ndarray:
+        return True
+    return _plain(out) and _plain(wrt)
+
+
 def _leaves(tree) -> list:
     """The leaves of a primal pytree, in order; refuse values that are not numeric."""
     kind = type(tree)
@@ -552,7 +559,7 @@ def basis_like(out):
 def columns_to_jacobians(tangent_out, out, wrt, batch=0):
     """The tangent of `out` for `basis_for(wrt)` (leaves (batch..., n, *o.shape)) -> the
     Jacobian (leaves (batch..., *o.shape, *x.shape))."""
-    if _plain(out) and _plain(wrt):
+    if _plain2(out, wrt):
         lead = np.shape(tangent_out)[:batch]
         block = np.moveaxis(tangent_out, batch, -1)
         return np.reshape(block, lead + np.shape(out) + np.shape(wrt))
@@ -573,7 +580,7 @@ def columns_to_jacobians(tangent_out, out, wrt, batch=0):
 
 def jacobians_to_columns(jacobians, out, wrt, batch=0):
     """Transpose of `columns_to_jacobians`."""
-    if _plain(out) and _plain(wrt):
+    if _plain2(out, wrt):
         lead = np.shape(jacobians)[:batch]
         flat = np.reshape(jacobians, lead + np.shape(out) + (_size(wrt),))
         return np.concatenate([np.moveaxis(flat, -1, batch)], axis=batch)
@@ -592,7 +599,7 @@ def jacobians_to_columns(jacobians, out, wrt, batch=0):
 def rows_to_jacobians(grads, out, wrt, batch=0):
     """The adjoint of `wrt` for `basis_like(out)` (leaves (batch..., m, *x.shape)) -> the
     Jacobian (leaves (batch..., *o.shape, *x.shape))."""
-    if _plain(out) and _plain(wrt):
+    if _plain2(out, wrt):
         return np.reshape(grads, np.shape(grads)[:batch] + np.shape(out) + np.shape(wrt))
     inputs, outputs = _leaves(wrt), _leaves(out)
     parts = _select(grads, wrt)
@@ -610,7 +617,7 @@ def rows_to_jacobians(grads, out, wrt, batch=0):
 
 def jacobians_to_rows(jacobians, out, wrt, batch=0):
     """Transpose of `rows_to_jacobians`."""
-    if _plain(out) and _plain(wrt):
+    if _plain2(out, wrt):
         m = _size(out)
         return np.reshape(jacobians, np.shape(jacobians)[:batch] + (m,) + np.shape(wrt))
     inputs = _leaves(wrt)

@@ -455,3 +455,20 @@ def test_a_non_numeric_output_is_refused_for_jacobians():
         with pytest.raises(srcad.SrcadError, match="holds None") as info:
             transform(f)(np.ones(2))
         assert "hint:" in str(info.value)
+
+
+def test_jacobian_checks_its_arguments_before_choosing_a_mode():
+    """jacobian sizes the arguments to pick a mode: a missing argument or a non-numeric leaf
+    must get srcad's own error, not an IndexError from the sizing."""
+
+    def f(x, y=1.0):
+        return x * y
+
+    with pytest.raises(srcad.SrcadError, match="argnums 1 refers to argument 'y'"):
+        srcad.jacobian(f, argnums=1)(np.ones(2))
+
+    def g(p):
+        return p[0] * 2.0
+
+    with pytest.raises(srcad.SrcadError, match=r"argument 'p'\[1\] is None"):
+        srcad.jacobian(g)((np.ones(2), None))
