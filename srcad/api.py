@@ -394,6 +394,11 @@ class Transformed:
     def __srcad_function__(self):
         return self._default().functions["main"]
 
+    def __srcad_specialize__(self, kinds: tuple, ndims: tuple):
+        """The generated code for arguments of these kinds (a transform of this one is)."""
+        self._prepare()
+        return self._get((kinds, ndims)).functions["main"]
+
     def __repr__(self) -> str:
         return f"<srcad {self._label} of {getattr(self._fn, '__qualname__', self._fn)}>"
 
@@ -796,9 +801,12 @@ def jvp(fn, primals, tangents):
 def jacfwd(fn=None, argnums=0):
     """The Jacobian by forward mode: one vectorized jvp over a basis of input directions.
 
-    The result has shape ``out.shape + in.shape`` (a tuple of those for tuple argnums). The
-    generated code runs once with a batch of tangents, never in a Python loop over basis
-    vectors.
+    The result has shape ``out.shape + in.shape`` (a tuple of those for tuple argnums). As in
+    JAX, an output that is a tuple, list or dict gives a Jacobian of that structure, one
+    ``out_leaf.shape + in.shape`` entry per leaf, and an argument that is one gives, at each
+    output leaf, that argument's structure with ``out_leaf.shape + in_leaf.shape`` entries
+    (with tuple argnums, a tuple of those per output leaf). The generated code runs once with
+    a batch of tangents, never in a Python loop over basis vectors.
 
     Example:
         >>> import numpy as np, srcad
@@ -814,6 +822,8 @@ def jacfwd(fn=None, argnums=0):
 def jacrev(fn=None, argnums=0):
     """The Jacobian by reverse mode: one vectorized vjp over a basis of output directions.
 
+    The result is laid out as `jacfwd`'s (pytree outputs and arguments included).
+
     Example:
         >>> import numpy as np, srcad
         >>> srcad.jacrev(lambda x: np.sin(x) * 2.0)(np.array([0.0, np.pi]))
@@ -823,6 +833,16 @@ def jacrev(fn=None, argnums=0):
     if fn is None:
         return lambda f: jacrev(f, argnums=argnums)
     return Transformed(fn, "jacrev", argnums, False, "jacrev")
+
+
+def _shapes(value):
+    """The structure and shapes of an argument (a pytree's leaves may differ in shape)."""
+    t = type(value)
+    if t is list or t is tuple:
+        return (t.__name__, tuple(_shapes(v) for v in value))
+    if t is dict:
+        return ("dict", tuple((k, _shapes(v)) for k, v in value.items()))
+    return np.shape(value)
 
 
 class _Jacobian(Transformed):
@@ -840,12 +860,17 @@ class _Jacobian(Transformed):
             return self._fwd
         if self._choice in ("rev", "reverse"):
             return self._rev
-        key = tuple(np.shape(a) for a in args)
+        key = tuple(_shapes(a) for a in args)
         choice = self._modes.get(key)
         if choice is None:
+            if any(not -len(args) <= n < len(args) for n in self._nums):
+                return self._rev  # whose checks say which argument is missing
+            self._prepare()
+            for n, name in zip(self._nums, self._wrt):
+                check_differentiable(args[n], f"argument {name!r}")
             out = self._fn(*args)
-            in_size = sum(int(np.size(args[n])) for n in self._nums)
-            choice = self._fwd if in_size < int(np.size(out)) else self._rev
+            in_size = sum(runtime.tree_size(args[n]) for n in self._nums)
+            choice = self._fwd if in_size < runtime.tree_size(out) else self._rev
             self._modes[key] = choice
         return choice
 
@@ -872,6 +897,9 @@ def jacobian(fn=None, argnums=0, mode: str | None = None):
 
 def hessian(fn=None, argnums=0):
     """The Hessian of a scalar function: forward mode over reverse mode, ``jacfwd(jacrev(f))``.
+
+    For an argument that is a tuple, list or dict (or for tuple argnums) it is nested as JAX
+    nests it: ``hessian(f)((a, b))`` is ``((H_aa, H_ab), (H_ba, H_bb))``.
 
     Example:
         >>> import numpy as np, srcad

@@ -1,7 +1,9 @@
 """Small generated functions that compose transforms: Jacobians, pullbacks, pushforwards.
 
 `jacfwd(f)` is itself a generated function: it builds a batch of basis tangents, runs the
-vectorized jvp of ``f`` once, and lays the result out as ``out.shape + in.shape``. Because
+vectorized jvp of ``f`` once, and lays the result out as ``out.shape + in.shape``; for an
+output or argument that is a tuple, list or dict, the Jacobian is nested as JAX nests it (the
+output's structure outside, the argument's inside; `srcad.runtime` documents the layout). Because
 these drivers are generated source like every other derivative, they can be transformed
 again (``jacfwd(jacrev(f))`` is the Hessian). Each driver is a few lines of text, compiled by
 `srcad.emit` with its callees bound as closure cells.
@@ -74,17 +76,25 @@ def build(name: str, params: list[str], body: list[str], cells: dict, defaults, 
     return emitted.function, text
 
 
+def _wrt(wrt: list[str], tuple_out: bool) -> str:
+    """What the Jacobian is taken with respect to: the argument, or the tuple of them."""
+    return f"({', '.join(wrt)},)" if tuple_out else wrt[0]
+
+
 def jacfwd(fn, wrt: list[str], tuple_out: bool, jvp_fn, fname: str):
     params = positional_params(fn)
     n = local_names(params)
     args = ", ".join(params)
-    seeds = ", ".join(wrt)
+    seeds = _wrt(wrt, tuple_out)
+    # The jvp takes one tangent per differentiated argument: a tuple argnums' basis is that
+    # tuple already, one argument's basis is wrapped.
+    tangents = n["tangents"] if tuple_out else f"({n['tangents']},)"
     body = [
-        f"{n['tangents']} = {n['rt']}.basis_for(({seeds},))",
-        f"{n['out']}, {n['tangent_out']} = {n['jvp_fn']}({args}, {n['tangents']})",
+        f"{n['tangents']} = {n['rt']}.basis_for({seeds})",
+        f"{n['out']}, {n['tangent_out']} = {n['jvp_fn']}({args}, {tangents})",
         f"{n['jacobians']} = {n['rt']}.columns_to_jacobians({n['tangent_out']}, {n['out']}, "
-        f"({seeds},))",
-        f"return {n['jacobians']}" if tuple_out else f"return {n['jacobians']}[0]",
+        f"{seeds})",
+        f"return {n['jacobians']}",
     ]
     return build(
         f"jacfwd_{fname}",
@@ -100,13 +110,15 @@ def jacrev(fn, wrt: list[str], tuple_out: bool, fwd_fn, bwd_fn, fname: str):
     params = positional_params(fn)
     n = local_names(params)
     args = ", ".join(params)
-    seeds = ", ".join(wrt)
+    seeds = _wrt(wrt, tuple_out)
+    # The backward sweep returns one adjoint per differentiated argument, in a tuple.
+    grads = n["grads"] if tuple_out else f"({n['grads']},)"
     body = [
         f"{n['out']}, {n['residuals']} = {n['fwd_fn']}({args})",
         f"{n['cotangents']} = {n['rt']}.basis_like({n['out']})",
-        f"{n['grads']} = {n['bwd_fn']}({n['residuals']}, {n['cotangents']})",
-        f"{n['jacobians']} = {n['rt']}.rows_to_jacobians({n['grads']}, {n['out']}, ({seeds},))",
-        f"return {n['jacobians']}" if tuple_out else f"return {n['jacobians']}[0]",
+        f"{grads} = {n['bwd_fn']}({n['residuals']}, {n['cotangents']})",
+        f"{n['jacobians']} = {n['rt']}.rows_to_jacobians({n['grads']}, {n['out']}, {seeds})",
+        f"return {n['jacobians']}",
     ]
     return build(
         f"jacrev_{fname}",

@@ -217,10 +217,20 @@ def _param_names(fdef: gast.FunctionDef) -> list[str]:
     return names
 
 
+def _specialized(fn, spec: Spec):
+    """A srcad transform being transformed again: its generated code for the kinds of
+    arguments in `spec`, not for the last call's. (Its adjoint of a tuple argument is a tuple,
+    which code generated for an array argument would add with `+`.)"""
+    specialize = getattr(fn, "__srcad_specialize__", None)
+    if specialize is None or not spec.kinds:
+        return fn
+    return specialize(spec.kinds, spec.ndims)
+
+
 def _generate(fn, spec: Spec) -> Generated:
     if spec.mode in ("jacfwd", "jacrev"):
         return _generate_driver(fn, spec)
-    parsed = parse_function(fn)
+    parsed = parse_function(_specialized(fn, spec))
     target_fn = parsed.fn
     fdef = parsed.node
     stages = Stages(enabled=spec.stages)
@@ -299,7 +309,7 @@ def _generate_driver(fn, spec: Spec) -> Generated:
     from . import drivers
 
     target = getattr(fn, "__srcad_function__", None)
-    target = target() if target is not None else fn
+    target = _specialized(fn, spec) if target is not None else fn
     name = getattr(target, "__name__", "f")
     inner_mode = "jvp" if spec.mode == "jacfwd" else "split"
     inner = generate(fn, Spec(inner_mode, spec.wrt, kinds=spec.kinds, batch=1, ndims=spec.ndims))

@@ -16,7 +16,7 @@ import numbers
 import numpy as np
 
 from .dtypes import result_type
-from .errors import NonScalarOutputError
+from .errors import NonScalarOutputError, UnsupportedOperationError
 
 CONTAINERS = (list, tuple, dict)
 
@@ -432,6 +432,70 @@ def unpack_parts(b, x, nb_=0):
 
 
 # Jacobians: basis seeds and layouts (see srcad.drivers).
+#
+# `wrt` is what a Jacobian is taken with respect to: one argument (int argnums) or the tuple
+# of the arguments (tuple argnums), as JAX has it. `wrt` and the output `out` are pytrees:
+# arrays and numbers, or nested tuples, lists and dicts of them. Their leaves, in order
+# (`_leaves`), number the n input directions and the m output rows; a Jacobian has `out`'s
+# structure with, at each output leaf, `wrt`'s structure whose leaves are shaped
+# ``(batch..., *out_leaf.shape, *in_leaf.shape)``. The derivatives handed to these helpers
+# (tangents, cotangents, Jacobians) follow their primal's structure, so they are read through
+# the primal (`_select`): a derivative dict may list its keys in another order. When neither
+# `out` nor `wrt` is a container, each helper takes a fast path of one reshape: the benchmarks
+# measure Jacobians of array functions.
+
+
+def _plain(x) -> bool:
+    """Whether `x` is one array or number (the fast path), not a pytree."""
+    return type(x) is np.ndarray or isinstance(x, (numbers.Number, np.generic))
+
+
+def _plain2(out, wrt) -> bool:
+    """`_plain(out) and _plain(wrt)`, with the arrays' case first (it is the hot one)."""
+    if type(out) is np.ndarray and type(wrt) is np.ndarray:
+        return True
+    return _plain(out) and _plain(wrt)
+
+
+def _leaves(tree) -> list:
+    """The leaves of a primal pytree, in order; refuse values that are not numeric."""
+    kind = type(tree)
+    if kind is dict:
+        return [leaf for value in tree.values() for leaf in _leaves(value)]
+    if kind is list or kind is tuple:
+        return [leaf for value in tree for leaf in _leaves(value)]
+    if not isinstance(tree, (np.ndarray, numbers.Number, np.generic)):
+        what = "None" if tree is None else f"a {type(tree).__name__}"
+        raise UnsupportedOperationError(
+            f"srcad's Jacobians need arrays and numbers, in nested tuples, lists and dicts; "
+            f"an output of the function, or an argument it is differentiated with respect "
+            f"to, holds {what}",
+            hint="keep other values out of the result and of the differentiated arguments, "
+            "e.g. srcad.jacfwd(lambda x: f(x)[0]) to drop a non-numeric second result",
+        )
+    return [tree]
+
+
+def _select(derivative, tree) -> list:
+    """The parts of `derivative` at the leaves of its primal `tree`, in `_leaves` order."""
+    kind = type(tree)
+    if kind is dict:
+        return [part for key, value in tree.items() for part in _select(derivative[key], value)]
+    if kind is list or kind is tuple:
+        return [part for d, value in zip(derivative, tree) for part in _select(d, value)]
+    return [derivative]
+
+
+def _rebuild(tree, parts):
+    """`tree`'s structure with its leaves replaced, in order, by the iterator `parts`."""
+    kind = type(tree)
+    if kind is dict:
+        return {key: _rebuild(value, parts) for key, value in tree.items()}
+    if kind is list:
+        return [_rebuild(value, parts) for value in tree]
+    if kind is tuple:
+        return tuple(_rebuild(value, parts) for value in tree)
+    return next(parts)
 
 
 def leading_shape(tree, batch):
@@ -446,26 +510,43 @@ def _size(x):
     return int(np.prod(np.shape(x), dtype=int))
 
 
+def tree_size(tree) -> int:
+    """How many numbers the pytree `tree` holds."""
+    return sum(_size(leaf) for leaf in _leaves(tree))
+
+
 def _dtype(x):
     dtype = result_type(x)
     return dtype if np.issubdtype(dtype, np.inexact) else np.dtype(np.float64)
 
 
-def basis_for(xs):
-    """One tangent per input: together, the identity over all their elements (n of them)."""
-    n = sum(_size(x) for x in xs)
+def _along(a, axis, start, stop):
+    """``a[..., start:stop, ...]`` with the slice on `axis`."""
+    return a[(slice(None),) * axis + (slice(start, stop),)]
+
+
+def basis_for(wrt):
+    """A tangent of `wrt` whose leaves together are the identity over all n of its elements:
+    each leaf has shape (n, *leaf.shape)."""
+    if _plain(wrt):
+        size = _size(wrt)
+        return np.eye(size, dtype=_dtype(wrt)).reshape((size,) + np.shape(wrt))
+    leaves = _leaves(wrt)
+    n = sum(_size(x) for x in leaves)
     seeds, offset = [], 0
-    for x in xs:
+    for x in leaves:
         size = _size(x)
         seed = np.zeros((n, size), dtype=_dtype(x))
         seed[offset : offset + size] = np.eye(size, dtype=seed.dtype)
         seeds.append(seed.reshape((n,) + np.shape(x)))
         offset += size
-    return tuple(seeds)
+    return _rebuild(wrt, iter(seeds))
 
 
 def basis_like(out):
-    """Cotangents for every element of `out`: shape (out.size,) + out.shape."""
+    """Cotangents for every element of `out`: leaves shaped (m, *leaf.shape), m elements."""
+    if not _plain(out):
+        return basis_for(out)
     m = _size(out)
     if np.ndim(out) == 1:
         from .diagonal import Diagonal
@@ -474,44 +555,80 @@ def basis_like(out):
     return np.eye(m, dtype=_dtype(out)).reshape((m,) + np.shape(out))
 
 
-def columns_to_jacobians(tangent_out, out, xs, batch=0):
-    """(batch..., n, *out.shape) -> one (batch..., *out.shape, *x.shape) per input."""
-    oshape = np.shape(out)
-    lead = np.shape(tangent_out)[:batch]
-    jacobians, offset = [], 0
-    for x in xs:
-        size = _size(x)
-        block = np.take(tangent_out, np.arange(offset, offset + size), axis=batch)
-        block = np.moveaxis(block, batch, -1)
-        jacobians.append(np.reshape(block, lead + oshape + np.shape(x)))
-        offset += size
-    return tuple(jacobians)
+def columns_to_jacobians(tangent_out, out, wrt, batch=0):
+    """The tangent of `out` for `basis_for(wrt)` (leaves (batch..., n, *o.shape)) -> the
+    Jacobian (leaves (batch..., *o.shape, *x.shape))."""
+    if _plain2(out, wrt):
+        lead = np.shape(tangent_out)[:batch]
+        block = np.moveaxis(tangent_out, batch, -1)
+        return np.reshape(block, lead + np.shape(out) + np.shape(wrt))
+    inputs = _leaves(wrt)
+    columns = []
+    for t, o in zip(_select(tangent_out, out), _leaves(out)):
+        lead = np.shape(t)[:batch]
+        moved = np.moveaxis(t, batch, -1)  # (batch..., *o.shape, n)
+        blocks, offset = [], 0
+        for x in inputs:
+            size = _size(x)
+            block = moved if len(inputs) == 1 else moved[..., offset : offset + size]
+            blocks.append(np.reshape(block, lead + np.shape(o) + np.shape(x)))
+            offset += size
+        columns.append(_rebuild(wrt, iter(blocks)))
+    return _rebuild(out, iter(columns))
 
 
-def jacobians_to_columns(jacobians, out, xs, batch=0):
+def jacobians_to_columns(jacobians, out, wrt, batch=0):
     """Transpose of `columns_to_jacobians`."""
-    oshape = np.shape(out)
-    blocks = []
-    for jac, x in zip(jacobians, xs):
-        lead = np.shape(jac)[:batch]
-        flat = np.reshape(jac, lead + oshape + (_size(x),))
-        blocks.append(np.moveaxis(flat, -1, batch))
-    return np.concatenate(blocks, axis=batch)
+    if _plain2(out, wrt):
+        lead = np.shape(jacobians)[:batch]
+        flat = np.reshape(jacobians, lead + np.shape(out) + (_size(wrt),))
+        return np.concatenate([np.moveaxis(flat, -1, batch)], axis=batch)
+    inputs = _leaves(wrt)
+    columns = []
+    for jac, o in zip(_select(jacobians, out), _leaves(out)):
+        blocks = []
+        for j, x in zip(_select(jac, wrt), inputs):
+            lead = np.shape(j)[:batch]
+            flat = np.reshape(j, lead + np.shape(o) + (_size(x),))
+            blocks.append(np.moveaxis(flat, -1, batch))
+        columns.append(np.concatenate(blocks, axis=batch))
+    return _rebuild(out, iter(columns))
 
 
-def rows_to_jacobians(grads, out, xs, batch=0):
-    """One (batch..., m, *x.shape) adjoint per input -> (batch..., *out.shape, *x.shape)."""
-    oshape = np.shape(out)
-    return tuple(
-        np.reshape(g, np.shape(g)[:batch] + oshape + np.shape(x)) for g, x in zip(grads, xs)
-    )
+def rows_to_jacobians(grads, out, wrt, batch=0):
+    """The adjoint of `wrt` for `basis_like(out)` (leaves (batch..., m, *x.shape)) -> the
+    Jacobian (leaves (batch..., *o.shape, *x.shape))."""
+    if _plain2(out, wrt):
+        return np.reshape(grads, np.shape(grads)[:batch] + np.shape(out) + np.shape(wrt))
+    inputs, outputs = _leaves(wrt), _leaves(out)
+    parts = _select(grads, wrt)
+    rows, offset = [], 0
+    for o in outputs:
+        size = _size(o)
+        blocks = []
+        for g, x in zip(parts, inputs):
+            block = g if len(outputs) == 1 else _along(g, batch, offset, offset + size)
+            blocks.append(np.reshape(block, np.shape(g)[:batch] + np.shape(o) + np.shape(x)))
+        rows.append(_rebuild(wrt, iter(blocks)))
+        offset += size
+    return _rebuild(out, iter(rows))
 
 
-def jacobians_to_rows(jacobians, out, xs, batch=0):
-    m = _size(out)
-    return tuple(
-        np.reshape(j, np.shape(j)[:batch] + (m,) + np.shape(x)) for j, x in zip(jacobians, xs)
-    )
+def jacobians_to_rows(jacobians, out, wrt, batch=0):
+    """Transpose of `rows_to_jacobians`."""
+    if _plain2(out, wrt):
+        m = _size(out)
+        return np.reshape(jacobians, np.shape(jacobians)[:batch] + (m,) + np.shape(wrt))
+    inputs = _leaves(wrt)
+    per_output = [(_select(jac, wrt), o) for jac, o in zip(_select(jacobians, out), _leaves(out))]
+    grads = []
+    for i, x in enumerate(inputs):
+        blocks = []
+        for parts, o in per_output:
+            j = parts[i]
+            blocks.append(np.reshape(j, np.shape(j)[:batch] + (_size(o),) + np.shape(x)))
+        grads.append(np.concatenate(blocks, axis=batch))
+    return _rebuild(wrt, iter(grads))
 
 
 def broadcast_batched(t, x, shape, batch=0):

@@ -175,8 +175,300 @@ def test_jacrev_of_differences_of_differences():
 
 
 def test_jacobians_of_a_function_of_a_python_list():
+    """A list argument is a pytree (as in JAX, and as grad returns a list for it): the
+    Jacobian is a list with one d out / d xs[i] per element, not one (2, 2) matrix."""
+
     def f(xs):
-        return np.array(xs) ** 2
+        return np.array(xs) ** 2 * np.array([1.0, 3.0])
 
     for transform in (srcad.jacfwd, srcad.jacrev):
-        np.testing.assert_array_equal(transform(f)([1.0, 2.0]), np.diag([2.0, 4.0]))
+        J = transform(f)([1.0, 2.0])
+        assert type(J) is list and len(J) == 2
+        np.testing.assert_array_equal(J[0], [2.0, 0.0])
+        np.testing.assert_array_equal(J[1], [0.0, 12.0])
+
+
+# Pytrees: JAX's layout. A Jacobian has the output's structure; at each output leaf, the
+# differentiated argument's structure (or, for tuple argnums, a tuple of the arguments'),
+# whose leaves are shaped out_leaf.shape + in_leaf.shape. The reference below is built leaf
+# by leaf from central differences, without srcad's layout helpers.
+
+
+def _tree_leaves(tree):
+    if isinstance(tree, dict):
+        return [leaf for v in tree.values() for leaf in _tree_leaves(v)]
+    if isinstance(tree, (list, tuple)):
+        return [leaf for v in tree for leaf in _tree_leaves(v)]
+    return [tree]
+
+
+def _tree_rebuild(tree, leaves):
+    """`tree`'s structure with its leaves taken, in order, from the iterator `leaves`."""
+    if isinstance(tree, dict):
+        return {k: _tree_rebuild(v, leaves) for k, v in tree.items()}
+    if isinstance(tree, (list, tuple)):
+        return type(tree)(_tree_rebuild(v, leaves) for v in tree)
+    return next(leaves)
+
+
+def fd_pytree_jacobian(f, args, argnums=0, eps=1e-6):
+    nums = argnums if isinstance(argnums, tuple) else (argnums,)
+    out = f(*args)
+    out_leaves = _tree_leaves(out)
+    # blocks[k][i][o]: d out_leaf o / d leaf i of argument k, shaped o.shape + leaf.shape
+    blocks = []
+    for k in nums:
+        leaves = _tree_leaves(args[k])
+        per_leaf = []
+        for i, leaf in enumerate(leaves):
+            columns = []
+            for e in range(np.size(leaf)):
+                step = np.zeros(np.size(leaf))
+                step[e] = eps
+                step = step.reshape(np.shape(leaf))
+
+                def at(delta, k=k, i=i, leaf=leaf, leaves=leaves):
+                    moved = [*leaves]
+                    moved[i] = leaf + delta if np.ndim(leaf) else float(leaf + delta)
+                    call = list(args)
+                    call[k] = _tree_rebuild(args[k], iter(moved))
+                    return [np.asarray(v, dtype=float) for v in _tree_leaves(f(*call))]
+
+                plus, minus = at(step), at(-step)
+                columns.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
+            per_leaf.append(
+                [
+                    np.stack([c[o] for c in columns], axis=-1).reshape(
+                        np.shape(out_leaves[o]) + np.shape(leaf)
+                    )
+                    for o in range(len(out_leaves))
+                ]
+            )
+        blocks.append(per_leaf)
+    at_outputs = []
+    for o in range(len(out_leaves)):
+        per_arg = [
+            _tree_rebuild(args[k], iter([blocks[j][i][o] for i in range(len(blocks[j]))]))
+            for j, k in enumerate(nums)
+        ]
+        at_outputs.append(tuple(per_arg) if isinstance(argnums, tuple) else per_arg[0])
+    return _tree_rebuild(out, iter(at_outputs))
+
+
+def assert_same_tree(got, want, rtol=1e-6, atol=1e-7, where="jacobian"):
+    """Same containers (types, keys, lengths), same leaf shapes, close values."""
+    if isinstance(want, dict):
+        assert type(got) is dict and list(got) == list(want), f"{where}: {got!r}"
+        for k in want:
+            assert_same_tree(got[k], want[k], rtol, atol, f"{where}[{k!r}]")
+    elif isinstance(want, (list, tuple)):
+        assert type(got) is type(want) and len(got) == len(want), f"{where}: {got!r}"
+        for i, (g, w) in enumerate(zip(got, want)):
+            assert_same_tree(g, w, rtol, atol, f"{where}[{i}]")
+    else:
+        assert isinstance(got, (np.ndarray, float, np.floating)), f"{where}: {got!r}"
+        assert np.shape(got) == np.shape(want), f"{where}: {np.shape(got)} != {np.shape(want)}"
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, err_msg=where)
+
+
+def out_tuple(x):
+    return x, x * x
+
+
+def out_dict(x):
+    return dict(a=x, b=x * x)
+
+
+def out_list(x):
+    return [x, np.sum(x)]
+
+
+def out_nested(x):
+    # x[:, None] * x, not np.outer: jacfwd(jacrev(np.outer)) fails on its own (a matmul rule).
+    return {"pair": (np.sin(x), [x[:, None] * x]), "total": np.sum(x**3), "same": x}
+
+
+def out_float_leaf(x):
+    return (x * 2.0, float(np.sum(x)) * 1.0, 3.5)
+
+
+def out_of_matrix(X):
+    return {"rows": np.sum(X, axis=1), "t": X.T * X[0, 0]}
+
+
+OUTPUT_PYTREES = [out_tuple, out_dict, out_list, out_nested, out_float_leaf]
+
+
+@pytest.mark.parametrize("f", OUTPUT_PYTREES, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("transform", [srcad.jacfwd, srcad.jacrev, srcad.jacobian])
+def test_jacobian_of_a_pytree_output_has_its_structure(f, transform):
+    x = np.array([0.3, 0.5, -0.8])
+    assert_same_tree(transform(f)(x), fd_pytree_jacobian(f, (x,)))
+
+
+@pytest.mark.parametrize("transform", [srcad.jacfwd, srcad.jacrev])
+def test_jacobian_of_a_tuple_output_is_exact(transform):
+    x = np.array([0.3, 0.5])
+    J = transform(out_tuple)(x)
+    assert type(J) is tuple and len(J) == 2
+    np.testing.assert_array_equal(J[0], np.eye(2))
+    np.testing.assert_array_equal(J[1], np.diag(2 * x))
+    # A matrix input: each leaf is out_leaf.shape + X.shape.
+    X = np.arange(6.0).reshape(2, 3) / 7
+    J = transform(out_of_matrix)(X)
+    assert J["rows"].shape == (2, 2, 3) and J["t"].shape == (3, 2, 2, 3)
+    assert_same_tree(J, fd_pytree_jacobian(out_of_matrix, (X,)))
+
+
+@pytest.mark.parametrize("transform", [srcad.jacfwd, srcad.jacrev])
+def test_a_float_leaf_of_the_output_gives_the_input_shape(transform):
+    x = np.array([0.3, 0.5, -0.8])
+    J = transform(out_float_leaf)(x)
+    assert [np.shape(j) for j in J] == [(3, 3), (3,), (3,)]
+    np.testing.assert_array_equal(J[1], np.ones(3))
+    np.testing.assert_array_equal(J[2], np.zeros(3))  # a constant leaf
+
+
+def in_tuple(p):
+    a, b = p
+    return np.sin(a) * np.sum(b**2)
+
+
+def in_list(p):
+    return [p[0] * p[1][0], np.tanh(p[1]) * p[2]]
+
+
+def in_dict(p):
+    return {"u": np.exp(p["w"]) @ p["m"], "v": p["s"] * p["w"]}
+
+
+INPUT_PYTREES = [
+    (in_tuple, (np.array([0.3, 0.5]), np.array([1.0, 2.0, 3.0]))),
+    (in_list, [np.array([0.3, -0.5]), np.array([[1.0, 2.0], [0.5, 0.1]]), 0.7]),
+    (
+        in_dict,
+        {"w": np.array([0.2, -0.1]), "m": np.array([[1.0, 2.0, 3.0], [0.5, 0.1, -1]]), "s": 1.5},
+    ),
+]
+
+
+@pytest.mark.parametrize("f,p", INPUT_PYTREES, ids=lambda v: getattr(v, "__name__", ""))
+@pytest.mark.parametrize("transform", [srcad.jacfwd, srcad.jacrev, srcad.jacobian])
+def test_jacobian_with_respect_to_a_pytree_argument(f, p, transform):
+    assert_same_tree(transform(f)(p), fd_pytree_jacobian(f, (p,)))
+
+
+@pytest.mark.parametrize("f,p", INPUT_PYTREES, ids=lambda v: getattr(v, "__name__", ""))
+def test_jacfwd_and_jacrev_agree_on_pytrees(f, p):
+    assert_same_tree(srcad.jacfwd(f)(p), srcad.jacrev(f)(p), rtol=1e-12, atol=1e-12)
+
+
+def two_pytrees(x, p, scale):
+    return {"a": (x * p["w"], np.sum(x) * p["c"]), "b": [scale * p["w"][:1]]}
+
+
+@pytest.mark.parametrize("transform", [srcad.jacfwd, srcad.jacrev, srcad.jacobian])
+def test_tuple_argnums_put_a_tuple_at_each_output_leaf(transform):
+    x, p = np.array([0.3, -0.4]), {"w": np.array([1.5, 2.0]), "c": 0.5}
+    J = transform(two_pytrees, argnums=(0, 1))(x, p, 2.0)
+    assert type(J["a"][0]) is tuple and len(J["a"][0]) == 2
+    assert J["a"][0][0].shape == (2, 2) and J["a"][0][1]["c"].shape == (2,)
+    assert J["a"][1][1]["c"].shape == () and J["b"][0][1]["w"].shape == (1, 2)
+    assert_same_tree(J, fd_pytree_jacobian(lambda x, p: two_pytrees(x, p, 2.0), (x, p), (0, 1)))
+    # One argument of a tuple argnums: still a tuple at each leaf (as JAX has it).
+    J = transform(two_pytrees, argnums=(1,))(x, p, 2.0)
+    assert type(J["b"][0]) is tuple and len(J["b"][0]) == 1
+    assert_same_tree(J, fd_pytree_jacobian(lambda x, p: two_pytrees(x, p, 2.0), (x, p), (1,)))
+
+
+def scalar_of_tuple(p):
+    a, b = p
+    return np.sum(np.sin(a)) * b**2 + np.sum(a * a) * b
+
+
+def scalar_of_dict(p):
+    return np.sum(np.sin(p["a"])) * np.sum(p["b"] ** 2)
+
+
+def test_hessian_of_a_function_of_a_tuple_argument():
+    a, b = np.array([0.3, 0.5]), 2.0
+    H = srcad.hessian(scalar_of_tuple)((a, b))
+    haa = np.diag(-np.sin(a) * b**2 + 2 * b)
+    hab = np.cos(a) * 2 * b + 2 * a
+    hbb = 2 * np.sum(np.sin(a))
+    want = ((haa, hab), (hab, np.asarray(hbb)))
+    assert_same_tree(H, want, rtol=1e-12, atol=1e-12)
+    for outer, inner in [
+        (srcad.jacfwd, srcad.jacrev),
+        (srcad.jacrev, srcad.jacrev),
+        (srcad.jacrev, srcad.grad),
+        (srcad.jacfwd, srcad.jacfwd),
+    ]:
+        assert_same_tree(outer(inner(scalar_of_tuple))((a, b)), want, rtol=1e-12, atol=1e-12)
+
+
+def test_hessian_of_a_function_of_a_dict_argument():
+    p = {"a": np.array([0.3, 0.5]), "b": np.array([2.0, -1.0, 0.5])}
+    H = srcad.hessian(scalar_of_dict)(p)
+    assert list(H) == ["a", "b"] and list(H["a"]) == ["a", "b"]
+    assert H["a"]["b"].shape == (2, 3) and H["b"]["a"].shape == (3, 2)
+    grad = srcad.grad(scalar_of_dict)
+    assert_same_tree(H, fd_pytree_jacobian(grad, (p,)), rtol=1e-6, atol=1e-7)
+    assert_same_tree(srcad.jacrev(srcad.jacrev(scalar_of_dict))(p), H, rtol=1e-12, atol=1e-12)
+
+
+def test_hessian_with_tuple_argnums_nests_tuples():
+    def f(x, y):
+        return np.sum(x**2 * y) + np.sum(y**3)
+
+    x, y = np.array([0.5, -1.0]), np.array([2.0, 3.0])
+    (hxx, hxy), (hyx, hyy) = srcad.hessian(f, argnums=(0, 1))(x, y)
+    np.testing.assert_allclose(hxx, np.diag(2 * y))
+    np.testing.assert_allclose(hxy, np.diag(2 * x))
+    np.testing.assert_allclose(hyx, np.diag(2 * x))
+    np.testing.assert_allclose(hyy, np.diag(6 * y))
+
+
+@pytest.mark.parametrize("outer", [srcad.jacfwd, srcad.jacrev])
+@pytest.mark.parametrize("inner", [srcad.jacfwd, srcad.jacrev])
+def test_jacobian_of_the_jacobian_of_a_pytree_output(outer, inner):
+    x = np.array([0.3, 0.5, -0.8])
+    first = inner(out_nested)
+    second = outer(first)(x)
+    assert_same_tree(second, fd_pytree_jacobian(srcad.jacfwd(out_nested), (x,)))
+    assert second["pair"][1][0].shape == (3, 3, 3, 3)
+
+
+def test_jacobian_of_the_jacobian_with_respect_to_a_pytree_argument():
+    f, p = INPUT_PYTREES[1]
+    want = fd_pytree_jacobian(srcad.jacrev(f), (p,))
+    for outer in (srcad.jacfwd, srcad.jacrev):
+        for inner in (srcad.jacfwd, srcad.jacrev):
+            assert_same_tree(outer(inner(f))(p), want)
+
+
+def test_a_non_numeric_output_is_refused_for_jacobians():
+    def f(x):
+        return x * 2.0, None
+
+    for transform in (srcad.jacfwd, srcad.jacrev):
+        with pytest.raises(srcad.SrcadError, match="holds None") as info:
+            transform(f)(np.ones(2))
+        assert "hint:" in str(info.value)
+
+
+def test_jacobian_checks_its_arguments_before_choosing_a_mode():
+    """jacobian sizes the arguments to pick a mode: a missing argument or a non-numeric leaf
+    must get srcad's own error, not an IndexError from the sizing."""
+
+    def f(x, y=1.0):
+        return x * y
+
+    with pytest.raises(srcad.SrcadError, match="argnums 1 refers to argument 'y'"):
+        srcad.jacobian(f, argnums=1)(np.ones(2))
+
+    def g(p):
+        return p[0] * 2.0
+
+    with pytest.raises(srcad.SrcadError, match=r"argument 'p'\[1\] is None"):
+        srcad.jacobian(g)((np.ones(2), None))

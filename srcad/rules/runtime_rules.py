@@ -281,43 +281,43 @@ linear_in(rt.cross, "args")  # zero when the mapped factor is zero
 
 
 @vjp_rule(rt.columns_to_jacobians, linear=("tangent_out",))
-def _(ans, tangent_out, out, xs, batch=0):
-    d[tangent_out] = rt.jacobians_to_columns(d[ans], out, xs, batch + nb)
+def _(ans, tangent_out, out, wrt, batch=0):
+    d[tangent_out] = rt.jacobians_to_columns(d[ans], out, wrt, batch + nb)
 
 
 @jvp_rule(rt.columns_to_jacobians, linear=("tangent_out",))
-def _(ans, tangent_out, out, xs, batch=0):
-    d[ans] = rt.columns_to_jacobians(d[tangent_out], out, xs, batch + nb)
+def _(ans, tangent_out, out, wrt, batch=0):
+    d[ans] = rt.columns_to_jacobians(d[tangent_out], out, wrt, batch + nb)
 
 
 @vjp_rule(rt.jacobians_to_columns, linear=("jacobians",))
-def _(ans, jacobians, out, xs, batch=0):
-    d[jacobians] = rt.columns_to_jacobians(d[ans], out, xs, batch + nb)
+def _(ans, jacobians, out, wrt, batch=0):
+    d[jacobians] = rt.columns_to_jacobians(d[ans], out, wrt, batch + nb)
 
 
 @jvp_rule(rt.jacobians_to_columns, linear=("jacobians",))
-def _(ans, jacobians, out, xs, batch=0):
-    d[ans] = rt.jacobians_to_columns(d[jacobians], out, xs, batch + nb)
+def _(ans, jacobians, out, wrt, batch=0):
+    d[ans] = rt.jacobians_to_columns(d[jacobians], out, wrt, batch + nb)
 
 
 @vjp_rule(rt.rows_to_jacobians, linear=("grads",))
-def _(ans, grads, out, xs, batch=0):
-    d[grads] = rt.jacobians_to_rows(d[ans], out, xs, batch + nb)
+def _(ans, grads, out, wrt, batch=0):
+    d[grads] = rt.jacobians_to_rows(d[ans], out, wrt, batch + nb)
 
 
 @jvp_rule(rt.rows_to_jacobians, linear=("grads",))
-def _(ans, grads, out, xs, batch=0):
-    d[ans] = rt.rows_to_jacobians(d[grads], out, xs, batch + nb)
+def _(ans, grads, out, wrt, batch=0):
+    d[ans] = rt.rows_to_jacobians(d[grads], out, wrt, batch + nb)
 
 
 @vjp_rule(rt.jacobians_to_rows, linear=("jacobians",))
-def _(ans, jacobians, out, xs, batch=0):
-    d[jacobians] = rt.rows_to_jacobians(d[ans], out, xs, batch + nb)
+def _(ans, jacobians, out, wrt, batch=0):
+    d[jacobians] = rt.rows_to_jacobians(d[ans], out, wrt, batch + nb)
 
 
 @jvp_rule(rt.jacobians_to_rows, linear=("jacobians",))
-def _(ans, jacobians, out, xs, batch=0):
-    d[ans] = rt.jacobians_to_rows(d[jacobians], out, xs, batch + nb)
+def _(ans, jacobians, out, wrt, batch=0):
+    d[ans] = rt.jacobians_to_rows(d[jacobians], out, wrt, batch + nb)
 
 
 @vjp_rule(rt.getitem_batched, linear=("b",))
@@ -330,7 +330,15 @@ def _(ans, b, idx, batch=0):
     d[ans] = rt.getitem_batched(d[b], idx, batch + nb)
 
 
-returns("tuple", rt.basis_for, rt.columns_to_jacobians, rt.rows_to_jacobians, rt.jacobians_to_rows)
+# Their results have the structure of the function's output or of what is differentiated.
+returns(
+    "unknown",
+    rt.basis_for,
+    rt.columns_to_jacobians,
+    rt.jacobians_to_columns,
+    rt.rows_to_jacobians,
+    rt.jacobians_to_rows,
+)
 
 
 @vjp_rule(rt.broadcast_back, linear=("b",))

@@ -11,6 +11,18 @@ from srcad import runtime as rt  # noqa: F401
 
 from . import BINARY, UNARY, RuleSpec  # noqa: F401
 
+# For the pytree entries of the Jacobian layouts (below): the output, and the paths to the
+# leaves of a Jacobian of it with respect to [x0, a float].
+_OUT = "(np.ones(2), {'k': np.ones((2, 2))})"
+_JACOBIAN_LEAVES = ("[0][0]", "[0][1]", "[1]['k'][0]", "[1]['k'][1]")
+
+
+def _flat(call: str, paths) -> str:
+    """Every leaf of `call`'s pytree result, at `paths`, in one vector (a spec returns one
+    array; the call is repeated because srcad refuses a lambda called in place)."""
+    return "np.concatenate((" + ", ".join(f"np.ravel({call}{p})" for p in paths) + "))"
+
+
 SPECS: list[RuleSpec] = [
     RuleSpec(
         rt.broadcast_batched, [((2, 3), (3,))], call="rt.broadcast_batched(a0, a1, (4, 3), 1)"
@@ -69,25 +81,61 @@ SPECS: list[RuleSpec] = [
     RuleSpec(rt.unpack_parts, [((2, 3), (2, 3))], call="rt.unpack_parts(a0, a1)[1]"),
     RuleSpec(rt.sequence_vjp, [((3,), (3,))], call="rt.sequence_vjp(a0, a1)"),
     RuleSpec(rt.getitem_batched, [((3, 2),)], call="rt.getitem_batched(a0, 1)"),
+    # Jacobian layouts: one array in and out (the fast path), then pytrees. The pytree
+    # entries take the output (o0 (2,), {'k': o1 (2, 2)}) (m = 6 elements) with respect to
+    # [x0 (2,), a float] (n = 3).
     RuleSpec(
         rt.columns_to_jacobians,
         [((3, 2), (2,), (3,))],
-        call="rt.columns_to_jacobians(a0, a1, (a2,))[0]",
+        call="rt.columns_to_jacobians(a0, a1, a2)",
+    ),
+    RuleSpec(
+        rt.columns_to_jacobians,
+        [((3, 2), (2,), (3,))],
+        call="rt.columns_to_jacobians(a0, a1, (a2,))[0]",  # a tuple argnums
+    ),
+    RuleSpec(
+        rt.columns_to_jacobians,
+        [((3, 2), (3, 2, 2), (2,))],
+        call=_flat(
+            f"rt.columns_to_jacobians((a0, {{'k': a1}}), {_OUT}, [a2, 0.5])", _JACOBIAN_LEAVES
+        ),
     ),
     RuleSpec(
         rt.jacobians_to_columns,
         [((2, 3), (2,), (3,))],
-        call="rt.jacobians_to_columns((a0,), a1, (a2,))",
+        call="rt.jacobians_to_columns(a0, a1, a2)",
+    ),
+    RuleSpec(
+        rt.jacobians_to_columns,
+        [((2, 2), (2,), (2, 2, 2), (2, 2))],
+        call=_flat(
+            f"rt.jacobians_to_columns(([a0, a1], {{'k': [a2, a3]}}), {_OUT}, [np.ones(2), 0.5])",
+            ("[0]", "[1]['k']"),
+        ),
     ),
     RuleSpec(
         rt.rows_to_jacobians,
         [((2, 3), (2,), (3,))],
-        call="rt.rows_to_jacobians((a0,), a1, (a2,))[0]",
+        call="rt.rows_to_jacobians(a0, a1, a2)",
+    ),
+    RuleSpec(
+        rt.rows_to_jacobians,
+        [((6, 2), (6,))],
+        call=_flat(f"rt.rows_to_jacobians([a0, a1], {_OUT}, [np.ones(2), 0.5])", _JACOBIAN_LEAVES),
     ),
     RuleSpec(
         rt.jacobians_to_rows,
         [((2, 3), (2,), (3,))],
-        call="rt.jacobians_to_rows((a0,), a1, (a2,))[0]",
+        call="rt.jacobians_to_rows(a0, a1, a2)",
+    ),
+    RuleSpec(
+        rt.jacobians_to_rows,
+        [((2, 2), (2,), (2, 2, 2), (2, 2))],
+        call=_flat(
+            f"rt.jacobians_to_rows(([a0, a1], {{'k': [a2, a3]}}), {_OUT}, [np.ones(2), 0.5])",
+            ("[0]", "[1]"),
+        ),
     ),
     RuleSpec(rt.copy_item, [((3, 4),)], call="rt.copy_item(a0, (slice(0, 2), 1))"),
     RuleSpec(rt.zero_item, [((3, 4), (3, 4))], call="rt.zero_item(a0, a1, (1, slice(None)))"),
