@@ -95,12 +95,15 @@ def _operator(fn, expression: str) -> types.FunctionType:
 def _constant_derivative(fn) -> types.FunctionType | None:
     """A function srcad knows has a zero derivative (np.floor, np.sign): called with its
     required positional parameters."""
-    try:
-        real = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return None
-    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    params = [p.name for p in real if p.kind in kinds and p.default is p.empty]
+    if isinstance(fn, np.ufunc):  # (numpy 1.26's ufuncs have no signature)
+        params = ["x"] if fn.nin == 1 else [f"x{i + 1}" for i in range(fn.nin)]
+    else:
+        try:
+            real = inspect.signature(fn).parameters.values()
+        except (TypeError, ValueError):
+            return None
+        kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        params = [p.name for p in real if p.kind in kinds and p.default is p.empty]
     spelled = _spelling(fn)
     if not params or spelled is None or not fn.__name__.isidentifier():
         return None
@@ -204,7 +207,10 @@ def _passable(fn, template) -> list[str]:
 
 def _partial(fn: functools.partial):
     inner = transformable(fn.func)
-    signature = inspect.signature(functools.partial(inner, *fn.args, **fn.keywords))
+    try:
+        signature = inspect.signature(functools.partial(inner, *fn.args, **fn.keywords))
+    except (TypeError, ValueError):  # a builtin without a signature: the parser says why
+        return fn
     taken = set(signature.parameters) | {"np", "math"}
     scope: dict = {"np": np, "math": math}
     target = _free("func", taken)
