@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import threading
 import types
 import weakref
@@ -194,7 +195,16 @@ def generate(fn, spec: Spec) -> Generated:
         cached = per_fn.get(spec)
         if cached is not None and cached.is_fresh():
             return cached
-        generated = _generate(fn, spec)
+        # Generation allocates many small trees that die young; the cyclic collector's passes
+        # over them were a twentieth of a first grad(f). It runs again when generation ends.
+        collecting = gc.isenabled()
+        if collecting:
+            gc.disable()
+        try:
+            generated = _generate(fn, spec)
+        finally:
+            if collecting:
+                gc.enable()
         per_fn[spec] = generated
         return generated
 
