@@ -49,3 +49,20 @@ def test_python_lists_passed_to_numpy_functions():
         "f",
     )
     srcad.check_grads(f, (0.5,), order=2)
+
+
+def test_numpy_scalar_casts():
+    # np.int64(x) carries no derivative, as int(x).
+    from helpers import function_from_source
+
+    f = function_from_source(
+        """
+        def f(W):
+            rows = np.int64(W[:, -1])
+            return np.sum(W[:, :-1][rows]) + float(W[0, 0]) ** 2
+        """,
+        "f",
+    )
+    W = np.array([[1.0, 0.5, 1.5], [2.0, 0.3, 0.5]])
+    np.testing.assert_allclose(srcad.grad(f)(W), [[3.0, 1.0, 0.0], [1.0, 1.0, 0.0]])
+    srcad.check_grads(f, (W,), order=2)

@@ -107,6 +107,18 @@ nondiff(
 )
 nondiff(optional(np, "round_"))  # numpy < 2
 nondiff(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite)
+# Casts to integer and boolean scalars (np.int64(x) as int(x)).
+nondiff(
+    np.int8,
+    np.int16,
+    np.int32,
+    np.int64,
+    np.uint8,
+    np.uint16,
+    np.uint32,
+    np.uint64,
+    np.bool_,
+)
 nondiff(stop_gradient)
 nondiff(rt.zeros_like, rt.scalar_seed, rt.dict_keys, rt.sequence_index, rt.sequence_count)
 nondiff(rt.unpop_position)
