@@ -122,6 +122,8 @@ def matmul_jvp_x(dx, x, y, batch=0):
     """Tangent of `x @ y` from the tangent of `x` (with `batch` direction axes)."""
     xd, yd = np.ndim(x), np.ndim(y)
     if batch and xd == 1 and yd >= 2:
+        # the direction axes go before y's stack axes, not against them
+        dx = _insert_axes(dx, batch, yd - 2)
         return np.matmul(np.expand_dims(dx, -2), y)[..., 0, :]
     if batch and 2 <= xd < yd:
         dx = _insert_axes(dx, batch, yd - xd)

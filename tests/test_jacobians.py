@@ -472,3 +472,16 @@ def test_jacobian_checks_its_arguments_before_choosing_a_mode():
 
     with pytest.raises(srcad.SrcadError, match=r"argument 'p'\[1\] is None"):
         srcad.jacobian(g)((np.ones(2), None))
+
+
+def test_second_order_jacobian_of_a_vector_times_a_stack_of_matrices():
+    # jacrev's cotangents are a stack of matrices; jacfwd's directions must go before them
+    # (matmul_jvp_x broadcast the two against each other and raised ValueError).
+    def f(x):
+        return np.sin(np.outer(x, x)) + np.cos(np.dot(x, x))
+
+    x = np.array([0.3, -0.7])
+    hessian = srcad.jacfwd(srcad.jacrev(f))(x)
+    assert hessian.shape == (2, 2, 2, 2)
+    np.testing.assert_allclose(hessian, srcad.jacrev(srcad.jacfwd(f))(x), atol=1e-12)
+    np.testing.assert_allclose(hessian, srcad.jacfwd(srcad.jacfwd(f))(x), atol=1e-12)
