@@ -271,6 +271,14 @@ def check_differentiable(value, where: str) -> None:
         )
 
 
+def _as_structure(g, like):
+    """A gradient `g` of `like` laid out as `like`: an array for a list becomes a list."""
+    if isinstance(like, (list, tuple)) and isinstance(g, (np.ndarray, list, tuple)):
+        if len(g) == len(like):
+            return type(like)(_as_structure(g[i], item) for i, item in enumerate(like))
+    return g
+
+
 class Transformed:
     """A derivative function: generated on first call, printable, transformable again."""
 
@@ -342,10 +350,34 @@ class Transformed:
             check_differentiable(args[n], f"argument {name!r}")
         key = _describe_args(self._params, args)
         generated = self._get(key)
-        hot = (generated, generated.functions["main"])
+        main = generated.functions["main"]
+        if self._mode in ("grad", "value_and_grad") and any(
+            isinstance(args[n], (list, tuple)) for n in self._nums
+        ):
+            main = self._laid_out_as_arguments(main)
+        hot = (generated, main)
         self._by_signature[signature] = hot
         self._keys[signature] = key
         return hot
+
+    def _laid_out_as_arguments(self, main):
+        """`main`, whose gradients of list and tuple arguments come back as lists and tuples
+        (a numpy function given a list sends back an array)."""
+        nums, tuple_out, has_aux = self._nums, self._tuple_out, self._has_aux
+        value_too = self._mode == "value_and_grad"
+
+        def laid_out(*args, **kwargs):
+            out = main(*args, **kwargs)
+            grads = out[1] if value_too else (out[0] if has_aux else out)
+            if tuple_out:
+                grads = tuple(_as_structure(g, args[n]) for g, n in zip(grads, nums))
+            else:
+                grads = _as_structure(grads, args[nums[0]])
+            if value_too:
+                return (out[0], grads)
+            return (grads, out[1]) if has_aux else grads
+
+        return laid_out
 
     def __call__(self, *args, **kwargs):
         signature = _signature(args)
@@ -655,7 +687,10 @@ def vjp(fn, *primals, has_aux: bool = False):
 
     def vjp_fn(cotangent):
         check_cotangent(cotangent, out)
-        return backward(fresh_tapes(residuals), cotangent)
+        grads = backward(fresh_tapes(residuals), cotangent)
+        if any(isinstance(p, (list, tuple)) for p in primals):
+            grads = tuple(_as_structure(g, p) for g, p in zip(grads, primals))
+        return grads
 
     vjp_fn.source = generated.sources["bwd"]
     if has_aux:
@@ -947,7 +982,10 @@ def vjp_wrt(fn, args, wrt):
 
     def pullback(cotangent):
         check_cotangent(cotangent, out)
-        return backward(fresh_tapes(residuals), cotangent)
+        grads = backward(fresh_tapes(residuals), cotangent)
+        if any(isinstance(args[i], (list, tuple)) for i in wrt):
+            grads = tuple(_as_structure(g, args[i]) for g, i in zip(grads, wrt))
+        return grads
 
     return out, pullback
 

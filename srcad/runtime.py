@@ -476,13 +476,19 @@ def _leaves(tree) -> list:
     return [tree]
 
 
-def _select(derivative, tree) -> list:
-    """The parts of `derivative` at the leaves of its primal `tree`, in `_leaves` order."""
+def _select(derivative, tree, axis=0) -> list:
+    """The parts of `derivative` at the leaves of its primal `tree`, in `_leaves` order. A
+    list's derivative may be one array (a numpy function's adjoint of the list it was
+    given): its items lie along `axis`, after the direction axes."""
     kind = type(tree)
     if kind is dict:
-        return [part for key, value in tree.items() for part in _select(derivative[key], value)]
+        return [
+            part for key, value in tree.items() for part in _select(derivative[key], value, axis)
+        ]
     if kind is list or kind is tuple:
-        return [part for d, value in zip(derivative, tree) for part in _select(d, value)]
+        if isinstance(derivative, np.ndarray):
+            derivative = [np.take(derivative, i, axis=axis) for i in range(len(tree))]
+        return [part for d, value in zip(derivative, tree) for part in _select(d, value, axis)]
     return [derivative]
 
 
@@ -601,7 +607,7 @@ def rows_to_jacobians(grads, out, wrt, batch=0):
     if _plain2(out, wrt):
         return np.reshape(grads, np.shape(grads)[:batch] + np.shape(out) + np.shape(wrt))
     inputs, outputs = _leaves(wrt), _leaves(out)
-    parts = _select(grads, wrt)
+    parts = _select(grads, wrt, batch + 1)  # leaves (batch..., m, *x.shape)
     rows, offset = [], 0
     for o in outputs:
         size = _size(o)

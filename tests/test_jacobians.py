@@ -485,3 +485,29 @@ def test_second_order_jacobian_of_a_vector_times_a_stack_of_matrices():
     assert hessian.shape == (2, 2, 2, 2)
     np.testing.assert_allclose(hessian, srcad.jacrev(srcad.jacfwd(f))(x), atol=1e-12)
     np.testing.assert_allclose(hessian, srcad.jacfwd(srcad.jacfwd(f))(x), atol=1e-12)
+
+
+def test_list_argument_given_to_a_numpy_function():
+    # np.append's adjoint of a list is one array: grad, vjp and jacrev lay it out as the list.
+    from helpers import function_from_source
+
+    f = function_from_source(
+        """
+        def f(A, b):
+            return np.append(A, b) * np.array([1.0, 10.0, 100.0, 1000.0])
+        """,
+        "f",
+    )
+    A = [1.0, 2.0, 3.0]
+    out, pullback = srcad.vjp(f, A, 4.0)
+    grads = pullback(np.ones(4))
+    assert isinstance(grads[0], list)
+    np.testing.assert_allclose(grads[0], [1.0, 10.0, 100.0])
+    g = srcad.grad(lambda A: np.sum(f(A, 4.0)))(A)
+    assert isinstance(g, list)
+    np.testing.assert_allclose(g, [1.0, 10.0, 100.0])
+    forward, reverse = srcad.jacfwd(f)(A, 4.0), srcad.jacrev(f)(A, 4.0)
+    assert isinstance(forward, list) and isinstance(reverse, list)
+    for a, b in zip(forward, reverse):
+        np.testing.assert_allclose(a, b)
+    srcad.check_grads(f, (A, 4.0), order=2)
