@@ -66,3 +66,23 @@ def test_numpy_scalar_casts():
     W = np.array([[1.0, 0.5, 1.5], [2.0, 0.3, 0.5]])
     np.testing.assert_allclose(srcad.grad(f)(W), [[3.0, 1.0, 0.0], [1.0, 1.0, 0.0]])
     srcad.check_grads(f, (W,), order=2)
+
+
+def test_default_values_naming_what_is_out_of_scope():
+    # Defaults were evaluated when the def ran; srcad reads them from fn.__defaults__
+    # (it once tried to resolve the expression `s=factor` and raised NameResolutionError).
+    from helpers import function_from_source
+
+    make = function_from_source(
+        """
+        def make(factor):
+            def f(x, s=factor):
+                return np.sum(np.sin(x) * s)
+            return f
+        """,
+        "make",
+    )
+    f = make(3.0)
+    x = np.array([0.2, 0.4])
+    np.testing.assert_allclose(srcad.grad(f)(x), 3.0 * np.cos(x))
+    srcad.check_grads(f, (x,), order=2)

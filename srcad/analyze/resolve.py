@@ -114,7 +114,10 @@ def resolve(
     calls: dict = {}
     attributes: dict = {}
     constants: dict = {}
-    for node in S.walk(fdef):
+    # The body only: the def's default values were evaluated when it ran (the generated
+    # function takes them from fn.__defaults__), and may name what is no longer in scope.
+    body = gast.Module(body=fdef.body, type_ignores=[])
+    for node in S.walk(body):
         if isinstance(node, gast.Call):
             calls[id(node)] = _resolve_call(
                 node, namespace, local_names, filename, fdef.name, guards
