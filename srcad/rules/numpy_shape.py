@@ -1150,3 +1150,23 @@ def _(ans, g, obj, batch=0):
 @jvp_rule(rt.array_vjp, linear=("g",))
 def _(ans, g, obj, batch=0):
     d[ans] = rt.array_vjp(d[g], obj, batch + nb)
+
+
+# np.linspace(start, stop, num) is start + (stop - start) * w, w = linspace(0, 1, num): linear
+# in (start, stop) together; the samples run along a new first axis. (retstep=, dtype= and
+# axis= are refused: the template does not take them.)
+@vjp_rule(np.linspace, linear=("start", "stop"))
+def _(ans, start, stop, num=50, endpoint=True):
+    w = np.linspace(0.0, 1.0, num, endpoint=endpoint)
+    g = np.moveaxis(d[ans], nb, -1)
+    d[start] = rt.unbroadcast(g @ (1.0 - w), start, nb)
+    d[stop] = rt.unbroadcast(g @ w, stop, nb)
+
+
+@jvp_rule(np.linspace, linear=("start", "stop"))
+def _(ans, start, stop, num=50, endpoint=True):
+    w = np.linspace(0.0, 1.0, num, endpoint=endpoint)
+    shape = np.broadcast_shapes(np.shape(start), np.shape(stop))
+    first = rt.broadcast_batched(d[start], start, shape, nb)
+    last = rt.broadcast_batched(d[stop], stop, shape, nb)
+    d[ans] = np.moveaxis(first[..., None] * (1.0 - w) + last[..., None] * w, -1, nb)

@@ -112,6 +112,9 @@ SPECS: list[RuleSpec] = [
     RuleSpec(np.vsplit, [((4, 2),)], call="np.vsplit(a0, 2)[0] * np.vsplit(a0, 2)[1]"),
     RuleSpec(np.dsplit, [((2, 1, 4),)], call="np.dsplit(a0, [1])[1] ** 2"),
     # copies
+    RuleSpec(np.linspace, [((), ()), ((3,), (3,)), ((2,), ())], call="np.linspace(a0, a1, 5)"),
+    RuleSpec(np.linspace, [((), ())], call="np.linspace(a0, a1, 4, endpoint=False) ** 2"),
+    RuleSpec(np.linspace, [((),)], call="np.linspace(a0, 3.0, 1) * a0"),
     RuleSpec(np.tile, [((2, 3),), ((3,),)], call="np.tile(a0, (2, 1, 2))"),
     RuleSpec(np.tile, [((2,),), ((),)], call="np.tile(a0, 3) ** 2"),
     RuleSpec(np.repeat, [((2, 3),), ((),)], call="np.repeat(a0, 2) ** 2"),
