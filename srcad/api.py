@@ -275,7 +275,7 @@ def _as_structure(g, like):
     """A gradient `g` of `like` laid out as `like`: an array for a list becomes a list."""
     if isinstance(like, (list, tuple)) and isinstance(g, (np.ndarray, list, tuple)):
         if len(g) == len(like):
-            return type(like)(_as_structure(g[i], item) for i, item in enumerate(like))
+            return runtime._rebuild(like, iter(runtime._select(g, like)))
     return g
 
 

@@ -267,7 +267,7 @@ def _generate(fn, spec: Spec) -> Generated:
     visible = Namespace(namespace.globals, {**namespace.cells, **bound_cells})
     resolution = resolve(fdef, visible, local_names, parsed.filename, guards)
     dict_calls_as_displays(fdef, resolution)
-    sequences_as_arrays(fdef, resolution, namer.fresh, binder.bind("np", np))
+    sequences_as_arrays(fdef, resolution, namer.fresh, lambda: binder.bind("np", np))
 
     roles = ("fwd", "bwd") if spec.mode in ("vjp", "split") else ("main",)
     key = (id(_key_fn(fn)), spec)

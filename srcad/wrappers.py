@@ -32,6 +32,7 @@ import numpy as np
 from .rules.template import lookup
 
 _counter = itertools.count(1)
+_NO_VALUE = getattr(np, "_NoValue", object())  # numpy's marker for "argument not passed"
 _by_primitive: dict[int, tuple[object, types.FunctionType]] = {}
 
 
@@ -200,7 +201,7 @@ def _passable(fn, template) -> list[str]:
         ours = template.defaults[name]
         if type(theirs.default) is type(ours) and theirs.default == ours:
             passable.append(name)
-        elif repr(theirs.default) == "<no value>" and ours is not None:
+        elif theirs.default is _NO_VALUE and ours is not None:
             passable.append(name)  # keepdims=False for numpy's "not passed": the same
     return passable
 

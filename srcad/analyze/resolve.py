@@ -291,7 +291,7 @@ def _array_argument(node, param, displays) -> bool:
     return isinstance(node, gast.Name) and node.id in displays and param in _ARRAY_PARAMS
 
 
-def sequences_as_arrays(fdef, resolution: Resolution, fresh, np_name: str) -> None:
+def sequences_as_arrays(fdef, resolution: Resolution, fresh, bind_numpy) -> None:
     """``np.mean([x, y], axis=0)`` reads ``np.mean(np.asarray([x, y]), axis=0)``.
 
     A numpy function converts a list argument to an array itself; its rule, given the list's
@@ -311,7 +311,8 @@ def sequences_as_arrays(fdef, resolution: Resolution, fresh, np_name: str) -> No
     converter = lookup(np.asarray)
 
     def convert(name: str, lineno) -> tuple[gast.stmt, gast.Name]:
-        call = S.call(gast.Attribute(S.name(np_name), "asarray", gast.Load()), [S.name(name)])
+        numpy_name = bind_numpy()  # bound only where a conversion is made
+        call = S.call(gast.Attribute(S.name(numpy_name), "asarray", gast.Load()), [S.name(name)])
         resolution.calls[id(call)] = Target("rule", np.asarray, converter, "np.asarray")
         converted = fresh(f"{name}_array")
         stmt = S.assign(converted, call)
