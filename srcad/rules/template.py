@@ -29,6 +29,7 @@ import dataclasses
 import inspect
 import linecache
 import textwrap
+import types
 from collections.abc import Callable
 
 import gast
@@ -163,15 +164,68 @@ def present(primitive) -> bool:
     return not isinstance(primitive, Absent)
 
 
-_RULES: dict[int, Rule] = {}
+_RULES: dict[object, Rule] = {}
 _KEEP: list[object] = []  # primitives stay alive, so their ids stay theirs
+
+# Rule modules for third-party packages, imported the first time srcad meets one of the
+# package's functions (so that `import srcad` never imports scipy): package -> module.
+_LAZY_RULES = {"scipy": "srcad.rules.scipy"}
+_lazy_loaded: set[str] = set()
+
+
+def registry_key(obj):
+    """The registry's key for `obj`: its id, or for a bound method (which Python makes anew
+    at each attribute access: `scipy.stats.norm.logpdf`, `np.add.at`, `rng.normal`) the ids
+    of its object and its function."""
+    owner = getattr(obj, "__self__", None)
+    if owner is None or isinstance(owner, types.ModuleType):
+        return id(obj)
+    if isinstance(obj, types.MethodType):
+        return (id(owner), id(obj.__func__))
+    if isinstance(obj, types.BuiltinMethodType):
+        return (id(owner), obj.__name__)
+    return id(obj)
+
+
+def _same(primitive, obj) -> bool:
+    if primitive is obj:
+        return True
+    owner = getattr(obj, "__self__", None)
+    return (
+        owner is not None
+        and getattr(primitive, "__self__", None) is owner
+        and getattr(primitive, "__func__", primitive.__name__)
+        == getattr(obj, "__func__", obj.__name__)
+    )
 
 
 def lookup(obj) -> Rule | None:
-    rule = _RULES.get(id(obj))
-    if rule is not None and rule.primitive is obj:
+    try:
+        rule = _RULES.get(registry_key(obj))
+    except TypeError:
+        return None
+    if rule is not None and _same(rule.primitive, obj):
         return rule
+    if rule is None and _load_lazy_rules(obj):
+        return lookup(obj)
     return None
+
+
+def _load_lazy_rules(obj) -> bool:
+    """Import the rule module of `obj`'s package, once; True if one was imported now."""
+    module = getattr(obj, "__module__", None) or getattr(type(obj), "__module__", None) or ""
+    package = module.partition(".")[0]
+    rules_module = _LAZY_RULES.get(package)
+    if rules_module is None or package in _lazy_loaded:
+        return False
+    _lazy_loaded.add(package)
+    import importlib
+
+    try:
+        importlib.import_module(rules_module)
+    except ImportError:
+        return False
+    return True
 
 
 def all_rules() -> list[Rule]:
@@ -182,7 +236,7 @@ def _rule_for(primitive, name: str | None = None) -> Rule:
     rule = lookup(primitive)
     if rule is None:
         rule = Rule(primitive, name or qualified_name(primitive))
-        _RULES[id(primitive)] = rule
+        _RULES[registry_key(primitive)] = rule
         _KEEP.append(primitive)
     return rule
 
