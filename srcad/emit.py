@@ -22,7 +22,7 @@ import types
 import gast
 
 from . import printer
-from . import syntax as S
+from .ir import syntax as S
 
 _counter = itertools.count(1)
 _lock = threading.Lock()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import gast
 
-from . import syntax as S
 from .errors import Location, UnsupportedSyntaxError
+from .ir import syntax as S
 
 # construct -> (what it is called, what to do instead)
 _REFUSED: dict[type, tuple[str, str]] = {

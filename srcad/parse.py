@@ -22,7 +22,7 @@ import types
 import gast
 
 from .errors import Location, SourceUnavailableError, UnsupportedSyntaxError
-from .syntax import function_def, parse, return_, to_ast, walk
+from .ir.syntax import function_def, parse, return_, to_ast, walk
 
 _MISSING = object()
 

@@ -21,7 +21,6 @@ import gast
 import numpy as np
 
 from . import emit, fence, runtime
-from . import syntax as S
 from .analyze import activity as activity_mod
 from .analyze import aliasing
 from .analyze import kinds as kinds_mod
@@ -34,6 +33,9 @@ from .analyze.resolve import (
     sequences_as_arrays,
 )
 from .errors import UnsupportedOperationError
+from .ir import syntax as S
+from .ir.dnotation import Block, deriv
+from .ir.dnotation import accumulate as d_accumulate
 from .naming import DerivedNames, Namer, identifier
 from .normalize import anf, closures, controlflow
 from .optimize import algebra, dce
@@ -41,8 +43,6 @@ from .optimize.propagate import propagate
 from .parse import Namespace, parse_function
 from .rules.methods import METHODS
 from .transform import accumulate, apply, reverse, tbr
-from .transform.dnotation import Block, deriv
-from .transform.dnotation import accumulate as d_accumulate
 
 _MISSING = object()
 
@@ -593,7 +593,7 @@ def _all_arguments(fn, bound, binder: Binder, env, node) -> list:
 
 
 def _zero(name):
-    from .transform.dnotation import Zero
+    from .ir.dnotation import Zero
 
     return Zero(like=name)
 

@@ -22,8 +22,8 @@ import sys
 
 import gast
 
-from . import syntax as S
-from .transform.dnotation import (
+from .ir import syntax as S
+from .ir.dnotation import (
     Block,
     Deriv,
     Materialize,

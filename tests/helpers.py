@@ -8,7 +8,7 @@ import textwrap
 
 import numpy as np
 
-from srcad import syntax as S
+from srcad.ir import syntax as S
 
 _counter = itertools.count()
 

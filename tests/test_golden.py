@@ -9,7 +9,7 @@ import numpy as np
 from helpers import function_from_source
 
 import srcad
-from srcad import syntax as S
+from srcad.ir import syntax as S
 from srcad.naming import Namer
 from srcad.normalize import anf
 

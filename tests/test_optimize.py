@@ -6,11 +6,12 @@ import textwrap
 
 import gast
 
-from srcad import syntax as S
-from srcad.optimize import dce, fold
+from srcad.ir import syntax as S
+from srcad.ir.dnotation import Zero
+from srcad.optimize import dce
 from srcad.optimize.propagate import propagate
-from srcad.optimize.zeros import Simplifier
-from srcad.transform.dnotation import Zero
+from srcad.rules import fold
+from srcad.transform.zeros import Simplifier
 
 
 def body(source: str) -> list:

@@ -11,7 +11,7 @@ from helpers import function_from_source
 
 import srcad
 from srcad import parse
-from srcad import syntax as S
+from srcad.ir import syntax as S
 
 CASES = {
     "a nested def last": (

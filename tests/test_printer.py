@@ -17,7 +17,7 @@ import gast
 import pytest
 
 from srcad import printer
-from srcad import syntax as S
+from srcad.ir import syntax as S
 
 SNIPPETS = {
     "arithmetic": "y = a - (b - c) + (a - b) - c * (d + e) / f // g % h @ k",
@@ -172,7 +172,7 @@ def test_docstring_printed_as_ast_unparse_does():
 
 
 def test_derivative_notation_left_is_an_internal_error():
-    from srcad.transform.dnotation import Deriv
+    from srcad.ir.dnotation import Deriv
 
     fdef = S.parse("def f(x):\n    y = x\n").body[0]
     fdef.body[0].value = Deriv(id="x", ctx=gast.Load())

@@ -15,7 +15,8 @@ import sys
 import gast
 import pytest
 
-from srcad import syntax as S
+from srcad.ir import syntax as S
+from srcad.ir.notes import mark, notes
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FILES = sorted(
@@ -67,10 +68,10 @@ def test_a_converted_tree_compiles():
 
 def test_clone_copies_every_statement_and_mark_but_shares_contexts():
     tree = S.parse("for i in range(3):\n    pass\n    x = -i\n")
-    tree.body[0].srcad_loop_tail = True
+    mark(tree.body[0], loop_tail=True)
     copy = S.clone(tree)
     assert gast.dump(copy, include_attributes=True) == gast.dump(tree, include_attributes=True)
-    assert copy.body[0].srcad_loop_tail is True
+    assert notes(copy.body[0]).loop_tail is True
     originals = list(S.walk(tree))
     for a, b in zip(originals, S.walk(copy)):
         # statements and expressions (Pass included: it has a position) are new objects;

@@ -29,9 +29,10 @@ import gast
 import numpy as np
 
 from .. import runtime as rt
-from .. import syntax as S
 from ..errors import UnsupportedOperationError
 from ..fence import location, statement_location
+from ..ir import syntax as S
+from ..ir.notes import InPlace, notes
 from .activity import Activity
 from .resolve import Resolution
 
@@ -151,7 +152,7 @@ class Change:
     position: int  # statement counter: the order statements run in, loops aside
     loops: frozenset  # the loops around it
     blocks: tuple  # the statement lists around it, outermost first
-    augmented: tuple | None = None  # (name, user's name, operator) for `x op= v`
+    augmented: InPlace | None = None  # for `x op= v`
 
 
 @dataclasses.dataclass
@@ -195,7 +196,7 @@ def _fresh_value(value, resolution: Resolution) -> bool:
     ):
         return True
     if isinstance(value, gast.Call):
-        target = resolution.calls.get(id(value))
+        target = resolution.calls.get(value)
         if target is None:
             return False
         if target.kind == "method":
@@ -254,7 +255,7 @@ def collect(fdef: gast.FunctionDef, ndims: dict | None = None, kinds: dict | Non
         blocks = blocks + (id(stmts),)
         for i, s in enumerate(stmts):
             counter[0] += 1
-            augmented = getattr(s, "srcad_inplace", None)
+            augmented = notes(s).inplace
             if isinstance(s, (gast.For, gast.While, gast.If)):
                 read(s.iter if isinstance(s, gast.For) else s.test, loops)
             else:
@@ -267,7 +268,7 @@ def collect(fdef: gast.FunctionDef, ndims: dict | None = None, kinds: dict | Non
                     define(target.id, s.value, loops, blocks, augmented=True)
                     if isinstance(s.value, gast.BinOp):
                         facts.changes.append(
-                            Change(s, augmented[0], counter[0], loops, blocks, augmented)
+                            Change(s, augmented.read, counter[0], loops, blocks, augmented)
                         )
                     continue
                 if isinstance(target, gast.Name):
@@ -319,7 +320,7 @@ def collect(fdef: gast.FunctionDef, ndims: dict | None = None, kinds: dict | Non
                 elif _method_of(call, "pop") is not None and not call.args:
                     tape_use(func.value.id, None, append=False)
             if isinstance(s, (gast.For, gast.While)):
-                visit(s.body, loops | {id(s)}, blocks)
+                visit(s.body, loops | {s}, blocks)
             elif isinstance(s, gast.If):
                 visit(s.body, loops, blocks)
                 visit(s.orelse, loops, blocks)
@@ -350,8 +351,8 @@ def _rebound_next(stmts: list, i: int, owner: str) -> bool:
     change its object: only simple statements that change nothing through `owner` come
     between, so that the binding always runs next (no branch, loop, break or continue)."""
     for s in stmts[i + 1 :]:
-        augmented = getattr(s, "srcad_inplace", None)
-        if augmented is not None and owner in (augmented[0], augmented[1]):
+        augmented = notes(s).inplace
+        if augmented is not None and owner in (augmented.read, augmented.user):
             return False  # `owner op= v` may change the object in place
         if isinstance(s, gast.Expr):
             continue
@@ -405,7 +406,7 @@ def _new_tape(value, resolution: Resolution) -> bool:
     if isinstance(value, gast.List):
         return not value.elts
     if isinstance(value, gast.Call):
-        target = resolution.calls.get(id(value))
+        target = resolution.calls.get(value)
         return target is not None and target.obj is rt.fresh_residuals
     return False
 
@@ -518,7 +519,7 @@ def _loops_of(name: str, position: int, facts: Facts) -> frozenset:
 
 def _describe(change: Change) -> str:
     if change.augmented is not None:
-        name, op = change.augmented[1], change.augmented[2]
+        name, op = change.augmented.user, change.augmented.operator
         return f"{name} {op}= ... (it changes the array {name!r} names in place)"
     return f"an item assignment to {change.obj!r}"
 
@@ -534,10 +535,10 @@ def _check_change(
 ) -> None:
     """Raise unless `change` is certainly seen by no other name than the changed one."""
     obj = change.obj
-    shown = change.augmented[1] if change.augmented is not None else obj
+    shown = change.augmented.user if change.augmented is not None else obj
     what = _describe(change)
     redo = (
-        f"write {shown} = {shown} {change.augmented[2]} ... (a new array) instead"
+        f"write {shown} = {shown} {change.augmented.operator} ... (a new array) instead"
         if change.augmented is not None
         else None
     )
@@ -633,8 +634,8 @@ def _check_calls(fdef, resolution: Resolution, filename: str, varied: frozenset)
             isinstance(func, gast.Attribute)
             and isinstance(func.value, gast.Name)
             and func.attr in IN_PLACE_METHODS
-            and resolution.calls.get(id(node)) is not None
-            and resolution.calls[id(node)].kind in ("unknown", "method")
+            and resolution.calls.get(node) is not None
+            and resolution.calls[node].kind in ("unknown", "method")
             and _changes_in_place(node)
             and _names(node) & varied
         ):
@@ -673,7 +674,7 @@ def _out_argument(call: gast.Call, resolution: Resolution):
     for k in call.keywords:
         if k.arg == "out" and not (isinstance(k.value, gast.Constant) and k.value.value is None):
             return k.value, None
-    target = resolution.calls.get(id(call))
+    target = resolution.calls.get(call)
     obj = getattr(target, "obj", None)
     if isinstance(obj, np.ufunc) and len(call.args) > obj.nin:
         return call.args[obj.nin], obj.nin

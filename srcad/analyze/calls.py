@@ -12,7 +12,7 @@ import inspect
 
 import gast
 
-from .. import syntax as S
+from ..ir import syntax as S
 from ..rules.template import BindError, Rule, Template, bind_call, differentiable_params
 from .resolve import Resolution, Target
 
@@ -90,9 +90,9 @@ def derivative_operands(rhs, resolution: Resolution) -> set[str]:
     if isinstance(rhs, gast.Subscript):
         return _names([rhs.value])
     if isinstance(rhs, gast.Attribute):
-        if id(rhs) in resolution.constants:
+        if rhs in resolution.constants:
             return set()
-        entry = resolution.attributes.get(id(rhs))
+        entry = resolution.attributes.get(rhs)
         if entry is not None and entry.primitive is None:
             return set()
         return _names([rhs.value])

@@ -86,10 +86,10 @@ def _kind_of(value, kinds: dict, resolution: Resolution) -> str | None:
     if isinstance(value, gast.Subscript):
         return ARRAY if kinds.get(value.value.id) == ARRAY else None
     if isinstance(value, gast.Attribute):
-        if id(value) in resolution.constants:
-            v = resolution.constants[id(value)]
+        if value in resolution.constants:
+            v = resolution.constants[value]
             return ARRAY if isinstance(v, (int, float, complex)) else None
-        entry = resolution.attributes.get(id(value))
+        entry = resolution.attributes.get(value)
         if entry is not None and entry.primitive is not None:
             return ARRAY
         if value.attr in ("ndim", "size"):
@@ -98,7 +98,7 @@ def _kind_of(value, kinds: dict, resolution: Resolution) -> str | None:
             return TUPLE
         return None
     if isinstance(value, gast.Call):
-        target = resolution.calls.get(id(value))
+        target = resolution.calls.get(value)
         if target is None or target.kind not in ("rule", "method") or target.obj is None:
             return None
         rule = target.rule

@@ -12,8 +12,8 @@ from __future__ import annotations
 import gast
 import numpy as np
 
-from .. import syntax as S
 from ..analyze.calls import bind, some_template
+from ..ir import syntax as S
 from ..rules.template import BindError
 from .resolve import Resolution
 
@@ -178,7 +178,7 @@ def _index(rank, index, ndims):
 
 
 def _call(call, ndims, resolution):
-    target = resolution.calls.get(id(call))
+    target = resolution.calls.get(call)
     if target is None or target.rule is None or target.kind not in ("rule", "method"):
         return None
     obj, rule = target.obj, target.rule
@@ -277,12 +277,12 @@ def _real_value(value, real: set, resolution: Resolution) -> bool:
     if isinstance(value, gast.Name):
         return value.id in real
     if isinstance(value, gast.Attribute):
-        if id(value) in resolution.constants:  # np.pi: real if its value is
-            constant = resolution.constants[id(value)]
+        if value in resolution.constants:  # np.pi: real if its value is
+            constant = resolution.constants[value]
             return isinstance(constant, (int, float)) and not isinstance(constant, complex)
         return _real_value(value.value, real, resolution)
     if isinstance(value, gast.Call):
-        target = resolution.calls.get(id(value))
+        target = resolution.calls.get(value)
         if (
             target is None
             or target.kind not in ("rule", "method")

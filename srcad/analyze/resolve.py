@@ -15,9 +15,9 @@ import types
 import gast
 import numpy as np
 
-from .. import syntax as S
 from ..errors import NameResolutionError, UnsupportedOperationError
 from ..fence import location, statement_location
+from ..ir import syntax as S
 from ..rules import methods
 from ..rules.template import Rule, lookup
 
@@ -35,12 +35,14 @@ class Target:
 
 @dataclasses.dataclass(frozen=True)
 class Resolution:
-    calls: dict  # id(Call node) -> Target
-    attributes: dict  # id(Attribute node) -> methods.Attribute entry or None
-    constants: dict  # id(Attribute chain node) -> its value (np.pi, np.float32, ...)
+    # Maps keyed by the nodes themselves (a node map holds its nodes, so that no key can
+    # stand for another node later); passes that add calls add their entries.
+    calls: dict  # Call node -> Target
+    attributes: dict  # Attribute node -> methods.Attribute entry or None
+    constants: dict  # Attribute chain node -> its value (np.pi, np.float32, ...)
 
     def call(self, node) -> Target:
-        return self.calls[id(node)]
+        return self.calls[node]
 
 
 def _chain_root(node):
@@ -119,20 +121,18 @@ def resolve(
     body = gast.Module(body=fdef.body, type_ignores=[])
     for node in S.walk(body):
         if isinstance(node, gast.Call):
-            calls[id(node)] = _resolve_call(
-                node, namespace, local_names, filename, fdef.name, guards
-            )
+            calls[node] = _resolve_call(node, namespace, local_names, filename, fdef.name, guards)
         elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             _require_defined(node, namespace, local_names, filename, fdef)
         elif isinstance(node, gast.Attribute):
             root = _chain_root(node)
             if isinstance(root, gast.Name) and root.id in local_names:
                 if isinstance(node.value, gast.Name):
-                    attributes[id(node)] = methods.ATTRIBUTES.get(node.attr)
+                    attributes[node] = methods.ATTRIBUTES.get(node.attr)
             else:
                 value = evaluate_chain(node, namespace, local_names, guards)
                 if value is not _UNRESOLVED:
-                    constants[id(node)] = value
+                    constants[node] = value
     return Resolution(calls, attributes, constants)
 
 
@@ -153,7 +153,7 @@ def _require_defined(node: gast.Name, namespace, local_names, filename, fdef) ->
 
 
 def _label(func) -> str:
-    from ..syntax import to_source
+    from ..ir.syntax import to_source
 
     return to_source(func)
 
@@ -199,7 +199,7 @@ def dict_calls_as_displays(fdef: gast.FunctionDef, resolution: Resolution) -> No
         call = s.value if isinstance(s, gast.Assign) else None
         if not isinstance(call, gast.Call) or call.args:
             continue
-        target = resolution.calls.get(id(call))
+        target = resolution.calls.get(call)
         if target is None or target.obj is not dict:
             continue
         if any(k.arg is None for k in call.keywords):
@@ -233,8 +233,8 @@ def refuse_index_tricks(fdef, resolution: Resolution, varied, filename: str) -> 
     tricks: dict[str, str] = {}  # name -> np.r_ (after ANF: t = np.r_; b = t[x, y])
     for s in assigns:
         value, target = s.value, s.targets[0]
-        if isinstance(value, gast.Attribute) and id(value) in resolution.constants:
-            trick = _index_trick(resolution.constants[id(value)])
+        if isinstance(value, gast.Attribute) and value in resolution.constants:
+            trick = _index_trick(resolution.constants[value])
             if trick is not None and isinstance(target, gast.Name):
                 tricks[target.id] = trick
     for s in assigns:
@@ -245,8 +245,8 @@ def refuse_index_tricks(fdef, resolution: Resolution, varied, filename: str) -> 
         trick = None
         if isinstance(base, gast.Name):
             trick = tricks.get(base.id)
-        elif isinstance(base, gast.Attribute) and id(base) in resolution.constants:
-            trick = _index_trick(resolution.constants[id(base)])
+        elif isinstance(base, gast.Attribute) and base in resolution.constants:
+            trick = _index_trick(resolution.constants[base])
         if trick is not None and S.names_loaded(value.slice) & set(varied):
             raise UnsupportedOperationError(
                 f"srcad cannot differentiate {trick}[...] of a differentiated value: numpy "
@@ -313,7 +313,7 @@ def sequences_as_arrays(fdef, resolution: Resolution, fresh, bind_numpy) -> None
     def convert(name: str, lineno) -> tuple[gast.stmt, gast.Name]:
         numpy_name = bind_numpy()  # bound only where a conversion is made
         call = S.call(gast.Attribute(S.name(numpy_name), "asarray", gast.Load()), [S.name(name)])
-        resolution.calls[id(call)] = Target("rule", np.asarray, converter, "np.asarray")
+        resolution.calls[call] = Target("rule", np.asarray, converter, "np.asarray")
         converted = fresh(f"{name}_array")
         stmt = S.assign(converted, call)
         stmt.lineno = lineno
@@ -328,7 +328,7 @@ def sequences_as_arrays(fdef, resolution: Resolution, fresh, bind_numpy) -> None
                     setattr(s, field, block(inner))
             call = s.value if isinstance(s, gast.Assign) else None
             if isinstance(call, gast.Call):
-                target = resolution.calls.get(id(call))
+                target = resolution.calls.get(call)
                 if (
                     target is not None
                     and target.kind == "rule"

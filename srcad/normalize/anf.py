@@ -26,9 +26,9 @@ Desugared on the way: augmented assignment, tuple assignment, chained comparison
 `or` and conditional expressions (short-circuiting kept, as ifs), comprehensions and
 generator expressions (as loops), `for` over anything (as an index loop over
 `srcad.runtime.sequence(...)`, with zip/enumerate/dict views unrolled), walrus, docstrings.
-``x op= v`` becomes a rebinding whose statements carry ``srcad_inplace = (name read, user's
-name, operator)``: for an array Python changes the object instead, which the alias analysis
-(analyze/aliasing.py) accepts only where no other name sees the object.
+``x op= v`` becomes a rebinding whose statements carry an `InPlace` note (`srcad.ir.notes`):
+for an array Python changes the object instead, which the alias analysis (analyze/aliasing.py)
+accepts only where no other name sees the object.
 
 Names: straight-line reassignment at the top level of the body gets a new version
 (``x`` -> ``x2``), so that reverse mode never has to save a value outside loops and branches.
@@ -42,7 +42,8 @@ import dataclasses
 
 import gast
 
-from .. import syntax as S
+from ..ir import syntax as S
+from ..ir.notes import InPlace, mark, notes
 from ..naming import Namer
 
 
@@ -111,7 +112,7 @@ def _self_assignment(s) -> bool:
         and isinstance(s.targets[0], gast.Name)
         and isinstance(s.value, gast.Name)
         and s.targets[0].id == s.value.id
-        and getattr(s, "srcad_inplace", None) is None
+        and notes(s).inplace is None
     )
 
 
@@ -167,7 +168,9 @@ def _augassign(s: gast.AugAssign, ctx: Ctx, out: list) -> None:
         # Python changes an array in place here (`+=` calls __iadd__) where srcad rebinds the
         # name: the mark lets the alias analysis refuse it where another name would see it.
         for new in out[start:]:
-            new.srcad_inplace = (current.id, target.id, _OPERATOR_SYMBOLS.get(type(s.op), "?"))
+            mark(
+                new, inplace=InPlace(current.id, target.id, _OPERATOR_SYMBOLS.get(type(s.op), "?"))
+            )
         return
     if isinstance(target, gast.Subscript):
         obj = name_atom(target.value, ctx, out)
@@ -254,7 +257,7 @@ def _while(s: gast.While, ctx: Ctx, out: list) -> None:
         again_test = test_expr(S.clone(s.test), ctx, again)
         again.append(S.assign(flag, again_test))
         for stmt in again:
-            stmt.srcad_loop_tail = True  # control-flow lowering never guards these
+            mark(stmt, loop_tail=True)  # control-flow lowering never guards these
         body.extend(again)
 
     finally:

@@ -18,9 +18,9 @@ import types
 import gast
 
 from .. import emit
-from .. import syntax as S
 from ..errors import UnsupportedSyntaxError
 from ..fence import location
+from ..ir import syntax as S
 
 
 @dataclasses.dataclass
@@ -131,7 +131,7 @@ def lift(fdef: gast.FunctionDef, namer, binder, globals_: dict, filename: str) -
         )
         cells[info.name].cell_contents = compiled.function
         binder.bind_as(info.name, cells[info.name])
-    fdef.body = _remove_definitions(fdef.body, {id(s) for s, _ in definitions})
+    fdef.body = _remove_definitions(fdef.body, {s for s, _ in definitions})
     fdef.body = [_rewrite_calls(s, lifted) for s in fdef.body] or [gast.Pass()]
     _refuse_stray_lambdas(fdef, filename)
     return fdef
@@ -143,13 +143,13 @@ def _free_names(d: gast.FunctionDef) -> set[str]:
 
 
 def _check_only_called(fdef, name: str, filename: str, statement) -> None:
-    calls = {id(n.func) for n in S.walk(fdef) if isinstance(n, gast.Call)}
+    calls = {n.func for n in S.walk(fdef) if isinstance(n, gast.Call)}
     for n in S.walk(fdef):
         if (
             isinstance(n, gast.Name)
             and n.id == name
             and isinstance(n.ctx, gast.Load)
-            and (id(n) not in calls)
+            and (n not in calls)
         ):
             raise UnsupportedSyntaxError(
                 f"srcad can call the nested function {name!r} but not pass it around as a value",
@@ -168,10 +168,10 @@ def _refuse_stray_lambdas(fdef, filename) -> None:
             )
 
 
-def _remove_definitions(stmts: list, ids: set) -> list:
+def _remove_definitions(stmts: list, removed: set) -> list:
     out = []
     for s in stmts:
-        if id(s) in ids:
+        if s in removed:
             continue
         for field in ("body", "orelse"):
             inner = getattr(s, field, None)
@@ -179,7 +179,8 @@ def _remove_definitions(stmts: list, ids: set) -> list:
                 setattr(
                     s,
                     field,
-                    _remove_definitions(inner, ids) or ([gast.Pass()] if field == "body" else []),
+                    _remove_definitions(inner, removed)
+                    or ([gast.Pass()] if field == "body" else []),
                 )
         out.append(s)
     return out

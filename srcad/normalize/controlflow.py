@@ -21,7 +21,8 @@ import dataclasses
 
 import gast
 
-from .. import syntax as S
+from ..ir import syntax as S
+from ..ir.notes import notes
 from ..naming import Namer
 
 
@@ -237,7 +238,7 @@ def _loop(s, ctx: Ctx) -> tuple[list, bool]:
     outer = ctx.loop
     ctx.loop = loop
     # A while loop's test, recomputed at the end of its body, runs even after `continue`.
-    tail = [t for t in s.body if getattr(t, "srcad_loop_tail", False)]
+    tail = [t for t in s.body if notes(t).loop_tail]
     try:
         body = _block([t for t in s.body if t not in tail], ctx) + tail
     finally:

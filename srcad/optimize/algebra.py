@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import gast
 
-from .. import syntax as S
+from ..ir import syntax as S
 
 
 def _scalar_const(node) -> bool:
@@ -120,9 +120,9 @@ def simplify(body: list, elementwise: Callable, scalars: dict) -> list:
                         replacement = S.const(1.0) if value == 1.0 else S.clone(scalar)
                         replacement.srcad_unit = value == 1.0
                         setattr(s, mine, replacement)
-                        dropped.add(id(stmt))
-                        touched.add(id(statement))
-    return [_drop_unit_factors(s) if id(s) in touched else s for s in body if id(s) not in dropped]
+                        dropped.add(stmt)
+                        touched.add(statement)
+    return [_drop_unit_factors(s) if s in touched else s for s in body if s not in dropped]
 
 
 def _scalar_broadcast(value, scalars):

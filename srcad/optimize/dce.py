@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import gast
 
-from .. import syntax as S
+from ..ir import syntax as S
 
 
 def _targets(s) -> set[str] | None:
@@ -33,10 +33,9 @@ class _Reads(dict):
     reads the same statements many times, and nested loops multiply that."""
 
     def __call__(self, node) -> set[str]:
-        key = id(node)
-        found = self.get(key)
+        found = self.get(node)
         if found is None:
-            found = self[key] = S.names_loaded(node)
+            found = self[node] = S.names_loaded(node)
         return found
 
 

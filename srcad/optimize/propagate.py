@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gast
 
-from .. import syntax as S
+from ..ir import syntax as S
 
 
 def propagate(stmts: list) -> list:

@@ -15,7 +15,7 @@ import gast
 import numpy as np
 
 from .. import runtime as rt
-from .. import syntax as S
+from ..ir import syntax as S
 from .template import optional, present
 
 

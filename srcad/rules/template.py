@@ -34,11 +34,11 @@ from collections.abc import Callable
 
 import gast
 
-from .. import syntax as S
 from ..errors import RuleDefinitionError
-from ..optimize.fold import fold_static_ifs
+from ..ir import syntax as S
+from ..ir.dnotation import Deriv, Zero
 from ..parse import def_source
-from ..transform.dnotation import Deriv, Zero
+from .fold import fold_static_ifs
 
 D = "d"  # the marker name in templates and in d-notation
 

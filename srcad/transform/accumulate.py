@@ -21,10 +21,10 @@ from collections.abc import Callable
 
 import gast
 
-from .. import syntax as S
 from ..analyze.kinds import ARRAY
-from ..optimize.zeros import Simplifier
-from .dnotation import Block, Deriv, Materialize, Reset, Restore, Save, SetDerivative, Zero
+from ..ir import syntax as S
+from ..ir.dnotation import Block, Deriv, Materialize, Reset, Restore, Save, SetDerivative, Zero
+from .zeros import Simplifier
 
 
 @dataclasses.dataclass

@@ -16,15 +16,15 @@ from collections.abc import Callable
 
 import gast
 
-from .. import syntax as S
 from ..analyze.activity import Activity
 from ..analyze.calls import bind
 from ..analyze.resolve import Resolution, Target
 from ..errors import MissingRuleError, UnsupportedOperationError
 from ..fence import location
+from ..ir import syntax as S
+from ..ir.dnotation import Deriv, Zero, accumulate, deriv
 from ..rules import operators
 from ..rules.template import BindError, Rule, instantiate, lookup
-from .dnotation import Deriv, Zero, accumulate, deriv
 
 
 @dataclasses.dataclass
@@ -121,7 +121,7 @@ def _rule_of(env: Env, rhs, node) -> tuple[Rule | None, dict | None, Target | No
         prim = operators.unary(rhs.op)
         return lookup(prim), {"__args__": [rhs.operand]}, None
     if isinstance(rhs, gast.Attribute):
-        entry = env.resolution.attributes.get(id(rhs))
+        entry = env.resolution.attributes.get(rhs)
         if entry is None or entry.primitive is None:
             return None, None, None
         return lookup(entry.primitive), {"__args__": [rhs.value]}, None
@@ -270,7 +270,7 @@ def _runtime():
 def restore_as_assignment(call, env: Env):
     """``rt.restore_item(x, idx, v)`` (generated reverse code putting back what an item
     assignment overwrote) differentiates like ``x[idx] = v``; None for any other call."""
-    if not isinstance(call, gast.Call) or id(call) not in env.resolution.calls:
+    if not isinstance(call, gast.Call) or call not in env.resolution.calls:
         return None
     if env.resolution.call(call).obj is not _runtime().restore_item or len(call.args) != 3:
         return None

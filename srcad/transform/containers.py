@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import gast
 
-from .. import syntax as S
 from ..errors import UnsupportedOperationError
+from ..ir import syntax as S
+from ..ir.dnotation import Block, Materialize, Reset, SetDerivative, Zero, accumulate, deriv
 from . import apply
-from .dnotation import Block, Materialize, Reset, SetDerivative, Zero, accumulate, deriv
 
 
 def _rt(env: apply.Env) -> str:
@@ -39,7 +39,7 @@ def mutation_target(call: gast.Call, env: apply.Env, active_only: bool = True) -
         return None
     if active_only and not env.activity.is_active(func.value.id):
         return None
-    if id(call) not in env.resolution.calls:
+    if call not in env.resolution.calls:
         return None
     target = env.resolution.call(call)
     if target.kind == "method" and target.method.mutates:

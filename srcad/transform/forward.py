@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import gast
 
-from .. import syntax as S
 from ..errors import UnsupportedOperationError, UnsupportedSyntaxError
+from ..ir import syntax as S
+from ..ir.dnotation import Zero, accumulate, deriv
 from . import apply, containers
-from .dnotation import Zero, accumulate, deriv
 
 
 def block(stmts: list, env: apply.Env) -> list:

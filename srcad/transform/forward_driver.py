@@ -9,20 +9,16 @@ from __future__ import annotations
 import gast
 
 from .. import emit, runtime
-from .. import syntax as S
 from ..analyze import activity as activity_mod
 from ..analyze import aliasing
 from ..analyze import kinds as kinds_mod
 from ..analyze import ndims as ndims_mod
 from ..analyze.resolve import refuse_index_tricks
+from ..ir import syntax as S
 from ..naming import DerivedNames
 from ..optimize import dce
 from ..optimize.propagate import propagate
 from . import accumulate, apply, forward
-
-
-def tangent_param(name: str) -> str:
-    return name
 
 
 def build(parsed, fdef, spec, namer, binder, resolution, guards, stages, callee) -> dict:

@@ -21,10 +21,10 @@ import itertools
 
 import gast
 
-from .. import syntax as S
 from ..errors import UnsupportedOperationError, UnsupportedSyntaxError
+from ..ir import syntax as S
+from ..ir.dnotation import Block, Reset, Restore, Save, SetDerivative, accumulate, deriv
 from . import apply, containers
-from .dnotation import Block, Reset, Restore, Save, SetDerivative, accumulate, deriv
 
 
 @dataclasses.dataclass
@@ -162,12 +162,13 @@ def _save_restore(name: str, ctx: Ctx, target=None) -> tuple[list, list]:
     if in_loop:
         ctx.none_init.add(name)
     value = S.name(name) if target is None else target
-    save = Save(site=site, value=value, name=name)
-    save.in_loop = in_loop
+    save = Save(site=site, value=value, name=name, in_loop=in_loop)
     restore = Restore(
-        site=site, target=S.name(name, store=True) if target is None else S.clone(target), name=name
+        site=site,
+        target=S.name(name, store=True) if target is None else S.clone(target),
+        name=name,
+        in_loop=in_loop,
     )
-    restore.in_loop = in_loop
     return [save], [restore]
 
 
@@ -255,15 +256,16 @@ def _setitem(s: gast.Assign, ctx: Ctx) -> tuple[list, list]:
             gast.Attribute(S.name(rt), "copy_item", gast.Load()), [S.name(obj), S.clone(index)]
         ),
         name=obj,
+        in_loop=in_loop,
     )
-    save.in_loop = in_loop
     restore = Restore(
-        site=site, target=S.subscript(S.name(obj), S.clone(target.slice), store=True), name=obj
-    )
-    restore.in_loop = in_loop
-    if env.kinds.get(obj) != "array":
+        site=site,
+        target=S.subscript(S.name(obj), S.clone(target.slice), store=True),
+        name=obj,
+        in_loop=in_loop,
         # A dict may not have had the key: the helper removes it again.
-        restore.helper = (rt, obj, S.clone(index))
+        helper=(rt, obj, S.clone(index)) if env.kinds.get(obj) != "array" else None,
+    )
     if not env.activity.is_active(obj):
         return [save, s], [restore]
     body = []

@@ -15,8 +15,8 @@ import dataclasses
 
 import gast
 
-from .. import syntax as S
-from .dnotation import Restore, Save
+from ..ir import syntax as S
+from ..ir.dnotation import Restore, Save
 
 
 @dataclasses.dataclass
@@ -41,7 +41,7 @@ def _header_reads(s) -> set[str]:
 
 def needed_sites(backward: list, reads: dict | None = None) -> set[int]:
     """The sites whose saved value the backward sweep reads. `reads` keeps each statement's
-    header reads (by id) across calls on the same, pruned, statements."""
+    header reads (by statement) across calls on the same, pruned, statements."""
     reads = {} if reads is None else reads
     entries: list[tuple[set[str], object]] = []  # (reads, restore or None)
     loop_spans: list[tuple[int, int]] = []
@@ -50,10 +50,10 @@ def needed_sites(backward: list, reads: dict | None = None) -> set[int]:
     def visit(stmts, outer):
         for s in stmts:
             index = len(entries)
-            known = reads.get(id(s))
-            if known is None:  # (the statement is kept too, so that its id stays its own)
-                known = reads[id(s)] = (s, _header_reads(s))
-            entries.append((known[1], s))
+            known = reads.get(s)
+            if known is None:
+                known = reads[s] = _header_reads(s)
+            entries.append((known, s))
             if isinstance(s, Restore):
                 restore_at.append((index, s, outer))
             if isinstance(s, (gast.For, gast.While)):
@@ -141,7 +141,7 @@ def materialize(forward: list, backward: list, fresh, none_init: set, params: se
             if isinstance(s, Restore):
                 if s.site in needed:
                     slot = storage_for(s.site, s.name, s.in_loop)
-                    helper = getattr(s, "helper", None)
+                    helper = s.helper
                     if helper is not None:
                         rt, obj, index = helper
                         value = (

@@ -254,8 +254,8 @@ def to_source(node) -> str:
 def clone(node):
     """A deep copy of a gast tree (several times faster than copy.deepcopy on ASTs).
 
-    Every attribute is copied: fields, positions and the marks passes leave on nodes (such
-    as srcad_loop_tail). Nodes without fields or positions (contexts, operators) are shared:
+    Every attribute is copied: fields, positions and the notes passes leave on statements
+    (`srcad.ir.notes`). Nodes without fields or positions (contexts, operators) are shared:
     no pass mutates them, they are replaced."""
     if type(node) is list:
         return [clone(n) for n in node]

@@ -1,4 +1,4 @@
-"""Constant folding.
+"""Constant folding for rule templates.
 
 `static_value` evaluates an expression made only of constants (numbers, strings, None,
 tuples, comparisons, `and`/`or`/`not`, arithmetic on numbers, `len` of a constant tuple).
@@ -6,8 +6,7 @@ tuples, comparisons, `and`/`or`/`not`, arithmetic on numbers, `len` of a constan
 write ``if static(y == 2):`` for a special case that must never become a run-time test.
 `fold_static_ifs` replaces an ``if`` whose test is such an expression by the branch it takes;
 rule templates rely on it to specialise on ``nb`` and on constant arguments such as
-``axis=None``. `fold_expressions` rewrites constant sub-expressions to their value.
-Both accept and return plain gast statements; nothing else changes.
+``axis=None``. It accepts and returns plain gast statements; nothing else changes.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ import operator
 
 import gast
 
-from .. import syntax as S
+from ..ir import syntax as S
 
 _NOT_CONSTANT = object()
 
@@ -51,10 +50,6 @@ def static_value(node, ndims: dict | None = None):
         return _eval(node, ndims or {})
     except (TypeError, ValueError, ZeroDivisionError, KeyError, IndexError, OverflowError):
         return _NOT_CONSTANT
-
-
-def is_static(node) -> bool:
-    return static_value(node) is not _NOT_CONSTANT
 
 
 def _eval(node, ndims):
@@ -147,19 +142,3 @@ def fold_static_ifs(stmts: list, ndims: dict | None = None) -> list:
             s.body = fold_static_ifs(s.body, ndims) or [gast.Pass()]
         out.append(s)
     return out
-
-
-def fold_expressions(node):
-    """Replace constant sub-expressions (BinOp, BoolOp, Compare, UnaryOp) by their value."""
-    for field, value in gast.iter_fields(node):
-        if isinstance(value, list):
-            setattr(
-                node, field, [fold_expressions(v) if isinstance(v, gast.AST) else v for v in value]
-            )
-        elif isinstance(value, gast.AST):
-            setattr(node, field, fold_expressions(value))
-    if isinstance(node, (gast.BinOp, gast.BoolOp, gast.Compare, gast.UnaryOp)):
-        value = static_value(node)
-        if value is not _NOT_CONSTANT and isinstance(value, (int, float, bool, str, type(None))):
-            return S.copy_location(S.const(value), node)
-    return node

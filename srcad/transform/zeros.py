@@ -15,9 +15,9 @@ from collections.abc import Callable
 import gast
 import numpy as np
 
-from .. import syntax as S
+from ..ir import syntax as S
+from ..ir.dnotation import Zero
 from ..rules.template import lookup
-from ..transform.dnotation import Zero
 
 # Functions used inside templates that have no rule of their own, and their linear argument.
 _LINEAR_POSITIONS = {

@@ -53,27 +53,35 @@ class Reset(gast.stmt):
 
 
 class Save(gast.stmt):
-    """Forward sweep: keep `value` (an expression of primal names) for site `site`."""
+    """Forward sweep: keep `value` (an expression of primal names) for site `site`; inside a
+    loop (`in_loop`) every iteration keeps its own."""
 
-    _fields = ("site", "value", "name")
+    _fields = ("site", "value", "name", "in_loop")
 
-    def __init__(self, site=0, value=None, name="", **kw):
+    def __init__(self, site=0, value=None, name="", in_loop=False, **kw):
         super().__init__(**kw)
         self.site = site
         self.value = value
         self.name = name
+        self.in_loop = in_loop
 
 
 class Restore(gast.stmt):
-    """Backward sweep: put back what site `site` saved, with `assign(saved_expr)` statements."""
+    """Backward sweep: put back what site `site` saved into `target`.
 
-    _fields = ("site", "target", "name")
+    `helper` is None for a plain assignment (``target = saved``), or ``(rt, obj, index)``:
+    put the item back with ``rt.restore_item(obj, index, saved)``, which also removes a dict
+    key the forward sweep added."""
 
-    def __init__(self, site=0, target=None, name="", **kw):
+    _fields = ("site", "target", "name", "in_loop", "helper")
+
+    def __init__(self, site=0, target=None, name="", in_loop=False, helper=None, **kw):
         super().__init__(**kw)
         self.site = site
         self.target = target  # an assignable expression (a name, or x[idx])
         self.name = name  # the primal name whose value comes back
+        self.in_loop = in_loop
+        self.helper = helper
 
 
 class Materialize(gast.stmt):

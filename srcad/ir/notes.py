@@ -1,0 +1,44 @@
+"""Facts that normalization leaves on statements for later passes, declared in one place.
+
+A statement carries at most one `Notes` value (immutable, so a cloned tree may share it),
+read with `notes(stmt)` and extended with `mark(stmt, ...)`. These are the only attributes
+srcad adds to gast nodes besides their fields and positions; analyses return their results
+in maps keyed by nodes instead (see `srcad.analyze.resolve.Resolution`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+_ATTRIBUTE = "srcad_notes"
+
+
+@dataclasses.dataclass(frozen=True)
+class InPlace:
+    """``x op= v`` made a rebinding: `read` is the name the operation reads (the current
+    version of `user`, the user's name), `operator` its symbol. For an array Python changes
+    the object in place instead, which the alias analysis accepts only where no other name
+    sees the object."""
+
+    read: str
+    user: str
+    operator: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Notes:
+    inplace: InPlace | None = None  # the statement rebinds what Python changes in place
+    loop_tail: bool = False  # recomputes a while loop's test at the end of its body
+
+
+_NONE = Notes()
+
+
+def notes(stmt) -> Notes:
+    """The notes on `stmt` (empty notes when it has none)."""
+    return getattr(stmt, _ATTRIBUTE, _NONE)
+
+
+def mark(stmt, **facts) -> None:
+    """Add `facts` (fields of `Notes`) to the notes on `stmt`."""
+    setattr(stmt, _ATTRIBUTE, dataclasses.replace(notes(stmt), **facts))
