@@ -7,8 +7,9 @@ optimization) and ``optimized`` (what runs).
 
 from __future__ import annotations
 
-from . import pipeline
+from . import build
 from .api import _argnums, _positional_params, _wrt_names
+from .build import Mode
 from .errors import SrcadError
 
 STAGES = ("parse", "anf", "transform", "optimized")
@@ -30,10 +31,14 @@ def stage_text(fn, mode: str = "reverse", stage: str = "optimized", argnums=0) -
     nums, as_tuple = _argnums(fn, argnums, "show")
     wrt = _wrt_names(fn, nums, "show")
     kinds = tuple((p, "array") for p in _positional_params(fn))
-    spec = pipeline.Spec(
-        "grad" if mode == "reverse" else "jvp", wrt, tuple_out=as_tuple, kinds=kinds, stages=True
+    spec = build.Spec(
+        Mode.GRAD if mode == "reverse" else Mode.JVP,
+        wrt,
+        tuple_out=as_tuple,
+        kinds=kinds,
+        stages=True,
     )
-    generated = pipeline.generate(fn, spec)
+    generated = build.generate(fn, spec)
     return generated.stages[stage].rstrip("\n") + "\n"
 
 

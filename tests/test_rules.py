@@ -10,8 +10,9 @@ from helpers import function_from_source
 from rule_specs import COVERED_ELSEWHERE, SPECS, spec_name
 
 import srcad
-from srcad import pipeline
+from srcad import build
 from srcad import runtime as rt
+from srcad.build import Mode
 from srcad.rules.template import all_rules
 
 DOMAINS = {
@@ -78,13 +79,13 @@ def test_rule_with_three_directions(spec, shapes, kwargs):
     rng = np.random.default_rng(1)
     params = [f"a{i}" for i in range(len(args))]
     tangents = [rng.standard_normal((3,) + np.shape(a)).astype(np.result_type(a)) for a in args]
-    batched = pipeline.generate(f, pipeline.Spec("jvp", tuple(params), batch=1))
+    batched = build.generate(f, build.Spec(Mode.JVP, tuple(params), batch=1))
     out, tangent_out = batched.functions["main"](*args, tuple(tangents))
     for k in range(3):
         _, single = srcad.jvp(f, args, tuple(t[k] for t in tangents))
         np.testing.assert_allclose(tangent_out[k], single, rtol=1e-10, atol=1e-12)
     cotangents = rng.standard_normal((3,) + np.shape(out)).astype(np.result_type(out))
-    batched = pipeline.generate(f, pipeline.Spec("vjp", tuple(params), batch=1))
+    batched = build.generate(f, build.Spec(Mode.VJP, tuple(params), batch=1))
     out, residuals = batched.functions["fwd"](*args)
     grads = batched.functions["bwd"](residuals, cotangents)
     _, pullback = srcad.vjp(f, *args)

@@ -4,7 +4,7 @@ Accepts a function body. Within a straight run of statements, a copy ``a = b`` (
 names) lets later reads of `a` read `b` instead, until either name is assigned again; dead-code
 elimination then removes the copy. Compound statements are entered with the copies known so
 far for their tests, and their bodies start fresh (a loop body may run again after
-reassigning). Works in place on trees the pipeline owns, and returns the statements.
+reassigning). Works in place on trees the driver owns, and returns the statements.
 """
 
 from __future__ import annotations

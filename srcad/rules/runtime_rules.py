@@ -225,7 +225,7 @@ def _(ans, x):
     d[ans] = rt.sequence(d[x])
 
 
-# A split backward sweep starts from one copy of its residuals (srcad.pipeline).
+# A split backward sweep starts from one copy of its residuals (srcad.build.reverse).
 @vjp_rule(rt.fresh_residuals, linear=("residuals",))
 def _(ans, residuals, arrays=True):
     d[residuals] = d[ans]

@@ -1,0 +1,347 @@
+"""Calls from generated code to other user functions: each callee is transformed too.
+
+`Calls` is what rule application (`srcad.transform.apply`) delegates a call to a Python
+function to. It finds the function behind the call (a bound method gets its object as first
+argument), binds the call's atoms to its parameters, and asks the class for that kind of
+callee for the derivative statements:
+
+* `UserFunction`: generate the callee's own split vjp (reverse) or jvp (forward), bound in a
+  closure cell, and call it;
+* `CustomVjp`: the user's fwd/bwd pair (reverse mode; forward mode differentiates the body);
+* `CustomJvp`: the user's jvp rule (forward), transposed by srcad for reverse mode;
+* `Checkpoint`: reverse mode keeps only the result and runs the callee's forward sweep again
+  in the backward sweep.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import types
+from collections.abc import Callable
+
+import gast
+
+from .. import custom, drivers, runtime
+from ..analyze import ndims as ndims_mod
+from ..analyze.calls import bind_function
+from ..errors import UnsupportedOperationError
+from ..ir import syntax as S
+from ..ir.dnotation import Block, Zero, deriv
+from ..ir.dnotation import accumulate as d_accumulate
+from ..transform import apply
+from .binder import Binder
+from .cache import pending_cells
+from .modes import Mode, Spec
+
+
+@dataclasses.dataclass
+class Call:
+    """One call of a user function, as the derivative code sees it."""
+
+    fn: types.FunctionType  # the function called (a method's function)
+    call: gast.Call  # the call, with a method's object as first argument
+    target_name: str  # the name the result is assigned to
+    env: apply.Env
+    node: gast.stmt  # the statement (for error locations)
+    bound: inspect.BoundArguments  # parameter -> the call's atom
+    active: list  # (parameter, atom) for the differentiated arguments
+    spec: Spec  # the callee's split-vjp spec (its kinds, ranks and direction axes)
+    special: object = None  # the custom_vjp, custom_jvp or checkpoint object called, if any
+
+
+class Calls:
+    """How a transform calls another user function: transform it too, and bind the result.
+    `generate` is the driver's generation entry (callees are generated through it)."""
+
+    def __init__(self, binder: Binder, generate: Callable):
+        self.binder = binder
+        self.generate = generate
+
+    def __call__(self, target, call, target_name: str, direction: str, env: apply.Env, node):
+        special = target.obj if isinstance(target.obj, _SPECIAL) else None
+        fn = special.fn if special is not None else target.obj
+        inner = getattr(fn, "__srcad_function__", None)
+        if inner is not None:
+            fn = inner()
+        if isinstance(fn, types.MethodType):
+            call, fn = _method_call(fn, call, target, env, node)
+        bound = _bind(call, fn, target, env, node)
+        active = [
+            (p, a)
+            for p, a in bound.arguments.items()
+            if isinstance(a, gast.Name) and env.activity.is_active(a.id)
+        ]
+        if not active:
+            if direction == "jvp":
+                return apply.Applied([d_accumulate(target_name, Zero(like=target_name))])
+            return apply.Applied([])
+        spec = _callee_spec(bound, active, env)
+        request = Call(fn, call, target_name, env, node, bound, active, spec, special)
+        kind = _kind_of(special)(self)
+        return kind.vjp(request) if direction == "vjp" else kind.jvp(request)
+
+    def cells(self, fn, spec: Spec) -> dict:
+        """The cells holding `fn`'s generated functions for `spec` (pending ones when `fn`
+        is being generated: a recursive call)."""
+        found = pending_cells(fn, spec)
+        if found is not None:
+            return found
+        generated = self.generate(fn, spec)
+        return {role: types.CellType(f) for role, f in generated.functions.items()}
+
+
+_SPECIAL = (custom.custom_vjp, custom.custom_jvp, custom.checkpoint)
+
+
+def _method_call(fn: types.MethodType, call: gast.Call, target, env, node):
+    """obj.method(a): the function obj's class defines, with obj as its first argument."""
+    if not isinstance(call.func, gast.Attribute):
+        raise UnsupportedOperationError(
+            f"srcad cannot differentiate the bound method {target.label}() called "
+            "through another name",
+            env.where(node),
+            hint="call it as obj.method(...)",
+        )
+    call = gast.Call(
+        func=call.func, args=[S.clone(call.func.value)] + list(call.args), keywords=call.keywords
+    )
+    return call, fn.__func__
+
+
+def _bind(call: gast.Call, fn, target, env: apply.Env, node) -> inspect.BoundArguments:
+    bound = bind_function(call, fn)
+    if bound is None:
+        raise UnsupportedOperationError(
+            f"srcad cannot match the arguments of this call to {target.label} "
+            "(*args/**kwargs or a wrong number of arguments)",
+            env.where(node),
+            hint="call it with its parameters spelled out, one argument per parameter "
+            "(srcad does not follow *args or **kwargs unpacking)",
+        )
+    packed = [p for p, a in bound.arguments.items() if not isinstance(a, gast.AST)]
+    for p in packed:  # *args or **kwargs: a tuple or dict of the call's atoms
+        values = bound.arguments[p]
+        values = values.values() if isinstance(values, dict) else values
+        if any(isinstance(a, gast.Name) and env.activity.is_active(a.id) for a in values):
+            raise UnsupportedOperationError(
+                f"srcad cannot differentiate through the *args or **kwargs parameter "
+                f"{p!r} of {fn.__name__}",
+                env.where(node),
+                hint=f"give {fn.__name__} one parameter per value, or pass a list",
+            )
+    return bound
+
+
+def _callee_spec(bound, active: list, env: apply.Env) -> Spec:
+    """The callee's split-vjp spec, for the kinds and ranks of this call's arguments."""
+    names = [(p, a) for p, a in bound.arguments.items() if isinstance(a, gast.Name)]
+    kinds = tuple((p, env.kinds.get(a.id)) for p, a in names if env.kinds.get(a.id))
+    real = env.ndims.get(ndims_mod.REAL, frozenset())
+    ndims = tuple(
+        (p, env.ndims[a.id]) if a.id in real else (p, env.ndims[a.id], "complex")
+        for p, a in names
+        if a.id in env.ndims
+    )
+    wrt = tuple(p for p, _ in active)
+    return Spec(Mode.VJP, wrt, kinds=kinds, batch=env.batch, ndims=ndims)
+
+
+def _split_call(calls: Calls, request: Call, fn, name: str, spec: Spec, call: gast.Call):
+    """``out, res = fwd_f(args)`` for the forward sweep, and the backward call's statements
+    (``b_f = bwd_f(res, b_out)``, then one contribution per active argument)."""
+    env, target_name = request.env, request.target_name
+    cells = calls.cells(fn, spec)
+    fwd = calls.binder.bind(f"fwd_{name}", cells["fwd"])
+    bwd = calls.binder.bind(f"bwd_{name}", cells["bwd"])
+    res = env.fresh(f"{target_name}_res")
+    primal = S.assign(
+        S.tuple_([S.name(target_name, store=True), S.name(res, store=True)], store=True),
+        gast.Call(func=S.name(fwd), args=call.args, keywords=call.keywords),
+    )
+    back = env.fresh(f"b_{name}")
+    body = [S.assign(back, S.call(S.name(bwd), [S.name(res), deriv(target_name)]))]
+    return primal, back, body
+
+
+def _contributions(back: str, active: list, positions: dict | None = None) -> list:
+    """``d[a] = back[i]`` for each active argument (i: its position among the active ones,
+    or in `positions`)."""
+    return [
+        d_accumulate(a.id, S.subscript(S.name(back), S.const(i if positions is None else positions[p])))
+        for i, (p, a) in enumerate(active)
+    ]
+
+
+class UserFunction:
+    """A Python function srcad reads and transforms."""
+
+    def __init__(self, calls: Calls):
+        self.calls = calls
+
+    def vjp(self, request: Call) -> apply.Applied:
+        fn = request.fn
+        primal, back, body = _split_call(
+            self.calls, request, fn, fn.__name__, request.spec, request.call
+        )
+        body += _contributions(back, request.active)
+        return apply.Applied(
+            [Block(sources=[request.target_name], body=body)], primal=[primal]
+        )
+
+    def jvp(self, request: Call) -> apply.Applied:
+        fn, env = request.fn, request.env
+        spec = dataclasses.replace(request.spec, mode=Mode.JVP)
+        cells = self.calls.cells(fn, spec)
+        jvp_name = self.calls.binder.bind(f"jvp_{fn.__name__}", cells["main"])
+        tangent = env.fresh(f"d_{request.target_name}")
+        args = _all_arguments(request, self.calls.binder)
+        args.append(S.tuple_([deriv(a.id) for _, a in request.active]))
+        primal = S.assign(
+            S.tuple_(
+                [S.name(request.target_name, store=True), S.name(tangent, store=True)],
+                store=True,
+            ),
+            S.call(S.name(jvp_name), args),
+        )
+        return apply.Applied(
+            [d_accumulate(request.target_name, S.name(tangent))], primal=[primal]
+        )
+
+
+class CustomVjp(UserFunction):
+    """A `srcad.custom_vjp`: reverse mode calls the user's fwd and bwd."""
+
+    def vjp(self, request: Call) -> apply.Applied:
+        special = request.special
+        name = request.fn.__name__
+        custom.require_rule(special, "fwd", f"{name}.defvjp(fwd, bwd)")
+        env, target_name, binder = request.env, request.target_name, self.calls.binder
+        fwd = binder.bind(f"{name}_fwd", special.fwd)
+        bwd = binder.bind(f"{name}_bwd", special.bwd)
+        res = env.fresh(f"{target_name}_res")
+        call = request.call
+        primal = S.assign(
+            S.tuple_([S.name(target_name, store=True), S.name(res, store=True)], store=True),
+            gast.Call(func=S.name(fwd), args=call.args, keywords=call.keywords),
+        )
+        back = env.fresh(f"b_{name}")
+        body = [S.assign(back, S.call(S.name(bwd), [S.name(res), deriv(target_name)]))]
+        positional = drivers.positional_params(request.fn)
+        positions = {p: positional.index(p) for p, _ in request.active}
+        body += _contributions(back, request.active, positions)
+        return apply.Applied([Block(sources=[target_name], body=body)], primal=[primal])
+
+
+class Checkpoint(UserFunction):
+    """A `srcad.checkpoint`: the forward sweep keeps only the result; the backward sweep
+    runs the callee's forward sweep again."""
+
+    def vjp(self, request: Call) -> apply.Applied:
+        fn, env, target_name = request.fn, request.env, request.target_name
+        name = fn.__name__
+        cells = self.calls.cells(fn, request.spec)
+        fwd = self.calls.binder.bind(f"fwd_{name}", cells["fwd"])
+        bwd = self.calls.binder.bind(f"bwd_{name}", cells["bwd"])
+        again, res, back = (
+            env.fresh(f"{target_name}_again"),
+            env.fresh(f"{target_name}_res"),
+            env.fresh(f"b_{name}"),
+        )
+        call = request.call
+        rerun = gast.Call(
+            func=S.name(fwd),
+            args=[S.clone(a) for a in call.args],
+            keywords=[S.clone(k) for k in call.keywords],
+        )
+        body = [
+            S.assign(
+                S.tuple_([S.name(again, store=True), S.name(res, store=True)], store=True), rerun
+            ),
+            S.assign(back, S.call(S.name(bwd), [S.name(res), deriv(target_name)])),
+        ]
+        body += _contributions(back, request.active)
+        return apply.Applied([Block(sources=[target_name], body=body)])
+
+
+class CustomJvp(UserFunction):
+    """A `srcad.custom_jvp`: forward mode calls the user's rule; reverse mode transposes
+    it (the vjp of the rule with respect to the tangents)."""
+
+    def jvp(self, request: Call) -> apply.Applied:
+        special = request.special
+        name = request.fn.__name__
+        custom.require_rule(special, "jvp", f"@{name}.defjvp")
+        env, target_name = request.env, request.target_name
+        args = _all_arguments(request, self.calls.binder)
+        rule = self.calls.binder.bind(f"{name}_jvp", special.jvp)
+        tangent = env.fresh(f"d_{target_name}")
+        tangents = [deriv(a.id) if isinstance(a, gast.Name) else Zero(like=S.clone(a)) for a in args]
+        primal = S.assign(
+            S.tuple_([S.name(target_name, store=True), S.name(tangent, store=True)], store=True),
+            S.call(S.name(rule), [S.tuple_(args), S.tuple_(tangents)]),
+        )
+        return apply.Applied([d_accumulate(target_name, S.name(tangent))], primal=[primal])
+
+    def vjp(self, request: Call) -> apply.Applied:
+        special, fn, env = request.special, request.fn, request.env
+        target_name, binder = request.target_name, self.calls.binder
+        name = fn.__name__
+        custom.require_rule(special, "jvp", f"@{name}.defjvp")
+        args = _all_arguments(request, binder)
+        linear, _ = drivers.linearized(fn, special.jvp, name)
+        spec = Spec(Mode.VJP, tuple(f"tangent_{p}" for p, _ in request.active))
+        cells = self.calls.cells(linear, spec)
+        fwd = binder.bind(f"fwd_{name}_linear", cells["fwd"])
+        bwd = binder.bind(f"bwd_{name}_linear", cells["bwd"])
+        rt = binder.bind("rt", runtime)
+        zeros = [
+            S.call(gast.Attribute(S.name(rt), "zeros_like", gast.Load()), [S.clone(a)])
+            for a in args
+        ]
+        out, res, back = (
+            env.fresh("linear_out"),
+            env.fresh(f"{target_name}_res"),
+            env.fresh(f"b_{name}"),
+        )
+        body = [
+            S.assign(
+                S.tuple_([S.name(out, store=True), S.name(res, store=True)], store=True),
+                S.call(S.name(fwd), [S.clone(a) for a in args] + zeros),
+            ),
+            S.assign(back, S.call(S.name(bwd), [S.name(res), deriv(target_name)])),
+        ]
+        body += _contributions(back, request.active)
+        return apply.Applied([Block(sources=[target_name], body=body)])
+
+
+_KINDS = {custom.custom_vjp: CustomVjp, custom.custom_jvp: CustomJvp, custom.checkpoint: Checkpoint}
+
+
+def _kind_of(special) -> type:
+    for cls, kind in _KINDS.items():
+        if isinstance(special, cls):
+            return kind
+    return UserFunction
+
+
+def _all_arguments(request: Call, binder: Binder) -> list:
+    """Every parameter's argument, positionally, defaults included (jvp functions take all)."""
+    fn, bound = request.fn, request.bound
+    out = []
+    for p in inspect.signature(fn).parameters.values():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY):
+            raise UnsupportedOperationError(
+                f"srcad's forward mode cannot yet call {fn.__name__}, which has *args, "
+                "**kwargs or keyword-only parameters",
+                request.env.where(request.node),
+                hint="give the called function plain positional parameters, or use reverse "
+                "mode (srcad.grad, srcad.vjp, srcad.jacrev) for this call",
+            )
+        if p.name in bound.arguments:
+            out.append(bound.arguments[p.name])
+        elif isinstance(p.default, (int, float, complex, str, bool, type(None))):
+            out.append(S.const(p.default))
+        else:
+            out.append(S.name(binder.bind(f"{p.name}_default", p.default)))
+    return out

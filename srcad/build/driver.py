@@ -1,0 +1,141 @@
+"""The straight-line driver: parse -> fence -> normalize -> analyze -> transform -> optimize
+-> emit, for one function and one `Spec`.
+
+`generate(fn, spec)` returns a `Generated` (`srcad.build.cache`): the live function objects,
+their sources, the text of every stage (for `srcad.show`), and the guards that tell when a
+cached result has gone stale. Calls to other user functions are transformed through this
+same driver, recursively (`srcad.build.calls`); a recursive call binds a cell that is filled
+when its own generation finishes. Jacobian modes generate a small driver around the batched
+jvp or vjp of the function.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import drivers, emit, fence, runtime
+from ..analyze.resolve import resolve
+from ..ir import syntax as S
+from ..naming import Namer
+from ..normalize import anf, closures, controlflow
+from ..normalize.outputs import name_output
+from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
+from ..parse import parse_function
+from . import cache
+from . import forward as forward_assembler
+from . import reverse as reverse_assembler
+from .analysis import Unit, analyze, param_names
+from .binder import Binder
+from .calls import Calls
+from .modes import Mode, Spec
+
+
+def generate(fn, spec: Spec) -> cache.Generated:
+    """The generated code of `fn` for `spec`, from the cache when it is still fresh."""
+    with cache.lock:
+        entries = cache.entries(fn)
+        cached = entries.get(spec)
+        if cached is not None and cached.is_fresh():
+            return cached
+        with cache.collector_paused():
+            generated = _jacobian(fn, spec) if spec.mode.driver else _generate(fn, spec)
+        entries[spec] = generated
+        return generated
+
+
+def _specialized(fn, spec: Spec):
+    """A srcad transform being transformed again: its generated code for the kinds of
+    arguments in `spec`, not for the last call's. (Its adjoint of a tuple argument is a tuple,
+    which code generated for an array argument would add with `+`.)"""
+    specialize = getattr(fn, "__srcad_specialize__", None)
+    if specialize is None or not spec.kinds:
+        return fn
+    return specialize(spec.kinds, spec.ndims)
+
+
+def _front(fn, spec: Spec) -> Unit:
+    """Parse, fence, normalize and resolve: the function as the transforms see it."""
+    parsed = parse_function(_specialized(fn, spec))
+    fdef = parsed.node
+    stages = cache.Stages(enabled=spec.stages)
+    stages.keep("parse", fdef)
+    fence.check(fdef, parsed.filename)
+    namer = Namer(S.all_names(fdef))
+    user_locals = S.names_stored(fdef) | set(param_names(fdef))
+    binder = Binder(parsed.namespace, namer, user_locals)
+    rt_name = binder.bind("rt", runtime)
+    fdef = closures.lift(fdef, namer, binder, parsed.fn.__globals__, parsed.filename)
+    fdef = anf.normalize_function(fdef, namer, rt_name)
+    fdef = controlflow.lower_function(fdef, namer)
+    stages.keep("anf", fdef)
+    binder.local_names = S.names_stored(fdef) | set(param_names(fdef))
+    guards: list = []
+    visible = binder.visible_namespace()
+    resolution = resolve(fdef, visible, binder.local_names, parsed.filename, guards)
+    dict_calls_as_displays(fdef, resolution)
+    sequences_as_arrays(fdef, resolution, namer.fresh, lambda: binder.bind("np", np))
+    calls = Calls(binder, generate)
+    return Unit(parsed, fdef, spec, namer, binder, resolution, guards, stages, calls)
+
+
+def _generate(fn, spec: Spec) -> cache.Generated:
+    unit = _front(fn, spec)
+    with cache.pending(fn, spec, spec.mode.roles) as cells:
+        output, aux = name_output(unit.fdef, spec.has_aux, unit.namer)
+        facts = analyze(unit, output, aux)
+        if spec.mode is Mode.JVP:
+            result = forward_assembler.build(unit, facts)
+        else:
+            result = reverse_assembler.build(unit, facts)
+    functions, sources = _emit(unit, result)
+    for role, function in functions.items():
+        cells[role].cell_contents = function
+    unit.stages["optimized"] = "\n".join(sources.values())
+    target = unit.parsed.fn
+    return cache.Generated(functions, sources, unit.stages, unit.guards, target.__name__)
+
+
+def _emit(unit: Unit, result: dict) -> tuple[dict, dict]:
+    """Print and compile each generated function, with the user's globals and cells."""
+    spec, target = unit.spec, unit.parsed.fn
+    functions, sources = {}, {}
+    label = f"{spec.mode.value} of {target.__qualname__}"
+    for role, fdef in result.items():
+        source = emit.unparse_function(fdef)
+        # The functions called like the user's (grad, the forward half of a vjp) take its
+        # defaults; a jvp function takes every argument.
+        takes_defaults = role in ("main", "fwd") and spec.mode is not Mode.JVP
+        emitted = emit.compile_function(
+            source,
+            fdef.name,
+            target.__globals__,
+            unit.binder.cells,
+            unit.parsed.namespace.cells,
+            target.__defaults__ if takes_defaults else None,
+            target.__kwdefaults__ if takes_defaults else None,
+            label=label + ("" if role == "main" else f" ({role})"),
+        )
+        emitted.function.__srcad_generated__ = True
+        functions[role], sources[role] = emitted.function, source
+    return functions, sources
+
+
+def _jacobian(fn, spec: Spec) -> cache.Generated:
+    """jacfwd / jacrev: a driver around the batched jvp or split vjp of `fn`."""
+    target = getattr(fn, "__srcad_function__", None)
+    target = _specialized(fn, spec) if target is not None else fn
+    name = getattr(target, "__name__", "f")
+    inner_mode = Mode.JVP if spec.mode is Mode.JACFWD else Mode.VJP
+    inner = generate(fn, Spec(inner_mode, spec.wrt, kinds=spec.kinds, batch=1, ndims=spec.ndims))
+    wrt = list(spec.wrt)
+    if spec.mode is Mode.JACFWD:
+        function, text = drivers.jacfwd(target, wrt, spec.tuple_out, inner.functions["main"], name)
+    else:
+        fwd, bwd = inner.functions["fwd"], inner.functions["bwd"]
+        function, text = drivers.jacrev(target, wrt, spec.tuple_out, fwd, bwd, name)
+    sources = {"main": text}
+    for role, source in inner.sources.items():
+        sources[f"inner_{role}"] = source
+    stages = cache.Stages(inner.stages)
+    stages["optimized"] = "\n".join(sources.values())
+    return cache.Generated({"main": function}, sources, stages, inner.guards, name)

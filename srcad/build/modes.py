@@ -1,0 +1,98 @@
+"""What a generated function computes (`Mode`), and what it is generated for (`Spec`).
+
+Each mode declares, in one place, the functions it generates (its roles) and the optimizer
+passes its code goes through, in order, the way pythran's pass manager declares them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Callable
+
+from ..optimize import algebra, dce
+from ..optimize.propagate import propagate
+
+
+class Mode(enum.Enum):
+    GRAD = "grad"  # the gradient of a real scalar output
+    VALUE_AND_GRAD = "value_and_grad"  # the output and its gradient
+    VJP = "vjp"  # a forward function returning residuals, a backward one taking them
+    JVP = "jvp"  # the output and its tangent
+    JACFWD = "jacfwd"  # a driver running the batched JVP once
+    JACREV = "jacrev"  # a driver running the batched VJP once
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The functions generated for this mode ("main", or "fwd" and "bwd")."""
+        return ("fwd", "bwd") if self is Mode.VJP else ("main",)
+
+    @property
+    def driver(self) -> bool:
+        """Whether the mode is a driver around another mode's code (the Jacobians)."""
+        return self in (Mode.JACFWD, Mode.JACREV)
+
+    @property
+    def gradient(self) -> bool:
+        return self in (Mode.GRAD, Mode.VALUE_AND_GRAD)
+
+    @property
+    def passes(self) -> tuple[Callable, ...]:
+        return PASSES[self]
+
+
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    """What to generate: the mode, the differentiated parameters and the call's kinds."""
+
+    mode: Mode
+    wrt: tuple  # parameter names differentiated
+    tuple_out: bool = False  # grad returns a tuple of gradients (argnums was a tuple)
+    has_aux: bool = False
+    batch: int = 0  # leading direction axes of tangents and cotangents (Jacobians: 1)
+    kinds: tuple = ()  # (param name, kind) pairs known from the arguments
+    ndims: tuple = ()  # (param name, number of dimensions) for array arguments
+    stages: bool = False  # keep every stage's text for srcad.show (costs a copy of each)
+
+    def __post_init__(self):
+        if not isinstance(self.mode, Mode):
+            object.__setattr__(self, "mode", Mode(self.mode))
+
+
+@dataclasses.dataclass(frozen=True)
+class PassContext:
+    """What the optimizer passes need to know about the code they rewrite."""
+
+    pure: Callable  # expression -> whether evaluating it has no effect (dce)
+    elementwise: Callable = lambda func: False  # callee -> one-argument elementwise function
+    scalars: dict = dataclasses.field(default_factory=dict)  # adjoints known to be scalars
+
+
+def propagate_copies(body: list, context: PassContext) -> list:
+    return propagate(body)
+
+
+def simplify_algebra(body: list, context: PassContext) -> list:
+    return algebra.simplify(body, context.elementwise, context.scalars)
+
+
+def eliminate_dead_code(body: list, context: PassContext) -> list:
+    return dce.eliminate(body, set(), context.pure)
+
+
+PASSES: dict[Mode, tuple[Callable, ...]] = {
+    Mode.GRAD: (propagate_copies, simplify_algebra, eliminate_dead_code),
+    Mode.VALUE_AND_GRAD: (propagate_copies, simplify_algebra, eliminate_dead_code),
+    # A vjp's residuals are read by name across two functions: no algebraic rewrites.
+    Mode.VJP: (propagate_copies, eliminate_dead_code),
+    Mode.JVP: (propagate_copies, eliminate_dead_code),
+    Mode.JACFWD: (),
+    Mode.JACREV: (),
+}
+
+
+def optimize(body: list, mode: Mode, context: PassContext) -> list:
+    """Run `mode`'s passes over `body`, in order."""
+    for run in mode.passes:
+        body = run(body, context)
+    return body

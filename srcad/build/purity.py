@@ -1,0 +1,100 @@
+"""Which expressions of generated code dead-code elimination may drop: those with no effect.
+
+An expression is pure when every call in it is to a function srcad knows to have no effect:
+a function with derivative rules, srcad's runtime helpers, the builtins and array methods that
+only read. A call to anything else (a user function, a random draw, a list method that
+changes its list) keeps its statement, used or not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import gast
+
+from .. import runtime
+from ..ir import syntax as S
+from ..rules.methods import METHODS
+from ..rules.template import lookup
+from .binder import Binder
+
+_PURE_METHODS = {name for name, m in METHODS.items() if not m.mutates}
+_PURE_BUILTINS = {
+    "len",
+    "range",
+    "reversed",
+    "slice",
+    "tuple",
+    "list",
+    "dict",
+    "min",
+    "max",
+    "abs",
+    "float",
+    "int",
+    "isinstance",
+    "zip",
+    "enumerate",
+    "sum",
+}
+_MUTATING_METHODS = {
+    "append",
+    "pop",
+    "extend",
+    "insert",
+    "update",
+    "setdefault",
+    "clear",
+    "remove",
+    "sort",
+    "fill",
+    "put",
+    "resize",
+    "itemset",
+}
+
+
+def purity(binder: Binder) -> Callable[[gast.expr], bool]:
+    """The purity test for code whose names `binder` resolves."""
+
+    def pure(node) -> bool:
+        return all(
+            _pure_call(n, binder) for n in S.walk(node) if isinstance(n, gast.Call)
+        )
+
+    return pure
+
+
+def _pure_call(call: gast.Call, binder: Binder) -> bool:
+    func = call.func
+    if isinstance(func, gast.Name) and func.id in _PURE_BUILTINS:
+        if func.id not in binder.local_names:
+            return True
+    obj = binder.resolve(func)
+    if obj is None:
+        if isinstance(func, gast.Attribute) and func.attr in _MUTATING_METHODS:
+            return False
+        # array methods on locals (x.sum(), x.reshape(...))
+        return isinstance(func, gast.Attribute) and func.attr in _PURE_METHODS
+    if str(getattr(obj, "__module__", "") or "").startswith("numpy.random"):
+        return False
+    if obj is runtime or getattr(obj, "__module__", None) in ("srcad.runtime", "srcad.shapes"):
+        return True
+    return lookup(obj) is not None
+
+
+def keeping_call(pure: Callable, rt: str, helper: str) -> Callable[[gast.expr], bool]:
+    """`pure`, except that calls of ``rt.<helper>`` are kept (a check that must run)."""
+
+    def keep(node) -> bool:
+        if (
+            isinstance(node, gast.Call)
+            and isinstance(node.func, gast.Attribute)
+            and node.func.attr == helper
+            and isinstance(node.func.value, gast.Name)
+            and node.func.value.id == rt
+        ):
+            return False
+        return pure(node)
+
+    return keep
