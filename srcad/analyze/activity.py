@@ -14,8 +14,8 @@ import dataclasses
 
 import gast
 
+from ..ir.resolution import Resolution
 from .calls import derivative_operands
-from .resolve import Resolution
 
 MUTATING_METHODS = {"append": "value", "extend": "values", "insert": "value", "update": "other"}
 

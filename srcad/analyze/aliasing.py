@@ -33,8 +33,8 @@ from ..errors import UnsupportedOperationError
 from ..fence import location, statement_location
 from ..ir import syntax as S
 from ..ir.notes import InPlace, notes
+from ..ir.resolution import Resolution
 from .activity import Activity
-from .resolve import Resolution
 
 # Calls whose result is a new object, never a view of an argument.
 FRESH_CALLS = {

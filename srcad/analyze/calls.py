@@ -13,8 +13,8 @@ import inspect
 import gast
 
 from ..ir import syntax as S
+from ..ir.resolution import Resolution, Target
 from ..rules.template import BindError, Rule, Template, bind_call, differentiable_params
-from .resolve import Resolution, Target
 
 # Operators whose result carries no derivative.
 NONDIFF_BINOPS = (gast.FloorDiv, gast.BitAnd, gast.BitOr, gast.BitXor, gast.LShift, gast.RShift)

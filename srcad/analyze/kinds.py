@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gast
 
-from .resolve import Resolution
+from ..ir.resolution import Resolution
 
 ARRAY, LIST, TUPLE, DICT = "array", "list", "tuple", "dict"
 _CONFLICT = "conflict"

@@ -14,8 +14,8 @@ import numpy as np
 
 from ..analyze.calls import bind, some_template
 from ..ir import syntax as S
+from ..ir.resolution import Resolution
 from ..rules.template import BindError
-from .resolve import Resolution
 
 _CONFLICT = -1
 _REDUCTIONS = {

@@ -9,7 +9,6 @@ looked up at transformation time through closure cells, globals, then builtins.
 
 from __future__ import annotations
 
-import dataclasses
 import types
 
 import gast
@@ -18,31 +17,11 @@ import numpy as np
 from ..errors import NameResolutionError, UnsupportedOperationError
 from ..fence import location, statement_location
 from ..ir import syntax as S
+from ..ir.resolution import Resolution, Target
 from ..rules import methods
-from ..rules.template import Rule, lookup
+from ..rules.template import lookup
 
 _UNRESOLVED = object()
-
-
-@dataclasses.dataclass(frozen=True)
-class Target:
-    kind: str  # "rule" | "function" | "method" | "local" | "unknown"
-    obj: object = None
-    rule: Rule | None = None
-    label: str = ""  # how to name it in messages
-    method: methods.Method | None = None  # for kind == "method": how arguments map
-
-
-@dataclasses.dataclass(frozen=True)
-class Resolution:
-    # Maps keyed by the nodes themselves (a node map holds its nodes, so that no key can
-    # stand for another node later); passes that add calls add their entries.
-    calls: dict  # Call node -> Target
-    attributes: dict  # Attribute node -> methods.Attribute entry or None
-    constants: dict  # Attribute chain node -> its value (np.pi, np.float32, ...)
-
-    def call(self, node) -> Target:
-        return self.calls[node]
 
 
 def _chain_root(node):

@@ -16,7 +16,8 @@ from ..analyze import aliasing
 from ..analyze import kinds as kinds_mod
 from ..analyze import ndims as ndims_mod
 from ..analyze.activity import Activity
-from ..analyze.resolve import Resolution, refuse_index_tricks
+from ..analyze.resolve import refuse_index_tricks
+from ..ir.resolution import Resolution
 from ..naming import Namer
 from ..parse import ParsedFunction
 from ..transform import apply

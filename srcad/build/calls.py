@@ -168,7 +168,9 @@ def _contributions(back: str, active: list, positions: dict | None = None) -> li
     """``d[a] = back[i]`` for each active argument (i: its position among the active ones,
     or in `positions`)."""
     return [
-        d_accumulate(a.id, S.subscript(S.name(back), S.const(i if positions is None else positions[p])))
+        d_accumulate(
+            a.id, S.subscript(S.name(back), S.const(i if positions is None else positions[p]))
+        )
         for i, (p, a) in enumerate(active)
     ]
 
@@ -185,9 +187,7 @@ class UserFunction:
             self.calls, request, fn, fn.__name__, request.spec, request.call
         )
         body += _contributions(back, request.active)
-        return apply.Applied(
-            [Block(sources=[request.target_name], body=body)], primal=[primal]
-        )
+        return apply.Applied([Block(sources=[request.target_name], body=body)], primal=[primal])
 
     def jvp(self, request: Call) -> apply.Applied:
         fn, env = request.fn, request.env
@@ -204,9 +204,7 @@ class UserFunction:
             ),
             S.call(S.name(jvp_name), args),
         )
-        return apply.Applied(
-            [d_accumulate(request.target_name, S.name(tangent))], primal=[primal]
-        )
+        return apply.Applied([d_accumulate(request.target_name, S.name(tangent))], primal=[primal])
 
 
 class CustomVjp(UserFunction):
@@ -276,7 +274,9 @@ class CustomJvp(UserFunction):
         args = _all_arguments(request, self.calls.binder)
         rule = self.calls.binder.bind(f"{name}_jvp", special.jvp)
         tangent = env.fresh(f"d_{target_name}")
-        tangents = [deriv(a.id) if isinstance(a, gast.Name) else Zero(like=S.clone(a)) for a in args]
+        tangents = [
+            deriv(a.id) if isinstance(a, gast.Name) else Zero(like=S.clone(a)) for a in args
+        ]
         primal = S.assign(
             S.tuple_([S.name(target_name, store=True), S.name(tangent, store=True)], store=True),
             S.call(S.name(rule), [S.tuple_(args), S.tuple_(tangents)]),

@@ -64,7 +64,7 @@ def _front(fn, spec: Spec) -> Unit:
     user_locals = S.names_stored(fdef) | set(param_names(fdef))
     binder = Binder(parsed.namespace, namer, user_locals)
     rt_name = binder.bind("rt", runtime)
-    fdef = closures.lift(fdef, namer, binder, parsed.fn.__globals__, parsed.filename)
+    fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)
     stages.keep("anf", fdef)
@@ -76,6 +76,22 @@ def _front(fn, spec: Spec) -> Unit:
     sequences_as_arrays(fdef, resolution, namer.fresh, lambda: binder.bind("np", np))
     calls = Calls(binder, generate)
     return Unit(parsed, fdef, spec, namer, binder, resolution, guards, stages, calls)
+
+
+def _def_compiler(parsed, binder: Binder):
+    """How normalization compiles the nested functions it lifts: in the user's globals,
+    with the user's closure cells."""
+
+    def compile_def(node, cells: dict, defaults, label: str):
+        source = emit.unparse_function(node)
+        user_cells = dict(binder.namespace.cells)
+        globals_ = parsed.fn.__globals__
+        emitted = emit.compile_function(
+            source, node.name, globals_, cells, user_cells, defaults, None, label=label
+        )
+        return emitted.function
+
+    return compile_def
 
 
 def _generate(fn, spec: Spec) -> cache.Generated:

@@ -58,9 +58,7 @@ def purity(binder: Binder) -> Callable[[gast.expr], bool]:
     """The purity test for code whose names `binder` resolves."""
 
     def pure(node) -> bool:
-        return all(
-            _pure_call(n, binder) for n in S.walk(node) if isinstance(n, gast.Call)
-        )
+        return all(_pure_call(n, binder) for n in S.walk(node) if isinstance(n, gast.Call))
 
     return pure
 

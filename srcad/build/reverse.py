@@ -69,9 +69,7 @@ def _sweeps(unit: Unit, facts: Facts) -> Swept:
     name, filename = unit.parsed.name, unit.parsed.filename
     last_line: list = [None]
     forward = emit.add_comments(saved.prologue + saved.forward, name, filename, previous=last_line)
-    backward = batch_stmts + emit.add_comments(
-        saved.backward, name, filename, previous=last_line
-    )
+    backward = batch_stmts + emit.add_comments(saved.backward, name, filename, previous=last_line)
     scalars = {
         adjoint[n]: None
         for n, rank in env.ndims.items()
@@ -89,9 +87,7 @@ def _gradient_function(unit: Unit, facts: Facts, swept: Swept) -> gast.FunctionD
         S.call(gast.Attribute(S.name(rt), "scalar_seed", gast.Load()), [S.name(output)]),
     )
     scalars = dict(swept.scalars)
-    certain_scalar = facts.ndims.get(output) == 0 and output in facts.ndims.get(
-        ndims_mod.REAL, ()
-    )
+    certain_scalar = facts.ndims.get(output) == 0 and output in facts.ndims.get(ndims_mod.REAL, ())
     if certain_scalar:
         # Certainly a real scalar: where the seed (one, of the output's dtype) only scales a
         # product, the product alone will do, and the check is not needed.

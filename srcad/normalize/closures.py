@@ -17,7 +17,6 @@ import types
 
 import gast
 
-from .. import emit
 from ..errors import UnsupportedSyntaxError
 from ..fence import location
 from ..ir import syntax as S
@@ -67,74 +66,75 @@ def _nested_definitions(body: list) -> list:
     return found
 
 
-def lift(fdef: gast.FunctionDef, namer, binder, globals_: dict, filename: str) -> gast.FunctionDef:
+def lift(fdef: gast.FunctionDef, namer, binder, filename: str, compile_def) -> gast.FunctionDef:
+    """Lift the nested functions of `fdef` (see the module docstring).
+
+    `compile_def(node, cells, defaults, label)` compiles a lifted def (with `cells`: name ->
+    cell, for the other lifted functions it calls) and returns the function; each is bound
+    in `binder` under its new name."""
     definitions = _nested_definitions(fdef.body)
     if not definitions:
         _refuse_stray_lambdas(fdef, filename)
         return fdef
+    captures = _captures(fdef, definitions)
+    lifted = {
+        d.name: Lifted(namer.fresh(d.name), sorted(captures[d.name]), d) for _, d in definitions
+    }
+    for statement, d in definitions:
+        _check_only_called(fdef, d.name, filename, statement)
+    cells = {info.name: types.CellType() for info in lifted.values()}
+    for info in lifted.values():
+        node = _lifted_def(info, lifted, fdef, filename)
+        defaults = tuple(v.value for v in node.args.defaults) or None
+        label = f"{info.node.name} lifted from {fdef.name}"
+        cells[info.name].cell_contents = compile_def(node, cells, defaults, label)
+        binder.bind_as(info.name, cells[info.name])
+    fdef.body = _remove_definitions(fdef.body, {s for s, _ in definitions})
+    fdef.body = [_rewrite_calls(s, lifted) for s in fdef.body] or [gast.Pass()]
+    _refuse_stray_lambdas(fdef, filename)
+    return fdef
+
+
+def _captures(fdef: gast.FunctionDef, definitions: list) -> dict[str, set]:
+    """What each nested function reads from the enclosing function's locals, including what
+    the nested functions it calls read (their calls are rewritten to pass it)."""
     enclosing_locals = S.names_stored(fdef) | _params(fdef)
     nested_names = {d.name for _, d in definitions}
-    # What each nested function reads from the enclosing function (other nested functions
-    # excluded: their calls are rewritten, and their own captures added below).
-    captures: dict[str, set] = {}
-    for _, d in definitions:
-        free = _free_names(d) & enclosing_locals
-        captures[d.name] = free - nested_names
+    captures = {d.name: (_free_names(d) & enclosing_locals) - nested_names for _, d in definitions}
     changed = True
-    while changed:  # a nested function calling another needs that one's captures too
+    while changed:
         changed = False
         for _, d in definitions:
             for other in _free_names(d) & nested_names:
                 if other != d.name and not captures[other] <= captures[d.name]:
                     captures[d.name] |= captures[other]
                     changed = True
-    lifted = {
-        d.name: Lifted(namer.fresh(d.name), sorted(captures[d.name]), d) for _, d in definitions
-    }
-    for statement, d in definitions:
-        _check_only_called(fdef, d.name, filename, statement)
-    # Compile each lifted function: the nested body with calls rewritten, captures appended.
-    cell_of = {info.name: types.CellType() for info in lifted.values()}
-    for info in lifted.values():
-        node = S.clone(info.node)
-        node.decorator_list = []
-        node.name = info.name
-        node.body = [_rewrite_calls(s, lifted) for s in node.body]
-        # Captured values come first: after the user's parameters they would collide with
-        # parameter defaults (defaults belong to the last parameters).
-        captured = []
-        for c in info.captures:
-            param = S.name(c)
-            param.ctx = gast.Param()
-            captured.append(param)
-        if node.args.posonlyargs:
-            node.args.posonlyargs = captured + list(node.args.posonlyargs)
-        else:
-            node.args.args = captured + list(node.args.args)
-        if node.args.defaults and any(not isinstance(v, gast.Constant) for v in node.args.defaults):
-            raise UnsupportedSyntaxError(
-                "srcad cannot differentiate a nested function whose defaults are not constants",
-                location(info.node, filename, fdef.name),
-                hint="pass the value as an argument instead",
-            )
-        source = emit.unparse_function(node)
-        cells = {other.name: cell_of[other.name] for other in lifted.values()}
-        compiled = emit.compile_function(
-            source,
-            info.name,
-            globals_,
-            cells,
-            dict(binder.namespace.cells),
-            tuple(v.value for v in node.args.defaults) or None,
-            None,
-            label=f"{info.node.name} lifted from {fdef.name}",
+    return captures
+
+
+def _lifted_def(info: Lifted, lifted: dict, fdef, filename: str) -> gast.FunctionDef:
+    """The nested body with calls rewritten and the captured values as first parameters
+    (after the user's parameters they would collide with defaults, which belong last)."""
+    node = S.clone(info.node)
+    node.decorator_list = []
+    node.name = info.name
+    node.body = [_rewrite_calls(s, lifted) for s in node.body]
+    captured = []
+    for c in info.captures:
+        param = S.name(c)
+        param.ctx = gast.Param()
+        captured.append(param)
+    if node.args.posonlyargs:
+        node.args.posonlyargs = captured + list(node.args.posonlyargs)
+    else:
+        node.args.args = captured + list(node.args.args)
+    if node.args.defaults and any(not isinstance(v, gast.Constant) for v in node.args.defaults):
+        raise UnsupportedSyntaxError(
+            "srcad cannot differentiate a nested function whose defaults are not constants",
+            location(info.node, filename, fdef.name),
+            hint="pass the value as an argument instead",
         )
-        cells[info.name].cell_contents = compiled.function
-        binder.bind_as(info.name, cells[info.name])
-    fdef.body = _remove_definitions(fdef.body, {s for s, _ in definitions})
-    fdef.body = [_rewrite_calls(s, lifted) for s in fdef.body] or [gast.Pass()]
-    _refuse_stray_lambdas(fdef, filename)
-    return fdef
+    return node
 
 
 def _free_names(d: gast.FunctionDef) -> set[str]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import gast
 import numpy as np
 
-from ..analyze.resolve import Resolution, Target
 from ..ir import syntax as S
+from ..ir.resolution import Resolution, Target
 from ..rules.template import lookup
 
 

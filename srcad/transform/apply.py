@@ -18,11 +18,11 @@ import gast
 
 from ..analyze.activity import Activity
 from ..analyze.calls import bind
-from ..analyze.resolve import Resolution, Target
 from ..errors import MissingRuleError, UnsupportedOperationError
 from ..fence import location
 from ..ir import syntax as S
 from ..ir.dnotation import Deriv, Zero, accumulate, deriv
+from ..ir.resolution import Resolution, Target
 from ..rules import operators
 from ..rules.template import BindError, Rule, instantiate, lookup
 
