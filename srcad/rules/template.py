@@ -25,11 +25,9 @@ Instantiation returns statements in *d-notation*: ``d[v] = e`` and reads of ``d[
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import linecache
 import textwrap
-import types
 from collections.abc import Callable
 
 import gast
@@ -39,6 +37,26 @@ from ..ir import syntax as S
 from ..ir.dnotation import Deriv, Zero
 from ..parse import def_source
 from .fold import fold_static_ifs
+from .registry import (  # noqa: F401 - the declarations rule modules import from here
+    Absent,
+    Effect,
+    Rule,
+    _rule_for,
+    all_rules,
+    draws,
+    linear_in,
+    lookup,
+    nondiff,
+    opaque,
+    optional,
+    outside,
+    present,
+    primitive_params,
+    pure,
+    qualified_name,
+    returns,
+    writes,
+)
 
 D = "d"  # the marker name in templates and in d-notation
 
@@ -118,153 +136,6 @@ def differentiable_params(rule) -> set[str]:
         if rule.jvp._parsed is not None or rule.vjp is None:
             return rule.jvp.reads
     return rule.vjp.outputs if rule.vjp is not None else set()
-
-
-@dataclasses.dataclass
-class Rule:
-    primitive: object
-    name: str
-    vjp: Template | None = None
-    jvp: Template | None = None
-    nondiff: bool = False
-    broadcast: tuple[str, ...] = ()  # parameters broadcast elementwise against each other
-    linear: tuple[str, ...] = ()  # zero when all of these arguments are zero (linear map)
-    bilinear: tuple[str, ...] = ()  # zero when any of these arguments is zero (a product)
-    aliases: dict[str, str] = dataclasses.field(default_factory=dict)  # other keyword names
-    arity: int | None = None  # positional parameters, for primitives without a signature
-    result: str = "array"  # the kind of value it returns: "array", "tuple" or "list"
-
-
-class Absent:
-    """A function the installed numpy (or Python) does not have, as `optional` returns it.
-
-    Registering rules for it (`vjp_rule`, `jvp_rule`, `nondiff`, `returns`, `linear_in`)
-    does nothing, so the rule modules declare the rules of version-dependent functions
-    (np.vecdot, np.trapezoid, math.exp2...) like any others, and only the functions the
-    installed versions have get rules."""
-
-    def __init__(self, name: str):
-        self.name = name
-
-    def __repr__(self):
-        return f"<{self.name}: absent>"
-
-
-def optional(module, name: str, *, needs: tuple[str, ...] = ()):
-    """``module.<name>``, or an `Absent` placeholder when `module` lacks it, or lacks one of
-    the functions `needs` names (other attributes of `module` that its rules call)."""
-    for attribute in (name, *needs):
-        if not hasattr(module, attribute):
-            return Absent(f"{module.__name__}.{attribute}")
-    return getattr(module, name)
-
-
-def present(primitive) -> bool:
-    """False for the `Absent` placeholder of a function missing from the installed numpy."""
-    return not isinstance(primitive, Absent)
-
-
-_RULES: dict[object, Rule] = {}
-_KEEP: list[object] = []  # primitives stay alive, so their ids stay theirs
-
-# Rule modules for third-party packages, imported the first time srcad meets one of the
-# package's functions (so that `import srcad` never imports scipy): package -> module.
-_LAZY_RULES = {"scipy": "srcad.rules.scipy"}
-_lazy_loaded: set[str] = set()
-
-
-def registry_key(obj):
-    """The registry's key for `obj`: its id, or for a bound method (which Python makes anew
-    at each attribute access: `scipy.stats.norm.logpdf`, `np.add.at`, `rng.normal`) the ids
-    of its object and its function."""
-    owner = getattr(obj, "__self__", None)
-    if owner is None or isinstance(owner, types.ModuleType):
-        return id(obj)
-    if isinstance(obj, types.MethodType):
-        return (id(owner), id(obj.__func__))
-    if isinstance(obj, types.BuiltinMethodType):
-        return (id(owner), obj.__name__)
-    return id(obj)
-
-
-def _same(primitive, obj) -> bool:
-    if primitive is obj:
-        return True
-    owner = getattr(obj, "__self__", None)
-    return (
-        owner is not None
-        and getattr(primitive, "__self__", None) is owner
-        and getattr(primitive, "__func__", primitive.__name__)
-        == getattr(obj, "__func__", obj.__name__)
-    )
-
-
-def lookup(obj) -> Rule | None:
-    try:
-        rule = _RULES.get(registry_key(obj))
-    except TypeError:
-        return None
-    if rule is not None and _same(rule.primitive, obj):
-        return rule
-    if rule is None and _load_lazy_rules(obj):
-        return lookup(obj)
-    return None
-
-
-def _load_lazy_rules(obj) -> bool:
-    """Import the rule module of `obj`'s package, once; True if one was imported now."""
-    module = getattr(obj, "__module__", None) or getattr(type(obj), "__module__", None) or ""
-    package = module.partition(".")[0]
-    rules_module = _LAZY_RULES.get(package)
-    if rules_module is None or package in _lazy_loaded:
-        return False
-    _lazy_loaded.add(package)
-    import importlib
-
-    try:
-        importlib.import_module(rules_module)
-    except ImportError:
-        return False
-    return True
-
-
-def all_rules() -> list[Rule]:
-    return list(_RULES.values())
-
-
-def _rule_for(primitive, name: str | None = None) -> Rule:
-    rule = lookup(primitive)
-    if rule is None:
-        rule = Rule(primitive, name or qualified_name(primitive))
-        _RULES[registry_key(primitive)] = rule
-        _KEEP.append(primitive)
-    return rule
-
-
-def qualified_name(obj) -> str:
-    module = getattr(obj, "__module__", None) or ""
-    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
-    owner_module = type(getattr(obj, "__self__", None)).__module__
-    if not module and owner_module.startswith("numpy."):
-        module = owner_module  # numpy < 2: np.random's functions (RandomState methods)
-    if (
-        module in ("numpy", "numpy.core.multiarray", "numpy._core.multiarray")
-        or type(obj).__name__ == "ufunc"
-    ):
-        module = "numpy"
-    elif module.startswith("numpy."):
-        module = module.split("._")[0].replace(".core", "").replace(".mtrand", "")
-    return f"{module}.{name}" if module else name
-
-
-def primitive_params(primitive) -> list[inspect.Parameter] | None:
-    """The primitive's parameters, or None when it has no inspectable signature (ufuncs)."""
-    if type(primitive).__name__ == "ufunc":
-        return None
-    try:
-        return list(inspect.signature(primitive).parameters.values())
-    except (TypeError, ValueError):
-        return None
 
 
 def _where(func: Callable, kind: str) -> str:
@@ -471,25 +342,6 @@ def vjp_rule(primitive, **options):
 def jvp_rule(primitive, **options):
     """Register the forward-mode template of `primitive` (see the module docstring)."""
     return _register("jvp", primitive, **options)
-
-
-def nondiff(*primitives, name: str | None = None) -> None:
-    """Declare primitives whose outputs carry no derivative (integers, booleans, shapes...)."""
-    for p in primitives:
-        if present(p):
-            _rule_for(p, name).nondiff = True
-
-
-def linear_in(primitive, *params: str) -> None:
-    if present(primitive):
-        _rule_for(primitive).linear = tuple(params)
-
-
-def returns(kind: str, *primitives) -> None:
-    """Declare that `primitives` return a tuple or list (np.linalg.eigh, np.split...)."""
-    for p in primitives:
-        if present(p):
-            _rule_for(p).result = kind
 
 
 # ----------------------------------------------------------------------------- instantiation
