@@ -26,6 +26,8 @@ class Namer:
     def fresh(self, base: str) -> str:
         """`base` if free, else `base2`, `base3`... (`base_2` when base ends in a digit)."""
         base = base or "t"
+        if not base.isidentifier():
+            base = identifier(base)  # a name made from a function's: b_<lambda>
         if keyword.iskeyword(base):
             base = base + "_"
         if base not in self._taken:

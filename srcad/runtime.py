@@ -235,8 +235,11 @@ def astype(x, dtype):
     return np.asarray(x).astype(dtype)
 
 
-def astype_vjp(g, x):
-    """Adjoint of a dtype cast: back to the primal's dtype (none for integer primals)."""
+def astype_vjp(g, x, dtype=None):
+    """Adjoint of a cast of `x` to `dtype`: back to `x`'s dtype; none when either is not a
+    floating or complex type (a cast to integers or booleans carries no derivative)."""
+    if dtype is not None and not np.issubdtype(np.dtype(dtype), np.inexact):
+        return zeros_like(x)
     dtype = result_type(x)
     if not np.issubdtype(dtype, np.inexact):
         return zeros_like(x)

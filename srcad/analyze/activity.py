@@ -37,6 +37,11 @@ def dependence_edges(stmts: list, resolution: Resolution) -> list[tuple[str, set
     """(target, sources) pairs: the derivative of `target` may flow from each source."""
     edges: list[tuple[str, set[str]]] = []
     for s in stmts:
+        value = getattr(s, "value", None)
+        if isinstance(value, gast.Call):
+            # l.append(v) puts v's derivative in l, whether or not its result is used
+            # (`t = c and l.append(v)` becomes an assignment of the call).
+            edges.extend(_mutation_edges(value, resolution))
         if isinstance(s, gast.Assign):
             target, value = s.targets[0], s.value
             if isinstance(target, gast.Name):
@@ -48,18 +53,6 @@ def dependence_edges(stmts: list, resolution: Resolution) -> list[tuple[str, set
             elif isinstance(target, (gast.Subscript, gast.Attribute)):
                 obj = target.value.id
                 edges.append((obj, derivative_operands(value, resolution) | {obj}))
-        elif isinstance(s, gast.Expr) and isinstance(s.value, gast.Call):
-            call = s.value
-            func = call.func
-            if (
-                isinstance(func, gast.Attribute)
-                and isinstance(func.value, gast.Name)
-                and (func.attr in MUTATING_METHODS)
-            ):
-                sources = set()
-                for a in call.args + [k.value for k in call.keywords]:
-                    sources |= derivative_operands(a, resolution)
-                edges.append((func.value.id, sources | {func.value.id}))
         elif isinstance(s, (gast.If, gast.While)):
             edges.extend(dependence_edges(s.body, resolution))
             edges.extend(dependence_edges(s.orelse, resolution))
@@ -67,6 +60,20 @@ def dependence_edges(stmts: list, resolution: Resolution) -> list[tuple[str, set
             edges.extend(dependence_edges(s.body, resolution))
             edges.extend(dependence_edges(s.orelse, resolution))
     return edges
+
+
+def _mutation_edges(call: gast.Call, resolution: Resolution) -> list:
+    func = call.func
+    if not (
+        isinstance(func, gast.Attribute)
+        and isinstance(func.value, gast.Name)
+        and func.attr in MUTATING_METHODS
+    ):
+        return []
+    sources = set()
+    for a in call.args + [k.value for k in call.keywords]:
+        sources |= derivative_operands(a, resolution)
+    return [(func.value.id, sources | {func.value.id})]
 
 
 def analyze(

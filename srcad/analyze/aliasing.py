@@ -203,7 +203,7 @@ def _fresh_value(value, resolution: Resolution) -> bool:
             # x.copy(), x.sum(), x.clip(...) make new objects; x.reshape(...) and the other
             # methods numpy answers with a view of x do not.
             if target.method.name in ("copy", "astype"):
-                return True
+                return _copies(value)  # x.astype(t, copy=False) may be x itself
             if target.method.name in ("pop", "get"):
                 return False  # an item of a container, which may have other names
             primitive = target.method.primitive
@@ -214,7 +214,7 @@ def _fresh_value(value, resolution: Resolution) -> bool:
             )
 
         if target.obj is not None and id(target.obj) in FRESH_CALLS:
-            return True
+            return _copies(value)  # np.array(x, copy=False) may be x itself
         if isinstance(target.obj, np.ufunc) and not any(k.arg == "out" for k in value.keywords):
             return True
         rule = target.rule
@@ -228,6 +228,15 @@ def _fresh_value(value, resolution: Resolution) -> bool:
             and id(target.obj) not in VIEW_FUNCTIONS
         )
     return False
+
+
+def _copies(call: gast.Call) -> bool:
+    """Whether a call that copies by default is not told otherwise (``copy=False``)."""
+    return all(
+        isinstance(k.value, gast.Constant) and k.value.value is True
+        for k in call.keywords
+        if k.arg == "copy"
+    )
 
 
 def collect(fdef: gast.FunctionDef, ndims: dict | None = None, kinds: dict | None = None) -> Facts:

@@ -12,7 +12,7 @@ import dataclasses
 import gast
 
 from ..analyze import activity as activity_mod
-from ..analyze import aliasing
+from ..analyze import aliasing, effects
 from ..analyze import kinds as kinds_mod
 from ..analyze import ndims as ndims_mod
 from ..analyze.activity import Activity
@@ -23,7 +23,7 @@ from ..parse import ParsedFunction
 from ..transform import apply
 from .binder import Binder
 from .cache import Stages
-from .modes import Spec
+from .modes import Mode, Spec
 
 
 @dataclasses.dataclass
@@ -69,6 +69,9 @@ def analyze(unit: Unit, output: str, aux: str | None) -> Facts:
     refuse_index_tricks(fdef, resolution, activity.varied, parsed.filename)
     ndims = ndims_mod.infer(fdef, spec.ndims, resolution)
     aliasing.check(fdef, resolution, parsed.filename, activity, ndims, kinds, parsed.fn)
+    generated = getattr(parsed.fn, "__srcad_generated__", False)
+    reverse = spec.mode is not Mode.JVP
+    effects.check(fdef, resolution, activity, kinds, ndims, parsed.filename, reverse, generated)
     return Facts(param_names(fdef), output, aux, kinds, activity, ndims)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import runtime as rt
 from ..custom import stop_gradient
-from .template import nondiff, optional
+from .template import nondiff, opaque, optional, outside, pure, writes
 
 # Builtins whose results carry no derivative. (zip, enumerate, reversed, sorted, iter and
 # next pass values through: they are not here, so an active call to them is an error unless
@@ -39,7 +39,31 @@ nondiff(
     builtins.any,
     builtins.ord,
     builtins.chr,
+    builtins.slice,
 )
+# Builtins that build values from their arguments; without rules of their own (a loop over
+# zip, enumerate or reversed is rewritten by normalization and differentiated).
+pure(
+    builtins.dict,
+    builtins.enumerate,
+    builtins.zip,
+    builtins.reversed,
+    builtins.iter,
+    builtins.next,
+    builtins.sorted,
+    builtins.complex,
+    builtins.divmod,
+    builtins.set,
+    builtins.frozenset,
+    builtins.getattr,
+)
+nondiff(builtins.issubclass, builtins.hex, builtins.oct, builtins.bin, builtins.ascii)
+outside(builtins.input, builtins.open, builtins.breakpoint, builtins.help)
+opaque(builtins.map, builtins.filter, hint="write the loop out (a list comprehension)")
+opaque(builtins.eval, builtins.exec, builtins.compile, builtins.globals, builtins.locals)
+opaque(builtins.vars)
+writes(builtins.setattr, 0, hint="assign the attribute directly: obj.name = value")
+writes(builtins.delattr, 0, hint="del obj.name")
 nondiff(
     np.shape,
     np.ndim,

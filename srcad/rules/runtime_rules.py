@@ -248,7 +248,7 @@ def _(ans, x):
 
 @vjp_rule(rt.astype)
 def _(ans, x, dtype):
-    d[x] = rt.astype_vjp(d[ans], x)
+    d[x] = rt.astype_vjp(d[ans], x, dtype)
 
 
 @jvp_rule(rt.astype)
@@ -417,18 +417,18 @@ def _(ans, a, db, b, batch=0):
 
 
 @vjp_rule(rt.astype_vjp, linear=("g",))
-def _(ans, g, x):
-    d[g] = rt.astype_vjp(d[ans], g)
+def _(ans, g, x, dtype=None):
+    d[g] = rt.astype_vjp(d[ans], g, dtype)
 
 
 @jvp_rule(rt.astype_vjp, linear=("g",))
-def _(ans, g, x):
-    d[ans] = rt.astype_vjp(d[g], x)
+def _(ans, g, x, dtype=None):
+    d[ans] = rt.astype_vjp(d[g], x, dtype)
 
 
 @vjp_rule(rt.astype_jvp, linear=("dx",))
 def _(ans, dx, dtype):
-    d[dx] = rt.astype_vjp(d[ans], dx)
+    d[dx] = rt.astype_vjp(d[ans], dx, dtype)
 
 
 @jvp_rule(rt.astype_jvp, linear=("dx",))

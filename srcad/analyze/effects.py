@@ -1,0 +1,510 @@
+"""Analyze: every call's effect is known, or the call is refused where it touches a derivative.
+
+Accepts a normalized function with its resolution, activity, kinds and ranks. srcad
+transforms only what it knows: for every call it finds what the call does besides returning
+a value, from the registry (`srcad.rules.registry`: pure, writes its arguments, random draw,
+outside the program, opaque), from the methods of the receiver's type, or from a user
+function's write summary (`srcad.analyze.summaries`). Then:
+
+* a call srcad cannot classify (an unknown function, a method it has no entry for, a
+  function held in a variable, a user object's own method) with an argument or receiver
+  whose value may depend on a differentiated input is refused, whether or not its result is
+  used: it might change that value;
+* a call that changes an argument in place in a way srcad does not model (``np.copyto``,
+  ``out=``, ``x.sort()``, ``d.update(...)``, a helper that assigns into its argument) is
+  refused where any of its operands may carry a derivative; in reverse mode also where the
+  object it changes was read earlier by a statement whose adjoint needs the old value (the
+  backward sweep would read the changed one);
+* a call to code srcad cannot see (``np.vectorize``, ``np.apply_along_axis``) is refused
+  where an operand may carry a derivative.
+
+The list methods srcad models (``append``, ``extend``, ``insert``, ``pop`` on lists) and item
+assignment are left to `srcad.analyze.aliasing`. Method calls on objects of user classes are
+retargeted in the resolution as unknown (they are not the ndarray methods of the same name).
+Returns nothing; raises `UnsupportedOperationError` at the first refused call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+
+import gast
+import numpy as np
+
+from .. import runtime
+from ..errors import UnsupportedOperationError
+from ..fence import statement_location
+from ..ir import syntax as S
+from ..ir.resolution import Resolution, Target
+from ..rules.methods import METHODS
+from ..rules.registry import Effect, lookup, primitive_params
+from .activity import Activity
+from .calls import bind_function
+from .summaries import AUGMENTED, UNKNOWN, written_params
+
+# List methods srcad differentiates (srcad.transform.containers); they change the list.
+MODELLED_LIST_METHODS = ("append", "extend", "insert", "pop")
+# Methods that change their object, by the receiver's type, until the registry knows them all.
+_CHANGING_METHODS = {
+    "sort",
+    "partition",
+    "fill",
+    "put",
+    "itemset",
+    "resize",
+    "setfield",
+    "byteswap",
+    "setflags",
+    "append",
+    "extend",
+    "insert",
+    "pop",
+    "remove",
+    "clear",
+    "reverse",
+    "update",
+    "setdefault",
+    "popitem",
+    "__setitem__",
+    "__delitem__",
+    "__iadd__",
+    "__isub__",
+    "__imul__",
+    "__itruediv__",
+    "__ifloordiv__",
+    "__imod__",
+    "__ipow__",
+    "__imatmul__",
+    "__iand__",
+    "__ior__",
+    "__ixor__",
+    "__ilshift__",
+    "__irshift__",
+}
+_TYPES = {"array": (np.ndarray,), "list": (list,), "dict": (dict,), "tuple": (tuple,)}
+_ANY = (np.ndarray, list, dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class Site:
+    """One call, where it runs: its statement, position and the loops around it."""
+
+    stmt: gast.stmt
+    call: gast.Call
+    position: int
+    loops: frozenset
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    """A change the call makes that srcad does not model: the name whose object changes."""
+
+    name: str
+    why: str  # how the call changes it, for messages
+    hint: str
+
+
+def check(
+    fdef: gast.FunctionDef,
+    resolution: Resolution,
+    activity: Activity,
+    kinds: dict,
+    ndims: dict,
+    filename: str,
+    reverse: bool,
+    trusted: bool = False,
+) -> None:
+    """Raise at the first call srcad cannot differentiate soundly (see the module docstring).
+
+    `reverse`: the code is for reverse mode (which reads values back). `trusted`: the code is
+    srcad's own generated code (its lists are tapes, used only as stacks)."""
+    checker = _Checker(fdef, resolution, activity, kinds, ndims, filename, trusted)
+    sites, reads = _walk(fdef, activity)
+    changes = []
+    for site in sites:
+        for change in checker.site(site):
+            changes.append((site, change))
+    if reverse and changes:
+        _refuse_stale_reads(changes, reads, fdef, resolution, checker)
+
+
+class _Checker:
+    def __init__(self, fdef, resolution, activity, kinds, ndims, filename, trusted):
+        self.fdef, self.resolution, self.activity = fdef, resolution, activity
+        self.kinds, self.ndims, self.filename, self.trusted = kinds, ndims, filename, trusted
+        args = fdef.args
+        params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+        params |= {a.id for a in (args.vararg, args.kwarg) if a is not None}
+        self.locals = S.names_stored(fdef) | params
+
+    def where(self, site: Site):
+        return statement_location(site.call, self.fdef, self.filename, self.fdef.name)
+
+    def varied(self, names) -> list[str]:
+        return sorted(n for n in names if n in self.activity.varied)
+
+    def site(self, site: Site) -> list[Change]:
+        """The unmodelled changes of one call (raising if its operands carry derivatives)."""
+        call = site.call
+        target = self.resolution.calls.get(call)
+        if target is None or runtime_modelled(call, target):
+            return []
+        receiver = _receiver(call)
+        if receiver not in self.locals:
+            receiver = None  # np.sum(x), module.f(x): not a method of a local value
+        if receiver is not None and self.kinds.get(receiver) == "object":
+            target = Target("unknown", None, None, target.label)
+            self.resolution.calls[call] = target  # a user object's method, not ndarray's
+        operands = _operands(call, receiver, target)
+        if target.kind == "function":
+            return self._user_function(site, target, operands)
+        if target.kind == "local":
+            return self._unknown(site, target, operands, "a function held in a variable")
+        if target.kind == "unknown" and receiver is not None:
+            return self._method(site, target, receiver, operands)
+        if target.kind == "unknown":
+            return self._unknown(site, target, operands, "a function srcad has no entry for")
+        if target.kind == "method":
+            return self._method(site, target, receiver, operands)
+        if target.kind == "rule":
+            return self._entry(site, target, target.rule, operands)
+        return []  # custom_vjp, custom_jvp, checkpoint: the user's own derivative
+
+    # -- the kinds of calls --------------------------------------------------------------------
+    def _entry(self, site: Site, target: Target, entry, operands: set) -> list[Change]:
+        written = _out_arguments(site.call, target)
+        why = f"{target.label}(..., out=...) writes its result into an existing array"
+        hint = "assign the result to a new name instead of passing out="
+        if entry.effect is Effect.WRITES:
+            written += _bound_arguments(site.call, target, entry.writes)
+            why = f"{target.label}(...) changes its argument in place"
+            hint = entry.hint or "build a new array instead (x = x.copy(), then x[...] = ...)"
+        if entry.effect is Effect.OPAQUE and self.varied(operands):
+            self._refuse(
+                site,
+                f"srcad cannot differentiate {target.label}(...): it runs code srcad cannot "
+                f"see, given {self._describe(operands)}",
+                entry.hint or "write the computation out with numpy functions",
+            )
+        return self._changes(site, written, operands, why, hint)
+
+    def _method(self, site: Site, target: Target, receiver: str, operands: set) -> list[Change]:
+        name = site.call.func.attr
+        kind = self.kinds.get(receiver)
+        if name in MODELLED_LIST_METHODS and self._modelled_list(kind, name):
+            return []  # srcad.analyze.aliasing checks that no other name sees the list
+        known, changes = _method_effect(kind, name)
+        if target.kind == "method" and target.method is not None and not changes:
+            return []  # an array method srcad maps to a numpy function (x.sum(), x.T...)
+        if not known and target.kind == "unknown":
+            return self._unknown(site, target, operands, f"the method .{name}()")
+        if not changes:
+            return []
+        why = f"{receiver}.{name}(...) changes {receiver!r} in place"
+        return self._changes(site, [S.name(receiver)], operands, why, _method_hint(receiver, name))
+
+    def _modelled_list(self, kind, name: str) -> bool:
+        if kind == "list":
+            return True
+        # A list built by code srcad does not see (kind unknown): append/extend/insert exist
+        # on lists only; pop also on dicts, so only srcad's own tapes pass unknown.
+        return kind is None and (name != "pop" or self.trusted)
+
+    def _user_function(self, site: Site, target: Target, operands: set) -> list[Change]:
+        fn = target.obj
+        inner = getattr(fn, "__func__", fn)
+        call = site.call
+        if isinstance(fn, types.MethodType) and isinstance(call.func, gast.Attribute):
+            call = gast.Call(
+                func=call.func, args=[call.func.value, *call.args], keywords=call.keywords
+            )
+        if self.trusted:
+            return []  # srcad's drivers hand a callee residuals made for it alone
+        owner = type(fn.__self__) if isinstance(fn, types.MethodType) else None
+        summary = written_params(inner, owner=owner) if hasattr(inner, "__code__") else UNKNOWN
+        if not summary:
+            return []
+        bound = bind_function(call, inner)
+        if summary is UNKNOWN or bound is None:
+            written = [a for a in call.args if isinstance(a, gast.Name)]
+        else:
+            written = []
+            for param, how in summary.items():
+                atoms = _atoms(bound.arguments.get(param))
+                written += [a for a in atoms if not (how == AUGMENTED and self._immutable(a))]
+        name = getattr(inner, "__name__", target.label)
+        why = f"{name}() changes its argument{'s' if len(written) > 1 else ''} in place"
+        hint = (
+            f"make {name} return the new value instead of changing its argument "
+            "(b = f(b, v)), or copy the argument inside it first"
+        )
+        return self._changes(site, written, operands, why, hint)
+
+    def _unknown(self, site: Site, target: Target, operands: set, what: str) -> list[Change]:
+        if S.names_stored(site.stmt) & self.activity.active:
+            return []  # its result is differentiated: the transform reports the missing rule
+        varied = self.varied(operands)
+        if varied:
+            self._refuse(
+                site,
+                f"srcad cannot differentiate a call to {target.label} ({what}) given "
+                f"{self._describe(operands)}: srcad does not know what it does, and it "
+                "might change that value",
+                "call functions srcad knows (numpy's, or yours defined with def), register "
+                "a rule with srcad.vjp_rule / srcad.jvp_rule, or wrap the value in "
+                "srcad.stop_gradient if no derivative should flow through it",
+            )
+        return []
+
+    # -- shared ------------------------------------------------------------------------------
+    def _changes(self, site, written, operands, why: str, hint: str) -> list[Change]:
+        names = [a.id for a in written if isinstance(a, gast.Name)]
+        if not names and not written:
+            return []
+        if self.varied(operands) or self.varied(names):
+            self._refuse(
+                site,
+                f"srcad cannot differentiate through this call: {why}, and "
+                f"{self._describe(set(names) | operands)}",
+                hint,
+            )
+        return [Change(n, why, hint) for n in names]
+
+    def _describe(self, names) -> str:
+        varied = self.varied(names)
+        if not varied:
+            return "values that carry no derivative"
+        return (
+            f"{varied[0]!r} carries a derivative"
+            if len(varied) == 1
+            else f"{', '.join(map(repr, varied))} carry derivatives"
+        )
+
+    def _immutable(self, atom) -> bool:
+        if not isinstance(atom, gast.Name):
+            return True
+        return self.ndims.get(atom.id) == 0 or self.kinds.get(atom.id) == "tuple"
+
+    def _refuse(self, site: Site, message: str, hint: str):
+        raise UnsupportedOperationError(message, self.where(site), hint=hint)
+
+
+def runtime_modelled(call: gast.Call, target: Target) -> bool:
+    """srcad's own restore of an item (generated reverse code), modelled as item assignment."""
+    return target.obj is runtime.restore_item
+
+
+# ----------------------------------------------------------------------------- the calls' parts
+
+
+def _receiver(call: gast.Call) -> str | None:
+    func = call.func
+    if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
+        return func.value.id
+    return None
+
+
+def _operands(call: gast.Call, receiver: str | None, target: Target) -> set[str]:
+    names = set()
+    for a in [*call.args, *(k.value for k in call.keywords)]:
+        names |= S.names_loaded(a)
+    if receiver is not None and target.kind in ("method", "unknown", "local"):
+        names.add(receiver)
+    if target.kind == "local":
+        names |= S.names_loaded(call.func)
+    return names
+
+
+def _atoms(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, gast.AST):
+        return [value]
+    values = value.values() if isinstance(value, dict) else value
+    return [v for v in values if isinstance(v, gast.AST)]
+
+
+def _positional(call: gast.Call, target: Target) -> list:
+    """The call's positional atoms as the primitive sees them (a method's object first)."""
+    if target.kind == "method" and isinstance(call.func, gast.Attribute):
+        return [call.func.value, *call.args]
+    return list(call.args)
+
+
+def _out_arguments(call: gast.Call, target: Target) -> list:
+    """The arrays a numpy call writes its result into: `out=` or its positional place."""
+    out = [
+        k.value
+        for k in call.keywords
+        if k.arg == "out" and not (isinstance(k.value, gast.Constant) and k.value.value is None)
+    ]
+    obj = target.obj
+    module = getattr(obj, "__module__", None) or ""
+    if not (isinstance(obj, np.ufunc) or module.split(".")[0] in ("numpy", "scipy")):
+        return []  # only numpy's convention: srcad's helpers have parameters named out
+    args = _positional(call, target)
+    if isinstance(obj, np.ufunc):
+        return out + args[obj.nin :]
+    params = primitive_params(obj) if obj is not None else None
+    if params:
+        names = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if "out" in names and len(args) > names.index("out"):
+            value = args[names.index("out")]
+            if not (isinstance(value, gast.Constant) and value.value is None):
+                out.append(value)
+    return out
+
+
+def _bound_arguments(call: gast.Call, target: Target, params: tuple) -> list:
+    """The atoms a call passes for `params` (names, or positions)."""
+    args = _positional(call, target)
+    signature = primitive_params(target.obj) if target.obj is not None else None
+    names = [p.name for p in signature or ()]
+    found = []
+    for p in params:
+        if isinstance(p, int):
+            found += args[p : p + 1]
+            continue
+        found += [k.value for k in call.keywords if k.arg == p]
+        if p in names and names.index(p) < len(args):
+            found.append(args[names.index(p)])
+    return found
+
+
+def _method_effect(kind, name: str) -> tuple[bool, bool]:
+    """(whether the receiver's possible types have the method, whether it changes them)."""
+    known, changes = False, False
+    for cls in _TYPES.get(kind, _ANY):
+        method = getattr(cls, name, None)
+        if method is None:
+            continue
+        known = True
+        entry = lookup(method)
+        if entry is not None:
+            changes |= entry.effect in (Effect.WRITES, Effect.OPAQUE)
+        else:
+            changes |= name in _CHANGING_METHODS
+    if name in METHODS and METHODS[name].mutates:
+        known, changes = True, True
+    return known, changes
+
+
+def _method_hint(receiver: str, name: str) -> str:
+    hints = {
+        "sort": f"use {receiver} = np.sort({receiver}) (a new array)",
+        "fill": f"use {receiver} = np.full_like({receiver}, value) (a new array)",
+        "reverse": f"use {receiver} = {receiver}[::-1] (a new list)",
+        "update": f"build a new dict: {receiver} = {{**{receiver}, **other}}",
+        "setdefault": f"test `key in {receiver}` and assign {receiver}[key] = value",
+        "clear": f"bind a new container: {receiver} = []",
+        "remove": f"build a new list without the item: {receiver} = [v for v in {receiver} ...]",
+        "pop": f"read the item ({receiver}[key]) and build a new dict without it",
+    }
+    return hints.get(
+        name, f"build a new value instead of changing {receiver!r} in place with .{name}()"
+    )
+
+
+# ----------------------------------------------------------------------------- reverse mode
+
+
+def _walk(fdef: gast.FunctionDef, activity: Activity):
+    """Every call site, and every statement whose derivative code reads primal values
+    (position, loops, names it reads), in execution order."""
+    sites, reads = [], []
+    counter = [0]
+
+    def visit(stmts, loops):
+        for s in stmts:
+            counter[0] += 1
+            if isinstance(s, (gast.For, gast.While)):
+                visit(s.body, loops | {s})
+                visit(s.orelse, loops | {s})
+                continue
+            if isinstance(s, gast.If):
+                visit(s.body, loops)
+                visit(s.orelse, loops)
+                continue
+            value = getattr(s, "value", None)
+            if isinstance(value, gast.Call):
+                sites.append(Site(s, value, counter[0], loops))
+            if _derivative_reads(s, activity):
+                reads.append((counter[0], loops, S.names_loaded(s)))
+
+    visit(fdef.body, frozenset())
+    return sites, reads
+
+
+def _derivative_reads(s, activity: Activity) -> bool:
+    """Whether `s` gets derivative code (which may read the primal values it reads)."""
+    if not isinstance(s, gast.Assign):
+        return isinstance(s, gast.Expr) and bool(S.names_loaded(s) & activity.active)
+    return bool(S.names_stored(s) & activity.active) or any(
+        isinstance(t, gast.Subscript) and S.names_loaded(t.value) & activity.active
+        for t in s.targets
+    )
+
+
+def _refuse_stale_reads(changes, reads, fdef, resolution, checker: _Checker) -> None:
+    shares = _sharing(fdef, resolution)
+    for site, change in changes:
+        group = shares(change.name)
+        for position, loops, names in reads:
+            if not names & group:
+                continue
+            if position < site.position or (loops & site.loops):
+                checker._refuse(
+                    site,
+                    f"srcad cannot differentiate through this call in reverse mode: "
+                    f"{change.why}, and the backward sweep needs the value {change.name!r} "
+                    "had before it",
+                    change.hint,
+                )
+
+
+def _sharing(fdef: gast.FunctionDef, resolution: Resolution):
+    """name -> the names that may share its object (views, aliases, containers holding it)."""
+    from .aliasing import _fresh_value
+
+    parent: dict[str, str] = {}
+
+    def find(n):
+        while parent.get(n, n) != n:
+            n = parent[n]
+        return n
+
+    def union(a, b):
+        parent[find(a)] = find(b)
+
+    for s in S.statements(fdef.body):
+        if isinstance(s, gast.Assign):
+            target, value = s.targets[0], s.value
+            if isinstance(target, gast.Subscript):
+                sources = S.names_loaded(value)
+                target_names = S.names_loaded(target.value)
+            else:
+                if _fresh_value(value, resolution):
+                    continue
+                sources = S.names_loaded(
+                    value.value if isinstance(value, gast.Subscript) else value
+                )
+                target_names = S.names_stored(target)
+        elif isinstance(s, gast.Expr) and isinstance(s.value, gast.Call):
+            receiver = _receiver(s.value)
+            if receiver is None:
+                continue
+            sources, target_names = S.names_loaded(s.value) - {receiver}, {receiver}
+        else:
+            continue
+        for a in target_names:
+            for b in sources:
+                union(a, b)
+
+    names = S.all_names(fdef)
+
+    def group(name: str) -> set[str]:
+        root = find(name)
+        return {n for n in names if find(n) == root} | {name}
+
+    return group

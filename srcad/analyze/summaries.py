@@ -1,0 +1,389 @@
+"""Analyze: which parameters a user function may change in place (its write summary).
+
+A caller needs to know what a call does to its arguments even when the call's result
+carries no derivative: ``h(b, x)`` with ``def h(b, v): b[0] = v`` changes the caller's `b`.
+`written_params(fn)` reads `fn`'s source (not normalized: a summary must be cheap, and must
+exist for calls that are never differentiated) and returns, for each parameter whose object
+the function may change, how: ``"changes"`` (an item or attribute assignment, a method or a
+function that writes, a call srcad cannot see), or ``"augmented"`` (only ``p op= v``, which
+changes an array but rebinds a number or a tuple: the caller decides from the argument).
+
+Objects reachable from a parameter are followed through assignments that may share them
+(``q = p``, ``q = p[1:]``, ``q = p.T``, ``for q in p``, containers holding them), into
+nested functions, and into the functions it calls with them (their own summaries). What
+srcad cannot see (an unknown callable given the object, source that cannot be read) counts
+as a change: a false refusal is a missing feature, a missed change a wrong derivative.
+"""
+
+from __future__ import annotations
+
+import inspect
+import types
+import weakref
+
+import gast
+
+from .. import custom
+from ..errors import SrcadError
+from ..ir import syntax as S
+from ..parse import parse_function
+from ..rules.methods import METHODS
+from ..rules.registry import Effect, lookup
+from .aliasing import _VIEW_METHODS, VIEW_FUNCTIONS
+
+CHANGES, AUGMENTED = "changes", "augmented"
+UNKNOWN = object()  # the summary of a function srcad cannot read: every parameter may change
+
+# Methods that only read their object (array, list and dict methods, and the methods srcad
+# maps to numpy functions, which return new values or views).
+_READING_METHODS = frozenset(
+    {name for name, m in METHODS.items() if not m.mutates}
+    | {
+        "copy",
+        "view",
+        "tobytes",
+        "tostring",
+        "keys",
+        "values",
+        "items",
+        "get",
+        "index",
+        "count",
+        "__getitem__",
+        "__len__",
+        "__contains__",
+        "__iter__",
+        "conj",
+        "conjugate",
+        "nonzero",
+        "argsort",
+        "searchsorted",
+        "dot",
+        "sum",
+        "mean",
+        "std",
+        "var",
+        "min",
+        "max",
+        "ptp",
+        "all",
+        "any",
+        "tolist",
+        "item",
+        "real",
+        "imag",
+    }
+)
+
+# Container methods that keep a value (or compare with it) without changing it.
+_STORING_METHODS = frozenset(
+    {"append", "insert", "extend", "update", "setdefault", "add", "remove", "__setitem__"}
+)
+
+_CUSTOM = (custom.custom_vjp, custom.custom_jvp, custom.checkpoint)
+
+_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def written_params(fn, _active: frozenset = frozenset(), owner: type | None = None):
+    """{parameter: CHANGES | AUGMENTED} for `fn`, or UNKNOWN when its source cannot be read.
+
+    `owner`: the class of the object a method is called on, so that ``self.other(...)`` is
+    read as that class's method. `_active` holds the functions whose summary is being
+    computed (recursion: a function calling itself adds nothing to its own summary)."""
+    key = getattr(fn, "__func__", fn)
+    try:
+        cached = _cache.get(key, {}).get(owner)
+    except TypeError:
+        cached = None
+    if cached is not None and cached[0] is getattr(key, "__code__", None):
+        return cached[1]
+    if key in _active:
+        return {}
+    try:
+        parsed = parse_function(key)
+    except SrcadError:
+        return UNKNOWN
+    summary = _Summary(parsed, _active | {key}, owner).run()
+    try:
+        _cache.setdefault(key, {})[owner] = (getattr(key, "__code__", None), summary)
+    except TypeError:
+        pass
+    return summary
+
+
+def _params(fdef: gast.FunctionDef) -> list[str]:
+    a = fdef.args
+    names = [p.id for p in a.posonlyargs + a.args + a.kwonlyargs]
+    names += [p.id for p in (a.vararg, a.kwarg) if p is not None]
+    return names
+
+
+class _Summary:
+    """The write summary of one parsed function.
+
+    For a parameter, *aliases* are the names that may hold its object or part of it (the
+    parameter, views, items: ``q = p[1:]``, ``q = p.T``, ``for q in p``), *holders* the names
+    of containers that may hold one of those (``c = [p]``, ``c.append(p)``). Changing an
+    alias changes the parameter's object; changing a holder (``c.append(v)``) does not, but
+    changing an item of a holder (``c[0][1] = v``) may."""
+
+    def __init__(self, parsed, active: frozenset, owner: type | None = None):
+        self.fdef = parsed.node
+        self.namespace = parsed.namespace
+        self.active = active
+        self.owner = owner  # the class of the first parameter (a method's self), if known
+        # Every statement and expression of the body, nested functions included.
+        self.nodes = [n for s in self.fdef.body for n in S.walk(s)]
+        self.locals = S.names_stored(self.fdef) | set(_params(self.fdef))
+
+    def run(self) -> dict:
+        out = {}
+        for p in _params(self.fdef):
+            how = self._how_changed(*self._reach(p))
+            if how is not None:
+                out[p] = how
+        return out
+
+    # -- what may share the parameter's object -----------------------------------------------
+    def _reach(self, param: str) -> tuple[set, set]:
+        aliases, holders = {param}, set()
+        changed = True
+        while changed:
+            before = (len(aliases), len(holders))
+            for targets, value in self._bindings():
+                names = {t for target in targets for t in S.names_stored(target)} & self.locals
+                if self._part(value, aliases, holders):
+                    aliases |= names
+                elif self._holds(value, aliases, holders):
+                    holders |= names
+            for holder, value in self._insertions():
+                if self._part(value, aliases, holders) or self._holds(value, aliases, holders):
+                    holders.add(holder)
+            changed = (len(aliases), len(holders)) != before
+        return aliases, holders
+
+    def _bindings(self):
+        for n in self.nodes:
+            if isinstance(n, gast.Assign):
+                for t in n.targets:
+                    yield [t], n.value
+            elif isinstance(n, (gast.AnnAssign, gast.NamedExpr)) and n.value is not None:
+                yield [n.target], n.value
+            elif isinstance(n, (gast.For, gast.comprehension)):
+                # the elements of an array or of a container holding parts
+                yield [n.target], gast.Subscript(n.iter, gast.Constant(0, None), gast.Load())
+            elif isinstance(n, gast.withitem) and n.optional_vars is not None:
+                yield [n.optional_vars], n.context_expr
+
+    def _insertions(self):
+        """(container name, value put in it): x[i] = v, x.a = v, xs.append(v)..."""
+        for n in self.nodes:
+            if isinstance(n, gast.Assign):
+                for t in n.targets:
+                    if isinstance(t, (gast.Subscript, gast.Attribute)):
+                        root = _root(t)
+                        if root in self.locals:
+                            yield root, n.value
+            elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute):
+                root = _root(n.func.value)
+                if root in self.locals and n.func.attr not in _READING_METHODS:
+                    for a in n.args:
+                        yield root, _unstarred(a)
+
+    def _part(self, value, aliases: set, holders: set) -> bool:
+        """Whether `value` may be the object of an alias, or a part of it."""
+        if isinstance(value, gast.Name):
+            return value.id in aliases
+        if isinstance(value, (gast.Subscript, gast.Attribute, gast.Starred)):
+            base = value.value
+            return self._part(base, aliases, holders) or self._holds(base, aliases, holders)
+        if isinstance(value, gast.IfExp):
+            return self._part(value.body, aliases, holders) or self._part(
+                value.orelse, aliases, holders
+            )
+        if isinstance(value, gast.BoolOp):
+            return any(self._part(v, aliases, holders) for v in value.values)
+        if isinstance(value, gast.NamedExpr):
+            return self._part(value.value, aliases, holders)
+        if isinstance(value, gast.Call):
+            return self._call_returns_part(value, aliases, holders)
+        return False
+
+    def _holds(self, value, aliases: set, holders: set) -> bool:
+        """Whether `value` may be a container holding an alias."""
+        if isinstance(value, gast.Name):
+            return value.id in holders
+        if isinstance(value, (gast.Tuple, gast.List, gast.Set)):
+            return any(
+                self._part(e, aliases, holders) or self._holds(e, aliases, holders)
+                for e in value.elts
+            )
+        if isinstance(value, gast.Dict):
+            return any(
+                self._part(v, aliases, holders) or self._holds(v, aliases, holders)
+                for v in value.values
+            )
+        if isinstance(value, (gast.Subscript, gast.Attribute)):
+            return self._holds(value.value, aliases, holders)  # a slice of a list of them
+        if isinstance(value, gast.IfExp):
+            return self._holds(value.body, aliases, holders) or self._holds(
+                value.orelse, aliases, holders
+            )
+        if isinstance(value, gast.Call):
+            return self._passes(value, aliases, holders) and self._returns_any(value)
+        return False
+
+    def _passes(self, call: gast.Call, aliases: set, holders: set) -> bool:
+        operands = [call.func.value] if isinstance(call.func, gast.Attribute) else []
+        operands += [_unstarred(a) for a in call.args] + [k.value for k in call.keywords]
+        return any(
+            self._part(a, aliases, holders) or self._holds(a, aliases, holders) for a in operands
+        )
+
+    def _call_returns_part(self, call: gast.Call, aliases: set, holders: set) -> bool:
+        if not self._passes(call, aliases, holders):
+            return False
+        func = call.func
+        if isinstance(func, gast.Attribute) and _root(func.value) in self.locals:
+            # p.reshape(...) is a view of p; p.copy(), p.sum() are new; c.pop() an item of c
+            return func.attr in _VIEW_METHODS or func.attr not in _READING_METHODS
+        return self._returns_any(call)
+
+    def _returns_any(self, call: gast.Call) -> bool:
+        """Whether the callee may return (a part of) an object given to it."""
+        obj = self._value(call.func)
+        entry = lookup(obj) if obj is not None else None
+        if entry is None:
+            return True  # a user function or a callable srcad does not know
+        if entry.nondiff or entry.effect is Effect.OUTSIDE:
+            return False  # integers, shapes, prints
+        module = getattr(obj, "__module__", "") or ""
+        # numpy's views; srcad's helpers and Python's builtins (list(p), zip(p, q)...) may
+        # hand back what they were given, or build containers of it
+        return id(obj) in VIEW_FUNCTIONS or module.startswith("srcad") or module == "builtins"
+
+    # -- how the reachable objects change ----------------------------------------------------
+    def _how_changed(self, aliases: set, holders: set) -> str | None:
+        how = None
+        for n in self.nodes:
+            found = self._change(n, aliases, holders)
+            if found == CHANGES:
+                return CHANGES
+            how = how or found
+        return how
+
+    def _change(self, n, aliases: set, holders: set) -> str | None:
+        if isinstance(n, (gast.Assign, gast.AnnAssign, gast.AugAssign, gast.Delete)):
+            targets = n.targets if isinstance(n, (gast.Assign, gast.Delete)) else [n.target]
+            for t in targets:
+                for sub in S.walk(t):
+                    if isinstance(sub, (gast.Subscript, gast.Attribute)) and isinstance(
+                        sub.ctx, (gast.Store, gast.Del)
+                    ):
+                        if self._part(sub.value, aliases, holders):
+                            return CHANGES
+            if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
+                if n.target.id in aliases:
+                    return AUGMENTED
+            return None
+        if isinstance(n, gast.Call):
+            return self._call_changes(n, aliases, holders)
+        return None
+
+    def _call_changes(self, call: gast.Call, aliases: set, holders: set) -> str | None:
+        func = call.func
+        method = self._own_method(func)
+        if method is not None:
+            return self._own_method_changes(method, call, aliases, holders)
+        if isinstance(func, gast.Attribute) and self._part(func.value, aliases, holders):
+            if func.attr not in _READING_METHODS and not self._known_reader(self._value(func)):
+                return CHANGES  # p.sort(), p.append(v), p.fill(0), p.anything_unknown()
+        arguments = [_unstarred(a) for a in call.args] + [k.value for k in call.keywords]
+        if not any(
+            self._part(a, aliases, holders) or self._holds(a, aliases, holders) for a in arguments
+        ):
+            return None
+        if any(k.arg == "out" for k in call.keywords):
+            return CHANGES
+        if isinstance(func, gast.Attribute) and _root(func.value) in self.locals:
+            if func.attr in _READING_METHODS or func.attr in _STORING_METHODS:
+                return None  # x.clip(p), xs.append(p): a method that reads or keeps p
+            return CHANGES  # an object's own method, given p
+        obj = self._value(func)
+        if obj is None:
+            return CHANGES  # a local function or a callable srcad cannot name
+        entry = lookup(obj)
+        if entry is not None:
+            return CHANGES if entry.effect in (Effect.WRITES, Effect.OPAQUE) else None
+        if getattr(obj, "__srcad_function__", None) is not None:
+            return None  # a srcad transform: generated code that copies what it changes
+        inner = getattr(obj, "__func__", obj)
+        inner = getattr(inner, "fn", inner) if isinstance(inner, _CUSTOM) else inner
+        if callable(inner) and hasattr(inner, "__code__"):
+            summary = written_params(inner, self.active)
+            return CHANGES if summary is UNKNOWN or summary else None
+        return CHANGES
+
+    def _own_method(self, func):
+        """For ``self.m(...)`` in a method of a known class: the class's function m."""
+        params = _params(self.fdef)
+        if (
+            self.owner is None
+            or not params
+            or not isinstance(func, gast.Attribute)
+            or not S.is_name(func.value, params[0])
+        ):
+            return None
+        method = inspect.getattr_static(self.owner, func.attr, None)
+        return method if isinstance(method, types.FunctionType) else None
+
+    def _own_method_changes(self, method, call: gast.Call, aliases: set, holders: set):
+        summary = written_params(method, self.active, self.owner)
+        if not summary:
+            return None
+        arguments = [call.func.value, *call.args]
+        try:
+            bound = inspect.signature(method).bind(
+                *arguments, **{k.arg: k.value for k in call.keywords if k.arg}
+            )
+        except TypeError:
+            return CHANGES
+        for param in summary if summary is not UNKNOWN else ():
+            value = bound.arguments.get(param)
+            values = value if isinstance(value, tuple) else [value]
+            if any(
+                isinstance(v, gast.AST)
+                and (self._part(v, aliases, holders) or self._holds(v, aliases, holders))
+                for v in values
+            ):
+                return CHANGES
+        return CHANGES if summary is UNKNOWN else None
+
+    def _known_reader(self, obj) -> bool:
+        entry = lookup(obj) if obj is not None else None
+        return entry is not None and entry.effect not in (Effect.WRITES, Effect.OPAQUE)
+
+    def _value(self, func):
+        """The object a callee expression names in the function's namespace, or None."""
+        path = []
+        node = func
+        while isinstance(node, gast.Attribute):
+            path.append(node.attr)
+            node = node.value
+        if not isinstance(node, gast.Name) or node.id in self.locals:
+            return None
+        value = self.namespace.lookup(node.id, None)
+        for part in reversed(path):
+            value = getattr(value, part, None)
+        return value
+
+
+def _root(node) -> str | None:
+    while isinstance(node, (gast.Subscript, gast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, gast.Name) else None
+
+
+def _unstarred(node):
+    return node.value if isinstance(node, gast.Starred) else node
