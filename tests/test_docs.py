@@ -1,5 +1,6 @@
 """Documentation that is generated stays generated."""
 
+import json
 import pathlib
 
 import pytest
@@ -42,3 +43,17 @@ def test_make_bench_rewrites_the_readme_table(tmp_path):
     assert text.startswith("intro\n") and text.endswith("rest\n") and "old" not in text
     assert "| A |" in text and "Measured 2026-11-28 on CPU (2 cores)" in text
     assert report.README_START in (ROOT / "README.md").read_text()
+
+
+def test_committed_notebooks_have_no_outputs():
+    """Notebooks are committed without outputs (make test and the docs build run them)."""
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert len(notebooks) >= 5
+    for path in notebooks:
+        cells = json.loads(path.read_text())["cells"]
+        for i, cell in enumerate(cells):
+            if cell["cell_type"] != "code":
+                continue
+            where = f"{path.name}, cell {i}"
+            assert cell.get("outputs") == [], f"{where} has outputs: clear them before committing"
+            assert cell.get("execution_count") is None, f"{where} has an execution count"
