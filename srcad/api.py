@@ -297,7 +297,24 @@ def _as_structure(g: Any, like: Any) -> Any:
 
 
 class Transformed:
-    """A derivative function: generated on first call, printable, transformable again."""
+    """A derivative function, as the transforms return it: generated on its first call,
+    printable, transformable again.
+
+    Calling it with a kind of arguments it has not seen (an array of another rank, a list
+    where there was an array) generates code for them; later calls of that kind reuse it.
+    ``source`` is the code of the last call's kind; in a notebook it displays that code,
+    highlighted. Errors are those of the transform that made it (see `grad`).
+
+    Example:
+        >>> import numpy as np, srcad
+        >>> def f(x):
+        ...     return np.sum(x ** 2)
+        >>> df = srcad.grad(f)
+        >>> df(np.array([1.0, 2.0]))
+        array([2., 4.])
+        >>> print(df.source.splitlines()[0])
+        def grad_f(x):
+    """
 
     def __init__(
         self, fn: Function, mode: str, argnums: Argnums = 0, has_aux: bool = False, label: str = ""
@@ -446,7 +463,8 @@ class Transformed:
     # -- inspection ----------------------------------------------------------------------
     @property
     def source(self) -> str:
-        """The generated Python source."""
+        """The generated Python source, for the last call's kind of arguments (generic code,
+        for arguments of any rank, before the first call)."""
         return "\n".join(self._default().sources.values())
 
     @property

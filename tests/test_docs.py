@@ -1,10 +1,12 @@
 """Documentation that is generated stays generated."""
 
+import inspect
 import json
 import pathlib
 
 import pytest
 
+import srcad
 from srcad import catalog
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -57,3 +59,26 @@ def test_committed_notebooks_have_no_outputs():
             where = f"{path.name}, cell {i}"
             assert cell.get("outputs") == [], f"{where} has outputs: clear them before committing"
             assert cell.get("execution_count") is None, f"{where} has an execution count"
+
+
+def test_public_functions_are_documented_and_typed():
+    """Every public function and class has Args, Returns, Raises and an Example in its
+    docstring (the API reference is built from them), and type hints on its signature."""
+    for name in srcad.__all__:
+        obj = getattr(srcad, name)
+        if isinstance(obj, type) and issubclass(obj, Exception):
+            continue
+        doc = inspect.getdoc(obj) or ""
+        sections = ["Args:", "Raises:", "Example"]
+        if not isinstance(obj, type):
+            sections.append("Returns:")
+        missing = [s for s in sections if s not in doc]
+        assert not missing, f"srcad.{name}'s docstring has no {', '.join(missing)}"
+        signature = inspect.signature(obj.__init__ if isinstance(obj, type) else obj)
+        untyped = [
+            p.name
+            for p in signature.parameters.values()
+            if p.name != "self" and p.annotation is inspect.Parameter.empty
+        ]
+        assert not untyped, f"srcad.{name}: parameters without type hints: {untyped}"
+        assert isinstance(obj, type) or signature.return_annotation is not inspect.Signature.empty
