@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.srcad-installed
 
-.PHONY: demo test lint format docs bench fuzz test-all test-others test-numpy126 clean
+.PHONY: demo test lint format docs docs-check bench fuzz test-all test-others test-numpy126 clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,11 +16,12 @@ demo: $(STAMP)
 	$(BIN)/python -m srcad demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check srcad tests $(wildcard benchmarks)
+	$(BIN)/ruff check srcad tests notebooks docs $(wildcard benchmarks)
+	$(BIN)/mypy --strict srcad/api.py
 
 format: $(STAMP)
-	$(BIN)/ruff format srcad tests $(wildcard benchmarks)
-	$(BIN)/ruff check --fix srcad tests $(wildcard benchmarks)
+	$(BIN)/ruff format srcad tests notebooks docs $(wildcard benchmarks)
+	$(BIN)/ruff check --fix srcad tests notebooks docs $(wildcard benchmarks)
 
 # Benchmarks install the bench extra (autograd, jax) on first use.
 $(VENV)/.srcad-bench: $(STAMP)
@@ -34,12 +35,25 @@ bench: $(VENV)/.srcad-bench
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
 
+# The site, in docs/_build/html: docs/functions.md regenerated from the rule registry, then
+# docs-check's build.
 docs: $(STAMP)
 	$(BIN)/python -m srcad.catalog > docs/functions.md
+	$(MAKE) docs-check
 
+# The notebooks run once, as tests (nbmake), into docs/notebooks/; Sphinx renders those
+# outputs and executes the pages with code cells. Warnings are errors.
+docs-check: $(STAMP)
+	rm -rf docs/notebooks && mkdir -p docs/notebooks && cp notebooks/*.ipynb docs/notebooks/
+	$(BIN)/python -m pytest -q -p no:cacheprovider --nbmake --overwrite docs/notebooks
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+
+# The docstring examples run in a process of their own: some register derivative rules, which
+# the registry's tests (every rule has a spec, docs/functions.md lists them) must not see.
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest -q -p no:cacheprovider --nbmake notebooks
+	$(BIN)/python -m pytest -q -p no:cacheprovider --doctest-modules srcad
+	$(MAKE) docs-check
 
 # The smoke subset that runs on every other interpreter (the full suite runs on the default).
 SMOKE := tests/test_api.py tests/test_golden.py tests/test_errors.py tests/test_jacobians.py \
@@ -79,4 +93,5 @@ test-all: test
 	done
 
 clean:
-	rm -rf $(VENV) .venv-3.* .venv-np126 build dist *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-3.* .venv-np126 build dist *.egg-info .pytest_cache .hypothesis \
+	  .mypy_cache docs/_build docs/notebooks

@@ -6,22 +6,30 @@ import argparse
 import sys
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
+    from . import __version__
+
     parser = argparse.ArgumentParser(
         prog="python -m srcad",
         description="srcad differentiates numpy code by source transformation.",
     )
+    parser.add_argument("--version", action="version", version=f"srcad {__version__}")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("demo", help="differentiate a 2-layer MLP loss and print the generated code")
     show = sub.add_parser(
         "show",
-        help="print the derivative source srcad generates for a function",
-        description="Print the derivative source srcad generates for FILE.py:FUNCTION.",
+        help="print the derivative source srcad generates for a function (imports its file)",
+        description="Print the derivative source srcad generates for FILE.py:FUNCTION. "
+        "FILE.py is imported to find FUNCTION, so its top-level code runs (as with "
+        "`python FILE.py`, except that a block under `if __name__ == '__main__':` does not). "
+        "The code printed is generic: written for arguments of any rank, where a call of "
+        "srcad.grad(f) specializes on its arguments' kinds and ranks.",
     )
     show.add_argument(
         "target",
         metavar="FILE.py:FUNCTION",
-        help="a Python file and the name of a function defined in it",
+        help="a Python file and the name of a function defined in it (the file is imported: "
+        "its top-level code runs)",
     )
     show.add_argument(
         "--mode",

@@ -10,10 +10,13 @@ from __future__ import annotations
 import inspect
 import numbers
 import types
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeAlias, overload
 
 import numpy as np
 
 from . import build, runtime
+from .boundary import cut_srcad_frames, public
 from .build import Mode
 from .dtypes import result_type
 from .errors import (
@@ -26,7 +29,7 @@ from .errors import (
     UnsupportedOperationError,
     UnsupportedSyntaxError,
 )
-from .parse import _plain_function, def_location
+from .parse import _plain_function, def_location, require_source
 from .tracebacks import annotate
 from .wrappers import transformable
 
@@ -44,8 +47,14 @@ __all__ = [
     "Transformed",
 ]
 
+#: A function srcad can transform: a Python function or lambda, a transformed function, or
+#: a numpy, math or operator function, functools.partial or bound method srcad wraps.
+Function: TypeAlias = Callable[..., Any]
+#: Which positional arguments to differentiate: one index, or a tuple (or list) of them.
+Argnums: TypeAlias = "int | Sequence[int]"
 
-def _kind(value) -> str | None:
+
+def _kind(value: object) -> str | None:
     if isinstance(value, (np.ndarray, numbers.Number, np.generic)):
         return "array"
     if type(value) is list:
@@ -57,9 +66,9 @@ def _kind(value) -> str | None:
     return None
 
 
-def _signature(args) -> tuple:
+def _signature(args: Sequence[Any]) -> tuple[Any, ...]:
     """A cheap key for what generated code depends on: each argument's rank, or its kind."""
-    out = []
+    out: list[Any] = []
     for a in args:
         t = type(a)
         if t is np.ndarray:
@@ -69,16 +78,20 @@ def _signature(args) -> tuple:
         elif t is list or t is tuple or t is dict:
             out.append(t.__name__)
         elif isinstance(a, (np.generic, numbers.Number)):
-            out.append((0, "c") if np.iscomplexobj(a) else 0)
+            # numpy's stubs leave numbers.Number out of what iscomplexobj takes
+            out.append((0, "c") if np.iscomplexobj(a) else 0)  # type: ignore[arg-type]
         else:
             out.append(None)
     return tuple(out)
 
 
-def _describe_args(params, args) -> tuple[tuple, tuple]:
+def _describe_args(
+    params: Sequence[str], args: Sequence[Any]
+) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     """What generated code is specialized on: each argument's kind, and arrays' ranks (with
     "complex" for complex ones, so that real code can use real-only shortcuts)."""
-    kinds, ndims = [], []
+    kinds: list[tuple[Any, ...]] = []
+    ndims: list[tuple[Any, ...]] = []
     for p, a in zip(params, args):
         t = type(a)
         if t is np.ndarray:
@@ -92,7 +105,7 @@ def _describe_args(params, args) -> tuple[tuple, tuple]:
     return tuple(kinds), tuple(ndims)
 
 
-def _positional_params(fn) -> list[str]:
+def _positional_params(fn: Any) -> list[str]:
     inner = getattr(fn, "__srcad_function__", None)
     target = inner() if inner is not None else fn
     if type(target) is types.FunctionType and not hasattr(target, "__wrapped__"):
@@ -110,7 +123,7 @@ def _positional_params(fn) -> list[str]:
     ]
 
 
-def _user_function(fn):
+def _user_function(fn: Any) -> Any:
     """The user's function behind a chain of transforms (grad(grad(f)) -> f): errors about
     the function as a whole point at its def."""
     while isinstance(fn, Transformed):
@@ -118,11 +131,11 @@ def _user_function(fn):
     return fn
 
 
-def _fn_name(fn) -> str:
-    return getattr(fn, "__name__", None) or type(fn).__name__
+def _fn_name(fn: Any) -> str:
+    return str(getattr(fn, "__name__", None) or type(fn).__name__)
 
 
-def _argnums_hint(fn, params=None) -> str:
+def _argnums_hint(fn: Any, params: list[str] | None = None) -> str:
     """What argnums may be, spelled with the function's own parameters."""
     params = _positional_params(fn) if params is None else params
     name = _fn_name(_user_function(fn))
@@ -134,7 +147,7 @@ def _argnums_hint(fn, params=None) -> str:
     )
 
 
-def _argnums(fn, argnums, transform: str) -> tuple[tuple[int, ...], bool]:
+def _argnums(fn: Any, argnums: Any, transform: str) -> tuple[tuple[int, ...], bool]:
     as_tuple = isinstance(argnums, (tuple, list))
     nums = tuple(argnums) if as_tuple else (argnums,)
     if not nums:
@@ -156,12 +169,14 @@ def _argnums(fn, argnums, transform: str) -> tuple[tuple[int, ...], bool]:
     return tuple(int(n) for n in nums), as_tuple
 
 
-def _has_varargs(fn) -> bool:
+def _has_varargs(fn: Any) -> bool:
     fn = _user_function(fn)
     return isinstance(fn, types.FunctionType) and bool(fn.__code__.co_flags & inspect.CO_VARARGS)
 
 
-def _wrt_names(fn, nums, transform, params=None) -> tuple[str, ...]:
+def _wrt_names(
+    fn: Any, nums: Sequence[int], transform: str, params: list[str] | None = None
+) -> tuple[str, ...]:
     params = _positional_params(fn) if params is None else params
 
     names = []
@@ -188,7 +203,7 @@ def _wrt_names(fn, nums, transform, params=None) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _check_positional_only(fn, transform: str) -> None:
+def _check_positional_only(fn: Any, transform: str) -> None:
     """The Jacobian drivers call the function with positional arguments only: refuse other
     parameters here, where the user's def can be named."""
     user = _user_function(fn)
@@ -206,7 +221,7 @@ def _check_positional_only(fn, transform: str) -> None:
             )
 
 
-def _require_function(fn, transform: str):
+def _require_function(fn: Any, transform: str) -> Any:
     """A transform's first argument must be a function (a common slip: grad(f(x))); what
     srcad reads of it: the function, or a wrapper srcad writes (see srcad.wrappers)."""
     if not callable(fn):
@@ -216,7 +231,9 @@ def _require_function(fn, transform: str):
             f", not the value f(x)",
         )
     fn = transformable(fn)
-    _plain_function(fn)  # a builtin or other object without source: say so now
+    # A builtin or other object without source, or a function whose source is gone (python
+    # -c, a script on stdin): say so now, where the transform is written, not at its call.
+    require_source(_plain_function(fn))
     return fn
 
 
@@ -232,7 +249,7 @@ def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
-def check_differentiable(value, where: str) -> None:
+def check_differentiable(value: Any, where: str) -> None:
     """Refuse integer, boolean and non-numeric inputs to differentiation."""
     t = type(value)
     if t is float or t is complex or (t is np.ndarray and value.dtype.kind in "fc"):
@@ -272,7 +289,7 @@ def check_differentiable(value, where: str) -> None:
         )
 
 
-def _as_structure(g, like):
+def _as_structure(g: Any, like: Any) -> Any:
     """A gradient `g` of `like` laid out as `like`: an array for a list becomes a list."""
     if isinstance(like, (list, tuple)) and isinstance(g, (np.ndarray, list, tuple)):
         if len(g) == len(like):
@@ -281,34 +298,54 @@ def _as_structure(g, like):
 
 
 class Transformed:
-    """A derivative function: generated on first call, printable, transformable again."""
+    """A derivative function, as the transforms return it: generated on its first call,
+    printable, transformable again.
 
-    def __init__(self, fn, mode: str, argnums=0, has_aux: bool = False, label: str = ""):
+    Calling it with a kind of arguments it has not seen (an array of another rank, a list
+    where there was an array) generates code for them; later calls of that kind reuse it.
+    ``source`` is the code of the last call's kind; in a notebook it displays that code,
+    highlighted. Errors are those of the transform that made it (see `grad`).
+
+    Example:
+        >>> import numpy as np, srcad
+        >>> def f(x):
+        ...     return np.sum(x ** 2)
+        >>> df = srcad.grad(f)
+        >>> df(np.array([1.0, 2.0]))
+        array([2., 4.])
+        >>> print(df.source.splitlines()[0])
+        def grad_f(x):
+    """
+
+    def __init__(
+        self, fn: Function, mode: str, argnums: Argnums = 0, has_aux: bool = False, label: str = ""
+    ) -> None:
         fn = _require_function(fn, label or mode)
         self._fn = fn
         self._mode = Mode(mode)
         self._nums, self._tuple_out = _argnums(fn, argnums, label or mode)
         self._has_aux = has_aux
         self._label = label or self._mode.value
-        self._wrt = None
-        self._generated = {}
-        self._by_signature = {}  # cheap call-time key -> Generated
-        self._keys = {}  # cheap call-time key -> the full key it stands for
-        self._last_signature = None
-        self._last = None
+        self._wrt: tuple[str, ...] | None = None
+        self._params: list[str] = []
+        self._generated: dict[tuple[Any, ...], build.Generated] = {}
+        self._by_signature: dict[tuple[Any, ...], Any] = {}  # cheap call-time key -> Generated
+        self._keys: dict[Any, Any] = {}  # cheap call-time key -> the full key it stands for
+        self._last_signature: tuple[Any, ...] | None = None
+        self._last: tuple[Any, ...] | None = None
         name = getattr(fn, "__name__", "f")
         self.__name__ = f"{self._label}_{name}"
         self.__qualname__ = self.__name__
         self.__doc__ = f"The {self._label} of {name}, generated by srcad."
 
     # -- generation --------------------------------------------------------------------
-    def _spec(self, key: tuple) -> build.Spec:
+    def _spec(self, key: tuple[Any, ...]) -> build.Spec:
         kinds, ndims = key
         return build.Spec(
-            self._mode, self._wrt, self._tuple_out, self._has_aux, kinds=kinds, ndims=ndims
+            self._mode, self._prepare(), self._tuple_out, self._has_aux, kinds=kinds, ndims=ndims
         )
 
-    def _get(self, key: tuple) -> build.Generated:
+    def _get(self, key: tuple[Any, ...]) -> build.Generated:
         generated = self._generated.get(key)
         if generated is None or not generated.is_fresh():
             generated = build.generate(self._fn, self._spec(key))
@@ -316,27 +353,27 @@ class Transformed:
         self._last = key
         return generated
 
-    def _prepare(self) -> None:
+    def _prepare(self) -> tuple[str, ...]:
+        """The names of the differentiated parameters (checked on first use)."""
         if self._wrt is None:
             if self._mode.driver:
                 _check_positional_only(self._fn, self._label)
             self._params = _positional_params(self._fn)
             self._wrt = _wrt_names(self._fn, self._nums, self._label, self._params)
+        return self._wrt
 
     def _default(self) -> build.Generated:
         """The code for the last call's kind of arguments (generic arrays before any call)."""
-        self._prepare()
+        wrt = self._prepare()
         key = self._keys.get(self._last_signature, self._last)
         if key is None:
-            key = (tuple((p, "array") for p in self._wrt), ())
+            key = (tuple((p, "array") for p in wrt), ())
         return self._get(key)
 
     # -- calling -------------------------------------------------------------------------
-    def _generate_for(self, signature: tuple, args: tuple):
+    def _generate_for(self, signature: tuple[Any, ...], args: tuple[Any, ...]) -> Any:
         """First call with this kind of arguments: check them, then generate the code."""
-        if self._wrt is None:
-            self._prepare()
-        for n, name in zip(self._nums, self._wrt):
+        for n, name in zip(self._nums, self._prepare()):
             if n >= len(args) or -n > len(args):
                 user = _user_function(self._fn)
                 raise ArgnumsError(
@@ -359,13 +396,13 @@ class Transformed:
         self._keys[signature] = key
         return hot
 
-    def _laid_out_as_arguments(self, main):
+    def _laid_out_as_arguments(self, main: Function) -> Function:
         """`main`, whose gradients of list and tuple arguments come back as lists and tuples
         (a numpy function given a list sends back an array)."""
         nums, tuple_out, has_aux = self._nums, self._tuple_out, self._has_aux
         value_too = self._mode is Mode.VALUE_AND_GRAD
 
-        def laid_out(*args, **kwargs):
+        def laid_out(*args: Any, **kwargs: Any) -> Any:
             out = main(*args, **kwargs)
             grads = out[1] if value_too else (out[0] if has_aux else out)
             if tuple_out:
@@ -378,16 +415,24 @@ class Transformed:
 
         return laid_out
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         signature = _signature(args)
         hot = self._by_signature.get(signature)
         if hot is None or not hot[0].is_fresh():
-            hot = self._generate_for(signature, args)
+            try:
+                hot = self._generate_for(signature, args)
+            except SrcadError as exc:
+                raise cut_srcad_frames(exc)  # noqa: B904 (see SRCAD_FULL_TRACEBACK)
         for n in self._nums:
             value = args[n]
             t = type(value)
             if not (t is float or (t is np.ndarray and value.dtype.kind in "fc")):
-                check_differentiable(value, f"argument {self._wrt[self._nums.index(n)]!r}")
+                try:
+                    check_differentiable(
+                        value, f"argument {self._prepare()[self._nums.index(n)]!r}"
+                    )
+                except SrcadError as exc:
+                    raise cut_srcad_frames(exc)  # noqa: B904 (see SRCAD_FULL_TRACEBACK)
         self._last_signature = signature
         try:
             return hot[1](*args, **kwargs)
@@ -402,7 +447,9 @@ class Transformed:
                     label = f"{self._label} of {inner._label}"
                     raise _output_error(exc, inner._fn, label) from None
             annotate(exc)
-            raise
+            raise cut_srcad_frames(exc)  # noqa: B904 (see SRCAD_FULL_TRACEBACK)
+        except SrcadError as exc:
+            raise cut_srcad_frames(exc)  # noqa: B904 (see SRCAD_FULL_TRACEBACK)
         except (TypeError, ValueError) as exc:
             if self._has_aux and _raised_by(exc, hot[1], depth=0) and "unpack" in str(exc):
                 raise _aux_error(self._fn, self._label, exc) from None
@@ -415,17 +462,18 @@ class Transformed:
     # -- inspection ----------------------------------------------------------------------
     @property
     def source(self) -> str:
-        """The generated Python source."""
+        """The generated Python source, for the last call's kind of arguments (generic code,
+        for arguments of any rank, before the first call)."""
         return "\n".join(self._default().sources.values())
 
     @property
-    def __wrapped__(self):
+    def __wrapped__(self) -> Any:
         return self._default().functions["main"]
 
-    def __srcad_function__(self):
+    def __srcad_function__(self) -> Any:
         return self._default().functions["main"]
 
-    def __srcad_specialize__(self, kinds: tuple, ndims: tuple):
+    def __srcad_specialize__(self, kinds: tuple[Any, ...], ndims: tuple[Any, ...]) -> Any:
         """The generated code for arguments of these kinds (a transform of this one is)."""
         self._prepare()
         return self._get((kinds, ndims)).functions["main"]
@@ -438,39 +486,90 @@ class Transformed:
 
         return html(self.source)
 
-    def __get__(self, obj, objtype=None):
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
         return self if obj is None else types.MethodType(self, obj)
 
 
-def grad(fn=None, argnums=0, has_aux: bool = False):
+@overload
+def grad(
+    fn: None = None, argnums: Argnums = 0, has_aux: bool = False
+) -> Callable[[Function], Transformed]: ...
+@overload
+def grad(fn: Function, argnums: Argnums = 0, has_aux: bool = False) -> Transformed: ...
+@public
+def grad(
+    fn: Function | None = None, argnums: Argnums = 0, has_aux: bool = False
+) -> Transformed | Callable[[Function], Transformed]:
     """The gradient of a real scalar function, as a generated Python function.
+
+    Usable as a decorator, with or without arguments (``@srcad.grad``,
+    ``@srcad.grad(argnums=1)``), and on a transformed function (``grad(grad(f))``).
 
     Args:
         fn: a Python function of numpy arrays and floats that returns a real scalar
-            (or ``(scalar, aux)`` with ``has_aux=True``).
+            (or ``(scalar, aux)`` with ``has_aux=True``). Without it, ``grad`` returns a
+            decorator.
         argnums: which positional argument(s) to differentiate; an int gives one gradient,
             a tuple gives a tuple of gradients.
         has_aux: ``fn`` returns ``(value, aux)``; the result is then ``(gradient, aux)``.
 
     Returns:
-        A function with ``fn``'s signature returning the gradient(s), shaped like the
-        argument(s). ``srcad.source(...)`` shows its code.
+        A `Transformed` function with ``fn``'s signature returning the gradient(s), shaped
+        like the argument(s) (pytrees come back with the arguments' structure).
+        ``srcad.source(...)`` shows its code.
+
+    Raises:
+        SourceUnavailableError: ``fn`` has no Python source srcad can read (a C function
+            without a rule, a function typed into a REPL or passed to ``python -c``).
+        ArgnumsError: ``argnums`` is empty, repeats an argument or is out of range, or
+            (when called) names an argument that was not passed.
+        UnsupportedSyntaxError: (on the first call) ``fn`` uses a construct srcad does not
+            differentiate; the message gives the file, line and column.
+        MissingRuleError: (on the first call) ``fn`` calls a function without a derivative
+            rule or Python source.
+        InputTypeError: (when called) a differentiated argument is an integer or not
+            numeric.
+        NonScalarOutputError: (when called) ``fn`` returned something other than a real
+            scalar.
+        SrcadError: ``fn`` is not callable. Every error above is a `SrcadError`.
 
     Example:
         >>> import numpy as np, srcad
         >>> def f(x):
         ...     return np.sum(np.tanh(x) ** 2)
         >>> g = srcad.grad(f)
-        >>> np.round(g(np.array([0.5, -1.0])), 6)
-        array([ 0.726862, -0.834011])
+        >>> g(np.array([0.5, -1.0])).round(4)
+        array([ 0.7269, -0.6397])
     """
     if fn is None:
         return lambda f: grad(f, argnums=argnums, has_aux=has_aux)
     return Transformed(fn, "grad", argnums, has_aux, "grad")
 
 
-def value_and_grad(fn=None, argnums=0, has_aux: bool = False):
-    """Like `grad`, but the function returns ``(value, gradient)``.
+@overload
+def value_and_grad(
+    fn: None = None, argnums: Argnums = 0, has_aux: bool = False
+) -> Callable[[Function], Transformed]: ...
+@overload
+def value_and_grad(fn: Function, argnums: Argnums = 0, has_aux: bool = False) -> Transformed: ...
+@public
+def value_and_grad(
+    fn: Function | None = None, argnums: Argnums = 0, has_aux: bool = False
+) -> Transformed | Callable[[Function], Transformed]:
+    """Like `grad`, but the function returns ``(value, gradient)``: one call computes both.
+
+    Args:
+        fn: a Python function returning a real scalar (``(scalar, aux)`` with
+            ``has_aux=True``); without it, a decorator.
+        argnums: which positional argument(s) to differentiate, as for `grad`.
+        has_aux: ``fn`` returns ``(value, aux)``; the result is then
+            ``((value, aux), gradient)``.
+
+    Returns:
+        A `Transformed` function returning ``(value, gradient)``.
+
+    Raises:
+        SrcadError: the errors of `grad`, at the same moments.
 
     Example:
         >>> import numpy as np, srcad
@@ -483,7 +582,7 @@ def value_and_grad(fn=None, argnums=0, has_aux: bool = False):
     return Transformed(fn, "value_and_grad", argnums, has_aux, "value_and_grad")
 
 
-def _raised_by(exc: BaseException, function, depth: int) -> bool:
+def _raised_by(exc: BaseException, function: Any, depth: int) -> bool:
     """Whether `exc` was raised `depth` calls below `function`'s own frame (0: by a statement
     of `function` itself, 1: by a function it called directly), not deeper in a callee."""
     frames = []
@@ -495,7 +594,7 @@ def _raised_by(exc: BaseException, function, depth: int) -> bool:
     return len(frames) > depth and frames[-1 - depth] is code
 
 
-def _returns(fn):
+def _returns(fn: Any) -> tuple[Any, list[Any]]:
     """The user's function's parsed def and its own return statements (None if unreadable)."""
     from .parse import _own_nodes, parse_function
 
@@ -507,7 +606,7 @@ def _returns(fn):
     return parsed, returns
 
 
-def _return_location(fn) -> tuple[Location | None, list]:
+def _return_location(fn: Any) -> tuple[Location | None, list[Any]]:
     """Where the returned value comes from: the return statement when there is one, else
     the def line."""
     from .fence import location
@@ -523,7 +622,7 @@ def _return_location(fn) -> tuple[Location | None, list]:
     return location(node, parsed.filename, parsed.name), valued
 
 
-def _output_error(exc: NonScalarOutputError, fn, label: str) -> NonScalarOutputError:
+def _output_error(exc: NonScalarOutputError, fn: Any, label: str) -> NonScalarOutputError:
     """scalar_seed's error, said for this transform and pointed at f's return statement."""
     where, valued = _return_location(fn)
     name = _fn_name(_user_function(fn))
@@ -552,7 +651,7 @@ def _output_error(exc: NonScalarOutputError, fn, label: str) -> NonScalarOutputE
     return NonScalarOutputError(message, where, hint)
 
 
-def _aux_error(fn, label: str, exc: Exception) -> SrcadError:
+def _aux_error(fn: Any, label: str, exc: Exception) -> SrcadError:
     where, _ = _return_location(fn)
     name = _fn_name(_user_function(fn))
     return SrcadError(
@@ -563,7 +662,7 @@ def _aux_error(fn, label: str, exc: Exception) -> SrcadError:
     )
 
 
-def _describe_value(v) -> str:
+def _describe_value(v: Any) -> str:
     """A value's structure, for messages about tangents and cotangents."""
     if v is None:
         return "None"
@@ -588,7 +687,9 @@ _TANGENT_HINT = (
 )
 
 
-def _mismatch(what: str, value, ref: str, primal, hint: str, why: str = "") -> ShapeMismatchError:
+def _mismatch(
+    what: str, value: Any, ref: str, primal: Any, hint: str, why: str = ""
+) -> ShapeMismatchError:
     return ShapeMismatchError(
         f"{what} is {_describe_value(value)}, but {ref} is {_describe_value(primal)}"
         + (f"; {why}" if why else ""),
@@ -596,7 +697,7 @@ def _mismatch(what: str, value, ref: str, primal, hint: str, why: str = "") -> S
     )
 
 
-def _check_like(value, primal, what: str, ref: str, hint: str) -> None:
+def _check_like(value: Any, primal: Any, what: str, ref: str, hint: str) -> None:
     """Refuse a tangent or cotangent whose structure or shape differs from its primal's."""
     if isinstance(primal, (list, tuple)):
         if not isinstance(value, (list, tuple)) or len(value) != len(primal):
@@ -618,11 +719,11 @@ def _check_like(value, primal, what: str, ref: str, hint: str) -> None:
         raise _mismatch(what, value, ref, primal, hint, "their shapes must be equal")
 
 
-def _numeric(value) -> bool:
+def _numeric(value: Any) -> bool:
     return isinstance(value, (np.ndarray, np.generic, numbers.Number))
 
 
-def check_cotangent(cotangent, out, what: str = "cotangent") -> None:
+def check_cotangent(cotangent: Any, out: Any, what: str = "cotangent") -> None:
     """Refuse a cotangent whose structure, shape or kind differs from the output's."""
     if type(cotangent) is np.ndarray and type(out) is np.ndarray:
         if cotangent.shape == out.shape and (cotangent.dtype.kind != "c" or out.dtype.kind == "c"):
@@ -631,7 +732,7 @@ def check_cotangent(cotangent, out, what: str = "cotangent") -> None:
     _check_real(cotangent, out, f"the {what}", "f's output", _COTANGENT_HINT)
 
 
-def _check_real(value, primal, what: str, ref: str, hint: str) -> None:
+def _check_real(value: Any, primal: Any, what: str, ref: str, hint: str) -> None:
     """A complex tangent or cotangent for a real value would make real results complex."""
     if isinstance(primal, (list, tuple)):
         for i, (v, p) in enumerate(zip(value, primal)):
@@ -650,11 +751,39 @@ def _check_real(value, primal, what: str, ref: str, hint: str) -> None:
             )
 
 
-def vjp(fn, *primals, has_aux: bool = False):
+@overload
+def vjp(
+    fn: Function, *primals: Any, has_aux: Literal[False] = False
+) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]: ...
+@overload
+def vjp(
+    fn: Function, *primals: Any, has_aux: Literal[True]
+) -> tuple[Any, Callable[[Any], tuple[Any, ...]], Any]: ...
+@public
+def vjp(fn: Function, *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
     """Evaluate ``fn(*primals)`` and return ``(out, vjp_fn)`` (plus ``aux`` with has_aux).
 
     ``vjp_fn(cotangent)`` returns a tuple with one cotangent per primal: the
-    vector-Jacobian product, computed by generated reverse-mode code.
+    vector-Jacobian product, computed by generated reverse-mode code. It may be called
+    many times; ``vjp_fn.source`` is its code.
+
+    Args:
+        fn: the function to differentiate.
+        primals: the arguments to evaluate it at, each differentiated (floats, float or
+            complex arrays, and tuples, lists and dicts of them).
+        has_aux: ``fn`` returns ``(out, aux)``; ``aux`` is returned third, not
+            differentiated.
+
+    Returns:
+        ``(out, vjp_fn)``, or ``(out, vjp_fn, aux)`` with ``has_aux=True``.
+
+    Raises:
+        SourceUnavailableError: ``fn`` has no Python source srcad can read.
+        InputTypeError: a primal is an integer or not numeric.
+        ArgnumsError: more primals than ``fn`` has positional parameters.
+        ShapeMismatchError: (from ``vjp_fn``) the cotangent's structure, shape or dtype
+            differs from ``out``'s.
+        SrcadError: as `grad`, when ``fn``'s code cannot be differentiated.
 
     Example:
         >>> import numpy as np, srcad
@@ -684,20 +813,20 @@ def vjp(fn, *primals, has_aux: bool = False):
         out, residuals = result
     backward = generated.functions["bwd"]
 
-    def vjp_fn(cotangent):
+    def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
         check_cotangent(cotangent, out)
-        grads = backward(fresh_tapes(residuals), cotangent)
+        grads: tuple[Any, ...] = backward(fresh_tapes(residuals), cotangent)
         if any(isinstance(p, (list, tuple)) for p in primals):
             grads = tuple(_as_structure(g, p) for g, p in zip(grads, primals))
         return grads
 
-    vjp_fn.source = generated.sources["bwd"]
+    vjp_fn.source = generated.sources["bwd"]  # type: ignore[attr-defined]
     if has_aux:
         return out, vjp_fn, aux
     return out, vjp_fn
 
 
-def _fill_defaults(fn, args: tuple) -> tuple:
+def _fill_defaults(fn: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
     inner = getattr(fn, "__srcad_function__", None)
     target = inner() if inner is not None else fn
     sig = inspect.signature(target)
@@ -734,13 +863,13 @@ def _fill_defaults(fn, args: tuple) -> tuple:
     return tuple(args) + tuple(extra)
 
 
-def check_tangent(tangent, primal, where: str) -> None:
+def check_tangent(tangent: Any, primal: Any, where: str) -> None:
     """Tangents match their primals in structure, shape and dtype (as in JAX)."""
     _check_like(tangent, primal, f"jvp: the tangent of {where}", where, _TANGENT_HINT)
     _check_tangent_dtypes(tangent, primal, where)
 
 
-def _check_tangent_dtypes(tangent, primal, where: str) -> None:
+def _check_tangent_dtypes(tangent: Any, primal: Any, where: str) -> None:
     if isinstance(primal, (list, tuple)):
         for i, (t, p) in enumerate(zip(tangent, primal)):
             _check_tangent_dtypes(t, p, f"{where}[{i}]")
@@ -774,7 +903,7 @@ def _check_tangent_dtypes(tangent, primal, where: str) -> None:
             )
 
 
-def _check_primal_count(fn, params, primals, transform: str) -> None:
+def _check_primal_count(fn: Any, params: list[str], primals: Sequence[Any], transform: str) -> None:
     if len(primals) > len(params):
         user = _user_function(fn)
         if _has_varargs(fn):
@@ -793,11 +922,30 @@ def _check_primal_count(fn, params, primals, transform: str) -> None:
         )
 
 
-def jvp(fn, primals, tangents):
+@public
+def jvp(fn: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
     """Evaluate ``fn(*primals)`` and its directional derivative along ``tangents``.
 
-    Returns ``(out, tangent_out)``, computed in one pass by generated forward-mode code.
-    ``tangents`` has one tangent per primal, of the same structure, shape and dtype.
+    Computed in one pass by generated forward-mode code (a tangent travels beside every
+    value).
+
+    Args:
+        fn: the function to differentiate.
+        primals: a tuple with the arguments to evaluate ``fn`` at (parameters left out
+            take their defaults).
+        tangents: a tuple with one tangent per primal, of the same structure, shape and
+            dtype.
+
+    Returns:
+        ``(out, tangent_out)``: ``fn(*primals)`` and the Jacobian of ``fn`` applied to
+        ``tangents``, shaped like ``out``.
+
+    Raises:
+        ShapeMismatchError: ``primals`` or ``tangents`` is not a tuple, their lengths
+            differ, or a tangent does not match its primal.
+        InputTypeError: a primal is an integer or not numeric.
+        ArgnumsError: more primals than ``fn`` has positional parameters, or one missing.
+        SrcadError: as `grad`, when ``fn``'s code cannot be differentiated.
 
     Example:
         >>> import numpy as np, srcad
@@ -829,18 +977,41 @@ def jvp(fn, primals, tangents):
     kinds, ndims = _describe_args(params, primals)
     generated = build.generate(fn, build.Spec(Mode.JVP, wrt, kinds=kinds, ndims=ndims))
     args = _fill_defaults(fn, tuple(primals))
-    return generated.functions["main"](*args, tuple(tangents))
+    result: tuple[Any, Any] = generated.functions["main"](*args, tuple(tangents))
+    return result
 
 
-def jacfwd(fn=None, argnums=0):
+@overload
+def jacfwd(fn: None = None, argnums: Argnums = 0) -> Callable[[Function], Transformed]: ...
+@overload
+def jacfwd(fn: Function, argnums: Argnums = 0) -> Transformed: ...
+@public
+def jacfwd(
+    fn: Function | None = None, argnums: Argnums = 0
+) -> Transformed | Callable[[Function], Transformed]:
     """The Jacobian by forward mode: one vectorized jvp over a basis of input directions.
 
-    The result has shape ``out.shape + in.shape`` (a tuple of those for tuple argnums). As in
-    JAX, an output that is a tuple, list or dict gives a Jacobian of that structure, one
-    ``out_leaf.shape + in.shape`` entry per leaf, and an argument that is one gives, at each
-    output leaf, that argument's structure with ``out_leaf.shape + in_leaf.shape`` entries
-    (with tuple argnums, a tuple of those per output leaf). The generated code runs once with
-    a batch of tangents, never in a Python loop over basis vectors.
+    The generated code runs once with a batch of tangents, never in a Python loop over basis
+    vectors. It costs about as much as ``n`` jvps for an input of size ``n``: prefer it when
+    the input is smaller than the output.
+
+    Args:
+        fn: the function, of arrays and floats, returning an array, a float or a pytree
+            of them; without it, a decorator.
+        argnums: which positional argument(s) to differentiate.
+
+    Returns:
+        A `Transformed` function returning the Jacobian, of shape
+        ``out.shape + in.shape`` (a tuple of those for tuple argnums). As in JAX, an output
+        that is a tuple, list or dict gives a Jacobian of that structure, one
+        ``out_leaf.shape + in.shape`` entry per leaf, and an argument that is one gives, at
+        each output leaf, that argument's structure with ``out_leaf.shape + in_leaf.shape``
+        entries.
+
+    Raises:
+        UnsupportedOperationError: ``fn`` has keyword-only or ``*args`` parameters (wrap
+            it in a lambda with positional parameters).
+        SrcadError: the errors of `grad`, at the same moments.
 
     Example:
         >>> import numpy as np, srcad
@@ -853,10 +1024,31 @@ def jacfwd(fn=None, argnums=0):
     return Transformed(fn, "jacfwd", argnums, False, "jacfwd")
 
 
-def jacrev(fn=None, argnums=0):
+@overload
+def jacrev(fn: None = None, argnums: Argnums = 0) -> Callable[[Function], Transformed]: ...
+@overload
+def jacrev(fn: Function, argnums: Argnums = 0) -> Transformed: ...
+@public
+def jacrev(
+    fn: Function | None = None, argnums: Argnums = 0
+) -> Transformed | Callable[[Function], Transformed]:
     """The Jacobian by reverse mode: one vectorized vjp over a basis of output directions.
 
-    The result is laid out as `jacfwd`'s (pytree outputs and arguments included).
+    It costs about as much as ``m`` vjps for an output of size ``m``: prefer it when the
+    output is smaller than the input.
+
+    Args:
+        fn: the function; without it, a decorator.
+        argnums: which positional argument(s) to differentiate.
+
+    Returns:
+        A `Transformed` function returning the Jacobian, laid out as `jacfwd`'s (pytree
+        outputs and arguments included).
+
+    Raises:
+        UnsupportedOperationError: ``fn`` has keyword-only or ``*args`` parameters (wrap
+            it in a lambda with positional parameters).
+        SrcadError: the errors of `grad`, at the same moments.
 
     Example:
         >>> import numpy as np, srcad
@@ -869,7 +1061,7 @@ def jacrev(fn=None, argnums=0):
     return Transformed(fn, "jacrev", argnums, False, "jacrev")
 
 
-def _shapes(value):
+def _shapes(value: Any) -> Any:
     """The structure and shapes of an argument (a pytree's leaves may differ in shape)."""
     t = type(value)
     if t is list or t is tuple:
@@ -882,14 +1074,14 @@ def _shapes(value):
 class _Jacobian(Transformed):
     """Picks forward mode when the input is smaller than the output, reverse otherwise."""
 
-    def __init__(self, fn, argnums, mode):
+    def __init__(self, fn: Function, argnums: Argnums, mode: str | None) -> None:
         super().__init__(fn, "jacrev", argnums, False, "jacobian")
         self._choice = mode
-        self._modes = {}
+        self._modes: dict[tuple[Any, ...], Transformed] = {}
         self._fwd = Transformed(fn, "jacfwd", argnums, False, "jacfwd")
         self._rev = Transformed(fn, "jacrev", argnums, False, "jacrev")
 
-    def _pick(self, args):
+    def _pick(self, args: tuple[Any, ...]) -> Transformed:
         if self._choice in ("fwd", "forward"):
             return self._fwd
         if self._choice in ("rev", "reverse"):
@@ -899,8 +1091,7 @@ class _Jacobian(Transformed):
         if choice is None:
             if any(not -len(args) <= n < len(args) for n in self._nums):
                 return self._rev  # whose checks say which argument is missing
-            self._prepare()
-            for n, name in zip(self._nums, self._wrt):
+            for n, name in zip(self._nums, self._prepare()):
                 check_differentiable(args[n], f"argument {name!r}")
             out = self._fn(*args)
             in_size = sum(runtime.tree_size(args[n]) for n in self._nums)
@@ -908,15 +1099,47 @@ class _Jacobian(Transformed):
             self._modes[key] = choice
         return choice
 
-    def __call__(self, *args, **kwargs):
-        return self._pick(args)(*args, **kwargs)
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            choice = self._pick(args)
+        except SrcadError as exc:
+            raise cut_srcad_frames(exc)  # noqa: B904 (see SRCAD_FULL_TRACEBACK)
+        return choice(*args, **kwargs)
 
 
-def jacobian(fn=None, argnums=0, mode: str | None = None):
+@overload
+def jacobian(
+    fn: None = None, argnums: Argnums = 0, mode: str | None = None
+) -> Callable[[Function], Transformed]: ...
+@overload
+def jacobian(fn: Function, argnums: Argnums = 0, mode: str | None = None) -> Transformed: ...
+@public
+def jacobian(
+    fn: Function | None = None, argnums: Argnums = 0, mode: str | None = None
+) -> Transformed | Callable[[Function], Transformed]:
     """The Jacobian, by forward mode if the input is smaller than the output, else reverse.
 
-    ``mode="fwd"`` or ``mode="rev"`` forces one. The choice is made on the first call for each
-    combination of argument shapes (it evaluates ``fn`` once to learn the output's size).
+    The choice is made on the first call for each combination of argument shapes (it
+    evaluates ``fn`` once to learn the output's size).
+
+    Args:
+        fn: the function; without it, a decorator.
+        argnums: which positional argument(s) to differentiate.
+        mode: ``"fwd"`` or ``"rev"`` forces one mode (as `jacfwd` or `jacrev`); ``None``
+            picks by the sizes.
+
+    Returns:
+        A `Transformed` function returning the Jacobian, laid out as `jacfwd`'s.
+
+    Raises:
+        SrcadError: ``mode`` is not one of ``None``, ``"fwd"``, ``"rev"``; and the errors
+            of `jacfwd` and `jacrev`.
+
+    Example:
+        >>> import numpy as np, srcad
+        >>> J = srcad.jacobian(lambda x: np.outer(x, x).ravel())(np.array([1.0, 2.0]))
+        >>> J.shape
+        (4, 2)
     """
     if mode not in (None, "fwd", "rev", "forward", "reverse"):
         raise SrcadError(
@@ -929,11 +1152,28 @@ def jacobian(fn=None, argnums=0, mode: str | None = None):
     return _Jacobian(fn, argnums, mode)
 
 
-def hessian(fn=None, argnums=0):
-    """The Hessian of a scalar function: forward mode over reverse mode, ``jacfwd(jacrev(f))``.
+@overload
+def hessian(fn: None = None, argnums: Argnums = 0) -> Callable[[Function], Transformed]: ...
+@overload
+def hessian(fn: Function, argnums: Argnums = 0) -> Transformed: ...
+@public
+def hessian(
+    fn: Function | None = None, argnums: Argnums = 0
+) -> Transformed | Callable[[Function], Transformed]:
+    """The Hessian of a scalar function: forward mode over reverse mode, ``jacfwd(grad(f))``.
 
-    For an argument that is a tuple, list or dict (or for tuple argnums) it is nested as JAX
-    nests it: ``hessian(f)((a, b))`` is ``((H_aa, H_ab), (H_ba, H_bb))``.
+    Args:
+        fn: a function returning a real scalar; without it, a decorator.
+        argnums: which positional argument(s) to differentiate. For an argument that is a
+            tuple, list or dict (or for tuple argnums) the result is nested as JAX nests
+            it: ``hessian(f)((a, b))`` is ``((H_aa, H_ab), (H_ba, H_bb))``.
+
+    Returns:
+        A `Transformed` function returning the Hessian, of shape ``x.shape + x.shape``.
+
+    Raises:
+        NonScalarOutputError: (when called) ``fn`` does not return a real scalar.
+        SrcadError: the errors of `grad` and `jacfwd`.
 
     Example:
         >>> import numpy as np, srcad
@@ -949,37 +1189,57 @@ def hessian(fn=None, argnums=0):
     return jacfwd(jacrev(fn, argnums=argnums), argnums=argnums)
 
 
-def linearize(fn, *primals):
-    """``(out, f_jvp)`` where ``f_jvp(*tangents)`` is the jvp of ``fn`` at ``primals``."""
+@public
+def linearize(fn: Function, *primals: Any) -> tuple[Any, Callable[..., Any]]:
+    """``fn(*primals)`` and a function computing jvps of ``fn`` at ``primals``.
+
+    Args:
+        fn: the function to differentiate.
+        primals: the point to linearize at, one value per positional argument.
+
+    Returns:
+        ``(out, f_jvp)``, where ``f_jvp(*tangents)`` is the directional derivative of
+        ``fn`` at ``primals`` along ``tangents`` (one tangent per primal).
+
+    Raises:
+        SourceUnavailableError: ``fn`` has no Python source srcad can read.
+        SrcadError: (from ``f_jvp``) the errors of `jvp`.
+
+    Example:
+        >>> import numpy as np, srcad
+        >>> out, f_jvp = srcad.linearize(np.sin, 0.0)
+        >>> float(f_jvp(2.0))
+        2.0
+    """
     fn = _require_function(fn, "linearize")
     out = fn(*primals)
 
-    def f_jvp(*tangents):
+    def f_jvp(*tangents: Any) -> Any:
         return jvp(fn, primals, tangents)[1]
 
     return out, f_jvp
 
 
-def _wrt_spec(fn, args, wrt, mode: Mode) -> build.Spec:
+def _wrt_spec(fn: Any, args: Sequence[Any], wrt: Sequence[int], mode: Mode) -> build.Spec:
     params = _positional_params(fn)
     kinds, ndims = _describe_args(params, args)
     names = _wrt_names(fn, wrt, "check_grads", params)  # a clear error for *args
     return build.Spec(mode, names, kinds=kinds, ndims=ndims)
 
 
-def jvp_wrt(fn, args, wrt, tangents):
+def jvp_wrt(fn: Any, args: Sequence[Any], wrt: Sequence[int], tangents: Sequence[Any]) -> Any:
     """jvp with respect to the arguments at positions `wrt` only (the others are fixed)."""
     generated = build.generate(fn, _wrt_spec(fn, args, wrt, Mode.JVP))
     return generated.functions["main"](*_fill_defaults(fn, tuple(args)), tuple(tangents))
 
 
-def vjp_wrt(fn, args, wrt):
+def vjp_wrt(fn: Any, args: Sequence[Any], wrt: Sequence[int]) -> tuple[Any, Callable[[Any], Any]]:
     """vjp with respect to the arguments at positions `wrt` only: ``(out, pullback)``."""
     generated = build.generate(fn, _wrt_spec(fn, args, wrt, Mode.VJP))
     out, residuals = generated.functions["fwd"](*args)
     backward = generated.functions["bwd"]
 
-    def pullback(cotangent):
+    def pullback(cotangent: Any) -> Any:
         check_cotangent(cotangent, out)
         grads = backward(fresh_tapes(residuals), cotangent)
         if any(isinstance(args[i], (list, tuple)) for i in wrt):
@@ -989,12 +1249,12 @@ def vjp_wrt(fn, args, wrt):
     return out, pullback
 
 
-def _unwrapped(fn):
+def _unwrapped(fn: Any) -> Any:
     target = getattr(fn, "__srcad_function__", None)
     return target() if target is not None else fn
 
 
-def composed_vjp(fn, cotangent, wrt=None):
+def composed_vjp(fn: Any, cotangent: Any, wrt: Sequence[int] | None = None) -> Any:
     """A transformable function x -> vjp(fn, x)[1](cotangent), as generated source."""
     from . import drivers
 
@@ -1013,7 +1273,7 @@ def composed_vjp(fn, cotangent, wrt=None):
     return function
 
 
-def composed_jvp(fn, tangents, wrt=None):
+def composed_jvp(fn: Any, tangents: Sequence[Any], wrt: Sequence[int] | None = None) -> Any:
     """A transformable function x -> jvp(fn, x, tangents)[1], as generated source."""
     from . import drivers
 
@@ -1027,15 +1287,36 @@ def composed_jvp(fn, tangents, wrt=None):
     return function
 
 
-def fresh_tapes(residuals: tuple) -> tuple:
+def fresh_tapes(residuals: tuple[Any, ...]) -> tuple[Any, ...]:
     """Copies of the containers among `residuals`: a backward sweep pops its tapes, and a vjp
     function may be called more than once (see `runtime.fresh_residuals`; a backward sweep
     that puts array items back starts from its own copy of the arrays)."""
     return runtime.fresh_residuals(residuals, arrays=False)
 
 
-def source(fn) -> str:
-    """The generated source of a transformed function (``grad(f)``, ``jvp``...)."""
+@public
+def source(fn: Any) -> str:
+    """The generated source of a transformed function (``grad(f)``, ``jacfwd(f)``...).
+
+    It is the code for the kinds and ranks of arguments of the last call (generic code,
+    for arrays of any rank, before the first call). ``fn.source`` is the same text.
+
+    Args:
+        fn: a function returned by a srcad transform, or the ``vjp_fn`` of `vjp`.
+
+    Returns:
+        The Python source, one or more ``def`` statements.
+
+    Raises:
+        SrcadError: ``fn`` was not made by a srcad transform.
+
+    Example:
+        >>> import numpy as np, srcad
+        >>> def f(x):
+        ...     return np.sum(x * x)
+        >>> print(srcad.source(srcad.grad(f)).splitlines()[0])
+        def grad_f(x):
+    """
     text = getattr(fn, "source", None)
     if isinstance(text, str):
         return text

@@ -9,9 +9,12 @@ generated code. Finite differences run in float64 whatever the inputs' precision
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
+from .boundary import public
 from .errors import SrcadError
 from .wrappers import transformable
 
@@ -109,11 +112,12 @@ def _tangents(args, rng):
     return [_map(lambda x: _random_like(x, rng), a) for a in args]
 
 
+@public
 def check_grads(
-    f,
-    args,
+    f: Callable[..., Any],
+    args: Sequence[Any],
     order: int = 2,
-    modes=("fwd", "rev"),
+    modes: Sequence[str] = ("fwd", "rev"),
     eps: float | None = None,
     rtol: float | None = None,
     atol: float | None = None,
@@ -127,7 +131,18 @@ def check_grads(
         order: 1 checks first derivatives; 2 also checks the derivative of each derivative.
         modes: ``"fwd"`` checks jvp against finite differences, ``"rev"`` checks vjp with
             the adjoint identity.
-        eps, rtol, atol: finite-difference step and tolerances (defaults by precision).
+        eps: the finite-difference step (default 1e-6, 1e-3 for float32 inputs).
+        rtol: the relative tolerance (default 1e-5, 2e-2 for float32 inputs).
+        atol: the absolute tolerance (default 1e-6, 2e-2 for float32 inputs).
+        seed: the seed of the random tangents and cotangents.
+
+    Returns:
+        None, when every check passes.
+
+    Raises:
+        GradientCheckError: a derivative disagrees with finite differences; it is both a
+            `SrcadError` and an ``AssertionError``, so a test fails on it.
+        SrcadError: ``f`` is not callable, or the errors `grad` raises for ``f``.
 
     Example:
         >>> import numpy as np, srcad

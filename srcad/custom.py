@@ -11,12 +11,27 @@ intermediate values (checkpoint).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .errors import SrcadError
+
+T = TypeVar("T")
 
 
 class custom_vjp:  # noqa: N801 - named like JAX's
     """A function with a user-defined reverse-mode derivative.
+
+    Use it as a decorator, then give the rule with `defvjp`. Calling the wrapper calls the
+    function; when srcad differentiates code that calls it, reverse mode (grad, vjp, jacrev)
+    uses the rule instead of differentiating its body. Forward mode (jvp, jacfwd)
+    differentiates the function itself.
+
+    Args:
+        fn: the function.
+
+    Raises:
+        SrcadError: (when srcad differentiates a call to it) `defvjp` was not called.
 
     Example:
         >>> import numpy as np, srcad
@@ -32,25 +47,41 @@ class custom_vjp:  # noqa: N801 - named like JAX's
         array([1., 1.])
 
     ``fwd(*args)`` returns ``(output, residuals)``; ``bwd(residuals, cotangent)`` returns a
-    tuple with one cotangent per positional argument. Forward mode (jvp) differentiates the
-    function itself.
+    tuple with one cotangent per positional argument.
     """
 
-    def __init__(self, fn):
+    def __init__(self, fn: Callable[..., Any]) -> None:
         functools.update_wrapper(self, fn)
         self.fn = fn
-        self.fwd = None
-        self.bwd = None
+        self.fwd: Callable[..., Any] | None = None
+        self.bwd: Callable[..., Any] | None = None
 
-    def defvjp(self, fwd, bwd) -> None:
+    def defvjp(self, fwd: Callable[..., Any], bwd: Callable[..., Any]) -> None:
+        """Set the rule: ``fwd(*args) -> (output, residuals)`` and
+        ``bwd(residuals, cotangent) -> tuple of cotangents``, one per positional argument.
+
+        Both are Python functions srcad reads and differentiates again for higher orders.
+        """
         self.fwd, self.bwd = fwd, bwd
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.fn(*args, **kwargs)
 
 
 class custom_jvp:  # noqa: N801
     """A function with a user-defined forward-mode derivative.
+
+    Use it as a decorator, then give the rule with `defjvp`. When srcad differentiates code
+    that calls the wrapper, forward mode uses the rule, and reverse mode transposes it
+    (srcad differentiates the rule with respect to the tangents), so one rule serves both.
+    Differentiate a function that calls the wrapper: ``srcad.grad(lambda x: f(x))``, not
+    ``srcad.grad(f)``.
+
+    Args:
+        fn: the function.
+
+    Raises:
+        SrcadError: (when srcad differentiates a call to it) `defjvp` was not called.
 
     Example:
         >>> import numpy as np, srcad
@@ -61,24 +92,26 @@ class custom_jvp:  # noqa: N801
         ... def log1pexp_jvp(primals, tangents):
         ...     (x,), (dx,) = primals, tangents
         ...     return log1pexp(x), dx / (1.0 + np.exp(-x))
-        >>> float(srcad.grad(log1pexp)(800.0))
+        >>> with np.errstate(over="ignore"):  # exp(800) overflows: the value is inf
+        ...     float(srcad.grad(lambda x: log1pexp(x))(800.0))
         1.0
 
     ``jvp(primals, tangents)`` returns ``(output, tangent_output)`` and must be linear in the
-    tangents; reverse mode transposes it (srcad differentiates it with respect to the
-    tangents).
+    tangents.
     """
 
-    def __init__(self, fn):
+    def __init__(self, fn: Callable[..., Any]) -> None:
         functools.update_wrapper(self, fn)
         self.fn = fn
-        self.jvp = None
+        self.jvp: Callable[..., Any] | None = None
 
-    def defjvp(self, jvp):
-        self.jvp = jvp
+    def defjvp(self, jvp: T) -> T:
+        """Set the rule, ``jvp(primals, tangents) -> (output, tangent_output)``; usable as a
+        decorator (it returns ``jvp``)."""
+        self.jvp = jvp  # type: ignore[assignment]  # T is a callable by contract
         return jvp
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.fn(*args, **kwargs)
 
 
@@ -88,18 +121,49 @@ class checkpoint:  # noqa: N801
     Wrap a memory-hungry block once, at module level, and call the wrapper inside the
     differentiated function: ``layer = srcad.checkpoint(block)``, then ``h = layer(h, W)``.
     Derivatives are the same; the backward pass runs the block's forward pass again.
+
+    Args:
+        fn: the block, a function defined with ``def``.
+
+    Raises:
+        SrcadError: (when srcad differentiates a call to it) the errors `grad` raises for
+            ``fn``.
+
+    Example:
+        >>> import numpy as np, srcad
+        >>> def block(h, W):
+        ...     return np.tanh(W @ h)
+        >>> layer = srcad.checkpoint(block)
+        >>> def net(W, h):
+        ...     for _ in range(3):
+        ...         h = layer(h, W)
+        ...     return np.sum(h)
+        >>> srcad.grad(net)(np.eye(2) * 0.5, np.ones(2)).round(4)
+        array([[0.6246, 0.6246],
+               [0.6246, 0.6246]])
     """
 
-    def __init__(self, fn):
+    def __init__(self, fn: Callable[..., Any]) -> None:
         functools.update_wrapper(self, fn)
         self.fn = fn
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.fn(*args, **kwargs)
 
 
-def stop_gradient(x):
+def stop_gradient(x: T) -> T:
     """`x`, through which no derivative flows (srcad treats it as a constant).
+
+    Called outside differentiated code it returns ``x`` unchanged.
+
+    Args:
+        x: any value (an array, a float, a pytree).
+
+    Returns:
+        ``x`` itself; in differentiated code its derivative is zero.
+
+    Raises:
+        Nothing: it is the identity function.
 
     Example:
         >>> import srcad
@@ -109,7 +173,7 @@ def stop_gradient(x):
     return x
 
 
-def require_rule(obj, attribute: str, how: str):
+def require_rule(obj: Any, attribute: str, how: str) -> None:
     if getattr(obj, attribute) is None:
         raise SrcadError(
             f"{getattr(obj, '__name__', obj)} is a {type(obj).__name__} without its rule",

@@ -174,16 +174,32 @@ def def_source(code: types.CodeType, all_lines: list[str], parse_text=ast.parse)
     return None
 
 
+def require_source(fn) -> None:
+    """Raise `SourceUnavailableError` now if the source of `fn` (a plain function) cannot be
+    read, so that `grad(f)` fails where it is written rather than at the first call."""
+    if not isinstance(fn, types.FunctionType):
+        return
+    code = fn.__code__
+    if not linecache.getlines(code.co_filename, fn.__globals__):
+        _source_lines(fn)  # raises the explanatory error, unless inspect finds it elsewhere
+
+
+# Where Python puts code that keeps no source, by the file name it compiles it under.
+_NO_SOURCE = {
+    "<stdin>": "it was read from standard input (typed into the interactive interpreter, "
+    "or a script piped to `python -`), which keeps no source",
+    "<console>": "it was typed into an interactive console, which keeps no source",
+    "<string>": "it was compiled from a string (`python -c`, exec or compile), which keeps "
+    "no source",
+}
+
+
 def _source_lines(fn: types.FunctionType) -> tuple[list[str], int]:
     try:
         lines, lnum = inspect.getsourcelines(fn)
     except (OSError, TypeError) as exc:
         filename = fn.__code__.co_filename
-        where = (
-            "it was typed into an interactive interpreter, which keeps no source"
-            if filename in ("<stdin>", "<console>")
-            else f"its file {filename!r} cannot be read ({exc})"
-        )
+        where = _NO_SOURCE.get(filename, f"its file {filename!r} cannot be read ({exc})")
         raise SourceUnavailableError(
             f"cannot read the source of {_describe(fn)}: {where}",
             hint="define the function in a file or a notebook cell (both keep their source)",

@@ -1,9 +1,12 @@
 """Documentation that is generated stays generated."""
 
+import inspect
+import json
 import pathlib
 
 import pytest
 
+import srcad
 from srcad import catalog
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -42,3 +45,40 @@ def test_make_bench_rewrites_the_readme_table(tmp_path):
     assert text.startswith("intro\n") and text.endswith("rest\n") and "old" not in text
     assert "| A |" in text and "Measured 2026-11-28 on CPU (2 cores)" in text
     assert report.README_START in (ROOT / "README.md").read_text()
+
+
+def test_committed_notebooks_have_no_outputs():
+    """Notebooks are committed without outputs (make test and the docs build run them)."""
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert len(notebooks) >= 5
+    for path in notebooks:
+        cells = json.loads(path.read_text())["cells"]
+        for i, cell in enumerate(cells):
+            if cell["cell_type"] != "code":
+                continue
+            where = f"{path.name}, cell {i}"
+            assert cell.get("outputs") == [], f"{where} has outputs: clear them before committing"
+            assert cell.get("execution_count") is None, f"{where} has an execution count"
+
+
+def test_public_functions_are_documented_and_typed():
+    """Every public function and class has Args, Returns, Raises and an Example in its
+    docstring (the API reference is built from them), and type hints on its signature."""
+    for name in srcad.__all__:
+        obj = getattr(srcad, name)
+        if isinstance(obj, type) and issubclass(obj, Exception):
+            continue
+        doc = inspect.getdoc(obj) or ""
+        sections = ["Args:", "Raises:", "Example"]
+        if not isinstance(obj, type):
+            sections.append("Returns:")
+        missing = [s for s in sections if s not in doc]
+        assert not missing, f"srcad.{name}'s docstring has no {', '.join(missing)}"
+        signature = inspect.signature(obj.__init__ if isinstance(obj, type) else obj)
+        untyped = [
+            p.name
+            for p in signature.parameters.values()
+            if p.name != "self" and p.annotation is inspect.Parameter.empty
+        ]
+        assert not untyped, f"srcad.{name}: parameters without type hints: {untyped}"
+        assert isinstance(obj, type) or signature.return_annotation is not inspect.Signature.empty

@@ -31,10 +31,10 @@ def test_source_and_inspect_getsource_agree():
 
 
 def test_show_stages(capsys):
-    srcad.show(loss, stage="parse")
+    assert srcad.show(loss, stage="parse") is None  # printed once, not also returned
     assert "h = np.tanh(x @ w)" in capsys.readouterr().out
-    text = srcad.show(loss, stage="anf")
-    assert text == textwrap.dedent(
+    srcad.show(loss, stage="anf")
+    assert capsys.readouterr().out == textwrap.dedent(
         """\
         def loss(w, x):
             t = x @ w
@@ -44,10 +44,25 @@ def test_show_stages(capsys):
             return result
         """
     )
-    forward = srcad.show(loss, mode="forward", argnums=(0, 1))
+    srcad.show(loss, mode="forward", argnums=(0, 1))
+    forward = capsys.readouterr().out
     assert "def jvp_loss(w, x, tangents):" in forward and "dw, dx" in forward
     with pytest.raises(srcad.SrcadError, match="stage"):
         srcad.show(loss, stage="nope")
+
+
+def test_show_says_its_code_is_generic_or_shows_the_specialized_code(capsys):
+    w, x = np.ones((3, 2)), np.ones((4, 3))
+    srcad.show(loss)
+    generic = capsys.readouterr().out
+    assert generic.startswith("# generic code, for arguments of any rank")
+    assert "rt.matmul_vjp_y" in generic
+    g = srcad.grad(loss)
+    g(w, x)
+    srcad.show(loss, args=(w, x))
+    specialized = capsys.readouterr().out
+    assert specialized == srcad.source(g).rstrip("\n") + "\n"
+    assert "x.T @ " in specialized and "generic" not in specialized
 
 
 def test_cli_show_prints_the_derivative(tmp_path):

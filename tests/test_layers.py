@@ -23,6 +23,7 @@ LAYERS = [
     ("optimize",),
     ("printer", "emit", "drivers"),
     ("build",),
+    ("boundary",),
     ("wrappers", "api", "check", "show", "catalog", "demo", "__main__", "__init__"),
 ]
 

@@ -29,6 +29,7 @@ import inspect
 import linecache
 import textwrap
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 import gast
 
@@ -57,6 +58,8 @@ from .registry import (  # noqa: F401 - the declarations rule modules import fro
     returns,
     writes,
 )
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 D = "d"  # the marker name in templates and in d-notation
 
@@ -334,13 +337,70 @@ def _register(
     return decorate
 
 
-def vjp_rule(primitive, **options):
-    """Register the reverse-mode template of `primitive` (see the module docstring)."""
+def vjp_rule(primitive: Any, **options: Any) -> Callable[[F], F]:
+    """Register the reverse-mode template of `primitive` (see the module docstring).
+
+    The decorated function is a template: its first parameter is the primitive's result
+    (``ans``), the others are the primitive's parameters, by its own names. Its body adds
+    into each parameter's adjoint, ``d[x] = d[ans] * ...``; srcad inlines it, as source,
+    wherever differentiated code calls `primitive`. docs/rules.md has the details.
+
+    Args:
+        primitive: the function the rule is for (a numpy ufunc, a C function, or a Python
+            function whose body srcad should not differentiate).
+        **options: what the machinery needs to know: ``broadcast=("x", "y")`` for
+            elementwise parameters, ``linear=`` / ``bilinear=`` for zero derivatives,
+            ``arity=`` for a C function without a signature, ``name=`` and ``aliases=``.
+
+    Returns:
+        A decorator that registers the template and returns it unchanged.
+
+    Raises:
+        RuleDefinitionError: (when decorating) the template's parameters do not match the
+            primitive's, or it writes what a vjp template must not (``d[ans]``).
+
+    Example:
+        >>> import numpy as np, srcad
+        >>> from srcad.rules import d
+        >>> def softplus(x):  # stands for a function srcad cannot read (in C, say)
+        ...     return np.logaddexp(0.0, x)
+        >>> @srcad.vjp_rule(softplus)
+        ... def _(ans, x):
+        ...     d[x] = d[ans] * (1.0 - np.exp(-ans))
+        >>> float(srcad.grad(lambda x: 2.0 * softplus(x))(0.0))
+        1.0
+    """
     return _register("vjp", primitive, **options)
 
 
-def jvp_rule(primitive, **options):
-    """Register the forward-mode template of `primitive` (see the module docstring)."""
+def jvp_rule(primitive: Any, **options: Any) -> Callable[[F], F]:
+    """Register the forward-mode template of `primitive` (see the module docstring).
+
+    The template's parameters are those of a `vjp_rule`; its body assigns the result's
+    tangent once, ``d[ans] = d[x] * ...``, reading the parameters' tangents ``d[x]``.
+
+    Args:
+        primitive: the function the rule is for.
+        **options: as for `vjp_rule`.
+
+    Returns:
+        A decorator that registers the template and returns it unchanged.
+
+    Raises:
+        RuleDefinitionError: (when decorating) the template's parameters do not match the
+            primitive's, or it does not assign ``d[ans]`` exactly once.
+
+    Example:
+        >>> import numpy as np, srcad
+        >>> from srcad.rules import d
+        >>> def softsign(x):
+        ...     return x / (1.0 + np.abs(x))
+        >>> @srcad.jvp_rule(softsign)
+        ... def _(ans, x):
+        ...     d[ans] = d[x] / (1.0 + np.abs(x)) ** 2
+        >>> float(srcad.jvp(lambda x: softsign(x), (1.0,), (1.0,))[1])
+        0.25
+    """
     return _register("jvp", primitive, **options)
 
 
