@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import linecache
+import sys
 import textwrap
 import types
 from collections.abc import Callable
@@ -113,11 +114,13 @@ def differentiable_params(rule) -> set[str]:
 
     A rule's vjp writes the adjoints of exactly the parameters its jvp reads the tangents of
     (tests/test_rules.py checks this for every rule), so one template answers; the one
-    already parsed, to spare a transform parsing templates of the other mode."""
+    already parsed, to spare a transform parsing templates of the other mode. Refused
+    parameters count too: a derivative reaches them, for the transform to refuse it."""
+    refused = set(rule.refused)
     if rule.jvp is not None and (rule.vjp is None or rule.vjp._parsed is None):
         if rule.jvp._parsed is not None or rule.vjp is None:
-            return rule.jvp.reads
-    return rule.vjp.outputs if rule.vjp is not None else set()
+            return rule.jvp.reads | refused
+    return (rule.vjp.outputs if rule.vjp is not None else set()) | refused
 
 
 @dataclasses.dataclass
@@ -133,6 +136,9 @@ class Rule:
     aliases: dict[str, str] = dataclasses.field(default_factory=dict)  # other keyword names
     arity: int | None = None  # positional parameters, for primitives without a signature
     result: str = "array"  # the kind of value it returns: "array", "tuple" or "list"
+    # Parameters the rule has no derivative for (the order of a Bessel function): a call
+    # that differentiates one is refused when it is transformed, never given a zero.
+    refused: dict[str, str] = dataclasses.field(default_factory=dict)  # parameter -> why
 
 
 class Absent:
@@ -211,10 +217,20 @@ def lookup(obj) -> Rule | None:
     return None
 
 
+def _package_of(obj) -> str:
+    module = getattr(obj, "__module__", None)
+    if module is None and type(obj).__name__ == "ufunc":
+        # A ufunc does not say where it comes from: scipy.special's are found there.
+        special = sys.modules.get("scipy.special")
+        if special is not None and getattr(special, obj.__name__, None) is obj:
+            return "scipy"
+    module = module or getattr(type(obj), "__module__", None) or ""
+    return module.partition(".")[0]
+
+
 def _load_lazy_rules(obj) -> bool:
     """Import the rule module of `obj`'s package, once; True if one was imported now."""
-    module = getattr(obj, "__module__", None) or getattr(type(obj), "__module__", None) or ""
-    package = module.partition(".")[0]
+    package = _package_of(obj)
     rules_module = _LAZY_RULES.get(package)
     if rules_module is None or package in _lazy_loaded:
         return False
@@ -244,6 +260,10 @@ def _rule_for(primitive, name: str | None = None) -> Rule:
 def qualified_name(obj) -> str:
     module = getattr(obj, "__module__", None) or ""
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
+    if not module and _package_of(obj) == "scipy":
+        module = "scipy.special"  # its ufuncs
+    if module.startswith("scipy."):
+        return _scipy_name(obj, module, name)
     owner_module = type(getattr(obj, "__self__", None)).__module__
     if not module and owner_module.startswith("numpy."):
         module = owner_module  # numpy < 2: np.random's functions (RandomState methods)
@@ -255,6 +275,15 @@ def qualified_name(obj) -> str:
     elif module.startswith("numpy."):
         module = module.split("._")[0].replace(".core", "").replace(".mtrand", "")
     return f"{module}.{name}" if module else name
+
+
+def _scipy_name(obj, module: str, name: str) -> str:
+    """scipy's public names: scipy.special.logsumexp, scipy.stats.norm.logpdf (a method of
+    the distribution object `norm`, an instance of norm_gen)."""
+    owner = getattr(obj, "__self__", None)
+    if module.startswith("scipy.stats") and type(owner).__name__.endswith("_gen"):
+        return f"scipy.stats.{type(owner).__name__[: -len('_gen')]}.{obj.__name__}"
+    return f"{module.split('._')[0]}.{name}"
 
 
 def primitive_params(primitive) -> list[inspect.Parameter] | None:
@@ -432,6 +461,7 @@ def _register(
     aliases=None,
     name=None,
     arity=None,
+    refuse=None,
 ):
     def decorate(func):
         if not present(primitive):
@@ -447,8 +477,17 @@ def _register(
             rule.aliases.update(aliases)
         if arity is not None:
             rule.arity = arity
+        if refuse:
+            rule.refused.update(refuse)
         template = _parse_template(func, kind)
         _check_against_primitive(template, rule)
+        for p in rule.refused:
+            if p not in template.params:
+                raise RuleDefinitionError(
+                    f"{kind} rule for {rule.name}: refused parameter {p!r} is not a template "
+                    "parameter",
+                    hint="list in refuse= only parameters the template names",
+                )
         for p in rule.broadcast:
             if p not in template.params:
                 raise RuleDefinitionError(
@@ -464,7 +503,13 @@ def _register(
 
 
 def vjp_rule(primitive, **options):
-    """Register the reverse-mode template of `primitive` (see the module docstring)."""
+    """Register the reverse-mode template of `primitive` (see the module docstring).
+
+    Options: ``broadcast``, ``linear``, ``bilinear`` (docs/rules.md), ``aliases`` (other
+    keyword names of parameters), ``arity`` (positional parameters of a primitive without
+    a signature), ``refuse={"v": "why"}``: parameters without a derivative formula, which
+    a transform refuses (naming the call and the reason) when the call differentiates one.
+    """
     return _register("vjp", primitive, **options)
 
 
