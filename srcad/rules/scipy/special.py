@@ -75,12 +75,12 @@ def _(ans, n, x):
 
 # multigammaln(a, d) = d (d - 1) / 4 log(pi) + sum_j gammaln(a - j / 2), j = 0 .. d - 1.
 # (`d` is a reserved name in templates: the dimension is `dim` here.)
-@vjp_rule(sc.multigammaln, aliases={"d": "dim"}, refuse={"dim": INTEGER})
+@vjp_rule(sc.multigammaln, aliases={"d": "dim"}, refuse={"dim": "d, an integer dimension"})
 def _(ans, a, dim):
     d[a] = d[ans] * np.sum(sc.digamma(np.expand_dims(a, -1) - 0.5 * np.arange(dim)), axis=-1)
 
 
-@jvp_rule(sc.multigammaln, aliases={"d": "dim"}, refuse={"dim": INTEGER})
+@jvp_rule(sc.multigammaln, aliases={"d": "dim"}, refuse={"dim": "d, an integer dimension"})
 def _(ans, a, dim):
     d[ans] = d[a] * np.sum(sc.digamma(np.expand_dims(a, -1) - 0.5 * np.arange(dim)), axis=-1)
 
