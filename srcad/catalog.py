@@ -7,16 +7,23 @@ keeps the two identical, so the list cannot drift from the rules.
 from __future__ import annotations
 
 import collections
+import importlib.util
 
 from . import rules  # noqa: F401 - registers every rule
 from .rules.template import all_rules
 
-_ORDER = ["numpy", "numpy.linalg", "numpy.fft", "math", "builtins", "srcad"]
+if importlib.util.find_spec("scipy") is not None:
+    from .rules import scipy as _scipy_rules  # noqa: F401 - registered when scipy is installed
+
+_ORDER = ["numpy", "numpy.linalg", "numpy.fft", "math", "builtins", "scipy.special", "scipy.stats"]
+_ORDER.append("srcad")
 
 
 def _namespace(name: str) -> str:
     if name.startswith("srcad."):
         return "srcad"
+    if name.startswith("scipy."):
+        return ".".join(name.split(".")[:2])  # scipy.special, scipy.stats...
     for prefix in ("numpy.linalg", "numpy.fft", "numpy.random", "numpy"):
         if name.startswith(prefix + "."):
             return prefix
@@ -58,6 +65,22 @@ def numpy_version() -> str:
     return ".".join(numpy.__version__.split(".")[:2])
 
 
+def scipy_version() -> str | None:
+    """scipy's major.minor version, or None: scipy's rules are listed when it is installed."""
+    if importlib.util.find_spec("scipy") is None:
+        return None
+    import scipy
+
+    return ".".join(scipy.__version__.split(".")[:2])
+
+
+def versions_note() -> str:
+    """The sentence naming the versions the list is that of (a test compares it)."""
+    scipy = scipy_version()
+    with_scipy = f"with scipy {scipy}" if scipy else "without scipy"
+    return f"The list is that of numpy {numpy_version()} {with_scipy} (numpy adds and removes"
+
+
 def markdown() -> str:
     groups = table()
     names = sorted(groups, key=lambda n: (_ORDER.index(n) if n in _ORDER else 99, n))
@@ -67,8 +90,11 @@ def markdown() -> str:
         "Generated from the rule registry by `python -m srcad.catalog` (a test keeps this",
         "file up to date). Every differentiable function has both a reverse-mode (vjp) and a",
         "forward-mode (jvp) rule. Non-differentiable functions have zero derivatives.",
-        f"The list is that of numpy {numpy_version()} (numpy adds and removes a few functions",
-        "between versions; srcad registers the rules of those the installed numpy has).",
+        versions_note(),
+        "a few functions between versions; srcad registers the rules of those the installed",
+        "numpy has; the rules of scipy.special and scipy.stats register when scipy, the",
+        "optional extra `srcad[scipy]`, is installed). Some scipy functions have a derivative",
+        "in some of their arguments only (docs/rules.md, 'scipy').",
         "",
         "| namespace | vjp rules | jvp rules | non-differentiable |",
         "|---|---|---|---|",
@@ -84,11 +110,24 @@ def markdown() -> str:
         zero = [r[0] for r in rows if r[3]]
         if diff:
             lines.append("Differentiable: " + ", ".join(f"`{_short(n, ns)}`" for n in diff) + ".")
+        partial = _refused(ns)
+        if partial:
+            lines += ["", "No derivative in some arguments (a transform refuses them): " + partial]
         if zero:
             if diff:
                 lines.append("")
             lines.append("Zero derivative: " + ", ".join(f"`{_short(n, ns)}`" for n in zero) + ".")
     return "\n".join(lines) + "\n"
+
+
+def _refused(namespace: str) -> str:
+    """`iv` in v; ... for the rules of `namespace` that refuse some of their parameters."""
+    partial = sorted(
+        (r for r in all_rules() if r.refused and _namespace(r.name) == namespace),
+        key=lambda r: r.name,
+    )
+    text = "; ".join(f"`{_short(r.name, namespace)}` in {', '.join(r.refused)}" for r in partial)
+    return text + "." if text else ""
 
 
 def _short(name: str, namespace: str) -> str:

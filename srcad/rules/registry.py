@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import inspect
+import sys
 import types
 
 from ..errors import RuleDefinitionError
@@ -54,6 +55,9 @@ class Rule:
     aliases: dict[str, str] = dataclasses.field(default_factory=dict)  # other keyword names
     arity: int | None = None  # positional parameters, for primitives without a signature
     result: str = "array"  # the kind of value it returns: "array", "tuple" or "list"
+    # Parameters the rule has no derivative for (the order of a Bessel function): a call
+    # that differentiates one is refused when it is transformed, never given a zero.
+    refused: dict[str, str] = dataclasses.field(default_factory=dict)  # parameter -> why
     effect: Effect = Effect.PURE
     writes: tuple = ()  # the parameters (names, or positions) whose argument it changes
     hint: str = ""  # what to write instead, when srcad refuses a call to it
@@ -163,10 +167,20 @@ def _class_method(obj):
     return None
 
 
+def _package_of(obj) -> str:
+    module = getattr(obj, "__module__", None)
+    if module is None and type(obj).__name__ == "ufunc":
+        # A ufunc does not say where it comes from: scipy.special's are found there.
+        special = sys.modules.get("scipy.special")
+        if special is not None and getattr(special, obj.__name__, None) is obj:
+            return "scipy"
+    module = module or getattr(type(obj), "__module__", None) or ""
+    return module.partition(".")[0]
+
+
 def _load_lazy_rules(obj) -> bool:
     """Import the rule module of `obj`'s package, once; True if one was imported now."""
-    module = getattr(obj, "__module__", None) or getattr(type(obj), "__module__", None) or ""
-    package = module.partition(".")[0]
+    package = _package_of(obj)
     rules_module = _LAZY_RULES.get(package)
     if rules_module is None or package in _lazy_loaded:
         return False
@@ -196,6 +210,10 @@ def _rule_for(primitive, name: str | None = None) -> Rule:
 def qualified_name(obj) -> str:
     module = getattr(obj, "__module__", None) or ""
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
+    if not module and _package_of(obj) == "scipy":
+        module = "scipy.special"  # its ufuncs
+    if module.startswith("scipy."):
+        return _scipy_name(obj, module, name)
     owner_module = type(getattr(obj, "__self__", None)).__module__
     if not module and owner_module.startswith("numpy."):
         module = owner_module  # numpy < 2: np.random's functions (RandomState methods)
@@ -207,6 +225,15 @@ def qualified_name(obj) -> str:
     elif module.startswith("numpy."):
         module = module.split("._")[0].replace(".core", "").replace(".mtrand", "")
     return f"{module}.{name}" if module else name
+
+
+def _scipy_name(obj, module: str, name: str) -> str:
+    """scipy's public names: scipy.special.logsumexp, scipy.stats.norm.logpdf (a method of
+    the distribution object `norm`, an instance of norm_gen)."""
+    owner = getattr(obj, "__self__", None)
+    if module.startswith("scipy.stats") and type(owner).__name__.endswith("_gen"):
+        return f"scipy.stats.{type(owner).__name__[: -len('_gen')]}.{obj.__name__}"
+    return f"{module.split('._')[0]}.{name}"
 
 
 def primitive_params(primitive) -> list[inspect.Parameter] | None:

@@ -55,6 +55,7 @@ from .registry import (  # noqa: F401 - the declarations rule modules import fro
     primitive_params,
     pure,
     qualified_name,
+    registry_key,
     returns,
     writes,
 )
@@ -134,11 +135,13 @@ def differentiable_params(rule) -> set[str]:
 
     A rule's vjp writes the adjoints of exactly the parameters its jvp reads the tangents of
     (tests/test_rules.py checks this for every rule), so one template answers; the one
-    already parsed, to spare a transform parsing templates of the other mode."""
+    already parsed, to spare a transform parsing templates of the other mode. Refused
+    parameters count too: a derivative reaches them, for the transform to refuse it."""
+    refused = set(rule.refused)
     if rule.jvp is not None and (rule.vjp is None or rule.vjp._parsed is None):
         if rule.jvp._parsed is not None or rule.vjp is None:
-            return rule.jvp.reads
-    return rule.vjp.outputs if rule.vjp is not None else set()
+            return rule.jvp.reads | refused
+    return (rule.vjp.outputs if rule.vjp is not None else set()) | refused
 
 
 def _where(func: Callable, kind: str) -> str:
@@ -306,6 +309,7 @@ def _register(
     aliases=None,
     name=None,
     arity=None,
+    refuse=None,
 ):
     def decorate(func):
         if not present(primitive):
@@ -321,8 +325,17 @@ def _register(
             rule.aliases.update(aliases)
         if arity is not None:
             rule.arity = arity
+        if refuse:
+            rule.refused.update(refuse)
         template = _parse_template(func, kind)
         _check_against_primitive(template, rule)
+        for p in rule.refused:
+            if p not in template.params:
+                raise RuleDefinitionError(
+                    f"{kind} rule for {rule.name}: refused parameter {p!r} is not a template "
+                    "parameter",
+                    hint="list in refuse= only parameters the template names",
+                )
         for p in rule.broadcast:
             if p not in template.params:
                 raise RuleDefinitionError(
@@ -350,7 +363,9 @@ def vjp_rule(primitive: Any, **options: Any) -> Callable[[F], F]:
             function whose body srcad should not differentiate).
         **options: what the machinery needs to know: ``broadcast=("x", "y")`` for
             elementwise parameters, ``linear=`` / ``bilinear=`` for zero derivatives,
-            ``arity=`` for a C function without a signature, ``name=`` and ``aliases=``.
+            ``arity=`` for a C function without a signature, ``name=`` and ``aliases=``,
+            ``refuse={"v": "why"}`` for parameters without a derivative formula (a
+            transform refuses a call that differentiates one, naming the reason).
 
     Returns:
         A decorator that registers the template and returns it unchanged.

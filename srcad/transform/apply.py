@@ -136,10 +136,19 @@ def _bound(env: Env, rhs, rule: Rule, template, preset, target, node) -> dict:
         if preset is not None:
             from ..rules.template import bind_call
 
-            return bind_call(template, rule, preset["__args__"], {})
-        return bind(rhs, target, template)
+            bound = bind_call(template, rule, preset["__args__"], {})
+        else:
+            bound = bind(rhs, target, template)
     except BindError as exc:
         raise UnsupportedOperationError(str(exc), env.where(node)) from None
+    for param, why in rule.refused.items():
+        if env.active(bound.get(param)):
+            raise UnsupportedOperationError(
+                f"srcad has no derivative of {rule.name} with respect to {param} ({why})",
+                env.where(node),
+                hint=f"pass {param} as a constant, or stop its derivative with srcad.stop_gradient",
+            )
+    return bound
 
 
 def _scalar_constant(node) -> bool:

@@ -1,0 +1,5 @@
+"""Rules for scipy, registered when srcad first meets a scipy function (or when this package
+is imported). `import srcad` never imports scipy; scipy is the optional extra `srcad[scipy]`.
+"""
+
+from . import special, stats  # noqa: F401 - imported for their registrations
