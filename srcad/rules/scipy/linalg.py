@@ -47,7 +47,7 @@ returns("list", sl.bdiag_t)
 
 # cholesky reads the `lower` triangle of `a` (the upper one by default) and returns L or
 # U = L^H. With L: dL = L phi(L^-1 dS L^-H), dS the Hermitian matrix read (numpy's rule).
-@vjp_rule(scipy.linalg.cholesky, linear=("a",))
+@vjp_rule(scipy.linalg.cholesky)
 def _(ans, a, lower=False, overwrite_a=False, check_finite=True):
     if overwrite_a:
         sl.refuse_overwrite("scipy.linalg.cholesky", "a")
@@ -63,7 +63,7 @@ def _(ans, a, lower=False, overwrite_a=False, check_finite=True):
     d[a] = rt.mhermitian_t(g_s, not lower)
 
 
-@jvp_rule(scipy.linalg.cholesky, linear=("a",))
+@jvp_rule(scipy.linalg.cholesky)
 def _(ans, a, lower=False, overwrite_a=False, check_finite=True):
     if overwrite_a:
         sl.refuse_overwrite("scipy.linalg.cholesky", "a")
@@ -81,7 +81,7 @@ def _(ans, a, lower=False, overwrite_a=False, check_finite=True):
 
 # cho_factor returns (c, lower): c holds the factor in the `lower` triangle and a copy of
 # `a`'s other strict triangle (which cho_solve ignores); both parts are differentiated.
-@vjp_rule(scipy.linalg.cho_factor, linear=("a",))
+@vjp_rule(scipy.linalg.cho_factor)
 def _(ans, a, lower=False, overwrite_a=False, check_finite=True):
     if overwrite_a:
         sl.refuse_overwrite("scipy.linalg.cho_factor", "a")
@@ -101,7 +101,7 @@ def _(ans, a, lower=False, overwrite_a=False, check_finite=True):
     d[a] = rt.mhermitian_t(g_s, not lower) + g_rest
 
 
-@jvp_rule(scipy.linalg.cho_factor, linear=("a",))
+@jvp_rule(scipy.linalg.cho_factor)
 def _(ans, a, lower=False, overwrite_a=False, check_finite=True):
     if overwrite_a:
         sl.refuse_overwrite("scipy.linalg.cho_factor", "a")
@@ -122,7 +122,7 @@ def _(ans, a, lower=False, overwrite_a=False, check_finite=True):
 # cho_solve((c, lower), b) = A^-1 b with A = L L^H, L the `lower` triangle of c (or U^H).
 # dx = A^-1 (db - dA x), dA = dL L^H + L dL^H. The transpose: gb = A^-T g = conj(A^-1
 # conj(g)), and with gA = -gb x^T, gL = (gA + gA^H) conj(L) on L's triangle.
-@vjp_rule(scipy.linalg.cho_solve, linear=("c_and_lower", "b"))
+@vjp_rule(scipy.linalg.cho_solve, linear=("b",))
 def _(ans, c_and_lower, b, overwrite_b=False, check_finite=True):
     if overwrite_b:
         sl.refuse_overwrite("scipy.linalg.cho_solve", "b")
@@ -144,7 +144,7 @@ def _(ans, c_and_lower, b, overwrite_b=False, check_finite=True):
     d[c_and_lower] = (g_c, rt.zeros_like(lower))
 
 
-@jvp_rule(scipy.linalg.cho_solve, linear=("c_and_lower", "b"))
+@jvp_rule(scipy.linalg.cho_solve, linear=("b",))
 def _(ans, c_and_lower, b, overwrite_b=False, check_finite=True):
     if overwrite_b:
         sl.refuse_overwrite("scipy.linalg.cho_solve", "b")
@@ -172,7 +172,7 @@ def _(ans, c_and_lower, b, overwrite_b=False, check_finite=True):
 # solve_triangular(a, b, trans) = M^-1 b with M = op(T): T the triangle read (unit diagonal
 # taken as ones), op the identity, ^T or ^H. M^-T is a solve with the other trans (and
 # conjugations for trans="C").
-@vjp_rule(scipy.linalg.solve_triangular, linear=("a", "b"))
+@vjp_rule(scipy.linalg.solve_triangular, linear=("b",))
 def _(ans, a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False, check_finite=True):
     if overwrite_b:
         sl.refuse_overwrite("scipy.linalg.solve_triangular", "b")
@@ -190,7 +190,7 @@ def _(ans, a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False, c
     d[a] = sl.tri(sl.op(-(g_b @ np.swapaxes(x, -1, -2)), code), lower, unit_diagonal)
 
 
-@jvp_rule(scipy.linalg.solve_triangular, linear=("a", "b"))
+@jvp_rule(scipy.linalg.solve_triangular, linear=("b",))
 def _(ans, a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False, check_finite=True):
     if overwrite_b:
         sl.refuse_overwrite("scipy.linalg.solve_triangular", "b")
@@ -211,7 +211,7 @@ def _(ans, a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False, c
 # solve(a, b) = M^-1 b with M = sl.effective(a, ...): the entries assume_a= and lower= make
 # scipy read (a triangle of a symmetric matrix...), transposed with transposed=True. The
 # derivative solves with M itself, so it is exact whatever structure scipy detects.
-@vjp_rule(scipy.linalg.solve, linear=("a", "b"))
+@vjp_rule(scipy.linalg.solve, linear=("b",))
 def _(
     ans,
     a,
@@ -238,7 +238,7 @@ def _(
     d[a] = sl.effective_t(-(g_b @ np.swapaxes(x, -1, -2)), assume_a, lower, transposed)
 
 
-@jvp_rule(scipy.linalg.solve, linear=("a", "b"))
+@jvp_rule(scipy.linalg.solve, linear=("b",))
 def _(
     ans,
     a,
@@ -265,7 +265,7 @@ def _(
 
 
 # inv(a) = M^-1, M as for solve (scipy >= 1.16 takes assume_a= and lower=).
-@vjp_rule(scipy.linalg.inv, linear=("a",))
+@vjp_rule(scipy.linalg.inv)
 def _(ans, a, overwrite_a=False, check_finite=True, *, assume_a=None, lower=False):
     if overwrite_a:
         sl.refuse_overwrite("scipy.linalg.inv", "a")
@@ -273,21 +273,21 @@ def _(ans, a, overwrite_a=False, check_finite=True, *, assume_a=None, lower=Fals
     d[a] = sl.effective_t(-(ans_t @ d[ans] @ ans_t), assume_a, lower)
 
 
-@jvp_rule(scipy.linalg.inv, linear=("a",))
+@jvp_rule(scipy.linalg.inv)
 def _(ans, a, overwrite_a=False, check_finite=True, *, assume_a=None, lower=False):
     if overwrite_a:
         sl.refuse_overwrite("scipy.linalg.inv", "a")
     d[ans] = -(ans @ sl.effective(d[a], assume_a, lower) @ ans)
 
 
-@vjp_rule(scipy.linalg.det, linear=("a",))
+@vjp_rule(scipy.linalg.det)
 def _(ans, a, overwrite_a=False, check_finite=True):
     if overwrite_a:
         sl.refuse_overwrite("scipy.linalg.det", "a")
     d[a] = rt.mexpand(d[ans] * ans) * np.swapaxes(np.linalg.inv(a), -1, -2)
 
 
-@jvp_rule(scipy.linalg.det, linear=("a",))
+@jvp_rule(scipy.linalg.det)
 def _(ans, a, overwrite_a=False, check_finite=True):
     if overwrite_a:
         sl.refuse_overwrite("scipy.linalg.det", "a")
@@ -299,7 +299,7 @@ def _(ans, a, overwrite_a=False, check_finite=True):
 
 # lu_factor(a) = (lu, piv) with a[perm] = L U (L unit lower, U upper, both stored in lu).
 # With the rows fixed, F = L^-1 da[perm] U^-1 gives dL = L tril(F, -1), dU = triu(F) U.
-@vjp_rule(scipy.linalg.lu_factor, linear=("a",))
+@vjp_rule(scipy.linalg.lu_factor)
 def _(ans, a, overwrite_a=False, check_finite=True):
     if overwrite_a:
         sl.refuse_overwrite("scipy.linalg.lu_factor", "a")
@@ -316,7 +316,7 @@ def _(ans, a, overwrite_a=False, check_finite=True):
     d[a] = np.take(g_rows, np.argsort(sl.lu_perm(piv)), axis=-2)
 
 
-@jvp_rule(scipy.linalg.lu_factor, linear=("a",))
+@jvp_rule(scipy.linalg.lu_factor)
 def _(ans, a, overwrite_a=False, check_finite=True):
     if overwrite_a:
         sl.refuse_overwrite("scipy.linalg.lu_factor", "a")
@@ -328,7 +328,7 @@ def _(ans, a, overwrite_a=False, check_finite=True):
 
 
 # lu_solve((lu, piv), b, trans) = M^-1 b with M = op(A), A = P L U rebuilt from lu.
-@vjp_rule(scipy.linalg.lu_solve, linear=("lu_and_piv", "b"))
+@vjp_rule(scipy.linalg.lu_solve, linear=("b",))
 def _(ans, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     if overwrite_b:
         sl.refuse_overwrite("scipy.linalg.lu_solve", "b")
@@ -352,7 +352,7 @@ def _(ans, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     d[lu_and_piv] = (g_lu, rt.zeros_like(piv))
 
 
-@jvp_rule(scipy.linalg.lu_solve, linear=("lu_and_piv", "b"))
+@jvp_rule(scipy.linalg.lu_solve, linear=("b",))
 def _(ans, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     if overwrite_b:
         sl.refuse_overwrite("scipy.linalg.lu_solve", "b")
@@ -377,52 +377,52 @@ def _(ans, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
 # f([[A, E], [0, A]]) = [[f(A), L_f(A, E)], [0, f(A)]] for expm, sqrtm and logm, with L_f the
 # Frechet derivative; its transpose is L_f(A^T, .) (f(X^T) = f(X)^T). sl.matfun applies f to
 # stacks, so a batch of directions is a stack of block matrices.
-@vjp_rule(scipy.linalg.expm, linear=("A",))
+@vjp_rule(scipy.linalg.expm)
 def _(ans, A):
     k = np.shape(A)[-1]
     dual = rt.mdual(np.swapaxes(A, -1, -2), d[ans])
     d[A] = sl.matfun("expm", dual)[..., :k, k : 2 * k]
 
 
-@jvp_rule(scipy.linalg.expm, linear=("A",))
+@jvp_rule(scipy.linalg.expm)
 def _(ans, A):
     k = np.shape(A)[-1]
     d[ans] = sl.matfun("expm", rt.mdual(A, d[A]))[..., :k, k : 2 * k]
 
 
-@vjp_rule(scipy.linalg.sqrtm, linear=("A",))
+@vjp_rule(scipy.linalg.sqrtm)
 def _(ans, A):
     k = np.shape(A)[-1]
     dual = rt.mdual(np.swapaxes(A, -1, -2), d[ans])
     d[A] = rt.mlike(sl.matfun("sqrtm", dual)[..., :k, k : 2 * k], A)
 
 
-@jvp_rule(scipy.linalg.sqrtm, linear=("A",))
+@jvp_rule(scipy.linalg.sqrtm)
 def _(ans, A):
     k = np.shape(A)[-1]
     d[ans] = sl.matfun("sqrtm", rt.mdual(A, d[A]))[..., :k, k : 2 * k]
 
 
-@vjp_rule(scipy.linalg.logm, linear=("A",))
+@vjp_rule(scipy.linalg.logm)
 def _(ans, A):
     k = np.shape(A)[-1]
     dual = rt.mdual(np.swapaxes(A, -1, -2), d[ans])
     d[A] = rt.mlike(sl.matfun("logm", dual)[..., :k, k : 2 * k], A)
 
 
-@jvp_rule(scipy.linalg.logm, linear=("A",))
+@jvp_rule(scipy.linalg.logm)
 def _(ans, A):
     k = np.shape(A)[-1]
     d[ans] = sl.matfun("logm", rt.mdual(A, d[A]))[..., :k, k : 2 * k]
 
 
-@vjp_rule(sl.matfun, linear=("x",))
+@vjp_rule(sl.matfun)
 def _(ans, name, x):
     k = np.shape(x)[-1]
     d[x] = sl.matfun(name, rt.mdual(np.swapaxes(x, -1, -2), d[ans]))[..., :k, k : 2 * k]
 
 
-@jvp_rule(sl.matfun, linear=("x",))
+@jvp_rule(sl.matfun)
 def _(ans, name, x):
     k = np.shape(x)[-1]
     d[ans] = sl.matfun(name, rt.mdual(x, d[x]))[..., :k, k : 2 * k]
@@ -430,7 +430,7 @@ def _(ans, name, x):
 
 # solve_sylvester(a, b, q): a x + x b = q, so dx solves the same equation with right-hand
 # side dq - da x - x db, and the transpose solves a^T y + y b^T = g.
-@vjp_rule(scipy.linalg.solve_sylvester, linear=("a", "b", "q"))
+@vjp_rule(scipy.linalg.solve_sylvester, linear=("q",))
 def _(ans, a, b, q):
     g_q = sl.sylvester(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2), d[ans])
     d[q] = g_q
@@ -438,12 +438,12 @@ def _(ans, a, b, q):
     d[b] = -(np.swapaxes(ans, -1, -2) @ g_q)
 
 
-@jvp_rule(scipy.linalg.solve_sylvester, linear=("a", "b", "q"))
+@jvp_rule(scipy.linalg.solve_sylvester, linear=("q",))
 def _(ans, a, b, q):
     d[ans] = sl.sylvester(a, b, d[q] - d[a] @ ans - ans @ d[b])
 
 
-@vjp_rule(sl.sylvester, linear=("a", "b", "q"))
+@vjp_rule(sl.sylvester, linear=("q",))
 def _(ans, a, b, q):
     g_q = sl.sylvester(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2), d[ans])
     d[q] = rt.unbroadcast(g_q, q, nb)
@@ -451,7 +451,7 @@ def _(ans, a, b, q):
     d[b] = rt.unbroadcast(-(np.swapaxes(ans, -1, -2) @ g_q), b, nb)
 
 
-@jvp_rule(sl.sylvester, linear=("a", "b", "q"))
+@jvp_rule(sl.sylvester, linear=("q",))
 def _(ans, a, b, q):
     n = np.ndim(ans)
     rhs = rt.lift(d[q], q, n, nb) - rt.lift(d[a], a, n, nb) @ ans - ans @ rt.lift(d[b], b, n, nb)
@@ -466,7 +466,7 @@ def _(ans, a, b, q):
 #   dw = Re diag(C) - w Re diag(D),
 #   dV = V (F * (C - D diag(w)) - diag(Re diag(D)) / 2),  F[i, j] = 1 / (w[j] - w[i]);
 # b=None is the same with D = 0 (numpy's eigh rule). eigvals_only=True returns w.
-@vjp_rule(scipy.linalg.eigh, linear=("a", "b"))
+@vjp_rule(scipy.linalg.eigh)
 def _(
     ans,
     a,
@@ -507,7 +507,7 @@ def _(
         d[b] = rt.mhermitian_t(v_c @ g_d @ v_t, not lower)
 
 
-@jvp_rule(scipy.linalg.eigh, linear=("a", "b"))
+@jvp_rule(scipy.linalg.eigh)
 def _(
     ans,
     a,
@@ -554,7 +554,7 @@ def _(
 
 # svd: numpy's rule (see srcad.rules.numpy_linalg); full_matrices=True only where it
 # changes nothing (square matrices).
-@vjp_rule(scipy.linalg.svd, linear=("a",))
+@vjp_rule(scipy.linalg.svd)
 def _(
     ans,
     a,
@@ -598,7 +598,7 @@ def _(
         )
 
 
-@jvp_rule(scipy.linalg.svd, linear=("a",))
+@jvp_rule(scipy.linalg.svd)
 def _(
     ans,
     a,
@@ -640,7 +640,7 @@ def _(
 # dR = (C - Omega) R. mode="full" is accepted for square matrices (where it is "economic");
 # mode="r" returns (R,), with R m x n; pivoting=True permutes a's columns first (the
 # permutation is held fixed). mode="raw" is refused.
-@vjp_rule(scipy.linalg.qr, linear=("a",))
+@vjp_rule(scipy.linalg.qr)
 def _(ans, a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
     if overwrite_a:
         sl.refuse_overwrite("scipy.linalg.qr", "a")
@@ -678,7 +678,7 @@ def _(ans, a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_
         d[a] = g_ap
 
 
-@jvp_rule(scipy.linalg.qr, linear=("a",))
+@jvp_rule(scipy.linalg.qr)
 def _(ans, a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
     if overwrite_a:
         sl.refuse_overwrite("scipy.linalg.qr", "a")
