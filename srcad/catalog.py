@@ -11,12 +11,19 @@ import collections
 from . import rules  # noqa: F401 - registers every rule
 from .rules.template import all_rules
 
+try:  # scipy's rules register on first use; the list shows them when scipy is installed
+    from .rules import scipy as _scipy_rules  # noqa: F401
+except ImportError:
+    pass
+
 _ORDER = ["numpy", "numpy.linalg", "numpy.fft", "math", "builtins", "srcad"]
 
 
 def _namespace(name: str) -> str:
     if name.startswith("srcad."):
         return "srcad"
+    if name.startswith("scipy."):
+        return ".".join(name.split(".")[:2])  # scipy.linalg, scipy.signal...
     for prefix in ("numpy.linalg", "numpy.fft", "numpy.random", "numpy"):
         if name.startswith(prefix + "."):
             return prefix
@@ -92,6 +99,8 @@ def markdown() -> str:
 
 
 def _short(name: str, namespace: str) -> str:
+    if namespace.startswith("scipy."):
+        return name.rsplit(".", 1)[-1]  # scipy.linalg._basic.solve -> solve
     if namespace != "builtins" and name.startswith(namespace + "."):
         return name[len(namespace) + 1 :]
     return name
