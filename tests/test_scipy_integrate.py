@@ -131,7 +131,7 @@ def test_solve_ivp_forward_mode_and_time_span():
         sol = scipy_integrate.solve_ivp(
             pendulum_tfirst, (0.0, t1), y0, method="DOP853", args=(b, 9.81), rtol=RTOL, atol=ATOL
         )
-        return sol.y[:, -1]
+        return sol["y"][:, -1]  # the result's items are its attributes
 
     want_t1 = central(lambda v: final(Y0, v, DAMPING)[0], 3.0)
     _, tangent = srcad.jvp(final, (Y0, 3.0, DAMPING), (np.zeros(2), 1.0, 0.0))

@@ -111,3 +111,20 @@ def test_what_is_refused_is_refused_with_a_location():
 
     with pytest.raises(srcad.SrcadError, match="full_matrices=False"):
         srcad.grad(full_svd)(np.ones((4, 3)))
+
+
+def test_generalized_eigh_unpacked():
+    def lowest_mode(stiffness, masses):
+        w, v = scipy_linalg.eigh(stiffness, np.diag(masses))
+        mode = v[:, 0] * np.sign(v[0, 0])
+        return w[0] + np.sum(mode * np.arange(1.0, 4.0))
+
+    k = np.array([[2.0, -1.0, 0.0], [-1.0, 2.5, -1.0], [0.0, -1.0, 3.0]])
+    masses = np.array([1.0, 1.5, 0.7])
+    g_k, g_m = srcad.grad(lowest_mode, argnums=(0, 1))(k, masses)
+    want_m = central(lambda m: lowest_mode(k, m), masses)
+    np.testing.assert_allclose(g_m, want_m, rtol=1e-6, atol=1e-9)
+    # eigh reads the lower triangle of the stiffness matrix
+    want_k = central(lambda v: lowest_mode(v.reshape(3, 3), masses), k.ravel()).reshape(3, 3)
+    np.testing.assert_allclose(g_k, want_k, rtol=1e-6, atol=1e-9)
+    assert np.all(np.triu(g_k, 1) == 0)
