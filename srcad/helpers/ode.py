@@ -141,7 +141,9 @@ def _per_direction(batch, count, solve):
         return solve(None)
     if batch != 1:
         raise UnsupportedOperationError(
-            "srcad differentiates ODE solves with at most one axis of directions"
+            "srcad differentiates ODE solves with at most one axis of directions",
+            hint="compute Jacobians of the solve with jacfwd or jacrev, not nested in vmap-like "
+            "batches",
         )
     return _stack([solve(j) for j in range(count)])
 

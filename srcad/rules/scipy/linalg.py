@@ -485,7 +485,10 @@ def _(
     if overwrite_b:
         sl.refuse_overwrite("scipy.linalg.eigh", "b")
     if type != 1:
-        sl.refuse("srcad differentiates scipy.linalg.eigh only for type=1 (a v = w b v)")
+        sl.refuse(
+            "srcad differentiates scipy.linalg.eigh only for type=1 (a v = w b v)",
+            "write the problem as a type=1 one (type=2: a b v = w v, type=3: b a v = w v)",
+        )
     if eigvals_only:
         w, v = scipy.linalg.eigh(a, b, lower=lower)
         g_w = d[ans]
@@ -526,7 +529,10 @@ def _(
     if overwrite_b:
         sl.refuse_overwrite("scipy.linalg.eigh", "b")
     if type != 1:
-        sl.refuse("srcad differentiates scipy.linalg.eigh only for type=1 (a v = w b v)")
+        sl.refuse(
+            "srcad differentiates scipy.linalg.eigh only for type=1 (a v = w b v)",
+            "write the problem as a type=1 one (type=2: a b v = w v, type=3: b a v = w v)",
+        )
     if eigvals_only:
         w, v = scipy.linalg.eigh(a, b, lower=lower)
     else:
