@@ -288,3 +288,14 @@ def check_qr(a, mode):
         )
     if mode == "full":
         check_square_full("scipy.linalg.qr", a, True, "mode='economic'")
+
+
+def check_matrix(a, name):
+    """Reject stacks of matrices where a right-hand side's layout would be ambiguous (scipy
+    >= 1.15 broadcasts some solvers over stacks, with its own rules for `b`)."""
+    if np.ndim(a) != 2:
+        raise UnsupportedOperationError(
+            f"srcad differentiates {name} of a single matrix, got an array of shape {np.shape(a)}",
+            hint="loop over the matrices, or use numpy.linalg's solvers, which srcad "
+            "differentiates on stacks",
+        )

@@ -24,10 +24,12 @@ else:
     COMPLEX = "prim(a0 + a1 * np.array(1j), a2 * np.array(1j) - a3, mode='{mode}')"
 
     SPECS = [
-        RuleSpec(scipy.signal.convolve, PAIRS, kwargs=MODES + METHODS),
+        RuleSpec(scipy.signal.convolve, PAIRS, kwargs=MODES),
+        RuleSpec(scipy.signal.convolve, PAIRS[1:3], kwargs=METHODS),
         RuleSpec(scipy.signal.convolve, [((6,), (6,))], kwargs=MODES),
         RuleSpec(scipy.signal.convolve, [((3, 1), (1, 4))], kwargs=MODES[:2]),
-        RuleSpec(scipy.signal.correlate, PAIRS, kwargs=MODES + METHODS),
+        RuleSpec(scipy.signal.correlate, PAIRS, kwargs=MODES),
+        RuleSpec(scipy.signal.correlate, PAIRS[1:3], kwargs=METHODS),
         RuleSpec(scipy.signal.correlate, [((6,), (6,))], kwargs=MODES),
         RuleSpec(scipy.signal.fftconvolve, PAIRS, kwargs=MODES),
         # convolution along some axes, broadcasting along the others

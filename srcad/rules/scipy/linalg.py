@@ -36,6 +36,7 @@ nondiff(
     sl.core_shapes,
     sl.check_square_full,
     sl.check_qr,
+    sl.check_matrix,
 )
 returns("tuple", scipy.linalg.cho_factor, scipy.linalg.lu_factor, scipy.linalg.qr)
 # A tuple or a single array, depending on eigvals_only= / compute_uv=.
@@ -127,6 +128,7 @@ def _(ans, c_and_lower, b, overwrite_b=False, check_finite=True):
     if overwrite_b:
         sl.refuse_overwrite("scipy.linalg.cho_solve", "b")
     c, lower = c_and_lower
+    sl.check_matrix(c, "scipy.linalg.cho_solve")
     x = rt.mcolumns(ans, c, b)
     g = rt.mconj(rt.mcolumns(d[ans], c, b, nb))
     if static(nb == 0):
@@ -149,6 +151,7 @@ def _(ans, c_and_lower, b, overwrite_b=False, check_finite=True):
     if overwrite_b:
         sl.refuse_overwrite("scipy.linalg.cho_solve", "b")
     c, lower = c_and_lower
+    sl.check_matrix(c, "scipy.linalg.cho_solve")
     d_c = d[c_and_lower][0]
     if lower:
         low = np.tril(c)
@@ -176,6 +179,7 @@ def _(ans, c_and_lower, b, overwrite_b=False, check_finite=True):
 def _(ans, a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False, check_finite=True):
     if overwrite_b:
         sl.refuse_overwrite("scipy.linalg.solve_triangular", "b")
+    sl.check_matrix(a, "scipy.linalg.solve_triangular")
     code = sl.trans_code(trans)
     other = sl.flip_trans(code)
     x = rt.mcolumns(ans, a, b)
@@ -194,6 +198,7 @@ def _(ans, a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False, c
 def _(ans, a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False, check_finite=True):
     if overwrite_b:
         sl.refuse_overwrite("scipy.linalg.solve_triangular", "b")
+    sl.check_matrix(a, "scipy.linalg.solve_triangular")
     code = sl.trans_code(trans)
     x = rt.mcolumns(ans, a, b)
     rhs = rt.mcolumns(d[b], a, b, nb) - sl.op(sl.tri(d[a], lower, unit_diagonal), code) @ x
@@ -227,6 +232,7 @@ def _(
         sl.refuse_overwrite("scipy.linalg.solve", "a")
     if overwrite_b:
         sl.refuse_overwrite("scipy.linalg.solve", "b")
+    sl.check_matrix(a, "scipy.linalg.solve")
     m_t = sl.effective(a, assume_a, lower, not transposed)
     x = rt.mcolumns(ans, a, b)
     g = rt.mcolumns(d[ans], a, b, nb)
@@ -254,6 +260,7 @@ def _(
         sl.refuse_overwrite("scipy.linalg.solve", "a")
     if overwrite_b:
         sl.refuse_overwrite("scipy.linalg.solve", "b")
+    sl.check_matrix(a, "scipy.linalg.solve")
     m = sl.effective(a, assume_a, lower, transposed)
     x = rt.mcolumns(ans, a, b)
     rhs = rt.mcolumns(d[b], a, b, nb) - sl.effective(d[a], assume_a, lower, transposed) @ x
@@ -303,6 +310,7 @@ def _(ans, a, overwrite_a=False, check_finite=True):
 def _(ans, a, overwrite_a=False, check_finite=True):
     if overwrite_a:
         sl.refuse_overwrite("scipy.linalg.lu_factor", "a")
+    sl.check_matrix(a, "scipy.linalg.lu_factor")
     lu, piv = ans
     g_lu, _g_piv = d[ans]
     low = np.tril(lu, -1) + rt.meye(lu, True)
@@ -320,6 +328,7 @@ def _(ans, a, overwrite_a=False, check_finite=True):
 def _(ans, a, overwrite_a=False, check_finite=True):
     if overwrite_a:
         sl.refuse_overwrite("scipy.linalg.lu_factor", "a")
+    sl.check_matrix(a, "scipy.linalg.lu_factor")
     lu, piv = ans
     low = np.tril(lu, -1) + rt.meye(lu, True)
     up = np.triu(lu)
@@ -333,6 +342,7 @@ def _(ans, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     if overwrite_b:
         sl.refuse_overwrite("scipy.linalg.lu_solve", "b")
     lu, piv = lu_and_piv
+    sl.check_matrix(lu, "scipy.linalg.lu_solve")
     code = sl.trans_code(trans)
     x = rt.mcolumns(ans, lu, b)
     g = sl.cconj(rt.mcolumns(d[ans], lu, b, nb), code)
@@ -357,6 +367,7 @@ def _(ans, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     if overwrite_b:
         sl.refuse_overwrite("scipy.linalg.lu_solve", "b")
     lu, piv = lu_and_piv
+    sl.check_matrix(lu, "scipy.linalg.lu_solve")
     d_lu = d[lu_and_piv][0]
     code = sl.trans_code(trans)
     low = np.tril(lu, -1) + rt.meye(lu, True)
