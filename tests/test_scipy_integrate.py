@@ -182,3 +182,21 @@ def test_refusals():
 
     with pytest.raises(srcad.SrcadError):
         srcad.grad(srcad.grad(second))(0.3)
+
+
+def test_lists_and_integer_args():
+    def growth(y, t, rate, n):
+        return rate * y / n
+
+    def loss(rate):
+        ys = scipy_integrate.odeint(growth, [1.0, 2.0], [0.0, 0.5, 1.0], args=(rate, 2.0))
+        return ys[-1, 0] + ys[-1, 1]
+
+    np.testing.assert_allclose(srcad.grad(loss)(0.3), 1.5 * np.exp(0.15), rtol=1e-6)
+
+    def integer(rate):
+        ys = scipy_integrate.odeint(growth, [1.0, 2.0], [0.0, 1.0], args=(rate, 2))
+        return ys[-1, 0]
+
+    with pytest.raises(srcad.SrcadError, match="default argument"):
+        srcad.grad(integer)(0.3)

@@ -25,7 +25,7 @@ import numpy as np
 import scipy.integrate
 
 from .. import runtime as rt
-from ..errors import UnsupportedOperationError
+from ..errors import InputTypeError, UnsupportedOperationError
 
 # ----------------------------------------------------------------------------- the rhs
 
@@ -37,6 +37,8 @@ class _Rhs:
         self.func = func
         self.args = _args_tuple(args)
         self.tfirst = tfirst
+        for i, value in enumerate(self.args):
+            _require_float(value, i)
 
     def _order(self, y, t):
         return (t, y) if self.tfirst else (y, t)
@@ -67,6 +69,19 @@ class _Rhs:
         grads = pullback(cotangent)
         g_y, g_t = (grads[1], grads[0]) if self.tfirst else (grads[0], grads[1])
         return np.asarray(out, dtype=float).ravel(), np.ravel(g_y), g_t, grads[2:]
+
+
+def _require_float(value, i) -> None:
+    """srcad differentiates the right-hand side in every value passed through args=."""
+    for leaf in _leaves(value):
+        if not np.issubdtype(np.result_type(leaf), np.inexact):
+            raise InputTypeError(
+                f"args[{i}] of the ODE solve holds a {np.result_type(leaf)} value; srcad "
+                "differentiates the right-hand side with respect to every value passed "
+                "through args=, which must be floats (or float arrays)",
+                hint="pass integers and other constants another way: a default argument of "
+                "the right-hand side, or a global",
+            )
 
 
 def _args_tuple(args):
