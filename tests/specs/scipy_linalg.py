@@ -8,6 +8,8 @@ through quantities that do not depend on the signs of eigen/singular vectors.
 
 from __future__ import annotations
 
+import inspect
+
 from . import RuleSpec
 
 try:
@@ -214,6 +216,22 @@ else:
         RuleSpec(sl.bdiag_t, [((3, 5),)], call="prim(a0, [(2, 2), None, (3,)])[2]"),
         RuleSpec(sl.bdiag_t, [((2, 3, 5),)], call="prim(a0, [(2, 2), (1, 3)], 1)[0]"),
     ]
+
+    # scipy >= 1.15 reads only the structure assume_a= names (older versions refuse these)
+    if "assume_a" in inspect.signature(scipy.linalg.inv).parameters:
+        for _assume in ("diagonal", "tridiagonal", "upper triangular", "lower triangular"):
+            SPECS.append(
+                RuleSpec(
+                    scipy.linalg.solve, B_SHAPES, call=f"prim({WELL}, a1, assume_a={_assume!r})"
+                )
+            )
+        SPECS.append(
+            RuleSpec(scipy.linalg.solve, B_SHAPES, call=f"prim({WELL}, a1, assume_a='banded')")
+        )
+        SPECS.append(RuleSpec(scipy.linalg.inv, SQUARE, call=f"prim({WELL}, assume_a='pos')"))
+        SPECS.append(
+            RuleSpec(scipy.linalg.inv, SQUARE, call=f"prim({WELL}, assume_a='sym', lower=True)")
+        )
 
     def _expand(spec, **choices):
         """One spec per combination of the `{name}` placeholders in its call."""
