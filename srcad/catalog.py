@@ -16,6 +16,7 @@ if importlib.util.find_spec("scipy") is not None:
     from .rules import scipy as _scipy_rules  # noqa: F401 - registered when scipy is installed
 
 _ORDER = ["numpy", "numpy.linalg", "numpy.fft", "math", "builtins", "scipy.special", "scipy.stats"]
+_ORDER += ["scipy.linalg", "scipy.signal", "scipy.integrate"]
 _ORDER.append("srcad")
 
 
@@ -92,9 +93,9 @@ def markdown() -> str:
         "forward-mode (jvp) rule. Non-differentiable functions have zero derivatives.",
         versions_note(),
         "a few functions between versions; srcad registers the rules of those the installed",
-        "numpy has; the rules of scipy.special and scipy.stats register when scipy, the",
-        "optional extra `srcad[scipy]`, is installed). Some scipy functions have a derivative",
-        "in some of their arguments only (docs/rules.md, 'scipy').",
+        "numpy has; the rules of scipy's special, stats, linalg, signal and integrate register",
+        "when scipy, the optional extra `srcad[scipy]`, is installed). Some scipy functions",
+        "have a derivative in some of their arguments only (docs/rules.md, 'scipy').",
         "",
         "| namespace | vjp rules | jvp rules | non-differentiable |",
         "|---|---|---|---|",
@@ -131,6 +132,8 @@ def _refused(namespace: str) -> str:
 
 
 def _short(name: str, namespace: str) -> str:
+    if namespace.startswith("scipy."):
+        return name.rsplit(".", 1)[-1]  # scipy.linalg._basic.solve -> solve
     if namespace != "builtins" and name.startswith(namespace + "."):
         return name[len(namespace) + 1 :]
     return name

@@ -102,7 +102,7 @@ def _kind_of(value, kinds: dict, resolution: Resolution) -> str | None:
         if target is None or target.kind not in ("rule", "method") or target.obj is None:
             return None
         rule = target.rule
-        if rule is not None and rule.result in (TUPLE, LIST):
+        if rule is not None and rule.result in (TUPLE, LIST, DICT):
             return rule.result
         if rule is not None and rule.result == "unknown":
             return None

@@ -193,7 +193,20 @@ def _only_active(env: Env, stmts: list) -> list:
     return out
 
 
+def _record_item(env: Env, rhs):
+    """``r.y`` of a value of kind dict reads as ``r["y"]``: scipy's results (solve_ivp's
+    OdeResult) are dicts whose items are also attributes."""
+    if (
+        isinstance(rhs, gast.Attribute)
+        and isinstance(rhs.value, gast.Name)
+        and env.kinds.get(rhs.value.id) == "dict"
+    ):
+        return gast.Subscript(value=rhs.value, slice=S.const(rhs.attr), ctx=gast.Load())
+    return rhs
+
+
 def _vjp(env: Env, target_name: str, rhs, node) -> Applied:
+    rhs = _record_item(env, rhs)
 
     if isinstance(rhs, gast.Name):
         return Applied([accumulate(rhs.id, deriv(target_name))])
@@ -321,6 +334,7 @@ def _getitem_vjp(env: Env, target_name: str, rhs: gast.Subscript) -> list:
 
 def jvp(env: Env, target_name: str, rhs, node) -> Applied:
     """The tangent definition of `target_name = rhs`."""
+    rhs = _record_item(env, rhs)
     if isinstance(rhs, gast.Name):
         return Applied([accumulate(target_name, deriv(rhs.id))])
     if isinstance(rhs, (gast.Constant, gast.JoinedStr)):

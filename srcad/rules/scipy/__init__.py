@@ -2,4 +2,4 @@
 is imported). `import srcad` never imports scipy; scipy is the optional extra `srcad[scipy]`.
 """
 
-from . import special, stats  # noqa: F401 - imported for their registrations
+from . import integrate, linalg, signal, special, stats  # noqa: F401 - their registrations
