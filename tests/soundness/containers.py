@@ -410,3 +410,12 @@ def tuple_item_array_iadd(x):
     a = pair[0]
     a += x**2
     return np.sum(pair[0])
+
+
+# ----------------------------------------------------------------------------- found by the fuzzer
+@CASES(X)
+def dict_item_array_imul_then_original_read(x):
+    y = x * 1.0
+    d = {"k": y}
+    d["k"] *= np.cos(x)
+    return np.sum(d["k"] + y)
