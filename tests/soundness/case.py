@@ -40,8 +40,9 @@ class Case:
     cls: int
     fn: Callable | None = None
     args: tuple = ()
-    # What srcad is asked for. None: grad, jvp and vjp for a scalar output; jvp, vjp,
-    # jacfwd and jacrev otherwise (see tests/test_soundness.py, `checks_for`).
+    # What srcad is asked for; by default (oracle.checks_for) grad, jvp and vjp for a scalar
+    # output, jvp, vjp, jacfwd and jacrev otherwise (jvp and vjp only when every argument
+    # is a float or a container of floats).
     checks: tuple | None = None
     argnums: int | tuple | None = None  # for grad/jacfwd/jacrev (None: every float argument)
     # A hand-derived Jacobian of the output with respect to each differentiated leaf, in
@@ -94,7 +95,21 @@ class Cases(list):
         checks = options.pop("checks", None)
         if isinstance(checks, str):
             checks = tuple(checks.split())
-        assert checks is None or set(checks) <= set(CHECKS), checks
+        if checks is None:
+            # Stated on the case: what its output and arguments call for.
+            from .oracle import as_array, call, checks_for, default_argnums
+
+            argnums = options.get("argnums")
+            out = as_array(call(fn, *args))
+            checks = checks_for(out, args, default_argnums(args) if argnums is None else argnums)
+            # Second order too, where finite differences can give it: a real scalar function
+            # of one array or float.
+            single = len(args) == 1 and np.ndim(out) == 0
+            single = single and (type(args[0]) is float or getattr(args[0], "dtype", 0) == "f8")
+            plain = options.get("jac") is None and "eps" not in options  # float64 throughout
+            if single and plain and "grad" in checks:
+                checks += ("hessian",)
+        assert checks and set(checks) <= set(CHECKS), checks
         case = Case(
             name or fn.__name__,
             self.module,

@@ -189,6 +189,24 @@ def fd_jacobian(fn, args, k, path, eps=EPS) -> np.ndarray:
     return jac.real if not np.iscomplexobj(leaf) and not np.any(jac.imag) else jac
 
 
+def fd_one_sided(fn, args, k, path, eps) -> np.ndarray:
+    """Forward (eps > 0) or backward (eps < 0) differences: they part at a kink."""
+    leaf = get(args[k], path)
+    shape = np.shape(leaf)
+    size = int(np.prod(shape))
+    base = as_array(call(fn, *args)).astype(complex)
+    columns = []
+    for i in range(size):
+        step = np.zeros(size)
+        step[i] = eps
+        tree = replace(args[k], path, moved(leaf, step.reshape(shape)))
+        moved_out = as_array(call(fn, *args[:k], tree, *args[k + 1 :])).astype(complex)
+        columns.append((moved_out - base) / eps)
+    if not columns:
+        return np.zeros(base.shape + shape)
+    return np.stack(columns, axis=-1).reshape(base.shape + shape)
+
+
 def fd_hessian(fn, args, k, pi, pj, eps=HESS_EPS) -> np.ndarray:
     """d2 fn / d leaf_i d leaf_j of a scalar fn, second-order central differences."""
     li, lj = get(args[k], pi), get(args[k], pj)
@@ -516,4 +534,8 @@ def oracle_trouble(case) -> str | None:
             scale = scale_of([fine])
             if np.max(np.abs(fine - coarse), initial=0.0) > 1e-5 * scale:
                 return f"finite differences depend on the step for argument {k}{list(p)}"
+            ahead = fd_one_sided(case.fn, args, k, p, case.eps)
+            behind = fd_one_sided(case.fn, args, k, p, -case.eps)
+            if np.max(np.abs(ahead - behind), initial=0.0) > 1e-3 * scale:
+                return f"a kink at the point (one-sided differences part) for argument {k}{list(p)}"
     return None
