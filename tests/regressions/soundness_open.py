@@ -31,7 +31,7 @@ FEATURES: dict[str, list[str]] = {
     "mut_helper_aug": ["mutation_helpers.helper_doubles_in_place"],
     "mut_helper_item": ["mutation_helpers.helper_sets_item"],
     "mut_helper_copyto": ["mutation_helpers.helper_copyto"],
-    "mut_helper_alias": [],
+    "mut_helper_alias": ["mutation_helpers.helper_alias_subtracts_value"],
     "list_helper_append": ["mutation_helpers.helper_appends"],
     "dict_helper_store": ["mutation_helpers.helper_stores_in_dict"],
     "closure_append": ["mutation_helpers.closure_appends_to_outer_list"],

@@ -95,6 +95,11 @@ def _alias_then_add(a):
     b += 1.0
 
 
+def _alias_then_subtract(a, v):
+    b = a
+    b -= 0.5 * v
+
+
 def _write_kw(out=None, value=0.0):
     out[...] = value
 
@@ -223,6 +228,13 @@ def helper_alias_then_add(x):
     y = x * x
     _alias_then_add(y)
     return np.sum(np.log(y))
+
+
+@CASES(X)
+def helper_alias_subtracts_value(x):
+    y = x * 1.0
+    _alias_then_subtract(y, x**2)
+    return np.sum(y * W)
 
 
 @CASES(X)
