@@ -11,6 +11,11 @@ and defaults), augmented assignment, indexed assignment into a fresh np.zeros ar
 built with append then np.stack, dead code, and variables named like srcad's own
 temporaries (t, bx, dx, result, rt...).
 
+`programs(extended=True)` goes beyond that grammar (tests/fuzz_extended.py: in-place numpy
+functions, helpers and containers that change their arguments, aliases, casts, powers at
+special points, module attributes changed between calls), for the oracle of issue 13 that
+accepts a located refusal (tests/test_fuzz.py, `test_random_program_extended`).
+
 Each branch test is rendered twice: plainly, and wrapped in `_margin(...)`, which records how
 far the test was from flipping. The test module runs that "probe" rendering to discard
 programs whose branches sit within a finite-difference step of their threshold, where a
