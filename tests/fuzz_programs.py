@@ -11,6 +11,11 @@ and defaults), augmented assignment, indexed assignment into a fresh np.zeros ar
 built with append then np.stack, dead code, and variables named like srcad's own
 temporaries (t, bx, dx, result, rt...).
 
+`programs(extended=True)` goes beyond that grammar (tests/fuzz_extended.py: in-place numpy
+functions, helpers and containers that change their arguments, aliases, casts, powers at
+special points, module attributes changed between calls), for the oracle of issue 13 that
+accepts a located refusal (tests/test_fuzz.py, `test_random_program_extended`).
+
 Each branch test is rendered twice: plainly, and wrapped in `_margin(...)`, which records how
 far the test was from flipping. The test module runs that "probe" rendering to discard
 programs whose branches sit within a finite-difference step of their threshold, where a
@@ -622,10 +627,29 @@ def _value(shape: tuple):
     )
 
 
+class _Lines:
+    """A block of fixed source lines (a helper of the extended grammar)."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+
+    def render(self, probe: bool) -> list[str]:
+        return self.lines
+
+
 @st.composite
-def programs(draw, avoid: frozenset = frozenset(), max_helpers: int = 2):
+def programs(draw, avoid: frozenset = frozenset(), max_helpers: int = 2, extended: bool = False):
     """Random programs; `avoid` names workarounds for known srcad bugs (see
-    tests/regressions/fuzz_found.py), which keep the generator away from them."""
+    tests/regressions/fuzz_found.py), which keep the generator away from them.
+
+    `extended` adds the constructs of tests/fuzz_extended.py (beyond what srcad documents as
+    supported); `avoid` then also names the feature keys of those known to fail today."""
+    body_class = _Body
+    mutators = []
+    if extended:
+        from fuzz_extended import ExtendedBody, mutating_helpers
+
+        body_class = ExtendedBody
     counter = itertools.count()
     pool = list(TRICKY_NAMES)
     param_pool = [n for n in pool if "driver_names" not in avoid or n not in DRIVER_NAMES]
@@ -646,7 +670,7 @@ def programs(draw, avoid: frozenset = frozenset(), max_helpers: int = 2):
             default = "0.5" if j > 0 and shape == () and draw(st.booleans()) else None
             params.append((f"p{h}{j}", shape, default))
         out = draw(st.sampled_from(SHAPES))
-        body = _Body(draw, list(helpers), {p: s for p, s, _ in params}, names, features, avoid)
+        body = body_class(draw, list(helpers), {p: s for p, s, _ in params}, names, features, avoid)
         body.statements(draw(st.integers(0, 2)), nest=1)
         body.finish(out, draw(st.integers(1, 3)))
         helper = _Helper(f"h{h}", params, out)
@@ -663,7 +687,16 @@ def programs(draw, avoid: frozenset = frozenset(), max_helpers: int = 2):
     features.discard("bare_return")  # only the differentiated function's return matters
     if helpers:
         features.add("helper")
-    body = _Body(draw, helpers, dict(zip(params, arg_shapes)), names, features, avoid)
+    if extended:
+        mutators = mutating_helpers(draw, avoid, 0)
+        for _, _, _, source in mutators:
+            head, *lines = source.splitlines()
+            blocks.append((head, _Lines(lines)))
+        body = body_class(
+            draw, helpers, dict(zip(params, arg_shapes)), names, features, avoid, mutators=mutators
+        )
+    else:
+        body = _Body(draw, helpers, dict(zip(params, arg_shapes)), names, features, avoid)
     body.statements(draw(st.integers(1 if not helpers else 0, 5)), nest=2)
     if helpers:
         body.stmt_callstmt(0)  # the generated helpers are called at least once
@@ -674,6 +707,11 @@ def programs(draw, avoid: frozenset = frozenset(), max_helpers: int = 2):
     def text(probe: bool) -> str:
         return "\n\n".join("\n".join([head, *b.render(probe)]) for head, b in blocks) + "\n"
 
-    args = tuple(draw(_value(s)) for s in arg_shapes)
+    if extended:
+        from fuzz_extended import special_value
+
+        args = tuple(draw(st.one_of(_value(s), special_value(s))) for s in arg_shapes)
+    else:
+        args = tuple(draw(_value(s)) for s in arg_shapes)
     order2 = _chance(draw, 0.2)
     return Program(text(False), text(True), "f", args, order2, frozenset(features))

@@ -7,18 +7,30 @@ Jacobian and with each other (jacfwd == jacrev, <v, J u> == <J^T v, u>), and `ch
 must pass (at order 2 too on a random tenth or so of the programs). `make test` runs the
 "fast" hypothesis profile; `HYPOTHESIS_PROFILE=fuzz` runs 10,000 programs.
 
+`test_random_program_extended` runs the grammar beyond what srcad documents as supported
+(tests/fuzz_extended.py: in-place numpy functions, helpers and containers that change their
+arguments, aliases, casts, powers at special points, module attributes changed between two
+rounds of differentiation). There a located `srcad.SrcadError` is a pass (srcad refuses),
+and every number is compared with finite differences (tests/soundness/oracle.py).
+
 Every failure found this way is kept in tests/regressions/fuzz_found.py and replayed by
 `test_regression`.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
+from fuzz_extended import FEATURE_KEYS, change_cfg, new_cfg
 from fuzz_programs import Program, define, programs
 from helpers import printer_matches_ast_unparse
 from hypothesis import HealthCheck, assume, given, settings
 from regressions.fuzz_found import CASES, avoided
+from regressions.soundness_open import FEATURES, avoided_features
+from soundness.case import Case
+from soundness.oracle import evaluate, oracle_trouble
 
 import srcad
 
@@ -197,3 +209,82 @@ def test_regression(case):
     args = eval(case.args, {"np": np})  # the arguments are stored as source
     program = Program(case.source, case.source, "f", args, case.order2)
     check_program(program)  # everything checked: no workaround applies here
+
+
+# -------------------------------------------------------------------- the extended grammar
+# The constructs known to fail today (their corpus cases are strict xfails) are left out.
+AVOID_EXTENDED = AVOID | avoided_features()
+
+
+def judge_extended(program: Program) -> list:
+    """The verdicts (soundness.oracle.Outcome) on `program`: one, or two when it reads
+    module attributes (cfg.act, cfg.scale), which change between the two rounds while the
+    function stays the same object. Raises `Discard` when finite differences cannot judge."""
+    cfg = new_cfg()
+    namespace = {"cfg": cfg, "math": math}
+    f = define(program.source, program.name, namespace)
+    rounds = [None, change_cfg] if "cfg" in program.features else [None]
+    outcomes = []
+    for change in rounds:
+        if change is not None:
+            change(cfg)
+        case = Case("fuzz", "fuzz", 0, f, program.args)
+        reason = _untestable(program, namespace, case)
+        if reason is not None:
+            if not outcomes:
+                raise Discard(reason)
+            break
+        outcome = evaluate(case)
+        outcomes.append(outcome)
+        if outcome.kind != "pass":
+            break
+    return outcomes
+
+
+def _untestable(program: Program, namespace: dict, case) -> str | None:
+    margins = []
+
+    def _margin(value, threshold):
+        margins.append(abs(float(value) - float(threshold)))
+        return value
+
+    probe = define(program.probe_source, program.name, {**namespace, "_margin": _margin})
+    with np.errstate(all="ignore"):
+        out = probe(*program.args)
+    if not np.all(np.isfinite(out)) or np.max(np.abs(out), initial=0.0) > LARGEST:
+        return "output too large or not finite"
+    if margins and min(margins) < MARGIN:
+        return "a branch test is near its threshold"
+    trouble = oracle_trouble(case)
+    if trouble is not None:
+        return trouble
+    fd = [fd_jacobian(case.fn, program.args, k) for k in range(len(program.args))]
+    if max(float(np.max(np.abs(j), initial=0.0)) for j in fd) > LARGEST:
+        return "derivatives too large for finite differences"
+    return None
+
+
+@settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(programs(avoid=AVOID_EXTENDED, extended=True))
+def test_random_program_extended(program):
+    try:
+        outcomes = judge_extended(program)
+    except Discard as reason:
+        assume(False)
+        raise AssertionError("unreachable") from reason
+    for i, outcome in enumerate(outcomes):
+        assert outcome.ok, f"round {i + 1}: {outcome.kind}: {outcome.detail}"
+
+
+def test_extended_features_are_tied_to_the_corpus():
+    """Every construct of the extended grammar has an entry in soundness_open.FEATURES,
+    whose cases exist in the corpus."""
+    from soundness import all_cases
+
+    assert set(FEATURES) == set(FEATURE_KEYS)
+    ids = {c.id for c in all_cases()}
+    missing = {k: [i for i in v if i not in ids] for k, v in FEATURES.items()}
+    assert not any(missing.values()), missing
