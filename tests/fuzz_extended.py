@@ -44,7 +44,8 @@ SPECIAL_FORMS = [
     ("cast_int", "np.asarray({0}).astype(int) * 0.5 + {0}"),
     ("cast_int", "np.asarray({0}, dtype=int) * {0}"),
     ("cast_int32", "np.asarray({0}).astype(np.int32) + {0}"),
-    ("cast_bool", "np.asarray({0}).astype(bool) * {0}"),
+    # (not astype(bool) * x itself: at x = 0 it is x, whose derivative AD cannot see there)
+    ("cast_bool", "np.asarray({0} - 0.25).astype(bool) * {0}"),
     ("cast_bool", "np.asarray({0} > 0.2) * {0}"),
     ("rounding", "np.floor({0}) * {0}"),
     ("rounding", "np.round({0}, 1) + {0}"),
