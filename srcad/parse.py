@@ -8,10 +8,12 @@ Anything without readable source raises `SourceUnavailableError` saying why.
 """
 
 from __future__ import annotations
+import __future__
 
 import ast
 import builtins
 import dataclasses
+import dis
 import functools
 import inspect
 import linecache
@@ -224,10 +226,11 @@ def parse_function(fn) -> ParsedFunction:
     fn = _plain_function(fn)
     if inspect.isgeneratorfunction(fn) or inspect.iscoroutinefunction(fn):
         _refuse_generator(fn)
-    if fn.__name__ == "<lambda>":
+    if fn.__code__.co_name == "<lambda>":
         node, filename = _parse_lambda(fn)
     else:
         node, filename = _parse_def(fn)
+        _require_same_code(node, fn)
     node.decorator_list = []
     return ParsedFunction(fn, node, Namespace.of(fn), filename)
 
@@ -261,7 +264,7 @@ def _refuse_generator(fn) -> None:
                 n
                 for n in module.body
                 if isinstance(n, (gast.FunctionDef, gast.AsyncFunctionDef))
-                and n.name == fn.__name__
+                and n.name == fn.__code__.co_name
             ),
             None,
         )
@@ -312,7 +315,7 @@ def _parse_def(fn) -> tuple[gast.FunctionDef, str]:
             ) from None
     indent = len(lines[0]) - len(lines[0].lstrip())
     node = next(
-        (n for n in module.body if isinstance(n, gast.FunctionDef) and n.name == fn.__name__),
+        (n for n in module.body if isinstance(n, gast.FunctionDef) and n.name == code.co_name),
         None,
     )
     if node is None:
@@ -323,6 +326,112 @@ def _parse_def(fn) -> tuple[gast.FunctionDef, str]:
         )
     _shift_positions(node, lnum - 1, indent)
     return node, fn.__code__.co_filename
+
+
+# __future__ flags a code object carries, which compiling its source again must repeat.
+_FUTURE_FLAGS = functools.reduce(
+    lambda a, b: a | b, (getattr(__future__, f).compiler_flag for f in __future__.all_feature_names)
+)
+_CO_NESTED = 0x10
+_verified: dict[int, types.CodeType] = {}  # code objects whose source was found the same
+
+
+def _require_same_code(node: gast.FunctionDef, fn) -> None:
+    """Refuse a def whose source no longer compiles to the code that runs (its file was edited
+    after the module was imported): srcad would differentiate other code than the caller's."""
+    code = fn.__code__
+    if _verified.get(id(code)) is code or getattr(fn, "__srcad_generated__", False):
+        return
+    compiled = _compile_def(node, code)
+    if compiled is None or _same_behaviour(compiled, code):
+        _verified[id(code)] = code
+        return
+    raise SourceUnavailableError(
+        f"the source of {_describe(fn)} in {code.co_filename} has changed since the function "
+        "was defined: srcad would differentiate code that is not the code that runs",
+        def_location(fn),
+        hint="reload the module (importlib.reload) or re-run the cell that defines it",
+    )
+
+
+def _compile_def(node: gast.FunctionDef, code: types.CodeType) -> types.CodeType | None:
+    """The code object `node` compiles to, with `code`'s free variables as closure cells."""
+    tree = to_ast(node)
+    tree.decorator_list = []
+    tree.name = "__srcad_checked__"  # its own name stays global (recursive calls)
+    body: list = [
+        ast.Assign(targets=[ast.Name(v, ast.Store())], value=ast.Constant(None))
+        for v in code.co_freevars
+    ]
+    outer = ast.FunctionDef(
+        name="__srcad_outer__",
+        args=ast.arguments(
+            posonlyargs=[],
+            args=[],
+            vararg=None,
+            kwonlyargs=[],
+            kw_defaults=[],
+            kwarg=None,
+            defaults=[],
+        ),
+        body=body + [tree],
+        decorator_list=[],
+        returns=None,
+        type_comment=None,
+        **({"type_params": []} if sys.version_info >= (3, 12) else {}),
+    )
+    module = ast.fix_missing_locations(ast.Module(body=[outer], type_ignores=[]))
+    try:
+        compiled = compile(
+            module, code.co_filename, "exec", flags=code.co_flags & _FUTURE_FLAGS, dont_inherit=True
+        )
+    except (SyntaxError, ValueError, TypeError):
+        return None  # not something srcad can compare: leave it to the later stages
+    outer_code = next(c for c in compiled.co_consts if isinstance(c, types.CodeType))
+    return next((c for c in outer_code.co_consts if isinstance(c, types.CodeType)), None)
+
+
+def _same_behaviour(a: types.CodeType, b: types.CodeType) -> bool:
+    """Whether two code objects run the same (names of the functions and lines aside)."""
+    if (
+        a.co_varnames != b.co_varnames
+        or a.co_freevars != b.co_freevars
+        or a.co_cellvars != b.co_cellvars
+        or a.co_argcount != b.co_argcount
+        or a.co_kwonlyargcount != b.co_kwonlyargcount
+        or _instructions(a) != _instructions(b)
+    ):
+        return False
+    inner_a = [c for c in a.co_consts if isinstance(c, types.CodeType)]
+    inner_b = [c for c in b.co_consts if isinstance(c, types.CodeType)]
+    return len(inner_a) == len(inner_b) and all(map(_same_behaviour, inner_a, inner_b))
+
+
+# How a call of a method is compiled depends on whether its object's name was imported
+# (Python 3.11 loads `np.f` as an attribute, a module-level alias as a method): both mean
+# the same here. Jump targets are offsets, which differ with the instructions' sizes.
+_SAME_OPS = {"LOAD_METHOD": "LOAD_ATTR", "CALL_METHOD": "CALL_FUNCTION"}
+_SKIPPED_OPS = {"CACHE", "PRECALL", "NOP", "RESUME", "EXTENDED_ARG", "PUSH_NULL"}
+_JUMPS = set(dis.hasjrel) | set(dis.hasjabs)
+
+
+def _instructions(code: types.CodeType) -> list:
+    out = []
+    for ins in dis.get_instructions(code):
+        if ins.opname in _SKIPPED_OPS:
+            continue
+        op = _SAME_OPS.get(ins.opname, ins.opname)
+        arg = ins.argval
+        if ins.opcode in _JUMPS:
+            arg = None
+        elif isinstance(arg, types.CodeType):
+            arg = "<code>"
+        elif isinstance(arg, str) and "<locals>" in arg:
+            arg = "<qualified name>"  # a nested function's, pushed by Python 3.10
+        elif isinstance(arg, float) and arg != arg:
+            arg = "nan"
+        out.append((op, repr(arg) if not isinstance(arg, str) else arg))
+    return out
 
 
 def _parse_lambda(fn) -> tuple[gast.FunctionDef, str]:

@@ -238,11 +238,13 @@ def astype(x, dtype):
 def astype_vjp(g, x, dtype=None):
     """Adjoint of a cast of `x` to `dtype`: back to `x`'s dtype; none when either is not a
     floating or complex type (a cast to integers or booleans carries no derivative)."""
-    if dtype is not None and not np.issubdtype(np.dtype(dtype), np.inexact):
-        return zeros_like(x)
-    dtype = result_type(x)
-    if not np.issubdtype(dtype, np.inexact):
-        return zeros_like(x)
+    primal = result_type(x)
+    if not np.issubdtype(primal, np.inexact) or (
+        dtype is not None and not np.issubdtype(np.dtype(dtype), np.inexact)
+    ):
+        # g has the cast's shape, with its direction axes in front: so has the zero
+        return np.zeros(np.shape(g), dtype=primal if np.issubdtype(primal, np.inexact) else float)
+    dtype = primal
     if np.iscomplexobj(g) and not np.issubdtype(dtype, np.complexfloating):
         g = np.real(g)
     return np.asarray(g).astype(dtype)

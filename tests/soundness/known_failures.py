@@ -3,7 +3,7 @@
 tests/test_soundness.py runs these as strict xfails: when the engine fixes one, its
 entry must go. Regenerate with `python -m soundness.survey --write` from tests/.
 
-Tally (610 cases; 138 fail, 280 pass by a located refusal):
+Tally (610 cases; 128 fail, 273 pass by a located refusal):
 
     class  cases  failing  wrong  crash  gencode  unlocated
         0     48        1      1      0        0          0
@@ -13,11 +13,11 @@ Tally (610 cases; 138 fail, 280 pass by a located refusal):
         4     29       25     25      0        0          0
         5     40        0      0      0        0          0
         6     71       25      6      0       19          0
-        7     30       18     17      0        0          1
+        7     30       16     16      0        0          0
         8     54       28     25      1        2          0
-        9     37        9      0      0        0          9
+        9     37        1      0      0        1          0
        10     43       11      3      2        6          0
-    total    610      138     96      3       29         10
+    total    610      128     95      3       30          0
 
 wrong: a number that differs from finite differences or the hand value, with no error;
 crash: a non-srcad exception from srcad itself (or generated code that does not
@@ -218,10 +218,7 @@ KNOWN_FAILURES: dict[str, tuple[int, str]] = {
     "staleness.defaults_replaced": (7, "wrong: grad [ 0.6 -1.4 2.4] vs [0.27 1.47 4.32]"),
     "staleness.helper_defaults_replaced": (7, "wrong: grad [ 2.4 -5.6 9.6] vs [ 15. -35. 60.]"),
     "staleness.kwdefaults_replaced": (7, "wrong: grad [2. 2. 2.] vs [3. 3. 3.]"),
-    "staleness.code_object_replaced": (
-        7,
-        "unlocated: SourceUnavailableError: the source found for soundness.staleness._code_s...",
-    ),
+    "staleness.code_object_replaced": (7, "wrong: grad [0.955 0.765 0.362] vs [1.35 0.497 3.32 ]"),
     "staleness.custom_vjp_registered_again": (
         7,
         "wrong: grad with bwd 3 g [2. 4. 6.] vs [3. 6. 9.]",
@@ -233,14 +230,6 @@ KNOWN_FAILURES: dict[str, tuple[int, str]] = {
     "staleness.custom_jvp_registered_again": (
         7,
         "wrong: grad with the doubled rule [0.574 0.332 0.769] vs [1.149 0.664 1.537]",
-    ),
-    "staleness.file_edited_before_first_transform": (
-        7,
-        "wrong: grad [4.05 1.49 9.96] vs [0.27 1.47 4.32]",
-    ),
-    "staleness.file_edited_then_reloaded": (
-        7,
-        "wrong: grad [0.955 0.765 0.362] vs [ 0.867 0.314 -0.756]",
     ),
     "random_.normal_mu": (8, "wrong: grad 0. vs 6."),
     "random_.normal_scale": (8, "wrong: grad 0. vs 2.388"),
@@ -312,41 +301,9 @@ KNOWN_FAILURES: dict[str, tuple[int, str]] = {
         8,
         "wrong: jacfwd returned [[7. +4.j 0. +0.j] [0. +0.j 1.75-1.j]] where no derivative e...",
     ),
-    "names.function_named_dash": (
+    "names.calls_wraps_decorated_helper": (
         9,
-        "unlocated: SourceUnavailableError: the source found for soundness.names.my-func doe...",
-    ),
-    "names.function_named_keyword": (
-        9,
-        "unlocated: SourceUnavailableError: the source found for soundness.names.class does ...",
-    ),
-    "names.function_named_digit": (
-        9,
-        "unlocated: SourceUnavailableError: the source found for soundness.names.9lives does...",
-    ),
-    "names.function_named_dot": (
-        9,
-        "unlocated: SourceUnavailableError: the source found for soundness.names.f.g does no...",
-    ),
-    "names.function_named_angle": (
-        9,
-        "unlocated: SourceUnavailableError: the source found for soundness.names.<locals> do...",
-    ),
-    "names.function_named_np": (
-        9,
-        "unlocated: SourceUnavailableError: the source found for soundness.names.np does not...",
-    ),
-    "names.function_named_grad_prefix": (
-        9,
-        "unlocated: SourceUnavailableError: the source found for soundness.names.grad_f does...",
-    ),
-    "names.function_named_parameter": (
-        9,
-        "unlocated: SourceUnavailableError: the source found for soundness.names.x does not ...",
-    ),
-    "names.function_named_dash_vector_output": (
-        9,
-        "unlocated: SourceUnavailableError: the source found for soundness.names.vec-out doe...",
+        "gencode: NameError in generated code: name 'x' is not defined",
     ),
     "inputs.namedtuple_indexed": (
         10,
