@@ -120,7 +120,7 @@ VERSIONED = frozenset(
     cross matmul matrix_norm outer tensordot vecdot vector_norm
     itemset newbyteorder ptp tostring to_device __array_namespace__ __dlpack__
     __dlpack_device__ __array_prepare__ __class_getitem__ __getattribute__ __setattr__
-    __delattr__ __call__
+    __delattr__ __call__ __buffer__
     __repr__ __str__ resolve_dtypes
     sumprod fma exit quit help copyright credits license
     """.split()
@@ -268,7 +268,7 @@ pure(
         __rtruediv__ __mod__ __rmod__ __divmod__ __rdivmod__ __pow__ __rpow__ __matmul__
         __rmatmul__ __neg__ __pos__ __abs__ __float__ __complex__ __array__ __array_wrap__
         __copy__ __deepcopy__ __iter__ __dlpack__ __reduce__ __reduce_ex__ __new__
-        __array_prepare__
+        __array_prepare__ __buffer__
         """,
     )
 )
