@@ -362,5 +362,8 @@ draws(
     hint=_DRAW_HINT,
 )
 for _f in _found(_GENERATOR, "shuffle") + _found(_RANDOM_STATE, "shuffle"):
-    writes(_f, *_param(_f, "x", 1), hint=_SHUFFLE_HINT)
+    # Without a signature (numpy 1.26), x is position 1 of Generator.shuffle(rng, x) and
+    # position 0 of rng.shuffle(x), the bound method that falls back to this entry.
+    _x = _param(_f, "x", 1)
+    writes(_f, *(_x if len(_x) == 1 else (0, *_x)), hint=_SHUFFLE_HINT)
 outside(*_found(_GENERATOR, "spawn"), *_found(_RANDOM_STATE, _STATE))

@@ -1,10 +1,10 @@
 """What every builtin, every function of math and every method of list, dict and tuple does,
 for those without derivative rules (see `srcad.rules.effects_numpy` for the classes).
 
-Builtins that pass values through (dict, zip, enumerate, reversed, iter...) are pure without a
-rule, never zero-derivative: normalization rewrites the loops over zip, enumerate and
-reversed, and a call left to them whose result carries a derivative is refused. Functions
-that call a function they are given (map, filter, sorted with its key) are opaque; next
+Most builtins are declared in `srcad.rules.nondiff` (dict, zip, enumerate and reversed are pure
+without a rule: normalization rewrites the loops over zip, enumerate and reversed, and a call
+left to them whose result carries a derivative is refused; map and filter are opaque). Here
+are the rest: sorted and iter are opaque (they may call a key or a callable iterator), next
 advances its iterator, so it writes its argument.
 """
 
@@ -18,6 +18,8 @@ from .registry import nondiff, opaque, outside, pure, writes
 
 # ----------------------------------------------------------------------------- builtins
 
+# srcad.rules.nondiff declares most builtins (len, dict, zip, map, open, setattr...); here
+# are the rest.
 # Exceptions and warnings: constructing one reads its arguments into a message.
 nondiff(
     *[
@@ -26,27 +28,21 @@ nondiff(
         if not name.startswith("_") and isinstance(value, type) and issubclass(value, BaseException)
     ]
 )
-nondiff(*_found(builtins, "ascii bin hex oct bytearray bytes dir issubclass object"))
-pure(*_found(builtins, "complex dict divmod enumerate frozenset memoryview reversed set slice zip"))
+nondiff(*_found(builtins, "bytearray bytes dir object"))
+pure(*_found(builtins, "memoryview"))
 opaque(
-    *_found(builtins, "map filter sorted iter aiter anext"),
-    hint="it calls a function srcad does not see: write the loop (or a comprehension)",
+    *_found(builtins, "sorted iter aiter anext"),
+    hint="it may call a function srcad does not see (a key, a callable iterator): write "
+    "the loop, or sort with np.sort",
 )
 opaque(
     *_found(builtins, "classmethod staticmethod property super"),
     hint="call the function itself",
 )
-opaque(
-    *_found(builtins, "getattr vars globals locals"),
-    hint="name the attribute or variable in the source (obj.attr)",
-)
-opaque(*_found(builtins, "eval exec compile"), hint="write the code in the function")
-for _f in _found(builtins, "setattr delattr"):
-    writes(_f, 0, hint="assign the attribute in the source: obj.attr = value")
 for _f in _found(builtins, "next"):
     writes(_f, 0, hint="index the sequence, or loop over it with for")
-# print also has a zero-derivative entry (nondiff.py); it acts outside the program.
-outside(*_found(builtins, "print input open breakpoint help exit quit copyright credits license"))
+# print has a zero-derivative entry too (nondiff.py); it acts outside the program.
+outside(*_found(builtins, "print exit quit copyright credits license"))
 
 # ----------------------------------------------------------------------------- math
 

@@ -42,15 +42,13 @@ nondiff(
     builtins.slice,
 )
 # Builtins that build values from their arguments; without rules of their own (a loop over
-# zip, enumerate or reversed is rewritten by normalization and differentiated).
+# zip, enumerate or reversed is rewritten by normalization and differentiated). iter, next
+# and sorted: srcad.rules.effects_python (they call code or advance an iterator).
 pure(
     builtins.dict,
     builtins.enumerate,
     builtins.zip,
     builtins.reversed,
-    builtins.iter,
-    builtins.next,
-    builtins.sorted,
     builtins.complex,
     builtins.divmod,
     builtins.set,
