@@ -59,7 +59,7 @@ test: $(STAMP) lint
 SMOKE := tests/test_api.py tests/test_golden.py tests/test_errors.py tests/test_jacobians.py \
          tests/test_corpus.py tests/test_inspect.py tests/test_readme.py \
          tests/test_bad_input.py tests/test_mutation.py tests/test_printer.py tests/test_wrappers.py \
-         tests/test_parse.py
+         tests/test_parse.py tests/test_classification.py
 
 
 # Each supported interpreter found on the machine gets its own .venv-3.X.

@@ -2,8 +2,9 @@
 
 An expression is pure when every call in it is to a function srcad knows to have no effect:
 a function with derivative rules, srcad's runtime helpers, the builtins and array methods that
-only read. A call to anything else (a user function, a random draw, a list method that
-changes its list) keeps its statement, used or not.
+only read, a function the registry declares pure. A call to anything else (a user function,
+a random draw, a list method that changes its list, np.copyto) keeps its statement, used or
+not.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import gast
 from .. import runtime
 from ..ir import syntax as S
 from ..rules.methods import METHODS
-from ..rules.template import lookup
+from ..rules.template import Effect, lookup
 from .binder import Binder
 
 _PURE_METHODS = {name for name, m in METHODS.items() if not m.mutates}
@@ -78,7 +79,8 @@ def _pure_call(call: gast.Call, binder: Binder) -> bool:
         return False
     if obj is runtime or getattr(obj, "__module__", None) in ("srcad.runtime", "srcad.shapes"):
         return True
-    return lookup(obj) is not None
+    rule = lookup(obj)
+    return rule is not None and rule.effect is Effect.PURE  # not writes, draws, I/O
 
 
 def keeping_call(pure: Callable, rt: str, helper: str) -> Callable[[gast.expr], bool]:

@@ -5,6 +5,8 @@ Extend them with `vjp_rule` / `jvp_rule` (templates, see `srcad.rules.template`)
 """
 
 from . import (  # noqa: F401 - imported for their registrations
+    effects_numpy,
+    effects_python,
     nondiff,
     numpy_elementwise,
     numpy_fft,

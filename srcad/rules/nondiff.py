@@ -1,7 +1,7 @@
 """Functions whose results carry no derivative, listed once.
 
 Integer, boolean and shape results, constructors that ignore their argument's values
-(``np.zeros_like``), rounding (zero derivative almost everywhere), random numbers. A call to
+(``np.zeros_like``), rounding (zero derivative almost everywhere). A call to
 one of these is never differentiated, whatever its arguments depend on.
 """
 
@@ -42,15 +42,13 @@ nondiff(
     builtins.slice,
 )
 # Builtins that build values from their arguments; without rules of their own (a loop over
-# zip, enumerate or reversed is rewritten by normalization and differentiated).
+# zip, enumerate or reversed is rewritten by normalization and differentiated). iter, next
+# and sorted: srcad.rules.effects_python (they call code or advance an iterator).
 pure(
     builtins.dict,
     builtins.enumerate,
     builtins.zip,
     builtins.reversed,
-    builtins.iter,
-    builtins.next,
-    builtins.sorted,
     builtins.complex,
     builtins.divmod,
     builtins.set,
@@ -81,7 +79,6 @@ nondiff(
     np.zeros_like,
     np.ones_like,
     np.empty_like,
-    np.arange,
     np.eye,
     np.identity,
     np.tri,
@@ -101,7 +98,6 @@ nondiff(
     np.flatnonzero,
     np.searchsorted,
     np.digitize,
-    np.bincount,
     np.greater,
     np.greater_equal,
     np.less,
@@ -146,29 +142,5 @@ nondiff(
 nondiff(stop_gradient)
 nondiff(rt.zeros_like, rt.scalar_seed, rt.dict_keys, rt.sequence_index, rt.sequence_count)
 nondiff(rt.unpop_position)
-
-nondiff(
-    *[
-        optional(np.random, n)
-        for n in (
-            "rand",
-            "randn",
-            "randint",
-            "random",
-            "random_sample",
-            "normal",
-            "uniform",
-            "choice",
-            "permutation",
-            "shuffle",
-            "seed",
-            "standard_normal",
-            "default_rng",
-            "binomial",
-            "poisson",
-            "exponential",
-            "gamma",
-            "beta",
-        )
-    ]
-)
+# numpy.random's functions draw random numbers, and their results carry the derivatives of
+# their parameters: srcad.rules.effects_numpy declares them (draws, writes for shuffle).

@@ -3,7 +3,7 @@
 tests/test_soundness.py runs these as strict xfails: when the engine fixes one, its
 entry must go. Regenerate with `python -m soundness.survey --write` from tests/.
 
-Tally (610 cases; 128 fail, 273 pass by a located refusal):
+Tally (610 cases; 114 fail, 290 pass by a located refusal):
 
     class  cases  failing  wrong  crash  gencode  unlocated
         0     48        1      1      0        0          0
@@ -14,10 +14,10 @@ Tally (610 cases; 128 fail, 273 pass by a located refusal):
         5     40        0      0      0        0          0
         6     71       25      6      0       19          0
         7     30       16     16      0        0          0
-        8     54       28     25      1        2          0
+        8     54       14     11      1        2          0
         9     37        1      0      0        1          0
        10     43       11      3      2        6          0
-    total    610      128     95      3       30          0
+    total    610      114     81      3       30          0
 
 wrong: a number that differs from finite differences or the hand value, with no error;
 crash: a non-srcad exception from srcad itself (or generated code that does not
@@ -231,20 +231,6 @@ KNOWN_FAILURES: dict[str, tuple[int, str]] = {
         7,
         "wrong: grad with the doubled rule [0.574 0.332 0.769] vs [1.149 0.664 1.537]",
     ),
-    "random_.normal_mu": (8, "wrong: grad 0. vs 6."),
-    "random_.normal_scale": (8, "wrong: grad 0. vs 2.388"),
-    "random_.normal_both": (8, "wrong: grad[0] 0. vs 3.841"),
-    "random_.normal_array_mean": (8, "wrong: grad [0. 0. 0.] vs [1. 2. 3.]"),
-    "random_.uniform_high": (8, "wrong: grad 0. vs 1.251"),
-    "random_.uniform_low": (8, "wrong: grad 0. vs 3.251"),
-    "random_.exponential_scale": (8, "wrong: grad 0. vs 1.762"),
-    "random_.permutation_of_x": (8, "wrong: grad [0. 0. 0.] vs [1. 2. 3.]"),
-    "random_.choice_of_x": (8, "wrong: grad [0. 0. 0.] vs [0. 0. 3.]"),
-    "random_.choice_of_x_size": (8, "wrong: grad [0. 0. 0.] vs [1. 5. 0.]"),
-    "random_.seed_then_normal": (8, "wrong: grad 0. vs 11.687"),
-    "random_.bincount_weights": (8, "wrong: grad <(5,) max|.| 0> vs <(5,) max|.| 3>"),
-    "random_.bincount_weights_squared": (8, "wrong: grad <(5,) max|.| 0> vs <(5,) max|.| 6>"),
-    "random_.bincount_vector_output": (8, "wrong: jvp tangent [0. 0. 0.] vs [-0.453 -0.891 0.025]"),
     "random_.matrix_star_is_matmul": (
         8,
         "wrong: grad [[1.4 5. ] [1.4 5. ]] vs [[2.2 2.4] [4. 4.2]]",
