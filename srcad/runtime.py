@@ -787,6 +787,22 @@ def zero_item(b, x, idx, batch=0):
     return out
 
 
+def surviving(items, x, idx, batch=0):
+    """`items` (the adjoint of the values ``x[idx] = v`` writes, shaped like ``x[idx]``, after
+    `batch` direction axes) where the write survives: an index that repeats a position writes
+    it several times, and only the last write stays, so the others get a zero adjoint."""
+    if not _is_fancy(idx) or not isinstance(x, np.ndarray):
+        return items
+    written = np.arange(x.size).reshape(x.shape)[idx]
+    numbers = np.arange(written.size).reshape(written.shape)
+    last = np.full(x.size, -1)
+    last[written.ravel()] = numbers.ravel()  # numpy writes in this order: the last one stays
+    keep = last[written] == numbers
+    if keep.all():
+        return items
+    return items * keep
+
+
 def to_sequence(t, x, kind, batch=0):
     """The tangent of `list(x)` or `tuple(x)`: one tangent per element of `x`."""
     if isinstance(x, np.ndarray):

@@ -819,3 +819,14 @@ returns(
     rt.dict_get_vjp,
     rt.dict_get_vjp_t,
 )
+
+
+# Masking the writes that do not survive is the same diagonal map forward and backward.
+@vjp_rule(rt.surviving, linear=("items",))
+def _(ans, items, x, idx, batch=0):
+    d[items] = rt.surviving(d[ans], x, idx, batch + nb)
+
+
+@jvp_rule(rt.surviving, linear=("items",))
+def _(ans, items, x, idx, batch=0):
+    d[ans] = rt.surviving(d[items], x, idx, batch + nb)

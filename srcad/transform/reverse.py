@@ -277,6 +277,10 @@ def _setitem(s: gast.Assign, ctx: Ctx) -> tuple[list, list]:
             )
         else:
             item = S.subscript(deriv(obj), S.clone(target.slice))
+        if env.kinds.get(obj) not in ("list", "dict") and _may_repeat(target.slice, env):
+            # x[[0, 0]] = v: only the last write to a position survives
+            keep = [item, S.name(obj), S.clone(index)] + ([S.const(env.batch)] if env.batch else [])
+            item = S.call(gast.Attribute(S.name(rt), "surviving", gast.Load()), keep)
         args = [item, S.name(value.id)] + ([S.const(env.batch)] if env.batch else [])
         unbroadcast = gast.Attribute(S.name(rt), "unbroadcast", gast.Load())
         body.append(accumulate(value.id, S.call(unbroadcast, args)))
@@ -286,6 +290,21 @@ def _setitem(s: gast.Assign, ctx: Ctx) -> tuple[list, list]:
     zeroed = S.call(gast.Attribute(S.name(rt), "zero_item", gast.Load()), zero_args)
     body.append(SetDerivative(id=obj, value=zeroed))
     return [save, s], [Block(sources=[obj], body=body), restore]
+
+
+def _may_repeat(index, env: apply.Env) -> bool:
+    """Whether an index may hold an array of integers (which may name a position twice):
+    not when each part is a number, a slice, None, ... or a name of rank 0."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    for part in parts:
+        if isinstance(part, (gast.Slice, gast.Constant)):
+            continue
+        if isinstance(part, gast.Name) and env.ndims.get(part.id) == 0:
+            continue
+        if isinstance(part, gast.Attribute) and part.attr in ("newaxis", "Ellipsis"):
+            continue
+        return True
+    return False
 
 
 def _expr(s: gast.Expr, ctx: Ctx) -> tuple[list, list]:

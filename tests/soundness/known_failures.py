@@ -3,21 +3,21 @@
 tests/test_soundness.py runs these as strict xfails: when the engine fixes one, its
 entry must go. Regenerate with `python -m soundness.survey --write` from tests/.
 
-Tally (610 cases; 114 fail, 290 pass by a located refusal):
+Tally (610 cases; 89 fail, 290 pass by a located refusal):
 
     class  cases  failing  wrong  crash  gencode  unlocated
         0     48        1      1      0        0          0
         1    163        6      6      0        0          0
         2     41        0      0      0        0          0
         3     54       15     13      0        2          0
-        4     29       25     25      0        0          0
+        4     29        0      0      0        0          0
         5     40        0      0      0        0          0
         6     71       25      6      0       19          0
         7     30       16     16      0        0          0
         8     54       14     11      1        2          0
         9     37        1      0      0        1          0
        10     43       11      3      2        6          0
-    total    610      114     81      3       30          0
+    total    610       89     56      3       30          0
 
 wrong: a number that differs from finite differences or the hand value, with no error;
 crash: a non-srcad exception from srcad itself (or generated code that does not
@@ -60,43 +60,6 @@ KNOWN_FAILURES: dict[str, tuple[int, str]] = {
         3,
         "wrong: grad [1.867 1.314 0.244] vs [ 1.733 0.628 -1.512]",
     ),
-    "indices.assign_repeated_list": (4, "wrong: grad [1. 1. 0.] vs [0. 1. 0.]"),
-    "indices.assign_repeated_array": (4, "wrong: grad [2. 2. 6.] vs [0. 2. 6.]"),
-    "indices.assign_repeated_scalar": (4, "wrong: grad [ 0. 0. 14.4] vs [0. 0. 4.8]"),
-    "indices.assign_repeated_over_active": (
-        4,
-        "wrong: grad [ 9.955 10.53 0. ] vs [ 0.955 10.53 0. ]",
-    ),
-    "indices.assign_negative_alias": (4, "wrong: grad [0. 1. 1.] vs [0. 0. 1.]"),
-    "indices.assign_repeated_vector_output": (
-        4,
-        "wrong: vjp [-0.891 -0.891 -0.455] vs [ 0. -0.891 -0.455]",
-    ),
-    "indices.assign_repeated_long": (4, "wrong: grad [2. 4. 2. 2.] vs [0. 4. 0. 2.]"),
-    "indices.assign_repeated_rows": (4, "wrong: grad <(2, 3) max|.| 0.7> vs <(2, 3) max|.| 0.7>"),
-    "indices.assign_repeated_columns": (4, "wrong: grad <(2, 3) max|.| 1> vs <(2, 3) max|.| 1>"),
-    "indices.assign_repeated_pairs": (4, "wrong: grad <(2, 3) max|.| 1> vs <(2, 3) max|.| 1>"),
-    "indices.assign_repeated_in_loop": (4, "wrong: grad [1. 5. 4.] vs [0. 1. 4.]"),
-    "indices.assign_repeated_from_gather": (4, "wrong: grad [-1.4 -1.4 0. ] vs [ 0. -1.4 0. ]"),
-    "indices.assign_ix_repeated": (4, "wrong: grad [ 0.5 0.1 -0.4] vs [ 0. -0.2 -0.7]"),
-    "indices.iadd_repeated_list": (4, "wrong: grad [1. 1. 0.] vs [0. 1. 0.]"),
-    "indices.iadd_repeated_array": (4, "wrong: grad [ 0.6 -1.4 7.2] vs [ 0. -1.4 7.2]"),
-    "indices.isub_repeated": (4, "wrong: grad [2. 6. 4.] vs [2. 4. 4.]"),
-    "indices.imul_repeated": (4, "wrong: grad [3.1 4.3 5.3] vs [1.2 2. 5.3]"),
-    "indices.iadd_repeated_scalar": (4, "wrong: grad [45. 0. 0.] vs [15. 0. 0.]"),
-    "indices.explicit_add_repeated": (4, "wrong: grad [2. 2. 0.] vs [0. 2. 0.]"),
-    "indices.iadd_repeated_vector_output": (
-        4,
-        "wrong: vjp [-1.882 -1.446 -1.983] vs [-0.891 -1.446 -0.992]",
-    ),
-    "indices.iadd_repeated_long": (
-        4,
-        "wrong: grad [1.755 3.684 0.907 1.393] vs [0. 3.684 0. 1.393]",
-    ),
-    "indices.iadd_repeated_rows": (4, "wrong: grad <(2, 3) max|.| 1> vs <(2, 3) max|.| 1>"),
-    "indices.iadd_repeated_in_loop": (4, "wrong: grad [12. 6. 3.] vs [2. 2. 2.]"),
-    "indices.iadd_negative_alias": (4, "wrong: grad [3. 3. 0.] vs [0. 3. 0.]"),
-    "indices.gather_then_scatter_repeated": (4, "wrong: grad [0. 0. 4.] vs [0. 0. 3.]"),
     "special_points.pow_zero_float": (
         6,
         "gencode: ZeroDivisionError in generated code: 0.0 cannot be raised to a negative power",

@@ -139,6 +139,11 @@ SPECS: list[RuleSpec] = [
     ),
     RuleSpec(rt.copy_item, [((3, 4),)], call="rt.copy_item(a0, (slice(0, 2), 1))"),
     RuleSpec(rt.zero_item, [((3, 4), (3, 4))], call="rt.zero_item(a0, a1, (1, slice(None)))"),
+    RuleSpec(
+        rt.surviving,
+        [((4,), (3,))],
+        call="rt.surviving(a0, a1, [0, 2, 0, 1]) * np.array([1.0, 2.0, 3.0, 4.0])",
+    ),
     RuleSpec(list, [((3, 2),)], call="list(a0)[1] * list(a0)[2]"),
     RuleSpec(tuple, [((3, 2),)], call="tuple(a0)[0] + tuple(a0)[2]"),
     RuleSpec(rt.to_sequence, [((3, 2), (3, 2))], call="rt.to_sequence(a0, a1, list)[1]"),
