@@ -55,6 +55,53 @@ def log_or_zero(x):
     return np.where(x > 0, np.log(np.where(x > 0, x, 1)), 0.0).astype(result_type(x, 1.0))
 
 
+def divide(a, b):
+    """``a / b`` as numpy divides: inf or nan where `b` is 0. For Python numbers the quotient
+    is Python's (and as fast), except at 0, where Python raises ZeroDivisionError: the
+    derivative of math.sqrt at 0 is inf, not an error, where math.sqrt(0) itself runs."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.divide(a, np.asarray(b)[()])
+
+
+def power_slope(x, y, k=1):
+    """The k-th derivative of x ** y in x: y (y-1) ... (y-k+1) x ** (y-k), with JAX's
+    convention that it is 0 where the factor y (y-1) ... is (x ** 0 is 1 everywhere, also at
+    x == 0, where x ** -1 is inf), and inf where numpy's power is (a Python 0.0 ** -0.5
+    raises instead)."""
+    factor = _falling(y, k)
+    if type(x) is float and type(y) in (int, float):
+        if factor == 0:
+            return 0.0
+        if x != 0.0 or y >= k:
+            return factor * x ** (y - k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = factor * np.power(x, y - k)
+    zero = np.equal(factor, 0)
+    if np.any(zero):
+        slope = np.where(zero, np.zeros_like(slope), slope)
+    return slope
+
+
+def power_slope_dy(x, y, k=1):
+    """The derivative in y of `power_slope(x, y, k)`: x ** (y-k) times (the derivative of
+    the factor y (y-1) ... plus the factor times log x)."""
+    terms = [_falling(y, k, skip=j) for j in range(k)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.power(x, y - k) * (sum(terms) + _falling(y, k) * log_or_zero(x))
+
+
+def _falling(y, k, skip=None):
+    """y (y-1) ... (y-k+1), leaving out the factor (y - skip)."""
+    out = 1
+    for j in range(k):
+        if j != skip:
+            out = out * (y - j)
+    return out
+
+
 def where_tangent(condition, dx, dy, like, batch=0):
     """`np.where(condition, dx, dy)` for tangents with `batch` leading direction axes.
 

@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, nondiff, optional, returns, static, vjp_rule
+from .template import d, jvp_rule, nb, ndim, nondiff, optional, returns, static, vjp_rule
 
 # ---------------------------------------------------------------- arithmetic
 
@@ -133,14 +133,21 @@ def _(ans, x, y):
 
 
 # np.pow is np.power. d/dy x**y = x**y log(x), taken as 0 where x == 0 (as JAX does).
+# An exponent known when the code is generated gets the plain form; x ** 0 has no
+# derivative in x; any other exponent goes through rt.power_slope, which gives 0 where the
+# exponent is 0 and inf (not Python's ZeroDivisionError) where the slope is infinite.
 @vjp_rule(np.power, broadcast=("x", "y"))
 def _(ans, x, y):
     if static(y == 2):
         d[x] = d[ans] * (2 * x)
     elif static(y == 1):
         d[x] = d[ans]
-    else:
+    elif static(y > 1 and y % 1 == 0):
         d[x] = d[ans] * (y * x ** (y - 1))
+    elif static(y == 0):
+        pass  # x ** 0 is 1 for every x
+    else:
+        d[x] = d[ans] * rt.power_slope(x, y)
     d[y] = d[ans] * (ans * rt.log_or_zero(x))
 
 
@@ -148,21 +155,25 @@ def _(ans, x, y):
 def _(ans, x, y):
     if static(y == 2):
         d[ans] = d[x] * (2 * x)
-    else:
+    elif static(y == 0):
+        d[ans] = d[y] * (ans * rt.log_or_zero(x))
+    elif static(y > 1 and y % 1 == 0):
         d[ans] = d[x] * (y * x ** (y - 1)) + d[y] * (ans * rt.log_or_zero(x))
+    else:
+        d[ans] = d[x] * rt.power_slope(x, y) + d[y] * (ans * rt.log_or_zero(x))
 
 
 # float_power casts its inputs to float64 (or complex128) and takes the power there: the
 # adjoints are cast back to the inputs' dtypes, as for any cast.
 @vjp_rule(np.float_power, broadcast=("x", "y"))
 def _(ans, x, y):
-    d[x] = rt.astype_vjp(d[ans] * (y * np.float_power(x, y - 1)), x)
+    d[x] = rt.astype_vjp(d[ans] * rt.power_slope(x, y), x)
     d[y] = rt.astype_vjp(d[ans] * (ans * rt.log_or_zero(x)), y)
 
 
 @jvp_rule(np.float_power)
 def _(ans, x, y):
-    d[ans] = d[x] * (y * np.float_power(x, y - 1)) + d[y] * (ans * rt.log_or_zero(x))
+    d[ans] = d[x] * rt.power_slope(x, y) + d[y] * (ans * rt.log_or_zero(x))
 
 
 @vjp_rule(np.square)
@@ -197,13 +208,13 @@ def _(ans, x):
 
 @vjp_rule(np.hypot, broadcast=("x", "y"))
 def _(ans, x, y):
-    d[x] = d[ans] * (x / ans)
-    d[y] = d[ans] * (y / ans)
+    d[x] = d[ans] * rt.divide(x, ans)
+    d[y] = d[ans] * rt.divide(y, ans)
 
 
 @jvp_rule(np.hypot)
 def _(ans, x, y):
-    d[ans] = (d[x] * x + d[y] * y) / ans
+    d[ans] = rt.divide(d[x] * x + d[y] * y, ans)
 
 
 # ---------------------------------------------------------------- exp and log
@@ -241,42 +252,66 @@ def _(ans, x):
 
 @vjp_rule(np.log)
 def _(ans, x):
-    d[x] = d[ans] / x
+    if static(ndim(x) == 0):
+        d[x] = rt.divide(d[ans], x)  # a Python number: inf at 0, not an error
+    else:
+        d[x] = d[ans] / x
 
 
 @jvp_rule(np.log)
 def _(ans, x):
-    d[ans] = d[x] / x
+    if static(ndim(x) == 0):
+        d[ans] = rt.divide(d[x], x)
+    else:
+        d[ans] = d[x] / x
 
 
 @vjp_rule(np.log2)
 def _(ans, x):
-    d[x] = d[ans] / (x * math.log(2.0))
+    if static(ndim(x) == 0):
+        d[x] = rt.divide(d[ans], (x * math.log(2.0)))  # a Python number: inf at 0, not an error
+    else:
+        d[x] = d[ans] / (x * math.log(2.0))
 
 
 @jvp_rule(np.log2)
 def _(ans, x):
-    d[ans] = d[x] / (x * math.log(2.0))
+    if static(ndim(x) == 0):
+        d[ans] = rt.divide(d[x], (x * math.log(2.0)))
+    else:
+        d[ans] = d[x] / (x * math.log(2.0))
 
 
 @vjp_rule(np.log10)
 def _(ans, x):
-    d[x] = d[ans] / (x * math.log(10.0))
+    if static(ndim(x) == 0):
+        d[x] = rt.divide(d[ans], (x * math.log(10.0)))  # a Python number: inf at 0, not an error
+    else:
+        d[x] = d[ans] / (x * math.log(10.0))
 
 
 @jvp_rule(np.log10)
 def _(ans, x):
-    d[ans] = d[x] / (x * math.log(10.0))
+    if static(ndim(x) == 0):
+        d[ans] = rt.divide(d[x], (x * math.log(10.0)))
+    else:
+        d[ans] = d[x] / (x * math.log(10.0))
 
 
 @vjp_rule(np.log1p)
 def _(ans, x):
-    d[x] = d[ans] / (1 + x)
+    if static(ndim(x) == 0):
+        d[x] = rt.divide(d[ans], (1 + x))  # a Python number: inf at 0, not an error
+    else:
+        d[x] = d[ans] / (1 + x)
 
 
 @jvp_rule(np.log1p)
 def _(ans, x):
-    d[ans] = d[x] / (1 + x)
+    if static(ndim(x) == 0):
+        d[ans] = rt.divide(d[x], (1 + x))
+    else:
+        d[ans] = d[x] / (1 + x)
 
 
 # log(exp(x) + exp(y)): the derivatives are the softmax weights exp(x - ans), exp(y - ans).
@@ -368,16 +403,24 @@ def _(ans, x):
 
 
 # arctan2(y, x) is the angle of the point (x, y).
+# (Python numbers divide with rt.divide: at the origin the slope is nan, not an error.)
 @vjp_rule(np.arctan2, broadcast=("y", "x"))
 def _(ans, y, x):
     r2 = x * x + y * y
-    d[y] = d[ans] * (x / r2)
-    d[x] = -d[ans] * (y / r2)
+    if static(ndim(x) == 0 and ndim(y) == 0):
+        d[y] = d[ans] * rt.divide(x, r2)
+        d[x] = -d[ans] * rt.divide(y, r2)
+    else:
+        d[y] = d[ans] * (x / r2)
+        d[x] = -d[ans] * (y / r2)
 
 
 @jvp_rule(np.arctan2)
 def _(ans, y, x):
-    d[ans] = (d[y] * x - d[x] * y) / (x * x + y * y)
+    if static(ndim(x) == 0 and ndim(y) == 0):
+        d[ans] = rt.divide(d[y] * x - d[x] * y, x * x + y * y)
+    else:
+        d[ans] = (d[y] * x - d[x] * y) / (x * x + y * y)
 
 
 @vjp_rule(np.sinc)
@@ -842,22 +885,22 @@ def _(ans, x):
 
 @vjp_rule(math.asin)
 def _(ans, x):
-    d[x] = d[ans] / math.sqrt(1 - x * x)
+    d[x] = rt.divide(d[ans], math.sqrt(1 - x * x))
 
 
 @jvp_rule(math.asin)
 def _(ans, x):
-    d[ans] = d[x] / math.sqrt(1 - x * x)
+    d[ans] = rt.divide(d[x], math.sqrt(1 - x * x))
 
 
 @vjp_rule(math.acos)
 def _(ans, x):
-    d[x] = -d[ans] / math.sqrt(1 - x * x)
+    d[x] = -rt.divide(d[ans], math.sqrt(1 - x * x))
 
 
 @jvp_rule(math.acos)
 def _(ans, x):
-    d[ans] = -d[x] / math.sqrt(1 - x * x)
+    d[ans] = -rt.divide(d[x], math.sqrt(1 - x * x))
 
 
 @vjp_rule(math.atan)
@@ -873,13 +916,13 @@ def _(ans, x):
 @vjp_rule(math.atan2)
 def _(ans, y, x):
     r2 = x * x + y * y
-    d[y] = d[ans] * (x / r2)
-    d[x] = -d[ans] * (y / r2)
+    d[y] = d[ans] * rt.divide(x, r2)
+    d[x] = -d[ans] * rt.divide(y, r2)
 
 
 @jvp_rule(math.atan2)
 def _(ans, y, x):
-    d[ans] = (d[y] * x - d[x] * y) / (x * x + y * y)
+    d[ans] = rt.divide(d[y] * x - d[x] * y, x * x + y * y)
 
 
 @vjp_rule(math.sinh)
@@ -924,12 +967,12 @@ def _(ans, x):
 
 @vjp_rule(math.acosh)
 def _(ans, x):
-    d[x] = d[ans] / math.sqrt(x * x - 1)
+    d[x] = rt.divide(d[ans], math.sqrt(x * x - 1))
 
 
 @jvp_rule(math.acosh)
 def _(ans, x):
-    d[ans] = d[x] / math.sqrt(x * x - 1)
+    d[ans] = rt.divide(d[x], math.sqrt(x * x - 1))
 
 
 @vjp_rule(math.atanh)
@@ -1012,20 +1055,24 @@ def _(ans, x):
 
 @vjp_rule(math.sqrt)
 def _(ans, x):
-    d[x] = d[ans] * (0.5 / ans)
+    d[x] = d[ans] * rt.divide(0.5, ans)
 
 
 @jvp_rule(math.sqrt)
 def _(ans, x):
-    d[ans] = d[x] * (0.5 / ans)
+    d[ans] = d[x] * rt.divide(0.5, ans)
 
 
 @vjp_rule(math.pow)
 def _(ans, x, y):
     if static(y == 2):
         d[x] = d[ans] * (2 * x)
-    else:
+    elif static(y > 1 and y % 1 == 0):
         d[x] = d[ans] * (y * x ** (y - 1))
+    elif static(y == 0):
+        pass  # x ** 0 is 1 for every x
+    else:
+        d[x] = d[ans] * rt.power_slope(x, y)
     d[y] = d[ans] * (ans * rt.log_or_zero(x))
 
 
@@ -1033,20 +1080,22 @@ def _(ans, x, y):
 def _(ans, x, y):
     if static(y == 2):
         d[ans] = d[x] * (2 * x)
+    elif static(y == 0):
+        d[ans] = d[y] * (ans * rt.log_or_zero(x))
     else:
-        d[ans] = d[x] * (y * x ** (y - 1)) + d[y] * (ans * rt.log_or_zero(x))
+        d[ans] = d[x] * rt.power_slope(x, y) + d[y] * (ans * rt.log_or_zero(x))
 
 
 # math.hypot takes any number of coordinates; the rule covers the usual two.
 @vjp_rule(math.hypot, arity=2)
 def _(ans, x, y):
-    d[x] = d[ans] * (x / ans)
-    d[y] = d[ans] * (y / ans)
+    d[x] = d[ans] * rt.divide(x, ans)
+    d[y] = d[ans] * rt.divide(y, ans)
 
 
 @jvp_rule(math.hypot, arity=2)
 def _(ans, x, y):
-    d[ans] = (d[x] * x + d[y] * y) / ans
+    d[ans] = rt.divide(d[x] * x + d[y] * y, ans)
 
 
 @vjp_rule(math.fabs)
@@ -1369,3 +1418,28 @@ def _(ans, n, x):
 @jvp_rule(rt.polygamma)
 def _(ans, n, x):
     d[ans] = d[x] * rt.polygamma(n + 1, x)
+
+
+# rt.divide is division; the derivative of its quotient reads the quotient again.
+@vjp_rule(rt.divide, broadcast=("a", "b"))
+def _(ans, a, b):
+    d[a] = rt.divide(d[ans], b)
+    d[b] = -d[ans] * rt.divide(ans, b)
+
+
+@jvp_rule(rt.divide)
+def _(ans, a, b):
+    d[ans] = rt.divide(d[a], b) - d[b] * rt.divide(ans, b)
+
+
+# The derivative in x of the k-th slope is the (k+1)-th; the one in y has no rule of its own
+# (a third derivative in a variable exponent is refused).
+@vjp_rule(rt.power_slope, broadcast=("x", "y"))
+def _(ans, x, y, k=1):
+    d[x] = d[ans] * rt.power_slope(x, y, k + 1)
+    d[y] = d[ans] * rt.power_slope_dy(x, y, k)
+
+
+@jvp_rule(rt.power_slope)
+def _(ans, x, y, k=1):
+    d[ans] = d[x] * rt.power_slope(x, y, k + 1) + d[y] * rt.power_slope_dy(x, y, k)

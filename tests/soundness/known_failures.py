@@ -3,7 +3,7 @@
 tests/test_soundness.py runs these as strict xfails: when the engine fixes one, its
 entry must go. Regenerate with `python -m soundness.survey --write` from tests/.
 
-Tally (610 cases; 89 fail, 290 pass by a located refusal):
+Tally (610 cases; 64 fail, 290 pass by a located refusal):
 
     class  cases  failing  wrong  crash  gencode  unlocated
         0     48        1      1      0        0          0
@@ -12,12 +12,12 @@ Tally (610 cases; 89 fail, 290 pass by a located refusal):
         3     54       15     13      0        2          0
         4     29        0      0      0        0          0
         5     40        0      0      0        0          0
-        6     71       25      6      0       19          0
+        6     71        0      0      0        0          0
         7     30       16     16      0        0          0
         8     54       14     11      1        2          0
         9     37        1      0      0        1          0
        10     43       11      3      2        6          0
-    total    610       89     56      3       30          0
+    total    610       64     50      3       11          0
 
 wrong: a number that differs from finite differences or the hand value, with no error;
 crash: a non-srcad exception from srcad itself (or generated code that does not
@@ -59,91 +59,6 @@ KNOWN_FAILURES: dict[str, tuple[int, str]] = {
     "containers.dict_item_array_imul_then_original_read": (
         3,
         "wrong: grad [1.867 1.314 0.244] vs [ 1.733 0.628 -1.512]",
-    ),
-    "special_points.pow_zero_float": (
-        6,
-        "gencode: ZeroDivisionError in generated code: 0.0 cannot be raised to a negative power",
-    ),
-    "special_points.pow_zero_array": (6, "wrong: grad [nan 0. 0.] vs [0. 0. 0.]"),
-    "special_points.pow_zero_array_vector_output": (
-        6,
-        "wrong: jvp tangent [nan 0. -0.] vs [0. 0. 0.]",
-    ),
-    "special_points.pow_zero_float_exponent": (
-        6,
-        "gencode: ZeroDivisionError in generated code: 0.0 cannot be raised to a negative power",
-    ),
-    "special_points.np_power_zero": (
-        6,
-        "gencode: ZeroDivisionError in generated code: 0.0 cannot be raised to a negative power",
-    ),
-    "special_points.np_power_integer_array_exponent": (6, "wrong: grad [nan 0. 0.] vs [1. 0. 0.]"),
-    "special_points.float_power_zero": (6, "wrong: grad nan vs 0."),
-    "special_points.pow_zero_times_exp": (
-        6,
-        "gencode: ZeroDivisionError in generated code: 0.0 cannot be raised to a negative power",
-    ),
-    "special_points.math_pow_zero": (
-        6,
-        "gencode: ZeroDivisionError in generated code: 0.0 cannot be raised to a negative power",
-    ),
-    "special_points.polynomial_generator": (
-        6,
-        "gencode: ZeroDivisionError in generated code: 0.0 cannot be raised to a negative power",
-    ),
-    "special_points.polynomial_list_comprehension": (
-        6,
-        "gencode: ZeroDivisionError in generated code: 0.0 cannot be raised to a negative power",
-    ),
-    "special_points.polynomial_loop": (
-        6,
-        "gencode: ZeroDivisionError in generated code: 0.0 cannot be raised to a negative power",
-    ),
-    "special_points.polynomial_array": (6, "wrong: grad [nan 8. 14.] vs [ 2. 8. 14.]"),
-    "special_points.polynomial_power_of_range": (6, "wrong: grad nan vs 2."),
-    "special_points.pow_half_float": (
-        6,
-        "gencode: ZeroDivisionError in generated code: 0.0 cannot be raised to a negative power",
-    ),
-    "special_points.np_power_half_float": (
-        6,
-        "gencode: ZeroDivisionError in generated code: 0.0 cannot be raised to a negative power",
-    ),
-    "special_points.math_sqrt_zero": (
-        6,
-        "gencode: ZeroDivisionError in generated code: float division by zero",
-    ),
-    "special_points.math_pow_half": (
-        6,
-        "gencode: ZeroDivisionError in generated code: 0.0 cannot be raised to a negative power",
-    ),
-    "special_points.arctan2_zero_over_zero": (
-        6,
-        "gencode: ZeroDivisionError in generated code: float division by zero",
-    ),
-    "special_points.arctan2_zero_x_is_denominator": (
-        6,
-        "gencode: ZeroDivisionError in generated code: float division by zero",
-    ),
-    "special_points.math_atan2_zero": (
-        6,
-        "gencode: ZeroDivisionError in generated code: float division by zero",
-    ),
-    "special_points.log_zero_float": (
-        6,
-        "gencode: ZeroDivisionError in generated code: float division by zero",
-    ),
-    "special_points.log2_zero_float": (
-        6,
-        "gencode: ZeroDivisionError in generated code: float division by zero",
-    ),
-    "special_points.log1p_minus_one": (
-        6,
-        "gencode: ZeroDivisionError in generated code: float division by zero",
-    ),
-    "special_points.log_of_square_zero": (
-        6,
-        "gencode: ZeroDivisionError in generated code: float division by zero",
     ),
     "staleness.namespace_attribute_swapped": (
         7,

@@ -244,6 +244,19 @@ SPECS: list[RuleSpec] = [
         [((3,), (3,), (3,))],
         call="rt.finite_part(a0 + 1j * a1, a2 + np.array([0.0, np.inf, complex(1.0, np.nan)]))",
     ),
+    RuleSpec(rt.divide, SHAPES2, domain="positive", call="rt.divide(a0, a1)"),
+    RuleSpec(rt.divide, SCALARS, domain="positive", call="rt.divide(a0, a1)"),
+    # (order 1 in a variable exponent: the exponent's second derivative is refused)
+    RuleSpec(
+        rt.power_slope, SHAPES2, domain="positive", call="rt.power_slope(a0, a1 + 0.5)", order=1
+    ),
+    RuleSpec(
+        rt.power_slope, SCALARS, domain="positive", call="rt.power_slope(a0, a1 * 3.0)", order=1
+    ),
+    RuleSpec(rt.power_slope, SHAPES1, domain="positive", call="rt.power_slope(a0, 2.5, 2)"),
+    RuleSpec(
+        rt.power_slope, VEC, domain="positive", call="rt.power_slope(a0, np.array([0.0, 1.0, 2.5]))"
+    ),
     RuleSpec(rt.log_or_zero, SCALAR, domain="positive", call="rt.log_or_zero(a0)"),
     RuleSpec(
         rt.log_or_zero, VEC, domain="positive", call="rt.log_or_zero(a0 * np.array([1, 0, 1]))"
