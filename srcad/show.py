@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import build
-from .api import _argnums, _describe_args, _positional_params, _wrt_names
+from .arguments import _argnums, _describe_args, _positional_params, _wrt_names
 from .boundary import public
 from .build import Mode
 from .errors import SrcadError

@@ -24,7 +24,10 @@ LAYERS = [
     ("printer", "emit", "drivers"),
     ("build",),
     ("boundary",),
-    ("wrappers", "api", "check", "show", "catalog", "demo", "__main__", "__init__"),
+    ("wrappers", "arguments"),
+    ("transformed",),
+    ("api",),
+    ("check", "show", "catalog", "demo", "__main__", "__init__"),
 ]
 
 

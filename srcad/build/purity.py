@@ -77,7 +77,12 @@ def _pure_call(call: gast.Call, binder: Binder) -> bool:
         return isinstance(func, gast.Attribute) and func.attr in _PURE_METHODS
     if str(getattr(obj, "__module__", "") or "").startswith("numpy.random"):
         return False
-    if obj is runtime or getattr(obj, "__module__", None) in ("srcad.runtime", "srcad.shapes"):
+    module = getattr(obj, "__module__", None) or ""
+    if (
+        obj is runtime
+        or module in ("srcad.runtime", "srcad.shapes")
+        or module.startswith("srcad.helpers.")
+    ):
         return True
     rule = lookup(obj)
     return rule is not None and rule.effect is Effect.PURE  # not writes, draws, I/O

@@ -1,0 +1,387 @@
+"""Helpers for lists, tuples and dicts in generated code (re-exported by srcad.runtime).
+
+The derivative of a list is a list of the same length, of a dict a dict with the same keys.
+These helpers build, take apart and undo the container operations of differentiated code
+(``l.append(v)`` and its adjoint, ``l.pop()`` put back, items saved and restored around an
+item assignment), and copy the residuals a vjp's backward function receives.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import UnsupportedOperationError
+from .core import _is_fancy, add, getitem_vjp, index_with_batch, unbroadcast, zeros_like
+
+
+def sequence(x):
+    """What a `for` loop iterates over, as something indexable."""
+    if isinstance(x, (list, tuple, np.ndarray, range)):
+        return x
+    return list(x)
+
+
+def sequence_vjp(g, x):
+    """The adjoint of what a loop iterated over: the adjoints of its elements."""
+    if isinstance(x, (list, tuple, np.ndarray)):
+        return g
+    if isinstance(x, dict):
+        return zeros_like(x)  # a loop over a dict visits its keys
+    raise UnsupportedOperationError(
+        f"srcad cannot send derivatives back through a loop over a {type(x).__name__} "
+        "object (an iterator srcad cannot look into)",
+        hint="loop over a list, a tuple, an array, range, zip, enumerate or reversed",
+    )
+
+
+def pack_like(x, parts):
+    """The adjoint of unpacking `a, b = x`: the parts, in the container type of `x`."""
+    if isinstance(x, np.ndarray):
+        nb = np.ndim(parts[0]) - np.ndim(x[0]) if len(parts) else 0
+        return np.stack(parts, axis=nb)
+    if isinstance(x, tuple) and type(x) is not tuple:  # a namedtuple
+        return type(x)(*parts)
+    if isinstance(x, (list, tuple)):
+        return type(x)(parts)
+    return list(parts)
+
+
+def copy(x):
+    """`x.copy()` for arrays, lists and dicts alike."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, (list, dict)):
+        return type(x)(x)
+    return x
+
+
+def item(x, *args):
+    return x.item(*args) if hasattr(x, "item") else x
+
+
+def tolist(x):
+    return x.tolist()
+
+
+def list_append(seq, value):
+    seq.append(value)
+
+
+def list_extend(seq, values):
+    seq.extend(values)
+
+
+def list_insert(seq, index, value):
+    seq.insert(index, value)
+
+
+def container_pop(container, *args):
+    return container.pop(*args)
+
+
+def dict_get(mapping, key, default=None):
+    return mapping.get(key, default)
+
+
+def dict_keys(mapping):
+    """The keys of a dict, as a list (what `for k in d.items()` iterates over)."""
+    return list(mapping.keys())
+
+
+def dict_values(mapping):
+    return mapping.values()
+
+
+def dict_items(mapping):
+    return mapping.items()
+
+
+def sequence_index(seq, value, *args):
+    return seq.index(value, *args)
+
+
+def sequence_count(seq, value):
+    return seq.count(value)
+
+
+def concat(a, b):
+    """`a + b` for lists and tuples."""
+    return a + b
+
+
+def repeat_sequence(a, b):
+    """`a * n` or `n * a` for a list or tuple."""
+    return a * b
+
+
+def item_tangent(t, x, i, batch=0):
+    """The tangent of `x[i]` when unpacking (`a, b = x`)."""
+    if batch and isinstance(x, np.ndarray):
+        return t[(slice(None),) * batch + (i,)]
+    return t[i]
+
+
+def unpack_parts(b, x, nb_=0):
+    """Transpose of `pack_like`: the parts of the derivative `b` of a packed `x`."""
+    if isinstance(x, np.ndarray):
+        axis = np.ndim(b) - np.ndim(x)
+        return [np.take(b, i, axis=axis) for i in range(len(x))]
+    return list(b.values()) if isinstance(b, dict) else list(b)
+
+
+def drop_last(bl, count):
+    return bl[: len(bl) - count]
+
+
+def last_items(bl, count):
+    return bl[len(bl) - count :]
+
+
+def drop_at(bl, index):
+    return bl[:index] + bl[index + 1 :]
+
+
+def put_back(bl, seq, value_adjoint, index=None):
+    """The adjoint of a list before `seq.pop(...)`: the popped value's adjoint put back."""
+    out = list(bl)
+    if index is None:
+        out.append(value_adjoint)
+    else:
+        out.insert(index if index >= 0 else len(out) + 1 + index, value_adjoint)
+    return out
+
+
+def unpop_position(seq, index):
+    """Where `seq.insert` puts back the value `seq.pop(index)` took out."""
+    return index if index >= 0 else len(seq) + 1 + index
+
+
+def pad_list(b, like, start):
+    """Transpose of taking `len(b)` items at `start` of `like`: `b` in place, zeros around."""
+    out = [zeros_like(v) for v in like]
+    out[start : start + len(b)] = list(b)
+    return out
+
+
+def insert_zero(b, like, index):
+    """Transpose of `drop_at`: a zero where the item was."""
+    out = list(b)
+    out.insert(index, zeros_like(like[index]))
+    return out
+
+
+def take_back(b, index=None):
+    """Transpose of `put_back` in the list: the list without the value put back."""
+    out = list(b)
+    out.pop() if index is None else out.pop(index)
+    return out
+
+
+def taken_value(b, index=None):
+    """Transpose of `put_back` in the value: the adjoint at the place it was put."""
+    return b[-1] if index is None else b[index]
+
+
+def list_slice(b, start, count):
+    return list(b[start : start + count])
+
+
+def one_hot_list(value, like, index=None):
+    """Transpose of `taken_value`: zeros like `like`, `value` at the taken place."""
+    out = [zeros_like(v) for v in like]
+    out[-1 if index is None else index] = value
+    return out
+
+
+class _Missing:
+    """What a dict held at a key it did not have yet."""
+
+    def __repr__(self):
+        return "MISSING"
+
+
+MISSING = _Missing()
+
+
+def copy_item(x, idx):
+    """A copy of `x[idx]`, kept so that the backward sweep can put it back."""
+    if isinstance(x, dict) and idx not in x:
+        return MISSING
+    item = x[idx]
+    return np.array(item) if isinstance(x, np.ndarray) else item
+
+
+def restore_item(x, idx, saved):
+    """Undo `x[idx] = v`: put back what `copy_item` kept (for a new dict key, remove it)."""
+    if saved is MISSING:
+        del x[idx]
+    else:
+        x[idx] = saved
+
+
+def zero_item(b, x, idx, batch=0):
+    """The adjoint of `x` before `x[idx] = v`: that of after, with `idx` zeroed."""
+    if isinstance(b, (list, dict)):
+        out = type(b)(b)
+        out[idx] = zeros_like(x[idx], np.shape(b[idx])[:batch] if batch else ())
+        return out
+    out = np.array(b)
+    out[index_with_batch(idx, batch)] = 0
+    return out
+
+
+def surviving(items, x, idx, batch=0):
+    """`items` (the adjoint of the values ``x[idx] = v`` writes, shaped like ``x[idx]``, after
+    `batch` direction axes) where the write survives: an index that repeats a position writes
+    it several times, and only the last write stays, so the others get a zero adjoint."""
+    if not _is_fancy(idx) or not isinstance(x, np.ndarray):
+        return items
+    written = np.arange(x.size).reshape(x.shape)[idx]
+    numbers = np.arange(written.size).reshape(written.shape)
+    last = np.full(x.size, -1)
+    last[written.ravel()] = numbers.ravel()  # numpy writes in this order: the last one stays
+    keep = last[written] == numbers
+    if keep.all():
+        return items
+    return items * keep
+
+
+def to_sequence(t, x, kind, batch=0):
+    """The tangent of `list(x)` or `tuple(x)`: one tangent per element of `x`."""
+    if isinstance(x, np.ndarray):
+        parts = [t[(slice(None),) * batch + (i,)] for i in range(len(x))]
+    elif isinstance(x, dict):
+        parts = [zeros_like(k) for k in x]
+    else:
+        parts = list(t)
+    return kind(parts)
+
+
+def from_sequence(b, x, batch=0):
+    """The adjoint of `x` in `list(x)` or `tuple(x)`, given the list of adjoints `b`."""
+    if isinstance(x, np.ndarray):
+        return np.stack(list(b), axis=batch) if len(b) else zeros_like(x)
+    if isinstance(x, dict):
+        return zeros_like(x)
+    if isinstance(x, (list, tuple)):
+        return type(x)(b) if type(x) in (list, tuple) else type(x)(*b)
+    return list(b)
+
+
+def list_slice_as(b, like, start):
+    """The part of the adjoint `b` of a concatenation that belongs to `like`."""
+    part = list(b[start : start + len(like)])
+    return type(like)(part) if type(like) in (list, tuple) else part
+
+
+def fold_repeats(b, operand):
+    """The adjoint of `seq` in `seq * n`: the adjoints of its copies, added (ints get none)."""
+    if not isinstance(operand, (list, tuple)):
+        return zeros_like(operand)
+    n = len(operand)
+    total = [zeros_like(v) for v in operand]
+    for i, value in enumerate(b):
+        total[i % n] = add(total[i % n], value)
+    return type(operand)(total) if type(operand) in (list, tuple) else total
+
+
+def unfold_repeats(g, b, operand):
+    """Transpose of `fold_repeats(b, operand)`: each copy of `operand` in `b` gets its share."""
+    if not isinstance(operand, (list, tuple)):
+        return [zeros_like(v) for v in b]
+    n = len(operand)
+    return [g[i % n] for i in range(len(b))]
+
+
+def repeat_tangent(ta, tb, a, b):
+    """The tangent of `a * b` with one of them a list or tuple, the other a count."""
+    return ta * b if isinstance(a, (list, tuple)) else a * tb
+
+
+def spread_sum(g, iterable, batch=0):
+    """The adjoint of each element in `sum(iterable)`."""
+    if isinstance(iterable, np.ndarray):
+        return np.broadcast_to(
+            np.expand_dims(g, batch) if batch else g, np.shape(g)[:batch] + np.shape(iterable)
+        )
+    parts = [unbroadcast(g, v, batch) for v in iterable]
+    return type(iterable)(parts) if type(iterable) in (list, tuple) else parts
+
+
+def sum_sequence(t, iterable, batch=0):
+    """The tangent of `sum(iterable)`."""
+    if isinstance(iterable, np.ndarray):
+        return np.sum(t, axis=batch)
+    total = 0.0
+    for v in t:
+        total = total + v
+    return total
+
+
+def dict_get_vjp(g, mapping, key, batch=0):
+    if key in mapping:
+        return getitem_vjp(g, mapping, key, batch)
+    return zeros_like(mapping)
+
+
+def dict_get_vjp_t(b, g, mapping, key):
+    """Transpose of `dict_get_vjp(g, mapping, key)`: the entry `key` of `b`, if it exists."""
+    return b[key] if key in mapping else zeros_like(g)
+
+
+def default_vjp(g, mapping, key):
+    return zeros_like(g) if key in mapping else g
+
+
+def fresh_residuals(residuals: tuple, arrays: bool = True) -> tuple:
+    """Copies of the containers among `residuals`, and of the arrays if `arrays`.
+
+    A backward sweep pops its tapes, the lists saved on them and the tapes inside a callee's
+    residuals, and puts back array items in place: a vjp function called again, or a backward
+    sweep differentiated again, needs them as the forward sweep left them. A container or
+    array reachable twice is copied once (the sweep pops a list through one path and reads
+    its length through another), and a view stays a view of its base's copy (v = y[1:] sees
+    the items put back in y)."""
+    memo: dict[int, object] = {}
+    return tuple(_fresh_containers(r, memo, arrays) for r in residuals)
+
+
+def _fresh_containers(value, memo: dict, arrays: bool):
+    kind = type(value)
+    if arrays and kind is np.ndarray:
+        copied = memo.get(id(value))
+        if copied is None:
+            copied = memo[id(value)] = _copy_array(value, memo)
+        return copied
+    if kind is not list and kind is not tuple and kind is not dict:
+        return value
+    copied = memo.get(id(value))
+    if copied is not None:
+        return copied
+    if kind is list:
+        copied = memo[id(value)] = []  # registered first: a list may contain itself
+        copied.extend(_fresh_containers(v, memo, arrays) for v in value)
+    elif kind is tuple:
+        copied = memo[id(value)] = tuple(_fresh_containers(v, memo, arrays) for v in value)
+    else:
+        copied = memo[id(value)] = {}
+        copied.update((k, _fresh_containers(v, memo, arrays)) for k, v in value.items())
+    return copied
+
+
+def _copy_array(a: np.ndarray, memo: dict) -> np.ndarray:
+    """A copy of `a`; if `a` is a view, the same view of one copy of its base, so that views
+    among the residuals (v = y[1:]) still see the items the backward sweep puts back in y."""
+    root = a
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if root is a:
+        return a.copy(order="K")
+    new_root = memo.get(id(root))
+    if new_root is None:
+        new_root = memo[id(root)] = root.copy(order="K")
+    offset = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    try:
+        return np.ndarray(a.shape, a.dtype, buffer=new_root, offset=offset, strides=a.strides)
+    except (TypeError, ValueError, BufferError):
+        return a.copy()  # a base numpy will not lend its buffer: the view is lost, rarely

@@ -1,0 +1,221 @@
+"""How Jacobians are laid out, as JAX lays them out (re-exported by srcad.runtime).
+
+`jacfwd` builds a batch of basis tangents (`basis_for`) and runs the vectorized jvp once;
+`jacrev` builds a batch of basis cotangents (`basis_like`) and runs the vectorized vjp once.
+The results are laid out with the output's structure outside and the argument's inside, leaves
+``out_leaf.shape + in_leaf.shape`` (`columns_to_jacobians`, `rows_to_jacobians`), and back
+(`jacobians_to_columns`, `jacobians_to_rows`), which their own rules need.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ..dtypes import result_type
+from ..errors import UnsupportedOperationError
+
+
+def direction_shape(t, x, batch):
+    """The leading direction axes of the tangent `t` of `x`."""
+    leaf, primal = t, x
+    while isinstance(leaf, (list, tuple, dict)):
+        if isinstance(leaf, dict):
+            key = next(iter(leaf))
+            leaf, primal = leaf[key], primal[key]
+        else:
+            leaf, primal = leaf[0], primal[0]
+    return np.shape(leaf)[:batch]
+
+
+def _plain(x) -> bool:
+    """Whether `x` is one array or number (the fast path), not a pytree."""
+    return type(x) is np.ndarray or isinstance(x, (numbers.Number, np.generic))
+
+
+def _plain2(out, wrt) -> bool:
+    """`_plain(out) and _plain(wrt)`, with the arrays' case first (it is the hot one)."""
+    if type(out) is np.ndarray and type(wrt) is np.ndarray:
+        return True
+    return _plain(out) and _plain(wrt)
+
+
+def _leaves(tree) -> list:
+    """The leaves of a primal pytree, in order; refuse values that are not numeric."""
+    kind = type(tree)
+    if kind is dict:
+        return [leaf for value in tree.values() for leaf in _leaves(value)]
+    if kind is list or kind is tuple:
+        return [leaf for value in tree for leaf in _leaves(value)]
+    if not isinstance(tree, (np.ndarray, numbers.Number, np.generic)):
+        what = "None" if tree is None else f"a {type(tree).__name__}"
+        raise UnsupportedOperationError(
+            f"srcad's Jacobians need arrays and numbers, in nested tuples, lists and dicts; "
+            f"an output of the function, or an argument it is differentiated with respect "
+            f"to, holds {what}",
+            hint="keep other values out of the result and of the differentiated arguments, "
+            "e.g. srcad.jacfwd(lambda x: f(x)[0]) to drop a non-numeric second result",
+        )
+    return [tree]
+
+
+def _select(derivative, tree, axis=0) -> list:
+    """The parts of `derivative` at the leaves of its primal `tree`, in `_leaves` order. A
+    list's derivative may be one array (a numpy function's adjoint of the list it was
+    given): its items lie along `axis`, after the direction axes."""
+    kind = type(tree)
+    if kind is dict:
+        return [
+            part for key, value in tree.items() for part in _select(derivative[key], value, axis)
+        ]
+    if kind is list or kind is tuple:
+        if isinstance(derivative, np.ndarray):
+            derivative = [np.take(derivative, i, axis=axis) for i in range(len(tree))]
+        return [part for d, value in zip(derivative, tree) for part in _select(d, value, axis)]
+    return [derivative]
+
+
+def _rebuild(tree, parts):
+    """`tree`'s structure with its leaves replaced, in order, by the iterator `parts`."""
+    kind = type(tree)
+    if kind is dict:
+        return {key: _rebuild(value, parts) for key, value in tree.items()}
+    if kind is list:
+        return [_rebuild(value, parts) for value in tree]
+    if kind is tuple:
+        return tuple(_rebuild(value, parts) for value in tree)
+    return next(parts)
+
+
+def leading_shape(tree, batch):
+    """The first `batch` axes of the first array leaf of `tree` (the direction axes)."""
+    leaf = tree
+    while isinstance(leaf, (list, tuple, dict)):
+        leaf = next(iter(leaf.values())) if isinstance(leaf, dict) else leaf[0]
+    return np.shape(leaf)[:batch]
+
+
+def _size(x):
+    return int(np.prod(np.shape(x), dtype=int))
+
+
+def tree_size(tree) -> int:
+    """How many numbers the pytree `tree` holds."""
+    return sum(_size(leaf) for leaf in _leaves(tree))
+
+
+def _dtype(x):
+    dtype = result_type(x)
+    return dtype if np.issubdtype(dtype, np.inexact) else np.dtype(np.float64)
+
+
+def _along(a, axis, start, stop):
+    """``a[..., start:stop, ...]`` with the slice on `axis`."""
+    return a[(slice(None),) * axis + (slice(start, stop),)]
+
+
+def basis_for(wrt):
+    """A tangent of `wrt` whose leaves together are the identity over all n of its elements:
+    each leaf has shape (n, *leaf.shape)."""
+    if _plain(wrt):
+        size = _size(wrt)
+        return np.eye(size, dtype=_dtype(wrt)).reshape((size,) + np.shape(wrt))
+    leaves = _leaves(wrt)
+    n = sum(_size(x) for x in leaves)
+    seeds, offset = [], 0
+    for x in leaves:
+        size = _size(x)
+        seed = np.zeros((n, size), dtype=_dtype(x))
+        seed[offset : offset + size] = np.eye(size, dtype=seed.dtype)
+        seeds.append(seed.reshape((n,) + np.shape(x)))
+        offset += size
+    return _rebuild(wrt, iter(seeds))
+
+
+def basis_like(out):
+    """Cotangents for every element of `out`: leaves shaped (m, *leaf.shape), m elements."""
+    if not _plain(out):
+        return basis_for(out)
+    m = _size(out)
+    if np.ndim(out) == 1:
+        from ..diagonal import Diagonal
+
+        return Diagonal(np.ones(m, dtype=_dtype(out)))  # the identity, kept diagonal
+    return np.eye(m, dtype=_dtype(out)).reshape((m,) + np.shape(out))
+
+
+def columns_to_jacobians(tangent_out, out, wrt, batch=0):
+    """The tangent of `out` for `basis_for(wrt)` (leaves (batch..., n, *o.shape)) -> the
+    Jacobian (leaves (batch..., *o.shape, *x.shape))."""
+    if _plain2(out, wrt):
+        lead = np.shape(tangent_out)[:batch]
+        block = np.moveaxis(tangent_out, batch, -1)
+        return np.reshape(block, lead + np.shape(out) + np.shape(wrt))
+    inputs = _leaves(wrt)
+    columns = []
+    for t, o in zip(_select(tangent_out, out), _leaves(out)):
+        lead = np.shape(t)[:batch]
+        moved = np.moveaxis(t, batch, -1)  # (batch..., *o.shape, n)
+        blocks, offset = [], 0
+        for x in inputs:
+            size = _size(x)
+            block = moved if len(inputs) == 1 else moved[..., offset : offset + size]
+            blocks.append(np.reshape(block, lead + np.shape(o) + np.shape(x)))
+            offset += size
+        columns.append(_rebuild(wrt, iter(blocks)))
+    return _rebuild(out, iter(columns))
+
+
+def jacobians_to_columns(jacobians, out, wrt, batch=0):
+    """Transpose of `columns_to_jacobians`."""
+    if _plain2(out, wrt):
+        lead = np.shape(jacobians)[:batch]
+        flat = np.reshape(jacobians, lead + np.shape(out) + (_size(wrt),))
+        return np.concatenate([np.moveaxis(flat, -1, batch)], axis=batch)
+    inputs = _leaves(wrt)
+    columns = []
+    for jac, o in zip(_select(jacobians, out), _leaves(out)):
+        blocks = []
+        for j, x in zip(_select(jac, wrt), inputs):
+            lead = np.shape(j)[:batch]
+            flat = np.reshape(j, lead + np.shape(o) + (_size(x),))
+            blocks.append(np.moveaxis(flat, -1, batch))
+        columns.append(np.concatenate(blocks, axis=batch))
+    return _rebuild(out, iter(columns))
+
+
+def rows_to_jacobians(grads, out, wrt, batch=0):
+    """The adjoint of `wrt` for `basis_like(out)` (leaves (batch..., m, *x.shape)) -> the
+    Jacobian (leaves (batch..., *o.shape, *x.shape))."""
+    if _plain2(out, wrt):
+        return np.reshape(grads, np.shape(grads)[:batch] + np.shape(out) + np.shape(wrt))
+    inputs, outputs = _leaves(wrt), _leaves(out)
+    parts = _select(grads, wrt, batch + 1)  # leaves (batch..., m, *x.shape)
+    rows, offset = [], 0
+    for o in outputs:
+        size = _size(o)
+        blocks = []
+        for g, x in zip(parts, inputs):
+            block = g if len(outputs) == 1 else _along(g, batch, offset, offset + size)
+            blocks.append(np.reshape(block, np.shape(g)[:batch] + np.shape(o) + np.shape(x)))
+        rows.append(_rebuild(wrt, iter(blocks)))
+        offset += size
+    return _rebuild(out, iter(rows))
+
+
+def jacobians_to_rows(jacobians, out, wrt, batch=0):
+    """Transpose of `rows_to_jacobians`."""
+    if _plain2(out, wrt):
+        m = _size(out)
+        return np.reshape(jacobians, np.shape(jacobians)[:batch] + (m,) + np.shape(wrt))
+    inputs = _leaves(wrt)
+    per_output = [(_select(jac, wrt), o) for jac, o in zip(_select(jacobians, out), _leaves(out))]
+    grads = []
+    for i, x in enumerate(inputs):
+        blocks = []
+        for parts, o in per_output:
+            j = parts[i]
+            blocks.append(np.reshape(j, np.shape(j)[:batch] + (_size(o),) + np.shape(x)))
+        grads.append(np.concatenate(blocks, axis=batch))
+    return _rebuild(wrt, iter(grads))
