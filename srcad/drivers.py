@@ -5,8 +5,8 @@ vectorized jvp of ``f`` once, and lays the result out as ``out.shape + in.shape`
 output or argument that is a tuple, list or dict, the Jacobian is nested as JAX nests it
 (the output's structure outside, the argument's inside; `srcad.helpers.jacobians` documents
 the layout). Because these drivers are generated source like every other derivative, they
-can be transformed again (``jacfwd(jacrev(f))`` is the Hessian). Each driver is a few lines of text, compiled by
-`srcad.emit` with its callees bound as closure cells.
+can be transformed again (``jacfwd(jacrev(f))`` is the Hessian). Each driver is a few
+lines of text, compiled by `srcad.emit` with its callees bound as closure cells.
 """
 
 from __future__ import annotations
