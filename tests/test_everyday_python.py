@@ -51,3 +51,64 @@ def test_numpy_float_casts(cast):
     expected[1] += X[0]
     np.testing.assert_allclose(g, expected, rtol=rtol or 1e-12)
     assert g.dtype == np.float64
+
+
+def starred(x):
+    a, *mid, z = [x[0], x[1], x[2], x[3]]
+    first, *rest = x
+    return a * z + mid[0] * mid[1] + first * np.sum(np.array(rest) ** 2) + len(rest)
+
+
+def test_starred_assignment():
+    srcad.check_grads(starred, (X,))
+    x0, x1, x2, x3 = X
+    expected = [x3 + x1**2 + x2**2 + x3**2, x2 + 2 * x0 * x1, x1 + 2 * x0 * x2, x0 + 2 * x0 * x3]
+    np.testing.assert_allclose(srcad.grad(starred)(X), expected, rtol=1e-12)
+
+
+def _normalized(source: str, rewrite) -> str:
+    import textwrap
+
+    import gast
+
+    from srcad.ir import syntax as S
+
+    fdef = gast.parse(textwrap.dedent(source)).body[0]
+    rewrite(fdef)
+    return S.to_source(fdef).strip()
+
+
+def test_golden_starred_lowering():
+    from srcad.normalize.starred import lower_starred
+
+    out = _normalized(
+        """
+        def f(xs):
+            a, *rest, z = xs
+            return a
+        """,
+        lower_starred,
+    )
+    assert out.splitlines()[1:5] == [
+        "    seq1 = xs",
+        "    a = seq1[0]",
+        "    rest = list(seq1[1:-1])",
+        "    z = seq1[-1]",
+    ]
+
+
+def test_golden_nested_min_max():
+    import builtins
+
+    from srcad.normalize.builtin_calls import nest_min_max
+    from srcad.parse import Namespace
+
+    namespace = Namespace({"__builtins__": builtins}, {})
+    out = _normalized(
+        """
+        def f(a, b, c, d):
+            return max(a, b, c, d) + min(a, b, c)
+        """,
+        lambda fdef: nest_min_max(fdef, namespace, {"a", "b", "c", "d"}),
+    )
+    assert out.splitlines()[1] == "    return max(max(max(a, b), c), d) + min(min(a, b), c)"

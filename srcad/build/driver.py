@@ -24,6 +24,7 @@ from ..normalize import anf, closures, controlflow
 from ..normalize.builtin_calls import nest_min_max
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
+from ..normalize.starred import lower_starred
 from ..parse import Namespace, parse_function
 from . import cache
 from . import forward as forward_assembler
@@ -65,6 +66,7 @@ def _front(fn, spec: Spec) -> Unit:
     fdef = parsed.node
     stages = cache.Stages(enabled=spec.stages)
     stages.keep("parse", fdef)
+    lower_starred(fdef)
     fence.check(fdef, parsed.filename)
     namer = Namer(S.all_names(fdef))
     user_locals = S.names_stored(fdef) | set(param_names(fdef))
