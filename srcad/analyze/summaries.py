@@ -26,6 +26,7 @@ import gast
 from .. import custom
 from ..errors import SrcadError
 from ..ir import syntax as S
+from ..normalize.static_branches import fold_static_branches
 from ..parse import parse_function
 from ..rules.methods import METHODS
 from ..rules.registry import Effect, lookup
@@ -108,6 +109,8 @@ def written_params(
         parsed = parse_function(key)
     except SrcadError:
         return UNKNOWN
+    # A branch that cannot run (hasattr(np, "trapz") where numpy has no trapz) changes nothing.
+    fold_static_branches(parsed.node, parsed.namespace, {}, [])
     summary = _Summary(parsed, _active | {key}, owner, dict(known)).run()
     try:
         _cache.setdefault(key, {})[(owner, known)] = (getattr(key, "__code__", None), summary)

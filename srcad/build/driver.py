@@ -25,6 +25,7 @@ from ..normalize.builtin_calls import nest_min_max
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
 from ..normalize.starred import lower_starred
+from ..normalize.static_branches import fold_static_branches
 from ..parse import Namespace, parse_function
 from . import cache
 from . import forward as forward_assembler
@@ -66,6 +67,12 @@ def _front(fn, spec: Spec) -> Unit:
     fdef = parsed.node
     stages = cache.Stages(enabled=spec.stages)
     stages.keep("parse", fdef)
+    # The generated function takes the defaults the function has now, and runs its code.
+    guards: list = [
+        attribute_guard(parsed.fn, attribute, getattr(parsed.fn, attribute))
+        for attribute in ("__code__", "__defaults__", "__kwdefaults__")
+    ]
+    fold_static_branches(fdef, parsed.namespace, dict(spec.kinds), guards)
     lower_starred(fdef)
     fence.check(fdef, parsed.filename)
     namer = Namer(S.all_names(fdef))
@@ -78,11 +85,6 @@ def _front(fn, spec: Spec) -> Unit:
     fdef = controlflow.lower_function(fdef, namer)
     stages.keep("anf", fdef)
     binder.local_names = S.names_stored(fdef) | set(param_names(fdef))
-    # The generated function takes the defaults the function has now, and runs its code.
-    guards: list = [
-        attribute_guard(parsed.fn, attribute, getattr(parsed.fn, attribute))
-        for attribute in ("__code__", "__defaults__", "__kwdefaults__")
-    ]
     visible = binder.visible_namespace()
     given = {p: k.obj for p, k in spec.kinds if isinstance(k, KnownValue)}
     known = known_values(fdef, visible, binder.local_names, given, guards)
