@@ -22,6 +22,7 @@ from ..ir.resolution import KnownValue
 from ..naming import Namer
 from ..normalize import anf, closures, controlflow
 from ..normalize.builtin_calls import nest_min_max
+from ..normalize.known_loops import unroll_known_loops
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
 from ..normalize.starred import lower_starred
@@ -73,6 +74,7 @@ def _front(fn, spec: Spec) -> Unit:
         for attribute in ("__code__", "__defaults__", "__kwdefaults__")
     ]
     fold_static_branches(fdef, parsed.namespace, dict(spec.kinds), guards)
+    unroll_known_loops(fdef, parsed.namespace, guards)
     lower_starred(fdef)
     fence.check(fdef, parsed.filename)
     namer = Namer(S.all_names(fdef))
