@@ -195,3 +195,47 @@ def test_corpus_is_big_and_cited():
     for p in PROGRAMS:
         assert p.source.startswith("https://"), p.name
         assert p.refused is None or p.cause is not None, p.name
+
+
+# ------------------------------------------------------------------ the checks can fail
+def _quadratic(x):
+    return np.sum(np.sin(x) * x)
+
+
+_QUADRATIC = Program("q", _quadratic, (np.array([0.3, -0.7]),), "https://x", "")
+
+
+def test_a_wrong_gradient_is_reported(monkeypatch):
+    real = srcad.value_and_grad
+
+    def off_by_ten_percent(f, argnums=0):
+        def run(*args):
+            value, grads = real(f, argnums=argnums)(*args)
+            return value, tuple(g * 1.1 for g in grads)
+
+        return run
+
+    monkeypatch.setattr(srcad, "value_and_grad", off_by_ten_percent)
+    with pytest.raises(WrongDerivative, match="gradient along a random direction"):
+        _check_grad_and_hvp(_QUADRATIC, _quadratic(*_QUADRATIC.args))
+
+
+def test_a_wrong_hessian_vector_product_is_reported(monkeypatch):
+    real = srcad.jvp
+    monkeypatch.setattr(srcad, "jvp", lambda f, p, t: (lambda o: (o[0], 1.1 * o[1]))(real(f, p, t)))
+    with pytest.raises(WrongDerivative, match="Hessian-vector product"):
+        _check_grad_and_hvp(_QUADRATIC, _quadratic(*_QUADRATIC.args))
+
+
+def test_a_wrong_first_order_derivative_is_reported(monkeypatch):
+    import srcad.api
+
+    real = srcad.api.vjp_wrt
+
+    def doubled(f, args, wrt):
+        out, pullback = real(f, args, wrt)
+        return out, lambda ct: tuple(2.0 * g for g in pullback(ct))
+
+    monkeypatch.setattr(srcad.api, "vjp_wrt", doubled)
+    with pytest.raises(WrongDerivative, match="adjoint identity"):
+        _check_first_order(_QUADRATIC)

@@ -330,7 +330,7 @@ add(
     "examples/hmm_em.py",
     "isinstance branch (item 5), recursion through map(partial(...)) (items 1, 2), "
     "sum() of a map, integer indexing by data",
-    refused="cannot differentiate map(...): it runs code srcad cannot see",
+    refused="cannot differentiate a call to partial: the callable object partial",
     cause=1,
 )
 
