@@ -58,15 +58,107 @@ _SAME_RANK = {
 
 
 REAL = "__real__"  # key of the set of names known to hold real values
+SHAPES = "__shapes__"  # key of {name: shape class}, see `_shape_classes`
+SCALAR = ()  # the shape class of every rank-0 value
 
 
 def infer(fdef: gast.FunctionDef, spec_ndims: tuple, resolution: Resolution) -> dict:
-    """{name: ndim}, plus REAL: the names certainly real (see `_real_names`)."""
+    """{name: ndim}, plus REAL: the names certainly real (see `_real_names`), and SHAPES:
+    names known to have the same shape (see `_shape_classes`)."""
     params = {entry[0]: entry[1] for entry in spec_ndims}
     real_params = {entry[0] for entry in spec_ndims if len(entry) == 2}
     ranks = _ranks(fdef, params, resolution)
     ranks[REAL] = frozenset(_real_names(fdef, real_params, resolution))
+    ranks[SHAPES] = _shape_classes(fdef, params, ranks, resolution)
     return ranks
+
+
+def same_shape(ndims: dict, names) -> object:
+    """The shape class all of `names` broadcast to, when broadcasting them changes none of
+    their shapes (rank-0 values aside, which fit any shape); else None."""
+    classes = ndims.get(SHAPES, {})
+    found = {classes.get(n) for n in names}
+    if None in found:
+        return None
+    found.discard(SCALAR)
+    if len(found) > 1:
+        return None
+    return found.pop() if found else SCALAR
+
+
+def _shape_classes(fdef: gast.FunctionDef, params: dict, ranks: dict, resolution) -> dict:
+    """{name: class}: names of one class certainly have the same shape, whatever the
+    arguments' shapes. Each array parameter is a class of its own, every rank-0 value is in
+    SCALAR, and an elementwise operation whose operands (rank-0 ones aside) are all of one
+    class gives a value of that class. A name assigned values of two classes has none.
+    Lets the reverse sweep drop an `unbroadcast` that cannot sum anything (see
+    `transform.apply`), and so the tape entries kept only for it."""
+    classes: dict = {p: (SCALAR if r == 0 else ("param", p)) for p, r in params.items()}
+    for name, rank in ranks.items():
+        if rank == 0 and isinstance(name, str) and not name.startswith("__"):
+            classes[name] = SCALAR
+    assigned = list(_assignments(fdef.body))
+    conflict = object()
+    for _ in range(4):
+        before = dict(classes)
+        for target, value in assigned:
+            if classes.get(target, None) is SCALAR and ranks.get(target) == 0:
+                continue
+            found = SCALAR if value is None else _shape_class(value, classes, resolution)
+            old = classes.get(target)
+            if found is None or (old is not None and old != found):
+                classes[target] = conflict
+            elif old is None:
+                classes[target] = found
+        if classes == before:
+            break
+    return {k: v for k, v in classes.items() if v is not conflict}
+
+
+def _class_of(node, classes):
+    if isinstance(node, gast.Constant):
+        return SCALAR if isinstance(node.value, (int, float, complex, bool)) else None
+    if isinstance(node, gast.Name):
+        return classes.get(node.id)
+    return None
+
+
+def _common_class(found):
+    if any(c is None or not isinstance(c, tuple) for c in found):
+        return None
+    rest = {c for c in found if c != SCALAR}
+    if len(rest) > 1:
+        return None
+    return rest.pop() if rest else SCALAR
+
+
+def _shape_class(value, classes, resolution):
+    if isinstance(value, (gast.Constant, gast.Name)):
+        return _class_of(value, classes)
+    if isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):
+        return _common_class([_class_of(value.left, classes), _class_of(value.right, classes)])
+    if isinstance(value, gast.UnaryOp) and not isinstance(value.op, gast.Not):
+        return _class_of(value.operand, classes)
+    if isinstance(value, gast.Attribute) and value.attr in ("real", "imag"):
+        return _class_of(value.value, classes)
+    if not isinstance(value, gast.Call):
+        return None
+    target = resolution.calls.get(value)
+    if target is None or target.rule is None or target.kind != "rule":
+        return None
+    template = some_template(target.rule)
+    if template is None:
+        return None
+    try:
+        bound = bind(value, target, template)
+    except BindError:
+        return None
+    if target.rule.broadcast and len(bound) == len(target.rule.broadcast):
+        return _common_class([_class_of(bound[p], classes) for p in target.rule.broadcast])
+    if getattr(target.obj, "nin", None) == 1 and isinstance(target.obj, np.ufunc):
+        if len(bound) == 1:
+            return _class_of(bound[template.params[0]], classes)
+    return None
 
 
 def _ranks(fdef: gast.FunctionDef, params: dict, resolution: Resolution) -> dict:

@@ -18,6 +18,7 @@ import gast
 
 from ..analyze.activity import Activity
 from ..analyze.calls import bind
+from ..analyze.ndims import REAL, same_shape
 from ..errors import MissingRuleError, UnsupportedOperationError
 from ..fence import location
 from ..ir import syntax as S
@@ -273,6 +274,8 @@ def _unbroadcast_contribution(env: Env, rule: Rule, bound: dict, stmt):
     )
     if param is None or _only_scalars_besides(rule, bound, param):
         return stmt
+    if _cannot_broadcast(env, rule, bound, param):
+        return stmt
     args = [stmt.value, S.name(name)]
     if env.batch:
         args.append(S.const(env.batch))
@@ -281,6 +284,29 @@ def _unbroadcast_contribution(env: Env, rule: Rule, bound: dict, stmt):
         args,
     )
     return stmt
+
+
+def _cannot_broadcast(env: Env, rule: Rule, bound: dict, param: str) -> bool:
+    """Whether `unbroadcast(e, x)` for operand `param` is certainly the identity: the
+    operands' shapes are known equal (rank-0 operands aside, see `ndims.same_shape`), so `e`
+    already has `x`'s shape, and every operand is real, so `e` is not complex."""
+    names = []
+    for p in rule.broadcast:
+        node = bound.get(p)
+        if isinstance(node, gast.Name):
+            names.append(node.id)
+        elif not _real_scalar_constant(node):
+            return False
+    x = bound[param].id
+    if same_shape(env.ndims, names) is None or same_shape(env.ndims, [x]) is None:
+        return False
+    if not same_shape(env.ndims, [x]) == same_shape(env.ndims, names):
+        return False
+    real = env.ndims.get(REAL, ())
+    operands = [v for v in bound.values() if isinstance(v, gast.Name)]
+    return all(v.id in real for v in operands) and all(
+        not isinstance(v, gast.Constant) or not isinstance(v.value, complex) for v in bound.values()
+    )
 
 
 def _runtime():
