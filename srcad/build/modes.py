@@ -66,6 +66,7 @@ class PassContext:
     pure: Callable  # expression -> whether evaluating it has no effect (dce)
     elementwise: Callable = lambda func: False  # callee -> one-argument elementwise function
     scalars: dict = dataclasses.field(default_factory=dict)  # adjoints known to be scalars
+    shapes: dict = dataclasses.field(default_factory=dict)  # primal name -> shape class
 
 
 def propagate_copies(body: list, context: PassContext) -> list:
@@ -73,7 +74,7 @@ def propagate_copies(body: list, context: PassContext) -> list:
 
 
 def simplify_algebra(body: list, context: PassContext) -> list:
-    return algebra.simplify(body, context.elementwise, context.scalars)
+    return algebra.simplify(body, context.elementwise, context.scalars, context.shapes)
 
 
 def eliminate_dead_code(body: list, context: PassContext) -> list:
@@ -81,8 +82,14 @@ def eliminate_dead_code(body: list, context: PassContext) -> list:
 
 
 PASSES: dict[Mode, tuple[Callable, ...]] = {
-    Mode.GRAD: (propagate_copies, simplify_algebra, eliminate_dead_code),
-    Mode.VALUE_AND_GRAD: (propagate_copies, simplify_algebra, eliminate_dead_code),
+    # Algebra leaves copies (`bt = t4` where a seed of 1.0 was a factor): propagated again.
+    Mode.GRAD: (propagate_copies, simplify_algebra, propagate_copies, eliminate_dead_code),
+    Mode.VALUE_AND_GRAD: (
+        propagate_copies,
+        simplify_algebra,
+        propagate_copies,
+        eliminate_dead_code,
+    ),
     # A vjp's residuals are read by name across two functions: no algebraic rewrites.
     Mode.VJP: (propagate_copies, eliminate_dead_code),
     Mode.JVP: (propagate_copies, eliminate_dead_code),

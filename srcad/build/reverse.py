@@ -108,7 +108,7 @@ def _gradient_function(unit: Unit, facts: Facts, swept: Swept) -> gast.FunctionD
         # output that does not depend on the input), or grad of a function returning a
         # vector or None would quietly give zeros.
         pure = keeping_call(pure, rt, "scalar_seed")
-    context = PassContext(pure, _elementwise(unit), scalars)
+    context = PassContext(pure, _elementwise(unit), scalars, facts.ndims.get(ndims_mod.SHAPES, {}))
     body = optimize(body, spec.mode, context)
     out = S.function_def(namer.fresh(f"{spec.mode.value}_{unit.parsed.name}"), [], body)
     out.args = _copy_args(unit.fdef.args)
