@@ -2,7 +2,8 @@
 
 An entry is kept per function and `Spec`. It stays valid while every fact its code was
 generated from still holds: the guards record, for each global or closure variable srcad
-resolved, the object it named (`Generated.is_fresh` compares). Generation of a function that
+resolved, the object it named (`Generated.is_fresh` compares), and for each global or
+closure array the code was specialized on, its rank (`RankGuard`). Generation of a function that
 calls itself finds its own entry pending: `pending_cells` gives the cells its functions will
 be put in.
 """
@@ -16,6 +17,8 @@ import gc
 import threading
 import types
 import weakref
+
+import numpy as np
 
 from ..ir import syntax as S
 from .modes import Spec
@@ -46,17 +49,55 @@ class Stages(dict):
         return value
 
 
+@dataclasses.dataclass(frozen=True)
+class RankGuard:
+    """A global or closure variable the code was specialized on: while it holds a plain
+    array (or a Python float or int) of this rank and kind (complex or real), the code
+    stays right, whatever object it is (a new minibatch each step regenerates nothing)."""
+
+    container: object  # the globals dict or the closure cell
+    name: str
+    ndim: int
+    complex: bool
+
+    def holds(self) -> bool:
+        container = self.container
+        try:
+            if isinstance(container, types.CellType):
+                value = container.cell_contents
+            else:
+                value = container[self.name]
+        except (KeyError, ValueError):
+            return False
+        return free_rank(value) == (self.ndim, self.complex)
+
+
+def free_rank(value) -> tuple[int, bool] | None:
+    """(rank, complex) of a value generated code may specialize on: a plain numeric array or
+    a Python float or int; None for anything else."""
+    t = type(value)
+    if t is np.ndarray:
+        kind = value.dtype.kind
+        return (value.ndim, kind == "c") if kind in "fciu" else None
+    if t is float or t is int:
+        return (0, False)
+    return None
+
+
 @dataclasses.dataclass
 class Generated:
     functions: dict  # role ("main", "fwd", "bwd") -> function
     sources: dict  # role -> source text
     stages: dict  # stage name -> text
-    guards: list  # (container, name, object): stale when container[name] is not object
+    guards: list  # (container, name, object): stale when container[name] is not object;
+    # or RankGuard: stale when the variable no longer holds an array of that rank and kind
     name: str = ""
 
     def __post_init__(self):
-        # Split once, so the check on every call is two tight loops.
-        unique = {(id(c), k): (c, k, o) for c, k, o in self.guards}.values()
+        # Split once, so the check on every call is three tight loops.
+        self._rank_guards = tuple(g for g in self.guards if isinstance(g, RankGuard))
+        triples = [g for g in self.guards if not isinstance(g, RankGuard)]
+        unique = {(id(c), k): (c, k, o) for c, k, o in triples}.values()
         self._dict_guards = tuple(
             (c, k, o) for c, k, o in unique if not isinstance(c, types.CellType)
         )
@@ -72,6 +113,9 @@ class Generated:
                 if cell.cell_contents is not obj:
                     return False
             except ValueError:
+                return False
+        for guard in self._rank_guards:
+            if not guard.holds():
                 return False
         return True
 
