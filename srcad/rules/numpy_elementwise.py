@@ -25,7 +25,18 @@ import math
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, ndim, nondiff, optional, returns, static, vjp_rule
+from .template import (
+    d,
+    jvp_rule,
+    nb,
+    ndim,
+    nondiff,
+    optional,
+    returns,
+    same_shape,
+    static,
+    vjp_rule,
+)
 
 # ---------------------------------------------------------------- arithmetic
 
@@ -38,7 +49,10 @@ def _(ans, x, y):
 
 @jvp_rule(np.add, broadcast=("x", "y"), linear=("x", "y"))
 def _(ans, x, y):
-    d[ans] = rt.fit(d[x] + d[y], ans, nb)
+    if static(same_shape(x, y)):
+        d[ans] = d[x] + d[y]  # either tangent alone has the result's shape
+    else:
+        d[ans] = rt.fit(d[x] + d[y], ans, nb)
 
 
 @vjp_rule(np.subtract, broadcast=("x", "y"), linear=("x", "y"))
@@ -49,7 +63,10 @@ def _(ans, x, y):
 
 @jvp_rule(np.subtract)
 def _(ans, x, y):
-    d[ans] = rt.fit(d[x] - d[y], ans, nb)
+    if static(same_shape(x, y)):
+        d[ans] = d[x] - d[y]
+    else:
+        d[ans] = rt.fit(d[x] - d[y], ans, nb)
 
 
 @vjp_rule(np.multiply, broadcast=("x", "y"), bilinear=("x", "y"))

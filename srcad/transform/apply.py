@@ -428,6 +428,12 @@ def _getitem_jvp(env: Env, rhs: gast.Subscript):
     )
 
 
+def _rank_of(env: Env, atom) -> int | None:
+    if isinstance(atom, gast.Name):
+        return env.ndims.get(atom.id)
+    return 0 if _scalar_constant(atom) else None
+
+
 def _lift_tangents(env: Env, rule: Rule, bound: dict, node):
     """With direction axes, align each broadcasting operand's tangent to the result's rank."""
     operands = [bound[p] for p in rule.broadcast]
@@ -442,9 +448,13 @@ def _lift_tangents(env: Env, rule: Rule, bound: dict, node):
     ):
         return node
     rt = env.bind_external("rt", _runtime())
+    ranks = [_rank_of(env, o) for o in operands]
+    result_rank = None if None in ranks else max(ranks, default=0)
 
     def visit(n):
         if isinstance(n, Deriv) and isinstance(n.ctx, gast.Load) and n.id in names:
+            if result_rank is not None and env.ndims.get(n.id) == result_rank:
+                return n  # already of the result's rank: the direction axes line up
             ndim = S.call(
                 gast.Attribute(S.name(rt), "result_ndim", gast.Load()),
                 [S.clone(o) for o in operands],
