@@ -15,6 +15,7 @@ import keyword
 class Namer:
     def __init__(self, taken: set[str] = frozenset()):
         self._taken = set(taken)
+        self.original = frozenset(taken)  # the names the user's code mentions
         self._counters: dict[str, int] = {}
 
     def reserve(self, *names: str) -> None:
