@@ -76,7 +76,8 @@ def _sweeps(unit: Unit, facts: Facts) -> Swept:
         for n, rank in env.ndims.items()
         if rank == 0 and n in adjoint and not spec.batch
     }
-    users = namer.original
+    # The user's variables, also where normalization renamed them (y2 for a second y).
+    users = namer.original | {n for n, base in namer.base_of.items() if base in namer.original}
     keep = frozenset(users) | {name for primal, name in adjoint.items() if primal in users}
     return Swept(forward, backward, grads, seed, scalars, keep)
 

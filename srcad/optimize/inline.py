@@ -51,15 +51,26 @@ def substitute(body: list, keep: frozenset, pure: Callable[[gast.expr], bool]) -
 
 def _block(stmts: list, once: set, pure) -> list:
     removed: set[int] = set()
+    reads = _Reads()
     for i, s in enumerate(stmts):
         for field in ("body", "orelse"):
             inner = getattr(s, field, None)
             if isinstance(inner, list) and not isinstance(s, gast.FunctionDef):
                 setattr(s, field, _block(inner, once, pure))
         name = _candidate(s, once, pure)
-        if name is not None and _move(stmts, i, name, pure):
+        if name is not None and _move(stmts, i, name, pure, reads):
             removed.add(i)
     return [s for i, s in enumerate(stmts) if i not in removed]
+
+
+class _Reads(dict):
+    """The names each statement's value reads, kept while the statement is unchanged."""
+
+    def of(self, s) -> set:
+        found = self.get(id(s))
+        if found is None or found[0] is not s.value:
+            found = self[id(s)] = (s.value, S.names_loaded(s.value))
+        return found[1]
 
 
 def _candidate(s, once: set, pure) -> str | None:
@@ -73,22 +84,24 @@ def _candidate(s, once: set, pure) -> str | None:
     return target.id
 
 
-def _move(stmts: list, i: int, name: str, pure) -> bool:
+def _move(stmts: list, i: int, name: str, pure, cache: _Reads) -> bool:
     """Put the value of ``stmts[i]`` (``name = e``) where `name` is read, if allowed."""
     value = stmts[i].value
-    reads = S.names_loaded(value)
+    reads = cache.of(stmts[i])
     for s in stmts[i + 1 :]:
         if _is_comment(s):
             continue
         if isinstance(s, (gast.Assign, gast.Return, gast.Expr)) and s.value is not None:
-            if name in S.names_loaded(s.value):
+            if name in cache.of(s):
                 if _operations(s.value) + _operations(value) > _MAX_JOINED:
                     return False
                 if isinstance(s, gast.Assign) and name in S.names_loaded(
                     gast.Module(body=[gast.Expr(value=t) for t in s.targets], type_ignores=[])
                 ):
                     return False
+                before = cache.of(s)
                 s.value = _replace(s.value, name, value)
+                cache[id(s)] = (s.value, (before - {name}) | reads)
                 return True
         if not _transparent(s, reads, pure):
             return False
@@ -122,12 +135,11 @@ def _replace(node, name: str, value):
     return node
 
 
+_OPERATIONS = (gast.BinOp, gast.UnaryOp, gast.Call, gast.Compare)
+
+
 def _operations(node) -> int:
-    return sum(
-        1
-        for n in S.walk(node)
-        if isinstance(n, (gast.BinOp, gast.UnaryOp, gast.Call, gast.Compare))
-    )
+    return sum(1 for n in S.walk(node) if isinstance(n, _OPERATIONS))
 
 
 def _is_comment(s) -> bool:
