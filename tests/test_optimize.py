@@ -152,7 +152,8 @@ def test_forward_substitution_keeps_order_where_it_matters():
     after = inline.substitute(before, frozenset({"y", "z", "w", "v", "x", "u", "t5"}), pure)
     # rebinding of a name the value reads, an effect in between, a read in a loop or a
     # branch, a name to keep, a value with an effect: nothing moves
-    assert text(after) == text(body("""
+    assert text(after) == text(
+        body("""
         t = a * 2
         a = b + 1
         y = t + a
@@ -170,7 +171,8 @@ def test_forward_substitution_keeps_order_where_it_matters():
         t6 = effect(g)
         u = t6 + 1
         return (y, z, w, v, x, u)
-    """))
+    """)
+    )
 
 
 def test_zero_propagation():
