@@ -67,10 +67,14 @@ class Compiled:
                 check_differentiable(args[n], f"argument {name!r}")
         try:
             return entry[1](*args)
-        except Exception as exc:  # numba's typing errors surface at the first call
-            errors = _numba().core.errors
-            if isinstance(exc, (errors.TypingError, errors.UnsupportedError)):
+        except Exception as exc:  # numba's compile errors surface at the first call
+            if isinstance(exc, _numba().core.errors.NumbaError):
                 raise _refusal(exc, self._fn) from None
+            if isinstance(exc, ValueError) and str(exc).startswith("srcad.jit:"):
+                # a runtime helper met a case it has no compiled version of (a broadcast)
+                raise UnsupportedOperationError(
+                    str(exc), hint="srcad.source shows the generated code"
+                ) from None
             raise
 
     def _compile(self, args: tuple, transformed: bool) -> tuple:
@@ -237,8 +241,8 @@ def _runtime_for_numba() -> types.ModuleType:
             def same_shape(g, x):
                 if g.shape != x.shape:
                     raise ValueError(
-                        "srcad.jit: an operand was broadcast (summing it back "
-                        "is not compiled); run without srcad.jit"
+                        "srcad.jit: an operand was broadcast, and summing its adjoint "
+                        "back to its shape is not compiled; run without srcad.jit"
                     )
                 return g
 

@@ -127,3 +127,15 @@ def test_a_refusal_quotes_the_generated_line():
     message = str(info.value)
     assert "unbroadcast of array(float64, 1d, C) to float64" in message
     assert "bx = rt.unbroadcast(" in message
+
+
+@needs_numba
+def test_a_broadcast_operand_is_refused_when_the_compiled_code_meets_it():
+    f = function_from_source("def f(x, y):\n    return np.sum(np.sin(x * y))\n", "f")
+    df = srcad.jit(srcad.grad(f))
+    x = np.array([[0.1], [0.2]])
+    np.testing.assert_allclose(
+        df(x, np.array([[0.3], [0.5]])), [[0.3 * np.cos(0.03)], [0.5 * np.cos(0.1)]]
+    )
+    with pytest.raises(srcad.UnsupportedOperationError, match="broadcast"):
+        df(x, np.ones((1, 3)))  # same ranks, so the same compiled code
