@@ -64,6 +64,59 @@ def scalar_loop_grad(x):
     return d
 
 
+# ----------------------------------------------------------------------------- S: spring
+
+
+def spring(k, x0):
+    """A damped spring, 2000 explicit Euler steps on Python floats; the final position."""
+    x, v = x0, 0.0
+    for _ in range(2000):
+        a = -k * x - 0.1 * v
+        v = v + 0.01 * a
+        x = x + 0.01 * v
+    return x
+
+
+def spring_grad(k, x0):
+    """d x(T) / d k: the adjoint of the same loop, with the positions kept in a list."""
+    xs = []
+    x, v = x0, 0.0
+    for _ in range(2000):
+        xs.append(x)
+        a = -k * x - 0.1 * v
+        v = v + 0.01 * a
+        x = x + 0.01 * v
+    bx, bv, bk = 1.0, 0.0, 0.0
+    for x in reversed(xs):
+        bv += 0.01 * bx
+        ba = 0.01 * bv
+        bk -= x * ba
+        bx -= k * ba
+        bv -= 0.1 * ba
+    return bk
+
+
+# ----------------------------------------------------------------------------- F: chain
+
+
+def chain(x):
+    return np.sum(np.tanh(x) ** 2 * np.exp(-x))
+
+
+def chain_grad(x):
+    # d/dx tanh(x)**2 exp(-x) = exp(-x) tanh(x) (2 (1 - tanh(x)**2) - tanh(x)), in 3 buffers
+    t = np.tanh(x)
+    e = np.negative(x)
+    np.exp(e, out=e)
+    g = np.multiply(t, t)
+    np.subtract(1.0, g, out=g)
+    g *= 2.0
+    g -= t
+    g *= t
+    g *= e
+    return g
+
+
 # ----------------------------------------------------------------------------- C: Jacobian
 
 
@@ -173,6 +226,12 @@ def logreg_hvp(w, v, X, y):
     c = s * (1.0 - s) * (y * y)
     c *= X @ v
     return (X.T @ c) / X.shape[0]
+
+
+def logreg_hessian(w, X, y):
+    s = 1.0 / (1.0 + np.exp(y * (X @ w)))
+    c = s * (1.0 - s) * (y * y) / X.shape[0]
+    return X.T @ (c[:, None] * X)
 
 
 def logreg_data(rng, n: int = 1000, d: int = 500):

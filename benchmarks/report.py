@@ -17,12 +17,14 @@ HEADERS = {
     "hand": "hand-written",
     "srcad": "srcad",
     "srcad_first": "srcad 1st call",
+    "srcad_jit": "srcad.jit",
+    "srcad_jit_compile": "srcad.jit compile",
     "autograd": "autograd",
     "jax": "JAX eager",
     "jax_jit": "JAX jit",
     "jax_compile": "jit compile",
 }
-OPS = {"<=": "≤", ">=": "≥"}
+OPS = {"<=": "≤", "<": "<", ">=": "≥"}
 
 
 def seconds(value) -> str:
@@ -79,6 +81,8 @@ def main_table(records: list) -> str:
             _time_cell(impls.get("hand")),
             _time_cell(impls.get("srcad")),
             _first_call_cell(impls.get("srcad")),
+            _time_cell(impls.get("srcad_jit")),
+            _first_call_cell(impls.get("srcad_jit")),
             _time_cell(impls.get("autograd")),
             _time_cell(impls.get("jax")),
             _time_cell(impls.get("jax_jit")),
@@ -114,7 +118,8 @@ def targets_table(records: list) -> str:
 
 def _meets(target: dict, value: float) -> bool:
     """Whether `value` meets a target given as a JSON dict (Target.met for records)."""
-    return value <= target["bound"] if target["op"] == "<=" else value >= target["bound"]
+    bound = target["bound"]
+    return {"<=": value <= bound, "<": value < bound, ">=": value >= bound}[target["op"]]
 
 
 def memory_table(records: list) -> str:
@@ -130,6 +135,7 @@ def memory_table(records: list) -> str:
         cells = [rec["key"]]
         for key in ("numpy", "hand", "hand_batched", "srcad", "autograd"):
             cells.append(size(impls.get(key, {}).get("peak_memory")))
+        # numba's and XLA's buffers are allocated outside Python's allocator
         cells.append("not visible to tracemalloc" if "jax" in impls else "—")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -225,8 +231,10 @@ def markdown(meta: dict, records: list, cost: dict | None) -> str:
             "Median time per call (steady state, after warm-up). `hand-written` is the"
             " hand-written derivative (for C and E, the analytic Jacobian and"
             " Hessian-vector product written out in numpy). `srcad 1st call` is the"
-            " first call of a fresh transform (code generation + one run); `jit compile`"
-            " is JAX jit's first call (trace + compile + one run).",
+            " first call of a fresh transform (code generation + one run); `srcad.jit`"
+            " is that code compiled by numba (`srcad.jit compile`: generation, numba's"
+            " compilation and one run); `jit compile` is JAX jit's first call (trace +"
+            " compile + one run).",
             "",
             main_table(records),
             "",

@@ -32,6 +32,7 @@ from .errors import (
     UnsupportedOperationError,
     UnsupportedSyntaxError,
 )
+from .jit import jit
 from .rules.template import jvp_rule, vjp_rule
 from .show import show
 
@@ -54,6 +55,7 @@ __all__ = [
     "stop_gradient",
     "checkpoint",
     "check_grads",
+    "jit",
     "vjp_rule",
     "jvp_rule",
     "SrcadError",

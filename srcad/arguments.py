@@ -97,11 +97,20 @@ def _describe_args(
     return tuple(kinds), tuple(ndims)
 
 
-def _positional_params(fn: Any) -> list[str]:
+def _signature_target(fn: Any) -> Any:
+    """The function whose signature `fn` has. A transform's generated code takes the
+    arguments of the function it transforms, so a chain of transforms is read off the user's
+    function, without generating code for it (`__srcad_function__` would)."""
+    fn = _user_function(fn)
     inner = getattr(fn, "__srcad_function__", None)
     target = inner() if inner is not None else fn
     if type(target) is types.FunctionType and hasattr(target, "__wrapped__"):
         target = forwarded_to(target) or target
+    return target
+
+
+def _positional_params(fn: Any) -> list[str]:
+    target = _signature_target(fn)
     if type(target) is types.FunctionType and not hasattr(target, "__wrapped__"):
         # Read off the code object: inspect.signature costs more than a cached lookup may.
         code = target.__code__
@@ -227,6 +236,8 @@ def _require_function(fn: Any, transform: str) -> Any:
             f", not the value f(x)",
         )
     fn = transformable(fn)
+    if getattr(fn, "__srcad_transformed__", False):
+        return fn  # its own transform checked the function when it was made
     if isinstance(fn, types.FunctionType):
         fn = forwarded_to(fn) or fn  # a decorator's wrapper that only forwards its arguments
     # A builtin or other object without source, or a function whose source is gone (python
@@ -387,8 +398,15 @@ def _check_real(value: Any, primal: Any, what: str, ref: str, hint: str) -> None
 
 
 def _fill_defaults(fn: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
-    inner = getattr(fn, "__srcad_function__", None)
-    target = inner() if inner is not None else fn
+    target = _signature_target(fn)
+    if type(target) is types.FunctionType and not hasattr(target, "__wrapped__"):
+        # The common case, read off the code object (inspect.signature costs tens of µs, more
+        # than the rest of a jvp call on small arrays).
+        code = target.__code__
+        missing = code.co_argcount - len(args)
+        defaults = target.__defaults__ or ()
+        if not target.__kwdefaults__ and not code.co_kwonlyargcount and missing <= len(defaults):
+            return tuple(args) + (defaults[len(defaults) - missing :] if missing > 0 else ())
     sig = inspect.signature(target, follow_wrapped=False)
     params = [
         p for p in sig.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
@@ -425,6 +443,9 @@ def _fill_defaults(fn: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def check_tangent(tangent: Any, primal: Any, where: str) -> None:
     """Tangents match their primals in structure, shape and dtype (as in JAX)."""
+    if type(tangent) is np.ndarray and type(primal) is np.ndarray:
+        if tangent.shape == primal.shape and tangent.dtype == primal.dtype:
+            return  # the common case, kept cheap
     _check_like(tangent, primal, f"jvp: the tangent of {where}", where, _TANGENT_HINT)
     _check_tangent_dtypes(tangent, primal, where)
 

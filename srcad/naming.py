@@ -15,6 +15,8 @@ import keyword
 class Namer:
     def __init__(self, taken: set[str] = frozenset()):
         self._taken = set(taken)
+        self.original = frozenset(taken)  # the names the user's code mentions
+        self.base_of: dict[str, str] = {}  # handed-out name -> the base it was made from
         self._counters: dict[str, int] = {}
 
     def reserve(self, *names: str) -> None:
@@ -26,6 +28,11 @@ class Namer:
     def fresh(self, base: str) -> str:
         """`base` if free, else `base2`, `base3`... (`base_2` when base ends in a digit)."""
         base = base or "t"
+        name = self._fresh(base)
+        self.base_of[name] = base
+        return name
+
+    def _fresh(self, base: str) -> str:
         if not base.isidentifier():
             base = identifier(base)  # a name made from a function's: b_<lambda>
         if keyword.iskeyword(base):

@@ -129,7 +129,14 @@ def setitem_tangent(dx, x, idx, dv, batch=0):
     shape = np.shape(dx)[:batch] + np.shape(x) if batch else np.shape(x)
     dtype = result_type(dx, dv) if dv is not None else result_type(dx)
     out = np.array(np.broadcast_to(dx, shape), dtype=dtype)
-    out[index_with_batch(idx, batch)] = 0.0 if dv is None else dv
+    index = index_with_batch(idx, batch)
+    if batch and dv is not None:
+        # `v` broadcasts into the indexed region after the direction axes, not against them
+        missing = np.ndim(out[index]) - np.ndim(dv)
+        if missing > 0:
+            dshape = np.shape(dv)
+            dv = np.reshape(dv, dshape[:batch] + (1,) * missing + dshape[batch:])
+    out[index] = 0.0 if dv is None else dv
     return out
 
 

@@ -90,6 +90,9 @@ def matmul_vjp_y(g, x, y, batch=0):
         else:
             # (k,) @ (..., k, m): dy = x[:, None] * g[..., None, :]
             r = np.expand_dims(x, -1) * np.expand_dims(g, -2)
+    elif yd == 1 and xd == 2:
+        # (n, k) @ (k,): dy = g @ x, a vector-matrix product (for g with direction axes too)
+        r = g @ x
     elif yd == 1:
         # (..., n, k) @ (k,): dy = sum(x * g[..., None])
         r = np.matmul(np.expand_dims(g, -2), x)[..., 0, :]
@@ -100,6 +103,8 @@ def matmul_vjp_y(g, x, y, batch=0):
 
 def _real_like(r, x):
     """A real operand gets the real part of its adjoint (JAX's convention)."""
+    if getattr(r, "dtype", None) is not None and r.dtype.kind != "c":
+        return r
     if np.iscomplexobj(r) and not np.iscomplexobj(x):
         return np.real(r)
     return r
@@ -108,6 +113,8 @@ def _real_like(r, x):
 def _sum_to(r, shape, batch):
     """Sum the leading broadcast axes of `r` away, keeping `batch` direction axes."""
     rshape = np.shape(r)
+    if rshape[batch:] == shape:
+        return r  # nothing was broadcast (the common case, kept cheap)
     extra = len(rshape) - batch - len(shape)
     axes = list(range(batch, batch + extra))
     for i, size in enumerate(shape):

@@ -522,3 +522,16 @@ def test_list_argument_given_to_a_numpy_function():
     for a, b in zip(forward, reverse):
         np.testing.assert_allclose(a, b)
     srcad.check_grads(f, (A, 4.0), order=2)
+
+
+def test_jacfwd_through_an_item_assignment_of_a_scalar_at_repeated_positions():
+    # Found by the fuzzer: with direction axes, the scalar's tangent (one value per direction)
+    # must broadcast into the indexed positions after the direction axis.
+    def f(x0):
+        v0 = 1.0 * x0 + np.zeros((2,))
+        v0[[1, 1, 0]] = np.sum(x0, axis=0)
+        return np.sin(0.5 * np.ones((3,))) + np.mean(v0)
+
+    x = np.array([0.3, -0.2])
+    np.testing.assert_allclose(srcad.jacfwd(f)(x), np.ones((3, 2)))
+    np.testing.assert_allclose(srcad.jacrev(f)(x), np.ones((3, 2)))

@@ -27,7 +27,7 @@ LAYERS = [
     ("wrappers", "arguments"),
     ("transformed",),
     ("api",),
-    ("check", "show", "catalog", "demo", "__main__", "__init__"),
+    ("check", "show", "jit", "catalog", "demo", "__main__", "__init__"),
 ]
 
 

@@ -8,7 +8,7 @@ import gast
 
 from srcad.ir import syntax as S
 from srcad.ir.dnotation import Zero
-from srcad.optimize import dce
+from srcad.optimize import dce, inline
 from srcad.optimize.propagate import propagate
 from srcad.rules import fold
 from srcad.transform.zeros import Simplifier
@@ -93,6 +93,86 @@ def test_copy_propagation_stops_at_reassignment_and_in_loops():
             d = c
             c = c + 1
         return c""")
+
+
+def test_copy_propagation_drops_self_assignments():
+    before = body("""
+        bx = bx
+        y = bx * 2
+        return y
+    """)
+    assert text(propagate(before)) == "y = bx * 2\nreturn y"
+
+
+def test_forward_substitution_of_single_use_temporaries():
+    before = body("""
+        t = np.tanh(x)
+        t3 = -x
+        t4 = np.exp(t3)
+        bt3 = t ** 2 * t4
+        'a comment line'
+        bx = -bt3
+        bt = t4 * (2 * t)
+        bx = bx + bt * (1.0 - t * t)
+        return bx
+    """)
+    after = inline.substitute(before, frozenset({"x", "bx"}), pure)
+    assert text(after) == text(
+        body("""
+        t = np.tanh(x)
+        t4 = np.exp(-x)
+        'a comment line'
+        bx = -(t ** 2 * t4)
+        bx = bx + t4 * (2 * t) * (1.0 - t * t)
+        return bx
+    """)
+    )
+
+
+def test_forward_substitution_keeps_order_where_it_matters():
+    before = body("""
+        t = a * 2
+        a = b + 1
+        y = t + a
+        t2 = c * 2
+        effect(c)
+        z = t2 + 1
+        t3 = d * 2
+        for i in range(3):
+            w = t3 + i
+        t4 = e * 2
+        if e > 0:
+            v = t4
+        t5 = np.sin(f)
+        x = t5
+        t6 = effect(g)
+        u = t6 + 1
+        return (y, z, w, v, x, u)
+    """)
+    after = inline.substitute(before, frozenset({"y", "z", "w", "v", "x", "u", "t5"}), pure)
+    # rebinding of a name the value reads, an effect in between, a read in a loop or a
+    # branch, a name to keep, a value with an effect: nothing moves
+    assert text(after) == text(
+        body("""
+        t = a * 2
+        a = b + 1
+        y = t + a
+        t2 = c * 2
+        effect(c)
+        z = t2 + 1
+        t3 = d * 2
+        for i in range(3):
+            w = t3 + i
+        t4 = e * 2
+        if e > 0:
+            v = t4
+        t5 = np.sin(f)
+        x = t5
+        t6 = effect(g)
+        u = t6 + 1
+        return (y, z, w, v, x, u)
+    """)
+    )
 
 
 def test_zero_propagation():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gast
 import numpy as np
 
+from .. import runtime
 from ..analyze.calls import bind, some_template
 from ..ir import syntax as S
 from ..ir.resolution import Resolution
@@ -58,24 +59,172 @@ _SAME_RANK = {
 
 
 REAL = "__real__"  # key of the set of names known to hold real values
+SHAPES = "__shapes__"  # key of {name: shape class}, see `_shape_classes`
+SCALAR = ()  # the shape class of every rank-0 value
+_NO_CLASS = ("conflict",)  # a name given two classes, or a value of unknown shape
 
 
 def infer(fdef: gast.FunctionDef, spec_ndims: tuple, resolution: Resolution) -> dict:
-    """{name: ndim}, plus REAL: the names certainly real (see `_real_names`)."""
+    """{name: ndim}, plus REAL: the names certainly real (see `_real_names`), and SHAPES:
+    names known to have the same shape (see `_shape_classes`)."""
     params = {entry[0]: entry[1] for entry in spec_ndims}
     real_params = {entry[0] for entry in spec_ndims if len(entry) == 2}
     ranks = _ranks(fdef, params, resolution)
     ranks[REAL] = frozenset(_real_names(fdef, real_params, resolution))
+    ranks[SHAPES] = _shape_classes(fdef, params, ranks, resolution)
     return ranks
+
+
+def same_shape(ndims: dict, names) -> object:
+    """The shape class all of `names` broadcast to, when broadcasting them changes none of
+    their shapes (rank-0 values aside, which fit any shape); else None."""
+    classes = ndims.get(SHAPES, {})
+    found = {classes.get(n) for n in names}
+    if None in found:
+        return None
+    found.discard(SCALAR)
+    if len(found) > 1:
+        return None
+    return found.pop() if found else SCALAR
+
+
+def _shape_classes(fdef: gast.FunctionDef, params: dict, ranks: dict, resolution) -> dict:
+    """{name: class}: names of one class certainly have the same shape, whatever the
+    arguments' shapes. Each array parameter is a class of its own, every rank-0 value is in
+    SCALAR, and an elementwise operation whose operands (rank-0 ones aside) are all of one
+    class gives a value of that class. A name assigned values of two classes has none.
+    Lets the reverse sweep drop an `unbroadcast` that cannot sum anything (see
+    `transform.apply`), and so the tape entries kept only for it."""
+    classes: dict = {p: (SCALAR if r == 0 else ("param", p)) for p, r in params.items()}
+    for name, rank in ranks.items():
+        if rank == 0 and isinstance(name, str) and not name.startswith("__"):
+            classes[name] = SCALAR
+    assigned = list(_assignments(fdef.body))
+    once = _defined_once(fdef.body)
+    conflict = _NO_CLASS
+    for _ in range(4):
+        before = dict(classes)
+        for target, value in assigned:
+            if classes.get(target, None) is SCALAR and ranks.get(target) == 0:
+                continue
+            found = SCALAR if value is None else _shape_class(value, classes, resolution)
+            if found is None and target in once and _makes_array(value, classes, resolution):
+                # An array bound once, outside loops, keeps one shape all its life: values
+                # computed elementwise from it share it (`t3 = np.logaddexp(0.0, t2)`).
+                found = ("value", target)
+            old = classes.get(target)
+            if found is None or (old is not None and old != found):
+                classes[target] = conflict
+            elif old is None:
+                classes[target] = found
+        if classes == before:
+            break
+    return {k: v for k, v in classes.items() if v is not conflict}
+
+
+def _defined_once(stmts) -> set:
+    """Names assigned by exactly one statement, outside loops (so never reassigned)."""
+    counts: dict = {}
+
+    def visit(body, in_loop):
+        for s in body:
+            if isinstance(s, (gast.For, gast.While)):
+                if isinstance(s, gast.For):
+                    for n in S.names_stored(s.target):
+                        counts[n] = 2
+                visit(s.body, True)
+                visit(s.orelse, True)
+            elif isinstance(s, gast.If):
+                visit(s.body, in_loop)
+                visit(s.orelse, in_loop)
+            else:
+                for n in S.names_stored(s):
+                    counts[n] = counts.get(n, 0) + (2 if in_loop else 1)
+
+    visit(stmts, False)
+    return {n for n, c in counts.items() if c == 1}
+
+
+def _makes_array(value, classes, resolution) -> bool:
+    """`value` is certainly a numpy array: a matrix product, arithmetic on arrays and numbers
+    (operands with a shape class), or a numpy function that does not return a tuple or list
+    (an array's shape cannot change after it is made)."""
+    if isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult):
+        return True
+    if isinstance(value, gast.BinOp):
+        operands = (_class_of(value.left, classes), _class_of(value.right, classes))
+        return None not in operands
+    if not isinstance(value, gast.Call):
+        return False
+    target = resolution.calls.get(value)
+    if target is None or target.kind != "rule" or target.rule is None:
+        return False
+    module = getattr(target.obj, "__module__", None) or ""
+    return target.rule.result == "array" and (
+        module.startswith("numpy") or isinstance(target.obj, np.ufunc)
+    )
+
+
+def _class_of(node, classes):
+    if isinstance(node, gast.Constant):
+        return SCALAR if isinstance(node.value, (int, float, complex, bool)) else None
+    if isinstance(node, gast.Name):
+        found = classes.get(node.id)
+        return None if found is _NO_CLASS else found
+    return None
+
+
+def _common_class(found):
+    if any(c is None or not isinstance(c, tuple) for c in found):
+        return None
+    rest = {c for c in found if c != SCALAR}
+    if len(rest) > 1:
+        return None
+    return rest.pop() if rest else SCALAR
+
+
+def _shape_class(value, classes, resolution):
+    if isinstance(value, (gast.Constant, gast.Name)):
+        return _class_of(value, classes)
+    if isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):
+        return _common_class([_class_of(value.left, classes), _class_of(value.right, classes)])
+    if isinstance(value, gast.UnaryOp) and not isinstance(value.op, gast.Not):
+        return _class_of(value.operand, classes)
+    if isinstance(value, gast.Attribute) and value.attr in ("real", "imag"):
+        return _class_of(value.value, classes)
+    if not isinstance(value, gast.Call):
+        return None
+    target = resolution.calls.get(value)
+    if target is None or target.rule is None or target.kind != "rule":
+        return None
+    template = some_template(target.rule)
+    if template is None:
+        return None
+    try:
+        bound = bind(value, target, template)
+    except BindError:
+        return None
+    if target.rule.broadcast and len(bound) == len(target.rule.broadcast):
+        return _common_class([_class_of(bound[p], classes) for p in target.rule.broadcast])
+    if getattr(target.obj, "nin", None) == 1 and isinstance(target.obj, np.ufunc):
+        if len(bound) == 1:
+            return _class_of(bound[template.params[0]], classes)
+    return None
 
 
 def _ranks(fdef: gast.FunctionDef, params: dict, resolution: Resolution) -> dict:
     ndims: dict = {k: v for k, v in params.items() if v is not None}
     assigned = list(_assignments(fdef.body))
+    shape_of = _shape_tuples(assigned, resolution)
     for _ in range(4):
         before = dict(ndims)
         for target, value in assigned:
             rank = _rank(value, ndims, resolution) if value is not None else 0
+            if rank is None and _is_call_of(value, np.broadcast_to, resolution):
+                # np.broadcast_to(s, np.shape(a)) (the adjoint of a sum) has a's rank
+                shape = value.args[1] if len(value.args) == 2 else None
+                if isinstance(shape, gast.Name) and shape.id in shape_of:
+                    rank = _of(S.name(shape_of[shape.id]), ndims)
             old = ndims.get(target)
             if rank is None or (old is not None and old != rank):
                 ndims[target] = _CONFLICT
@@ -84,6 +233,29 @@ def _ranks(fdef: gast.FunctionDef, params: dict, resolution: Resolution) -> dict
         if ndims == before:
             break
     return {k: v for k, v in ndims.items() if v != _CONFLICT}
+
+
+def _is_call_of(value, fn, resolution) -> bool:
+    if not isinstance(value, gast.Call):
+        return False
+    target = resolution.calls.get(value)
+    return target is not None and target.obj is fn
+
+
+def _shape_tuples(assigned, resolution) -> dict:
+    """{name: a} for the names bound only to ``np.shape(a)`` (for one name `a`)."""
+    found: dict = {}
+    for target, value in assigned:
+        if (
+            _is_call_of(value, np.shape, resolution)
+            and len(value.args) == 1
+            and isinstance(value.args[0], gast.Name)
+            and found.get(target, value.args[0].id) == value.args[0].id
+        ):
+            found[target] = value.args[0].id
+        else:
+            found[target] = None
+    return {k: v for k, v in found.items() if v is not None}
 
 
 def _assignments(stmts):
@@ -212,6 +384,13 @@ def _call(call, ndims, resolution):
         return None
     if obj is np.matmul:
         return _matmul(_of(bound["x"], ndims), _of(bound["y"], ndims))
+    if obj is runtime.unbroadcast:
+        # generated code differentiated again: the adjoint has its operand's rank (plus the
+        # direction axes it keeps)
+        batch = bound.get("batch")
+        extra = 0 if batch is None else batch.value if isinstance(batch, gast.Constant) else None
+        rank = _of(bound["x"], ndims)
+        return None if rank is None or not isinstance(extra, int) else rank + extra
     if obj is np.dot:
         a, b = _of(bound["a"], ndims), _of(bound["b"], ndims)
         if a is None or b is None:

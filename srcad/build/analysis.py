@@ -17,12 +17,13 @@ from ..analyze import kinds as kinds_mod
 from ..analyze import ndims as ndims_mod
 from ..analyze.activity import Activity
 from ..analyze.resolve import refuse_index_tricks
+from ..ir import syntax as S
 from ..ir.resolution import KnownValue, Resolution
 from ..naming import Namer
 from ..parse import ParsedFunction
 from ..transform import apply
 from .binder import Binder
-from .cache import Stages
+from .cache import RankGuard, Stages, free_rank
 from .modes import Mode, Spec
 
 
@@ -63,13 +64,41 @@ def param_names(fdef: gast.FunctionDef) -> list[str]:
     return names
 
 
+def free_ranks(fdef: gast.FunctionDef, binder: Binder, guards: list) -> tuple:
+    """Rank entries (as `Spec.ndims` has them) for the global and closure arrays `fdef`
+    reads, such as the data a loss closes over: specialized on like arguments (`X @ w` is a
+    matrix-vector product), each with a `RankGuard` that regenerates the code if the
+    variable comes to hold an array of another rank or kind."""
+    namespace = binder.visible_namespace()
+    entries = []
+    seen = set()
+    for node in S.walk(gast.Module(body=fdef.body, type_ignores=[])):
+        if not (type(node) is gast.Name and type(node.ctx) is gast.Load):
+            continue
+        name = node.id
+        if name in seen or name in binder.local_names or name in binder.cells:
+            continue
+        seen.add(name)
+        cell = namespace.cells.get(name)
+        container = cell if cell is not None else namespace.globals
+        if cell is None and name not in namespace.globals:
+            continue
+        rank = free_rank(namespace.lookup(name, None))
+        if rank is None:
+            continue
+        guards.append(RankGuard(container, name, rank[0], rank[1]))
+        entries.append((name, rank[0], "complex") if rank[1] else (name, rank[0]))
+    return tuple(entries)
+
+
 def analyze(unit: Unit, output: str, aux: str | None) -> Facts:
     fdef, spec, resolution, parsed = unit.fdef, unit.spec, unit.resolution, unit.parsed
     known = {n: KnownValue(obj) for n, obj in unit.known.items()}
     kinds = kinds_mod.infer(fdef, {**dict(spec.kinds), **known}, resolution)
     activity = activity_mod.analyze(fdef, set(spec.wrt), {output}, resolution)
     refuse_index_tricks(fdef, resolution, activity.varied, parsed.filename)
-    ndims = ndims_mod.infer(fdef, spec.ndims, resolution)
+    free = free_ranks(fdef, unit.binder, unit.guards)
+    ndims = ndims_mod.infer(fdef, spec.ndims + free, resolution)
     aliasing.check(fdef, resolution, parsed.filename, activity, ndims, kinds, parsed.fn)
     generated = getattr(parsed.fn, "__srcad_generated__", False)
     reverse = spec.mode is not Mode.JVP

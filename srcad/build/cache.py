@@ -2,7 +2,8 @@
 
 An entry is kept per function and `Spec`. It stays valid while every fact its code was
 generated from still holds: the guards record, for each global or closure variable srcad
-resolved, the object it named (`Generated.is_fresh` compares). Generation of a function that
+resolved, the object it named (`Generated.is_fresh` compares), and for each global or
+closure array the code was specialized on, its rank (`RankGuard`). Generation of a function that
 calls itself finds its own entry pending: `pending_cells` gives the cells its functions will
 be put in.
 """
@@ -17,6 +18,8 @@ import operator
 import threading
 import types
 import weakref
+
+import numpy as np
 
 from ..analyze.resolve import AttributeOf
 from ..ir import syntax as S
@@ -51,6 +54,41 @@ class Stages(dict):
         return value
 
 
+@dataclasses.dataclass(frozen=True)
+class RankGuard:
+    """A global or closure variable the code was specialized on: while it holds a plain
+    array (or a Python float or int) of this rank and kind (complex or real), the code
+    stays right, whatever object it is (a new minibatch each step regenerates nothing)."""
+
+    container: object  # the globals dict or the closure cell
+    name: str
+    ndim: int
+    complex: bool
+
+    def holds(self) -> bool:
+        container = self.container
+        try:
+            if isinstance(container, types.CellType):
+                value = container.cell_contents
+            else:
+                value = container[self.name]
+        except (KeyError, ValueError):
+            return False
+        return free_rank(value) == (self.ndim, self.complex)
+
+
+def free_rank(value) -> tuple[int, bool] | None:
+    """(rank, complex) of a value generated code may specialize on: a plain numeric array or
+    a Python float or int; None for anything else."""
+    t = type(value)
+    if t is np.ndarray:
+        kind = value.dtype.kind
+        return (value.ndim, kind == "c") if kind in "fciu" else None
+    if t is float or t is int:
+        return (0, False)
+    return None
+
+
 @dataclasses.dataclass
 class Generated:
     functions: dict  # role ("main", "fwd", "bwd") -> function
@@ -58,15 +96,18 @@ class Generated:
     stages: dict  # stage name -> text
     # (container, name, object): stale when the container's `name` is no longer `object`.
     # A container is a dict (globals, a module's namespace), a closure cell, or an
-    # `AttributeOf` object (CFG.act, f.__defaults__, a custom rule's fwd).
+    # `AttributeOf` object (CFG.act, f.__defaults__, a custom rule's fwd). Or a RankGuard:
+    # stale when the variable no longer holds an array of that rank and kind.
     guards: list
     name: str = ""
     version: int = dataclasses.field(default_factory=registry_version)  # of the rules
 
     def __post_init__(self):
         # Split once, so the check on every call is three tight loops.
+        self._rank_guards = tuple(g for g in self.guards if isinstance(g, RankGuard))
+        triples = [g for g in self.guards if not isinstance(g, RankGuard)]
         dicts, cells, attributes, items = {}, {}, {}, {}
-        for container, key, obj in self.guards:
+        for container, key, obj in triples:
             if isinstance(container, types.CellType):
                 cells[id(container)] = (container, obj)
             elif isinstance(container, ItemsOf):
@@ -97,6 +138,9 @@ class Generated:
                 if cell.cell_contents is not obj:
                     return False
             except ValueError:
+                return False
+        for guard in self._rank_guards:
+            if not guard.holds():
                 return False
         for read, owner, objs in self._attribute_guards:
             try:

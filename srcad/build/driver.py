@@ -38,11 +38,16 @@ from .modes import Mode, Spec
 
 
 def generate(fn, spec: Spec) -> cache.Generated:
-    """The generated code of `fn` for `spec`, from the cache when it is still fresh."""
+    """The generated code of `fn` for `spec`, from the cache when it is still fresh.
+
+    A srcad transform is cached under the code it generated for these arguments, not
+    under the transform object: `jvp(grad(f), ...)` with a fresh `grad(f)` each call finds
+    the code of an earlier, equal `grad(f)` (same function, same options give the same
+    generated function), and a regenerated inner function is a new key."""
     if type(fn) is types.FunctionType and hasattr(fn, "__wrapped__"):
         fn = forwarded_to(fn) or fn  # a decorator's wrapper that only forwards its arguments
     with cache.lock:
-        entries = cache.entries(fn)
+        entries = cache.entries(_specialized(fn, spec))
         cached = entries.get(spec)
         if cached is not None and cached.is_fresh():
             return cached

@@ -10,7 +10,7 @@ import dataclasses
 import enum
 from collections.abc import Callable
 
-from ..optimize import algebra, dce
+from ..optimize import algebra, dce, inline
 from ..optimize.propagate import propagate
 
 
@@ -66,6 +66,8 @@ class PassContext:
     pure: Callable  # expression -> whether evaluating it has no effect (dce)
     elementwise: Callable = lambda func: False  # callee -> one-argument elementwise function
     scalars: dict = dataclasses.field(default_factory=dict)  # adjoints known to be scalars
+    shapes: dict = dataclasses.field(default_factory=dict)  # primal name -> shape class
+    keep: frozenset = frozenset()  # names forward substitution leaves (the user's, adjoints)
 
 
 def propagate_copies(body: list, context: PassContext) -> list:
@@ -73,16 +75,34 @@ def propagate_copies(body: list, context: PassContext) -> list:
 
 
 def simplify_algebra(body: list, context: PassContext) -> list:
-    return algebra.simplify(body, context.elementwise, context.scalars)
+    return algebra.simplify(body, context.elementwise, context.scalars, context.shapes)
 
 
 def eliminate_dead_code(body: list, context: PassContext) -> list:
     return dce.eliminate(body, set(), context.pure)
 
 
+def substitute_temporaries(body: list, context: PassContext) -> list:
+    return inline.substitute(body, context.keep, context.pure)
+
+
 PASSES: dict[Mode, tuple[Callable, ...]] = {
-    Mode.GRAD: (propagate_copies, simplify_algebra, eliminate_dead_code),
-    Mode.VALUE_AND_GRAD: (propagate_copies, simplify_algebra, eliminate_dead_code),
+    # Algebra leaves copies (`bt = t4` where a seed of 1.0 was a factor): propagated again.
+    # Substitution runs last: it counts the reads that dead-code elimination left.
+    Mode.GRAD: (
+        propagate_copies,
+        simplify_algebra,
+        propagate_copies,
+        eliminate_dead_code,
+        substitute_temporaries,
+    ),
+    Mode.VALUE_AND_GRAD: (
+        propagate_copies,
+        simplify_algebra,
+        propagate_copies,
+        eliminate_dead_code,
+        substitute_temporaries,
+    ),
     # A vjp's residuals are read by name across two functions: no algebraic rewrites.
     Mode.VJP: (propagate_copies, eliminate_dead_code),
     Mode.JVP: (propagate_copies, eliminate_dead_code),

@@ -33,6 +33,7 @@ class Swept:
     grads: list  # one expression per differentiated parameter
     seed: str  # the name of the output's adjoint
     scalars: dict  # adjoint names known to be real scalars -> their value if constant
+    keep: frozenset  # the user's variables and their adjoints (named as the user named them)
 
 
 def build(unit: Unit, facts: Facts) -> dict:
@@ -75,7 +76,10 @@ def _sweeps(unit: Unit, facts: Facts) -> Swept:
         for n, rank in env.ndims.items()
         if rank == 0 and n in adjoint and not spec.batch
     }
-    return Swept(forward, backward, grads, seed, scalars)
+    # The user's variables, also where normalization renamed them (y2 for a second y).
+    users = namer.original | {n for n, base in namer.base_of.items() if base in namer.original}
+    keep = frozenset(users) | {name for primal, name in adjoint.items() if primal in users}
+    return Swept(forward, backward, grads, seed, scalars, keep)
 
 
 def _gradient_function(unit: Unit, facts: Facts, swept: Swept) -> gast.FunctionDef:
@@ -108,7 +112,9 @@ def _gradient_function(unit: Unit, facts: Facts, swept: Swept) -> gast.FunctionD
         # output that does not depend on the input), or grad of a function returning a
         # vector or None would quietly give zeros.
         pure = keeping_call(pure, rt, "scalar_seed")
-    context = PassContext(pure, _elementwise(unit), scalars)
+    shapes = facts.ndims.get(ndims_mod.SHAPES, {})
+    keep = swept.keep | set(facts.params)
+    context = PassContext(pure, _elementwise(unit), scalars, shapes, keep)
     body = optimize(body, spec.mode, context)
     out = S.function_def(namer.fresh(f"{spec.mode.value}_{unit.parsed.name}"), [], body)
     out.args = _copy_args(unit.fdef.args)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..diagonal import Diagonal
 from ..errors import UnsupportedOperationError
 from .core import _is_fancy, add, getitem_vjp, index_with_batch, unbroadcast, zeros_like
 
@@ -18,6 +19,10 @@ def sequence(x):
     """What a `for` loop iterates over, as something indexable."""
     if isinstance(x, (list, tuple, np.ndarray, range)):
         return x
+    if isinstance(x, Diagonal):
+        # a Jacobian's seed (the tangents of an array a loop iterates over) is indexed
+        # with its direction axis first, dseq[:, k], as an array
+        return x.dense()
     return list(x)
 
 

@@ -120,6 +120,11 @@ def basis_for(wrt):
     each leaf has shape (n, *leaf.shape)."""
     if _plain(wrt):
         size = _size(wrt)
+        if np.ndim(wrt) == 1:
+            from ..diagonal import Diagonal
+
+            # the identity, kept diagonal: its first matrix product is a copy, not a product
+            return Diagonal(np.ones(size, dtype=_dtype(wrt)))
         return np.eye(size, dtype=_dtype(wrt)).reshape((size,) + np.shape(wrt))
     leaves = _leaves(wrt)
     n = sum(_size(x) for x in leaves)

@@ -1,13 +1,16 @@
 """Algebraic clean-ups of generated code that make it read (and run) like hand-written code.
 
-* ``X = np.broadcast_to(s, np.shape(A))`` with a scalar `s`, used once, in an elementwise
-  product ``X * E`` where `E` provably has `A`'s shape, becomes ``s * E`` (the product
-  broadcasts by itself), or just ``E`` when `s` is the seed 1.0 of `grad`. This is the
-  adjoint of ``np.sum`` meeting the next rule.
+* ``X = np.broadcast_to(s, np.shape(A))`` with a scalar `s`, read only in elementwise
+  products ``X * E`` where `E` provably has `A`'s shape, becomes ``s * E`` in each (the
+  product broadcasts by itself), or just ``E`` when `s` is the seed 1.0 of `grad`, and the
+  broadcast goes. This is the adjoint of ``np.sum`` meeting the next rules; with the seed
+  gone, the forward values computed only for the output are dead too.
 
 Shapes are compared through a small "same shape" relation over names: ``t = u ** 2``,
 ``t = 2 * u``, ``t = np.tanh(u)`` (elementwise with scalar constants) give `t` the shape of
-`u`. Accepts and returns a function body; it is rewritten in place.
+`u`; and through the shape classes of the primal values (`analyze.ndims`: values computed
+elementwise from the same argument). Accepts and returns a function body; it is rewritten in
+place.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class Shapes:
 
     def __init__(self):
         self.parent: dict[str, str] = {}
+        self.classes: dict = {}  # name -> shape class of a primal value (analyze.ndims)
 
     def find(self, name: str) -> str:
         while self.parent.get(name, name) != name:
@@ -42,7 +46,10 @@ class Shapes:
         self.parent[self.find(a)] = self.find(b)
 
     def same(self, a: str, b: str) -> bool:
-        return self.find(a) == self.find(b)
+        if self.find(a) == self.find(b):
+            return True
+        known = self.classes.get(a), self.classes.get(b)
+        return known[0] is not None and known[0] == known[1]
 
 
 def shape_relation(nodes, elementwise: Callable, scalars: set) -> Shapes:
@@ -85,23 +92,47 @@ def _same_shape_source(value, elementwise, scalars):
     return None
 
 
-def simplify(body: list, elementwise: Callable, scalars: dict) -> list:
-    """`scalars`: names known to hold 0-d values, with their constant value or None."""
+def simplify(body: list, elementwise: Callable, scalars: dict, classes: dict | None = None) -> list:
+    """`scalars`: names known to hold 0-d values, with their constant value or None;
+    `classes`: the primal values' shape classes ({name: class}, see `analyze.ndims`)."""
     nodes = list(S.walk(gast.Module(body=body, type_ignores=[])))
     shapes = shape_relation(nodes, elementwise, scalars)
+    shapes.classes = classes or {}
     uses: dict[str, int] = {}
+    stores: dict[str, int] = {}
     for n in nodes:
-        if type(n) is gast.Name and type(n.ctx) is gast.Load:
-            uses[n.id] = uses.get(n.id, 0) + 1
+        if type(n) is gast.Name:
+            counts = uses if type(n.ctx) is gast.Load else stores
+            counts[n.id] = counts.get(n.id, 0) + 1
     broadcasts = {}
     for s in body:
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
             scalar, like = _scalar_broadcast(s.value, scalars)
-            if scalar is not None and uses.get(s.targets[0].id) == 1:
+            if scalar is not None and stores.get(s.targets[0].id) == 1:
                 broadcasts[s.targets[0].id] = (s, scalar, like)
     if not broadcasts:
         return body
+    products = _products(body, broadcasts, shapes, elementwise, scalars)
+    # A broadcast goes only where every read of it is such a product.
+    whole = {b for b, found in products.items() if len(found) == uses.get(b, 0)}
     dropped, touched = set(), set()
+    for name in whole:
+        stmt, scalar, _ = broadcasts[name]
+        value = scalar.value if isinstance(scalar, gast.Constant) else scalars.get(scalar.id)
+        for statement, product, mine in products[name]:
+            # times the seed 1.0: the other factor alone (a derivative, a float)
+            replacement = S.const(1.0) if value == 1.0 else S.clone(scalar)
+            replacement.srcad_unit = value == 1.0
+            setattr(product, mine, replacement)
+            touched.add(statement)
+        dropped.add(stmt)
+    return [_drop_unit_factors(s) if s in touched else s for s in body if s not in dropped]
+
+
+def _products(body, broadcasts, shapes, elementwise, scalars) -> dict:
+    """{broadcast name: [(statement, product, side)]}: the products ``X * E`` that read a
+    broadcast `X` where `E` has the shape `X` was broadcast to."""
+    found: dict = {name: [] for name in broadcasts}
     for statement in body:
         for s in S.walk(statement):
             if not isinstance(s, gast.BinOp) or not isinstance(s.op, gast.Mult):
@@ -109,20 +140,11 @@ def simplify(body: list, elementwise: Callable, scalars: dict) -> list:
             for mine, other in (("left", "right"), ("right", "left")):
                 node = getattr(s, mine)
                 if isinstance(node, gast.Name) and node.id in broadcasts:
-                    stmt, scalar, like = broadcasts[node.id]
+                    like = broadcasts[node.id][2]
                     if _has_shape_of(getattr(s, other), like, shapes, elementwise, scalars):
-                        value = (
-                            scalar.value
-                            if isinstance(scalar, gast.Constant)
-                            else (scalars.get(scalar.id))
-                        )
-                        # times the seed 1.0: the other factor alone (a derivative, a float)
-                        replacement = S.const(1.0) if value == 1.0 else S.clone(scalar)
-                        replacement.srcad_unit = value == 1.0
-                        setattr(s, mine, replacement)
-                        dropped.add(stmt)
-                        touched.add(statement)
-    return [_drop_unit_factors(s) if s in touched else s for s in body if s not in dropped]
+                        found[node.id].append((statement, s, mine))
+                        break
+    return found
 
 
 def _scalar_broadcast(value, scalars):

@@ -4,7 +4,8 @@ Accepts a function body. Within a straight run of statements, a copy ``a = b`` (
 names) lets later reads of `a` read `b` instead, until either name is assigned again; dead-code
 elimination then removes the copy. Compound statements are entered with the copies known so
 far for their tests, and their bodies start fresh (a loop body may run again after
-reassigning). Works in place on trees the driver owns, and returns the statements.
+reassigning). A self-assignment ``a = a`` is dropped. Works in place on trees the driver
+owns, and returns the statements.
 """
 
 from __future__ import annotations
@@ -28,6 +29,16 @@ def _substitute(node, copies: dict):
     return node
 
 
+def _self_copy(s: gast.Assign) -> bool:
+    target = s.targets[0]
+    return (
+        len(s.targets) == 1
+        and isinstance(target, gast.Name)
+        and isinstance(s.value, gast.Name)
+        and s.value.id == target.id
+    )
+
+
 def _kill(copies: dict, names: set) -> None:
     for key in [k for k, v in copies.items() if k in names or v in names]:
         del copies[key]
@@ -39,6 +50,8 @@ def _block(stmts: list, copies: dict) -> list:
     for s in stmts:
         if isinstance(s, gast.Assign):
             _substitute(s.value, copies)
+            if _self_copy(s):
+                continue  # `a = a` (left over when a copy's source is read back) does nothing
             for t in s.targets:
                 if not isinstance(t, gast.Name):
                     _substitute(t, copies)  # x[i] = v reads x and i

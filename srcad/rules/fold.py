@@ -107,6 +107,11 @@ def _eval(node, ndims):
         if isinstance(arg, gast.Constant):
             return not isinstance(arg.value, complex)
         return _NOT_CONSTANT
+    if isinstance(node, gast.Call) and S.is_name(node.func, "same_shape") and node.args:
+        # one shape class for all (analyze.ndims keeps the classes under "__shapes__")
+        classes = (ndims or {}).get("__shapes__", {})
+        found = [classes.get(a.id) if isinstance(a, gast.Name) else None for a in node.args]
+        return found[0] is not None and all(c == found[0] for c in found)
     if isinstance(node, gast.Call) and S.is_name(node.func, "ndim") and len(node.args) == 1:
         arg = node.args[0]
         if isinstance(arg, gast.Name) and arg.id in ndims:

@@ -34,6 +34,7 @@ from .template import (
     nondiff,
     optional,
     returns,
+    same_shape,
     static,
     unary_rule,
     vjp_rule,
@@ -50,7 +51,10 @@ def _(ans, x, y):
 
 @jvp_rule(np.add, broadcast=("x", "y"), linear=("x", "y"))
 def _(ans, x, y):
-    d[ans] = rt.fit(d[x] + d[y], ans, nb)
+    if static(same_shape(x, y)):
+        d[ans] = d[x] + d[y]  # either tangent alone has the result's shape
+    else:
+        d[ans] = rt.fit(d[x] + d[y], ans, nb)
 
 
 @vjp_rule(np.subtract, broadcast=("x", "y"), linear=("x", "y"))
@@ -61,7 +65,10 @@ def _(ans, x, y):
 
 @jvp_rule(np.subtract)
 def _(ans, x, y):
-    d[ans] = rt.fit(d[x] - d[y], ans, nb)
+    if static(same_shape(x, y)):
+        d[ans] = d[x] - d[y]
+    else:
+        d[ans] = rt.fit(d[x] - d[y], ans, nb)
 
 
 @vjp_rule(np.multiply, broadcast=("x", "y"), bilinear=("x", "y"))

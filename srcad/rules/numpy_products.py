@@ -56,6 +56,11 @@ def _(ans, x, y):
 def _(ans, x, y):
     if static(nb == 0):
         d[ans] = d[x] @ y + x @ d[y]
+    elif static(ndim(x) == 2 and ndim(y) == 1):
+        # direction axes in front of the vector tangent: a matrix product with x's transpose
+        d[ans] = d[x] @ y + d[y] @ x.T
+    elif static(ndim(x) in (1, 2) and ndim(y) == 2):
+        d[ans] = d[x] @ y + x @ d[y]  # the direction axes broadcast as a stack
     else:
         d[ans] = rt.matmul_jvp_x(d[x], x, y, nb) + rt.matmul_jvp_y(x, d[y], y, nb)
 

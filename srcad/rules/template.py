@@ -95,6 +95,12 @@ def ndim(x) -> int:
     raise RuntimeError("srcad rule templates are inlined into generated code, not called")
 
 
+def same_shape(*xs) -> bool:
+    """In templates, inside ``static(...)``: the operands certainly have one shape (names of
+    one shape class, see `analyze.ndims`), so a sum of their derivatives has it too."""
+    raise RuntimeError("srcad rule templates are inlined into generated code, not called")
+
+
 class Template:
     """A registered template. Its signature is checked when it is registered; its body is
     read on first use (parsing hundreds of templates at import would make `import srcad`
@@ -477,6 +483,24 @@ def bind_call(template: Template, rule: Rule, args: list, keywords: dict) -> dic
     return bound
 
 
+def _folded_count(node: gast.BinOp) -> gast.expr:
+    """``0 + 1`` (a helper's `batch + nb` with both known) as ``1``: integer sums and
+    differences of constants, which templates make of axis and batch counts."""
+    left, right = node.left, node.right
+    if (
+        isinstance(node.op, (gast.Add, gast.Sub))
+        and isinstance(left, gast.Constant)
+        and isinstance(right, gast.Constant)
+        and type(left.value) is int
+        and type(right.value) is int
+    ):
+        value = (
+            left.value + right.value if isinstance(node.op, gast.Add) else left.value - right.value
+        )
+        return S.const(value)
+    return node
+
+
 def instantiate(
     template: Template,
     bound: dict[str, gast.expr],
@@ -513,7 +537,12 @@ def instantiate(
                 return S.name(local_names[node.id], store=isinstance(node.ctx, gast.Store))
             if node.id in replacement:
                 return S.clone(replacement[node.id])
-            if node.id in template.globals and node.id not in ("static", "ndim", "real"):
+            if node.id in template.globals and node.id not in (
+                "static",
+                "ndim",
+                "real",
+                "same_shape",
+            ):
                 return S.name(bind_external(node.id, template.globals[node.id]))
             return S.clone(node)  # static(...) and friends are folded below, never emitted
         if not cls._fields and not cls._attributes:
@@ -526,6 +555,8 @@ def instantiate(
             elif isinstance(value, gast.AST):
                 value = substitute(value)
             fields[key] = value
+        if cls is gast.BinOp:
+            return _folded_count(new)
         return new
 
     body = [substitute(s) for s in template.body]

@@ -18,6 +18,7 @@ import gast
 
 from ..analyze.activity import Activity
 from ..analyze.calls import bind
+from ..analyze.ndims import REAL, same_shape
 from ..errors import MissingRuleError, UnsupportedOperationError
 from ..fence import location
 from ..ir import syntax as S
@@ -273,6 +274,8 @@ def _unbroadcast_contribution(env: Env, rule: Rule, bound: dict, stmt):
     )
     if param is None or _only_scalars_besides(rule, bound, param):
         return stmt
+    if _cannot_broadcast(env, rule, bound, param):
+        return stmt
     args = [stmt.value, S.name(name)]
     if env.batch:
         args.append(S.const(env.batch))
@@ -281,6 +284,29 @@ def _unbroadcast_contribution(env: Env, rule: Rule, bound: dict, stmt):
         args,
     )
     return stmt
+
+
+def _cannot_broadcast(env: Env, rule: Rule, bound: dict, param: str) -> bool:
+    """Whether `unbroadcast(e, x)` for operand `param` is certainly the identity: the
+    operands' shapes are known equal (rank-0 operands aside, see `ndims.same_shape`), so `e`
+    already has `x`'s shape, and every operand is real, so `e` is not complex."""
+    names = []
+    for p in rule.broadcast:
+        node = bound.get(p)
+        if isinstance(node, gast.Name):
+            names.append(node.id)
+        elif not _real_scalar_constant(node):
+            return False
+    x = bound[param].id
+    if same_shape(env.ndims, names) is None or same_shape(env.ndims, [x]) is None:
+        return False
+    if not same_shape(env.ndims, [x]) == same_shape(env.ndims, names):
+        return False
+    real = env.ndims.get(REAL, ())
+    operands = [v for v in bound.values() if isinstance(v, gast.Name)]
+    return all(v.id in real for v in operands) and all(
+        not isinstance(v, gast.Constant) or not isinstance(v.value, complex) for v in bound.values()
+    )
 
 
 def _runtime():
@@ -402,6 +428,12 @@ def _getitem_jvp(env: Env, rhs: gast.Subscript):
     )
 
 
+def _rank_of(env: Env, atom) -> int | None:
+    if isinstance(atom, gast.Name):
+        return env.ndims.get(atom.id)
+    return 0 if _scalar_constant(atom) else None
+
+
 def _lift_tangents(env: Env, rule: Rule, bound: dict, node):
     """With direction axes, align each broadcasting operand's tangent to the result's rank."""
     operands = [bound[p] for p in rule.broadcast]
@@ -416,9 +448,13 @@ def _lift_tangents(env: Env, rule: Rule, bound: dict, node):
     ):
         return node
     rt = env.bind_external("rt", _runtime())
+    ranks = [_rank_of(env, o) for o in operands]
+    result_rank = None if None in ranks else max(ranks, default=0)
 
     def visit(n):
         if isinstance(n, Deriv) and isinstance(n.ctx, gast.Load) and n.id in names:
+            if result_rank is not None and env.ndims.get(n.id) == result_rank:
+                return n  # already of the result's rank: the direction axes line up
             ndim = S.call(
                 gast.Attribute(S.name(rt), "result_ndim", gast.Load()),
                 [S.clone(o) for o in operands],

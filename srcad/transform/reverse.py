@@ -41,6 +41,7 @@ class Ctx:
     sites: itertools.count
     loop_depth: int = 0
     defined: set = dataclasses.field(default_factory=set)  # names maybe bound here
+    invariant: frozenset = frozenset()  # names rebound only with the value they hold
     none_init: set = dataclasses.field(default_factory=set)
 
 
@@ -69,6 +70,48 @@ def single_assignment_names(fdef: gast.FunctionDef) -> frozenset:
     return frozenset(n for n, c in counts.items() if c == 1)
 
 
+def invariant_names(fdef: gast.FunctionDef, params: set) -> frozenset:
+    """Names bound by one assignment of arithmetic on parameters that the function never
+    rebinds, changes in place or passes to a call (``t = -k`` in a loop): each pass of a loop
+    binds the same value, so the backward sweep reads it without restoring the previous one
+    (nothing is taped for it)."""
+    body = gast.Module(body=fdef.body, type_ignores=[])
+    stores: dict[str, int] = {}
+    touched: set[str] = set()
+    for node in S.walk(body):
+        if type(node) is gast.Name and type(node.ctx) is gast.Store:
+            stores[node.id] = stores.get(node.id, 0) + 1
+        elif isinstance(node, (gast.Subscript, gast.Attribute)) and type(node.ctx) is gast.Store:
+            touched |= S.names_loaded(node.value)
+        elif isinstance(node, gast.Call):
+            operands = list(node.args) + [k.value for k in node.keywords] + [node.func]
+            touched |= {n for a in operands for n in S.names_loaded(a)}
+    fixed = {p for p in params if p not in stores and p not in touched}
+    found = set()
+    for s in S.walk(body):
+        if not (isinstance(s, gast.Assign) and len(s.targets) == 1):
+            continue
+        target = s.targets[0]
+        if not isinstance(target, gast.Name) or stores.get(target.id) != 1:
+            continue
+        nodes = list(S.walk(s.value))
+        arithmetic = all(isinstance(n, _ARITHMETIC) for n in nodes)
+        if arithmetic and S.names_loaded(s.value) <= fixed:
+            found.add(target.id)
+    return frozenset(found)
+
+
+_ARITHMETIC = (
+    gast.BinOp,
+    gast.UnaryOp,
+    gast.Constant,
+    gast.Name,
+    gast.Load,
+    gast.operator,
+    gast.unaryop,
+)
+
+
 def _assigned(s) -> set[str]:
     if isinstance(s, gast.Assign):
         t = s.targets[0]
@@ -86,6 +129,7 @@ def sweeps(fdef: gast.FunctionDef, env: apply.Env) -> Sweeps:
     if fdef.args.kwarg is not None:
         params.add(fdef.args.kwarg.id)
     ctx = Ctx(env, single_assignment_names(fdef), itertools.count(), defined=set(params))
+    ctx.invariant = invariant_names(fdef, params)
     body = fdef.body
     if body and isinstance(body[-1], gast.Return):
         body = body[:-1]
@@ -155,7 +199,9 @@ def statement(s, ctx: Ctx) -> tuple[list, list]:
 
 def _save_restore(name: str, ctx: Ctx, target=None) -> tuple[list, list]:
     """Save the value `name` is about to lose, if it may be bound and may be overwritten."""
-    if name in ctx.single or name not in ctx.defined and ctx.loop_depth == 0:
+    if name in ctx.single or name in ctx.invariant:
+        return [], []
+    if name not in ctx.defined and ctx.loop_depth == 0:
         return [], []
     site = next(ctx.sites)
     in_loop = ctx.loop_depth > 0
