@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, overload
 
+import numpy as np
+
 from . import build, runtime
 from .arguments import (  # noqa: F401 - srcad.show and srcad.check use some of these
     Argnums,
@@ -18,14 +20,17 @@ from .arguments import (  # noqa: F401 - srcad.show and srcad.check use some of 
     _as_structure,
     _check_primal_count,
     _describe_args,
+    _describe_records,
     _describe_value,
     _fill_defaults,
     _positional_params,
     _require_function,
+    _user_function,
     _wrt_names,
     check_cotangent,
     check_differentiable,
     check_tangent,
+    engine_args,
 )
 from .boundary import public
 from .build import Mode
@@ -190,14 +195,17 @@ def vjp(fn: Function, *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
     params = _positional_params(fn)
     _check_primal_count(fn, params, primals, "vjp")
     for name, value in zip(params, primals):
-        check_differentiable(value, f"argument {name!r}")
+        check_differentiable(value, f"argument {name!r}", _def_location(fn))
     wrt = tuple(params[: len(primals)])
-    kinds, ndims = _describe_args(params, primals)
-    spec = build.Spec(Mode.VJP, wrt, has_aux=has_aux, kinds=kinds, ndims=ndims)
+    nums = range(len(primals))
+    engine = engine_args(primals, nums)
+    kinds, ndims = _describe_args(params, engine)
+    records = _describe_records(params, primals, nums)
+    spec = build.Spec(Mode.VJP, wrt, has_aux=has_aux, kinds=kinds, ndims=ndims, records=records)
     generated = build.generate(fn, spec)
     forward = generated.functions["fwd"]
     try:
-        result = forward(*primals)
+        result = forward(*engine)
     except (TypeError, ValueError) as exc:
         if has_aux and _raised_by(exc, forward, depth=0) and "unpack" in str(exc):
             raise _aux_error(fn, "vjp", exc) from None
@@ -211,7 +219,7 @@ def vjp(fn: Function, *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
     def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
         check_cotangent(cotangent, out)
         grads: tuple[Any, ...] = backward(fresh_tapes(residuals), cotangent)
-        if any(isinstance(p, (list, tuple)) for p in primals):
+        if any(not isinstance(p, (float, np.ndarray)) for p in primals):
             grads = tuple(_as_structure(g, p) for g, p in zip(grads, primals))
         return grads
 
@@ -270,13 +278,17 @@ def jvp(fn: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[
     params = _positional_params(fn)
     _check_primal_count(fn, params, primals, "jvp")
     for name, p, t in zip(params, primals, tangents):
-        check_differentiable(p, f"argument {name!r}")
+        check_differentiable(p, f"argument {name!r}", _def_location(fn))
         check_tangent(t, p, f"argument {name!r}")
     wrt = tuple(params[: len(primals)])
-    kinds, ndims = _describe_args(params, primals)
-    generated = build.generate(fn, build.Spec(Mode.JVP, wrt, kinds=kinds, ndims=ndims))
-    args = _fill_defaults(fn, tuple(primals))
-    result: tuple[Any, Any] = generated.functions["main"](*args, tuple(tangents))
+    nums = range(len(primals))
+    engine = engine_args(primals, nums)
+    kinds, ndims = _describe_args(params, engine)
+    records = _describe_records(params, primals, nums)
+    spec = build.Spec(Mode.JVP, wrt, kinds=kinds, ndims=ndims, records=records)
+    generated = build.generate(fn, spec)
+    args = _fill_defaults(fn, engine)
+    result: tuple[Any, Any] = generated.functions["main"](*args, engine_args(tangents, nums))
     return result
 
 
@@ -475,31 +487,40 @@ def linearize(fn: Function, *primals: Any) -> tuple[Any, Callable[..., Any]]:
 
 def _wrt_spec(fn: Any, args: Sequence[Any], wrt: Sequence[int], mode: Mode) -> build.Spec:
     params = _positional_params(fn)
-    kinds, ndims = _describe_args(params, args)
+    kinds, ndims = _describe_args(params, engine_args(args, wrt))
+    records = _describe_records(params, args, wrt)
     names = _wrt_names(fn, wrt, "check_grads", params)  # a clear error for *args
-    return build.Spec(mode, names, kinds=kinds, ndims=ndims)
+    return build.Spec(mode, names, kinds=kinds, ndims=ndims, records=records)
 
 
 def jvp_wrt(fn: Any, args: Sequence[Any], wrt: Sequence[int], tangents: Sequence[Any]) -> Any:
     """jvp with respect to the arguments at positions `wrt` only (the others are fixed)."""
     generated = build.generate(fn, _wrt_spec(fn, args, wrt, Mode.JVP))
-    return generated.functions["main"](*_fill_defaults(fn, tuple(args)), tuple(tangents))
+    engine = _fill_defaults(fn, engine_args(args, wrt))
+    return generated.functions["main"](*engine, engine_args(tangents, range(len(tangents))))
 
 
 def vjp_wrt(fn: Any, args: Sequence[Any], wrt: Sequence[int]) -> tuple[Any, Callable[[Any], Any]]:
     """vjp with respect to the arguments at positions `wrt` only: ``(out, pullback)``."""
     generated = build.generate(fn, _wrt_spec(fn, args, wrt, Mode.VJP))
-    out, residuals = generated.functions["fwd"](*args)
+    out, residuals = generated.functions["fwd"](*engine_args(args, wrt))
     backward = generated.functions["bwd"]
 
     def pullback(cotangent: Any) -> Any:
         check_cotangent(cotangent, out)
         grads = backward(fresh_tapes(residuals), cotangent)
-        if any(isinstance(args[i], (list, tuple)) for i in wrt):
+        if any(not isinstance(args[i], (float, np.ndarray)) for i in wrt):
             grads = tuple(_as_structure(g, args[i]) for g, i in zip(grads, wrt))
         return grads
 
     return out, pullback
+
+
+def _def_location(fn: Any) -> Any:
+    """Where the user's function is defined (for errors about its arguments)."""
+    from .parse import def_location
+
+    return def_location(_user_function(fn))
 
 
 def _unwrapped(fn: Any) -> Any:
@@ -507,13 +528,19 @@ def _unwrapped(fn: Any) -> Any:
     return target() if target is not None else fn
 
 
-def composed_vjp(fn: Any, cotangent: Any, wrt: Sequence[int] | None = None) -> Any:
-    """A transformable function x -> vjp(fn, x)[1](cotangent), as generated source."""
+def composed_vjp(
+    fn: Any, cotangent: Any, wrt: Sequence[int] | None = None, args: Sequence[Any] | None = None
+) -> Any:
+    """A transformable function x -> vjp(fn, x)[1](cotangent), as generated source (for
+    arguments like `args`, when given)."""
     from . import drivers
 
     params = _positional_params(fn)
     wrt = list(range(len(params))) if wrt is None else list(wrt)
-    spec = build.Spec(Mode.VJP, tuple(params[i] for i in wrt))
+    if args is not None:
+        spec = _wrt_spec(fn, args, wrt, Mode.VJP)
+    else:
+        spec = build.Spec(Mode.VJP, tuple(params[i] for i in wrt))
     generated = build.generate(fn, spec)
     target = _unwrapped(fn)
     function, _ = drivers.pullback(
@@ -526,13 +553,24 @@ def composed_vjp(fn: Any, cotangent: Any, wrt: Sequence[int] | None = None) -> A
     return function
 
 
-def composed_jvp(fn: Any, tangents: Sequence[Any], wrt: Sequence[int] | None = None) -> Any:
-    """A transformable function x -> jvp(fn, x, tangents)[1], as generated source."""
+def composed_jvp(
+    fn: Any,
+    tangents: Sequence[Any],
+    wrt: Sequence[int] | None = None,
+    args: Sequence[Any] | None = None,
+) -> Any:
+    """A transformable function x -> jvp(fn, x, tangents)[1], as generated source (for
+    arguments like `args`, when given)."""
     from . import drivers
 
     params = _positional_params(fn)
     wrt = list(range(len(tangents))) if wrt is None else list(wrt)
-    generated = build.generate(fn, build.Spec(Mode.JVP, tuple(params[i] for i in wrt)))
+    if args is not None:
+        spec = _wrt_spec(fn, args, wrt, Mode.JVP)
+        tangents = engine_args(tangents, range(len(tangents)))
+    else:
+        spec = build.Spec(Mode.JVP, tuple(params[i] for i in wrt))
+    generated = build.generate(fn, spec)
     target = _unwrapped(fn)
     function, _ = drivers.pushforward(
         target, generated.functions["main"], tangents, getattr(target, "__name__", "f")

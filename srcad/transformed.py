@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import build, runtime
+from . import argtrees, build, runtime
 from .arguments import (
     Argnums,
     Function,
@@ -22,6 +22,7 @@ from .arguments import (
     _as_structure,
     _check_positional_only,
     _describe_args,
+    _describe_records,
     _fn_name,
     _positional_params,
     _require_function,
@@ -29,6 +30,7 @@ from .arguments import (
     _user_function,
     _wrt_names,
     check_differentiable,
+    engine_args,
 )
 from .boundary import cut_srcad_frames
 from .build import Mode
@@ -87,9 +89,15 @@ class Transformed:
 
     # -- generation --------------------------------------------------------------------
     def _spec(self, key: tuple[Any, ...]) -> build.Spec:
-        kinds, ndims = key
+        kinds, ndims, records = key
         return build.Spec(
-            self._mode, self._prepare(), self._tuple_out, self._has_aux, kinds=kinds, ndims=ndims
+            self._mode,
+            self._prepare(),
+            self._tuple_out,
+            self._has_aux,
+            kinds=kinds,
+            ndims=ndims,
+            records=records,
         )
 
     def _get(self, key: tuple[Any, ...]) -> build.Generated:
@@ -114,7 +122,7 @@ class Transformed:
         wrt = self._prepare()
         key = self._keys.get(self._last_signature, self._last)
         if key is None:
-            key = (tuple((p, "array") for p in wrt), ())
+            key = (tuple((p, "array") for p in wrt), (), ())
         return self._get(key)
 
     # -- calling -------------------------------------------------------------------------
@@ -132,11 +140,22 @@ class Transformed:
                     "passed, even if it has a default), or choose argnums among the "
                     "arguments you pass",
                 )
-            check_differentiable(args[n], f"argument {name!r}")
-        key = _describe_args(self._params, args)
+            check_differentiable(
+                args[n], f"argument {name!r}", def_location(_user_function(self._fn))
+            )
+        engine = engine_args(args, self._nums)
+        key = (
+            *_describe_args(self._params, engine),
+            _describe_records(self._params, args, self._nums),
+        )
         generated = self._get(key)
         main = generated.functions["main"]
-        if self._mode.gradient and any(isinstance(args[n], (list, tuple)) for n in self._nums):
+        trees = [n for n in self._nums if not argtrees.simple(args[n])]
+        if trees and self._mode.driver:
+            main = self._jacobians_laid_out_as_arguments(main)
+        elif self._mode.gradient and (
+            trees or any(isinstance(args[n], (list, tuple)) for n in self._nums)
+        ):
             main = self._laid_out_as_arguments(main)
         hot = (generated, main)
         self._by_signature[signature] = hot
@@ -150,7 +169,7 @@ class Transformed:
         value_too = self._mode is Mode.VALUE_AND_GRAD
 
         def laid_out(*args: Any, **kwargs: Any) -> Any:
-            out = main(*args, **kwargs)
+            out = main(*engine_args(args, nums), **kwargs)
             grads = out[1] if value_too else (out[0] if has_aux else out)
             if tuple_out:
                 grads = tuple(_as_structure(g, args[n]) for g, n in zip(grads, nums))
@@ -159,6 +178,24 @@ class Transformed:
             if value_too:
                 return (out[0], grads)
             return (grads, out[1]) if has_aux else grads
+
+        return laid_out
+
+    def _jacobians_laid_out_as_arguments(self, main: Function) -> Function:
+        """`main`, a Jacobian driver, given the differentiated pytree arguments in the form
+        generated code takes them, and whose Jacobian blocks come back in their structure
+        (for a Hessian, the outer structure too)."""
+        nums, tuple_out = self._nums, self._tuple_out
+        inner = self._fn
+        hessian = isinstance(inner, Transformed) and inner._mode.gradient
+
+        def laid_out(*args: Any, **kwargs: Any) -> Any:
+            engine = engine_args(args, nums)
+            jacobian = main(*engine, **kwargs)
+            plain = tuple(engine[n] for n in nums) if tuple_out else engine[nums[0]]
+            original = tuple(args[n] for n in nums) if tuple_out else args[nums[0]]
+            jacobian = argtrees.restore_jacobian(jacobian, plain, original)
+            return argtrees.restore(jacobian, original) if hessian else jacobian
 
         return laid_out
 
@@ -220,10 +257,12 @@ class Transformed:
     def __srcad_function__(self) -> Any:
         return self._default().functions["main"]
 
-    def __srcad_specialize__(self, kinds: tuple[Any, ...], ndims: tuple[Any, ...]) -> Any:
+    def __srcad_specialize__(
+        self, kinds: tuple[Any, ...], ndims: tuple[Any, ...], records: tuple[Any, ...] = ()
+    ) -> Any:
         """The generated code for arguments of these kinds (a transform of this one is)."""
         self._prepare()
-        return self._get((kinds, ndims)).functions["main"]
+        return self._get((kinds, ndims, records)).functions["main"]
 
     def __repr__(self) -> str:
         return f"<srcad {self._label} of {getattr(self._fn, '__qualname__', self._fn)}>"

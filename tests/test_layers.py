@@ -13,7 +13,7 @@ ROOT = pathlib.Path(srcad.__file__).parent
 # Lowest first. A module is placed by its longest matching prefix.
 LAYERS = [
     ("ir",),
-    ("errors", "dtypes", "naming", "display"),
+    ("errors", "dtypes", "naming", "display", "pytree"),
     ("runtime", "shapes", "diagonal", "helpers"),
     ("parse", "fence", "custom", "tracebacks"),
     ("rules",),
@@ -24,10 +24,11 @@ LAYERS = [
     ("printer", "emit", "drivers"),
     ("build",),
     ("boundary",),
+    ("argtrees",),
     ("wrappers", "arguments"),
     ("transformed",),
     ("api",),
-    ("check", "show", "catalog", "demo", "__main__", "__init__"),
+    ("check", "show", "catalog", "demo", "tree_util", "__main__", "__init__"),
 ]
 
 

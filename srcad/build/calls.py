@@ -54,9 +54,10 @@ class Calls:
     """How a transform calls another user function: transform it too, and bind the result.
     `generate` is the driver's generation entry (callees are generated through it)."""
 
-    def __init__(self, binder: Binder, generate: Callable):
+    def __init__(self, binder: Binder, generate: Callable, layouts: dict | None = None):
         self.binder = binder
         self.generate = generate
+        self.layouts = layouts or {}  # name -> pytree.Layout (srcad.normalize.records)
 
     def __call__(self, target, call, target_name: str, direction: str, env: apply.Env, node):
         special = target.obj if isinstance(target.obj, _SPECIAL) else None
@@ -76,7 +77,7 @@ class Calls:
             if direction == "jvp":
                 return apply.Applied([d_accumulate(target_name, Zero(like=target_name))])
             return apply.Applied([])
-        spec = _callee_spec(bound, active, env)
+        spec = _callee_spec(bound, active, env, self.layouts)
         request = Call(fn, call, target_name, env, node, bound, active, spec, special)
         kind = _kind_of(special)(self)
         return kind.vjp(request) if direction == "vjp" else kind.jvp(request)
@@ -133,8 +134,9 @@ def _bind(call: gast.Call, fn, target, env: apply.Env, node) -> inspect.BoundArg
     return bound
 
 
-def _callee_spec(bound, active: list, env: apply.Env) -> Spec:
-    """The callee's split-vjp spec, for the kinds and ranks of this call's arguments."""
+def _callee_spec(bound, active: list, env: apply.Env, layouts: dict) -> Spec:
+    """The callee's split-vjp spec, for the kinds, ranks and pytree layouts of this call's
+    arguments."""
     names = [(p, a) for p, a in bound.arguments.items() if isinstance(a, gast.Name)]
     kinds = tuple((p, env.kinds.get(a.id)) for p, a in names if env.kinds.get(a.id))
     real = env.ndims.get(ndims_mod.REAL, frozenset())
@@ -144,7 +146,8 @@ def _callee_spec(bound, active: list, env: apply.Env) -> Spec:
         if a.id in env.ndims
     )
     wrt = tuple(p for p, _ in active)
-    return Spec(Mode.VJP, wrt, kinds=kinds, batch=env.batch, ndims=ndims)
+    records = tuple((p, layouts[a.id]) for p, a in names if a.id in layouts)
+    return Spec(Mode.VJP, wrt, kinds=kinds, batch=env.batch, ndims=ndims, records=records)
 
 
 def _split_call(calls: Calls, request: Call, fn, name: str, spec: Spec, call: gast.Call):

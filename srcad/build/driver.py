@@ -17,7 +17,7 @@ from .. import drivers, emit, fence, runtime
 from ..analyze.resolve import resolve
 from ..ir import syntax as S
 from ..naming import Namer
-from ..normalize import anf, closures, controlflow
+from ..normalize import anf, closures, controlflow, records
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
 from ..parse import parse_function
@@ -50,7 +50,7 @@ def _specialized(fn, spec: Spec):
     specialize = getattr(fn, "__srcad_specialize__", None)
     if specialize is None or not spec.kinds:
         return fn
-    return specialize(spec.kinds, spec.ndims)
+    return specialize(spec.kinds, spec.ndims, spec.records)
 
 
 def _front(fn, spec: Spec) -> Unit:
@@ -67,6 +67,7 @@ def _front(fn, spec: Spec) -> Unit:
     fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)
+    layouts = records.rewrite(fdef, dict(spec.records), rt_name, parsed.filename)
     stages.keep("anf", fdef)
     binder.local_names = S.names_stored(fdef) | set(param_names(fdef))
     guards: list = []
@@ -74,7 +75,7 @@ def _front(fn, spec: Spec) -> Unit:
     resolution = resolve(fdef, visible, binder.local_names, parsed.filename, guards)
     dict_calls_as_displays(fdef, resolution)
     sequences_as_arrays(fdef, resolution, namer.fresh, lambda: binder.bind("np", np))
-    calls = Calls(binder, generate)
+    calls = Calls(binder, generate, layouts)
     return Unit(parsed, fdef, spec, namer, binder, resolution, guards, stages, calls)
 
 
@@ -142,7 +143,17 @@ def _jacobian(fn, spec: Spec) -> cache.Generated:
     target = _specialized(fn, spec) if target is not None else fn
     name = getattr(target, "__name__", "f")
     inner_mode = Mode.JVP if spec.mode is Mode.JACFWD else Mode.VJP
-    inner = generate(fn, Spec(inner_mode, spec.wrt, kinds=spec.kinds, batch=1, ndims=spec.ndims))
+    inner = generate(
+        fn,
+        Spec(
+            inner_mode,
+            spec.wrt,
+            kinds=spec.kinds,
+            batch=1,
+            ndims=spec.ndims,
+            records=spec.records,
+        ),
+    )
     wrt = list(spec.wrt)
     if spec.mode is Mode.JACFWD:
         function, text = drivers.jacfwd(target, wrt, spec.tuple_out, inner.functions["main"], name)

@@ -52,6 +52,7 @@ class Spec:
     batch: int = 0  # leading direction axes of tangents and cotangents (Jacobians: 1)
     kinds: tuple = ()  # (param name, kind) pairs known from the arguments
     ndims: tuple = ()  # (param name, number of dimensions) for array arguments
+    records: tuple = ()  # (param name, pytree.Layout): how p.w reads a pytree argument
     stages: bool = False  # keep every stage's text for srcad.show (costs a copy of each)
 
     def __post_init__(self):

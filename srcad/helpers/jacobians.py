@@ -13,6 +13,7 @@ import numbers
 
 import numpy as np
 
+from .. import pytree
 from ..dtypes import result_type
 from ..errors import UnsupportedOperationError
 
@@ -42,50 +43,40 @@ def _plain2(out, wrt) -> bool:
 
 
 def _leaves(tree) -> list:
-    """The leaves of a primal pytree, in order; refuse values that are not numeric."""
-    kind = type(tree)
-    if kind is dict:
-        return [leaf for value in tree.values() for leaf in _leaves(value)]
-    if kind is list or kind is tuple:
-        return [leaf for value in tree for leaf in _leaves(value)]
-    if not isinstance(tree, (np.ndarray, numbers.Number, np.generic)):
-        what = "None" if tree is None else f"a {type(tree).__name__}"
-        raise UnsupportedOperationError(
-            f"srcad's Jacobians need arrays and numbers, in nested tuples, lists and dicts; "
-            f"an output of the function, or an argument it is differentiated with respect "
-            f"to, holds {what}",
-            hint="keep other values out of the result and of the differentiated arguments, "
-            "e.g. srcad.jacfwd(lambda x: f(x)[0]) to drop a non-numeric second result",
-        )
-    return [tree]
+    """The leaves of a primal pytree, in `srcad.pytree` order; refuse values that are not
+    numeric."""
+    leaves = pytree.leaves(tree)
+    for leaf in leaves:
+        if not isinstance(leaf, (np.ndarray, numbers.Number, np.generic)):
+            raise UnsupportedOperationError(
+                f"srcad's Jacobians need arrays and numbers, in nested tuples, lists and "
+                f"dicts (pytrees); an output of the function, or an argument it is "
+                f"differentiated with respect to, holds a {type(leaf).__name__}",
+                hint="keep other values out of the result and of the differentiated "
+                "arguments, e.g. srcad.jacfwd(lambda x: f(x)[0]) to drop a non-numeric "
+                "second result",
+            )
+    return leaves
 
 
 def _select(derivative, tree, axis=0) -> list:
     """The parts of `derivative` at the leaves of its primal `tree`, in `_leaves` order. A
     list's derivative may be one array (a numpy function's adjoint of the list it was
-    given): its items lie along `axis`, after the direction axes."""
-    kind = type(tree)
-    if kind is dict:
-        return [
-            part for key, value in tree.items() for part in _select(derivative[key], value, axis)
-        ]
-    if kind is list or kind is tuple:
-        if isinstance(derivative, np.ndarray):
-            derivative = [np.take(derivative, i, axis=axis) for i in range(len(tree))]
-        return [part for d, value in zip(derivative, tree) for part in _select(d, value, axis)]
-    return [derivative]
+    given): its items lie along `axis`, after the direction axes. A dict's derivative is
+    read by key, any other node's by position."""
+    if not pytree.is_node(tree):
+        return [derivative]
+    pairs = pytree.items(tree)
+    if isinstance(derivative, np.ndarray) and not isinstance(tree, dict):
+        derivative = [np.take(derivative, i, axis=axis) for i in range(len(pairs))]
+    elif not isinstance(derivative, (list, tuple, dict)):
+        derivative = pytree.children(derivative)  # a derivative of a registered node type
+    return [part for k, value in pairs for part in _select(derivative[k], value, axis)]
 
 
 def _rebuild(tree, parts):
     """`tree`'s structure with its leaves replaced, in order, by the iterator `parts`."""
-    kind = type(tree)
-    if kind is dict:
-        return {key: _rebuild(value, parts) for key, value in tree.items()}
-    if kind is list:
-        return [_rebuild(value, parts) for value in tree]
-    if kind is tuple:
-        return tuple(_rebuild(value, parts) for value in tree)
-    return next(parts)
+    return pytree.flatten(tree)[1].unflatten(parts) if pytree.is_node(tree) else next(parts)
 
 
 def leading_shape(tree, batch):

@@ -3,7 +3,7 @@
 tests/test_soundness.py runs these as strict xfails: when the engine fixes one, its
 entry must go. Regenerate with `python -m soundness.survey --write` from tests/.
 
-Tally (610 cases; 64 fail, 290 pass by a located refusal):
+Tally (610 cases; 50 fail, 293 pass by a located refusal):
 
     class  cases  failing  wrong  crash  gencode  unlocated
         0     48        1      1      0        0          0
@@ -14,10 +14,10 @@ Tally (610 cases; 64 fail, 290 pass by a located refusal):
         5     40        0      0      0        0          0
         6     71        0      0      0        0          0
         7     30       16     16      0        0          0
-        8     54       14     11      1        2          0
+        8     54        7      7      0        0          0
         9     37        1      0      0        1          0
-       10     43       11      3      2        6          0
-    total    610       64     50      3       11          0
+       10     43        4      1      0        3          0
+    total    610       50     44      0        6          0
 
 wrong: a number that differs from finite differences or the hand value, with no error;
 crash: a non-srcad exception from srcad itself (or generated code that does not
@@ -109,34 +109,6 @@ KNOWN_FAILURES: dict[str, tuple[int, str]] = {
         7,
         "wrong: grad with the doubled rule [0.574 0.332 0.769] vs [1.149 0.664 1.537]",
     ),
-    "random_.matrix_star_is_matmul": (
-        8,
-        "wrong: grad [[1.4 5. ] [1.4 5. ]] vs [[2.2 2.4] [4. 4.2]]",
-    ),
-    "random_.matrix_power_operator": (
-        8,
-        "wrong: grad [[1.4 5. ] [1.4 5. ]] vs [[2.2 2.4] [4. 4.2]]",
-    ),
-    "random_.matrix_transpose_product": (
-        8,
-        "wrong: grad [[2.2 2.4] [4. 4.2]] vs [[3. 3. ] [3.4 3.4]]",
-    ),
-    "random_.matrix_times_column": (
-        8,
-        "gencode: ValueError in generated code: shapes (2,1) and (2,1) not aligned: 1 (dim 1...",
-    ),
-    "random_.matrix_elementwise_multiply": (
-        8,
-        "wrong: grad [[1.4 5. ] [1.4 5. ]] vs [[ 2. 1. ] [-0.6 4. ]]",
-    ),
-    "random_.matrix_as_array": (
-        8,
-        "crash: AttributeError: 'Transformed' object has no attribute '__defaults__'",
-    ),
-    "random_.matrix_sum_axis": (
-        8,
-        "gencode: ValueError in generated code: cannot reshape array of size 2 into shape (1,1)",
-    ),
     "random_.jacfwd_conj_product": (
         8,
         "wrong: jacfwd returned [[2.+0.j 0.+0.j] [0.+0.j 1.+0.j]] where no derivative exists",
@@ -169,28 +141,6 @@ KNOWN_FAILURES: dict[str, tuple[int, str]] = {
         9,
         "gencode: NameError in generated code: name 'x' is not defined",
     ),
-    "inputs.namedtuple_indexed": (
-        10,
-        "crash: AttributeError: 'Transformed' object has no attribute '__defaults__'",
-    ),
-    "inputs.list_subclass_floats": (
-        10,
-        "gencode: TypeError in generated code: list expected at most 1 argument, got 3",
-    ),
-    "inputs.list_subclass_arrays": (
-        10,
-        "gencode: TypeError in generated code: list expected at most 1 argument, got 2",
-    ),
-    "inputs.list_subclass_hessian": (
-        10,
-        "crash: AttributeError: 'Transformed' object has no attribute '__defaults__'",
-    ),
-    "inputs.tuple_subclass": (
-        10,
-        "gencode: TypeError in generated code: tuple expected at most 1 argument, got 2",
-    ),
-    "inputs.masked_array_sum": (10, "wrong: grad [0.6 1. 2.4] vs [0.6 0. 2.4]"),
-    "inputs.masked_array_mean": (10, "wrong: grad [0.333 0.667 1. ] vs [0.5 0. 1.5]"),
     "inputs.user_dot_method_argument": (
         10,
         "gencode: TypeError in generated code: unsupported operand type(s) for *: 'float' an...",
