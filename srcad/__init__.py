@@ -21,6 +21,7 @@ from .check import check_grads
 from .custom import checkpoint, custom_jvp, custom_vjp, stop_gradient
 from .errors import (
     ArgnumsError,
+    ComplexDerivativeError,
     InputTypeError,
     MissingRuleError,
     NameResolutionError,
@@ -65,6 +66,7 @@ __all__ = [
     "NonScalarOutputError",
     "InputTypeError",
     "ArgnumsError",
+    "ComplexDerivativeError",
     "ShapeMismatchError",
     "UnsupportedOperationError",
 ]

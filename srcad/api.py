@@ -12,7 +12,7 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
-from . import build, runtime
+from . import build, results, runtime
 from .arguments import (  # noqa: F401 - srcad.show and srcad.check use some of these
     Argnums,
     Function,
@@ -61,13 +61,21 @@ __all__ = [
 
 @overload
 def grad(
-    fn: None = None, argnums: Argnums = 0, has_aux: bool = False
+    fn: None = None,
+    argnums: Argnums = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
 ) -> Callable[[Function], Transformed]: ...
 @overload
-def grad(fn: Function, argnums: Argnums = 0, has_aux: bool = False) -> Transformed: ...
+def grad(
+    fn: Function, argnums: Argnums = 0, has_aux: bool = False, holomorphic: bool = False
+) -> Transformed: ...
 @public
 def grad(
-    fn: Function | None = None, argnums: Argnums = 0, has_aux: bool = False
+    fn: Function | None = None,
+    argnums: Argnums = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
 ) -> Transformed | Callable[[Function], Transformed]:
     """The gradient of a real scalar function, as a generated Python function.
 
@@ -81,6 +89,9 @@ def grad(
         argnums: which positional argument(s) to differentiate; an int gives one gradient,
             a tuple gives a tuple of gradients.
         has_aux: ``fn`` returns ``(value, aux)``; the result is then ``(gradient, aux)``.
+        holomorphic: ``fn`` is a holomorphic function of complex arguments with a complex
+            scalar output; the result is then its complex derivative ``f'(z)``, as JAX's.
+            srcad checks at each call that ``fn`` is complex-differentiable there.
 
     Returns:
         A `Transformed` function with ``fn``'s signature returning the gradient(s), shaped
@@ -111,19 +122,27 @@ def grad(
         array([ 0.7269, -0.6397])
     """
     if fn is None:
-        return lambda f: grad(f, argnums=argnums, has_aux=has_aux)
-    return Transformed(fn, "grad", argnums, has_aux, "grad")
+        return lambda f: grad(f, argnums=argnums, has_aux=has_aux, holomorphic=holomorphic)
+    return Transformed(fn, "grad", argnums, has_aux, "grad", holomorphic)
 
 
 @overload
 def value_and_grad(
-    fn: None = None, argnums: Argnums = 0, has_aux: bool = False
+    fn: None = None,
+    argnums: Argnums = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
 ) -> Callable[[Function], Transformed]: ...
 @overload
-def value_and_grad(fn: Function, argnums: Argnums = 0, has_aux: bool = False) -> Transformed: ...
+def value_and_grad(
+    fn: Function, argnums: Argnums = 0, has_aux: bool = False, holomorphic: bool = False
+) -> Transformed: ...
 @public
 def value_and_grad(
-    fn: Function | None = None, argnums: Argnums = 0, has_aux: bool = False
+    fn: Function | None = None,
+    argnums: Argnums = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
 ) -> Transformed | Callable[[Function], Transformed]:
     """Like `grad`, but the function returns ``(value, gradient)``: one call computes both.
 
@@ -133,6 +152,7 @@ def value_and_grad(
         argnums: which positional argument(s) to differentiate, as for `grad`.
         has_aux: ``fn`` returns ``(value, aux)``; the result is then
             ``((value, aux), gradient)``.
+        holomorphic: as for `grad`.
 
     Returns:
         A `Transformed` function returning ``(value, gradient)``.
@@ -147,8 +167,10 @@ def value_and_grad(
         (9.0, array([ 3., 12.]))
     """
     if fn is None:
-        return lambda f: value_and_grad(f, argnums=argnums, has_aux=has_aux)
-    return Transformed(fn, "value_and_grad", argnums, has_aux, "value_and_grad")
+        return lambda f: value_and_grad(
+            f, argnums=argnums, has_aux=has_aux, holomorphic=holomorphic
+        )
+    return Transformed(fn, "value_and_grad", argnums, has_aux, "value_and_grad", holomorphic)
 
 
 @overload
@@ -215,12 +237,15 @@ def vjp(fn: Function, *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
     else:
         out, residuals = result
     backward = generated.functions["bwd"]
+    low = results.low_precision(primals, tuple(nums))
 
     def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
         check_cotangent(cotangent, out)
         grads: tuple[Any, ...] = backward(fresh_tapes(residuals), cotangent)
         if any(not isinstance(p, (float, np.ndarray)) for p in primals):
             grads = tuple(_as_structure(g, p) for g, p in zip(grads, primals))
+        if low:  # JAX's convention: a cotangent has its primal's dtype
+            grads = tuple(results.cast_like(g, p) for g, p in zip(grads, primals))
         return grads
 
     vjp_fn.source = generated.sources["bwd"]  # type: ignore[attr-defined]
@@ -293,12 +318,14 @@ def jvp(fn: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[
 
 
 @overload
-def jacfwd(fn: None = None, argnums: Argnums = 0) -> Callable[[Function], Transformed]: ...
+def jacfwd(
+    fn: None = None, argnums: Argnums = 0, holomorphic: bool = False
+) -> Callable[[Function], Transformed]: ...
 @overload
-def jacfwd(fn: Function, argnums: Argnums = 0) -> Transformed: ...
+def jacfwd(fn: Function, argnums: Argnums = 0, holomorphic: bool = False) -> Transformed: ...
 @public
 def jacfwd(
-    fn: Function | None = None, argnums: Argnums = 0
+    fn: Function | None = None, argnums: Argnums = 0, holomorphic: bool = False
 ) -> Transformed | Callable[[Function], Transformed]:
     """The Jacobian by forward mode: one vectorized jvp over a basis of input directions.
 
@@ -310,6 +337,10 @@ def jacfwd(
         fn: the function, of arrays and floats, returning an array, a float or a pytree
             of them; without it, a decorator.
         argnums: which positional argument(s) to differentiate.
+        holomorphic: ``fn`` is holomorphic in complex arguments, with complex outputs: the
+            Jacobian is complex (JAX's convention); srcad checks at each call that ``fn``
+            is complex-differentiable there. Without it, a complex argument is refused,
+            as in JAX (a function that is not holomorphic has no complex Jacobian).
 
     Returns:
         A `Transformed` function returning the Jacobian, of shape
@@ -322,26 +353,34 @@ def jacfwd(
     Raises:
         UnsupportedOperationError: ``fn`` has keyword-only or ``*args`` parameters (wrap
             it in a lambda with positional parameters).
+        ComplexDerivativeError: (when called) a complex argument without
+            ``holomorphic=True``, a real one with it, or ``fn`` not holomorphic at the
+            point.
         SrcadError: the errors of `grad`, at the same moments.
 
     Example:
         >>> import numpy as np, srcad
+        >>> srcad.jacfwd(lambda z: z ** 2, holomorphic=True)(np.array([1j, 2.0 + 0j]))
+        array([[0.+2.j, 0.+0.j],
+               [0.+0.j, 4.+0.j]])
         >>> srcad.jacfwd(lambda x: x ** 2)(np.array([1.0, 2.0]))
         array([[2., 0.],
                [0., 4.]])
     """
     if fn is None:
-        return lambda f: jacfwd(f, argnums=argnums)
-    return Transformed(fn, "jacfwd", argnums, False, "jacfwd")
+        return lambda f: jacfwd(f, argnums=argnums, holomorphic=holomorphic)
+    return Transformed(fn, "jacfwd", argnums, False, "jacfwd", holomorphic)
 
 
 @overload
-def jacrev(fn: None = None, argnums: Argnums = 0) -> Callable[[Function], Transformed]: ...
+def jacrev(
+    fn: None = None, argnums: Argnums = 0, holomorphic: bool = False
+) -> Callable[[Function], Transformed]: ...
 @overload
-def jacrev(fn: Function, argnums: Argnums = 0) -> Transformed: ...
+def jacrev(fn: Function, argnums: Argnums = 0, holomorphic: bool = False) -> Transformed: ...
 @public
 def jacrev(
-    fn: Function | None = None, argnums: Argnums = 0
+    fn: Function | None = None, argnums: Argnums = 0, holomorphic: bool = False
 ) -> Transformed | Callable[[Function], Transformed]:
     """The Jacobian by reverse mode: one vectorized vjp over a basis of output directions.
 
@@ -351,6 +390,8 @@ def jacrev(
     Args:
         fn: the function; without it, a decorator.
         argnums: which positional argument(s) to differentiate.
+        holomorphic: as for `jacfwd`; without it, a complex output is refused, as in
+            JAX.
 
     Returns:
         A `Transformed` function returning the Jacobian, laid out as `jacfwd`'s (pytree
@@ -368,19 +409,30 @@ def jacrev(
                [ 0., -2.]])
     """
     if fn is None:
-        return lambda f: jacrev(f, argnums=argnums)
-    return Transformed(fn, "jacrev", argnums, False, "jacrev")
+        return lambda f: jacrev(f, argnums=argnums, holomorphic=holomorphic)
+    return Transformed(fn, "jacrev", argnums, False, "jacrev", holomorphic)
 
 
 @overload
 def jacobian(
-    fn: None = None, argnums: Argnums = 0, mode: str | None = None
+    fn: None = None,
+    argnums: Argnums = 0,
+    mode: str | None = None,
+    holomorphic: bool = False,
 ) -> Callable[[Function], Transformed]: ...
 @overload
-def jacobian(fn: Function, argnums: Argnums = 0, mode: str | None = None) -> Transformed: ...
+def jacobian(
+    fn: Function,
+    argnums: Argnums = 0,
+    mode: str | None = None,
+    holomorphic: bool = False,
+) -> Transformed: ...
 @public
 def jacobian(
-    fn: Function | None = None, argnums: Argnums = 0, mode: str | None = None
+    fn: Function | None = None,
+    argnums: Argnums = 0,
+    mode: str | None = None,
+    holomorphic: bool = False,
 ) -> Transformed | Callable[[Function], Transformed]:
     """The Jacobian, by forward mode if the input is smaller than the output, else reverse.
 
@@ -390,6 +442,7 @@ def jacobian(
     Args:
         fn: the function; without it, a decorator.
         argnums: which positional argument(s) to differentiate.
+        holomorphic: as for `jacfwd`.
         mode: ``"fwd"`` or ``"rev"`` forces one mode (as `jacfwd` or `jacrev`); ``None``
             picks by the sizes.
 
@@ -413,17 +466,19 @@ def jacobian(
             "mode='rev' (as jacrev)",
         )
     if fn is None:
-        return lambda f: jacobian(f, argnums=argnums, mode=mode)
-    return _Jacobian(fn, argnums, mode)
+        return lambda f: jacobian(f, argnums=argnums, mode=mode, holomorphic=holomorphic)
+    return _Jacobian(fn, argnums, mode, holomorphic)
 
 
 @overload
-def hessian(fn: None = None, argnums: Argnums = 0) -> Callable[[Function], Transformed]: ...
+def hessian(
+    fn: None = None, argnums: Argnums = 0, holomorphic: bool = False
+) -> Callable[[Function], Transformed]: ...
 @overload
-def hessian(fn: Function, argnums: Argnums = 0) -> Transformed: ...
+def hessian(fn: Function, argnums: Argnums = 0, holomorphic: bool = False) -> Transformed: ...
 @public
 def hessian(
-    fn: Function | None = None, argnums: Argnums = 0
+    fn: Function | None = None, argnums: Argnums = 0, holomorphic: bool = False
 ) -> Transformed | Callable[[Function], Transformed]:
     """The Hessian of a scalar function: forward mode over reverse mode, ``jacfwd(grad(f))``.
 
@@ -432,6 +487,8 @@ def hessian(
         argnums: which positional argument(s) to differentiate. For an argument that is a
             tuple, list or dict (or for tuple argnums) the result is nested as JAX nests
             it: ``hessian(f)((a, b))`` is ``((H_aa, H_ab), (H_ba, H_bb))``.
+        holomorphic: for a holomorphic function with a complex scalar output, as for
+            `jacfwd`.
 
     Returns:
         A `Transformed` function returning the Hessian, of shape ``x.shape + x.shape``.
@@ -447,11 +504,13 @@ def hessian(
                [ 0., 12.]])
     """
     if fn is None:
-        return lambda f: hessian(f, argnums=argnums)
+        return lambda f: hessian(f, argnums=argnums, holomorphic=holomorphic)
     if isinstance(argnums, int):
         # The reverse sweep of a scalar function needs one cotangent, not a batch of them.
-        return jacfwd(grad(fn, argnums=argnums), argnums=argnums)
-    return jacfwd(jacrev(fn, argnums=argnums), argnums=argnums)
+        inner = grad(fn, argnums=argnums, holomorphic=holomorphic)
+    else:
+        inner = jacrev(fn, argnums=argnums, holomorphic=holomorphic)
+    return jacfwd(inner, argnums=argnums, holomorphic=holomorphic)
 
 
 @public

@@ -55,14 +55,17 @@ def _signature(args: Sequence[Any]) -> tuple[Any, ...]:
     for a in args:
         t = type(a)
         if t is np.ndarray:
-            out.append(a.ndim if a.dtype.kind != "c" else (a.ndim, "c"))
+            # float64 arrays by their rank; others with their dtype (complex code differs,
+            # float32 gradients are cast back to float32)
+            out.append(a.ndim if a.dtype.char == "d" else (a.ndim, a.dtype.char))
         elif t is float or t is int:
             out.append(0)
         elif t is list or t is tuple or t is dict:
             out.append(t.__name__ if argtrees.simple(a) else argtrees.signature_of(a))
         elif isinstance(a, (np.generic, numbers.Number)):
             # numpy's stubs leave numbers.Number out of what iscomplexobj takes
-            out.append((0, "c") if np.iscomplexobj(a) else 0)  # type: ignore[arg-type]
+            char = getattr(getattr(a, "dtype", None), "char", "d")
+            out.append((0, "c") if np.iscomplexobj(a) else (0 if char == "d" else (0, char)))  # type: ignore[arg-type]
         elif not argtrees.simple(a):
             out.append(argtrees.signature_of(a))  # its layout, which the code depends on
         else:

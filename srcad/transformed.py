@@ -14,12 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from . import argtrees, build, runtime
+from . import argtrees, build, results, runtime
 from .arguments import (
     Argnums,
     Function,
     _argnums,
-    _as_structure,
     _check_positional_only,
     _describe_args,
     _describe_records,
@@ -36,6 +35,7 @@ from .boundary import cut_srcad_frames
 from .build import Mode
 from .errors import (
     ArgnumsError,
+    ComplexDerivativeError,
     Location,
     NonScalarOutputError,
     SrcadError,
@@ -67,11 +67,28 @@ class Transformed:
     __srcad_transformed__ = True  # what `arguments._user_function` recognizes
 
     def __init__(
-        self, fn: Function, mode: str, argnums: Argnums = 0, has_aux: bool = False, label: str = ""
+        self,
+        fn: Function,
+        mode: str,
+        argnums: Argnums = 0,
+        has_aux: bool = False,
+        label: str = "",
+        holomorphic: bool = False,
     ) -> None:
         fn = _require_function(fn, label or mode)
         self._fn = fn
         self._mode = Mode(mode)
+        # holomorphic=True: the transform's name, its JAX conventions (grad and
+        # value_and_grad of a complex function are Jacobians of a complex scalar)
+        self._holomorphic = self._mode.value if holomorphic else ""
+        if holomorphic:
+            if has_aux:
+                raise SrcadError(
+                    f"{label or mode}: holomorphic=True with has_aux=True is not supported",
+                    hint="return the auxiliary value from another function",
+                )
+            if self._mode.gradient:
+                self._mode = Mode.JACREV
         self._nums, self._tuple_out = _argnums(fn, argnums, label or mode)
         self._has_aux = has_aux
         self._label = label or self._mode.value
@@ -98,6 +115,7 @@ class Transformed:
             kinds=kinds,
             ndims=ndims,
             records=records,
+            holomorphic=self._holomorphic,
         )
 
     def _get(self, key: tuple[Any, ...]) -> build.Generated:
@@ -149,55 +167,34 @@ class Transformed:
             _describe_records(self._params, args, self._nums),
         )
         generated = self._get(key)
-        main = generated.functions["main"]
-        trees = [n for n in self._nums if not argtrees.simple(args[n])]
-        if trees and self._mode.driver:
-            main = self._jacobians_laid_out_as_arguments(main)
-        elif self._mode.gradient and (
-            trees or any(isinstance(args[n], (list, tuple)) for n in self._nums)
-        ):
-            main = self._laid_out_as_arguments(main)
-        hot = (generated, main)
+        hot = (generated, self._wrapped(generated.functions["main"], args))
         self._by_signature[signature] = hot
         self._keys[signature] = key
         return hot
 
-    def _laid_out_as_arguments(self, main: Function) -> Function:
-        """`main`, whose gradients of list and tuple arguments come back as lists and tuples
-        (a numpy function given a list sends back an array)."""
-        nums, tuple_out, has_aux = self._nums, self._tuple_out, self._has_aux
-        value_too = self._mode is Mode.VALUE_AND_GRAD
-
-        def laid_out(*args: Any, **kwargs: Any) -> Any:
-            out = main(*engine_args(args, nums), **kwargs)
-            grads = out[1] if value_too else (out[0] if has_aux else out)
-            if tuple_out:
-                grads = tuple(_as_structure(g, args[n]) for g, n in zip(grads, nums))
-            else:
-                grads = _as_structure(grads, args[nums[0]])
-            if value_too:
-                return (out[0], grads)
-            return (grads, out[1]) if has_aux else grads
-
-        return laid_out
-
-    def _jacobians_laid_out_as_arguments(self, main: Function) -> Function:
-        """`main`, a Jacobian driver, given the differentiated pytree arguments in the form
-        generated code takes them, and whose Jacobian blocks come back in their structure
-        (for a Hessian, the outer structure too)."""
-        nums, tuple_out = self._nums, self._tuple_out
-        inner = self._fn
-        hessian = isinstance(inner, Transformed) and inner._mode.gradient
-
-        def laid_out(*args: Any, **kwargs: Any) -> Any:
-            engine = engine_args(args, nums)
-            jacobian = main(*engine, **kwargs)
-            plain = tuple(engine[n] for n in nums) if tuple_out else engine[nums[0]]
-            original = tuple(args[n] for n in nums) if tuple_out else args[nums[0]]
-            jacobian = argtrees.restore_jacobian(jacobian, plain, original)
-            return argtrees.restore(jacobian, original) if hessian else jacobian
-
-        return laid_out
+    def _wrapped(self, main: Function, args: tuple[Any, ...]) -> Function:
+        """The generated function, wrapped for what these arguments need (`srcad.results`):
+        pytree arguments, low-precision dtypes, the holomorphic check."""
+        nums, holomorphic = self._nums, self._holomorphic
+        value = self._mode is Mode.VALUE_AND_GRAD or holomorphic == "value_and_grad"
+        shape = results.Shape(nums, self._tuple_out, value, self._has_aux)
+        gradient = self._mode.gradient or holomorphic in ("grad", "value_and_grad")
+        if holomorphic:
+            where = def_location(_user_function(self._fn))
+            main = results.holomorphic_checked(
+                main, self._fn, self._params, self._prepare(), shape, self._label, where
+            )
+        if any(not argtrees.simple(args[n]) for n in nums) or (
+            gradient and any(isinstance(args[n], (list, tuple)) for n in nums)
+        ):
+            inner = self._fn
+            hessian = isinstance(inner, Transformed) and (
+                inner._mode.gradient or inner._holomorphic == "grad"
+            )
+            main = results.as_arguments(main, shape, not gradient, hessian)
+        if gradient and results.low_precision(args, nums):
+            main = results.cast_like_arguments(main, shape)
+        return main
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         signature = _signature(args)
@@ -231,6 +228,11 @@ class Transformed:
                     label = f"{self._label} of {inner._label}"
                     raise _output_error(exc, inner._fn, label) from None
             annotate(exc)
+            raise cut_srcad_frames(exc)  # noqa: B904 (see SRCAD_FULL_TRACEBACK)
+        except ComplexDerivativeError as exc:
+            if exc.location is None:  # raised by the Jacobian's basis: about the function
+                where = def_location(_user_function(self._fn))
+                exc = ComplexDerivativeError(exc.message, where, exc.hint)
             raise cut_srcad_frames(exc)  # noqa: B904 (see SRCAD_FULL_TRACEBACK)
         except SrcadError as exc:
             raise cut_srcad_frames(exc)  # noqa: B904 (see SRCAD_FULL_TRACEBACK)
@@ -369,12 +371,14 @@ def _shapes(value: Any) -> Any:
 class _Jacobian(Transformed):
     """Picks forward mode when the input is smaller than the output, reverse otherwise."""
 
-    def __init__(self, fn: Function, argnums: Argnums, mode: str | None) -> None:
-        super().__init__(fn, "jacrev", argnums, False, "jacobian")
+    def __init__(
+        self, fn: Function, argnums: Argnums, mode: str | None, holomorphic: bool = False
+    ) -> None:
+        super().__init__(fn, "jacrev", argnums, False, "jacobian", holomorphic)
         self._choice = mode
         self._modes: dict[tuple[Any, ...], Transformed] = {}
-        self._fwd = Transformed(fn, "jacfwd", argnums, False, "jacfwd")
-        self._rev = Transformed(fn, "jacrev", argnums, False, "jacrev")
+        self._fwd = Transformed(fn, "jacfwd", argnums, False, "jacfwd", holomorphic)
+        self._rev = Transformed(fn, "jacrev", argnums, False, "jacrev", holomorphic)
 
     def _pick(self, args: tuple[Any, ...]) -> Transformed:
         if self._choice in ("fwd", "forward"):

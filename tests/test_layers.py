@@ -26,6 +26,7 @@ LAYERS = [
     ("boundary",),
     ("argtrees",),
     ("wrappers", "arguments"),
+    ("results",),
     ("transformed",),
     ("api",),
     ("check", "show", "catalog", "demo", "tree_util", "__main__", "__init__"),

@@ -156,10 +156,18 @@ def _jacobian(fn, spec: Spec) -> cache.Generated:
     )
     wrt = list(spec.wrt)
     if spec.mode is Mode.JACFWD:
-        function, text = drivers.jacfwd(target, wrt, spec.tuple_out, inner.functions["main"], name)
+        jvp_fn = inner.functions["main"]
+        function, text = drivers.jacfwd(
+            target, wrt, spec.tuple_out, jvp_fn, name, bool(spec.holomorphic)
+        )
     else:
         fwd, bwd = inner.functions["fwd"], inner.functions["bwd"]
-        function, text = drivers.jacrev(target, wrt, spec.tuple_out, fwd, bwd, name)
+        # grad and value_and_grad with holomorphic=True: Jacobians of a complex scalar
+        value = spec.holomorphic == "value_and_grad"
+        transform = "grad" if spec.holomorphic in ("grad", "value_and_grad") else "jacrev"
+        function, text = drivers.jacrev(
+            target, wrt, spec.tuple_out, fwd, bwd, name, bool(spec.holomorphic), value, transform
+        )
     sources = {"main": text}
     for role, source in inner.sources.items():
         sources[f"inner_{role}"] = source

@@ -53,6 +53,10 @@ class Spec:
     kinds: tuple = ()  # (param name, kind) pairs known from the arguments
     ndims: tuple = ()  # (param name, number of dimensions) for array arguments
     records: tuple = ()  # (param name, pytree.Layout): how p.w reads a pytree argument
+    # holomorphic=True (Jacobians of complex functions, as JAX's): the public transform it
+    # was given to, "jacfwd", "jacrev", "grad" or "value_and_grad" (the last two are
+    # Jacobians of a complex scalar)
+    holomorphic: str = ""
     stages: bool = False  # keep every stage's text for srcad.show (costs a copy of each)
 
     def __post_init__(self):

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import pytree
 from ..dtypes import result_type
-from ..errors import UnsupportedOperationError
+from ..errors import ComplexDerivativeError, NonScalarOutputError, UnsupportedOperationError
 
 
 def direction_shape(t, x, batch):
@@ -101,14 +101,47 @@ def _dtype(x):
     return dtype if np.issubdtype(dtype, np.inexact) else np.dtype(np.float64)
 
 
+def _describe(out) -> str:
+    if isinstance(out, np.ndarray):
+        return f"an array of shape {out.shape}"
+    return f"a {type(out).__name__}"
+
+
 def _along(a, axis, start, stop):
     """``a[..., start:stop, ...]`` with the slice on `axis`."""
     return a[(slice(None),) * axis + (slice(start, stop),)]
 
 
-def basis_for(wrt):
+def _complex_leaves(tree) -> list:
+    return [np.iscomplexobj(leaf) for leaf in _leaves(tree)]
+
+
+def check_complex(tree, holomorphic: bool, what: str, transform: str) -> None:
+    """JAX's rule for complex values in Jacobians: a complex input (jacfwd) or output (jacrev,
+    grad) needs holomorphic=True, and holomorphic=True needs complex ones."""
+    flags = _complex_leaves(tree)
+    if holomorphic and not all(flags):
+        raise ComplexDerivativeError(
+            f"{transform} with holomorphic=True needs complex {what}s, but an {what} of the "
+            "function is real",
+            hint=f"make the {what} complex (x.astype(complex)), or drop holomorphic=True",
+        )
+    if not holomorphic and any(flags):
+        raise ComplexDerivativeError(
+            f"{transform} of a function with a complex {what} needs holomorphic=True (as in "
+            "JAX): only a holomorphic function has a complex Jacobian",
+            hint="pass holomorphic=True if the function is holomorphic (srcad then checks "
+            "that it is, at the point); for one that is not (abs, conj, real, angle), use "
+            "srcad.jvp or srcad.vjp, or differentiate with respect to the real and "
+            "imaginary parts",
+        )
+
+
+def basis_for(wrt, holomorphic=False):
     """A tangent of `wrt` whose leaves together are the identity over all n of its elements:
-    each leaf has shape (n, *leaf.shape)."""
+    each leaf has shape (n, *leaf.shape). Complex inputs need `holomorphic` (`check_complex`)."""
+    if type(wrt) is not np.ndarray or wrt.dtype.kind == "c" or holomorphic:
+        check_complex(wrt, holomorphic, "input", "jacfwd")
     if _plain(wrt):
         size = _size(wrt)
         return np.eye(size, dtype=_dtype(wrt)).reshape((size,) + np.shape(wrt))
@@ -124,8 +157,17 @@ def basis_for(wrt):
     return _rebuild(wrt, iter(seeds))
 
 
-def basis_like(out):
-    """Cotangents for every element of `out`: leaves shaped (m, *leaf.shape), m elements."""
+def basis_like(out, holomorphic=False, transform="jacrev"):
+    """Cotangents for every element of `out`: leaves shaped (m, *leaf.shape), m elements. A
+    complex output needs `holomorphic` (`check_complex`); `grad`'s, a scalar one."""
+    if type(out) is not np.ndarray or out.dtype.kind == "c" or holomorphic:
+        check_complex(out, holomorphic, "output", transform)
+    if transform == "grad" and (not _plain(out) or np.ndim(out) != 0):
+        raise NonScalarOutputError(
+            f"grad with holomorphic=True needs a function that returns a complex scalar, "
+            f"but it returned {_describe(out)}",
+            hint="use srcad.jacrev(f, holomorphic=True) for non-scalar outputs",
+        )
     if not _plain(out):
         return basis_for(out)
     m = _size(out)

@@ -3,7 +3,7 @@
 tests/test_soundness.py runs these as strict xfails: when the engine fixes one, its
 entry must go. Regenerate with `python -m soundness.survey --write` from tests/.
 
-Tally (610 cases; 50 fail, 293 pass by a located refusal):
+Tally (610 cases; 43 fail, 302 pass by a located refusal):
 
     class  cases  failing  wrong  crash  gencode  unlocated
         0     48        1      1      0        0          0
@@ -14,10 +14,10 @@ Tally (610 cases; 50 fail, 293 pass by a located refusal):
         5     40        0      0      0        0          0
         6     71        0      0      0        0          0
         7     30       16     16      0        0          0
-        8     54        7      7      0        0          0
+        8     54        0      0      0        0          0
         9     37        1      0      0        1          0
        10     43        4      1      0        3          0
-    total    610       50     44      0        6          0
+    total    610       43     37      0        6          0
 
 wrong: a number that differs from finite differences or the hand value, with no error;
 crash: a non-srcad exception from srcad itself (or generated code that does not
@@ -108,34 +108,6 @@ KNOWN_FAILURES: dict[str, tuple[int, str]] = {
     "staleness.custom_jvp_registered_again": (
         7,
         "wrong: grad with the doubled rule [0.574 0.332 0.769] vs [1.149 0.664 1.537]",
-    ),
-    "random_.jacfwd_conj_product": (
-        8,
-        "wrong: jacfwd returned [[2.+0.j 0.+0.j] [0.+0.j 1.+0.j]] where no derivative exists",
-    ),
-    "random_.jacrev_conj_product": (
-        8,
-        "wrong: jacrev returned [[2.-4.j 0.+0.j] [0.+0.j 1.+2.j]] where no derivative exists",
-    ),
-    "random_.jacfwd_conj": (
-        8,
-        "wrong: jacfwd returned [[2.+0.j 0.+0.j] [0.+0.j 2.+0.j]] where no derivative exists",
-    ),
-    "random_.jacfwd_real_part": (
-        8,
-        "wrong: jacfwd returned [[1.+0.j 0.+0.j] [0.+0.j 1.+0.j]] where no derivative exists",
-    ),
-    "random_.jacfwd_abs": (
-        8,
-        "wrong: jacfwd returned [[0.447 0. ] [0. 0.447]] where no derivative exists",
-    ),
-    "random_.jacrev_abs_squared": (
-        8,
-        "wrong: jacrev returned [[2.-4.j 0.+0.j] [0.+0.j 1.+2.j]] where no derivative exists",
-    ),
-    "random_.jacfwd_method_conj": (
-        8,
-        "wrong: jacfwd returned [[7. +4.j 0. +0.j] [0. +0.j 1.75-1.j]] where no derivative e...",
     ),
     "names.calls_wraps_decorated_helper": (
         9,
