@@ -4,7 +4,10 @@
 derivative with plain numpy calls; `srcad.source(...)` prints it.
 """
 
-from . import rules  # noqa: F401 - registers the derivative rules
+from . import (
+    rules,  # noqa: F401 - registers the derivative rules
+    tree_util,  # noqa: F401 - srcad.tree_util, JAX's pytree utilities
+)
 from .api import (
     grad,
     hessian,
@@ -18,6 +21,7 @@ from .api import (
     vjp,
 )
 from .check import check_grads
+from .composed import elementwise_grad, hvp
 from .custom import checkpoint, custom_jvp, custom_vjp, stop_gradient
 from .errors import (
     ArgnumsError,
@@ -47,6 +51,8 @@ __all__ = [
     "jacrev",
     "jacobian",
     "hessian",
+    "hvp",
+    "elementwise_grad",
     "linearize",
     "source",
     "show",

@@ -29,6 +29,7 @@ LAYERS = [
     ("results",),
     ("transformed",),
     ("api",),
+    ("composed",),
     ("check", "show", "catalog", "demo", "tree_util", "__main__", "__init__"),
 ]
 
