@@ -39,6 +39,7 @@ from .errors import (
 )
 from .rules.template import jvp_rule, vjp_rule
 from .show import show
+from .vmap import vmap
 
 __version__ = "0.1.0"
 
@@ -52,6 +53,7 @@ __all__ = [
     "jacobian",
     "hessian",
     "hvp",
+    "vmap",
     "elementwise_grad",
     "linearize",
     "source",

@@ -19,7 +19,7 @@ LAYERS = [
     ("rules",),
     ("normalize",),
     ("analyze",),
-    ("transform",),
+    ("transform", "batching"),
     ("optimize",),
     ("printer", "emit", "drivers"),
     ("build",),
@@ -29,7 +29,7 @@ LAYERS = [
     ("results",),
     ("transformed",),
     ("api",),
-    ("composed",),
+    ("composed", "vmap"),
     ("check", "show", "catalog", "demo", "tree_util", "__main__", "__init__"),
 ]
 

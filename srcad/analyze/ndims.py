@@ -86,6 +86,12 @@ def _ranks(fdef: gast.FunctionDef, params: dict, resolution: Resolution) -> dict
     return {k: v for k, v in ndims.items() if v != _CONFLICT}
 
 
+def rank_of(value, ndims: dict, resolution: Resolution) -> int | None:
+    """The rank of what one right-hand side computes, given the ranks of names `ndims`
+    (for analyses that know more names, as vmap's of the items of tuples)."""
+    return _rank(value, ndims, resolution)
+
+
 def _assignments(stmts):
     for s in stmts:
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):

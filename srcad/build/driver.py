@@ -21,6 +21,7 @@ from ..normalize import anf, closures, controlflow, records
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
 from ..parse import parse_function
+from . import batched as batched_assembler
 from . import cache
 from . import forward as forward_assembler
 from . import reverse as reverse_assembler
@@ -99,11 +100,14 @@ def _generate(fn, spec: Spec) -> cache.Generated:
     unit = _front(fn, spec)
     with cache.pending(fn, spec, spec.mode.roles) as cells:
         output, aux = name_output(unit.fdef, spec.has_aux, unit.namer)
-        facts = analyze(unit, output, aux)
-        if spec.mode is Mode.JVP:
-            result = forward_assembler.build(unit, facts)
+        if spec.mode is Mode.VMAP:
+            result = batched_assembler.build(unit, output)
         else:
-            result = reverse_assembler.build(unit, facts)
+            facts = analyze(unit, output, aux)
+            if spec.mode is Mode.JVP:
+                result = forward_assembler.build(unit, facts)
+            else:
+                result = reverse_assembler.build(unit, facts)
     functions, sources = _emit(unit, result)
     for role, function in functions.items():
         cells[role].cell_contents = function

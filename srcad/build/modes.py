@@ -21,6 +21,7 @@ class Mode(enum.Enum):
     JVP = "jvp"  # the output and its tangent
     JACFWD = "jacfwd"  # a driver running the batched JVP once
     JACREV = "jacrev"  # a driver running the batched VJP once
+    VMAP = "vmap"  # the function for a batch of examples (srcad.batching)
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -57,6 +58,9 @@ class Spec:
     # was given to, "jacfwd", "jacrev", "grad" or "value_and_grad" (the last two are
     # Jacobians of a complex scalar)
     holomorphic: str = ""
+    # vmap: (param, batchedness) for the parameters that carry the batch axis
+    # (srcad.batching.analysis); ("", True) asks for a result batched on every leaf
+    batched: tuple = ()
     stages: bool = False  # keep every stage's text for srcad.show (costs a copy of each)
 
     def __post_init__(self):
@@ -93,6 +97,7 @@ PASSES: dict[Mode, tuple[Callable, ...]] = {
     Mode.JVP: (propagate_copies, eliminate_dead_code),
     Mode.JACFWD: (),
     Mode.JACREV: (),
+    Mode.VMAP: (),
 }
 
 
