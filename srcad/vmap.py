@@ -182,7 +182,7 @@ class Vmapped:
         leaf_axes = (
             [axes] * len(leaves)
             if axes is None or isinstance(axes, int)
-            else pytree.flatten(axes)[0]
+            else pytree.flatten(axes, lambda a: a is None)[0]
         )
         if len(leaf_axes) != len(leaves):
             raise _axes_error(f"out_axes {axes!r} does not match the function's output", self._fn)
@@ -204,7 +204,8 @@ class Vmapped:
                 "vmap: the code is generated for the arguments of a call; call it first",
                 hint="ys = srcad.vmap(f)(xs); then srcad.source(...) of it",
             )
-        return "\n".join(self._last.sources.values())
+        callees = self._last.stages.get("callees", "")
+        return "\n".join([*self._last.sources.values(), *([callees] if callees else [])])
 
     def __srcad_function__(self) -> Any:
         if self._last is None:

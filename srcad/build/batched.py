@@ -17,10 +17,12 @@ from __future__ import annotations
 import types
 
 import gast
+import numpy as np
 
 from ..analyze import kinds as kinds_mod
 from ..analyze import ndims as ndims_mod
 from ..analyze.calls import bind_function
+from ..analyze.resolve import evaluate_chain
 from ..batching import analysis as A
 from ..batching import ranks as R
 from ..batching import transform as T
@@ -45,7 +47,7 @@ class _Batcher:
         self.kinds = kinds_mod.infer(fdef, dict(spec.kinds), resolution)
         base = ndims_mod.infer(fdef, spec.ndims, resolution)
         self.real = base.get(ndims_mod.REAL, frozenset())
-        self.seeds = {e[0]: e[1] for e in spec.ndims}
+        self.seeds = {**_global_ranks(unit), **{e[0]: e[1] for e in spec.ndims}}
         self.seeds.update({e[0]: e[2] for e in spec.batched if e[0] and len(e) > 2 and e[2]})
         self.structures, ranks = R.infer(fdef, self.seeds, resolution, lambda c, s: None)
         self.ndims = {**base, **ranks}
@@ -105,6 +107,23 @@ class _Batcher:
 
     def kind(self, node):
         return self.kinds.get(node.id) if isinstance(node, gast.Name) else None
+
+
+def _global_ranks(unit: Unit) -> dict:
+    """The ranks of the arrays the function reads from its globals and closure (a weight
+    matrix `W` in ``x @ W``), guarded: the code is generated again when one is rebound."""
+    namespace = unit.binder.visible_namespace()
+    local = unit.binder.local_names
+    out = {}
+    for node in S.walk(unit.fdef):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id not in local:
+            if node.id in out:
+                continue
+            value = evaluate_chain(node, namespace, local, None)
+            if isinstance(value, (np.ndarray, np.generic, float, complex)):
+                evaluate_chain(node, namespace, local, unit.guards)
+                out[node.id] = int(np.ndim(value))
+    return out
 
 
 def build(unit: Unit, output: str) -> dict:
