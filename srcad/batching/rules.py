@@ -396,7 +396,4 @@ def table() -> dict:
         if getattr(np.linalg, name, None) is not None:
             out[id(getattr(np.linalg, name))] = stacked_linalg
     out[id(np.linalg.solve)] = solve
-    from .helpers import helper_rules
-
-    out.update(helper_rules())
     return out

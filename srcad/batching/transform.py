@@ -28,6 +28,7 @@ from ..rules.registry import Effect
 from ..rules.template import lookup
 from . import analysis as A
 from .calls import PrimitiveCall
+from .helpers import helper_rules
 from .rules import Ctx, Out, elementwise, elementwise_node, matmul, table
 
 _TABLE: dict | None = None
@@ -36,7 +37,8 @@ _TABLE: dict | None = None
 def _rules() -> dict:
     global _TABLE
     if _TABLE is None:
-        _TABLE = table()
+        # The rules of srcad's runtime helpers live in helpers.py, which builds on rules.py.
+        _TABLE = {**table(), **helper_rules()}
     return _TABLE
 
 
