@@ -38,6 +38,7 @@ from .errors import (
     UnsupportedSyntaxError,
 )
 from .rules.template import jvp_rule, vjp_rule
+from .export import export
 from .show import show
 from .vmap import vmap
 
@@ -58,6 +59,7 @@ __all__ = [
     "linearize",
     "source",
     "show",
+    "export",
     "custom_vjp",
     "custom_jvp",
     "stop_gradient",

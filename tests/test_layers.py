@@ -30,7 +30,7 @@ LAYERS = [
     ("transformed",),
     ("api",),
     ("composed", "vmap"),
-    ("check", "show", "catalog", "demo", "tree_util", "__main__", "__init__"),
+    ("check", "show", "catalog", "demo", "tree_util", "export", "__main__", "__init__"),
 ]
 
 

@@ -197,7 +197,7 @@ def matmul_vjp_y_batched(g, x, y, batched, batch=0):
 def _per_example_product(name, g, x, y, batched, batch):
     from .. import shapes
 
-    fn = getattr(shapes, name)
+    fn = shapes.matmul_vjp_y if name == "matmul_vjp_y" else shapes.matmul_vjp_x
     gb, xb, yb = batched
     xd = np.ndim(x) - xb
     yd = np.ndim(y) - yb
