@@ -200,9 +200,11 @@ class _Writer:
         if module is not None and module.__name__ not in ("builtins",) and _has_source(module):
             if not _external(module):
                 return self._defined(module, getattr(value, "__name__", name), value)
-            top = module.__name__.split(".")[0]
-            self._import(top, top)
-            return _dotted(value, top)
+            dotted = _dotted(value)
+            if dotted is not None:
+                self.imports.setdefault(dotted[0], f"import {dotted[0]}")
+                self.taken.add(dotted[0].split(".")[0])
+                return f"{dotted[0]}.{dotted[1]}"
         raise SrcadError(
             f"export: cannot write out {where}: {name} is {type(value).__name__} {value!r:.60}",
             hint="export reads the source of functions and writes in arrays and numbers; "
@@ -460,12 +462,21 @@ def _numpy_path(value: Any) -> str | None:
     return None
 
 
-def _dotted(value: Any, top: str) -> str:
-    module = getattr(value, "__module__", top)
-    qualname = getattr(value, "__qualname__", getattr(value, "__name__", ""))
-    if module == top:
-        return f"{top}.{qualname}"
-    return f"__import__({module!r}, fromlist=['_']).{qualname}"
+def _dotted(value: Any) -> tuple[str, str] | None:
+    """(module, qualified name) by which an import finds `value`, if one does."""
+    import importlib
+
+    module = getattr(value, "__module__", None)
+    qualname = getattr(value, "__qualname__", getattr(value, "__name__", None))
+    if not module or not qualname:
+        return None
+    try:
+        found: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            found = getattr(found, part)
+    except (ImportError, AttributeError):
+        return None
+    return (module, qualname) if found is value else None
 
 
 def _check_arguments(name, function, expected, args, kwargs):

@@ -230,7 +230,7 @@ def test_header_names_function_file_line_arguments_and_version(tmp_path):
         (np.ones((2, 3), dtype=int), "'W1' has dtype int64, not float64"),
         (np.ones((2, 3), dtype=np.float32), "'W1' has dtype float32"),
         (np.ones((2, 3)) + 0j, "'W1' is complex"),
-        (np.matrix(np.ones((2, 3))), "'W1' is matrix, not a plain numpy array"),
+        ("matrix", "'W1' is matrix, not a plain numpy array"),
         ([[1.0] * 3] * 2, "'W1' is list, not a number or an array"),
     ],
 )
@@ -238,6 +238,9 @@ def test_exported_code_refuses_other_arguments(bad, message):
     g = srcad.grad(mlp_loss, argnums=(0, 1))
     g(np.ones((2, 3)), np.ones((3, 1)), np.ones((4, 2)))
     grad = load(srcad.export(g))["grad_mlp_loss"]
+    if isinstance(bad, str):
+        with pytest.warns(PendingDeprecationWarning):  # numpy's, on making one
+            bad = np.matrix(np.ones((2, 3)))
     with pytest.raises(TypeError, match=message.replace("(", r"\(")):
         grad(bad, np.ones((3, 1)), np.ones((4, 2)))
     grad(np.ones((2, 3)), np.ones((3, 1)), np.ones((4, 2), dtype=int))  # data: any dtype
