@@ -37,8 +37,8 @@ from .errors import (
     UnsupportedOperationError,
     UnsupportedSyntaxError,
 )
-from .rules.template import jvp_rule, vjp_rule
 from .export import export
+from .rules.template import jvp_rule, vjp_rule
 from .show import show
 from .vmap import vmap
 
