@@ -533,3 +533,41 @@ def test_list_argument_given_to_a_numpy_function():
     for a, b in zip(forward, reverse):
         np.testing.assert_allclose(a, b)
     srcad.check_grads(f, (A, 4.0), order=2)
+
+
+# Joins whose entries are Python lists of scalars: the derivative of a list entry is a list
+# of items carrying the direction axis (as for np.array). jacrev used to index that axis
+# instead of the item (a silently wrong row), jacfwd to stack it in the wrong place.
+def join_scalar_list(x):
+    return np.concatenate([x[:2], [np.sum(x * x)]])
+
+
+def join_nested_lists(x):
+    pair = [x[0] * x[1], np.sum(x)]
+    return np.concatenate([x[:1], pair]) * np.sum(np.asarray(pair))
+
+
+def stack_of_lists(x):
+    return np.stack([[x[0], x[1] ** 2], x[1:]]).ravel()
+
+
+def vstack_of_lists(x):
+    return np.vstack([[np.sin(x[0]), x[2]], x[:2] * x[2]]).ravel()
+
+
+def hstack_of_list(x):
+    return np.hstack([[x[2] ** 3], x, [np.prod(x)]])
+
+
+@pytest.mark.parametrize(
+    "f", [join_scalar_list, join_nested_lists, stack_of_lists, vstack_of_lists, hstack_of_list]
+)
+def test_joins_of_python_lists_against_finite_differences(f):
+    x = np.array([0.3, -0.2, 0.7])
+    want = fd_jacobian(f, x)
+    np.testing.assert_allclose(srcad.jacrev(f)(x), want, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(srcad.jacfwd(f)(x), want, rtol=1e-6, atol=1e-8)
+    w = np.linspace(1.0, 2.0, want.shape[0])
+    np.testing.assert_allclose(
+        srcad.grad(lambda x: np.sum(f(x) * w))(x), w @ want, rtol=1e-6, atol=1e-8
+    )
