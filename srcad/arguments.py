@@ -19,6 +19,7 @@ from typing import Any, TypeAlias
 import numpy as np
 
 from . import argtrees, pytree
+from .analyze.resolve import forwarded_to
 from .dtypes import result_type
 from .errors import (
     ArgnumsError,
@@ -29,6 +30,7 @@ from .errors import (
     UnsupportedOperationError,
     UnsupportedSyntaxError,
 )
+from .ir.resolution import KnownValue
 from .parse import _plain_function, def_location, require_source
 from .wrappers import transformable
 
@@ -69,8 +71,14 @@ def _signature(args: Sequence[Any]) -> tuple[Any, ...]:
         elif not argtrees.simple(a):
             out.append(argtrees.signature_of(a))  # its layout, which the code depends on
         else:
-            out.append(None)
+            out.append(KnownValue(a) if _passed_function(a) else None)
     return tuple(out)
+
+
+def _passed_function(value: object) -> bool:
+    """A function given as an argument (act=np.tanh, a lambda, a user function): generated
+    code is specialized on it."""
+    return callable(value) and not isinstance(value, type)
 
 
 def _describe_args(
@@ -92,6 +100,8 @@ def _describe_args(
             kinds.append((p, t.__name__))
         elif isinstance(a, tuple) and hasattr(t, "_fields"):
             kinds.append((p, "tuple"))  # a namedtuple: indexed like a tuple
+        elif _passed_function(a):
+            kinds.append((p, KnownValue(a)))
     return tuple(kinds), tuple(ndims)
 
 
@@ -125,12 +135,14 @@ def _positional_params(fn: Any) -> list[str]:
         return _positional_params(fn._fn)
     inner = getattr(fn, "__srcad_function__", None)
     target = inner() if inner is not None else fn
+    if type(target) is types.FunctionType and hasattr(target, "__wrapped__"):
+        target = forwarded_to(target) or target
     if type(target) is types.FunctionType and not hasattr(target, "__wrapped__"):
         # Read off the code object: inspect.signature costs more than a cached lookup may.
         code = target.__code__
         return list(code.co_varnames[: code.co_argcount])
     try:
-        sig = inspect.signature(target)
+        sig = inspect.signature(target, follow_wrapped=False)
     except (TypeError, ValueError):
         return []
     return [
@@ -145,6 +157,8 @@ def _user_function(fn: Any) -> Any:
     the function as a whole point at its def."""
     while getattr(fn, "__srcad_transformed__", False):
         fn = fn._fn
+    if isinstance(fn, types.FunctionType):
+        fn = forwarded_to(fn) or fn  # a decorator's wrapper that only forwards its arguments
     return fn
 
 
@@ -227,7 +241,7 @@ def _check_positional_only(fn: Any, transform: str) -> None:
     if not isinstance(user, types.FunctionType):
         return
     call = _fn_name(user) if _fn_name(user).isidentifier() else "f"
-    for p in inspect.signature(user).parameters.values():
+    for p in inspect.signature(user, follow_wrapped=False).parameters.values():
         if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
             raise UnsupportedOperationError(
                 f"{transform} needs a function with positional parameters only; "
@@ -248,6 +262,8 @@ def _require_function(fn: Any, transform: str) -> Any:
             f", not the value f(x)",
         )
     fn = transformable(fn)
+    if isinstance(fn, types.FunctionType):
+        fn = forwarded_to(fn) or fn  # a decorator's wrapper that only forwards its arguments
     # A builtin or other object without source, or a function whose source is gone (python
     # -c, a script on stdin): say so now, where the transform is written, not at its call.
     if not getattr(fn, "__srcad_transformed__", False):  # checked when it was made
@@ -418,7 +434,7 @@ def _fill_defaults(fn: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
         fn = fn._fn  # its generated code takes these parameters, with these defaults
     inner = getattr(fn, "__srcad_function__", None)
     target = inner() if inner is not None else fn
-    sig = inspect.signature(target)
+    sig = inspect.signature(target, follow_wrapped=False)
     params = [
         p for p in sig.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
     ]

@@ -532,6 +532,13 @@ def _check_arguments(name, function, expected, args, kwargs):
 def _expected(main: Any, key: Any, wrt: tuple, batched: tuple = ()) -> tuple:
     """The `_check_arguments` table for the code generated for `key` (kinds, ndims)."""
     kinds, ndims = dict(key[0]), {n[0]: n[1:] for n in key[1]}
+    for name, kind in kinds.items():
+        if not isinstance(kind, str):  # a function passed as an argument, built in the code
+            raise SrcadError(
+                f"export: {main.__name__} was generated for the function passed as its "
+                f"argument {name!r}, which the exported module could not check it is given",
+                hint="export a function that reads that function as a global instead",
+            )
     flags = {p: (b, s) for p, b, s in batched if p}
     out = []
     for name in inspect.signature(main).parameters:

@@ -300,3 +300,14 @@ def test_refuses_objects_without_source():
         assert "cannot write out" in str(exc) and "OPAQUE" in str(exc)
     else:  # srcad folded the attribute into the code: then it must give the same numbers
         np.testing.assert_array_equal(load(text)["grad_uses_object"](X3), g(X3))
+
+
+def apply_twice(f, x):
+    return np.sum(f(f(x)))
+
+
+def test_refuses_code_generated_for_a_function_argument():
+    g = srcad.grad(apply_twice, argnums=1)
+    np.testing.assert_allclose(g(np.sin, X3), np.cos(np.sin(X3)) * np.cos(X3))
+    with pytest.raises(srcad.SrcadError, match="function passed as its argument 'f'"):
+        srcad.export(g)

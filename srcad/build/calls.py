@@ -25,10 +25,12 @@ import gast
 from .. import custom, drivers, runtime
 from ..analyze import ndims as ndims_mod
 from ..analyze.calls import bind_function
+from ..analyze.resolve import _UNRESOLVED, attribute_guard, evaluate_chain, is_function
 from ..errors import UnsupportedOperationError
 from ..ir import syntax as S
 from ..ir.dnotation import Block, Zero, deriv
 from ..ir.dnotation import accumulate as d_accumulate
+from ..ir.resolution import KnownValue
 from ..transform import apply
 from .binder import Binder
 from .cache import pending_cells
@@ -54,9 +56,12 @@ class Calls:
     """How a transform calls another user function: transform it too, and bind the result.
     `generate` is the driver's generation entry (callees are generated through it)."""
 
-    def __init__(self, binder: Binder, generate: Callable, layouts: dict | None = None):
+    def __init__(
+        self, binder: Binder, generate: Callable, guards: list, layouts: dict | None = None
+    ):
         self.binder = binder
         self.generate = generate
+        self.guards = guards  # the caller's: its code is stale when a callee's code is
         self.layouts = layouts or {}  # name -> pytree.Layout (srcad.normalize.records)
 
     def __call__(self, target, call, target_name: str, direction: str, env: apply.Env, node):
@@ -77,10 +82,39 @@ class Calls:
             if direction == "jvp":
                 return apply.Applied([d_accumulate(target_name, Zero(like=target_name))])
             return apply.Applied([])
-        spec = _callee_spec(bound, active, env, self.layouts)
+        functions = self._functions_passed(bound, fn, env)
+        spec = _callee_spec(bound, active, env, functions, self.layouts)
         request = Call(fn, call, target_name, env, node, bound, active, spec, special)
         kind = _kind_of(special)(self)
         return kind.vjp(request) if direction == "vjp" else kind.jvp(request)
+
+    def _functions_passed(self, bound, fn, env: apply.Env) -> tuple:
+        """(param, KnownValue) for each function the callee receives: an argument known in the
+        caller (a parameter given a function, a global function, a local bound to one) or a
+        default the call leaves (``def layer(x, act=np.tanh)``). The callee is generated for
+        them, as the caller is for its own."""
+        out = []
+        for p, a in bound.arguments.items():
+            if not isinstance(a, (gast.Name, gast.Attribute)):
+                continue
+            kind = env.kinds.get(a.id) if isinstance(a, gast.Name) else None
+            if isinstance(kind, KnownValue):
+                out.append((p, kind))
+            elif kind is None:
+                namespace = self.binder.visible_namespace()
+                guards: list = []  # kept only for a function (data may be rebound freely)
+                value = evaluate_chain(a, namespace, self.binder.local_names, guards)
+                if value is not _UNRESOLVED and is_function(value):
+                    out.append((p, KnownValue(value)))
+                    self.guards.extend(guards)
+        try:
+            parameters = inspect.signature(fn, follow_wrapped=False).parameters.values()
+        except (TypeError, ValueError):
+            return tuple(out)
+        for p in parameters:
+            if p.name not in bound.arguments and is_function(p.default):
+                out.append((p.name, KnownValue(p.default)))
+        return tuple(out)
 
     def cells(self, fn, spec: Spec) -> dict:
         """The cells holding `fn`'s generated functions for `spec` (pending ones when `fn`
@@ -89,7 +123,13 @@ class Calls:
         if found is not None:
             return found
         generated = self.generate(fn, spec)
+        self.guards.extend(generated.guards)
         return {role: types.CellType(f) for role, f in generated.functions.items()}
+
+    def guard(self, special, *attributes: str) -> None:
+        """The caller's code is stale when a custom rule is defined again (defvjp, defjvp)."""
+        for attribute in attributes:
+            self.guards.append(attribute_guard(special, attribute, getattr(special, attribute)))
 
 
 _SPECIAL = (custom.custom_vjp, custom.custom_jvp, custom.checkpoint)
@@ -97,6 +137,12 @@ _SPECIAL = (custom.custom_vjp, custom.custom_jvp, custom.checkpoint)
 
 def _method_call(fn: types.MethodType, call: gast.Call, target, env, node):
     """obj.method(a): the function obj's class defines, with obj as its first argument."""
+    if fn.__func__.__name__ == "__call__" and isinstance(call.func, (gast.Name, gast.Attribute)):
+        # a callable object, obj(a): its class's __call__(obj, a)
+        call = gast.Call(
+            func=call.func, args=[S.clone(call.func), *call.args], keywords=call.keywords
+        )
+        return call, fn.__func__
     if not isinstance(call.func, gast.Attribute):
         raise UnsupportedOperationError(
             f"srcad cannot differentiate the bound method {target.label}() called "
@@ -134,11 +180,15 @@ def _bind(call: gast.Call, fn, target, env: apply.Env, node) -> inspect.BoundArg
     return bound
 
 
-def _callee_spec(bound, active: list, env: apply.Env, layouts: dict) -> Spec:
+def _callee_spec(bound, active: list, env: apply.Env, functions: tuple, layouts: dict) -> Spec:
     """The callee's split-vjp spec, for the kinds, ranks and pytree layouts of this call's
-    arguments."""
+    arguments (and the functions it is passed)."""
     names = [(p, a) for p, a in bound.arguments.items() if isinstance(a, gast.Name)]
-    kinds = tuple((p, env.kinds.get(a.id)) for p, a in names if env.kinds.get(a.id))
+    passed = dict(functions)
+    kinds = tuple(
+        (p, env.kinds.get(a.id)) for p, a in names if env.kinds.get(a.id) and p not in passed
+    )
+    kinds += functions
     real = env.ndims.get(ndims_mod.REAL, frozenset())
     ndims = tuple(
         (p, env.ndims[a.id]) if a.id in real else (p, env.ndims[a.id], "complex")
@@ -217,6 +267,7 @@ class CustomVjp(UserFunction):
         special = request.special
         name = request.fn.__name__
         custom.require_rule(special, "fwd", f"{name}.defvjp(fwd, bwd)")
+        self.calls.guard(special, "fwd", "bwd")
         env, target_name, binder = request.env, request.target_name, self.calls.binder
         fwd = binder.bind(f"{name}_fwd", special.fwd)
         bwd = binder.bind(f"{name}_bwd", special.bwd)
@@ -273,6 +324,7 @@ class CustomJvp(UserFunction):
         special = request.special
         name = request.fn.__name__
         custom.require_rule(special, "jvp", f"@{name}.defjvp")
+        self.calls.guard(special, "jvp")
         env, target_name = request.env, request.target_name
         args = _all_arguments(request, self.calls.binder)
         rule = self.calls.binder.bind(f"{name}_jvp", special.jvp)
@@ -291,6 +343,7 @@ class CustomJvp(UserFunction):
         target_name, binder = request.target_name, self.calls.binder
         name = fn.__name__
         custom.require_rule(special, "jvp", f"@{name}.defjvp")
+        self.calls.guard(special, "jvp")
         args = _all_arguments(request, binder)
         linear, _ = drivers.linearized(fn, special.jvp, name)
         spec = Spec(Mode.VJP, tuple(f"tangent_{p}" for p, _ in request.active))
@@ -332,7 +385,7 @@ def _all_arguments(request: Call, binder: Binder) -> list:
     """Every parameter's argument, positionally, defaults included (jvp functions take all)."""
     fn, bound = request.fn, request.bound
     out = []
-    for p in inspect.signature(fn).parameters.values():
+    for p in inspect.signature(fn, follow_wrapped=False).parameters.values():
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY):
             raise UnsupportedOperationError(
                 f"srcad's forward mode cannot yet call {fn.__name__}, which has *args, "

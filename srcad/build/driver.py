@@ -11,16 +11,20 @@ jvp or vjp of the function.
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 
 from .. import drivers, emit, fence, runtime
-from ..analyze.resolve import resolve
+from ..analyze.resolve import attribute_guard, forwarded_to, known_values, resolve
 from ..ir import syntax as S
+from ..ir.resolution import KnownValue
 from ..naming import Namer
 from ..normalize import anf, closures, controlflow, records
+from ..normalize.builtin_calls import nest_min_max
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
-from ..parse import parse_function
+from ..parse import Namespace, parse_function
 from . import batched as batched_assembler
 from . import cache
 from . import forward as forward_assembler
@@ -33,6 +37,8 @@ from .modes import Mode, Spec
 
 def generate(fn, spec: Spec) -> cache.Generated:
     """The generated code of `fn` for `spec`, from the cache when it is still fresh."""
+    if type(fn) is types.FunctionType and hasattr(fn, "__wrapped__"):
+        fn = forwarded_to(fn) or fn  # a decorator's wrapper that only forwards its arguments
     with cache.lock:
         entries = cache.entries(fn)
         cached = entries.get(spec)
@@ -65,19 +71,30 @@ def _front(fn, spec: Spec) -> Unit:
     user_locals = S.names_stored(fdef) | set(param_names(fdef))
     binder = Binder(parsed.namespace, namer, user_locals)
     rt_name = binder.bind("rt", runtime)
+    nest_min_max(fdef, parsed.namespace, user_locals)
     fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)
     layouts = records.rewrite(fdef, dict(spec.records), rt_name, parsed.filename)
     stages.keep("anf", fdef)
     binder.local_names = S.names_stored(fdef) | set(param_names(fdef))
-    guards: list = []
+    # The generated function takes the defaults the function has now, and runs its code.
+    guards: list = [
+        attribute_guard(parsed.fn, attribute, getattr(parsed.fn, attribute))
+        for attribute in ("__code__", "__defaults__", "__kwdefaults__")
+    ]
     visible = binder.visible_namespace()
-    resolution = resolve(fdef, visible, binder.local_names, parsed.filename, guards)
+    given = {p: k.obj for p, k in spec.kinds if isinstance(k, KnownValue)}
+    known = known_values(fdef, visible, binder.local_names, given, guards)
+    if known:  # functions passed or bound once: calls through them resolve to the function
+        cells = {n: types.CellType(obj) for n, obj in known.items()}
+        visible = Namespace(visible.globals, {**visible.cells, **cells})
+    local_names = binder.local_names - set(known)
+    resolution = resolve(fdef, visible, local_names, parsed.filename, guards)
     dict_calls_as_displays(fdef, resolution)
     sequences_as_arrays(fdef, resolution, namer.fresh, lambda: binder.bind("np", np))
-    calls = Calls(binder, generate, layouts)
-    return Unit(parsed, fdef, spec, namer, binder, resolution, guards, stages, calls)
+    calls = Calls(binder, generate, guards, layouts)
+    return Unit(parsed, fdef, spec, namer, binder, resolution, guards, stages, calls, known)
 
 
 def _def_compiler(parsed, binder: Binder):
