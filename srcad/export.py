@@ -344,7 +344,10 @@ class _Writer:
             elif hasattr(builtins, n):
                 continue
             else:
-                raise SrcadError(f"export: {where} uses {n!r}, which is not defined")
+                raise SrcadError(
+                    f"export: {where} uses {n!r}, which is not defined",
+                    hint="define it at the top level of its module (or pass it as an argument)",
+                )
             exported[n] = self.export(value, n, where, globals_.get("__name__"))
         namespaces = {n for n, v in exported.items() if v in self.namespaces}
         for n, attrs in _attributes_of(tree, namespaces, where).items():
