@@ -22,8 +22,11 @@ from ..ir.resolution import KnownValue
 from ..naming import Namer
 from ..normalize import anf, closures, controlflow, records
 from ..normalize.builtin_calls import nest_min_max
+from ..normalize.known_loops import unroll_known_loops
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
+from ..normalize.starred import lower_starred
+from ..normalize.static_branches import fold_static_branches
 from ..parse import Namespace, parse_function
 from . import batched as batched_assembler
 from . import cache
@@ -66,6 +69,14 @@ def _front(fn, spec: Spec) -> Unit:
     fdef = parsed.node
     stages = cache.Stages(enabled=spec.stages)
     stages.keep("parse", fdef)
+    # The generated function takes the defaults the function has now, and runs its code.
+    guards: list = [
+        attribute_guard(parsed.fn, attribute, getattr(parsed.fn, attribute))
+        for attribute in ("__code__", "__defaults__", "__kwdefaults__")
+    ]
+    fold_static_branches(fdef, parsed.namespace, dict(spec.kinds), guards)
+    unroll_known_loops(fdef, parsed.namespace, guards)
+    lower_starred(fdef)
     fence.check(fdef, parsed.filename)
     namer = Namer(S.all_names(fdef))
     user_locals = S.names_stored(fdef) | set(param_names(fdef))
@@ -78,11 +89,6 @@ def _front(fn, spec: Spec) -> Unit:
     layouts = records.rewrite(fdef, dict(spec.records), rt_name, parsed.filename)
     stages.keep("anf", fdef)
     binder.local_names = S.names_stored(fdef) | set(param_names(fdef))
-    # The generated function takes the defaults the function has now, and runs its code.
-    guards: list = [
-        attribute_guard(parsed.fn, attribute, getattr(parsed.fn, attribute))
-        for attribute in ("__code__", "__defaults__", "__kwdefaults__")
-    ]
     visible = binder.visible_namespace()
     given = {p: k.obj for p, k in spec.kinds if isinstance(k, KnownValue)}
     known = known_values(fdef, visible, binder.local_names, given, guards)
