@@ -130,7 +130,14 @@ def setitem_tangent(dx, x, idx, dv, batch=0):
     shape = np.shape(dx)[:batch] + np.shape(x) if batch else np.shape(x)
     dtype = result_type(dx, dv) if dv is not None else result_type(dx)
     out = np.array(np.broadcast_to(dx, shape), dtype=dtype)
-    out[index_with_batch(idx, batch)] = 0.0 if dv is None else dv
+    where = index_with_batch(idx, batch)
+    if dv is not None and batch and np.ndim(dv) >= batch:
+        # dv's example axes align with the target's last ones, after the direction axes
+        # (x[0:2] = v with a scalar v: numpy alone would match v's directions to x's axis).
+        missing = np.ndim(out[where]) - np.ndim(dv)
+        if missing > 0:
+            dv = np.reshape(dv, np.shape(dv)[:batch] + (1,) * missing + np.shape(dv)[batch:])
+    out[where] = 0.0 if dv is None else dv
     return out
 
 

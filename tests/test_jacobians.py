@@ -571,3 +571,34 @@ def test_joins_of_python_lists_against_finite_differences(f):
     np.testing.assert_allclose(
         srcad.grad(lambda x: np.sum(f(x) * w))(x), w @ want, rtol=1e-6, atol=1e-8
     )
+
+
+# x[idx] = v where v has fewer axes than x[idx]: v's tangent keeps its direction axis first.
+# With as many directions as x[idx] has items, numpy broadcast it along the items instead
+# (jacfwd gave the transposed Jacobian, silently); with others it raised.
+def set_slice_to_scalar(x):
+    v = np.ones(2)
+    v[0:2] = x[0] * 2.0 + x[1] * 3.0
+    return v
+
+
+def set_repeated_items_to_scalar(x):
+    v = np.ones(3)
+    v[[1, 1, 0]] = np.sum(x * x)
+    return v * x[0]
+
+
+def set_rows_to_vector(x):
+    m = np.zeros((3, 2))
+    m[1:] = x[:2] * x[2]
+    return m.ravel()
+
+
+@pytest.mark.parametrize(
+    "f, n", [(set_slice_to_scalar, 2), (set_repeated_items_to_scalar, 3), (set_rows_to_vector, 3)]
+)
+def test_setitem_of_fewer_axes_against_finite_differences(f, n):
+    x = np.array([0.3, -0.2, 0.7])[:n]
+    want = fd_jacobian(f, x)
+    np.testing.assert_allclose(srcad.jacfwd(f)(x), want, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(srcad.jacrev(f)(x), want, rtol=1e-6, atol=1e-8)
