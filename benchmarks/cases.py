@@ -424,6 +424,59 @@ def case_f(rng, backends, n: int = 10**6) -> Case:
     )
 
 
+def case_v(rng, backends) -> Case:
+    params, X, Y = models.per_example_data(rng)
+    args = (params, X, Y)
+    impls = [
+        Impl("hand", lambda: lambda: models.per_example_grads(*args)),
+    ]
+
+    def srcad_setup():
+        per_example = srcad.vmap(srcad.grad(models.example_loss), in_axes=(None, 0, 0))
+        return lambda: per_example(*args)
+
+    def loop_setup():
+        g = srcad.grad(models.example_loss)
+        return lambda: _stacked([g(params, X[i], Y[i]) for i in range(len(X))])
+
+    impls.append(Impl("srcad", srcad_setup, one_time="transform"))
+    impls.append(Impl("srcad_loop", loop_setup, one_time="transform"))
+    if backends.autograd is not None:
+        ag_loss = rebind(models.example_loss, backends.anp)
+
+        def autograd_setup():
+            g = backends.autograd.grad(ag_loss)
+            return lambda: _stacked([g(params, X[i], Y[i]) for i in range(len(X))])
+
+        impls.append(Impl("autograd", autograd_setup))
+    if backends.jax is not None:
+        jax = backends.jax
+        jx_loss = rebind(models.example_loss, backends.jnp)
+        impls += _jax_impls(
+            jax,
+            jax.vmap(jax.grad(jx_loss), in_axes=(None, 0, 0)),
+            (tuple(backends.jnp.asarray(p) for p in params), *_device(backends.jnp, (X, Y))),
+        )
+    return Case(
+        key="V",
+        title="V: per-example gradients of an MLP loss, vmap(grad(loss)) over 128 examples",
+        sizes=f"x {X.shape[1]}, W1 {params[0].shape[0]}x{params[0].shape[1]}, "
+        f"W2 {params[2].shape[0]}x{params[2].shape[1]}, {X.shape[0]} examples",
+        reference=lambda: models.per_example_grads(*args),
+        impls=impls,
+        targets=(Target("srcad loop of grad/vmap", "srcad_loop", "srcad", ">=", 10.0),),
+        notes=[
+            "srcad: vmap(grad(loss)); srcad_loop (JSON only): a Python loop of srcad.grad "
+            "over the examples; autograd: its loop; JAX: jax.vmap(jax.grad(loss))"
+        ],
+    )
+
+
+def _stacked(grads):
+    """A loop's per-example gradients (tuples) as one tuple of stacked arrays."""
+    return tuple(np.stack(g) for g in zip(*grads))
+
+
 def all_cases(rng, backends, selected) -> list:
     """The cases whose keys are in `selected` ("A" covers both MLP sizes, "D" both RNN
     sizes, "E" the reused and the fresh grad)."""
@@ -436,6 +489,7 @@ def all_cases(rng, backends, selected) -> list:
         "F": lambda: [case_f(rng, backends)],
         "H": lambda: [case_h(rng, backends)],
         "S": lambda: [case_s(rng, backends)],
+        "V": lambda: [case_v(rng, backends)],
     }
     cases = []
     for key in selected:

@@ -240,3 +240,34 @@ def logreg_data(rng, n: int = 1000, d: int = 500):
     w = rng.standard_normal(d)
     v = rng.standard_normal(d)
     return X, y, w, v
+
+
+# ----------------------------------------------------------------------------- V: per-example
+
+
+def example_loss(params, x, y):
+    """The squared error of one example (x, y): per-example gradients vmap its grad."""
+    W1, b1, W2, b2 = params
+    h = np.tanh(x @ W1 + b1)
+    return np.mean((h @ W2 + b2 - y) ** 2)
+
+
+def per_example_grads(params, X, Y):
+    """Every example's gradient of `example_loss`, by hand, batched over the examples."""
+    W1, b1, W2, b2 = params
+    h = np.tanh(X @ W1 + b1)
+    err = (h @ W2 + b2 - Y) * (2.0 / Y.shape[1])  # d loss / d output, per example
+    gh = err @ W2.T
+    gh *= 1.0 - h * h
+    gW2 = h[:, :, None] * err[:, None, :]
+    gW1 = X[:, :, None] * gh[:, None, :]
+    return gW1, gh, gW2, err
+
+
+def per_example_data(rng, examples: int = 128, inputs: int = 32, hidden: int = 64, out: int = 10):
+    W1 = rng.standard_normal((inputs, hidden)) / np.sqrt(inputs)
+    W2 = rng.standard_normal((hidden, out)) / np.sqrt(hidden)
+    params = (W1, np.zeros(hidden), W2, np.zeros(out))
+    X = rng.standard_normal((examples, inputs))
+    Y = rng.standard_normal((examples, out))
+    return params, X, Y

@@ -2,7 +2,7 @@
 
     python benchmarks/run.py [--quick] [--cases A,B,...] [--threads N]
 
-Cases A-H and S (see cases.py) plus T, the transformation cost and call overhead (see
+Cases A-H, S and V (see cases.py) plus T, the transformation cost and call overhead (see
 transform_cost.py); all run by default. Prints a markdown report and writes it to
 benchmarks/results/latest.md, with every number in benchmarks/results/latest.json.
 autograd and JAX are optional: a library that is not installed is skipped with a note.
@@ -25,7 +25,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the sibling modules, also when imported from elsewhere
-ALL = ("A", "B", "C", "D", "E", "F", "H", "S", "T")
+ALL = ("A", "B", "C", "D", "E", "F", "H", "S", "V", "T")
 
 
 def _parse_cases(text: str | None) -> list[str]:

@@ -4,7 +4,10 @@
 derivative with plain numpy calls; `srcad.source(...)` prints it.
 """
 
-from . import rules  # noqa: F401 - registers the derivative rules
+from . import (
+    rules,  # noqa: F401 - registers the derivative rules
+    tree_util,  # noqa: F401 - srcad.tree_util, JAX's pytree utilities
+)
 from .api import (
     grad,
     hessian,
@@ -18,9 +21,11 @@ from .api import (
     vjp,
 )
 from .check import check_grads
+from .composed import elementwise_grad, hvp
 from .custom import checkpoint, custom_jvp, custom_vjp, stop_gradient
 from .errors import (
     ArgnumsError,
+    ComplexDerivativeError,
     InputTypeError,
     MissingRuleError,
     NameResolutionError,
@@ -32,9 +37,11 @@ from .errors import (
     UnsupportedOperationError,
     UnsupportedSyntaxError,
 )
+from .export import export
 from .jit import jit
 from .rules.template import jvp_rule, vjp_rule
 from .show import show
+from .vmap import vmap
 
 __version__ = "0.1.0"
 
@@ -47,9 +54,13 @@ __all__ = [
     "jacrev",
     "jacobian",
     "hessian",
+    "hvp",
+    "vmap",
+    "elementwise_grad",
     "linearize",
     "source",
     "show",
+    "export",
     "custom_vjp",
     "custom_jvp",
     "stop_gradient",
@@ -67,6 +78,7 @@ __all__ = [
     "NonScalarOutputError",
     "InputTypeError",
     "ArgnumsError",
+    "ComplexDerivativeError",
     "ShapeMismatchError",
     "UnsupportedOperationError",
 ]

@@ -11,7 +11,9 @@ import types
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, overload
 
-from . import build, runtime
+import numpy as np
+
+from . import build, results, runtime
 from .analyze.resolve import forwarded_to
 from .arguments import (  # noqa: F401 - srcad.show and srcad.check use some of these
     Argnums,
@@ -20,14 +22,17 @@ from .arguments import (  # noqa: F401 - srcad.show and srcad.check use some of 
     _as_structure,
     _check_primal_count,
     _describe_args,
+    _describe_records,
     _describe_value,
     _fill_defaults,
     _positional_params,
     _require_function,
+    _user_function,
     _wrt_names,
     check_cotangent,
     check_differentiable,
     check_tangent,
+    engine_args,
 )
 from .boundary import public
 from .build import Mode
@@ -58,13 +63,21 @@ __all__ = [
 
 @overload
 def grad(
-    fn: None = None, argnums: Argnums = 0, has_aux: bool = False
+    fn: None = None,
+    argnums: Argnums = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
 ) -> Callable[[Function], Transformed]: ...
 @overload
-def grad(fn: Function, argnums: Argnums = 0, has_aux: bool = False) -> Transformed: ...
+def grad(
+    fn: Function, argnums: Argnums = 0, has_aux: bool = False, holomorphic: bool = False
+) -> Transformed: ...
 @public
 def grad(
-    fn: Function | None = None, argnums: Argnums = 0, has_aux: bool = False
+    fn: Function | None = None,
+    argnums: Argnums = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
 ) -> Transformed | Callable[[Function], Transformed]:
     """The gradient of a real scalar function, as a generated Python function.
 
@@ -78,6 +91,9 @@ def grad(
         argnums: which positional argument(s) to differentiate; an int gives one gradient,
             a tuple gives a tuple of gradients.
         has_aux: ``fn`` returns ``(value, aux)``; the result is then ``(gradient, aux)``.
+        holomorphic: ``fn`` is a holomorphic function of complex arguments with a complex
+            scalar output; the result is then its complex derivative ``f'(z)``, as JAX's.
+            srcad checks at each call that ``fn`` is complex-differentiable there.
 
     Returns:
         A `Transformed` function with ``fn``'s signature returning the gradient(s), shaped
@@ -108,19 +124,27 @@ def grad(
         array([ 0.7269, -0.6397])
     """
     if fn is None:
-        return lambda f: grad(f, argnums=argnums, has_aux=has_aux)
-    return Transformed(fn, "grad", argnums, has_aux, "grad")
+        return lambda f: grad(f, argnums=argnums, has_aux=has_aux, holomorphic=holomorphic)
+    return Transformed(fn, "grad", argnums, has_aux, "grad", holomorphic)
 
 
 @overload
 def value_and_grad(
-    fn: None = None, argnums: Argnums = 0, has_aux: bool = False
+    fn: None = None,
+    argnums: Argnums = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
 ) -> Callable[[Function], Transformed]: ...
 @overload
-def value_and_grad(fn: Function, argnums: Argnums = 0, has_aux: bool = False) -> Transformed: ...
+def value_and_grad(
+    fn: Function, argnums: Argnums = 0, has_aux: bool = False, holomorphic: bool = False
+) -> Transformed: ...
 @public
 def value_and_grad(
-    fn: Function | None = None, argnums: Argnums = 0, has_aux: bool = False
+    fn: Function | None = None,
+    argnums: Argnums = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
 ) -> Transformed | Callable[[Function], Transformed]:
     """Like `grad`, but the function returns ``(value, gradient)``: one call computes both.
 
@@ -130,6 +154,7 @@ def value_and_grad(
         argnums: which positional argument(s) to differentiate, as for `grad`.
         has_aux: ``fn`` returns ``(value, aux)``; the result is then
             ``((value, aux), gradient)``.
+        holomorphic: as for `grad`.
 
     Returns:
         A `Transformed` function returning ``(value, gradient)``.
@@ -144,8 +169,10 @@ def value_and_grad(
         (9.0, array([ 3., 12.]))
     """
     if fn is None:
-        return lambda f: value_and_grad(f, argnums=argnums, has_aux=has_aux)
-    return Transformed(fn, "value_and_grad", argnums, has_aux, "value_and_grad")
+        return lambda f: value_and_grad(
+            f, argnums=argnums, has_aux=has_aux, holomorphic=holomorphic
+        )
+    return Transformed(fn, "value_and_grad", argnums, has_aux, "value_and_grad", holomorphic)
 
 
 @overload
@@ -192,14 +219,17 @@ def vjp(fn: Function, *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
     params = _positional_params(fn)
     _check_primal_count(fn, params, primals, "vjp")
     for name, value in zip(params, primals):
-        check_differentiable(value, f"argument {name!r}")
+        check_differentiable(value, f"argument {name!r}", _def_location(fn))
     wrt = tuple(params[: len(primals)])
-    kinds, ndims = _describe_args(params, primals)
-    spec = build.Spec(Mode.VJP, wrt, has_aux=has_aux, kinds=kinds, ndims=ndims)
+    nums = range(len(primals))
+    engine = engine_args(primals, nums)
+    kinds, ndims = _describe_args(params, engine)
+    records = _describe_records(params, primals, nums)
+    spec = build.Spec(Mode.VJP, wrt, has_aux=has_aux, kinds=kinds, ndims=ndims, records=records)
     generated = build.generate(fn, spec)
     forward = generated.functions["fwd"]
     try:
-        result = forward(*primals)
+        result = forward(*engine)
     except (TypeError, ValueError) as exc:
         if has_aux and _raised_by(exc, forward, depth=0) and "unpack" in str(exc):
             raise _aux_error(fn, "vjp", exc) from None
@@ -209,12 +239,15 @@ def vjp(fn: Function, *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
     else:
         out, residuals = result
     backward = generated.functions["bwd"]
+    low = results.low_precision(primals, tuple(nums))
 
     def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
         check_cotangent(cotangent, out)
         grads: tuple[Any, ...] = backward(fresh_tapes(residuals), cotangent)
-        if any(isinstance(p, (list, tuple)) for p in primals):
+        if any(not isinstance(p, (float, np.ndarray)) for p in primals):
             grads = tuple(_as_structure(g, p) for g, p in zip(grads, primals))
+        if low:  # JAX's convention: a cotangent has its primal's dtype
+            grads = tuple(results.cast_like(g, p) for g, p in zip(grads, primals))
         return grads
 
     vjp_fn.source = generated.sources["bwd"]  # type: ignore[attr-defined]
@@ -272,23 +305,29 @@ def jvp(fn: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[
     params = _positional_params(fn)
     _check_primal_count(fn, params, primals, "jvp")
     for name, p, t in zip(params, primals, tangents):
-        check_differentiable(p, f"argument {name!r}")
+        check_differentiable(p, f"argument {name!r}", _def_location(fn))
         check_tangent(t, p, f"argument {name!r}")
     wrt = tuple(params[: len(primals)])
-    kinds, ndims = _describe_args(params, primals)
-    generated = build.generate(fn, build.Spec(Mode.JVP, wrt, kinds=kinds, ndims=ndims))
-    args = _fill_defaults(fn, tuple(primals))
-    result: tuple[Any, Any] = generated.functions["main"](*args, tuple(tangents))
+    nums = range(len(primals))
+    engine = engine_args(primals, nums)
+    kinds, ndims = _describe_args(params, engine)
+    records = _describe_records(params, primals, nums)
+    spec = build.Spec(Mode.JVP, wrt, kinds=kinds, ndims=ndims, records=records)
+    generated = build.generate(fn, spec)
+    args = _fill_defaults(fn, engine)
+    result: tuple[Any, Any] = generated.functions["main"](*args, engine_args(tangents, nums))
     return result
 
 
 @overload
-def jacfwd(fn: None = None, argnums: Argnums = 0) -> Callable[[Function], Transformed]: ...
+def jacfwd(
+    fn: None = None, argnums: Argnums = 0, holomorphic: bool = False
+) -> Callable[[Function], Transformed]: ...
 @overload
-def jacfwd(fn: Function, argnums: Argnums = 0) -> Transformed: ...
+def jacfwd(fn: Function, argnums: Argnums = 0, holomorphic: bool = False) -> Transformed: ...
 @public
 def jacfwd(
-    fn: Function | None = None, argnums: Argnums = 0
+    fn: Function | None = None, argnums: Argnums = 0, holomorphic: bool = False
 ) -> Transformed | Callable[[Function], Transformed]:
     """The Jacobian by forward mode: one vectorized jvp over a basis of input directions.
 
@@ -300,6 +339,10 @@ def jacfwd(
         fn: the function, of arrays and floats, returning an array, a float or a pytree
             of them; without it, a decorator.
         argnums: which positional argument(s) to differentiate.
+        holomorphic: ``fn`` is holomorphic in complex arguments, with complex outputs: the
+            Jacobian is complex (JAX's convention); srcad checks at each call that ``fn``
+            is complex-differentiable there. Without it, a complex argument is refused,
+            as in JAX (a function that is not holomorphic has no complex Jacobian).
 
     Returns:
         A `Transformed` function returning the Jacobian, of shape
@@ -312,26 +355,34 @@ def jacfwd(
     Raises:
         UnsupportedOperationError: ``fn`` has keyword-only or ``*args`` parameters (wrap
             it in a lambda with positional parameters).
+        ComplexDerivativeError: (when called) a complex argument without
+            ``holomorphic=True``, a real one with it, or ``fn`` not holomorphic at the
+            point.
         SrcadError: the errors of `grad`, at the same moments.
 
     Example:
         >>> import numpy as np, srcad
+        >>> srcad.jacfwd(lambda z: z ** 2, holomorphic=True)(np.array([1j, 2.0 + 0j]))
+        array([[0.+2.j, 0.+0.j],
+               [0.+0.j, 4.+0.j]])
         >>> srcad.jacfwd(lambda x: x ** 2)(np.array([1.0, 2.0]))
         array([[2., 0.],
                [0., 4.]])
     """
     if fn is None:
-        return lambda f: jacfwd(f, argnums=argnums)
-    return Transformed(fn, "jacfwd", argnums, False, "jacfwd")
+        return lambda f: jacfwd(f, argnums=argnums, holomorphic=holomorphic)
+    return Transformed(fn, "jacfwd", argnums, False, "jacfwd", holomorphic)
 
 
 @overload
-def jacrev(fn: None = None, argnums: Argnums = 0) -> Callable[[Function], Transformed]: ...
+def jacrev(
+    fn: None = None, argnums: Argnums = 0, holomorphic: bool = False
+) -> Callable[[Function], Transformed]: ...
 @overload
-def jacrev(fn: Function, argnums: Argnums = 0) -> Transformed: ...
+def jacrev(fn: Function, argnums: Argnums = 0, holomorphic: bool = False) -> Transformed: ...
 @public
 def jacrev(
-    fn: Function | None = None, argnums: Argnums = 0
+    fn: Function | None = None, argnums: Argnums = 0, holomorphic: bool = False
 ) -> Transformed | Callable[[Function], Transformed]:
     """The Jacobian by reverse mode: one vectorized vjp over a basis of output directions.
 
@@ -341,6 +392,8 @@ def jacrev(
     Args:
         fn: the function; without it, a decorator.
         argnums: which positional argument(s) to differentiate.
+        holomorphic: as for `jacfwd`; without it, a complex output is refused, as in
+            JAX.
 
     Returns:
         A `Transformed` function returning the Jacobian, laid out as `jacfwd`'s (pytree
@@ -358,19 +411,30 @@ def jacrev(
                [ 0., -2.]])
     """
     if fn is None:
-        return lambda f: jacrev(f, argnums=argnums)
-    return Transformed(fn, "jacrev", argnums, False, "jacrev")
+        return lambda f: jacrev(f, argnums=argnums, holomorphic=holomorphic)
+    return Transformed(fn, "jacrev", argnums, False, "jacrev", holomorphic)
 
 
 @overload
 def jacobian(
-    fn: None = None, argnums: Argnums = 0, mode: str | None = None
+    fn: None = None,
+    argnums: Argnums = 0,
+    mode: str | None = None,
+    holomorphic: bool = False,
 ) -> Callable[[Function], Transformed]: ...
 @overload
-def jacobian(fn: Function, argnums: Argnums = 0, mode: str | None = None) -> Transformed: ...
+def jacobian(
+    fn: Function,
+    argnums: Argnums = 0,
+    mode: str | None = None,
+    holomorphic: bool = False,
+) -> Transformed: ...
 @public
 def jacobian(
-    fn: Function | None = None, argnums: Argnums = 0, mode: str | None = None
+    fn: Function | None = None,
+    argnums: Argnums = 0,
+    mode: str | None = None,
+    holomorphic: bool = False,
 ) -> Transformed | Callable[[Function], Transformed]:
     """The Jacobian, by forward mode if the input is smaller than the output, else reverse.
 
@@ -380,6 +444,7 @@ def jacobian(
     Args:
         fn: the function; without it, a decorator.
         argnums: which positional argument(s) to differentiate.
+        holomorphic: as for `jacfwd`.
         mode: ``"fwd"`` or ``"rev"`` forces one mode (as `jacfwd` or `jacrev`); ``None``
             picks by the sizes.
 
@@ -403,17 +468,19 @@ def jacobian(
             "mode='rev' (as jacrev)",
         )
     if fn is None:
-        return lambda f: jacobian(f, argnums=argnums, mode=mode)
-    return _Jacobian(fn, argnums, mode)
+        return lambda f: jacobian(f, argnums=argnums, mode=mode, holomorphic=holomorphic)
+    return _Jacobian(fn, argnums, mode, holomorphic)
 
 
 @overload
-def hessian(fn: None = None, argnums: Argnums = 0) -> Callable[[Function], Transformed]: ...
+def hessian(
+    fn: None = None, argnums: Argnums = 0, holomorphic: bool = False
+) -> Callable[[Function], Transformed]: ...
 @overload
-def hessian(fn: Function, argnums: Argnums = 0) -> Transformed: ...
+def hessian(fn: Function, argnums: Argnums = 0, holomorphic: bool = False) -> Transformed: ...
 @public
 def hessian(
-    fn: Function | None = None, argnums: Argnums = 0
+    fn: Function | None = None, argnums: Argnums = 0, holomorphic: bool = False
 ) -> Transformed | Callable[[Function], Transformed]:
     """The Hessian of a scalar function: forward mode over reverse mode, ``jacfwd(grad(f))``.
 
@@ -422,6 +489,8 @@ def hessian(
         argnums: which positional argument(s) to differentiate. For an argument that is a
             tuple, list or dict (or for tuple argnums) the result is nested as JAX nests
             it: ``hessian(f)((a, b))`` is ``((H_aa, H_ab), (H_ba, H_bb))``.
+        holomorphic: for a holomorphic function with a complex scalar output, as for
+            `jacfwd`.
 
     Returns:
         A `Transformed` function returning the Hessian, of shape ``x.shape + x.shape``.
@@ -437,11 +506,13 @@ def hessian(
                [ 0., 12.]])
     """
     if fn is None:
-        return lambda f: hessian(f, argnums=argnums)
+        return lambda f: hessian(f, argnums=argnums, holomorphic=holomorphic)
     if isinstance(argnums, int):
         # The reverse sweep of a scalar function needs one cotangent, not a batch of them.
-        return jacfwd(grad(fn, argnums=argnums), argnums=argnums)
-    return jacfwd(jacrev(fn, argnums=argnums), argnums=argnums)
+        inner = grad(fn, argnums=argnums, holomorphic=holomorphic)
+    else:
+        inner = jacrev(fn, argnums=argnums, holomorphic=holomorphic)
+    return jacfwd(inner, argnums=argnums, holomorphic=holomorphic)
 
 
 @public
@@ -477,31 +548,40 @@ def linearize(fn: Function, *primals: Any) -> tuple[Any, Callable[..., Any]]:
 
 def _wrt_spec(fn: Any, args: Sequence[Any], wrt: Sequence[int], mode: Mode) -> build.Spec:
     params = _positional_params(fn)
-    kinds, ndims = _describe_args(params, args)
+    kinds, ndims = _describe_args(params, engine_args(args, wrt))
+    records = _describe_records(params, args, wrt)
     names = _wrt_names(fn, wrt, "check_grads", params)  # a clear error for *args
-    return build.Spec(mode, names, kinds=kinds, ndims=ndims)
+    return build.Spec(mode, names, kinds=kinds, ndims=ndims, records=records)
 
 
 def jvp_wrt(fn: Any, args: Sequence[Any], wrt: Sequence[int], tangents: Sequence[Any]) -> Any:
     """jvp with respect to the arguments at positions `wrt` only (the others are fixed)."""
     generated = build.generate(fn, _wrt_spec(fn, args, wrt, Mode.JVP))
-    return generated.functions["main"](*_fill_defaults(fn, tuple(args)), tuple(tangents))
+    engine = _fill_defaults(fn, engine_args(args, wrt))
+    return generated.functions["main"](*engine, engine_args(tangents, range(len(tangents))))
 
 
 def vjp_wrt(fn: Any, args: Sequence[Any], wrt: Sequence[int]) -> tuple[Any, Callable[[Any], Any]]:
     """vjp with respect to the arguments at positions `wrt` only: ``(out, pullback)``."""
     generated = build.generate(fn, _wrt_spec(fn, args, wrt, Mode.VJP))
-    out, residuals = generated.functions["fwd"](*args)
+    out, residuals = generated.functions["fwd"](*engine_args(args, wrt))
     backward = generated.functions["bwd"]
 
     def pullback(cotangent: Any) -> Any:
         check_cotangent(cotangent, out)
         grads = backward(fresh_tapes(residuals), cotangent)
-        if any(isinstance(args[i], (list, tuple)) for i in wrt):
+        if any(not isinstance(args[i], (float, np.ndarray)) for i in wrt):
             grads = tuple(_as_structure(g, args[i]) for g, i in zip(grads, wrt))
         return grads
 
     return out, pullback
+
+
+def _def_location(fn: Any) -> Any:
+    """Where the user's function is defined (for errors about its arguments)."""
+    from .parse import def_location
+
+    return def_location(_user_function(fn))
 
 
 def _unwrapped(fn: Any) -> Any:
@@ -513,13 +593,19 @@ def _unwrapped(fn: Any) -> Any:
     return fn
 
 
-def composed_vjp(fn: Any, cotangent: Any, wrt: Sequence[int] | None = None) -> Any:
-    """A transformable function x -> vjp(fn, x)[1](cotangent), as generated source."""
+def composed_vjp(
+    fn: Any, cotangent: Any, wrt: Sequence[int] | None = None, args: Sequence[Any] | None = None
+) -> Any:
+    """A transformable function x -> vjp(fn, x)[1](cotangent), as generated source (for
+    arguments like `args`, when given)."""
     from . import drivers
 
     params = _positional_params(fn)
     wrt = list(range(len(params))) if wrt is None else list(wrt)
-    spec = build.Spec(Mode.VJP, tuple(params[i] for i in wrt))
+    if args is not None:
+        spec = _wrt_spec(fn, args, wrt, Mode.VJP)
+    else:
+        spec = build.Spec(Mode.VJP, tuple(params[i] for i in wrt))
     generated = build.generate(fn, spec)
     target = _unwrapped(fn)
     function, _ = drivers.pullback(
@@ -532,13 +618,24 @@ def composed_vjp(fn: Any, cotangent: Any, wrt: Sequence[int] | None = None) -> A
     return function
 
 
-def composed_jvp(fn: Any, tangents: Sequence[Any], wrt: Sequence[int] | None = None) -> Any:
-    """A transformable function x -> jvp(fn, x, tangents)[1], as generated source."""
+def composed_jvp(
+    fn: Any,
+    tangents: Sequence[Any],
+    wrt: Sequence[int] | None = None,
+    args: Sequence[Any] | None = None,
+) -> Any:
+    """A transformable function x -> jvp(fn, x, tangents)[1], as generated source (for
+    arguments like `args`, when given)."""
     from . import drivers
 
     params = _positional_params(fn)
     wrt = list(range(len(tangents))) if wrt is None else list(wrt)
-    generated = build.generate(fn, build.Spec(Mode.JVP, tuple(params[i] for i in wrt)))
+    if args is not None:
+        spec = _wrt_spec(fn, args, wrt, Mode.JVP)
+        tangents = engine_args(tangents, range(len(tangents)))
+    else:
+        spec = build.Spec(Mode.JVP, tuple(params[i] for i in wrt))
+    generated = build.generate(fn, spec)
     target = _unwrapped(fn)
     function, _ = drivers.pushforward(
         target, generated.functions["main"], tangents, getattr(target, "__name__", "f")

@@ -18,17 +18,18 @@ from typing import Any, TypeAlias
 
 import numpy as np
 
+from . import argtrees, pytree
 from .analyze.resolve import forwarded_to
 from .dtypes import result_type
 from .errors import (
     ArgnumsError,
     InputTypeError,
+    Location,
     ShapeMismatchError,
     SrcadError,
     UnsupportedOperationError,
     UnsupportedSyntaxError,
 )
-from .helpers.jacobians import _rebuild, _select
 from .ir.resolution import KnownValue
 from .parse import _plain_function, def_location, require_source
 from .wrappers import transformable
@@ -56,14 +57,19 @@ def _signature(args: Sequence[Any]) -> tuple[Any, ...]:
     for a in args:
         t = type(a)
         if t is np.ndarray:
-            out.append(a.ndim if a.dtype.kind != "c" else (a.ndim, "c"))
+            # float64 arrays by their rank; others with their dtype (complex code differs,
+            # float32 gradients are cast back to float32)
+            out.append(a.ndim if a.dtype.char == "d" else (a.ndim, a.dtype.char))
         elif t is float or t is int:
             out.append(0)
         elif t is list or t is tuple or t is dict:
-            out.append(t.__name__)
+            out.append(t.__name__ if argtrees.simple(a) else argtrees.signature_of(a))
         elif isinstance(a, (np.generic, numbers.Number)):
             # numpy's stubs leave numbers.Number out of what iscomplexobj takes
-            out.append((0, "c") if np.iscomplexobj(a) else 0)  # type: ignore[arg-type]
+            char = getattr(getattr(a, "dtype", None), "char", "d")
+            out.append((0, "c") if np.iscomplexobj(a) else (0 if char == "d" else (0, char)))  # type: ignore[arg-type]
+        elif not argtrees.simple(a):
+            out.append(argtrees.signature_of(a))  # its layout, which the code depends on
         else:
             out.append(KnownValue(a) if _passed_function(a) else None)
     return tuple(out)
@@ -92,9 +98,34 @@ def _describe_args(
             ndims.append((p, 0) if not np.iscomplexobj(a) else (p, 0, "complex"))
         elif t is list or t is tuple or t is dict:
             kinds.append((p, t.__name__))
+        elif isinstance(a, tuple) and hasattr(t, "_fields"):
+            kinds.append((p, "tuple"))  # a namedtuple: indexed like a tuple
         elif _passed_function(a):
             kinds.append((p, KnownValue(a)))
     return tuple(kinds), tuple(ndims)
+
+
+def _describe_records(
+    params: Sequence[str], args: Sequence[Any], nums: Sequence[int]
+) -> tuple[Any, ...]:
+    """The layouts of the differentiated pytree arguments (`srcad.argtrees`): which child
+    ``p.w`` reads, for the code generated for them."""
+    out = []
+    for n in nums:
+        if n < len(args) and not argtrees.simple(args[n]):
+            found = argtrees.layout(args[n])
+            if found is not None:
+                out.append((params[n], found))
+    return tuple(out)
+
+
+def engine_args(args: Sequence[Any], nums: Sequence[int]) -> tuple[Any, ...]:
+    """`args` with the differentiated ones in the form generated code takes them."""
+    out = list(args)
+    for n in nums:
+        if n < len(out) and not argtrees.simple(out[n]):
+            out[n] = argtrees.engine_form(out[n])
+    return tuple(out)
 
 
 def _signature_target(fn: Any) -> Any:
@@ -242,7 +273,8 @@ def _require_function(fn: Any, transform: str) -> Any:
         fn = forwarded_to(fn) or fn  # a decorator's wrapper that only forwards its arguments
     # A builtin or other object without source, or a function whose source is gone (python
     # -c, a script on stdin): say so now, where the transform is written, not at its call.
-    require_source(_plain_function(fn))
+    if not getattr(fn, "__srcad_transformed__", False):  # checked when it was made
+        require_source(_plain_function(fn))
     return fn
 
 
@@ -258,18 +290,25 @@ def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
-def check_differentiable(value: Any, where: str) -> None:
-    """Refuse integer, boolean and non-numeric inputs to differentiation."""
+def _child_path(node: Any, key: Any) -> str:
+    if isinstance(node, (list, tuple, dict)) and not hasattr(type(node), "_fields"):
+        return f"[{key!r}]"
+    fields = argtrees.layout(node)
+    name = fields.fields[key] if fields is not None and key < len(fields.fields) else None
+    return f".{name}" if name else f"[{key!r}]"
+
+
+def check_differentiable(value: Any, where: str, location: Location | None = None) -> None:
+    """Refuse integer, boolean and non-numeric inputs to differentiation, masked arrays and
+    np.matrix (located at `location`, the function's def, when given)."""
     t = type(value)
     if t is float or t is complex or (t is np.ndarray and value.dtype.kind in "fc"):
         return  # the common cases, kept cheap
-    if isinstance(value, (list, tuple)):
-        for i, v in enumerate(value):
-            check_differentiable(v, f"{where}[{i}]")
-        return
-    if isinstance(value, dict):
-        for k, v in value.items():
-            check_differentiable(v, f"{where}[{k!r}]")
+    if isinstance(value, (np.ma.MaskedArray, np.matrix)):
+        argtrees.refuse_special_arrays(value, where, location)
+    if pytree.is_node(value) and value is not None:
+        for k, v in pytree.items(value):
+            check_differentiable(v, f"{where}{_child_path(value, k)}", location)
         return
     dtype = None
     if isinstance(value, (np.ndarray, np.generic)):
@@ -285,7 +324,8 @@ def check_differentiable(value: Any, where: str) -> None:
         what = "None" if value is None else f"{_article(kind)} {kind}"
         raise InputTypeError(
             f"{where} is {what}; srcad differentiates with respect to "
-            "floats, complex numbers, numpy arrays and tuples, lists and dicts of them",
+            "floats, complex numbers, numpy arrays and pytrees of them (tuples, lists, "
+            "dicts, namedtuples, dataclasses, registered classes)",
             hint=f"pass a float or a float array (np.asarray(..., dtype=float)) for {where}, "
             "or keep non-numeric values out of the differentiated arguments (argnums) and "
             "their containers",
@@ -299,11 +339,9 @@ def check_differentiable(value: Any, where: str) -> None:
 
 
 def _as_structure(g: Any, like: Any) -> Any:
-    """A gradient `g` of `like` laid out as `like`: an array for a list becomes a list."""
-    if isinstance(like, (list, tuple)) and isinstance(g, (np.ndarray, list, tuple)):
-        if len(g) == len(like):
-            return _rebuild(like, iter(_select(g, like)))
-    return g
+    """A gradient `g` of `like` laid out as `like`: an array for a list becomes a list, a
+    tuple for a dataclass that dataclass (`srcad.argtrees.restore`)."""
+    return argtrees.restore(g, like)
 
 
 def _describe_value(v: Any) -> str:
@@ -374,6 +412,7 @@ def check_cotangent(cotangent: Any, out: Any, what: str = "cotangent") -> None:
     if type(cotangent) is np.ndarray and type(out) is np.ndarray:
         if cotangent.shape == out.shape and (cotangent.dtype.kind != "c" or out.dtype.kind == "c"):
             return  # the common case, kept cheap
+    cotangent, out = argtrees.engine_form(cotangent), argtrees.engine_form(out)
     _check_like(cotangent, out, f"the {what}", "f's output", _COTANGENT_HINT)
     _check_real(cotangent, out, f"the {what}", "f's output", _COTANGENT_HINT)
 
@@ -446,6 +485,7 @@ def check_tangent(tangent: Any, primal: Any, where: str) -> None:
     if type(tangent) is np.ndarray and type(primal) is np.ndarray:
         if tangent.shape == primal.shape and tangent.dtype == primal.dtype:
             return  # the common case, kept cheap
+    tangent, primal = argtrees.engine_form(tangent), argtrees.engine_form(primal)
     _check_like(tangent, primal, f"jvp: the tangent of {where}", where, _TANGENT_HINT)
     _check_tangent_dtypes(tangent, primal, where)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from . import pytree
 from .boundary import public
 from .errors import SrcadError
 from .wrappers import transformable
@@ -24,20 +25,17 @@ class GradientCheckError(SrcadError, AssertionError):
 
 
 def _leaves(tree) -> list:
-    if isinstance(tree, (list, tuple)):
-        return [leaf for v in tree for leaf in _leaves(v)]
-    if isinstance(tree, dict):
-        return [leaf for k in sorted(tree, key=repr) for leaf in _leaves(tree[k])]
-    return [tree]
+    return pytree.leaves(tree)
 
 
 def _map(fn, tree, *rest):
-    if isinstance(tree, (list, tuple)):
-        values = [_map(fn, v, *(r[i] for r in rest)) for i, v in enumerate(tree)]
-        return type(tree)(values) if type(tree) in (list, tuple) else type(tree)(*values)
-    if isinstance(tree, dict):
-        return {k: _map(fn, v, *(r[k] for r in rest)) for k, v in tree.items()}
-    return fn(tree, *rest)
+    """`fn` over the leaves of `tree` and the matching parts of `rest` (whose leaves may
+    stand for whole subtrees: None where nothing is differentiated)."""
+    if not pytree.is_node(tree):
+        return fn(tree, *rest)
+    pairs = pytree.items(tree)
+    values = [_map(fn, v, *(pytree.child(r, k) for r in rest)) for k, v in pairs]
+    return pytree.flatten(tree, lambda x: x is not tree)[1].unflatten(values)
 
 
 def _is_float(x) -> bool:
@@ -193,13 +191,18 @@ def check_grads(
         _close(rhs, lhs, scale * weight, rtol, atol, "vjp (adjoint identity)", f)
     if order > 1:
         from . import api
+        from .arguments import engine_args
 
+        # The composed functions call generated code: they take pytree arguments in its form.
+        inner = engine_args(args, wrt)
         if "rev" in modes:
-            pullback_fn = api.composed_vjp(f, cotangent, wrt)
-            check_grads(pullback_fn, args, order - 1, modes, eps, rtol * 10, atol * 10, seed + 1)
+            pullback_fn = api.composed_vjp(f, cotangent, wrt, args)
+            check_grads(pullback_fn, inner, order - 1, modes, eps, rtol * 10, atol * 10, seed + 1)
         if "fwd" in modes:
-            pushforward_fn = api.composed_jvp(f, wrt_tangents, wrt)
-            check_grads(pushforward_fn, args, order - 1, modes, eps, rtol * 10, atol * 10, seed + 2)
+            pushforward_fn = api.composed_jvp(f, wrt_tangents, wrt, args)
+            check_grads(
+                pushforward_fn, inner, order - 1, modes, eps, rtol * 10, atol * 10, seed + 2
+            )
 
 
 def _differentiable(arg) -> bool:

@@ -81,7 +81,7 @@ def _wrt(wrt: list[str], tuple_out: bool) -> str:
     return f"({', '.join(wrt)},)" if tuple_out else wrt[0]
 
 
-def jacfwd(fn, wrt: list[str], tuple_out: bool, jvp_fn, fname: str):
+def jacfwd(fn, wrt: list[str], tuple_out: bool, jvp_fn, fname: str, holomorphic=False):
     params = positional_params(fn)
     n = local_names(params)
     args = ", ".join(params)
@@ -89,8 +89,9 @@ def jacfwd(fn, wrt: list[str], tuple_out: bool, jvp_fn, fname: str):
     # The jvp takes one tangent per differentiated argument: a tuple argnums' basis is that
     # tuple already, one argument's basis is wrapped.
     tangents = n["tangents"] if tuple_out else f"({n['tangents']},)"
+    flag = ", True" if holomorphic else ""
     body = [
-        f"{n['tangents']} = {n['rt']}.basis_for({seeds})",
+        f"{n['tangents']} = {n['rt']}.basis_for({seeds}{flag})",
         f"{n['out']}, {n['tangent_out']} = {n['jvp_fn']}({args}, {tangents})",
         f"{n['jacobians']} = {n['rt']}.columns_to_jacobians({n['tangent_out']}, {n['out']}, "
         f"{seeds})",
@@ -106,19 +107,34 @@ def jacfwd(fn, wrt: list[str], tuple_out: bool, jvp_fn, fname: str):
     )
 
 
-def jacrev(fn, wrt: list[str], tuple_out: bool, fwd_fn, bwd_fn, fname: str):
+def jacrev(
+    fn,
+    wrt: list[str],
+    tuple_out: bool,
+    fwd_fn,
+    bwd_fn,
+    fname: str,
+    holomorphic=False,
+    value=False,
+    transform="jacrev",
+):
+    """The Jacobian by one batched vjp; with `value`, ``(out, jacobian)``; `transform`
+    "grad" for grad(holomorphic=True), which needs a scalar output."""
     params = positional_params(fn)
     n = local_names(params)
     args = ", ".join(params)
     seeds = _wrt(wrt, tuple_out)
     # The backward sweep returns one adjoint per differentiated argument, in a tuple.
     grads = n["grads"] if tuple_out else f"({n['grads']},)"
+    options = ", True" if holomorphic else ""
+    options += f", {transform!r}" if transform != "jacrev" else ""
+    result = f"{n['out']}, {n['jacobians']}" if value else n["jacobians"]
     body = [
         f"{n['out']}, {n['residuals']} = {n['fwd_fn']}({args})",
-        f"{n['cotangents']} = {n['rt']}.basis_like({n['out']})",
+        f"{n['cotangents']} = {n['rt']}.basis_like({n['out']}{options})",
         f"{grads} = {n['bwd_fn']}({n['residuals']}, {n['cotangents']})",
         f"{n['jacobians']} = {n['rt']}.rows_to_jacobians({n['grads']}, {n['out']}, {seeds})",
-        f"return {n['jacobians']}",
+        f"return {result}",
     ]
     return build(
         f"jacrev_{fname}",

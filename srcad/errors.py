@@ -96,5 +96,10 @@ class ShapeMismatchError(SrcadError):
     """A tangent or cotangent does not match its primal in structure, shape or dtype."""
 
 
+class ComplexDerivativeError(SrcadError):
+    """A complex input or output where the transform needs ``holomorphic=True`` (as JAX), or
+    ``holomorphic=True`` for a function that is not holomorphic at the point."""
+
+
 class UnsupportedOperationError(SrcadError):
     """A supported construct used in a way srcad cannot differentiate correctly."""

@@ -17,6 +17,7 @@ import numpy as np
 
 from .dtypes import result_type
 from .errors import NonScalarOutputError
+from .helpers.batching import *  # noqa: F403
 from .helpers.containers import *  # noqa: F403 - the runtime namespace gathers the helpers
 from .helpers.core import *  # noqa: F403
 from .helpers.core import index_with_batch, sum_to_shape, zeros_like

@@ -14,14 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from . import build, runtime
+from . import argtrees, build, results, runtime
 from .arguments import (
     Argnums,
     Function,
     _argnums,
-    _as_structure,
     _check_positional_only,
     _describe_args,
+    _describe_records,
     _fn_name,
     _positional_params,
     _require_function,
@@ -29,11 +29,13 @@ from .arguments import (
     _user_function,
     _wrt_names,
     check_differentiable,
+    engine_args,
 )
 from .boundary import cut_srcad_frames
 from .build import Mode
 from .errors import (
     ArgnumsError,
+    ComplexDerivativeError,
     Location,
     NonScalarOutputError,
     SrcadError,
@@ -65,11 +67,28 @@ class Transformed:
     __srcad_transformed__ = True  # what `arguments._user_function` recognizes
 
     def __init__(
-        self, fn: Function, mode: str, argnums: Argnums = 0, has_aux: bool = False, label: str = ""
+        self,
+        fn: Function,
+        mode: str,
+        argnums: Argnums = 0,
+        has_aux: bool = False,
+        label: str = "",
+        holomorphic: bool = False,
     ) -> None:
         fn = _require_function(fn, label or mode)
         self._fn = fn
         self._mode = Mode(mode)
+        # holomorphic=True: the transform's name, its JAX conventions (grad and
+        # value_and_grad of a complex function are Jacobians of a complex scalar)
+        self._holomorphic = self._mode.value if holomorphic else ""
+        if holomorphic:
+            if has_aux:
+                raise SrcadError(
+                    f"{label or mode}: holomorphic=True with has_aux=True is not supported",
+                    hint="return the auxiliary value from another function",
+                )
+            if self._mode.gradient:
+                self._mode = Mode.JACREV
         self._nums, self._tuple_out = _argnums(fn, argnums, label or mode)
         self._has_aux = has_aux
         self._label = label or self._mode.value
@@ -87,9 +106,16 @@ class Transformed:
 
     # -- generation --------------------------------------------------------------------
     def _spec(self, key: tuple[Any, ...]) -> build.Spec:
-        kinds, ndims = key
+        kinds, ndims, records = key
         return build.Spec(
-            self._mode, self._prepare(), self._tuple_out, self._has_aux, kinds=kinds, ndims=ndims
+            self._mode,
+            self._prepare(),
+            self._tuple_out,
+            self._has_aux,
+            kinds=kinds,
+            ndims=ndims,
+            records=records,
+            holomorphic=self._holomorphic,
         )
 
     def _get(self, key: tuple[Any, ...]) -> build.Generated:
@@ -114,7 +140,7 @@ class Transformed:
         wrt = self._prepare()
         key = self._keys.get(self._last_signature, self._last)
         if key is None:
-            key = (tuple((p, "array") for p in wrt), ())
+            key = (tuple((p, "array") for p in wrt), (), ())
         return self._get(key)
 
     # -- calling -------------------------------------------------------------------------
@@ -132,35 +158,43 @@ class Transformed:
                     "passed, even if it has a default), or choose argnums among the "
                     "arguments you pass",
                 )
-            check_differentiable(args[n], f"argument {name!r}")
-        key = _describe_args(self._params, args)
+            check_differentiable(
+                args[n], f"argument {name!r}", def_location(_user_function(self._fn))
+            )
+        engine = engine_args(args, self._nums)
+        key = (
+            *_describe_args(self._params, engine),
+            _describe_records(self._params, args, self._nums),
+        )
         generated = self._get(key)
-        main = generated.functions["main"]
-        if self._mode.gradient and any(isinstance(args[n], (list, tuple)) for n in self._nums):
-            main = self._laid_out_as_arguments(main)
-        hot = (generated, main)
+        hot = (generated, self._wrapped(generated.functions["main"], args))
         self._by_signature[signature] = hot
         self._keys[signature] = key
         return hot
 
-    def _laid_out_as_arguments(self, main: Function) -> Function:
-        """`main`, whose gradients of list and tuple arguments come back as lists and tuples
-        (a numpy function given a list sends back an array)."""
-        nums, tuple_out, has_aux = self._nums, self._tuple_out, self._has_aux
-        value_too = self._mode is Mode.VALUE_AND_GRAD
-
-        def laid_out(*args: Any, **kwargs: Any) -> Any:
-            out = main(*args, **kwargs)
-            grads = out[1] if value_too else (out[0] if has_aux else out)
-            if tuple_out:
-                grads = tuple(_as_structure(g, args[n]) for g, n in zip(grads, nums))
-            else:
-                grads = _as_structure(grads, args[nums[0]])
-            if value_too:
-                return (out[0], grads)
-            return (grads, out[1]) if has_aux else grads
-
-        return laid_out
+    def _wrapped(self, main: Function, args: tuple[Any, ...]) -> Function:
+        """The generated function, wrapped for what these arguments need (`srcad.results`):
+        pytree arguments, low-precision dtypes, the holomorphic check."""
+        nums, holomorphic = self._nums, self._holomorphic
+        value = self._mode is Mode.VALUE_AND_GRAD or holomorphic == "value_and_grad"
+        shape = results.Shape(nums, self._tuple_out, value, self._has_aux)
+        gradient = self._mode.gradient or holomorphic in ("grad", "value_and_grad")
+        if holomorphic:
+            where = def_location(_user_function(self._fn))
+            main = results.holomorphic_checked(
+                main, self._fn, self._params, self._prepare(), shape, self._label, where
+            )
+        if any(not argtrees.simple(args[n]) for n in nums) or (
+            gradient and any(isinstance(args[n], (list, tuple)) for n in nums)
+        ):
+            inner = self._fn
+            hessian = isinstance(inner, Transformed) and (
+                inner._mode.gradient or inner._holomorphic == "grad"
+            )
+            main = results.as_arguments(main, shape, not gradient, hessian)
+        if gradient and results.low_precision(args, nums):
+            main = results.cast_like_arguments(main, shape)
+        return main
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         signature = _signature(args)
@@ -195,6 +229,11 @@ class Transformed:
                     raise _output_error(exc, inner._fn, label) from None
             annotate(exc)
             raise cut_srcad_frames(exc)  # noqa: B904 (see SRCAD_FULL_TRACEBACK)
+        except ComplexDerivativeError as exc:
+            if exc.location is None:  # raised by the Jacobian's basis: about the function
+                where = def_location(_user_function(self._fn))
+                exc = ComplexDerivativeError(exc.message, where, exc.hint)
+            raise cut_srcad_frames(exc)  # noqa: B904 (see SRCAD_FULL_TRACEBACK)
         except SrcadError as exc:
             raise cut_srcad_frames(exc)  # noqa: B904 (see SRCAD_FULL_TRACEBACK)
         except (TypeError, ValueError) as exc:
@@ -220,10 +259,12 @@ class Transformed:
     def __srcad_function__(self) -> Any:
         return self._default().functions["main"]
 
-    def __srcad_specialize__(self, kinds: tuple[Any, ...], ndims: tuple[Any, ...]) -> Any:
+    def __srcad_specialize__(
+        self, kinds: tuple[Any, ...], ndims: tuple[Any, ...], records: tuple[Any, ...] = ()
+    ) -> Any:
         """The generated code for arguments of these kinds (a transform of this one is)."""
         self._prepare()
-        return self._get((kinds, ndims)).functions["main"]
+        return self._get((kinds, ndims, records)).functions["main"]
 
     def __repr__(self) -> str:
         return f"<srcad {self._label} of {getattr(self._fn, '__qualname__', self._fn)}>"
@@ -330,12 +371,14 @@ def _shapes(value: Any) -> Any:
 class _Jacobian(Transformed):
     """Picks forward mode when the input is smaller than the output, reverse otherwise."""
 
-    def __init__(self, fn: Function, argnums: Argnums, mode: str | None) -> None:
-        super().__init__(fn, "jacrev", argnums, False, "jacobian")
+    def __init__(
+        self, fn: Function, argnums: Argnums, mode: str | None, holomorphic: bool = False
+    ) -> None:
+        super().__init__(fn, "jacrev", argnums, False, "jacobian", holomorphic)
         self._choice = mode
         self._modes: dict[tuple[Any, ...], Transformed] = {}
-        self._fwd = Transformed(fn, "jacfwd", argnums, False, "jacfwd")
-        self._rev = Transformed(fn, "jacrev", argnums, False, "jacrev")
+        self._fwd = Transformed(fn, "jacfwd", argnums, False, "jacfwd", holomorphic)
+        self._rev = Transformed(fn, "jacrev", argnums, False, "jacrev", holomorphic)
 
     def _pick(self, args: tuple[Any, ...]) -> Transformed:
         if self._choice in ("fwd", "forward"):

@@ -13,21 +13,24 @@ ROOT = pathlib.Path(srcad.__file__).parent
 # Lowest first. A module is placed by its longest matching prefix.
 LAYERS = [
     ("ir",),
-    ("errors", "dtypes", "naming", "display"),
+    ("errors", "dtypes", "naming", "display", "pytree"),
     ("runtime", "shapes", "diagonal", "helpers"),
     ("parse", "fence", "custom", "tracebacks"),
     ("rules",),
     ("normalize",),
     ("analyze",),
-    ("transform",),
+    ("transform", "batching"),
     ("optimize",),
     ("printer", "emit", "drivers"),
     ("build",),
     ("boundary",),
+    ("argtrees",),
     ("wrappers", "arguments"),
+    ("results",),
     ("transformed",),
     ("api",),
-    ("check", "show", "jit", "catalog", "demo", "__main__", "__init__"),
+    ("composed", "vmap"),
+    ("check", "show", "jit", "catalog", "demo", "tree_util", "export", "__main__", "__init__"),
 ]
 
 

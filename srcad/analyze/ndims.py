@@ -258,6 +258,12 @@ def _shape_tuples(assigned, resolution) -> dict:
     return {k: v for k, v in found.items() if v is not None}
 
 
+def rank_of(value, ndims: dict, resolution: Resolution) -> int | None:
+    """The rank of what one right-hand side computes, given the ranks of names `ndims`
+    (for analyses that know more names, as vmap's of the items of tuples)."""
+    return _rank(value, ndims, resolution)
+
+
 def _assignments(stmts):
     for s in stmts:
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):

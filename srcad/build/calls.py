@@ -56,10 +56,13 @@ class Calls:
     """How a transform calls another user function: transform it too, and bind the result.
     `generate` is the driver's generation entry (callees are generated through it)."""
 
-    def __init__(self, binder: Binder, generate: Callable, guards: list):
+    def __init__(
+        self, binder: Binder, generate: Callable, guards: list, layouts: dict | None = None
+    ):
         self.binder = binder
         self.generate = generate
         self.guards = guards  # the caller's: its code is stale when a callee's code is
+        self.layouts = layouts or {}  # name -> pytree.Layout (srcad.normalize.records)
 
     def __call__(self, target, call, target_name: str, direction: str, env: apply.Env, node):
         special = target.obj if isinstance(target.obj, _SPECIAL) else None
@@ -79,7 +82,8 @@ class Calls:
             if direction == "jvp":
                 return apply.Applied([d_accumulate(target_name, Zero(like=target_name))])
             return apply.Applied([])
-        spec = _callee_spec(bound, active, env, self._functions_passed(bound, fn, env))
+        functions = self._functions_passed(bound, fn, env)
+        spec = _callee_spec(bound, active, env, functions, self.layouts)
         request = Call(fn, call, target_name, env, node, bound, active, spec, special)
         kind = _kind_of(special)(self)
         return kind.vjp(request) if direction == "vjp" else kind.jvp(request)
@@ -176,9 +180,9 @@ def _bind(call: gast.Call, fn, target, env: apply.Env, node) -> inspect.BoundArg
     return bound
 
 
-def _callee_spec(bound, active: list, env: apply.Env, functions: tuple) -> Spec:
-    """The callee's split-vjp spec, for the kinds and ranks of this call's arguments (and the
-    functions it is passed)."""
+def _callee_spec(bound, active: list, env: apply.Env, functions: tuple, layouts: dict) -> Spec:
+    """The callee's split-vjp spec, for the kinds, ranks and pytree layouts of this call's
+    arguments (and the functions it is passed)."""
     names = [(p, a) for p, a in bound.arguments.items() if isinstance(a, gast.Name)]
     passed = dict(functions)
     kinds = tuple(
@@ -192,7 +196,8 @@ def _callee_spec(bound, active: list, env: apply.Env, functions: tuple) -> Spec:
         if a.id in env.ndims
     )
     wrt = tuple(p for p, _ in active)
-    return Spec(Mode.VJP, wrt, kinds=kinds, batch=env.batch, ndims=ndims)
+    records = tuple((p, layouts[a.id]) for p, a in names if a.id in layouts)
+    return Spec(Mode.VJP, wrt, kinds=kinds, batch=env.batch, ndims=ndims, records=records)
 
 
 def _split_call(calls: Calls, request: Call, fn, name: str, spec: Spec, call: gast.Call):

@@ -20,7 +20,7 @@ from ..analyze.resolve import attribute_guard, forwarded_to, known_values, resol
 from ..ir import syntax as S
 from ..ir.resolution import KnownValue
 from ..naming import Namer
-from ..normalize import anf, closures, controlflow
+from ..normalize import anf, closures, controlflow, records
 from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nest_min_max
 from ..normalize.known_loops import unroll_known_loops
 from ..normalize.outputs import name_output
@@ -28,6 +28,7 @@ from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
 from ..normalize.starred import lower_starred
 from ..normalize.static_branches import fold_static_branches
 from ..parse import Namespace, parse_function
+from . import batched as batched_assembler
 from . import cache
 from . import forward as forward_assembler
 from . import reverse as reverse_assembler
@@ -64,7 +65,7 @@ def _specialized(fn, spec: Spec):
     specialize = getattr(fn, "__srcad_specialize__", None)
     if specialize is None or not spec.kinds:
         return fn
-    return specialize(spec.kinds, spec.ndims)
+    return specialize(spec.kinds, spec.ndims, spec.records)
 
 
 def _front(fn, spec: Spec) -> Unit:
@@ -92,6 +93,7 @@ def _front(fn, spec: Spec) -> Unit:
     fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)
+    layouts = records.rewrite(fdef, dict(spec.records), rt_name, parsed.filename)
     stages.keep("anf", fdef)
     binder.local_names = S.names_stored(fdef) | set(param_names(fdef))
     visible = binder.visible_namespace()
@@ -104,7 +106,7 @@ def _front(fn, spec: Spec) -> Unit:
     resolution = resolve(fdef, visible, local_names, parsed.filename, guards)
     dict_calls_as_displays(fdef, resolution)
     sequences_as_arrays(fdef, resolution, namer.fresh, lambda: binder.bind("np", np))
-    calls = Calls(binder, generate, guards)
+    calls = Calls(binder, generate, guards, layouts)
     return Unit(parsed, fdef, spec, namer, binder, resolution, guards, stages, calls, known)
 
 
@@ -128,11 +130,14 @@ def _generate(fn, spec: Spec) -> cache.Generated:
     unit = _front(fn, spec)
     with cache.pending(fn, spec, spec.mode.roles) as cells:
         output, aux = name_output(unit.fdef, spec.has_aux, unit.namer)
-        facts = analyze(unit, output, aux)
-        if spec.mode is Mode.JVP:
-            result = forward_assembler.build(unit, facts)
+        if spec.mode is Mode.VMAP:
+            result = batched_assembler.build(unit, output)
         else:
-            result = reverse_assembler.build(unit, facts)
+            facts = analyze(unit, output, aux)
+            if spec.mode is Mode.JVP:
+                result = forward_assembler.build(unit, facts)
+            else:
+                result = reverse_assembler.build(unit, facts)
     functions, sources = _emit(unit, result)
     for role, function in functions.items():
         cells[role].cell_contents = function
@@ -172,13 +177,31 @@ def _jacobian(fn, spec: Spec) -> cache.Generated:
     target = _specialized(fn, spec) if target is not None else fn
     name = getattr(target, "__name__", "f")
     inner_mode = Mode.JVP if spec.mode is Mode.JACFWD else Mode.VJP
-    inner = generate(fn, Spec(inner_mode, spec.wrt, kinds=spec.kinds, batch=1, ndims=spec.ndims))
+    inner = generate(
+        fn,
+        Spec(
+            inner_mode,
+            spec.wrt,
+            kinds=spec.kinds,
+            batch=1,
+            ndims=spec.ndims,
+            records=spec.records,
+        ),
+    )
     wrt = list(spec.wrt)
     if spec.mode is Mode.JACFWD:
-        function, text = drivers.jacfwd(target, wrt, spec.tuple_out, inner.functions["main"], name)
+        jvp_fn = inner.functions["main"]
+        function, text = drivers.jacfwd(
+            target, wrt, spec.tuple_out, jvp_fn, name, bool(spec.holomorphic)
+        )
     else:
         fwd, bwd = inner.functions["fwd"], inner.functions["bwd"]
-        function, text = drivers.jacrev(target, wrt, spec.tuple_out, fwd, bwd, name)
+        # grad and value_and_grad with holomorphic=True: Jacobians of a complex scalar
+        value = spec.holomorphic == "value_and_grad"
+        transform = "grad" if spec.holomorphic in ("grad", "value_and_grad") else "jacrev"
+        function, text = drivers.jacrev(
+            target, wrt, spec.tuple_out, fwd, bwd, name, bool(spec.holomorphic), value, transform
+        )
     sources = {"main": text}
     for role, source in inner.sources.items():
         sources[f"inner_{role}"] = source

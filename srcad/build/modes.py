@@ -21,6 +21,7 @@ class Mode(enum.Enum):
     JVP = "jvp"  # the output and its tangent
     JACFWD = "jacfwd"  # a driver running the batched JVP once
     JACREV = "jacrev"  # a driver running the batched VJP once
+    VMAP = "vmap"  # the function for a batch of examples (srcad.batching)
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -52,6 +53,14 @@ class Spec:
     batch: int = 0  # leading direction axes of tangents and cotangents (Jacobians: 1)
     kinds: tuple = ()  # (param name, kind) pairs known from the arguments
     ndims: tuple = ()  # (param name, number of dimensions) for array arguments
+    records: tuple = ()  # (param name, pytree.Layout): how p.w reads a pytree argument
+    # holomorphic=True (Jacobians of complex functions, as JAX's): the public transform it
+    # was given to, "jacfwd", "jacrev", "grad" or "value_and_grad" (the last two are
+    # Jacobians of a complex scalar)
+    holomorphic: str = ""
+    # vmap: (param, batchedness) for the parameters that carry the batch axis
+    # (srcad.batching.analysis); ("", True) asks for a result batched on every leaf
+    batched: tuple = ()
     stages: bool = False  # keep every stage's text for srcad.show (costs a copy of each)
 
     def __post_init__(self):
@@ -108,6 +117,7 @@ PASSES: dict[Mode, tuple[Callable, ...]] = {
     Mode.JVP: (propagate_copies, eliminate_dead_code),
     Mode.JACFWD: (),
     Mode.JACREV: (),
+    Mode.VMAP: (),
 }
 
 

@@ -13,8 +13,9 @@ import numbers
 
 import numpy as np
 
+from .. import pytree
 from ..dtypes import result_type
-from ..errors import UnsupportedOperationError
+from ..errors import ComplexDerivativeError, NonScalarOutputError, UnsupportedOperationError
 
 
 def direction_shape(t, x, batch):
@@ -42,50 +43,40 @@ def _plain2(out, wrt) -> bool:
 
 
 def _leaves(tree) -> list:
-    """The leaves of a primal pytree, in order; refuse values that are not numeric."""
-    kind = type(tree)
-    if kind is dict:
-        return [leaf for value in tree.values() for leaf in _leaves(value)]
-    if kind is list or kind is tuple:
-        return [leaf for value in tree for leaf in _leaves(value)]
-    if not isinstance(tree, (np.ndarray, numbers.Number, np.generic)):
-        what = "None" if tree is None else f"a {type(tree).__name__}"
-        raise UnsupportedOperationError(
-            f"srcad's Jacobians need arrays and numbers, in nested tuples, lists and dicts; "
-            f"an output of the function, or an argument it is differentiated with respect "
-            f"to, holds {what}",
-            hint="keep other values out of the result and of the differentiated arguments, "
-            "e.g. srcad.jacfwd(lambda x: f(x)[0]) to drop a non-numeric second result",
-        )
-    return [tree]
+    """The leaves of a primal pytree, in `srcad.pytree` order; refuse values that are not
+    numeric."""
+    leaves = pytree.leaves(tree)
+    for leaf in leaves:
+        if not isinstance(leaf, (np.ndarray, numbers.Number, np.generic)):
+            raise UnsupportedOperationError(
+                f"srcad's Jacobians need arrays and numbers, in nested tuples, lists and "
+                f"dicts (pytrees); an output of the function, or an argument it is "
+                f"differentiated with respect to, holds a {type(leaf).__name__}",
+                hint="keep other values out of the result and of the differentiated "
+                "arguments, e.g. srcad.jacfwd(lambda x: f(x)[0]) to drop a non-numeric "
+                "second result",
+            )
+    return leaves
 
 
 def _select(derivative, tree, axis=0) -> list:
     """The parts of `derivative` at the leaves of its primal `tree`, in `_leaves` order. A
     list's derivative may be one array (a numpy function's adjoint of the list it was
-    given): its items lie along `axis`, after the direction axes."""
-    kind = type(tree)
-    if kind is dict:
-        return [
-            part for key, value in tree.items() for part in _select(derivative[key], value, axis)
-        ]
-    if kind is list or kind is tuple:
-        if isinstance(derivative, np.ndarray):
-            derivative = [np.take(derivative, i, axis=axis) for i in range(len(tree))]
-        return [part for d, value in zip(derivative, tree) for part in _select(d, value, axis)]
-    return [derivative]
+    given): its items lie along `axis`, after the direction axes. A dict's derivative is
+    read by key, any other node's by position."""
+    if not pytree.is_node(tree):
+        return [derivative]
+    pairs = pytree.items(tree)
+    if isinstance(derivative, np.ndarray) and not isinstance(tree, dict):
+        derivative = [np.take(derivative, i, axis=axis) for i in range(len(pairs))]
+    elif not isinstance(derivative, (list, tuple, dict)):
+        derivative = pytree.children(derivative)  # a derivative of a registered node type
+    return [part for k, value in pairs for part in _select(derivative[k], value, axis)]
 
 
 def _rebuild(tree, parts):
     """`tree`'s structure with its leaves replaced, in order, by the iterator `parts`."""
-    kind = type(tree)
-    if kind is dict:
-        return {key: _rebuild(value, parts) for key, value in tree.items()}
-    if kind is list:
-        return [_rebuild(value, parts) for value in tree]
-    if kind is tuple:
-        return tuple(_rebuild(value, parts) for value in tree)
-    return next(parts)
+    return pytree.flatten(tree)[1].unflatten(parts) if pytree.is_node(tree) else next(parts)
 
 
 def leading_shape(tree, batch):
@@ -110,14 +101,47 @@ def _dtype(x):
     return dtype if np.issubdtype(dtype, np.inexact) else np.dtype(np.float64)
 
 
+def _describe(out) -> str:
+    if isinstance(out, np.ndarray):
+        return f"an array of shape {out.shape}"
+    return f"a {type(out).__name__}"
+
+
 def _along(a, axis, start, stop):
     """``a[..., start:stop, ...]`` with the slice on `axis`."""
     return a[(slice(None),) * axis + (slice(start, stop),)]
 
 
-def basis_for(wrt):
+def _complex_leaves(tree) -> list:
+    return [np.iscomplexobj(leaf) for leaf in _leaves(tree)]
+
+
+def check_complex(tree, holomorphic: bool, what: str, transform: str) -> None:
+    """JAX's rule for complex values in Jacobians: a complex input (jacfwd) or output (jacrev,
+    grad) needs holomorphic=True, and holomorphic=True needs complex ones."""
+    flags = _complex_leaves(tree)
+    if holomorphic and not all(flags):
+        raise ComplexDerivativeError(
+            f"{transform} with holomorphic=True needs complex {what}s, but an {what} of the "
+            "function is real",
+            hint=f"make the {what} complex (x.astype(complex)), or drop holomorphic=True",
+        )
+    if not holomorphic and any(flags):
+        raise ComplexDerivativeError(
+            f"{transform} of a function with a complex {what} needs holomorphic=True (as in "
+            "JAX): only a holomorphic function has a complex Jacobian",
+            hint="pass holomorphic=True if the function is holomorphic (srcad then checks "
+            "that it is, at the point); for one that is not (abs, conj, real, angle), use "
+            "srcad.jvp or srcad.vjp, or differentiate with respect to the real and "
+            "imaginary parts",
+        )
+
+
+def basis_for(wrt, holomorphic=False):
     """A tangent of `wrt` whose leaves together are the identity over all n of its elements:
-    each leaf has shape (n, *leaf.shape)."""
+    each leaf has shape (n, *leaf.shape). Complex inputs need `holomorphic` (`check_complex`)."""
+    if type(wrt) is not np.ndarray or wrt.dtype.kind == "c" or holomorphic:
+        check_complex(wrt, holomorphic, "input", "jacfwd")
     if _plain(wrt):
         size = _size(wrt)
         if np.ndim(wrt) == 1:
@@ -138,8 +162,17 @@ def basis_for(wrt):
     return _rebuild(wrt, iter(seeds))
 
 
-def basis_like(out):
-    """Cotangents for every element of `out`: leaves shaped (m, *leaf.shape), m elements."""
+def basis_like(out, holomorphic=False, transform="jacrev"):
+    """Cotangents for every element of `out`: leaves shaped (m, *leaf.shape), m elements. A
+    complex output needs `holomorphic` (`check_complex`); `grad`'s, a scalar one."""
+    if type(out) is not np.ndarray or out.dtype.kind == "c" or holomorphic:
+        check_complex(out, holomorphic, "output", transform)
+    if transform == "grad" and (not _plain(out) or np.ndim(out) != 0):
+        raise NonScalarOutputError(
+            f"grad with holomorphic=True needs a function that returns a complex scalar, "
+            f"but it returned {_describe(out)}",
+            hint="use srcad.jacrev(f, holomorphic=True) for non-scalar outputs",
+        )
     if not _plain(out):
         return basis_for(out)
     m = _size(out)

@@ -177,7 +177,8 @@ def join_batched(parts, arrays, how="concatenate", axis=0, batch=0):
     pieces, join_axis = [], 0
     for p, x in zip(_items(parts, arrays, batch), arrays):
         shape, join_axis = _join_shape(x, how, axis)
-        p = np.asarray(p)
+        # A list entry's derivative is a list (of batched items): stacked as np.array would.
+        p = _stacked(p, x, batch) if isinstance(x, (list, tuple)) else np.asarray(p)
         pieces.append(np.reshape(p, p.shape[:batch] + shape))
     return np.concatenate(pieces, axis=batch + join_axis)
 
@@ -193,7 +194,9 @@ def split_like(g, arrays, how="concatenate", axis=0, batch=0):
         stop = start + shape[join_axis]
         piece = g[(slice(None),) * (batch + join_axis) + (slice(start, stop),)]
         piece = np.reshape(piece, lead + np.shape(x))
-        if np.iscomplexobj(piece) and not np.iscomplexobj(x):
+        if isinstance(x, (list, tuple)):  # a list entry's adjoint is a list, as array_vjp's
+            piece = _parts(piece, x, batch)
+        elif np.iscomplexobj(piece) and not np.iscomplexobj(x):
             piece = np.real(piece)
         out.append(piece)
         start = stop
