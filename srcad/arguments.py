@@ -18,6 +18,7 @@ from typing import Any, TypeAlias
 
 import numpy as np
 
+from .arrays import is_foreign
 from .dtypes import result_type
 from .errors import (
     ArgnumsError,
@@ -37,7 +38,7 @@ Argnums: TypeAlias = "int | Sequence[int]"
 
 
 def _kind(value: object) -> str | None:
-    if isinstance(value, (np.ndarray, numbers.Number, np.generic)):
+    if isinstance(value, (np.ndarray, numbers.Number, np.generic)) or is_foreign(value):
         return "array"
     if type(value) is list:
         return "list"
@@ -62,6 +63,9 @@ def _signature(args: Sequence[Any]) -> tuple[Any, ...]:
         elif isinstance(a, (np.generic, numbers.Number)):
             # numpy's stubs leave numbers.Number out of what iscomplexobj takes
             out.append((0, "c") if np.iscomplexobj(a) else 0)  # type: ignore[arg-type]
+        elif is_foreign(a):
+            # A Dask or CuPy array: the code generated for a numpy array of its rank
+            out.append(a.ndim if a.dtype.kind != "c" else (a.ndim, "c"))
         else:
             out.append(None)
     return tuple(out)
@@ -76,7 +80,7 @@ def _describe_args(
     ndims: list[tuple[Any, ...]] = []
     for p, a in zip(params, args):
         t = type(a)
-        if t is np.ndarray:
+        if t is np.ndarray or is_foreign(a):
             kinds.append((p, "array"))
             ndims.append((p, a.ndim) if a.dtype.kind != "c" else (p, a.ndim, "complex"))
         elif t is float or t is int or t is complex or isinstance(a, (np.generic, numbers.Number)):
@@ -245,7 +249,7 @@ def check_differentiable(value: Any, where: str) -> None:
             check_differentiable(v, f"{where}[{k!r}]")
         return
     dtype = None
-    if isinstance(value, (np.ndarray, np.generic)):
+    if isinstance(value, (np.ndarray, np.generic)) or is_foreign(value):
         dtype = value.dtype
     elif isinstance(value, (bool, np.bool_)):
         dtype = np.dtype(bool)
@@ -273,7 +277,7 @@ def check_differentiable(value: Any, where: str) -> None:
 
 def _as_structure(g: Any, like: Any) -> Any:
     """A gradient `g` of `like` laid out as `like`: an array for a list becomes a list."""
-    if isinstance(like, (list, tuple)) and isinstance(g, (np.ndarray, list, tuple)):
+    if isinstance(like, (list, tuple)) and (isinstance(g, (np.ndarray, list, tuple)) or is_foreign(g)):
         if len(g) == len(like):
             return _rebuild(like, iter(_select(g, like)))
     return g
@@ -287,7 +291,7 @@ def _describe_value(v: Any) -> str:
         return f"{_article(type(v).__name__)} {type(v).__name__} of {len(v)}"
     if isinstance(v, dict):
         return f"a dict with keys {sorted(v, key=repr)}"
-    if isinstance(v, (np.ndarray, np.generic)):
+    if isinstance(v, (np.ndarray, np.generic)) or is_foreign(v):
         return f"an array of shape {np.shape(v)} ({v.dtype})"
     if isinstance(v, numbers.Number):
         return f"{_article(type(v).__name__)} {type(v).__name__}"
@@ -339,7 +343,7 @@ def _check_like(value: Any, primal: Any, what: str, ref: str, hint: str) -> None
 
 
 def _numeric(value: Any) -> bool:
-    return isinstance(value, (np.ndarray, np.generic, numbers.Number))
+    return isinstance(value, (np.ndarray, np.generic, numbers.Number)) or is_foreign(value)
 
 
 def check_cotangent(cotangent: Any, out: Any, what: str = "cotangent") -> None:
@@ -437,14 +441,17 @@ def _check_tangent_dtypes(tangent: Any, primal: Any, where: str) -> None:
             "its primal",
             hint=f"convert it, e.g. t.astype(np.{pd.name}); {_TANGENT_HINT}",
         )
-    if isinstance(primal, (np.ndarray, np.generic)) and isinstance(
-        tangent, (np.ndarray, np.generic)
-    ):
+    if _typed(primal) and _typed(tangent):
         if pd != td:
             raise ShapeMismatchError(
                 f"{what} has dtype {td}, but {where} has dtype {pd}; they must match",
                 hint=f"convert it, e.g. t.astype(np.{pd.name}); {_TANGENT_HINT}",
             )
+
+
+def _typed(value: Any) -> bool:
+    """A value with a dtype of its own (not a Python number, whose type numpy reads weakly)."""
+    return isinstance(value, (np.ndarray, np.generic)) or is_foreign(value)
 
 
 def _check_primal_count(fn: Any, params: list[str], primals: Sequence[Any], transform: str) -> None:

@@ -15,6 +15,7 @@ import numbers
 
 import numpy as np
 
+from .arrays import asarray as _asarray
 from .dtypes import result_type
 from .errors import NonScalarOutputError
 from .helpers.containers import *  # noqa: F403 - the runtime namespace gathers the helpers
@@ -68,7 +69,7 @@ def scalar_seed(y):
 
 
 def astype(x, dtype):
-    return np.asarray(x).astype(dtype)
+    return _asarray(x).astype(dtype)
 
 
 def astype_vjp(g, x, dtype=None):
@@ -83,13 +84,13 @@ def astype_vjp(g, x, dtype=None):
     dtype = primal
     if np.iscomplexobj(g) and not np.issubdtype(dtype, np.complexfloating):
         g = np.real(g)
-    return np.asarray(g).astype(dtype)
+    return _asarray(g).astype(dtype)
 
 
 def astype_jvp(dx, dtype):
     if not np.issubdtype(np.dtype(dtype), np.inexact):
         return np.zeros(np.shape(dx))
-    return np.asarray(dx).astype(dtype)
+    return _asarray(dx).astype(dtype)
 
 
 # Container and scalar methods. Generated primal code calls the methods as the user wrote
@@ -98,7 +99,7 @@ def astype_jvp(dx, dtype):
 
 def log_nonzero(x):
     """log(x) where x != 0, else 0: the factor for d(x ** y)/dy, zero where x ** y is."""
-    x = np.asarray(x)
+    x = _asarray(x)
     return np.log(np.where(x == 0, 1, x))
 
 

@@ -11,6 +11,9 @@ import numbers
 
 import numpy as np
 
+from ..arrays import is_array, is_foreign
+from ..arrays import like as _like
+from ..arrays import zeros as _zeros
 from ..dtypes import result_type
 
 CONTAINERS = (list, tuple, dict)
@@ -71,8 +74,10 @@ def result_ndim(*operands):
 
 def zeros_like(x, batch=()):
     """A zero derivative with the structure of `x` (and leading `batch` axes on arrays)."""
-    if isinstance(x, np.ndarray):
+    if is_array(x):
         dtype = x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64
+        if is_foreign(x):  # a Dask or CuPy array: its zero stays in its library
+            return np.zeros_like(x, dtype=dtype, shape=tuple(batch) + x.shape)
         return np.zeros(tuple(batch) + x.shape, dtype=dtype)
     if isinstance(x, (list, tuple)):
         return (
@@ -115,7 +120,7 @@ def index_with_batch(idx, batch):
 
 def _is_fancy(idx) -> bool:
     parts = idx if isinstance(idx, tuple) else (idx,)
-    return any(isinstance(p, (list, np.ndarray)) for p in parts)
+    return any(isinstance(p, list) or is_array(p) for p in parts)
 
 
 def fit(t, like, batch=0):
@@ -162,7 +167,7 @@ def getitem_vjp(g, x, idx, batch=0):
     dtype = result_type(g, x) if np.iscomplexobj(x) else result_type(g)
     if not np.issubdtype(dtype, np.inexact):
         dtype = np.float64
-    out = np.zeros(gshape[:batch] + np.shape(x), dtype=dtype)
+    out = _zeros(gshape[:batch] + np.shape(x), dtype, like=_like(g, x))
     full = index_with_batch(idx, batch)
     if _is_fancy(idx):
         np.add.at(out, full, g)

@@ -14,6 +14,7 @@ import string as _string
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view as _windows
 
+from ..arrays import asarray as _asarray
 from ..dtypes import result_type
 
 _LETTERS = _string.ascii_letters  # the labels np.einsum accepts
@@ -270,7 +271,7 @@ def convolve_slice(a, v, start, size):
     Leading axes broadcast like numpy's (direction axes are leading axes), so this is
     np.convolve for stacks of vectors.
     """
-    a, v = np.asarray(a), np.asarray(v)
+    a, v = _asarray(a), _asarray(v)
     if a.shape[-1] < v.shape[-1]:
         a, v = v, a  # the full convolution is symmetric; slide the shorter one
     m = v.shape[-1]
@@ -286,7 +287,7 @@ def convolve_transpose(g, v, n, start):
     `g` goes back into the full convolution's length at `start`; entry i of the result is
     sum_j full[i + j] * v[j] (a correlation, without conjugation).
     """
-    g, v = np.asarray(g), np.asarray(v)
+    g, v = _asarray(g), _asarray(v)
     m = v.shape[-1]
     size = g.shape[-1]
     full = np.zeros(g.shape[:-1] + (n + m - 1,), dtype=g.dtype)
