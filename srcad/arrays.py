@@ -9,6 +9,7 @@ the value's library too. This module accepts any value and guarantees:
 * `is_array(x)`: x is a numpy array or an array of a library that implements numpy's
   protocols (it has ``__array_function__``, ``shape``, ``dtype`` and ``ndim``); neither Dask
   nor CuPy is imported to tell.
+* `is_chunked(x)`: x is such an array split in chunks (Dask's, which has ``chunks``).
 * `like(*values)`: the first such foreign array among `values` (None when all are numpy's
   or Python's), to pass as numpy's ``like=`` so that an allocation follows its library.
 * `zeros(shape, dtype, like)`, `asarray(x, dtype)`: numpy's, in `like`'s library (or `x`'s).
@@ -34,6 +35,11 @@ def is_foreign(x) -> bool:
         and hasattr(x, "dtype")
         and hasattr(x, "ndim")
     )
+
+
+def is_chunked(x) -> bool:
+    """A lazy array split in chunks (Dask's): broadcasting to its shape should chunk alike."""
+    return is_foreign(x) and hasattr(x, "chunks")
 
 
 def is_array(x) -> bool:

@@ -16,6 +16,7 @@ import numbers
 import numpy as np
 
 from .arrays import asarray as _asarray
+from .arrays import is_foreign as _is_foreign
 from .dtypes import result_type
 from .errors import NonScalarOutputError
 from .helpers.containers import *  # noqa: F403 - the runtime namespace gathers the helpers
@@ -37,13 +38,16 @@ def scalar_seed(y):
         return 1.0
     dtype = getattr(y, "dtype", None)
     if dtype is not None and getattr(y, "ndim", 1) == 0 and dtype.kind == "f":
+        if _is_foreign(y):
+            # A lazy (Dask) or device (CuPy) scalar: the adjoints it seeds stay in its library
+            return np.ones_like(y)
         return dtype.type(1.0)
     if (
         isinstance(y, (bool, np.bool_))
-        or not isinstance(y, (numbers.Number, np.ndarray))
+        or not (isinstance(y, (numbers.Number, np.ndarray)) or _is_foreign(y))
         or (np.ndim(y) != 0)
     ):
-        if isinstance(y, np.ndarray):
+        if isinstance(y, np.ndarray) or _is_foreign(y):
             what = f"an array of shape {np.shape(y)}"
         elif y is None:
             what = "None"

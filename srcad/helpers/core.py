@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from ..arrays import is_array, is_foreign
+from ..arrays import is_array, is_chunked, is_foreign
 from ..arrays import like as _like
 from ..arrays import zeros as _zeros
 from ..dtypes import result_type
@@ -129,6 +129,10 @@ def fit(t, like, batch=0):
     tshape = np.shape(t)
     if tshape[batch:] == shape:
         return t
+    if batch == 0 and is_chunked(like):
+        # Chunked as `like` is: Dask's own broadcast of a scalar is one chunk of the whole
+        # shape, which a cluster would then ship whole from worker to worker.
+        return np.zeros_like(like, dtype=result_type(t)) + t
     missing = len(shape) - len(tshape) + batch
     if missing > 0:
         t = np.reshape(t, tshape[:batch] + (1,) * missing + tshape[batch:])
