@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..arrays import asarray as _asarray
+from ..arrays import is_foreign as _is_foreign
 from ..arrays import size as _size
 
 # ----------------------------------------------------------------------------- axes
@@ -49,7 +50,11 @@ def gather(t, index, batch=0):
     t = _asarray(t)
     lead = t.shape[:batch]
     flat = np.reshape(t, lead + (-1,))
-    flat = np.concatenate([np.zeros(lead + (1,), dtype=flat.dtype), flat], axis=-1)
+    zero = np.zeros_like(flat, shape=lead + (1,))  # in t's library (Dask, CuPy...)
+    flat = np.concatenate([zero, flat], axis=-1)
+    if _is_foreign(flat) and np.ndim(index) != 1:
+        # Dask indexes with one-dimensional integer arrays only
+        return np.reshape(flat[..., np.ravel(index)], lead + np.shape(index))
     return flat[..., index]
 
 

@@ -85,7 +85,7 @@ def _(ans, a, axis=None, dtype=None, *, keepdims=False, initial=None, where=True
 @vjp_rule(np.mean, linear=("a",))
 def _(ans, a, axis=None, dtype=None, *, keepdims=False, where=True):
     if static(where is True and axis is None and nb == 0):
-        d[a] = np.broadcast_to(d[ans] / rt.count(a), np.shape(a))
+        d[a] = rt.fit(d[ans] / rt.count(a), a)
     elif static(where is True):
         d[a] = rt.mean_vjp(d[ans], a, axis, keepdims, nb)
     else:
@@ -753,7 +753,7 @@ def _(ans, a, offset=0, axis1=0, axis2=1, dtype=None):
 @vjp_rule(np.average)
 def _(ans, a, axis=None, weights=None, *, keepdims=False):
     if static(weights is None and axis is None and nb == 0):
-        d[a] = np.broadcast_to(d[ans] / rt.count(a), np.shape(a))
+        d[a] = rt.fit(d[ans] / rt.count(a), a)
     elif static(weights is None):
         d[a] = rt.mean_vjp(d[ans], a, axis, keepdims, nb)
     else:
