@@ -277,7 +277,9 @@ def check_differentiable(value: Any, where: str) -> None:
 
 def _as_structure(g: Any, like: Any) -> Any:
     """A gradient `g` of `like` laid out as `like`: an array for a list becomes a list."""
-    if isinstance(like, (list, tuple)) and (isinstance(g, (np.ndarray, list, tuple)) or is_foreign(g)):
+    if isinstance(like, (list, tuple)) and (
+        isinstance(g, (np.ndarray, list, tuple)) or is_foreign(g)
+    ):
         if len(g) == len(like):
             return _rebuild(like, iter(_select(g, like)))
     return g
