@@ -17,6 +17,7 @@ import numpy as np
 
 from .arrays import asarray as _asarray
 from .arrays import is_foreign as _is_foreign
+from .arrays import like as _like
 from .dtypes import result_type
 from .errors import NonScalarOutputError
 from .helpers.containers import *  # noqa: F403 - the runtime namespace gathers the helpers
@@ -133,7 +134,11 @@ def setitem_tangent(dx, x, idx, dv, batch=0):
         return out
     shape = np.shape(dx)[:batch] + np.shape(x) if batch else np.shape(x)
     dtype = result_type(dx, dv) if dv is not None else result_type(dx)
-    out = np.array(np.broadcast_to(dx, shape), dtype=dtype)
+    like = _like(dx, dv, x)
+    if like is None:
+        out = np.array(np.broadcast_to(dx, shape), dtype=dtype)
+    else:  # a new array in their library (Dask, CuPy), written below
+        out = np.zeros_like(like, dtype=dtype, shape=shape) + dx
     out[index_with_batch(idx, batch)] = 0.0 if dv is None else dv
     return out
 

@@ -10,7 +10,12 @@ the table stays true for the installed Dask. The reasons are what users read in 
 
 from __future__ import annotations
 
+import pathlib
+import re
+
 import numpy as np
+
+import srcad
 
 # The function as users call it -> what Dask (2026.8) lacks.
 DASK_LACKS = {
@@ -107,7 +112,6 @@ _BLOCKS = (
     "computes a Dask array"
 )
 _ITEMS = "builds its result by item assignment into a new array, which computes Dask arrays"
-_ROWS = "a Python list of the rows of an array: iterating over a Dask array is not lazy"
 _JACOBIANS = "Jacobians are laid out in numpy arrays (srcad.jacfwd / jacrev give numpy)"
 _SORTS = "the derivative sorts (np.argsort), which Dask lacks"
 _WHERE = "the derivative sums with `where=`, which Dask lacks"
@@ -152,37 +156,16 @@ SRCAD_EAGER = {
     "rt.columns_to_jacobians": _JACOBIANS,
     "rt.convolve_slice": _INDEX_NUMPY,
     "rt.convolve_transpose": _INDEX_NUMPY,
-    "rt.from_sequence": _ROWS,
     "rt.gather": _INDEX_NUMPY,
     "rt.jacobians_to_columns": _JACOBIANS,
     "rt.jacobians_to_rows": _JACOBIANS,
-    "rt.mchain": _ITEMS,
-    "rt.mchain_vjp": _ITEMS,
-    "rt.mcorner": _ITEMS,
     "rt.mdiag": _ITEMS,
-    "rt.mdual": _ITEMS,
-    "rt.mduals": _ITEMS,
     "rt.mhermitian": _ITEMS,
     "rt.mhermitian_t": _ITEMS,
     "rt.mphi": _ITEMS,
-    "rt.mresiduals": _ITEMS,
-    "rt.mresiduals_t": _ITEMS,
-    "rt.mtlbr": _ITEMS,
-    "rt.mtop_right": _ITEMS,
-    "rt.mtrs": _ITEMS,
-    "rt.pack_like": _ROWS,
     "rt.polygamma": "calls scipy.special.polygamma, which computes Dask arrays",
     "rt.rows_to_jacobians": _JACOBIANS,
     "rt.scatter": _INDEX_NUMPY,
-    "rt.sequence": _ROWS,
-    "rt.sequence_vjp": _ROWS,
-    "rt.setitem_tangent": _ITEMS,
-    "rt.spread_sum": _ROWS,
-    "rt.sum_sequence": _ROWS,
-    "rt.surviving": _ROWS,
-    "rt.to_sequence": _ROWS,
-    "rt.unpack_parts": _ROWS,
-    "rt.zero_item": _ITEMS,
     "scipy.special.psi": "the derivative is scipy.special.polygamma, which computes Dask arrays",
 }
 
@@ -201,6 +184,43 @@ CUPY_LACKS = {
     "np.unstack": "no CuPy function",
     "np.vecdot": "no CuPy function",
     "np.vecmat": "no CuPy function",
+}
+
+
+# numpy functions that convert their arguments to numpy arrays themselves instead of handing
+# the call to the arguments' library (NEP 18 covers neither np.asarray nor a list of
+# arrays): on a CuPy array they raise TypeError, as the user's own code would. Found by
+# tests/test_device.py (a numpy-backed stand-in for CuPy); tests skip their specs.
+_CONVERTS = "numpy converts the argument to a numpy array itself"
+CONVERTED_BY_NUMPY = {
+    "np.array": _CONVERTS,
+    "np.asanyarray": _CONVERTS,
+    "np.asarray": _CONVERTS,
+    "np.ascontiguousarray": _CONVERTS,
+    "np.asfortranarray": _CONVERTS,
+    "np.copy": "a list of arrays (numpy converts each)",
+    "np.reshape": "`order=` on an np.asfortranarray (which numpy converts)",
+    "scipy.special.log_softmax": "scipy converts the argument to a numpy array",
+    "scipy.special.logsumexp": "scipy converts the argument to a numpy array",
+    "scipy.special.multigammaln": "scipy converts the argument to a numpy array",
+    "scipy.special.polygamma": "scipy converts the argument to a numpy array",
+    "scipy.special.softmax": "scipy converts the argument to a numpy array",
+}
+
+# Functions whose derivative srcad computes with numpy arrays though the function itself runs
+# on a device array (CuPy's), and why: on a GPU their derivatives fail with TypeError.
+_WINDOWS = "the derivative slides windows (numpy's sliding_window_view converts to numpy)"
+SRCAD_HOST_ONLY = {
+    "np.convolve": _WINDOWS,
+    "np.correlate": _WINDOWS,
+    "rt.convolve_slice": _WINDOWS,
+    "rt.convolve_transpose": _WINDOWS,
+    "rt.columns_to_jacobians": _JACOBIANS,
+    "rt.jacobians_to_columns": _JACOBIANS,
+    "rt.jacobians_to_rows": _JACOBIANS,
+    "rt.rows_to_jacobians": _JACOBIANS,
+    "rt.polygamma": "calls scipy.special.polygamma, which converts to numpy",
+    "scipy.special.psi": "the derivative is scipy.special.polygamma, which converts to numpy",
 }
 
 
@@ -259,3 +279,98 @@ def random_like(tree, rng):
         return np.asarray(values, dtype=np.result_type(x))
 
     return tree_map(draw, tree)
+
+
+def eager_cases(specs):
+    """(spec, shapes, kwargs) of the rule specs with an array argument, for an eager library."""
+    for spec in specs:
+        for shapes in spec.shapes:
+            if any(shapes) and numpy_like(spec):
+                for kwargs in spec.kwargs:
+                    yield spec, shapes, kwargs
+
+
+def check_derivatives_on(f, args, to_library, to_numpy, array_type, modes):
+    """f's derivatives (vjp and jvp, as `modes` says) for the arguments moved to another
+    eager library (`to_library`) are arrays of that library (`array_type`) wherever the
+    primal is one, and equal, brought back with `to_numpy`, the derivatives for numpy's."""
+
+    def move(value, like):
+        if isinstance(like, array_type) and value is not None:
+            return to_library(np.asarray(value))  # a number for a 0-d output: 0-d, as like
+        return value
+
+    def check(got, want, primals, what):
+        for g, p in zip(leaves(got), leaves(primals)):
+            if isinstance(p, array_type) and g is not None:
+                assert isinstance(g, array_type), f"a {what} is {type(g).__name__}"
+        got, want = list(leaves(got)), list(leaves(want))
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            if g is None or w is None:  # no derivative: the other is none or zero
+                assert not np.any(to_numpy(g) if w is None else w)
+                continue
+            np.testing.assert_allclose(to_numpy(g), w, rtol=1e-9, atol=1e-12)
+
+    largs = tuple(to_library(a) if isinstance(a, np.ndarray) else a for a in args)
+    rng = np.random.default_rng(3)
+    if "rev" in modes:
+        out, pullback = srcad.vjp(f, *args)
+        cotangent = random_like(out, rng)
+        lout, lpullback = srcad.vjp(f, *largs)
+        flat = iter(leaves(lout))
+        got = lpullback(tree_map(lambda c: move(c, next(flat)), cotangent))
+        check(got, pullback(cotangent), largs, "derivative")
+    if "fwd" in modes:
+        tangents = random_like(args, rng)
+        _, want = srcad.jvp(f, args, tangents)
+        moved = tree_map(lambda t: to_library(t) if isinstance(t, np.ndarray) else t, tangents)
+        lout, got = srcad.jvp(f, largs, moved)
+        check(got, want, lout, "tangent")
+
+
+TABLES_START = "<!-- tables: written by `python tests/array_libraries.py` -->"
+TABLES_END = "<!-- end of tables -->"
+
+
+def tables_markdown() -> str:
+    """The tables above as docs/scaling.md shows them, between TABLES_START and TABLES_END."""
+    sections = [
+        ("Functions Dask does not run lazily", "what Dask lacks", DASK_LACKS),
+        (
+            "Functions whose derivative srcad does not yet compute lazily on Dask",
+            "why",
+            SRCAD_EAGER,
+        ),
+        ("Functions CuPy lacks", "", CUPY_LACKS),
+        ("Functions numpy or scipy convert to numpy arrays", "", CONVERTED_BY_NUMPY),
+        (
+            "Functions whose derivative srcad computes with numpy arrays (not on a GPU)",
+            "why",
+            SRCAD_HOST_ONLY,
+        ),
+    ]
+    lines = [TABLES_START, ""]
+    for title, column, table in sections:
+        lines += [f"### {title}", "", f"| function | {column or 'why'} |", "|---|---|"]
+        lines += [f"| `{name}` | {table[name]} |" for name in sorted(table)]
+        lines.append("")
+    return "\n".join(lines + [TABLES_END])
+
+
+def scaling_examples() -> list[str]:
+    """The code blocks of docs/scaling.md: the Dask cluster's example, then the GPU's."""
+    text = (pathlib.Path(__file__).parent.parent / "docs" / "scaling.md").read_text()
+    return re.findall(r"```python\n(.*?)```", text, re.S)
+
+
+def run_example(source, namespace, directory):
+    """Run an example's code from a file in `directory` (srcad reads functions' sources)."""
+    path = pathlib.Path(directory) / "example.py"
+    path.write_text(source)
+    exec(compile(source, str(path), "exec"), namespace)
+    return namespace
+
+
+if __name__ == "__main__":
+    print(tables_markdown())

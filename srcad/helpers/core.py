@@ -129,9 +129,10 @@ def fit(t, like, batch=0):
     tshape = np.shape(t)
     if tshape[batch:] == shape:
         return t
-    if batch == 0 and is_chunked(like):
+    if batch == 0 and (is_chunked(like) or (is_foreign(like) and not is_foreign(t))):
         # Chunked as `like` is: Dask's own broadcast of a scalar is one chunk of the whole
-        # shape, which a cluster would then ship whole from worker to worker.
+        # shape, which a cluster would then ship whole from worker to worker. And a number
+        # broadcast against a CuPy array stays on the device (np.broadcast_to gives numpy's).
         return np.zeros_like(like, dtype=result_type(t)) + t
     missing = len(shape) - len(tshape) + batch
     if missing > 0:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..arrays import asarray as _asarray
+from ..arrays import like as _like
 from ..arrays import size as _size
+from ..arrays import zeros as _zeros
 from ..dtypes import result_type
 from ..errors import UnsupportedOperationError
 
@@ -68,7 +70,8 @@ def mdiag(v, x=None):
     v = _asarray(v)
     k = np.shape(v)[-1]
     rows, cols = (k, k) if x is None else np.shape(x)[-2:]
-    out = np.zeros(np.shape(v)[:-1] + (rows, cols), dtype=v.dtype)
+    # In v's library (a CuPy array cannot be assigned into a numpy one).
+    out = np.zeros_like(v, shape=np.shape(v)[:-1] + (rows, cols))
     idx = np.arange(k)
     out[..., idx, idx] = v
     return out
@@ -118,9 +121,11 @@ def meye(x, matrix=False):
     dtype = result_type(x)
     if not np.issubdtype(dtype, np.inexact):
         dtype = np.float64
-    if matrix:
-        return np.eye(*np.shape(x)[-2:], dtype=dtype)
-    return np.eye(np.shape(x)[-1], dtype=dtype)
+    rows, cols = np.shape(x)[-2:] if matrix else np.shape(x)[-1:] * 2
+    like = _like(x)
+    if like is None:
+        return np.eye(rows, cols, dtype=dtype)
+    return np.eye(rows, cols, dtype=dtype, like=like)  # in x's library
 
 
 # numpy >= 2 takes solve's `b` as a vector only when b.ndim == 1; numpy 1.26 also takes it
@@ -170,7 +175,7 @@ def mdual(a, t):
     lead = np.broadcast_shapes(np.shape(a)[:-2], np.shape(t)[:-2])
     m, n = np.shape(a)[-2:]
     dtype = result_type(a, t)
-    out = np.zeros(lead + (2 * m, 2 * n), dtype=dtype)
+    out = _zeros(lead + (2 * m, 2 * n), dtype, like=_like(a, t))  # in their library
     out[..., :m, :n] = a
     out[..., m:, n:] = a
     out[..., :m, n:] = t
@@ -354,7 +359,7 @@ def mresiduals(t, residuals):
     if _size(residuals):
         return t
     t = _asarray(t)
-    return np.zeros(np.shape(t)[:-1] + (0,), dtype=t.dtype)
+    return np.zeros_like(t, shape=np.shape(t)[:-1] + (0,))
 
 
 def mresiduals_t(g, residuals, k):
@@ -362,4 +367,4 @@ def mresiduals_t(g, residuals, k):
     if _size(residuals):
         return g
     g = _asarray(g)
-    return np.zeros(np.shape(g)[:-1] + (k,), dtype=g.dtype)
+    return np.zeros_like(g, shape=np.shape(g)[:-1] + (k,))
