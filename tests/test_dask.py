@@ -290,3 +290,24 @@ def test_the_cluster_example(client, monkeypatch, tmp_path):
     z = X @ w  # the reference, by hand
     np.testing.assert_allclose(namespace["loss"], np.mean(np.logaddexp(0.0, z) - y * z))
     np.testing.assert_allclose(namespace["g"], X.T @ (1 / (1 + np.exp(-z)) - y) / len(y))
+
+
+def branchy(w, X, y):
+    r = X @ w - y
+    if np.mean(r) > 0:  # Python's `if` on a Dask value computes it, as when f runs
+        return np.mean(r**2)
+    return np.mean(np.abs(r))
+
+
+def test_python_control_flow_on_a_dask_value():
+    w, X, y, Xd, yd = _data(rows=40, chunk=10)
+    branches = set()
+    for shift in (0.0, -10.0):  # the mean residual is < 0, then > 0: both branches
+        g = srcad.grad(branchy)(w, Xd, yd + shift)
+        assert isinstance(g, da.Array)
+        r = X @ w - (y + shift)
+        branches.add(bool(np.mean(r) > 0))
+        slope = 2 * r if np.mean(r) > 0 else np.sign(r)
+        (got,) = dask.compute(g, scheduler="sync")
+        np.testing.assert_allclose(got, X.T @ slope / len(y), rtol=1e-12)
+    assert branches == {True, False}

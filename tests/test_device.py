@@ -13,6 +13,7 @@ each listed with its reason in tests/array_libraries.py.
 from __future__ import annotations
 
 import pathlib
+import subprocess
 import sys
 import types
 
@@ -149,3 +150,13 @@ def test_the_gpu_example_on_a_device(monkeypatch, tmp_path):
     assert isinstance(namespace["g"], Device)
     want = X.T @ (1 / (1 + np.exp(-(X @ np.zeros(10)))) - y) / len(y)  # by hand
     np.testing.assert_allclose(g, want, rtol=1e-12)
+
+
+def test_srcad_imports_neither_dask_nor_cupy():
+    code = (
+        "import sys, numpy as np, srcad\n"
+        "srcad.grad(np.linalg.norm)(np.ones(3))\n"
+        "print(sorted(m for m in ('dask', 'cupy', 'distributed') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
