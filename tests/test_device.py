@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from array_libraries import (
     CONVERTED_BY_NUMPY,
+    CUPY_LACKS,
     SRCAD_HOST_ONLY,
     check_derivatives_on,
     eager_cases,
@@ -160,3 +161,9 @@ def test_srcad_imports_neither_dask_nor_cupy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_readme_names_what_cupy_lacks():
+    readme = (pathlib.Path(__file__).parent.parent / "README.md").read_text()
+    section = readme[readme.index("## Scaling out") :]
+    assert all(f"`{name}`" in section for name in CUPY_LACKS)
