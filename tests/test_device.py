@@ -167,3 +167,9 @@ def test_readme_names_what_cupy_lacks():
     readme = (pathlib.Path(__file__).parent.parent / "README.md").read_text()
     section = readme[readme.index("## Scaling out") :]
     assert all(f"`{name}`" in section for name in CUPY_LACKS)
+
+
+def test_jacobians_refuse_device_arrays():
+    """Jacobians are laid out in numpy arrays: a device array is refused, with the reason."""
+    with pytest.raises(srcad.SrcadError, match="laid out in numpy arrays"):
+        srcad.jacfwd(np.sin)(Device(np.arange(3.0)))

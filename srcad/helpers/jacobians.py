@@ -13,6 +13,7 @@ import numbers
 
 import numpy as np
 
+from ..arrays import is_foreign
 from ..dtypes import result_type
 from ..errors import UnsupportedOperationError
 
@@ -49,6 +50,14 @@ def _leaves(tree) -> list:
     if kind is list or kind is tuple:
         return [leaf for value in tree for leaf in _leaves(value)]
     if not isinstance(tree, (np.ndarray, numbers.Number, np.generic)):
+        if is_foreign(tree):
+            raise UnsupportedOperationError(
+                f"srcad's Jacobians are laid out in numpy arrays; an output of the function, "
+                f"or an argument it is differentiated with respect to, is an array of "
+                f"{type(tree).__module__.split('.')[0]} ({type(tree).__name__})",
+                hint="pass numpy arrays to jacfwd, jacrev, jacobian and hessian; grad, vjp "
+                "and jvp keep Dask and CuPy arrays in their library",
+            )
         what = "None" if tree is None else f"a {type(tree).__name__}"
         raise UnsupportedOperationError(
             f"srcad's Jacobians need arrays and numbers, in nested tuples, lists and dicts; "
