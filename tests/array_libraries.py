@@ -209,12 +209,7 @@ CONVERTED_BY_NUMPY = {
 
 # Functions whose derivative srcad computes with numpy arrays though the function itself runs
 # on a device array (CuPy's), and why: on a GPU their derivatives fail with TypeError.
-_WINDOWS = "the derivative slides windows (numpy's sliding_window_view converts to numpy)"
 SRCAD_HOST_ONLY = {
-    "np.convolve": _WINDOWS,
-    "np.correlate": _WINDOWS,
-    "rt.convolve_slice": _WINDOWS,
-    "rt.convolve_transpose": _WINDOWS,
     "rt.columns_to_jacobians": _JACOBIANS,
     "rt.jacobians_to_columns": _JACOBIANS,
     "rt.jacobians_to_rows": _JACOBIANS,
