@@ -81,6 +81,12 @@ def _describe_args(
     for p, a in zip(params, args):
         t = type(a)
         if t is np.ndarray or is_foreign(a):
+            if t is not np.ndarray and any(n != n for n in a.shape):  # NaN: Dask's unknown
+                raise InputTypeError(
+                    f"argument {p!r} is an array of unknown shape {a.shape}; srcad's "
+                    "derivatives need the shapes of the arrays (a mean counts elements)",
+                    hint=f"compute the chunk sizes first: {p}.compute_chunk_sizes() (Dask)",
+                )
             kinds.append((p, "array"))
             ndims.append((p, a.ndim) if a.dtype.kind != "c" else (p, a.ndim, "complex"))
         elif t is float or t is int or t is complex or isinstance(a, (np.generic, numbers.Number)):

@@ -311,3 +311,19 @@ def test_python_control_flow_on_a_dask_value():
         (got,) = dask.compute(g, scheduler="sync")
         np.testing.assert_allclose(got, X.T @ slope / len(y), rtol=1e-12)
     assert branches == {True, False}
+
+
+def test_unknown_shapes_are_refused():
+    """A Dask array whose shape depends on its values (NaN in the shape) is refused where it
+    is passed; with its chunk sizes computed, the gradient is right."""
+    x = da.from_array(np.arange(-3.0, 3.0), chunks=2)
+    positive = x[x > 0]
+    with pytest.raises(srcad.SrcadError, match="unknown shape"):
+        srcad.grad(least_squares_mean)(positive)
+    g = srcad.grad(least_squares_mean)(positive.compute_chunk_sizes())
+    (got,) = dask.compute(g, scheduler="sync")
+    np.testing.assert_allclose(got, 2 * np.array([1.0, 2.0]) / 2)  # d/dx mean(x**2), by hand
+
+
+def least_squares_mean(x):
+    return np.mean(x**2)
