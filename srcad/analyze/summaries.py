@@ -26,6 +26,7 @@ import gast
 from .. import custom
 from ..errors import SrcadError
 from ..ir import syntax as S
+from ..normalize.static_branches import fold_static_branches
 from ..parse import parse_function
 from ..rules.methods import METHODS
 from ..rules.registry import Effect, lookup
@@ -85,15 +86,19 @@ _CUSTOM = (custom.custom_vjp, custom.custom_jvp, custom.checkpoint)
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def written_params(fn, _active: frozenset = frozenset(), owner: type | None = None):
+def written_params(
+    fn, _active: frozenset = frozenset(), owner: type | None = None, known: tuple = ()
+):
     """{parameter: CHANGES | AUGMENTED} for `fn`, or UNKNOWN when its source cannot be read.
 
     `owner`: the class of the object a method is called on, so that ``self.other(...)`` is
-    read as that class's method. `_active` holds the functions whose summary is being
-    computed (recursion: a function calling itself adds nothing to its own summary)."""
+    read as that class's method. `known`: (parameter, KnownValue) for the functions the call
+    passes, so that calls through those parameters are read as calls of them. `_active`
+    holds the functions whose summary is being computed (recursion: a function calling
+    itself adds nothing to its own summary)."""
     key = getattr(fn, "__func__", fn)
     try:
-        cached = _cache.get(key, {}).get(owner)
+        cached = _cache.get(key, {}).get((owner, known))
     except TypeError:
         cached = None
     if cached is not None and cached[0] is getattr(key, "__code__", None):
@@ -104,9 +109,11 @@ def written_params(fn, _active: frozenset = frozenset(), owner: type | None = No
         parsed = parse_function(key)
     except SrcadError:
         return UNKNOWN
-    summary = _Summary(parsed, _active | {key}, owner).run()
+    # A branch that cannot run (hasattr(np, "trapz") where numpy has no trapz) changes nothing.
+    fold_static_branches(parsed.node, parsed.namespace, {}, [])
+    summary = _Summary(parsed, _active | {key}, owner, dict(known)).run()
     try:
-        _cache.setdefault(key, {})[owner] = (getattr(key, "__code__", None), summary)
+        _cache.setdefault(key, {})[(owner, known)] = (getattr(key, "__code__", None), summary)
     except TypeError:
         pass
     return summary
@@ -128,7 +135,7 @@ class _Summary:
     alias changes the parameter's object; changing a holder (``c.append(v)``) does not, but
     changing an item of a holder (``c[0][1] = v``) may."""
 
-    def __init__(self, parsed, active: frozenset, owner: type | None = None):
+    def __init__(self, parsed, active: frozenset, owner: type | None = None, known=None):
         self.fdef = parsed.node
         self.namespace = parsed.namespace
         self.active = active
@@ -136,6 +143,9 @@ class _Summary:
         # Every statement and expression of the body, nested functions included.
         self.nodes = [n for s in self.fdef.body for n in S.walk(s)]
         self.locals = S.names_stored(self.fdef) | set(_params(self.fdef))
+        stored = set().union(*(S.names_stored(s) for s in self.fdef.body))
+        # parameters given a function and never rebound: calls through them are its calls
+        self.known = {p: k.obj for p, k in (known or {}).items() if p not in stored}
 
     def run(self) -> dict:
         out = {}
@@ -344,7 +354,7 @@ class _Summary:
             return None
         arguments = [call.func.value, *call.args]
         try:
-            bound = inspect.signature(method).bind(
+            bound = inspect.signature(method, follow_wrapped=False).bind(
                 *arguments, **{k.arg: k.value for k in call.keywords if k.arg}
             )
         except TypeError:
@@ -371,9 +381,12 @@ class _Summary:
         while isinstance(node, gast.Attribute):
             path.append(node.attr)
             node = node.value
-        if not isinstance(node, gast.Name) or node.id in self.locals:
+        if isinstance(node, gast.Name) and node.id in self.known:
+            value = self.known[node.id]
+        elif not isinstance(node, gast.Name) or node.id in self.locals:
             return None
-        value = self.namespace.lookup(node.id, None)
+        else:
+            value = self.namespace.lookup(node.id, None)
         for part in reversed(path):
             value = getattr(value, part, None)
         return value
