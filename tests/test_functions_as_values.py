@@ -128,15 +128,78 @@ def test_wrapper_that_does_more_than_forward_is_refused():
         srcad.grad(lambda x: np.sum(doubled(x)))(X)
 
 
-def test_functions_in_a_list_are_still_refused():
-    def stacked(x):
-        layers = [np.tanh, np.sin]
-        for f in layers:
-            x = f(x)
-        return np.sum(x)
+def stacked(x):
+    layers = [relu_like, np.tanh, np.sin]
+    for f in layers:
+        x = f(x)
+    return np.sum(x * f(x))  # after the loop, f is the last function
+
+
+def test_loop_over_a_list_of_functions():
+    srcad.check_grads(stacked, (X,))
+
+
+class Dense:
+    def __init__(self, w, act):
+        self.w, self.act = w, act
+
+    def forward(self, v):
+        return self.activate(self.w * v)  # self.act(...) from another method
+
+    def activate(self, z):
+        return self.act(z)
+
+
+class Scale:
+    def __init__(self, k):
+        self.k = k
+
+    def forward(self, v):
+        return v * self.k
+
+
+NET = [Dense(np.array([1.0, 2.0, 0.5]), np.tanh), Scale(3.0), Dense(np.ones(3), np.sin)]
+
+
+def through_layers(x):
+    for layer in NET:
+        x = layer.forward(x)
+    return np.sum(x**2)
+
+
+def by_hand(x):
+    z = np.tanh(np.array([1.0, 2.0, 0.5]) * x) * 3.0
+    return np.sin(z), 3.0 * np.cos(z) * np.array([1.0, 2.0, 0.5]) / np.cosh(
+        np.array([1.0, 2.0, 0.5]) * x
+    ) ** 2
+
+
+def test_method_of_objects_of_different_classes_in_a_loop():
+    srcad.check_grads(through_layers, (X,))
+    out, slope = by_hand(X)
+    np.testing.assert_allclose(srcad.grad(through_layers)(X), 2 * out * slope, rtol=1e-12)
+
+
+def test_changing_the_list_of_layers_regenerates():
+    g = srcad.grad(through_layers)
+    first = g(X)
+    NET[1] = Scale(-1.0)
+    try:
+        changed = g(X)
+        srcad.check_grads(through_layers, (X,))
+    finally:
+        NET[1] = Scale(3.0)
+    assert not np.allclose(first, changed)
+    np.testing.assert_allclose(g(X), first, rtol=1e-12)
+
+
+def test_functions_in_a_dict_are_still_refused():
+    def by_name(x):
+        acts = {"a": np.tanh, "b": np.sin}
+        return np.sum(acts["a"](x))
 
     with pytest.raises(srcad.SrcadError, match="held in a variable"):
-        srcad.grad(stacked)(X)
+        srcad.grad(by_name)(X)
 
 
 class Affine:
@@ -184,3 +247,41 @@ def test_grad_inside_differentiated_code():
 
 def test_hessian_and_grad_inside_differentiated_code():
     srcad.check_grads(newton_step_loss, (X,), order=1)
+
+
+def test_golden_unrolled_loop():
+    import textwrap
+
+    import gast
+
+    from srcad.ir import syntax as S
+    from srcad.normalize.known_loops import ItemsOf, unroll_known_loops
+    from srcad.parse import Namespace
+
+    source = """
+    def f(x):
+        for layer in NET:
+            x = layer.forward(x)
+        for w in WEIGHTS:
+            x = x * w
+        return x
+    """
+    fdef = gast.parse(textwrap.dedent(source)).body[0]
+    weights = [np.ones(2), np.ones(2)]
+    guards: list = []
+    unroll_known_loops(fdef, Namespace({"NET": NET, "WEIGHTS": weights}, {}), guards)
+    # a loop over arrays, whose body calls nothing through them, stays
+    assert S.to_source(fdef).strip().splitlines()[1:] == [
+        "    layer_1 = NET[0]",
+        "    x = layer_1.forward(x)",
+        "    layer_2 = NET[1]",
+        "    x = layer_2.forward(x)",
+        "    layer_3 = NET[2]",
+        "    x = layer_3.forward(x)",
+        "    layer = layer_3",
+        "    for w in WEIGHTS:",
+        "        x = x * w",
+        "    return x",
+    ]
+    [(container, _, items)] = guards
+    assert isinstance(container, ItemsOf) and container.seq is NET and items == tuple(NET)

@@ -19,6 +19,7 @@ from ..errors import NameResolutionError, SrcadError, UnsupportedOperationError
 from ..fence import location, statement_location
 from ..ir import syntax as S
 from ..ir.resolution import Resolution, Target
+from ..normalize.known_loops import ItemsOf
 from ..parse import parse_function
 from ..rules import methods
 from ..rules.template import lookup
@@ -180,15 +181,47 @@ def known_values(fdef, namespace, local_names: set[str], given: dict, guards: li
             continue
         if isinstance(s.value, gast.Call):
             value = _made_transform(s.value, namespace, local_names, known, guards)
+        elif _global_item(s.value, local_names):
+            # LAYERS[0]: an item of a global sequence (an unrolled loop's variable,
+            # srcad.normalize.known_loops, or ACTS[0](x)); a list's items may be replaced
+            seq = evaluate_chain(s.value.value, namespace, local_names, guards)
+            index = s.value.slice.value
+            fits = isinstance(seq, (list, tuple)) and -len(seq) <= index < len(seq)
+            value = seq[index] if fits else _UNRESOLVED
+            if fits and isinstance(seq, list):
+                guards.append((ItemsOf(seq), "__items__", tuple(seq)))
         elif isinstance(s.value, gast.Name) and s.value.id in known:
             value = known[s.value.id]
         elif isinstance(s.value, (gast.Name, gast.Attribute)):
             value = evaluate_chain(s.value, namespace, local_names, guards)
         else:
             continue
-        if value is not _UNRESOLVED and is_function(value):
+        if value is not _UNRESOLVED and (is_function(value) or user_object(value)):
             known[s.targets[0].id] = value
     return known
+
+
+def _global_item(value, local_names) -> bool:
+    return (
+        isinstance(value, gast.Subscript)
+        and isinstance(value.value, gast.Name)
+        and value.value.id not in local_names
+        and isinstance(value.slice, gast.Constant)
+        and type(value.slice.value) is int
+    )
+
+
+def user_object(value) -> bool:
+    """An instance of a class defined in Python by the user (a layer, a model): calls of its
+    methods resolve to them when the object is known."""
+    cls = type(value)
+    module = getattr(cls, "__module__", "") or ""
+    return (
+        isinstance(getattr(cls, "__dict__", None), types.MappingProxyType)
+        and "__dict__" in dir(value)
+        and module.split(".")[0] not in ("builtins", "numpy", "scipy", "srcad", "functools")
+        and not isinstance(value, (type, types.ModuleType, types.FunctionType))
+    )
 
 
 def _made_transform(call: gast.Call, namespace, local_names, known: dict, guards: list):

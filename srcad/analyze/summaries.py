@@ -26,6 +26,7 @@ import gast
 from .. import custom
 from ..errors import SrcadError
 from ..ir import syntax as S
+from ..ir.resolution import KnownValue
 from ..normalize.static_branches import fold_static_branches
 from ..parse import parse_function
 from ..rules.methods import METHODS
@@ -255,7 +256,8 @@ class _Summary:
         if not self._passes(call, aliases, holders):
             return False
         func = call.func
-        if isinstance(func, gast.Attribute) and _root(func.value) in self.locals:
+        root = _root(func.value) if isinstance(func, gast.Attribute) else None
+        if root is not None and root in self.locals and root not in self.known:
             # p.reshape(...) is a view of p; p.copy(), p.sum() are new; c.pop() an item of c
             return func.attr in _VIEW_METHODS or func.attr not in _READING_METHODS
         return self._returns_any(call)
@@ -316,7 +318,8 @@ class _Summary:
             return None
         if any(k.arg == "out" for k in call.keywords):
             return CHANGES
-        if isinstance(func, gast.Attribute) and _root(func.value) in self.locals:
+        root = _root(func.value) if isinstance(func, gast.Attribute) else None
+        if root is not None and root in self.locals and root not in self.known:
             if func.attr in _READING_METHODS or func.attr in _STORING_METHODS:
                 return None  # x.clip(p), xs.append(p): a method that reads or keeps p
             return CHANGES  # an object's own method, given p
@@ -349,7 +352,12 @@ class _Summary:
         return method if isinstance(method, types.FunctionType) else None
 
     def _own_method_changes(self, method, call: gast.Call, aliases: set, holders: set):
-        summary = written_params(method, self.active, self.owner)
+        this = _params(self.fdef)[0]
+        method_self = method.__code__.co_varnames[:1]
+        known = ()
+        if this in self.known and method_self:  # self is a known object: so is the callee's
+            known = ((method_self[0], KnownValue(self.known[this])),)
+        summary = written_params(method, self.active, self.owner, known)
         if not summary:
             return None
         arguments = [call.func.value, *call.args]

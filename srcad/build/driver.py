@@ -21,7 +21,8 @@ from ..ir import syntax as S
 from ..ir.resolution import KnownValue
 from ..naming import Namer
 from ..normalize import anf, closures, controlflow
-from ..normalize.builtin_calls import nest_min_max
+from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nest_min_max
+from ..normalize.known_loops import unroll_known_loops
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
 from ..normalize.starred import lower_starred
@@ -73,6 +74,7 @@ def _front(fn, spec: Spec) -> Unit:
         for attribute in ("__code__", "__defaults__", "__kwdefaults__")
     ]
     fold_static_branches(fdef, parsed.namespace, dict(spec.kinds), guards)
+    unroll_known_loops(fdef, parsed.namespace, guards)
     lower_starred(fdef)
     fence.check(fdef, parsed.filename)
     namer = Namer(S.all_names(fdef))
@@ -80,6 +82,8 @@ def _front(fn, spec: Spec) -> Unit:
     binder = Binder(parsed.namespace, namer, user_locals)
     rt_name = binder.bind("rt", runtime)
     nest_min_max(fdef, parsed.namespace, user_locals)
+    map_as_comprehension(fdef, parsed.namespace, user_locals)
+    inline_partials(fdef, parsed.namespace, user_locals)
     fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)

@@ -1316,10 +1316,10 @@ def _(ans, x):
         d[ans] = rt.astype_jvp(d[x], np.float64)
 
 
-# np.float64(x), np.float32(x), np.float16(x): casts of a number or an array to a float type,
-# as x.astype(t): the identity on values, adjoints cast back to x's dtype. (numpy 1.26 names
-# the parameter x, numpy 2 value: templates name parameters as the function does.)
-for _cast in (np.float64, np.float32, np.float16):
+# np.float64(x), np.float32(x): casts of a number or an array to a float type, as
+# x.astype(t): the identity on values, adjoints cast back to x's dtype. (numpy 1.26 names the
+# parameter x, numpy 2 value: templates name parameters as the function does.)
+for _cast in (np.float64, np.float32):
     if "value" in [p.name for p in primitive_params(_cast) or ()]:
 
         @vjp_rule(_cast, linear=("value",))
