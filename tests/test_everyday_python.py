@@ -257,3 +257,31 @@ def test_partial_passed_on_is_still_refused():
 
     with pytest.raises(srcad.SrcadError):
         srcad.grad(f)(X)
+
+
+class Counted:
+    def __init__(self):
+        self.calls = 0
+        self.last = None
+
+    def value(self, x):
+        self.calls += 1  # bookkeeping: only constants are stored into self
+        return np.sum(np.cos(x) * x)
+
+    def keep(self, x):
+        self.last = x  # the argument's value reaches self: refused
+        return np.sum(x)
+
+
+COUNTED = Counted()
+
+
+def test_method_that_counts_its_calls():
+    srcad.check_grads(lambda x: COUNTED.value(x) ** 2, (X,))
+    np.testing.assert_allclose(srcad.grad(COUNTED.value)(X), np.cos(X) - np.sin(X) * X)
+    assert COUNTED.calls > 0
+
+
+def test_method_that_keeps_its_argument_is_refused():
+    with pytest.raises(srcad.SrcadError, match="changes"):
+        srcad.grad(lambda x: COUNTED.keep(x) * 2.0)(X)

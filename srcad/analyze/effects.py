@@ -43,7 +43,7 @@ from ..rules.registry import Effect, lookup, primitive_params
 from .activity import Activity
 from .calls import NONDIFF_BINOPS, bind_function
 from .resolve import is_function
-from .summaries import AUGMENTED, UNKNOWN, written_params
+from .summaries import AUGMENTED, CONSTANTS, UNKNOWN, written_params
 
 # List methods srcad differentiates (srcad.transform.containers); they change the list.
 MODELLED_LIST_METHODS = ("append", "extend", "insert", "pop")
@@ -261,13 +261,26 @@ class _Checker:
         )
         if not summary:
             return []
+        counters = []  # objects the callee stores only constants into (self.nfev += 1)
         if summary is UNKNOWN or bound is None:
             written = [a for a in call.args if isinstance(a, gast.Name)]
         else:
             written = []
             for param, how in summary.items():
                 atoms = _atoms(bound.arguments.get(param))
+                if how == CONSTANTS:
+                    counters += [a.id for a in atoms if isinstance(a, gast.Name)]
+                    continue
                 written += [a for a in atoms if not (how == AUGMENTED and self._immutable(a))]
+        if not written:
+            # no value of the call's operands can reach them: refused only if they carry
+            # derivatives themselves; reverse mode still checks reads from before the change
+            name = getattr(inner, "__name__", target.label)
+            why = f"{name}() changes {', '.join(map(repr, counters))} in place"
+            hint = f"keep the state {name} changes out of the differentiated values"
+            if self.varied(counters):
+                self._refuse(site, f"srcad cannot differentiate through this call: {why}", hint)
+            return [Change(n, why, hint) for n in counters]
         name = getattr(inner, "__name__", target.label)
         why = f"{name}() changes its argument{'s' if len(written) > 1 else ''} in place"
         hint = (

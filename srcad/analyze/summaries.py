@@ -34,6 +34,16 @@ from ..rules.registry import Effect, lookup
 from .alias_facts import _VIEW_METHODS, VIEW_FUNCTIONS
 
 CHANGES, AUGMENTED = "changes", "augmented"
+# Only constants are stored into it (self.nfev += 1, self.calls = 0): no value of another
+# argument can reach it through the call.
+CONSTANTS = "constants"
+_RANK = {None: 0, CONSTANTS: 1, AUGMENTED: 2, CHANGES: 3}
+
+
+def _stronger(a, b):
+    return a if _RANK[a] >= _RANK[b] else b
+
+
 UNKNOWN = object()  # the summary of a function srcad cannot read: every parameter may change
 
 # Methods that only read their object (array, list and dict methods, and the methods srcad
@@ -90,7 +100,8 @@ _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def written_params(
     fn, _active: frozenset = frozenset(), owner: type | None = None, known: tuple = ()
 ):
-    """{parameter: CHANGES | AUGMENTED} for `fn`, or UNKNOWN when its source cannot be read.
+    """{parameter: CHANGES | AUGMENTED | CONSTANTS} for `fn`, or UNKNOWN when its source cannot
+    be read.
 
     `owner`: the class of the object a method is called on, so that ``self.other(...)`` is
     read as that class's method. `known`: (parameter, KnownValue) for the functions the call
@@ -282,7 +293,7 @@ class _Summary:
             found = self._change(n, aliases, holders)
             if found == CHANGES:
                 return CHANGES
-            how = how or found
+            how = _stronger(how, found)
         return how
 
     def _change(self, n, aliases: set, holders: set) -> str | None:
@@ -294,7 +305,8 @@ class _Summary:
                         sub.ctx, (gast.Store, gast.Del)
                     ):
                         if self._part(sub.value, aliases, holders):
-                            return CHANGES
+                            constant = isinstance(getattr(n, "value", None), gast.Constant)
+                            return CONSTANTS if constant else CHANGES
             if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
                 if n.target.id in aliases:
                     return AUGMENTED
@@ -367,6 +379,7 @@ class _Summary:
             )
         except TypeError:
             return CHANGES
+        how = None
         for param in summary if summary is not UNKNOWN else ():
             value = bound.arguments.get(param)
             values = value if isinstance(value, tuple) else [value]
@@ -375,8 +388,8 @@ class _Summary:
                 and (self._part(v, aliases, holders) or self._holds(v, aliases, holders))
                 for v in values
             ):
-                return CHANGES
-        return CHANGES if summary is UNKNOWN else None
+                how = _stronger(how, CHANGES if summary[param] != CONSTANTS else CONSTANTS)
+        return CHANGES if summary is UNKNOWN else how
 
     def _known_reader(self, obj) -> bool:
         entry = lookup(obj) if obj is not None else None

@@ -157,11 +157,13 @@ def lookup(obj) -> Rule | None:
     if rule is not None and _same(rule.primitive, obj):
         return rule
     if rule is None:
+        # the package's rules first: they may have an entry for this very bound method
+        # (scipy.stats.t.logpdf) that the class's function (rv_continuous.logpdf) lacks
+        if _load_lazy_rules(obj):
+            return lookup(obj)
         unbound = _class_method(obj)
         if unbound is not None:
             return lookup(unbound)
-        if _load_lazy_rules(obj):
-            return lookup(obj)
     return None
 
 
