@@ -31,6 +31,7 @@ $(VENV)/.srcad-bench: $(STAMP)
 bench: $(VENV)/.srcad-bench
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/transform_cost.py
+	$(BIN)/python benchmarks/dask_out_of_core.py
 
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py

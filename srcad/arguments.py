@@ -20,6 +20,7 @@ import numpy as np
 
 from . import argtrees, pytree
 from .analyze.resolve import forwarded_to
+from .arrays import is_foreign
 from .dtypes import result_type
 from .errors import (
     ArgnumsError,
@@ -30,6 +31,7 @@ from .errors import (
     UnsupportedOperationError,
     UnsupportedSyntaxError,
 )
+from .helpers.jacobians import _rebuild, _select
 from .ir.resolution import KnownValue
 from .parse import _plain_function, def_location, require_source
 from .wrappers import transformable
@@ -40,7 +42,7 @@ Argnums: TypeAlias = "int | Sequence[int]"
 
 
 def _kind(value: object) -> str | None:
-    if isinstance(value, (np.ndarray, numbers.Number, np.generic)):
+    if isinstance(value, (np.ndarray, numbers.Number, np.generic)) or is_foreign(value):
         return "array"
     if type(value) is list:
         return "list"
@@ -68,6 +70,9 @@ def _signature(args: Sequence[Any]) -> tuple[Any, ...]:
             # numpy's stubs leave numbers.Number out of what iscomplexobj takes
             char = getattr(getattr(a, "dtype", None), "char", "d")
             out.append((0, "c") if np.iscomplexobj(a) else (0 if char == "d" else (0, char)))  # type: ignore[arg-type]
+        elif is_foreign(a):
+            # A Dask or CuPy array: the code generated for a numpy array of its rank
+            out.append(a.ndim if a.dtype.kind != "c" else (a.ndim, "c"))
         elif not argtrees.simple(a):
             out.append(argtrees.signature_of(a))  # its layout, which the code depends on
         else:
@@ -90,7 +95,13 @@ def _describe_args(
     ndims: list[tuple[Any, ...]] = []
     for p, a in zip(params, args):
         t = type(a)
-        if t is np.ndarray:
+        if t is np.ndarray or is_foreign(a):
+            if t is not np.ndarray and any(n != n for n in a.shape):  # NaN: Dask's unknown
+                raise InputTypeError(
+                    f"argument {p!r} is an array of unknown shape {a.shape}; srcad's "
+                    "derivatives need the shapes of the arrays (a mean counts elements)",
+                    hint=f"compute the chunk sizes first: {p}.compute_chunk_sizes() (Dask)",
+                )
             kinds.append((p, "array"))
             ndims.append((p, a.ndim) if a.dtype.kind != "c" else (p, a.ndim, "complex"))
         elif t is float or t is int or t is complex or isinstance(a, (np.generic, numbers.Number)):
@@ -311,7 +322,7 @@ def check_differentiable(value: Any, where: str, location: Location | None = Non
             check_differentiable(v, f"{where}{_child_path(value, k)}", location)
         return
     dtype = None
-    if isinstance(value, (np.ndarray, np.generic)):
+    if isinstance(value, (np.ndarray, np.generic)) or is_foreign(value):
         dtype = value.dtype
     elif isinstance(value, (bool, np.bool_)):
         dtype = np.dtype(bool)
@@ -340,7 +351,10 @@ def check_differentiable(value: Any, where: str, location: Location | None = Non
 
 def _as_structure(g: Any, like: Any) -> Any:
     """A gradient `g` of `like` laid out as `like`: an array for a list becomes a list, a
-    tuple for a dataclass that dataclass (`srcad.argtrees.restore`)."""
+    tuple for a dataclass that dataclass (`srcad.argtrees.restore`); a Dask or CuPy array
+    for a list becomes a list of its items."""
+    if isinstance(like, (list, tuple)) and is_foreign(g) and len(g) == len(like):
+        return _rebuild(like, iter(_select(g, like)))
     return argtrees.restore(g, like)
 
 
@@ -352,7 +366,7 @@ def _describe_value(v: Any) -> str:
         return f"{_article(type(v).__name__)} {type(v).__name__} of {len(v)}"
     if isinstance(v, dict):
         return f"a dict with keys {sorted(v, key=repr)}"
-    if isinstance(v, (np.ndarray, np.generic)):
+    if isinstance(v, (np.ndarray, np.generic)) or is_foreign(v):
         return f"an array of shape {np.shape(v)} ({v.dtype})"
     if isinstance(v, numbers.Number):
         return f"{_article(type(v).__name__)} {type(v).__name__}"
@@ -404,7 +418,7 @@ def _check_like(value: Any, primal: Any, what: str, ref: str, hint: str) -> None
 
 
 def _numeric(value: Any) -> bool:
-    return isinstance(value, (np.ndarray, np.generic, numbers.Number))
+    return isinstance(value, (np.ndarray, np.generic, numbers.Number)) or is_foreign(value)
 
 
 def check_cotangent(cotangent: Any, out: Any, what: str = "cotangent") -> None:
@@ -514,14 +528,17 @@ def _check_tangent_dtypes(tangent: Any, primal: Any, where: str) -> None:
             "its primal",
             hint=f"convert it, e.g. t.astype(np.{pd.name}); {_TANGENT_HINT}",
         )
-    if isinstance(primal, (np.ndarray, np.generic)) and isinstance(
-        tangent, (np.ndarray, np.generic)
-    ):
+    if _typed(primal) and _typed(tangent):
         if pd != td:
             raise ShapeMismatchError(
                 f"{what} has dtype {td}, but {where} has dtype {pd}; they must match",
                 hint=f"convert it, e.g. t.astype(np.{pd.name}); {_TANGENT_HINT}",
             )
+
+
+def _typed(value: Any) -> bool:
+    """A value with a dtype of its own (not a Python number, whose type numpy reads weakly)."""
+    return isinstance(value, (np.ndarray, np.generic)) or is_foreign(value)
 
 
 def _check_primal_count(fn: Any, params: list[str], primals: Sequence[Any], transform: str) -> None:

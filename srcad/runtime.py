@@ -15,6 +15,9 @@ import numbers
 
 import numpy as np
 
+from .arrays import asarray as _asarray
+from .arrays import is_foreign as _is_foreign
+from .arrays import like as _like
 from .dtypes import result_type
 from .errors import NonScalarOutputError
 from .helpers.batching import *  # noqa: F403
@@ -37,13 +40,16 @@ def scalar_seed(y):
         return 1.0
     dtype = getattr(y, "dtype", None)
     if dtype is not None and getattr(y, "ndim", 1) == 0 and dtype.kind == "f":
+        if _is_foreign(y):
+            # A lazy (Dask) or device (CuPy) scalar: the adjoints it seeds stay in its library
+            return np.ones_like(y)
         return dtype.type(1.0)
     if (
         isinstance(y, (bool, np.bool_))
-        or not isinstance(y, (numbers.Number, np.ndarray))
+        or not (isinstance(y, (numbers.Number, np.ndarray)) or _is_foreign(y))
         or (np.ndim(y) != 0)
     ):
-        if isinstance(y, np.ndarray):
+        if isinstance(y, np.ndarray) or _is_foreign(y):
             what = f"an array of shape {np.shape(y)}"
         elif y is None:
             what = "None"
@@ -69,7 +75,7 @@ def scalar_seed(y):
 
 
 def astype(x, dtype):
-    return np.asarray(x).astype(dtype)
+    return _asarray(x).astype(dtype)
 
 
 def astype_vjp(g, x, dtype=None):
@@ -84,13 +90,13 @@ def astype_vjp(g, x, dtype=None):
     dtype = primal
     if np.iscomplexobj(g) and not np.issubdtype(dtype, np.complexfloating):
         g = np.real(g)
-    return np.asarray(g).astype(dtype)
+    return _asarray(g).astype(dtype)
 
 
 def astype_jvp(dx, dtype):
     if not np.issubdtype(np.dtype(dtype), np.inexact):
         return np.zeros(np.shape(dx))
-    return np.asarray(dx).astype(dtype)
+    return _asarray(dx).astype(dtype)
 
 
 # Container and scalar methods. Generated primal code calls the methods as the user wrote
@@ -99,7 +105,7 @@ def astype_jvp(dx, dtype):
 
 def log_nonzero(x):
     """log(x) where x != 0, else 0: the factor for d(x ** y)/dy, zero where x ** y is."""
-    x = np.asarray(x)
+    x = _asarray(x)
     return np.log(np.where(x == 0, 1, x))
 
 
@@ -129,7 +135,11 @@ def setitem_tangent(dx, x, idx, dv, batch=0):
         return out
     shape = np.shape(dx)[:batch] + np.shape(x) if batch else np.shape(x)
     dtype = result_type(dx, dv) if dv is not None else result_type(dx)
-    out = np.array(np.broadcast_to(dx, shape), dtype=dtype)
+    like = _like(dx, dv, x)
+    if like is None:
+        out = np.array(np.broadcast_to(dx, shape), dtype=dtype)
+    else:  # a new array in their library (Dask, CuPy), written below
+        out = np.zeros_like(like, dtype=dtype, shape=shape) + dx
     index = index_with_batch(idx, batch)
     if batch and dv is not None:
         # `v` broadcasts into the indexed region after the direction axes, not against them

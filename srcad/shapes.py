@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arrays import is_chunked
+from .dtypes import result_type
+
 
 def normalize_axes(axis, ndim):
     """`axis` (None, int or tuple, possibly negative) as a sorted tuple of non-negative ints."""
@@ -43,6 +46,8 @@ def expand_reduced(g, shape, axis, keepdims, batch=0):
 def sum_vjp(g, x, axis=None, keepdims=False, batch=0):
     shape = np.shape(x)
     g = expand_reduced(g, shape, axis, keepdims, batch)
+    if batch == 0 and is_chunked(x):
+        return np.zeros_like(x, dtype=result_type(g)) + g  # chunked as x (see rt.fit)
     return np.broadcast_to(g, np.shape(g)[:batch] + shape)
 
 

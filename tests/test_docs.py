@@ -82,3 +82,12 @@ def test_public_functions_are_documented_and_typed():
         ]
         assert not untyped, f"srcad.{name}: parameters without type hints: {untyped}"
         assert isinstance(obj, type) or signature.return_annotation is not inspect.Signature.empty
+
+
+def test_scaling_tables_match_the_tests():
+    """docs/scaling.md shows the tables tests/test_dask.py and tests/test_device.py use."""
+    from array_libraries import TABLES_END, TABLES_START, tables_markdown
+
+    text = (ROOT / "docs" / "scaling.md").read_text()
+    shown = text[text.index(TABLES_START) : text.index(TABLES_END) + len(TABLES_END)]
+    assert shown == tables_markdown(), "run `python tests/array_libraries.py` (see the page)"

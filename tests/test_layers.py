@@ -13,7 +13,7 @@ ROOT = pathlib.Path(srcad.__file__).parent
 # Lowest first. A module is placed by its longest matching prefix.
 LAYERS = [
     ("ir",),
-    ("errors", "dtypes", "naming", "display", "pytree"),
+    ("errors", "dtypes", "arrays", "naming", "display", "pytree"),
     ("runtime", "shapes", "diagonal", "helpers"),
     ("parse", "fence", "custom", "tracebacks"),
     ("rules",),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arrays import is_array
 from ..diagonal import Diagonal
 from ..errors import UnsupportedOperationError
 from .core import _is_fancy, add, getitem_vjp, index_with_batch, unbroadcast, zeros_like
@@ -17,7 +18,7 @@ from .core import _is_fancy, add, getitem_vjp, index_with_batch, unbroadcast, ze
 
 def sequence(x):
     """What a `for` loop iterates over, as something indexable."""
-    if isinstance(x, (list, tuple, np.ndarray, range)):
+    if isinstance(x, (list, tuple, range)) or is_array(x):  # Dask's and CuPy's index too
         return x
     if isinstance(x, Diagonal):
         # a Jacobian's seed (the tangents of an array a loop iterates over) is indexed
@@ -28,7 +29,7 @@ def sequence(x):
 
 def sequence_vjp(g, x):
     """The adjoint of what a loop iterated over: the adjoints of its elements."""
-    if isinstance(x, (list, tuple, np.ndarray)):
+    if isinstance(x, (list, tuple)) or is_array(x):
         return g
     if isinstance(x, dict):
         return zeros_like(x)  # a loop over a dict visits its keys
@@ -41,7 +42,7 @@ def sequence_vjp(g, x):
 
 def pack_like(x, parts):
     """The adjoint of unpacking `a, b = x`: the parts, in the container type of `x`."""
-    if isinstance(x, np.ndarray):
+    if is_array(x):
         nb = np.ndim(parts[0]) - np.ndim(x[0]) if len(parts) else 0
         return np.stack(parts, axis=nb)
     if isinstance(x, tuple) and type(x) is not tuple:  # a namedtuple
@@ -53,7 +54,7 @@ def pack_like(x, parts):
 
 def copy(x):
     """`x.copy()` for arrays, lists and dicts alike."""
-    if isinstance(x, np.ndarray):
+    if is_array(x):  # also a Dask or CuPy array (numpy's np.copy would convert those)
         return x.copy()
     if isinstance(x, (list, dict)):
         return type(x)(x)
@@ -121,14 +122,14 @@ def repeat_sequence(a, b):
 
 def item_tangent(t, x, i, batch=0):
     """The tangent of `x[i]` when unpacking (`a, b = x`)."""
-    if batch and isinstance(x, np.ndarray):
+    if batch and is_array(x):
         return t[(slice(None),) * batch + (i,)]
     return t[i]
 
 
 def unpack_parts(b, x, nb_=0):
     """Transpose of `pack_like`: the parts of the derivative `b` of a packed `x`."""
-    if isinstance(x, np.ndarray):
+    if is_array(x):
         axis = np.ndim(b) - np.ndim(x)
         return [np.take(b, i, axis=axis) for i in range(len(x))]
     return list(b.values()) if isinstance(b, dict) else list(b)
@@ -213,7 +214,10 @@ def copy_item(x, idx):
     if isinstance(x, dict) and idx not in x:
         return MISSING
     item = x[idx]
-    return np.array(item) if isinstance(x, np.ndarray) else item
+    if not is_array(x):
+        return item
+    # A copy, not a view (also of a CuPy array), or the write would change what is kept.
+    return item.copy() if is_array(item) else np.array(item)
 
 
 def restore_item(x, idx, saved):
@@ -234,7 +238,7 @@ def zero_item(b, x, idx, batch=0):
             return out
         out[idx] = zeros_like(x[idx], np.shape(b[idx])[:batch] if batch else ())
         return out
-    out = np.array(b)
+    out = b.copy() if is_array(b) else np.array(b)  # a copy in b's library
     out[index_with_batch(idx, batch)] = 0
     return out
 
@@ -243,7 +247,7 @@ def surviving(items, x, idx, batch=0):
     """`items` (the adjoint of the values ``x[idx] = v`` writes, shaped like ``x[idx]``, after
     `batch` direction axes) where the write survives: an index that repeats a position writes
     it several times, and only the last write stays, so the others get a zero adjoint."""
-    if not _is_fancy(idx) or not isinstance(x, np.ndarray):
+    if not _is_fancy(idx) or not is_array(x):
         return items
     written = np.arange(x.size).reshape(x.shape)[idx]
     numbers = np.arange(written.size).reshape(written.shape)
@@ -257,7 +261,7 @@ def surviving(items, x, idx, batch=0):
 
 def to_sequence(t, x, kind, batch=0):
     """The tangent of `list(x)` or `tuple(x)`: one tangent per element of `x`."""
-    if isinstance(x, np.ndarray):
+    if is_array(x):
         parts = [t[(slice(None),) * batch + (i,)] for i in range(len(x))]
     elif isinstance(x, dict):
         parts = [zeros_like(k) for k in x]
@@ -268,7 +272,7 @@ def to_sequence(t, x, kind, batch=0):
 
 def from_sequence(b, x, batch=0):
     """The adjoint of `x` in `list(x)` or `tuple(x)`, given the list of adjoints `b`."""
-    if isinstance(x, np.ndarray):
+    if is_array(x):
         return np.stack(list(b), axis=batch) if len(b) else zeros_like(x)
     if isinstance(x, dict):
         return zeros_like(x)
@@ -309,7 +313,7 @@ def repeat_tangent(ta, tb, a, b):
 
 def spread_sum(g, iterable, batch=0):
     """The adjoint of each element in `sum(iterable)`."""
-    if isinstance(iterable, np.ndarray):
+    if is_array(iterable):
         return np.broadcast_to(
             np.expand_dims(g, batch) if batch else g, np.shape(g)[:batch] + np.shape(iterable)
         )
@@ -319,7 +323,7 @@ def spread_sum(g, iterable, batch=0):
 
 def sum_sequence(t, iterable, batch=0):
     """The tangent of `sum(iterable)`."""
-    if isinstance(iterable, np.ndarray):
+    if is_array(iterable):
         return np.sum(t, axis=batch)
     total = 0.0
     for v in t:

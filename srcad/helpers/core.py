@@ -11,6 +11,9 @@ import numbers
 
 import numpy as np
 
+from ..arrays import is_array, is_chunked, is_foreign
+from ..arrays import like as _like
+from ..arrays import zeros as _zeros
 from ..dtypes import result_type
 
 CONTAINERS = (list, tuple, dict)
@@ -74,8 +77,10 @@ def result_ndim(*operands):
 
 def zeros_like(x, batch=()):
     """A zero derivative with the structure of `x` (and leading `batch` axes on arrays)."""
-    if isinstance(x, np.ndarray):
+    if is_array(x):
         dtype = x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64
+        if is_foreign(x):  # a Dask or CuPy array: its zero stays in its library
+            return np.zeros_like(x, dtype=dtype, shape=tuple(batch) + x.shape)
         return np.zeros(tuple(batch) + x.shape, dtype=dtype)
     if isinstance(x, (list, tuple)):
         return (
@@ -122,7 +127,7 @@ def index_with_batch(idx, batch):
 
 def _is_fancy(idx) -> bool:
     parts = idx if isinstance(idx, tuple) else (idx,)
-    return any(isinstance(p, (list, np.ndarray)) for p in parts)
+    return any(isinstance(p, list) or is_array(p) for p in parts)
 
 
 def fit(t, like, batch=0):
@@ -131,6 +136,11 @@ def fit(t, like, batch=0):
     tshape = np.shape(t)
     if tshape[batch:] == shape:
         return t
+    if batch == 0 and (is_chunked(like) or (is_foreign(like) and not is_foreign(t))):
+        # Chunked as `like` is: Dask's own broadcast of a scalar is one chunk of the whole
+        # shape, which a cluster would then ship whole from worker to worker. And a number
+        # broadcast against a CuPy array stays on the device (np.broadcast_to gives numpy's).
+        return np.zeros_like(like, dtype=result_type(t)) + t
     missing = len(shape) - len(tshape) + batch
     if missing > 0:
         t = np.reshape(t, tshape[:batch] + (1,) * missing + tshape[batch:])
@@ -169,7 +179,7 @@ def getitem_vjp(g, x, idx, batch=0):
     dtype = result_type(g, x) if np.iscomplexobj(x) else result_type(g)
     if not np.issubdtype(dtype, np.inexact):
         dtype = np.float64
-    out = np.zeros(gshape[:batch] + np.shape(x), dtype=dtype)
+    out = _zeros(gshape[:batch] + np.shape(x), dtype, like=_like(g, x))
     full = index_with_batch(idx, batch)
     if _is_fancy(idx):
         np.add.at(out, full, g)

@@ -13,6 +13,8 @@ import numbers
 
 import numpy as np
 
+from ..arrays import asarray as _asarray
+from ..arrays import is_foreign as _is_foreign
 from ..dtypes import result_type
 
 
@@ -32,7 +34,7 @@ def tie_share(x, z, y):
     serves `fmax`/`fmin`, whose result skips a NaN operand (then the other one gets it all).
     """
     share = (x == z) / (1.0 + (x == y))
-    return np.asarray(share, dtype=_real_dtype(z))
+    return _asarray(share, dtype=_real_dtype(z))
 
 
 def log_or_zero(x):
@@ -49,7 +51,7 @@ def log_or_zero(x):
         if isinstance(x, complex):
             return complex(np.log(x if x != 0 else 1))
         return float(np.log(x)) if x > 0 else 0.0
-    x = np.asarray(x)
+    x = _asarray(x)
     if np.iscomplexobj(x):
         return np.log(np.where(x == 0, 1, x))
     return np.where(x > 0, np.log(np.where(x > 0, x, 1)), 0.0).astype(result_type(x, 1.0))
@@ -63,7 +65,7 @@ def divide(a, b):
         return a / b
     except ZeroDivisionError:
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.divide(a, np.asarray(b)[()])
+            return np.divide(a, _asarray(b)[()])
 
 
 def power_slope(x, y, k=1):
@@ -80,7 +82,8 @@ def power_slope(x, y, k=1):
     with np.errstate(divide="ignore", invalid="ignore"):
         slope = factor * np.power(x, y - k)
     zero = np.equal(factor, 0)
-    if np.any(zero):
+    # A lazy array is not computed to find out: np.where on it costs no more than the test.
+    if _is_foreign(zero) or np.any(zero):
         slope = np.where(zero, np.zeros_like(slope), slope)
     return slope
 
@@ -159,8 +162,8 @@ def replaced_mask(x, which):
     test = _NONFINITE[which]
     if np.iscomplexobj(x):
         dtype = result_type(x)
-        return np.asarray(test(np.real(x)) + 1j * test(np.imag(x)), dtype=dtype)
-    return np.asarray(test(x), dtype=_real_dtype(x))
+        return _asarray(test(np.real(x)) + 1j * test(np.imag(x)), dtype=dtype)
+    return _asarray(test(x), dtype=_real_dtype(x))
 
 
 def index_of(seq, value):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arrays import asarray as _asarray
 from ..dtypes import result_type
 
 
@@ -44,7 +45,7 @@ def fft_resize(x, sizes, axes):
     This is what numpy.fft does to its input for `n=` and `s=`; it is linear, and its
     transpose is the resize back to the original sizes.
     """
-    x = np.asarray(x)
+    x = _asarray(x)
     for size, ax in zip(sizes, axes):
         have = x.shape[ax]
         if size < have:

@@ -14,6 +14,7 @@ import numbers
 import numpy as np
 
 from .. import pytree
+from ..arrays import is_foreign
 from ..dtypes import result_type
 from ..errors import ComplexDerivativeError, NonScalarOutputError, UnsupportedOperationError
 
@@ -47,6 +48,14 @@ def _leaves(tree) -> list:
     numeric."""
     leaves = pytree.leaves(tree)
     for leaf in leaves:
+        if is_foreign(leaf):
+            raise UnsupportedOperationError(
+                f"srcad's Jacobians are laid out in numpy arrays; an output of the function, "
+                f"or an argument it is differentiated with respect to, is an array of "
+                f"{type(leaf).__module__.split('.')[0]} ({type(leaf).__name__})",
+                hint="pass numpy arrays to jacfwd, jacrev, jacobian and hessian; grad, vjp "
+                "and jvp keep Dask and CuPy arrays in their library",
+            )
         if not isinstance(leaf, (np.ndarray, numbers.Number, np.generic)):
             raise UnsupportedOperationError(
                 f"srcad's Jacobians need arrays and numbers, in nested tuples, lists and "

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arrays import asarray as _asarray
+from ..arrays import like as _like
+from ..arrays import size as _size
+from ..arrays import zeros as _zeros
 from ..dtypes import result_type
 from ..errors import UnsupportedOperationError
 
@@ -63,10 +67,11 @@ def mdiag(v, x=None):
 
     They are square unless `x` gives the (possibly rectangular) matrix shape to fill.
     """
-    v = np.asarray(v)
+    v = _asarray(v)
     k = np.shape(v)[-1]
     rows, cols = (k, k) if x is None else np.shape(x)[-2:]
-    out = np.zeros(np.shape(v)[:-1] + (rows, cols), dtype=v.dtype)
+    # In v's library (a CuPy array cannot be assigned into a numpy one).
+    out = np.zeros_like(v, shape=np.shape(v)[:-1] + (rows, cols))
     idx = np.arange(k)
     out[..., idx, idx] = v
     return out
@@ -74,7 +79,7 @@ def mdiag(v, x=None):
 
 def mexpand(s):
     """`s` (one number per matrix) with two trailing axes, to scale a stack of matrices."""
-    return np.asarray(s)[..., None, None]
+    return _asarray(s)[..., None, None]
 
 
 def mtril(x, k=0):
@@ -106,7 +111,7 @@ def mlike(g, x):
     its real part. The helper is its own transpose, with the roles of `g` and `x` swapped.
     """
     if np.iscomplexobj(x):
-        return g if np.iscomplexobj(g) else np.asarray(g, dtype=result_type(g, 1j))
+        return g if np.iscomplexobj(g) else _asarray(g, dtype=result_type(g, 1j))
     return np.real(g) if np.iscomplexobj(g) else g
 
 
@@ -116,9 +121,11 @@ def meye(x, matrix=False):
     dtype = result_type(x)
     if not np.issubdtype(dtype, np.inexact):
         dtype = np.float64
-    if matrix:
-        return np.eye(*np.shape(x)[-2:], dtype=dtype)
-    return np.eye(np.shape(x)[-1], dtype=dtype)
+    rows, cols = np.shape(x)[-2:] if matrix else np.shape(x)[-1:] * 2
+    like = _like(x)
+    if like is None:
+        return np.eye(rows, cols, dtype=dtype)
+    return np.eye(rows, cols, dtype=dtype, like=like)  # in x's library
 
 
 # numpy >= 2 takes solve's `b` as a vector only when b.ndim == 1; numpy 1.26 also takes it
@@ -163,12 +170,12 @@ def mdual(a, t):
     Powers and products of such blocks carry a derivative in their top-right block:
     [[a, t], [0, a]]^n = [[a^n, sum_k a^k t a^(n-1-k)], [0, a^n]], also for negative n.
     """
-    a = np.asarray(a)
-    t = np.asarray(t)
+    a = _asarray(a)
+    t = _asarray(t)
     lead = np.broadcast_shapes(np.shape(a)[:-2], np.shape(t)[:-2])
     m, n = np.shape(a)[-2:]
     dtype = result_type(a, t)
-    out = np.zeros(lead + (2 * m, 2 * n), dtype=dtype)
+    out = _zeros(lead + (2 * m, 2 * n), dtype, like=_like(a, t))  # in their library
     out[..., :m, :n] = a
     out[..., m:, n:] = a
     out[..., :m, n:] = t
@@ -239,9 +246,9 @@ def mdot_promote(xs, arrays):
     first, last = _vector_ends(arrays)
     out = list(xs)
     if first:
-        out[0] = np.asarray(out[0])[..., None, :]
+        out[0] = _asarray(out[0])[..., None, :]
     if last:
-        out[-1] = np.asarray(out[-1])[..., :, None]
+        out[-1] = _asarray(out[-1])[..., :, None]
     return out
 
 
@@ -259,7 +266,7 @@ def mdot_demote(ms, arrays):
 def mdot_out(g, arrays):
     """A multi_dot result (or its derivative) as the matrix the chain of matrices gives."""
     first, last = _vector_ends(arrays)
-    g = np.asarray(g)
+    g = _asarray(g)
     if first:
         g = g[..., None, :] if not last else g[..., None, None]
     elif last:
@@ -349,15 +356,15 @@ def mresiduals(t, residuals):
 
     numpy returns the residual sums only for a full-rank tall system (else an empty array).
     """
-    if np.size(residuals):
+    if _size(residuals):
         return t
-    t = np.asarray(t)
-    return np.zeros(np.shape(t)[:-1] + (0,), dtype=t.dtype)
+    t = _asarray(t)
+    return np.zeros_like(t, shape=np.shape(t)[:-1] + (0,))
 
 
 def mresiduals_t(g, residuals, k):
     """The transpose of `mresiduals`: `g`, or zeros for the `k` columns when it was empty."""
-    if np.size(residuals):
+    if _size(residuals):
         return g
-    g = np.asarray(g)
-    return np.zeros(np.shape(g)[:-1] + (k,), dtype=g.dtype)
+    g = _asarray(g)
+    return np.zeros_like(g, shape=np.shape(g)[:-1] + (k,))

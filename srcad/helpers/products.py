@@ -14,6 +14,10 @@ import string as _string
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view as _windows
 
+from ..arrays import asarray as _asarray
+from ..arrays import is_foreign as _is_foreign
+from ..arrays import like as _like
+from ..arrays import zeros as _zeros
 from ..dtypes import result_type
 
 _LETTERS = _string.ascii_letters  # the labels np.einsum accepts
@@ -264,19 +268,28 @@ def convolve_start(mode, n, m, correlate=False):
     raise ValueError(f"srcad supports convolution modes 'full', 'same' and 'valid', not {mode!r}")
 
 
+def _sliding(a, m):
+    """The windows of length `m` along `a`'s last axis (a new last axis of length `m`)."""
+    if not _is_foreign(a):
+        return _windows(a, m, axis=-1)  # a view, no copy
+    # numpy's strided view converts to numpy: gather the windows in a's library (CuPy...)
+    n = a.shape[-1] - m + 1
+    return a[..., np.arange(n, like=a)[:, None] + np.arange(m, like=a)]
+
+
 def convolve_slice(a, v, start, size):
     """Full convolution of `a` and `v` along their last axes, entries start..start+size-1.
 
     Leading axes broadcast like numpy's (direction axes are leading axes), so this is
     np.convolve for stacks of vectors.
     """
-    a, v = np.asarray(a), np.asarray(v)
+    a, v = _asarray(a), _asarray(v)
     if a.shape[-1] < v.shape[-1]:
         a, v = v, a  # the full convolution is symmetric; slide the shorter one
     m = v.shape[-1]
     pad = [(0, 0)] * (a.ndim - 1) + [(m - 1, m - 1)]
     padded = np.pad(a, pad)
-    windows = _windows(padded, m, axis=-1)[..., start : start + size, :]
+    windows = _sliding(padded, m)[..., start : start + size, :]
     return np.einsum("...kj,...j->...k", windows, v[..., ::-1])
 
 
@@ -286,10 +299,10 @@ def convolve_transpose(g, v, n, start):
     `g` goes back into the full convolution's length at `start`; entry i of the result is
     sum_j full[i + j] * v[j] (a correlation, without conjugation).
     """
-    g, v = np.asarray(g), np.asarray(v)
+    g, v = _asarray(g), _asarray(v)
     m = v.shape[-1]
     size = g.shape[-1]
-    full = np.zeros(g.shape[:-1] + (n + m - 1,), dtype=g.dtype)
+    full = _zeros(g.shape[:-1] + (n + m - 1,), g.dtype, like=_like(g))
     full[..., start : start + size] = g
-    windows = _windows(full, m, axis=-1)
+    windows = _sliding(full, m)
     return np.einsum("...ij,...j->...i", windows, v)

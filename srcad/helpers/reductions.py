@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arrays import asarray as _asarray
+from ..arrays import size as _size
 from ..dtypes import result_type
 
 # --------------------------------------------------------------------------------- axes
@@ -118,7 +120,7 @@ def trace_vjp(g, a, offset=0, axis1=0, axis2=1):
     first, second = negative_axis(axis1, ndim), negative_axis(axis2, ndim)
     rows, cols = np.shape(a)[first], np.shape(a)[second]
     diagonal = np.eye(rows, cols, k=offset, dtype=result_type(g, _real_dtype(a)))
-    spread = np.asarray(g)[..., None, None] * diagonal
+    spread = _asarray(g)[..., None, None] * diagonal
     return np.moveaxis(spread, (-2, -1), (first, second))
 
 
@@ -231,7 +233,7 @@ def prod_others(x, axis=None):
     This is d prod(x) / d x_i, computed without dividing by x: with one zero in a slice only
     the zero's position gets a nonzero value, with two or more zeros the slice is all zero.
     """
-    x = np.asarray(x)
+    x = _asarray(x)
     zero = x == 0
     nonzero = np.where(zero, 1, x)
     axes = negative_axes(axis, np.ndim(x))
@@ -242,7 +244,7 @@ def prod_others(x, axis=None):
 
 def zero_count(x, axis=None):
     """How many of the *other* elements of each element's slice along `axis` are zero."""
-    zero = np.asarray(x) == 0
+    zero = _asarray(x) == 0
     return np.sum(zero, axis=negative_axes(axis, np.ndim(x)), keepdims=True) - zero
 
 
@@ -256,7 +258,7 @@ def reduction_count(a, axis=None, where=True):
     if where is True:
         shape = np.shape(a)
         n = int(np.prod([shape[i] for i in negative_axes(axis, len(shape))]))
-        return np.asarray(n, dtype=dtype)
+        return _asarray(n, dtype=dtype)
     mask = np.broadcast_to(where, np.shape(a))
     return np.sum(mask, axis=negative_axes(axis, np.ndim(a)), keepdims=True).astype(dtype)
 
@@ -292,8 +294,8 @@ def edge_shape(edge, a, axis):
 
 
 def size_or_zero(x):
-    """np.size(x), or 0 for None (np.ediff1d's optional to_begin / to_end)."""
-    return 0 if x is None else int(np.size(x))
+    """_size(x), or 0 for None (np.ediff1d's optional to_begin / to_end)."""
+    return 0 if x is None else int(_size(x))
 
 
 # -------------------------------------------------------------------- weights, no rules
@@ -306,15 +308,15 @@ def tie_weights(a, ans, axis=None, keepdims=False, where=True, initial=None):
     elements compete; an `initial` value equal to the result counts as one more candidate
     (and takes its share, since it carries no derivative).
     """
-    a = np.asarray(a)
-    extreme = keepdims_like(np.asarray(ans), a, axis, keepdims)
+    a = _asarray(a)
+    extreme = keepdims_like(_asarray(ans), a, axis, keepdims)
     hits = a == extreme
     if where is not True:
         hits = hits & where
     axes = negative_axes(axis, a.ndim)
     count = np.sum(hits, axis=axes, keepdims=True)
     if initial is not None:
-        count = count + (np.asarray(initial) == extreme)
+        count = count + (_asarray(initial) == extreme)
     dtype = _real_dtype(a)
     return (hits / np.maximum(count, 1)).astype(dtype)
 
@@ -368,8 +370,8 @@ def quantile_weights(a, q, axis=None, method="linear", nan=False):
             f"srcad differentiates quantiles with method in {_METHODS}, not {method!r}",
             hint="pass one of those methods (the default, 'linear', is one)",
         )
-    a = np.asarray(a)
-    q = np.asarray(q, dtype=np.float64)
+    a = _asarray(a)
+    q = _asarray(q, dtype=np.float64)
     axes = negative_axes(axis, a.ndim)
     kept = [i for i in range(-a.ndim, 0) if i not in axes]
     # The reduced axes last, flattened: x has shape rest + (n,).
@@ -445,13 +447,13 @@ def norm_extreme_weights(x, ans, ord, axis=None, keepdims=False):
     """d norm / d|x| for the "extreme" norms: 1/k on the k largest (smallest) elements of |x|
     for vector ord inf (-inf); for matrices, on the elements of the k columns (ord 1, -1) or
     rows (ord inf, -inf) whose absolute sums are largest (smallest); zero for vector ord 0."""
-    magnitude = np.abs(np.asarray(x))
+    magnitude = np.abs(_asarray(x))
     axes = norm_axes(x, axis)
     dtype = _real_dtype(x)
     if len(axes) == 1:
         if ord == 0:
             return np.zeros(np.shape(x), dtype=dtype)
-        extreme = keepdims_like(np.asarray(ans), x, axes, keepdims)
+        extreme = keepdims_like(_asarray(ans), x, axes, keepdims)
         hits = magnitude == extreme
         count = np.sum(hits, axis=axes, keepdims=True)
         return (hits / np.maximum(count, 1)).astype(dtype)
@@ -494,9 +496,9 @@ def cov_weights(x, fweights=None, aweights=None):
     precision of the (variables, observations) matrix `x`."""
     w = np.ones(np.shape(x)[-1], dtype=_real_dtype(x))
     if fweights is not None:
-        w = w * np.asarray(fweights)
+        w = w * _asarray(fweights)
     if aweights is not None:
-        w = w * np.asarray(aweights)
+        w = w * _asarray(aweights)
     return w.astype(_real_dtype(x))
 
 
@@ -513,5 +515,5 @@ def cov_divisor(x, bias=False, ddof=None, fweights=None, aweights=None):
     elif aweights is None:
         fact = total - ddof
     else:
-        fact = total - ddof * np.sum(w * np.asarray(aweights)) / total
+        fact = total - ddof * np.sum(w * _asarray(aweights)) / total
     return max(float(fact), 0.0)

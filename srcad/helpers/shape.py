@@ -17,6 +17,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arrays import asarray as _asarray
+from ..arrays import is_foreign as _is_foreign
+from ..arrays import size as _size
+
 # ----------------------------------------------------------------------------- axes
 
 
@@ -35,7 +39,7 @@ def batch_axes(axis, ndim, batch=0):
 
 def positions(x):
     """1, 2, ..., x.size in the shape of `x`: apply a shape function to it to get its map."""
-    return np.arange(1, np.size(x) + 1, dtype=np.intp).reshape(np.shape(x))
+    return np.arange(1, _size(x) + 1, dtype=np.intp).reshape(np.shape(x))
 
 
 def gather(t, index, batch=0):
@@ -43,10 +47,14 @@ def gather(t, index, batch=0):
 
     Entries 0 of the map are zeros of the result.
     """
-    t = np.asarray(t)
+    t = _asarray(t)
     lead = t.shape[:batch]
     flat = np.reshape(t, lead + (-1,))
-    flat = np.concatenate([np.zeros(lead + (1,), dtype=flat.dtype), flat], axis=-1)
+    zero = np.zeros_like(flat, shape=lead + (1,))  # in t's library (Dask, CuPy...)
+    flat = np.concatenate([zero, flat], axis=-1)
+    if _is_foreign(flat) and np.ndim(index) != 1:
+        # Dask indexes with one-dimensional integer arrays only
+        return np.reshape(flat[..., np.ravel(index)], lead + np.shape(index))
     return flat[..., index]
 
 
@@ -55,7 +63,7 @@ def scatter(g, index, shape, batch=0):
 
     Elements that the map copied several times (np.tile, np.repeat, np.pad) add up.
     """
-    g = np.asarray(g)
+    g = _asarray(g)
     lead = g.shape[:batch]
     count = int(np.prod(lead, dtype=int))
     size = int(np.prod(shape, dtype=int)) + 1
@@ -84,11 +92,11 @@ def reshape_positions(a, shape, order="C"):
     """
     p = positions(a)
     if order == "K":
-        laid_out = np.empty_like(np.asarray(a), dtype=np.intp)
+        laid_out = np.empty_like(_asarray(a), dtype=np.intp)
         laid_out[...] = p
         return np.reshape(np.ravel(laid_out, order="K"), shape)
     if order == "A":
-        order = "F" if np.isfortran(np.asarray(a)) else "C"
+        order = "F" if np.isfortran(_asarray(a)) else "C"
     return np.reshape(p, shape, order=order)
 
 
@@ -178,7 +186,7 @@ def join_batched(parts, arrays, how="concatenate", axis=0, batch=0):
     for p, x in zip(_items(parts, arrays, batch), arrays):
         shape, join_axis = _join_shape(x, how, axis)
         # A list entry's derivative is a list (of batched items): stacked as np.array would.
-        p = _stacked(p, x, batch) if isinstance(x, (list, tuple)) else np.asarray(p)
+        p = _stacked(p, x, batch) if isinstance(x, (list, tuple)) else _asarray(p)
         pieces.append(np.reshape(p, p.shape[:batch] + shape))
     return np.concatenate(pieces, axis=batch + join_axis)
 
@@ -186,7 +194,7 @@ def join_batched(parts, arrays, how="concatenate", axis=0, batch=0):
 def split_like(g, arrays, how="concatenate", axis=0, batch=0):
     """Transpose of `join_batched`: the adjoint `g` of a join, cut into one adjoint per entry
     of `arrays` (a list; an array when `arrays` is one). A real entry gets a real adjoint."""
-    g = np.asarray(g)
+    g = _asarray(g)
     lead = g.shape[:batch]
     out, start = [], 0
     for x in arrays:
@@ -240,7 +248,7 @@ def select_batched(ts, t_default, condlist, choicelist, default=0, batch=0):
     shape, masks = _select_masks(condlist, choicelist, default)
     out = None
     for t, x, mask in zip([*ts, t_default], [*choicelist, default], masks):
-        t = np.asarray(t)
+        t = _asarray(t)
         lead = t.shape[:batch]
         t = np.reshape(t, lead + (1,) * (len(shape) - np.ndim(x)) + np.shape(x))
         term = np.where(mask, t, 0)
@@ -250,7 +258,7 @@ def select_batched(ts, t_default, condlist, choicelist, default=0, batch=0):
 
 def select_parts(g, condlist, choicelist, default=0, batch=0):
     """Transpose of `select_batched`: the adjoints of the choices, then of the default."""
-    g = np.asarray(g)
+    g = _asarray(g)
     _, masks = _select_masks(condlist, choicelist, default)
     parts = []
     for x, mask in zip([*choicelist, default], masks):
@@ -265,7 +273,7 @@ def select_parts(g, condlist, choicelist, default=0, batch=0):
 def _stacked(t, obj, batch):
     if isinstance(obj, (list, tuple)):
         return np.stack([_stacked(u, o, batch) for u, o in zip(t, obj)], axis=batch)
-    return np.asarray(t)
+    return _asarray(t)
 
 
 def array_batched(t, obj, shape, batch=0):
@@ -288,4 +296,4 @@ def array_vjp(g, obj, batch=0):
     """Transpose of `array_batched`: the adjoint `g` of `np.array(obj)`, in the structure of
     `obj` (list entries along the first axis after the direction axes; real where `obj`
     is real)."""
-    return _parts(np.asarray(g), obj, batch)
+    return _parts(_asarray(g), obj, batch)

@@ -591,9 +591,9 @@ def _(ans, x1, x2):
 
 @vjp_rule(np.convolve, bilinear=("a", "v"))
 def _(ans, a, v, mode="full"):
-    start = rt.convolve_start(mode, np.size(a), np.size(v))
-    d[a] = rt.match_real(rt.convolve_transpose(d[ans], v, np.size(a), start), a)
-    d[v] = rt.match_real(rt.convolve_transpose(d[ans], a, np.size(v), start), v)
+    start = rt.convolve_start(mode, rt.count(a), rt.count(v))
+    d[a] = rt.match_real(rt.convolve_transpose(d[ans], v, rt.count(a), start), a)
+    d[v] = rt.match_real(rt.convolve_transpose(d[ans], a, rt.count(v), start), v)
 
 
 @jvp_rule(np.convolve, bilinear=("a", "v"))
@@ -601,18 +601,18 @@ def _(ans, a, v, mode="full"):
     if static(nb == 0):
         d[ans] = np.convolve(d[a], v, mode) + np.convolve(a, d[v], mode)
     else:
-        start = rt.convolve_start(mode, np.size(a), np.size(v))
-        d[ans] = rt.convolve_slice(d[a], v, start, np.size(ans)) + rt.convolve_slice(
-            a, d[v], start, np.size(ans)
+        start = rt.convolve_start(mode, rt.count(a), rt.count(v))
+        d[ans] = rt.convolve_slice(d[a], v, start, rt.count(ans)) + rt.convolve_slice(
+            a, d[v], start, rt.count(ans)
         )
 
 
 @vjp_rule(np.correlate, bilinear=("a", "v"))
 def _(ans, a, v, mode="valid"):
-    start = rt.convolve_start(mode, np.size(a), np.size(v), True)
-    d[a] = rt.match_real(rt.convolve_transpose(d[ans], rt.conj_of(v[::-1]), np.size(a), start), a)
+    start = rt.convolve_start(mode, rt.count(a), rt.count(v), True)
+    d[a] = rt.match_real(rt.convolve_transpose(d[ans], rt.conj_of(v[::-1]), rt.count(a), start), a)
     d[v] = rt.match_real(
-        rt.conj_of(rt.convolve_transpose(d[ans], a, np.size(v), start)[..., ::-1]), v
+        rt.conj_of(rt.convolve_transpose(d[ans], a, rt.count(v), start)[..., ::-1]), v
     )
 
 
@@ -621,10 +621,10 @@ def _(ans, a, v, mode="valid"):
     if static(nb == 0):
         d[ans] = np.correlate(d[a], v, mode) + np.correlate(a, d[v], mode)
     else:
-        start = rt.convolve_start(mode, np.size(a), np.size(v), True)
+        start = rt.convolve_start(mode, rt.count(a), rt.count(v), True)
         d[ans] = rt.convolve_slice(
-            d[a], rt.conj_of(v[::-1]), start, np.size(ans)
-        ) + rt.convolve_slice(a, rt.conj_of(d[v][..., ::-1]), start, np.size(ans))
+            d[a], rt.conj_of(v[::-1]), start, rt.count(ans)
+        ) + rt.convolve_slice(a, rt.conj_of(d[v][..., ::-1]), start, rt.count(ans))
 
 
 # ------------------------------------------------------------------- helpers' own rules

@@ -85,7 +85,7 @@ def _(ans, a, axis=None, dtype=None, *, keepdims=False, initial=None, where=True
 @vjp_rule(np.mean, linear=("a",))
 def _(ans, a, axis=None, dtype=None, *, keepdims=False, where=True):
     if static(where is True and axis is None and nb == 0):
-        d[a] = np.broadcast_to(d[ans] / np.size(a), np.shape(a))
+        d[a] = rt.fit(d[ans] / rt.count(a), a)
     elif static(where is True):
         d[a] = rt.mean_vjp(d[ans], a, axis, keepdims, nb)
     else:
@@ -702,10 +702,10 @@ def _(ans, a, n=1, axis=-1, prepend=None, append=None):
 def _(ans, ary, to_end=None, to_begin=None):
     before = rt.size_or_zero(to_begin)
     after = rt.size_or_zero(to_end)
-    middle = rt.slice_axis(d[ans], before, np.size(ans) - after, -1)
+    middle = rt.slice_axis(d[ans], before, rt.count(ans) - after, -1)
     d[ary] = rt.reshape_batched(rt.diff_transpose(middle, 1, -1), np.shape(ary), nb)
     d[to_begin] = rt.reshape_batched(rt.slice_axis(d[ans], 0, before, -1), np.shape(to_begin), nb)
-    end = rt.slice_axis(d[ans], np.size(ans) - after, None, -1)
+    end = rt.slice_axis(d[ans], rt.count(ans) - after, None, -1)
     d[to_end] = rt.reshape_batched(end, np.shape(to_end), nb)
 
 
@@ -721,8 +721,8 @@ def _(ans, ary, to_end=None, to_begin=None):
         last = rt.reshape_batched(d[to_end], (-1,), nb)
         d[ans] = (
             rt.pad_axis(inner, before, after, -1)
-            + rt.pad_axis(first, 0, np.size(ans) - before, -1)
-            + rt.pad_axis(last, np.size(ans) - after, 0, -1)
+            + rt.pad_axis(first, 0, rt.count(ans) - before, -1)
+            + rt.pad_axis(last, rt.count(ans) - after, 0, -1)
         )
 
 
@@ -753,7 +753,7 @@ def _(ans, a, offset=0, axis1=0, axis2=1, dtype=None):
 @vjp_rule(np.average)
 def _(ans, a, axis=None, weights=None, *, keepdims=False):
     if static(weights is None and axis is None and nb == 0):
-        d[a] = np.broadcast_to(d[ans] / np.size(a), np.shape(a))
+        d[a] = rt.fit(d[ans] / rt.count(a), a)
     elif static(weights is None):
         d[a] = rt.mean_vjp(d[ans], a, axis, keepdims, nb)
     else:
