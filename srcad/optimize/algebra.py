@@ -126,7 +126,22 @@ def simplify(body: list, elementwise: Callable, scalars: dict, classes: dict | N
             setattr(product, mine, replacement)
             touched.add(statement)
         dropped.add(stmt)
-    return [_drop_unit_factors(s) if s in touched else s for s in body if s not in dropped]
+    # An array changed in place later (y[0] = ..., the restores of the backward sweep) keeps
+    # its product: `1.0 * y` is a new array with y's values now, `y` would be y itself, and
+    # would show the later changes.
+    changed = {
+        n.value.id
+        for n in nodes
+        if isinstance(n, gast.Subscript)
+        and isinstance(n.ctx, gast.Store)
+        and isinstance(n.value, gast.Name)
+    }
+    changed |= {
+        n.target.id
+        for n in nodes
+        if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name)
+    }
+    return [_drop_unit_factors(s, changed) if s in touched else s for s in body if s not in dropped]
 
 
 def _products(body, broadcasts, shapes, elementwise, scalars) -> dict:
@@ -184,19 +199,20 @@ def _has_shape_of(expr, name, shapes, elementwise, scalars) -> bool:
     return False
 
 
-def _drop_unit_factors(node):
+def _drop_unit_factors(node, changed: set):
     for field, value in gast.iter_fields(node):
         if isinstance(value, list):
             setattr(
                 node,
                 field,
-                [_drop_unit_factors(v) if isinstance(v, gast.AST) else v for v in value],
+                [_drop_unit_factors(v, changed) if isinstance(v, gast.AST) else v for v in value],
             )
         elif isinstance(value, gast.AST):
-            setattr(node, field, _drop_unit_factors(value))
+            setattr(node, field, _drop_unit_factors(value, changed))
     if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
-        if getattr(node.left, "srcad_unit", False):
-            return node.right
-        if getattr(node.right, "srcad_unit", False):
-            return node.left
+        for unit, other in ((node.left, node.right), (node.right, node.left)):
+            if getattr(unit, "srcad_unit", False):
+                if isinstance(other, gast.Name) and other.id in changed:
+                    return node  # see `simplify`: the product copies an array changed later
+                return other
     return node
