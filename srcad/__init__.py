@@ -33,7 +33,9 @@ from .errors import (
     UnsupportedSyntaxError,
 )
 from .rules.template import jvp_rule, vjp_rule
+from .scaling import LossScale
 from .show import show
+from .traced import trace_grad
 
 __version__ = "0.1.0"
 
@@ -49,6 +51,8 @@ __all__ = [
     "linearize",
     "source",
     "show",
+    "trace_grad",
+    "LossScale",
     "custom_vjp",
     "custom_jvp",
     "stop_gradient",

@@ -15,6 +15,7 @@ LAYERS = [
     ("ir",),
     ("errors", "dtypes", "naming", "display"),
     ("runtime", "shapes", "diagonal", "helpers"),
+    ("scaling", "trace"),
     ("parse", "fence", "custom", "tracebacks"),
     ("rules",),
     ("normalize",),
@@ -25,8 +26,8 @@ LAYERS = [
     ("build",),
     ("boundary",),
     ("wrappers", "arguments"),
-    ("transformed",),
-    ("api",),
+    ("transformed", "scaled"),
+    ("api", "traced"),
     ("check", "show", "catalog", "demo", "__main__", "__init__"),
 ]
 

@@ -21,11 +21,12 @@ class Mode(enum.Enum):
     JVP = "jvp"  # the output and its tangent
     JACFWD = "jacfwd"  # a driver running the batched JVP once
     JACREV = "jacrev"  # a driver running the batched VJP once
+    TRACE = "trace"  # VJP's two functions, the backward one recording its adjoints
 
     @property
     def roles(self) -> tuple[str, ...]:
         """The functions generated for this mode ("main", or "fwd" and "bwd")."""
-        return ("fwd", "bwd") if self is Mode.VJP else ("main",)
+        return ("fwd", "bwd") if self in (Mode.VJP, Mode.TRACE) else ("main",)
 
     @property
     def driver(self) -> bool:
@@ -86,6 +87,8 @@ PASSES: dict[Mode, tuple[Callable, ...]] = {
     # A vjp's residuals are read by name across two functions: no algebraic rewrites.
     Mode.VJP: (propagate_copies, eliminate_dead_code),
     Mode.JVP: (propagate_copies, eliminate_dead_code),
+    # VJP's passes; srcad.build.trace then instruments the optimized backward function.
+    Mode.TRACE: (propagate_copies, eliminate_dead_code),
     Mode.JACFWD: (),
     Mode.JACREV: (),
 }

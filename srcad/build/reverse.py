@@ -5,6 +5,7 @@
 backward sweep, and the gradients returned. `Mode.VJP` gives two: a forward function
 returning the outputs and the residuals the backward sweep reads, and a backward function
 taking them and the output's cotangent. Each function then goes through its mode's passes.
+`Mode.TRACE` gives VJP's two functions, the backward one instrumented (`srcad.build.trace`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..ir import syntax as S
 from ..naming import DerivedNames
 from ..optimize import dce
 from ..transform import accumulate, reverse, tbr
+from . import trace
 from .analysis import Facts, Unit, environment
 from .modes import Mode, PassContext, optimize
 from .purity import keeping_call, purity
@@ -33,13 +35,17 @@ class Swept:
     grads: list  # one expression per differentiated parameter
     seed: str  # the name of the output's adjoint
     scalars: dict  # adjoint names known to be real scalars -> their value if constant
+    adjoints: dict  # primal name -> the name of its adjoint
 
 
 def build(unit: Unit, facts: Facts) -> dict:
     swept = _sweeps(unit, facts)
     if unit.spec.mode.gradient:
         return {"main": _gradient_function(unit, facts, swept)}
-    return _split_functions(unit, facts, swept)
+    functions = _split_functions(unit, facts, swept)
+    if unit.spec.mode is Mode.TRACE:
+        functions["bwd"] = trace.instrument(functions["bwd"], unit, swept.seed, swept.adjoints)
+    return functions
 
 
 def _sweeps(unit: Unit, facts: Facts) -> Swept:
@@ -75,7 +81,7 @@ def _sweeps(unit: Unit, facts: Facts) -> Swept:
         for n, rank in env.ndims.items()
         if rank == 0 and n in adjoint and not spec.batch
     }
-    return Swept(forward, backward, grads, seed, scalars)
+    return Swept(forward, backward, grads, seed, scalars, dict(adjoint.items()))
 
 
 def _gradient_function(unit: Unit, facts: Facts, swept: Swept) -> gast.FunctionDef:
