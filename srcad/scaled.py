@@ -15,6 +15,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import numpy as np
+
 from . import build, runtime
 from .arguments import _as_structure
 from .errors import SrcadError
@@ -107,9 +109,13 @@ def scaled_pullback(bwd: Any, residuals: Any, cotangent: Any, scale: LossScale, 
 def _scaled(bwd: Any, residuals: Any, seed: Any, scale: LossScale, like: Any) -> Any:
     scale.overflowed = []
     while True:
-        # A second sweep pops the tapes again: it needs its own copies of them.
-        tapes = runtime.fresh_residuals(residuals, arrays=False) if scale.dynamic else residuals
-        grads = bwd(tapes, seed())
+        if scale.dynamic:
+            # A second sweep pops the tapes again: it needs its own copies of them. An
+            # overflow is how a dynamic scale learns it is too large: numpy need not warn.
+            with np.errstate(over="ignore"):
+                grads = bwd(runtime.fresh_residuals(residuals, arrays=False), seed())
+        else:
+            grads = bwd(residuals, seed())
         if not scale.update(all_finite(grads)):
             return scale.unscale(grads, like)
 

@@ -42,10 +42,14 @@ class LossScale:
         >>> import numpy as np, srcad
         >>> scale = srcad.LossScale(dynamic=True, growth_interval=2)
         >>> df = srcad.grad(lambda x: np.sum(x * x), loss_scale=scale)
-        >>> df(np.array([1.0, 2.0], dtype=np.float16))
+        >>> x = np.array([1.0, 2.0], dtype=np.float16)
+        >>> df(x)  # 2 * 2 * 2**15 overflows float16, and 2 * 2 * 2**14; 2**13 does not
         array([2., 4.], dtype=float16)
-        >>> df(np.array([1.0, 2.0], dtype=np.float16)) is not None, scale.scale
-        (True, 65536.0)
+        >>> scale.overflowed, scale.scale
+        ([32768.0, 16384.0], 8192.0)
+        >>> _ = df(x)  # the second call in a row without overflow doubles the scale
+        >>> scale.scale
+        16384.0
     """
 
     def __init__(

@@ -144,10 +144,10 @@ def trace_grad(
         ...         x = np.tanh(0.5 * x)
         ...     return np.sum(x)
         >>> g, report = srcad.trace_grad(f)(np.ones(4))
-        >>> [round(e.norm, 4) for e in report.entries if e.name == "bx"]
-        [0.4902, 0.2259, 0.1108]
-        >>> round(report.ratio, 4)
-        0.0554
+        >>> [(e.line, e.iteration, round(e.norm, 3)) for e in report.entries if e.name == "bx"]
+        [(4, (), 2.0), (3, (2,), 0.987), (3, (1,), 0.468), (3, (0,), 0.184)]
+        >>> print(report.flags()[0])
+        depth: |bx| (x) at line 3, iteration 0 over its norm at line 4 = 0.092 (4 points)
     """
     if fn is None:
         return lambda f: trace_grad(

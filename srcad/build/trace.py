@@ -13,7 +13,9 @@ else changes: the adjoints are the ones the uninstrumented code computes, and `g
 
 from __future__ import annotations
 
+import ast
 import linecache
+import re
 
 import gast
 
@@ -33,8 +35,9 @@ def instrument(bwd: gast.FunctionDef, unit: Unit, seed: str, adjoints: dict) -> 
     lines[seed_line] = None
     filename = unit.parsed.filename
     texts = {n: linecache.getline(filename, n).strip() for n in sorted(lines)}
-    expressions, rebound = _bindings(unit)
-    site = Site(unit.parsed.name, filename, texts, variables, expressions, rebound)
+    versions, expressions, rebound = _bindings(unit, dict(texts))
+    named = {b: versions.get(p, p) for b, p in variables.items()}
+    site = Site(unit.parsed.name, filename, texts, named, expressions, rebound)
     site_name = unit.binder.bind("trace_site", site)
     start = S.assign(trace, S.call(S.attr(S.name(site_name), "recorder")))
     bwd.body = [start, _record(trace, seed_line, seed)] + body
@@ -120,20 +123,34 @@ def _adjoints_assigned(s, variables: dict) -> list[str]:
     return found
 
 
-def _bindings(unit: Unit) -> tuple[dict, frozenset]:
-    """What the normalized function binds: for each temporary normalization introduced and
-    bound once, the expression it holds (``t`` -> ``W @ h``: the report says what an adjoint
-    like ``bt`` belongs to); and the names bound in a loop or by several statements."""
+def _bindings(unit: Unit, lines: dict) -> tuple[dict, dict, frozenset]:
+    """What the normalized function binds, said in the user's terms: the user variable
+    each name is a version of (normalization renames a variable bound again, ``h`` then
+    ``h2``); for each temporary normalization introduced and bound once, the expression it
+    holds (``t`` -> ``W @ h``); and the variables bound in a loop or by several lines."""
     code = unit.parsed.fn.__code__
     user = set(code.co_varnames) | set(code.co_cellvars) | set(code.co_freevars)
-    counts: dict = {}
+    filename = unit.parsed.filename
+    versions: dict = {}
     values: dict = {}
+    lines_of: dict = {}  # variable -> the user lines binding it
     rebound: set = set()
+
+    def bind(name: str, lineno, in_loop: bool) -> str:
+        variable = name if name in user else _version_of(name, lineno, filename, lines)
+        versions[name] = variable
+        lines_of.setdefault(variable, set()).add(lineno)
+        if in_loop:
+            rebound.add(variable)
+        return variable
 
     def visit(stmts: list, in_loop: bool) -> None:
         for s in stmts:
+            lineno = getattr(s, "lineno", None)
             if isinstance(s, (gast.For, gast.While)):
-                rebound.update(S.names_stored(s.target) if isinstance(s, gast.For) else ())
+                if isinstance(s, gast.For):
+                    for name in S.names_stored(s.target):
+                        bind(name, lineno, True)
                 visit(s.body, True)
                 visit(s.orelse, True)
             elif isinstance(s, gast.If):
@@ -141,15 +158,39 @@ def _bindings(unit: Unit) -> tuple[dict, frozenset]:
                 visit(s.orelse, in_loop)
             elif isinstance(s, gast.Assign):
                 for name in S.names_stored(s.targets[0]):
-                    counts[name] = counts.get(name, 0) + 1
-                    if in_loop:
-                        rebound.add(name)
+                    bind(name, lineno, in_loop)
                 if isinstance(s.targets[0], gast.Name):
-                    values[s.targets[0].id] = s.value
+                    values.setdefault(s.targets[0].id, []).append(s.value)
 
     visit(unit.fdef.body, False)
-    rebound.update(n for n, c in counts.items() if c > 1)
+    rebound.update(v for v, at in lines_of.items() if len(at) > 1)
     expressions = {
-        n: S.to_source(v).strip() for n, v in values.items() if counts[n] == 1 and n not in user
+        n: S.to_source(v[0]).strip()
+        for n, v in values.items()
+        if len(v) == 1 and versions.get(n) == n and n not in user
     }
-    return expressions, frozenset(rebound)
+    return versions, expressions, frozenset(rebound)
+
+
+def _version_of(name: str, lineno, filename: str, texts: dict) -> str:
+    """The user variable `name` is a version of (``h2`` of ``h``, ``W1_2`` of ``W1``): one
+    the user's line `lineno` assigns, whose name `name` extends with a counter. Else `name`
+    itself (a temporary)."""
+    match = re.fullmatch(r"(.+?)_?(\d+)", name)
+    if match is None or lineno is None:
+        return name
+    if lineno not in texts:
+        texts[lineno] = linecache.getline(filename, lineno).strip()
+    try:
+        tree = ast.parse(texts[lineno] or "")
+    except SyntaxError:
+        return name
+    assigned = {
+        n.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    for base in sorted(assigned, key=len, reverse=True):
+        if re.fullmatch(re.escape(base) + r"_?\d+", name):
+            return base
+    return name

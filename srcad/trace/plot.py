@@ -18,7 +18,7 @@ def plot(report, ax=None, names=None):
         _, ax = plt.subplots(figsize=(7, 4))
     chosen = report.depth_series
     if names is not None:
-        chosen = [s for s in chosen if s.name in names]
+        chosen = [s for s in chosen if s.variable in names]
     for series in chosen:
         ax.semilogy(range(len(series.points)), series.norms, marker=".", label=_label(series))
     ax.set_xlabel("depth (point of the forward sweep: loop iteration or line)")
@@ -30,5 +30,5 @@ def plot(report, ax=None, names=None):
 
 
 def _label(series) -> str:
-    about = series.about if len(series.about) <= 20 else series.about[:19] + "…"
-    return f"{series.name} ({about})"
+    about = series.about if len(series.about) <= 24 else series.about[:23] + "…"
+    return f"b {about}" if about == series.variable else f"b ({about})"

@@ -107,8 +107,8 @@ def flags(report: Any) -> list[str]:
     if main is not None:
         first, last = main.points[0], main.points[-1]
         out.append(
-            f"depth: |{main.name}| ({main.about}) at {_point(main, first)} over its norm at "
-            f"{_point(main, last)} = {_g(main.ratio)} ({len(main.points)} points)"
+            f"depth: the adjoint of {main.about}, its norm at {_point(main, first)} over "
+            f"its norm at {_point(main, last)}: {_g(main.ratio)} ({len(main.points)} points)"
         )
     for kind, found, bound in (
         ("vanishing", report.vanishing, f"< {report.vanishing_below:g}"),
@@ -116,7 +116,7 @@ def flags(report: Any) -> list[str]:
     ):
         for s in found:
             out.append(
-                f"{kind} gradient: |{s.name}| ({s.about}) at {_point(s, s.points[0])} is "
+                f"{kind} gradient: the adjoint of {s.about} at {_point(s, s.points[0])} is "
                 f"{_g(s.ratio)} times its norm at {_point(s, s.points[-1])} ({bound})"
             )
     bad = report.first_nonfinite

@@ -69,10 +69,11 @@ class LineSummary:
 @dataclasses.dataclass(frozen=True)
 class Series:
     """The adjoint of one variable against depth: at each line and loop iteration that
-    assigns it, the last value assigned there, in forward order (first layer first)."""
+    binds the variable, its adjoint's last value there (the adjoint of the value the line
+    read), in forward order: first layer first, the output's line last."""
 
-    name: str
-    about: str
+    variable: str
+    about: str  # the variable, or what a temporary holds
     points: tuple  # Entry values
 
     @property
@@ -108,7 +109,7 @@ class Report:
     overflowed: tuple  # loss scales that overflowed before this one (dynamic scaling)
     vanishing_below: float
     exploding_above: float
-    series: dict  # adjoint name -> Series (variables re-bound in a loop or line by line)
+    series: dict  # variable -> Series (variables bound again and again: in a loop, by lines)
 
     @property
     def lines(self) -> list[LineSummary]:
@@ -169,7 +170,8 @@ class Report:
 
         Args:
             ax: the matplotlib Axes to draw on (a new figure's without it).
-            names: the adjoints to draw (default: every series with two points or more).
+            names: the variables whose adjoints to draw (default: every series with two
+                points or more).
 
         Returns:
             The Axes.
@@ -266,14 +268,15 @@ def _zeros_by_key(recorder: Recorder) -> dict:
 
 
 def _series(entries: list, rebound: frozenset) -> dict:
-    """For each array adjoint of a re-bound variable, its last value at each (line,
-    iteration), in forward order: the backward sweep reaches depths in reverse."""
+    """For each variable bound again and again, its adjoint's last value at each (line,
+    iteration), in forward order: the backward sweep reaches depths in reverse. Containers
+    are left out (their adjoints accumulate over the iterations)."""
     last: dict = {}
     for e in entries:
         if e.variable in rebound and isinstance(e.shape, tuple):
-            last.setdefault(e.name, {})[(e.line, e.iteration)] = e
+            last.setdefault(e.variable, {})[(e.line, e.iteration)] = e
     out = {}
-    for name, points in last.items():
+    for variable, points in last.items():
         ordered = sorted(points.values(), key=lambda e: -e.index)
-        out[name] = Series(name, ordered[0].about, tuple(ordered))
+        out[variable] = Series(variable, ordered[0].about, tuple(ordered))
     return out
