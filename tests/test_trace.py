@@ -109,8 +109,8 @@ def test_loop_entries_one_per_iteration_in_forward_order():
 
 
 def nested(x):
-    for i in range(3):
-        for j in range(2):
+    for _i in range(3):
+        for _j in range(2):
             x = np.sin(x) * 1.1
     return np.sum(x)
 

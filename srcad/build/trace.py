@@ -186,9 +186,7 @@ def _version_of(name: str, lineno, filename: str, texts: dict) -> str:
     except SyntaxError:
         return name
     assigned = {
-        n.id
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
     }
     for base in sorted(assigned, key=len, reverse=True):
         if re.fullmatch(re.escape(base) + r"_?\d+", name):

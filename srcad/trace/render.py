@@ -37,7 +37,9 @@ def _rows(report: Any, iterations: bool) -> tuple[list[str], list[list[str]]]:
         columns[4] = "iteration"
     underflow = any(e.underflow is not None for e in report.entries)
     nonfinite = any(e.nonfinite for e in report.entries)
+    subnormal = any(e.subnormal for e in report.entries)
     columns += ["nan/inf"] if nonfinite else []
+    columns += ["subnormal"] if subnormal else []
     columns += ["underflow"] if underflow else []
     rows, previous = [], None
     for item in items:
@@ -58,6 +60,7 @@ def _rows(report: Any, iterations: bool) -> tuple[list[str], list[list[str]]]:
             f"{item.zero_fraction:.0%}",
         ]
         row += [str(item.nonfinite)] if nonfinite else []
+        row += [str(item.subnormal)] if subnormal else []
         row += ["-" if item.underflow is None else str(item.underflow)] if underflow else []
         rows.append(row)
         previous = item.line
@@ -136,6 +139,14 @@ def flags(report: Any) -> list[str]:
             f"float16 underflow: {len(lost)} adjoints have {total} elements flushed to zero "
             f"that are nonzero in float32; first at line {first.line} ({first.source}), "
             f"{first.name} ({first.about})"
+        )
+    small = [e for e in report.entries if e.subnormal]
+    if small:
+        first = small[0]
+        out.append(
+            f"subnormal: {len(small)} adjoints hold numbers below their dtype's smallest "
+            f"normal one (fewer significant digits); first at line {first.line} "
+            f"({first.source}), {first.name} ({first.about}), {first.subnormal} elements"
         )
     return out
 

@@ -63,6 +63,7 @@ class LineSummary:
     max_abs: float  # the largest over the entries
     zero_fraction: float  # the largest over the entries
     nonfinite: int  # summed over the entries
+    subnormal: int  # summed over the entries
     underflow: int | None  # summed over the entries
 
 
@@ -208,6 +209,7 @@ def _summary(group: list) -> LineSummary:
         max_abs=float(max(e.max_abs for e in group)),
         zero_fraction=float(max(e.zero_fraction for e in group)),
         nonfinite=sum(e.nonfinite for e in group),
+        subnormal=sum(e.subnormal for e in group),
         underflow=sum(underflow) if underflow else None,
     )
 
