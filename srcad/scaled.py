@@ -109,6 +109,7 @@ def scaled_pullback(bwd: Any, residuals: Any, cotangent: Any, scale: LossScale, 
 def _scaled(bwd: Any, residuals: Any, seed: Any, scale: LossScale, like: Any) -> Any:
     scale.overflowed = []
     while True:
+        used = scale.scale  # what update() may change: the gradients are divided by this
         if scale.dynamic:
             # A second sweep pops the tapes again: it needs its own copies of them. An
             # overflow is how a dynamic scale learns it is too large: numpy need not warn.
@@ -117,7 +118,7 @@ def _scaled(bwd: Any, residuals: Any, seed: Any, scale: LossScale, like: Any) ->
         else:
             grads = bwd(residuals, seed())
         if not scale.update(all_finite(grads)):
-            return scale.unscale(grads, like)
+            return scale.unscale(grads, like, used)
 
 
 class ScaledGradient(SplitGradient):

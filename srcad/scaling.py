@@ -38,6 +38,10 @@ class LossScale:
         min_scale: a dynamic scale does not go below it; a gradient that still overflows
             there is returned as it is.
 
+    Raises:
+        SrcadError: a scale, factor or ``min_scale`` that is not a positive finite number,
+            a ``backoff_factor`` outside (0, 1), a ``growth_interval`` below 1.
+
     Example:
         >>> import numpy as np, srcad
         >>> scale = srcad.LossScale(dynamic=True, growth_interval=2)
@@ -99,9 +103,10 @@ class LossScale:
         """`cotangent` times the scale, each leaf keeping its dtype."""
         return _map(lambda c: _times(c, self.scale), cotangent)
 
-    def unscale(self, grads, like):
-        """`grads` divided by the scale (in float32 at least), in the dtypes of `like`."""
-        return _unscale(grads, like, self.scale)
+    def unscale(self, grads, like, scale: float | None = None):
+        """`grads` divided by `scale` (by default the current one), in float32 at least,
+        then in the dtypes of `like`."""
+        return _unscale(grads, like, self.scale if scale is None else scale)
 
     def update(self, finite: bool) -> bool:
         """Count a call whose scaled gradients were `finite` or not; whether to run the

@@ -84,9 +84,11 @@ def test_dynamic_scale_backs_off_and_grows_like_grad_scaler():
     np.testing.assert_array_equal(df(x), expected)
     assert scale.overflowed == [2.0**k for k in range(15, 6, -1)]
     assert scale.scale == 2.0**6 and scale.good_calls == 1
-    df(x)
+    np.testing.assert_array_equal(df(x), expected)
     assert scale.scale == 2.0**6 and scale.good_calls == 2
-    df(x)  # the third good call in a row: the scale doubles
+    # The third good call in a row doubles the scale, for the next call: this call's
+    # gradient is divided by the scale its sweep ran with.
+    np.testing.assert_array_equal(df(x), expected)
     assert scale.scale == 2.0**7 and scale.good_calls == 0
     np.testing.assert_array_equal(df(x), expected)  # overflows at 2**7, backs off
     assert scale.overflowed == [2.0**7] and scale.scale == 2.0**6
