@@ -9,17 +9,19 @@ from __future__ import annotations
 import html
 from typing import Any
 
-_COLUMNS = ("line", "source", "adjoint", "of", "n", "shape", "dtype", "norm", "max|.|", "zeros")
+_COLUMNS = ("line", "source", "adjoint", "of", "n", "shape", "dtype", "norm", "min", "max")
+_MORE = ("max|.|", "zeros")
 
 
 def _g(x: float) -> str:
     return f"{x:.3g}"
 
 
-def _norm(row) -> str:
+def _norms(row) -> list[str]:
+    """The norm; for a line in a loop, the median and, beside it, the least and largest."""
     if getattr(row, "count", 1) == 1:
-        return _g(getattr(row, "norm", getattr(row, "norm_max", 0.0)))
-    return f"{_g(row.norm_min)} / {_g(row.norm_median)} / {_g(row.norm_max)}"
+        return [_g(getattr(row, "norm", getattr(row, "norm_max", 0.0))), "", ""]
+    return [_g(row.norm_median), _g(row.norm_min), _g(row.norm_max)]
 
 
 def _clip(text: str, width: int) -> str:
@@ -31,8 +33,9 @@ def _shape(shape) -> str:
 
 
 def _rows(report: Any, iterations: bool) -> tuple[list[str], list[list[str]]]:
-    columns = list(_COLUMNS)
     items = report.entries if iterations else report.lines
+    spread = not iterations and any(s.count > 1 for s in items)  # min and max columns
+    columns = list(_COLUMNS if spread else _COLUMNS[:-2]) + list(_MORE)
     if iterations:
         columns[4] = "iteration"
     underflow = any(e.underflow is not None for e in report.entries)
@@ -55,7 +58,7 @@ def _rows(report: Any, iterations: bool) -> tuple[list[str], list[list[str]]]:
             count,
             _shape(item.shape),
             item.dtype,
-            _norm(item),
+            *(_norms(item) if spread else _norms(item)[:1]),
             _g(item.max_abs),
             f"{item.zero_fraction:.0%}",
         ]
@@ -92,7 +95,7 @@ def text(report: Any, iterations: bool) -> str:
     out = [_heading(report), fmt(columns), fmt(["-" * w for w in widths])]
     out += [fmt(r) for r in rows]
     if not iterations and any(s.count > 1 for s in report.lines):
-        out.append("(norm: min / median / max over the n loop iterations)")
+        out.append("(in loops: the median norm over the n iterations, its min and max)")
     found = flags(report)
     if found:
         out.append("")
@@ -110,8 +113,8 @@ def flags(report: Any) -> list[str]:
     if main is not None:
         first, last = main.points[0], main.points[-1]
         out.append(
-            f"depth: the adjoint of {main.about}, its norm at {_point(main, first)} over "
-            f"its norm at {_point(main, last)}: {_g(main.ratio)} ({len(main.points)} points)"
+            f"depth: the norm of the adjoint of {main.about} at {_point(main, first)} over "
+            f"its norm at {_point(main, last)} is {_g(main.ratio)} ({len(main.points)} steps)"
         )
     for kind, found, bound in (
         ("vanishing", report.vanishing, f"< {report.vanishing_below:g}"),
