@@ -118,6 +118,7 @@ def _scaled(bwd: Any, residuals: Any, seed: Any, scale: LossScale, like: Any) ->
         else:
             grads = bwd(residuals, seed())
         if not scale.update(all_finite(grads)):
+            scale.used = used
             return scale.unscale(grads, like, used)
 
 

@@ -75,7 +75,9 @@ class LossScale:
             )
         if not isinstance(growth_interval, numbers.Integral) or growth_interval < 1:
             raise SrcadError(
-                f"LossScale: growth_interval must be a positive integer, got {growth_interval!r}"
+                f"LossScale: growth_interval must be a positive integer, got {growth_interval!r}",
+                hint="the number of calls without overflow before the scale grows (2000 in "
+                "torch's GradScaler)",
             )
         self.scale = float(scale)
         self.dynamic = bool(dynamic)
@@ -85,6 +87,7 @@ class LossScale:
         self.min_scale = float(min_scale)
         self.good_calls = 0  # calls without overflow since the scale last changed
         self.overflowed: list[float] = []  # the scales that overflowed in the last call
+        self.used: float | None = None  # the scale the last call's gradients were computed at
 
     def __repr__(self) -> str:
         kind = "dynamic" if self.dynamic else "static"

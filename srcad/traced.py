@@ -40,15 +40,12 @@ class Traced(SplitGradient):
 
     def _sweep(self, fwd, bwd, residuals, out, args, kwargs) -> tuple[Any, Report]:
         recorder, grads = self._recorded(bwd, residuals, out, args)
-        reference = self._reference(fwd, bwd, args, kwargs) if _has_float16(args) else None
         scale = self.loss_scale
-        report = build_report(
-            recorder,
-            reference,
-            None if scale is None else scale.scale,
-            () if scale is None else tuple(scale.overflowed),
-            *self._thresholds,
-        )
+        used = None if scale is None else scale.used
+        float16 = _has_float16((args, kwargs))
+        reference = self._reference(fwd, bwd, args, kwargs, used) if float16 else None
+        overflowed = () if scale is None else tuple(scale.overflowed)
+        report = build_report(recorder, reference, used, overflowed, *self._thresholds)
         return grads, report
 
     def _recorded(self, bwd, residuals, out, args) -> tuple[record.Recorder, Any]:
@@ -68,13 +65,14 @@ class Traced(SplitGradient):
             grads = scaled_backward(recorded_bwd, residuals, out, self.loss_scale, like)
         return recorders[-1], grads
 
-    def _reference(self, fwd, bwd, args, kwargs) -> record.Recorder:
-        """The recorder of the same derivative with float16 arguments made float32."""
+    def _reference(self, fwd, bwd, args, kwargs, scale: float | None) -> record.Recorder:
+        """The recorder of the same derivative with float16 arguments made float32 (and
+        the same loss scale)."""
         result = fwd(*_widened(args), **_widened(kwargs))
         out, residuals = result[0], result[-1]
         seed = runtime.scalar_seed(out)
-        if self.loss_scale is not None:
-            seed = seed * self.loss_scale.scale
+        if scale is not None:
+            seed = type(seed)(scale)
         recorder = record.Recorder()
         with record.activate(recorder):
             bwd(residuals, seed)

@@ -189,3 +189,16 @@ def test_scaled_gradients_check_their_output_and_are_not_transformed_again():
     plain = srcad.grad(big)
     plain(np.ones(2))
     assert srcad.source(plain).startswith("def grad_big(x):")
+
+
+def test_the_trace_of_a_dynamic_scale_reports_the_scale_its_sweep_ran_at():
+    scale = srcad.LossScale(dynamic=True, growth_interval=1)
+    traced = srcad.trace_grad(big, loss_scale=scale)
+    x = np.array([1.0, 3.0], dtype=np.float16)
+    g, report = traced(x)
+    assert report.overflowed == tuple(2.0**k for k in range(15, 6, -1))
+    assert report.loss_scale == 2.0**6 and scale.scale == 2.0**7  # grown after the call
+    seed = report.entries[0]
+    assert seed.name == "b_result" and seed.norm == 2.0**6
+    assert all(e.underflow == 0 for e in report.entries)  # the float32 run, also at 2**6
+    np.testing.assert_array_equal(g, (200.0 * x.astype(np.float64)).astype(np.float16))
