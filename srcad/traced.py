@@ -144,8 +144,9 @@ def trace_grad(
         >>> g, report = srcad.trace_grad(f)(np.ones(4))
         >>> [(e.line, e.iteration, round(e.norm, 3)) for e in report.entries if e.name == "bx"]
         [(4, (), 2.0), (3, (2,), 0.987), (3, (1,), 0.468), (3, (0,), 0.184)]
-        >>> print(report.flags()[0])
-        depth: |bx| (x) at line 3, iteration 0 over its norm at line 4 = 0.092 (4 points)
+        >>> print(report.flags()[0])  # doctest: +NORMALIZE_WHITESPACE
+        depth: the norm of the adjoint of x at line 3, iteration 0 over its norm at line 4
+        is 0.092 (4 steps)
     """
     if fn is None:
         return lambda f: trace_grad(
