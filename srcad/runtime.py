@@ -129,7 +129,14 @@ def setitem_tangent(dx, x, idx, dv, batch=0):
     shape = np.shape(dx)[:batch] + np.shape(x) if batch else np.shape(x)
     dtype = result_type(dx, dv) if dv is not None else result_type(dx)
     out = np.array(np.broadcast_to(dx, shape), dtype=dtype)
-    out[index_with_batch(idx, batch)] = 0.0 if dv is None else dv
+    where = index_with_batch(idx, batch)
+    missing = np.ndim(out[where]) - np.ndim(dv) if batch and dv is not None else 0
+    if missing > 0:
+        # dv's direction axes lead; numpy would align them with the selection's last
+        # axes instead (an error, or for matching lengths a silently wrong tangent).
+        lead = np.shape(dv)[:batch]
+        dv = np.reshape(dv, lead + (1,) * missing + np.shape(dv)[batch:])
+    out[where] = 0.0 if dv is None else dv
     return out
 
 
