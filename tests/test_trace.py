@@ -256,7 +256,7 @@ def test_rendering_text_html_and_thresholds():
     _, report = srcad.trace_grad(mlp, vanishing=0.5, exploding=1e9)(x, Ws)
     text = str(report)
     assert text.splitlines()[0].startswith("gradient trace of mlp:")
-    assert "h = np.tanh(W @ h)" in text and "the median norm over the n iterations" in text
+    assert "h = np.tanh(W @ h)" in text and "the median norm over the n entries" in text
     assert "vanishing gradient: the adjoint of h at line" in text
     long = report.table(iterations=True)
     assert len(long.splitlines()) > len(text.splitlines())

@@ -95,7 +95,10 @@ def text(report: Any, iterations: bool) -> str:
     out = [_heading(report), fmt(columns), fmt(["-" * w for w in widths])]
     out += [fmt(r) for r in rows]
     if not iterations and any(s.count > 1 for s in report.lines):
-        out.append("(in loops: the median norm over the n iterations, its min and max)")
+        out.append(
+            "(n > 1: the median norm over the n entries, one per loop iteration or "
+            "statement, its min and max)"
+        )
     found = flags(report)
     if found:
         out.append("")
