@@ -40,7 +40,7 @@ from ..ir.resolution import Resolution, Target
 from ..rules.methods import METHODS
 from ..rules.registry import Effect, lookup, primitive_params
 from .activity import Activity
-from .calls import bind_function
+from .calls import NONDIFF_BINOPS, bind_function
 from .summaries import AUGMENTED, UNKNOWN, written_params
 
 # List methods srcad differentiates (srcad.transform.containers); they change the list.
@@ -127,6 +127,7 @@ def check(
             changes.append((site, change))
     if reverse and changes:
         _refuse_stale_reads(changes, reads, fdef, resolution, checker)
+    _refuse_container_operators(fdef, kinds, activity, filename)
 
 
 class _Checker:
@@ -193,16 +194,38 @@ class _Checker:
         name = site.call.func.attr
         kind = self.kinds.get(receiver)
         if name in MODELLED_LIST_METHODS and self._modelled_list(kind, name):
+            if name == "extend" and not self.trusted:
+                self._extend_with_sequence(site)
             return []  # srcad.analyze.aliasing checks that no other name sees the list
         known, changes = _method_effect(kind, name)
         if target.kind == "method" and target.method is not None and not changes:
-            return []  # an array method srcad maps to a numpy function (x.sum(), x.T...)
+            # an array method srcad maps to a numpy function (x.sum(), x.T...), which may
+            # still write its result into an array given as out
+            written = _out_arguments(site.call, target)
+            why = f"{receiver}.{name}(..., out=...) writes its result into an existing array"
+            hint = "assign the result to a new name instead of passing out="
+            return self._changes(site, written, operands, why, hint)
         if not known and target.kind == "unknown":
             return self._unknown(site, target, operands, f"the method .{name}()")
         if not changes:
             return []
         why = f"{receiver}.{name}(...) changes {receiver!r} in place"
         return self._changes(site, [S.name(receiver)], operands, why, _method_hint(receiver, name))
+
+    def _extend_with_sequence(self, site: Site) -> None:
+        """l.extend(v) is modelled for v a list or tuple; an array's rows (or any other
+        iterable) with derivatives would be taken as one item."""
+        args = site.call.args
+        if len(args) != 1 or not isinstance(args[0], gast.Name):
+            return
+        if self.kinds.get(args[0].id) in ("list", "tuple") or not self.varied([args[0].id]):
+            return
+        self._refuse(
+            site,
+            "extending a list with an array (or another iterable that is not a list or "
+            "tuple) that carries a derivative: srcad models extend by a list or tuple only",
+            "extend with a list of its items ([v[0], v[1], ...]) or append them in a loop",
+        )
 
     def _modelled_list(self, kind, name: str) -> bool:
         if kind == "list":
@@ -326,10 +349,22 @@ def _atoms(value) -> list:
 
 
 def _positional(call: gast.Call, target: Target) -> list:
-    """The call's positional atoms as the primitive sees them (a method's object first)."""
-    if target.kind == "method" and isinstance(call.func, gast.Attribute):
+    """The call's positional atoms as the primitive sees them: a method's object first,
+    also for a method of a global object whose entry is its class's (``W.sort()`` uses
+    `np.ndarray.sort`'s entry, ``np.add.at`` `np.ufunc.at`'s)."""
+    if isinstance(call.func, gast.Attribute) and (target.kind == "method" or _class_entry(target)):
         return [call.func.value, *call.args]
     return list(call.args)
+
+
+def _class_entry(target: Target) -> bool:
+    owner = getattr(target.obj, "__self__", None)
+    return (
+        target.rule is not None
+        and target.rule.primitive is not target.obj
+        and owner is not None
+        and not isinstance(owner, (types.ModuleType, type))
+    )
 
 
 def _out_arguments(call: gast.Call, target: Target) -> list:
@@ -406,6 +441,33 @@ def _method_hint(receiver: str, name: str) -> str:
     )
 
 
+_SYMBOLS = {gast.BitOr: "|", gast.BitAnd: "&", gast.BitXor: "^", gast.FloorDiv: "//"}
+
+
+def _refuse_container_operators(fdef, kinds: dict, activity: Activity, filename: str) -> None:
+    """`d | e`, `d |= e` (dict merge), `s & t`: the operators srcad treats as having no
+    derivative (bitwise, on booleans and integers) are refused where an operand is a container
+    whose items may carry derivatives (the merged dict's values would lose theirs)."""
+    for s in S.walk(fdef):
+        if not (isinstance(s, gast.Assign) and isinstance(s.value, gast.BinOp)):
+            continue
+        if not isinstance(s.value.op, NONDIFF_BINOPS):
+            continue
+        for operand in (s.value.left, s.value.right):
+            if not isinstance(operand, gast.Name) or operand.id not in activity.varied:
+                continue
+            kind = kinds.get(operand.id)
+            if kind in ("dict", "list", "tuple", "object"):
+                where = statement_location(s, fdef, filename, fdef.name)
+                raise UnsupportedOperationError(
+                    f"the operator {_SYMBOLS.get(type(s.value.op), '|')} on {operand.id!r}, "
+                    f"a {kind} whose items carry derivatives: srcad gives it a derivative "
+                    "only on numbers and arrays",
+                    where,
+                    hint="merge dicts by item assignments (d['k'] = e['k'])",
+                )
+
+
 # ----------------------------------------------------------------------------- reverse mode
 
 
@@ -465,7 +527,7 @@ def _refuse_stale_reads(changes, reads, fdef, resolution, checker: _Checker) -> 
 
 def _sharing(fdef: gast.FunctionDef, resolution: Resolution):
     """name -> the names that may share its object (views, aliases, containers holding it)."""
-    from .aliasing import _fresh_value
+    from .alias_facts import _fresh_value
 
     parent: dict[str, str] = {}
 

@@ -10,6 +10,8 @@ Returns a dict; the tree is not changed.
 
 from __future__ import annotations
 
+import inspect
+
 import gast
 
 from ..ir.resolution import Resolution
@@ -108,6 +110,9 @@ def _kind_of(value, kinds: dict, resolution: Resolution) -> str | None:
             return None
         if rule is not None and rule.result == "same" and value.args:
             return _kind_of(value.args[0], kinds, resolution)
+        if rule is not None and rule.result.startswith("like:"):
+            argument = _argument(value, target.obj, rule.result[len("like:") :])
+            return None if argument is None else _kind_of(argument, kinds, resolution)
         if rule is not None and (rule.vjp or rule.jvp):
             return ARRAY
         if (
@@ -118,3 +123,16 @@ def _kind_of(value, kinds: dict, resolution: Resolution) -> str | None:
             return ARRAY  # np.zeros, np.ones, np.arange...
         return None
     return None
+
+
+def _argument(call: gast.Call, fn, param: str):
+    """The argument node `call` passes for `fn`'s parameter `param` (None if absent)."""
+    for k in call.keywords:
+        if k.arg == param:
+            return k.value
+    try:
+        params = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return None
+    i = params.index(param) if param in params else len(call.args)
+    return call.args[i] if i < len(call.args) else None

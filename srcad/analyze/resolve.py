@@ -33,8 +33,9 @@ def _chain_root(node):
 def evaluate_chain(node, namespace, local_names: set[str], guards: list | None = None):
     """The value of `np.linalg.inv`-like chains, or _UNRESOLVED for local roots.
 
-    Each root name looked up is appended to `guards` as (where it lives, name, value), so a
-    cached transformation can tell when the name has been rebound since.
+    Each name looked up, and each attribute read along the chain, is appended to `guards`
+    as (where it lives, name, value), so that a cached transformation can tell when any of
+    them has been rebound since (``CFG.act = np.cos``, `unittest.mock.patch`).
     """
     root = _chain_root(node)
     if not isinstance(root, gast.Name) or root.id in local_names:
@@ -55,11 +56,31 @@ def evaluate_chain(node, namespace, local_names: set[str], guards: list | None =
         parts.append(n.attr)
         n = n.value
     for part in reversed(parts):
+        owner = value
         try:
-            value = getattr(value, part)
+            value = getattr(owner, part)
         except AttributeError:
             return _UNRESOLVED
+        if guards is not None:
+            guards.append(attribute_guard(owner, part, value))
     return value
+
+
+def attribute_guard(owner, name: str, value) -> tuple:
+    """The guard that `owner.<name>` still gives `value`: a module's attribute is an entry
+    of its dict (a cheap check); any other object's is read again (see srcad.build.cache)."""
+    if isinstance(owner, types.ModuleType):
+        return (vars(owner), name, value)
+    return (AttributeOf(owner), name, value)
+
+
+class AttributeOf:
+    """An object whose attributes a guard reads (as opposed to a dict or a closure cell)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj):
+        self.obj = obj
 
 
 def classify(obj, label: str) -> Target:

@@ -29,7 +29,7 @@ from ..ir import syntax as S
 from ..parse import parse_function
 from ..rules.methods import METHODS
 from ..rules.registry import Effect, lookup
-from .aliasing import _VIEW_METHODS, VIEW_FUNCTIONS
+from .alias_facts import _VIEW_METHODS, VIEW_FUNCTIONS
 
 CHANGES, AUGMENTED = "changes", "augmented"
 UNKNOWN = object()  # the summary of a function srcad cannot read: every parameter may change

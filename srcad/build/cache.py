@@ -13,11 +13,15 @@ import contextlib
 import dataclasses
 import functools
 import gc
+import operator
 import threading
 import types
 import weakref
 
+from ..analyze.resolve import AttributeOf
 from ..ir import syntax as S
+from ..rules.registry import _VERSION as _REGISTRY_VERSION
+from ..rules.registry import version as registry_version
 from .modes import Spec
 
 _MISSING = object()
@@ -51,19 +55,36 @@ class Generated:
     functions: dict  # role ("main", "fwd", "bwd") -> function
     sources: dict  # role -> source text
     stages: dict  # stage name -> text
-    guards: list  # (container, name, object): stale when container[name] is not object
+    # (container, name, object): stale when the container's `name` is no longer `object`.
+    # A container is a dict (globals, a module's namespace), a closure cell, or an
+    # `AttributeOf` object (CFG.act, f.__defaults__, a custom rule's fwd).
+    guards: list
     name: str = ""
+    version: int = dataclasses.field(default_factory=registry_version)  # of the rules
 
     def __post_init__(self):
-        # Split once, so the check on every call is two tight loops.
-        unique = {(id(c), k): (c, k, o) for c, k, o in self.guards}.values()
-        self._dict_guards = tuple(
-            (c, k, o) for c, k, o in unique if not isinstance(c, types.CellType)
+        # Split once, so the check on every call is three tight loops.
+        dicts, cells, attributes = {}, {}, {}
+        for container, key, obj in self.guards:
+            if isinstance(container, types.CellType):
+                cells[id(container)] = (container, obj)
+            elif isinstance(container, AttributeOf):
+                owner = container.obj
+                attributes.setdefault(id(owner), (owner, {}))[1][key] = obj
+            else:
+                dicts[(id(container), key)] = (container, key, obj)
+        self._dict_guards = tuple(dicts.values())
+        self._cell_guards = tuple(cells.values())
+        # One C call per object reads all its guarded attributes, and one tuple comparison
+        # (identity first, in C) checks them; `_stale_attributes` explains a mismatch.
+        self._attribute_guards = tuple(
+            (operator.attrgetter(*named, "__class__"), owner, (*named.values(), type(owner)))
+            for owner, named in attributes.values()
         )
-        self._cell_guards = tuple((c, o) for c, k, o in unique if isinstance(c, types.CellType))
 
     def is_fresh(self) -> bool:
-        """No global or closure variable srcad resolved now names another object."""
+        """Every fact the code was generated from still holds: no global, closure variable or
+        attribute srcad resolved names another object now, and no rule has changed."""
         for container, key, obj in self._dict_guards:
             if container.get(key, _MISSING) is not obj:
                 return False
@@ -73,7 +94,36 @@ class Generated:
                     return False
             except ValueError:
                 return False
+        for read, owner, objs in self._attribute_guards:
+            try:
+                if read(owner) == objs:
+                    continue
+            except Exception:  # an attribute gone, or values that do not compare (arrays)
+                pass
+            if _stale_attributes(read, owner, objs):
+                return False
+        return self.version == _REGISTRY_VERSION[0]
+
+
+def _stale_attributes(read, owner, objs) -> bool:
+    """Whether an attribute of `owner` now names another object than when it was read."""
+    try:
+        current = read(owner)
+    except AttributeError:
         return True
+    return any(a is not b and not _same_method(a, b) for a, b in zip(current, objs))
+
+
+def _same_method(a, b) -> bool:
+    """Two bound methods of one object and one function (Python makes a new bound method at
+    each attribute access)."""
+    owner = getattr(a, "__self__", _MISSING)
+    if owner is _MISSING or owner is not getattr(b, "__self__", None):
+        return False
+    function = getattr(a, "__func__", None)
+    if function is not None:
+        return function is getattr(b, "__func__", None)
+    return getattr(a, "__name__", 1) == getattr(b, "__name__", 2)  # a builtin's method
 
 
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -25,6 +25,7 @@ import gast
 from .. import custom, drivers, runtime
 from ..analyze import ndims as ndims_mod
 from ..analyze.calls import bind_function
+from ..analyze.resolve import attribute_guard
 from ..errors import UnsupportedOperationError
 from ..ir import syntax as S
 from ..ir.dnotation import Block, Zero, deriv
@@ -54,9 +55,10 @@ class Calls:
     """How a transform calls another user function: transform it too, and bind the result.
     `generate` is the driver's generation entry (callees are generated through it)."""
 
-    def __init__(self, binder: Binder, generate: Callable):
+    def __init__(self, binder: Binder, generate: Callable, guards: list):
         self.binder = binder
         self.generate = generate
+        self.guards = guards  # the caller's: its code is stale when a callee's code is
 
     def __call__(self, target, call, target_name: str, direction: str, env: apply.Env, node):
         special = target.obj if isinstance(target.obj, _SPECIAL) else None
@@ -88,7 +90,13 @@ class Calls:
         if found is not None:
             return found
         generated = self.generate(fn, spec)
+        self.guards.extend(generated.guards)
         return {role: types.CellType(f) for role, f in generated.functions.items()}
+
+    def guard(self, special, *attributes: str) -> None:
+        """The caller's code is stale when a custom rule is defined again (defvjp, defjvp)."""
+        for attribute in attributes:
+            self.guards.append(attribute_guard(special, attribute, getattr(special, attribute)))
 
 
 _SPECIAL = (custom.custom_vjp, custom.custom_jvp, custom.checkpoint)
@@ -214,6 +222,7 @@ class CustomVjp(UserFunction):
         special = request.special
         name = request.fn.__name__
         custom.require_rule(special, "fwd", f"{name}.defvjp(fwd, bwd)")
+        self.calls.guard(special, "fwd", "bwd")
         env, target_name, binder = request.env, request.target_name, self.calls.binder
         fwd = binder.bind(f"{name}_fwd", special.fwd)
         bwd = binder.bind(f"{name}_bwd", special.bwd)
@@ -270,6 +279,7 @@ class CustomJvp(UserFunction):
         special = request.special
         name = request.fn.__name__
         custom.require_rule(special, "jvp", f"@{name}.defjvp")
+        self.calls.guard(special, "jvp")
         env, target_name = request.env, request.target_name
         args = _all_arguments(request, self.calls.binder)
         rule = self.calls.binder.bind(f"{name}_jvp", special.jvp)
@@ -288,6 +298,7 @@ class CustomJvp(UserFunction):
         target_name, binder = request.target_name, self.calls.binder
         name = fn.__name__
         custom.require_rule(special, "jvp", f"@{name}.defjvp")
+        self.calls.guard(special, "jvp")
         args = _all_arguments(request, binder)
         linear, _ = drivers.linearized(fn, special.jvp, name)
         spec = Spec(Mode.VJP, tuple(f"tangent_{p}" for p, _ in request.active))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import drivers, emit, fence, runtime
-from ..analyze.resolve import resolve
+from ..analyze.resolve import attribute_guard, resolve
 from ..ir import syntax as S
 from ..naming import Namer
 from ..normalize import anf, closures, controlflow
@@ -69,12 +69,16 @@ def _front(fn, spec: Spec) -> Unit:
     fdef = controlflow.lower_function(fdef, namer)
     stages.keep("anf", fdef)
     binder.local_names = S.names_stored(fdef) | set(param_names(fdef))
-    guards: list = []
+    # The generated function takes the defaults the function has now, and runs its code.
+    guards: list = [
+        attribute_guard(parsed.fn, attribute, getattr(parsed.fn, attribute))
+        for attribute in ("__code__", "__defaults__", "__kwdefaults__")
+    ]
     visible = binder.visible_namespace()
     resolution = resolve(fdef, visible, binder.local_names, parsed.filename, guards)
     dict_calls_as_displays(fdef, resolution)
     sequences_as_arrays(fdef, resolution, namer.fresh, lambda: binder.bind("np", np))
-    calls = Calls(binder, generate)
+    calls = Calls(binder, generate, guards)
     return Unit(parsed, fdef, spec, namer, binder, resolution, guards, stages, calls)
 
 

@@ -223,6 +223,10 @@ def zero_item(b, x, idx, batch=0):
     """The adjoint of `x` before `x[idx] = v`: that of after, with `idx` zeroed."""
     if isinstance(b, (list, dict)):
         out = type(b)(b)
+        if isinstance(b, list) and isinstance(idx, slice):
+            # a slice of a list is a list: each item keeps its own direction axes
+            out[idx] = [zero_item(bi, xi, (), batch) for bi, xi in zip(b[idx], x[idx])]
+            return out
         out[idx] = zeros_like(x[idx], np.shape(b[idx])[:batch] if batch else ())
         return out
     out = np.array(b)

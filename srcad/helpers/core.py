@@ -28,6 +28,9 @@ def unbroadcast(g, x, batch=0):
         if _is_complex(g) and not _is_complex(x):
             return np.real(g)
         return g
+    if isinstance(x, (list, tuple)) and isinstance(g, (list, tuple)):
+        # a list's adjoint is a list of its items' adjoints (l[1:] = [a, b])
+        return type(g)(unbroadcast(gi, xi, batch) for gi, xi in zip(g, x))
     g = sum_to_shape(g, np.shape(x), batch)
     if _is_complex(g) and not _is_complex(x):
         g = np.real(g)

@@ -23,6 +23,9 @@ class InPlace:
     read: str
     user: str
     operator: str
+    # ``l[i] op= v``: the container whose item `read` is (Python changes the item in place
+    # when it is an array, which every other name of that array sees)
+    container: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

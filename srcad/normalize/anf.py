@@ -178,6 +178,11 @@ def _augassign(s: gast.AugAssign, ctx: Ctx, out: list) -> None:
         old = fresh_assign(S.subscript(S.name(obj), S.clone(index)), ctx, out, "t")
         rhs = rhs_expr(S.binop(S.name(old), s.op, s.value), ctx, out)
         new = fresh_assign(rhs, ctx, out, "t")
+        # Python changes the item in place first when it is an array (l[0] += v with l a
+        # list of arrays): the alias analysis weighs that where the container is no array.
+        symbol = _OPERATOR_SYMBOLS.get(type(s.op), "?")
+        user = f"{S.to_source(target.value)}[{S.to_source(target.slice)}]"
+        mark(out[-1], inplace=InPlace(old, user, symbol, container=obj))
         out.append(S.assign(S.subscript(S.name(obj), index, store=True), S.name(new)))
         return
     if isinstance(target, gast.Attribute):

@@ -301,10 +301,11 @@ opaque(
 
 # ----------------------------------------------------------------------------- ufunc methods
 
+# (method entries count the object first: np.add.at(a, idx, b) writes position 1, `a`)
 for _f in _found(np.ufunc, "at"):
     writes(
         _f,
-        0,
+        1,
         hint="compute a new array instead of updating one in place (for unique indices: "
         "a = a.copy(); a[idx] += b)",
     )

@@ -98,6 +98,18 @@ def present(primitive) -> bool:
 
 
 _RULES: dict[object, Rule] = {}
+_VERSION = [0]  # counts the changes to the registry: generated code from before is stale
+
+
+def version() -> int:
+    """How many times the registry has changed (code generated before a change is stale)."""
+    return _VERSION[0]
+
+
+def changed() -> None:
+    _VERSION[0] += 1
+
+
 _KEEP: list[object] = []  # primitives stay alive, so their ids stay theirs
 
 # Rule modules for third-party packages, imported the first time srcad meets one of the
@@ -199,6 +211,7 @@ def all_rules() -> list[Rule]:
 
 
 def _rule_for(primitive, name: str | None = None) -> Rule:
+    changed()
     rule = lookup(primitive)
     if rule is None:
         rule = Rule(primitive, name or qualified_name(primitive))

@@ -830,3 +830,9 @@ def _(ans, items, x, idx, batch=0):
 @jvp_rule(rt.surviving, linear=("items",))
 def _(ans, items, x, idx, batch=0):
     d[ans] = rt.surviving(d[items], x, idx, batch + nb)
+
+
+# A container's adjoint is a container: these return the kind of the value they stand for.
+returns("like:x", rt.getitem_vjp)
+returns("like:x", rt.zero_item)
+returns("like:x", rt.unbroadcast)
