@@ -7,10 +7,12 @@ way JAX does, and can itself be transformed again: `srcad.grad(srcad.grad(f))`.
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, overload
 
 from . import build, runtime
+from .analyze.resolve import forwarded_to
 from .arguments import (  # noqa: F401 - srcad.show and srcad.check use some of these
     Argnums,
     Function,
@@ -542,7 +544,11 @@ def vjp_wrt(fn: Any, args: Sequence[Any], wrt: Sequence[int]) -> tuple[Any, Call
 
 def _unwrapped(fn: Any) -> Any:
     target = getattr(fn, "__srcad_function__", None)
-    return target() if target is not None else fn
+    if target is not None:
+        return target()
+    if isinstance(fn, types.FunctionType):
+        return forwarded_to(fn) or fn  # a decorator's wrapper that only forwards
+    return fn
 
 
 def composed_vjp(fn: Any, cotangent: Any, wrt: Sequence[int] | None = None) -> Any:
@@ -616,3 +622,10 @@ def source(fn: Any) -> str:
         hint="transform it first: srcad.source(srcad.grad(f)); srcad.show(f) prints the "
         "derivative code of a plain function",
     )
+
+
+# Transforms that only make a transformed function: called with known arguments inside
+# differentiated code (srcad.grad(energy)(x)), srcad makes it when it generates that code
+# (srcad.analyze.resolve.known_values) and differentiates through it.
+for _maker in (grad, value_and_grad, jacfwd, jacrev, jacobian, hessian):
+    setattr(_maker, "__srcad_maker__", True)  # noqa: B010 (mypy: no such attribute)

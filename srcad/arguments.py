@@ -18,6 +18,7 @@ from typing import Any, TypeAlias
 
 import numpy as np
 
+from .analyze.resolve import forwarded_to
 from .dtypes import result_type
 from .errors import (
     ArgnumsError,
@@ -28,6 +29,7 @@ from .errors import (
     UnsupportedSyntaxError,
 )
 from .helpers.jacobians import _rebuild, _select
+from .ir.resolution import KnownValue
 from .parse import _plain_function, def_location, require_source
 from .wrappers import transformable
 
@@ -63,8 +65,14 @@ def _signature(args: Sequence[Any]) -> tuple[Any, ...]:
             # numpy's stubs leave numbers.Number out of what iscomplexobj takes
             out.append((0, "c") if np.iscomplexobj(a) else 0)  # type: ignore[arg-type]
         else:
-            out.append(None)
+            out.append(KnownValue(a) if _passed_function(a) else None)
     return tuple(out)
+
+
+def _passed_function(value: object) -> bool:
+    """A function given as an argument (act=np.tanh, a lambda, a user function): generated
+    code is specialized on it."""
+    return callable(value) and not isinstance(value, type)
 
 
 def _describe_args(
@@ -84,18 +92,22 @@ def _describe_args(
             ndims.append((p, 0) if not np.iscomplexobj(a) else (p, 0, "complex"))
         elif t is list or t is tuple or t is dict:
             kinds.append((p, t.__name__))
+        elif _passed_function(a):
+            kinds.append((p, KnownValue(a)))
     return tuple(kinds), tuple(ndims)
 
 
 def _positional_params(fn: Any) -> list[str]:
     inner = getattr(fn, "__srcad_function__", None)
     target = inner() if inner is not None else fn
+    if type(target) is types.FunctionType and hasattr(target, "__wrapped__"):
+        target = forwarded_to(target) or target
     if type(target) is types.FunctionType and not hasattr(target, "__wrapped__"):
         # Read off the code object: inspect.signature costs more than a cached lookup may.
         code = target.__code__
         return list(code.co_varnames[: code.co_argcount])
     try:
-        sig = inspect.signature(target)
+        sig = inspect.signature(target, follow_wrapped=False)
     except (TypeError, ValueError):
         return []
     return [
@@ -110,6 +122,8 @@ def _user_function(fn: Any) -> Any:
     the function as a whole point at its def."""
     while getattr(fn, "__srcad_transformed__", False):
         fn = fn._fn
+    if isinstance(fn, types.FunctionType):
+        fn = forwarded_to(fn) or fn  # a decorator's wrapper that only forwards its arguments
     return fn
 
 
@@ -192,7 +206,7 @@ def _check_positional_only(fn: Any, transform: str) -> None:
     if not isinstance(user, types.FunctionType):
         return
     call = _fn_name(user) if _fn_name(user).isidentifier() else "f"
-    for p in inspect.signature(user).parameters.values():
+    for p in inspect.signature(user, follow_wrapped=False).parameters.values():
         if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
             raise UnsupportedOperationError(
                 f"{transform} needs a function with positional parameters only; "
@@ -213,6 +227,8 @@ def _require_function(fn: Any, transform: str) -> Any:
             f", not the value f(x)",
         )
     fn = transformable(fn)
+    if isinstance(fn, types.FunctionType):
+        fn = forwarded_to(fn) or fn  # a decorator's wrapper that only forwards its arguments
     # A builtin or other object without source, or a function whose source is gone (python
     # -c, a script on stdin): say so now, where the transform is written, not at its call.
     require_source(_plain_function(fn))
@@ -373,7 +389,7 @@ def _check_real(value: Any, primal: Any, what: str, ref: str, hint: str) -> None
 def _fill_defaults(fn: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
     inner = getattr(fn, "__srcad_function__", None)
     target = inner() if inner is not None else fn
-    sig = inspect.signature(target)
+    sig = inspect.signature(target, follow_wrapped=False)
     params = [
         p for p in sig.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
     ]

@@ -19,7 +19,7 @@ from .naming import identifier
 
 
 def positional_params(fn) -> list[str]:
-    sig = inspect.signature(fn)
+    sig = inspect.signature(fn, follow_wrapped=False)
     names = []
     for p in sig.parameters.values():
         if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):

@@ -743,16 +743,6 @@ add(
 )
 add(
     source_case(
-        "function_argument_to_grad",
-        """
-        def f(x, g):  # <-
-            return np.sum(g(x))  # <-
-        """,
-        call=lambda s: srcad.grad(s["f"])(V, np.sin),
-    )
-)
-add(
-    source_case(
         "returns_a_closure",
         """
         def make(x):

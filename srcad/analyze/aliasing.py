@@ -207,6 +207,7 @@ def _refuse_shared_definition(change, facts: Facts, context, own_tapes: set, whe
         d.augmented
         or (d.value is not None and _fresh_value(d.value, context.resolution))
         or _method_of(d.value, "pop") in own_tapes
+        or _fresh_temporary(d.value, facts, context)
         for d in values
     )
     if values and fresh:
@@ -218,6 +219,18 @@ def _refuse_shared_definition(change, facts: Facts, context, own_tapes: set, whe
         "change too",
         where,
         hint=redo or f"make it a new array first: {shown} = {shown}.copy()",
+    )
+
+
+def _fresh_temporary(value, facts: Facts, context) -> bool:
+    """``a = t`` where `t` is read nowhere else and only ever given new objects (normal form
+    names the new array of ``a = a * x`` first: ``t = a * x; a = t``)."""
+    if not isinstance(value, gast.Name) or len(facts.reads.get(value.id, ())) != 1:
+        return False
+    definitions = facts.definitions.get(value.id, [])
+    return bool(definitions) and all(
+        d.value is not None and not d.augmented and _fresh_value(d.value, context.resolution)
+        for d in definitions
     )
 
 

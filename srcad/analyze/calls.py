@@ -47,7 +47,7 @@ def some_template(rule: Rule) -> Template | None:
 def bind_function(call: gast.Call, fn) -> inspect.BoundArguments | None:
     """Bind a call's atoms to a Python function's parameters (None if it cannot be done)."""
     try:
-        sig = inspect.signature(fn)
+        sig = inspect.signature(fn, follow_wrapped=False)
     except (TypeError, ValueError):
         return None
     if any(isinstance(a, gast.Starred) for a in call.args) or any(

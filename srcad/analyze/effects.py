@@ -27,6 +27,7 @@ Returns nothing; raises `UnsupportedOperationError` at the first refused call.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import types
 
 import gast
@@ -36,11 +37,12 @@ from .. import runtime
 from ..errors import UnsupportedOperationError
 from ..fence import statement_location
 from ..ir import syntax as S
-from ..ir.resolution import Resolution, Target
+from ..ir.resolution import KnownValue, Resolution, Target
 from ..rules.methods import METHODS
 from ..rules.registry import Effect, lookup, primitive_params
 from .activity import Activity
 from .calls import NONDIFF_BINOPS, bind_function
+from .resolve import is_function
 from .summaries import AUGMENTED, UNKNOWN, written_params
 
 # List methods srcad differentiates (srcad.transform.containers); they change the list.
@@ -242,13 +244,23 @@ class _Checker:
             call = gast.Call(
                 func=call.func, args=[call.func.value, *call.args], keywords=call.keywords
             )
+        elif isinstance(fn, types.MethodType) and fn.__func__.__name__ == "__call__":
+            # a callable object, obj(a): __call__(obj, a)
+            call = gast.Call(func=call.func, args=[call.func, *call.args], keywords=call.keywords)
         if self.trusted:
             return []  # srcad's drivers hand a callee residuals made for it alone
+        if getattr(fn, "__srcad_function__", None) is not None:
+            return []  # a srcad transform: generated code, which changes no argument
         owner = type(fn.__self__) if isinstance(fn, types.MethodType) else None
-        summary = written_params(inner, owner=owner) if hasattr(inner, "__code__") else UNKNOWN
+        bound = bind_function(call, inner)
+        known = self._functions_passed(bound, inner) if bound is not None else ()
+        summary = (
+            written_params(inner, owner=owner, known=known)
+            if hasattr(inner, "__code__")
+            else UNKNOWN
+        )
         if not summary:
             return []
-        bound = bind_function(call, inner)
         if summary is UNKNOWN or bound is None:
             written = [a for a in call.args if isinstance(a, gast.Name)]
         else:
@@ -263,6 +275,23 @@ class _Checker:
             "(b = f(b, v)), or copy the argument inside it first"
         )
         return self._changes(site, written, operands, why, hint)
+
+    def _functions_passed(self, bound, fn) -> tuple:
+        """(param, KnownValue) for the functions a call passes (or leaves as defaults), which
+        the callee's write summary reads as the functions they are."""
+        out = []
+        for p, a in bound.arguments.items():
+            kind = self.kinds.get(a.id) if isinstance(a, gast.Name) else None
+            if isinstance(kind, KnownValue):
+                out.append((p, kind))
+            elif a in self.resolution.functions:
+                out.append((p, KnownValue(self.resolution.functions[a])))
+            elif isinstance(a, gast.Attribute) and callable(self.resolution.constants.get(a)):
+                out.append((p, KnownValue(self.resolution.constants[a])))
+        for p in inspect.signature(fn, follow_wrapped=False).parameters.values():
+            if p.name not in bound.arguments and is_function(p.default):
+                out.append((p.name, KnownValue(p.default)))
+        return tuple(out)
 
     def _unknown(self, site: Site, target: Target, operands: set, what: str) -> list[Change]:
         if S.names_stored(site.stmt) & self.activity.active:

@@ -14,7 +14,7 @@ import inspect
 
 import gast
 
-from ..ir.resolution import Resolution
+from ..ir.resolution import KnownValue, Resolution
 
 ARRAY, LIST, TUPLE, DICT = "array", "list", "tuple", "dict"
 _CONFLICT = "conflict"
@@ -28,6 +28,8 @@ def infer(
     for _ in range(4):  # a few rounds settle loop-carried names
         before = dict(kinds)
         for target, value in assigned:
+            if isinstance(kinds.get(target), KnownValue):
+                continue  # bound once to a known function (srcad.analyze.resolve.known_values)
             kind = _kind_of(value, kinds, resolution) if value is not None else ARRAY
             _merge(kinds, target, kind)
         if kinds == before:

@@ -9,15 +9,18 @@ looked up at transformation time through closure cells, globals, then builtins.
 
 from __future__ import annotations
 
+import inspect
 import types
 
 import gast
 import numpy as np
 
-from ..errors import NameResolutionError, UnsupportedOperationError
+from ..errors import NameResolutionError, SrcadError, UnsupportedOperationError
 from ..fence import location, statement_location
 from ..ir import syntax as S
 from ..ir.resolution import Resolution, Target
+from ..normalize.known_loops import ItemsOf
+from ..parse import parse_function
 from ..rules import methods
 from ..rules.template import lookup
 
@@ -100,10 +103,152 @@ def classify(obj, label: str) -> Target:
     ):
         return Target("unknown", obj, None, label)  # srcad's own helpers need rules
     if isinstance(obj, types.FunctionType):
-        return Target("function", obj, None, label)
+        return Target("function", forwarded_to(obj) or obj, None, label)
     if isinstance(obj, types.MethodType) and isinstance(obj.__func__, types.FunctionType):
         return Target("function", obj, None, label)
+    call = inspect.getattr_static(type(obj), "__call__", None)
+    if isinstance(call, types.FunctionType) and not isinstance(obj, type):
+        # an object of a user class with __call__: its method, called with it as self
+        return Target("function", types.MethodType(call, obj), None, label)
     return Target("unknown", obj, None, label)
+
+
+def forwarded_to(fn: types.FunctionType):
+    """The function a decorator's wrapper only forwards to (``@functools.wraps(f)`` over
+    ``def wrapper(*args, **kwargs): return f(*args, **kwargs)``), or None: differentiating
+    the wrapper is differentiating the function it calls with its own arguments."""
+    wrapped = getattr(fn, "__wrapped__", None)
+    code = fn.__code__
+    if wrapped is None or code.co_argcount or code.co_kwonlyargcount:
+        return None
+    if not code.co_flags & inspect.CO_VARARGS:
+        return None
+    try:
+        fdef = parse_function(fn).node
+    except SrcadError:
+        return None
+    body = [s for s in fdef.body if not _docstring(s)]
+    if len(body) != 1 or not isinstance(body[0], gast.Return):
+        return None
+    call, args = body[0].value, fdef.args
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Name)):
+        return None
+    passes_args = (
+        len(call.args) == 1
+        and isinstance(call.args[0], gast.Starred)
+        and isinstance(call.args[0].value, gast.Name)
+        and call.args[0].value.id == args.vararg.id
+    )
+    passes_kwargs = not call.keywords or (
+        args.kwarg is not None
+        and len(call.keywords) == 1
+        and call.keywords[0].arg is None
+        and isinstance(call.keywords[0].value, gast.Name)
+        and call.keywords[0].value.id == args.kwarg.id
+    )
+    if not (passes_args and passes_kwargs):
+        return None
+    cells = dict(zip(code.co_freevars, fn.__closure__ or ()))
+    cell = cells.get(call.func.id)
+    try:
+        target = cell.cell_contents if cell is not None else fn.__globals__.get(call.func.id)
+    except ValueError:
+        return None
+    return target if target is wrapped and isinstance(target, types.FunctionType) else None
+
+
+def _docstring(s) -> bool:
+    return isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant)
+
+
+def known_values(fdef, namespace, local_names: set[str], given: dict, guards: list) -> dict:
+    """Names whose value is known when code is generated: parameters given a function by the
+    call (`given`, never rebound in the body) and locals bound once, in the body, to a global
+    function or to such a parameter (``act = np.tanh``, ``f = CONFIG.act``). Calls through
+    them resolve like calls of the object itself."""
+    stores: dict[str, int] = {}
+    for node in S.walk(gast.Module(body=fdef.body, type_ignores=[])):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Del)):
+            stores[node.id] = stores.get(node.id, 0) + 1
+    known = {p: obj for p, obj in given.items() if not stores.get(p)}
+    for s in S.walk(gast.Module(body=fdef.body, type_ignores=[])):
+        if not (
+            isinstance(s, gast.Assign)
+            and len(s.targets) == 1
+            and isinstance(s.targets[0], gast.Name)
+            and stores.get(s.targets[0].id) == 1
+        ):
+            continue
+        if isinstance(s.value, gast.Call):
+            value = _made_transform(s.value, namespace, local_names, known, guards)
+        elif _global_item(s.value, local_names):
+            # LAYERS[0]: an item of a global sequence (an unrolled loop's variable,
+            # srcad.normalize.known_loops, or ACTS[0](x)); a list's items may be replaced
+            seq = evaluate_chain(s.value.value, namespace, local_names, guards)
+            index = s.value.slice.value
+            fits = isinstance(seq, (list, tuple)) and -len(seq) <= index < len(seq)
+            value = seq[index] if fits else _UNRESOLVED
+            if fits and isinstance(seq, list):
+                guards.append((ItemsOf(seq), "__items__", tuple(seq)))
+        elif isinstance(s.value, gast.Name) and s.value.id in known:
+            value = known[s.value.id]
+        elif isinstance(s.value, (gast.Name, gast.Attribute)):
+            value = evaluate_chain(s.value, namespace, local_names, guards)
+        else:
+            continue
+        if value is not _UNRESOLVED and (is_function(value) or user_object(value)):
+            known[s.targets[0].id] = value
+    return known
+
+
+def _global_item(value, local_names) -> bool:
+    return (
+        isinstance(value, gast.Subscript)
+        and isinstance(value.value, gast.Name)
+        and value.value.id not in local_names
+        and isinstance(value.slice, gast.Constant)
+        and type(value.slice.value) is int
+    )
+
+
+def user_object(value) -> bool:
+    """An instance of a class defined in Python by the user (a layer, a model): calls of its
+    methods resolve to them when the object is known."""
+    cls = type(value)
+    module = getattr(cls, "__module__", "") or ""
+    return (
+        isinstance(getattr(cls, "__dict__", None), types.MappingProxyType)
+        and "__dict__" in dir(value)
+        and module.split(".")[0] not in ("builtins", "numpy", "scipy", "srcad", "functools")
+        and not isinstance(value, (type, types.ModuleType, types.FunctionType))
+    )
+
+
+def _made_transform(call: gast.Call, namespace, local_names, known: dict, guards: list):
+    """``srcad.grad(energy)`` (or another transform that only makes a function) with
+    arguments known now: the transformed function, made now; else _UNRESOLVED."""
+    maker = evaluate_chain(call.func, namespace, local_names, guards)
+    if maker is _UNRESOLVED or not getattr(maker, "__srcad_maker__", False):
+        return _UNRESOLVED
+    values = []
+    for a in [*call.args, *(k.value for k in call.keywords)]:
+        if isinstance(a, gast.Constant):
+            values.append(a.value)
+        elif isinstance(a, gast.Name) and a.id in known:
+            values.append(known[a.id])
+        elif isinstance(a, (gast.Name, gast.Attribute)):
+            values.append(evaluate_chain(a, namespace, local_names, guards))
+        else:
+            return _UNRESOLVED
+    if _UNRESOLVED in values or any(k.arg is None for k in call.keywords):
+        return _UNRESOLVED
+    positional = values[: len(call.args)]
+    keywords = {k.arg: v for k, v in zip(call.keywords, values[len(call.args) :])}
+    return maker(*positional, **keywords)
+
+
+def is_function(value) -> bool:
+    return callable(value) and not isinstance(value, (type, types.ModuleType))
 
 
 def resolve(
@@ -116,6 +261,7 @@ def resolve(
     calls: dict = {}
     attributes: dict = {}
     constants: dict = {}
+    functions: dict = {}
     # The body only: the def's default values were evaluated when it ran (the generated
     # function takes them from fn.__defaults__), and may name what is no longer in scope.
     body = gast.Module(body=fdef.body, type_ignores=[])
@@ -124,6 +270,10 @@ def resolve(
             calls[node] = _resolve_call(node, namespace, local_names, filename, fdef.name, guards)
         elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             _require_defined(node, namespace, local_names, filename, fdef)
+            if node.id not in local_names:
+                value = namespace.lookup(node.id, None)
+                if is_function(value):
+                    functions[node] = value
         elif isinstance(node, gast.Attribute):
             root = _chain_root(node)
             if isinstance(root, gast.Name) and root.id in local_names:
@@ -133,7 +283,7 @@ def resolve(
                 value = evaluate_chain(node, namespace, local_names, guards)
                 if value is not _UNRESOLVED:
                     constants[node] = value
-    return Resolution(calls, attributes, constants)
+    return Resolution(calls, attributes, constants, functions)
 
 
 def _require_defined(node: gast.Name, namespace, local_names, filename, fdef) -> None:

@@ -26,6 +26,8 @@ import gast
 from .. import custom
 from ..errors import SrcadError
 from ..ir import syntax as S
+from ..ir.resolution import KnownValue
+from ..normalize.static_branches import fold_static_branches
 from ..parse import parse_function
 from ..rules.methods import METHODS
 from ..rules.registry import Effect, lookup
@@ -85,15 +87,19 @@ _CUSTOM = (custom.custom_vjp, custom.custom_jvp, custom.checkpoint)
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def written_params(fn, _active: frozenset = frozenset(), owner: type | None = None):
+def written_params(
+    fn, _active: frozenset = frozenset(), owner: type | None = None, known: tuple = ()
+):
     """{parameter: CHANGES | AUGMENTED} for `fn`, or UNKNOWN when its source cannot be read.
 
     `owner`: the class of the object a method is called on, so that ``self.other(...)`` is
-    read as that class's method. `_active` holds the functions whose summary is being
-    computed (recursion: a function calling itself adds nothing to its own summary)."""
+    read as that class's method. `known`: (parameter, KnownValue) for the functions the call
+    passes, so that calls through those parameters are read as calls of them. `_active`
+    holds the functions whose summary is being computed (recursion: a function calling
+    itself adds nothing to its own summary)."""
     key = getattr(fn, "__func__", fn)
     try:
-        cached = _cache.get(key, {}).get(owner)
+        cached = _cache.get(key, {}).get((owner, known))
     except TypeError:
         cached = None
     if cached is not None and cached[0] is getattr(key, "__code__", None):
@@ -104,9 +110,11 @@ def written_params(fn, _active: frozenset = frozenset(), owner: type | None = No
         parsed = parse_function(key)
     except SrcadError:
         return UNKNOWN
-    summary = _Summary(parsed, _active | {key}, owner).run()
+    # A branch that cannot run (hasattr(np, "trapz") where numpy has no trapz) changes nothing.
+    fold_static_branches(parsed.node, parsed.namespace, {}, [])
+    summary = _Summary(parsed, _active | {key}, owner, dict(known)).run()
     try:
-        _cache.setdefault(key, {})[owner] = (getattr(key, "__code__", None), summary)
+        _cache.setdefault(key, {})[(owner, known)] = (getattr(key, "__code__", None), summary)
     except TypeError:
         pass
     return summary
@@ -128,7 +136,7 @@ class _Summary:
     alias changes the parameter's object; changing a holder (``c.append(v)``) does not, but
     changing an item of a holder (``c[0][1] = v``) may."""
 
-    def __init__(self, parsed, active: frozenset, owner: type | None = None):
+    def __init__(self, parsed, active: frozenset, owner: type | None = None, known=None):
         self.fdef = parsed.node
         self.namespace = parsed.namespace
         self.active = active
@@ -136,6 +144,9 @@ class _Summary:
         # Every statement and expression of the body, nested functions included.
         self.nodes = [n for s in self.fdef.body for n in S.walk(s)]
         self.locals = S.names_stored(self.fdef) | set(_params(self.fdef))
+        stored = set().union(*(S.names_stored(s) for s in self.fdef.body))
+        # parameters given a function and never rebound: calls through them are its calls
+        self.known = {p: k.obj for p, k in (known or {}).items() if p not in stored}
 
     def run(self) -> dict:
         out = {}
@@ -245,7 +256,8 @@ class _Summary:
         if not self._passes(call, aliases, holders):
             return False
         func = call.func
-        if isinstance(func, gast.Attribute) and _root(func.value) in self.locals:
+        root = _root(func.value) if isinstance(func, gast.Attribute) else None
+        if root is not None and root in self.locals and root not in self.known:
             # p.reshape(...) is a view of p; p.copy(), p.sum() are new; c.pop() an item of c
             return func.attr in _VIEW_METHODS or func.attr not in _READING_METHODS
         return self._returns_any(call)
@@ -306,7 +318,8 @@ class _Summary:
             return None
         if any(k.arg == "out" for k in call.keywords):
             return CHANGES
-        if isinstance(func, gast.Attribute) and _root(func.value) in self.locals:
+        root = _root(func.value) if isinstance(func, gast.Attribute) else None
+        if root is not None and root in self.locals and root not in self.known:
             if func.attr in _READING_METHODS or func.attr in _STORING_METHODS:
                 return None  # x.clip(p), xs.append(p): a method that reads or keeps p
             return CHANGES  # an object's own method, given p
@@ -339,12 +352,17 @@ class _Summary:
         return method if isinstance(method, types.FunctionType) else None
 
     def _own_method_changes(self, method, call: gast.Call, aliases: set, holders: set):
-        summary = written_params(method, self.active, self.owner)
+        this = _params(self.fdef)[0]
+        method_self = method.__code__.co_varnames[:1]
+        known = ()
+        if this in self.known and method_self:  # self is a known object: so is the callee's
+            known = ((method_self[0], KnownValue(self.known[this])),)
+        summary = written_params(method, self.active, self.owner, known)
         if not summary:
             return None
         arguments = [call.func.value, *call.args]
         try:
-            bound = inspect.signature(method).bind(
+            bound = inspect.signature(method, follow_wrapped=False).bind(
                 *arguments, **{k.arg: k.value for k in call.keywords if k.arg}
             )
         except TypeError:
@@ -371,9 +389,12 @@ class _Summary:
         while isinstance(node, gast.Attribute):
             path.append(node.attr)
             node = node.value
-        if not isinstance(node, gast.Name) or node.id in self.locals:
+        if isinstance(node, gast.Name) and node.id in self.known:
+            value = self.known[node.id]
+        elif not isinstance(node, gast.Name) or node.id in self.locals:
             return None
-        value = self.namespace.lookup(node.id, None)
+        else:
+            value = self.namespace.lookup(node.id, None)
         for part in reversed(path):
             value = getattr(value, part, None)
         return value

@@ -17,7 +17,7 @@ from ..analyze import kinds as kinds_mod
 from ..analyze import ndims as ndims_mod
 from ..analyze.activity import Activity
 from ..analyze.resolve import refuse_index_tricks
-from ..ir.resolution import Resolution
+from ..ir.resolution import KnownValue, Resolution
 from ..naming import Namer
 from ..parse import ParsedFunction
 from ..transform import apply
@@ -39,6 +39,7 @@ class Unit:
     guards: list
     stages: Stages
     calls: object  # srcad.build.calls.Calls: how the code calls other user functions
+    known: dict = dataclasses.field(default_factory=dict)  # name -> function it holds
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,7 +65,8 @@ def param_names(fdef: gast.FunctionDef) -> list[str]:
 
 def analyze(unit: Unit, output: str, aux: str | None) -> Facts:
     fdef, spec, resolution, parsed = unit.fdef, unit.spec, unit.resolution, unit.parsed
-    kinds = kinds_mod.infer(fdef, dict(spec.kinds), resolution)
+    known = {n: KnownValue(obj) for n, obj in unit.known.items()}
+    kinds = kinds_mod.infer(fdef, {**dict(spec.kinds), **known}, resolution)
     activity = activity_mod.analyze(fdef, set(spec.wrt), {output}, resolution)
     refuse_index_tricks(fdef, resolution, activity.varied, parsed.filename)
     ndims = ndims_mod.infer(fdef, spec.ndims, resolution)

@@ -20,6 +20,7 @@ import weakref
 
 from ..analyze.resolve import AttributeOf
 from ..ir import syntax as S
+from ..normalize.known_loops import ItemsOf
 from ..rules.registry import _VERSION as _REGISTRY_VERSION
 from ..rules.registry import version as registry_version
 from .modes import Spec
@@ -64,15 +65,18 @@ class Generated:
 
     def __post_init__(self):
         # Split once, so the check on every call is three tight loops.
-        dicts, cells, attributes = {}, {}, {}
+        dicts, cells, attributes, items = {}, {}, {}, {}
         for container, key, obj in self.guards:
             if isinstance(container, types.CellType):
                 cells[id(container)] = (container, obj)
+            elif isinstance(container, ItemsOf):
+                items[id(container.seq)] = (container.seq, obj)
             elif isinstance(container, AttributeOf):
                 owner = container.obj
                 attributes.setdefault(id(owner), (owner, {}))[1][key] = obj
             else:
                 dicts[(id(container), key)] = (container, key, obj)
+        self._items_guards = tuple(items.values())  # lists whose items the code relies on
         self._dict_guards = tuple(dicts.values())
         self._cell_guards = tuple(cells.values())
         # One C call per object reads all its guarded attributes, and one tuple comparison
@@ -101,6 +105,9 @@ class Generated:
             except Exception:  # an attribute gone, or values that do not compare (arrays)
                 pass
             if _stale_attributes(read, owner, objs):
+                return False
+        for seq, objs in self._items_guards:
+            if len(seq) != len(objs) or any(a is not b for a, b in zip(seq, objs)):
                 return False
         return self.version == _REGISTRY_VERSION[0]
 

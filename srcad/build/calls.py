@@ -25,11 +25,12 @@ import gast
 from .. import custom, drivers, runtime
 from ..analyze import ndims as ndims_mod
 from ..analyze.calls import bind_function
-from ..analyze.resolve import attribute_guard
+from ..analyze.resolve import _UNRESOLVED, attribute_guard, evaluate_chain, is_function
 from ..errors import UnsupportedOperationError
 from ..ir import syntax as S
 from ..ir.dnotation import Block, Zero, deriv
 from ..ir.dnotation import accumulate as d_accumulate
+from ..ir.resolution import KnownValue
 from ..transform import apply
 from .binder import Binder
 from .cache import pending_cells
@@ -78,10 +79,38 @@ class Calls:
             if direction == "jvp":
                 return apply.Applied([d_accumulate(target_name, Zero(like=target_name))])
             return apply.Applied([])
-        spec = _callee_spec(bound, active, env)
+        spec = _callee_spec(bound, active, env, self._functions_passed(bound, fn, env))
         request = Call(fn, call, target_name, env, node, bound, active, spec, special)
         kind = _kind_of(special)(self)
         return kind.vjp(request) if direction == "vjp" else kind.jvp(request)
+
+    def _functions_passed(self, bound, fn, env: apply.Env) -> tuple:
+        """(param, KnownValue) for each function the callee receives: an argument known in the
+        caller (a parameter given a function, a global function, a local bound to one) or a
+        default the call leaves (``def layer(x, act=np.tanh)``). The callee is generated for
+        them, as the caller is for its own."""
+        out = []
+        for p, a in bound.arguments.items():
+            if not isinstance(a, (gast.Name, gast.Attribute)):
+                continue
+            kind = env.kinds.get(a.id) if isinstance(a, gast.Name) else None
+            if isinstance(kind, KnownValue):
+                out.append((p, kind))
+            elif kind is None:
+                namespace = self.binder.visible_namespace()
+                guards: list = []  # kept only for a function (data may be rebound freely)
+                value = evaluate_chain(a, namespace, self.binder.local_names, guards)
+                if value is not _UNRESOLVED and is_function(value):
+                    out.append((p, KnownValue(value)))
+                    self.guards.extend(guards)
+        try:
+            parameters = inspect.signature(fn, follow_wrapped=False).parameters.values()
+        except (TypeError, ValueError):
+            return tuple(out)
+        for p in parameters:
+            if p.name not in bound.arguments and is_function(p.default):
+                out.append((p.name, KnownValue(p.default)))
+        return tuple(out)
 
     def cells(self, fn, spec: Spec) -> dict:
         """The cells holding `fn`'s generated functions for `spec` (pending ones when `fn`
@@ -104,6 +133,12 @@ _SPECIAL = (custom.custom_vjp, custom.custom_jvp, custom.checkpoint)
 
 def _method_call(fn: types.MethodType, call: gast.Call, target, env, node):
     """obj.method(a): the function obj's class defines, with obj as its first argument."""
+    if fn.__func__.__name__ == "__call__" and isinstance(call.func, (gast.Name, gast.Attribute)):
+        # a callable object, obj(a): its class's __call__(obj, a)
+        call = gast.Call(
+            func=call.func, args=[S.clone(call.func), *call.args], keywords=call.keywords
+        )
+        return call, fn.__func__
     if not isinstance(call.func, gast.Attribute):
         raise UnsupportedOperationError(
             f"srcad cannot differentiate the bound method {target.label}() called "
@@ -141,10 +176,15 @@ def _bind(call: gast.Call, fn, target, env: apply.Env, node) -> inspect.BoundArg
     return bound
 
 
-def _callee_spec(bound, active: list, env: apply.Env) -> Spec:
-    """The callee's split-vjp spec, for the kinds and ranks of this call's arguments."""
+def _callee_spec(bound, active: list, env: apply.Env, functions: tuple) -> Spec:
+    """The callee's split-vjp spec, for the kinds and ranks of this call's arguments (and the
+    functions it is passed)."""
     names = [(p, a) for p, a in bound.arguments.items() if isinstance(a, gast.Name)]
-    kinds = tuple((p, env.kinds.get(a.id)) for p, a in names if env.kinds.get(a.id))
+    passed = dict(functions)
+    kinds = tuple(
+        (p, env.kinds.get(a.id)) for p, a in names if env.kinds.get(a.id) and p not in passed
+    )
+    kinds += functions
     real = env.ndims.get(ndims_mod.REAL, frozenset())
     ndims = tuple(
         (p, env.ndims[a.id]) if a.id in real else (p, env.ndims[a.id], "complex")
@@ -340,7 +380,7 @@ def _all_arguments(request: Call, binder: Binder) -> list:
     """Every parameter's argument, positionally, defaults included (jvp functions take all)."""
     fn, bound = request.fn, request.bound
     out = []
-    for p in inspect.signature(fn).parameters.values():
+    for p in inspect.signature(fn, follow_wrapped=False).parameters.values():
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY):
             raise UnsupportedOperationError(
                 f"srcad's forward mode cannot yet call {fn.__name__}, which has *args, "

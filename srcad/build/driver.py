@@ -11,16 +11,23 @@ jvp or vjp of the function.
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 
 from .. import drivers, emit, fence, runtime
-from ..analyze.resolve import attribute_guard, resolve
+from ..analyze.resolve import attribute_guard, forwarded_to, known_values, resolve
 from ..ir import syntax as S
+from ..ir.resolution import KnownValue
 from ..naming import Namer
 from ..normalize import anf, closures, controlflow
+from ..normalize.builtin_calls import nest_min_max
+from ..normalize.known_loops import unroll_known_loops
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
-from ..parse import parse_function
+from ..normalize.starred import lower_starred
+from ..normalize.static_branches import fold_static_branches
+from ..parse import Namespace, parse_function
 from . import cache
 from . import forward as forward_assembler
 from . import reverse as reverse_assembler
@@ -32,6 +39,8 @@ from .modes import Mode, Spec
 
 def generate(fn, spec: Spec) -> cache.Generated:
     """The generated code of `fn` for `spec`, from the cache when it is still fresh."""
+    if type(fn) is types.FunctionType and hasattr(fn, "__wrapped__"):
+        fn = forwarded_to(fn) or fn  # a decorator's wrapper that only forwards its arguments
     with cache.lock:
         entries = cache.entries(fn)
         cached = entries.get(spec)
@@ -59,27 +68,37 @@ def _front(fn, spec: Spec) -> Unit:
     fdef = parsed.node
     stages = cache.Stages(enabled=spec.stages)
     stages.keep("parse", fdef)
-    fence.check(fdef, parsed.filename)
-    namer = Namer(S.all_names(fdef))
-    user_locals = S.names_stored(fdef) | set(param_names(fdef))
-    binder = Binder(parsed.namespace, namer, user_locals)
-    rt_name = binder.bind("rt", runtime)
-    fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
-    fdef = anf.normalize_function(fdef, namer, rt_name)
-    fdef = controlflow.lower_function(fdef, namer)
-    stages.keep("anf", fdef)
-    binder.local_names = S.names_stored(fdef) | set(param_names(fdef))
     # The generated function takes the defaults the function has now, and runs its code.
     guards: list = [
         attribute_guard(parsed.fn, attribute, getattr(parsed.fn, attribute))
         for attribute in ("__code__", "__defaults__", "__kwdefaults__")
     ]
+    fold_static_branches(fdef, parsed.namespace, dict(spec.kinds), guards)
+    unroll_known_loops(fdef, parsed.namespace, guards)
+    lower_starred(fdef)
+    fence.check(fdef, parsed.filename)
+    namer = Namer(S.all_names(fdef))
+    user_locals = S.names_stored(fdef) | set(param_names(fdef))
+    binder = Binder(parsed.namespace, namer, user_locals)
+    rt_name = binder.bind("rt", runtime)
+    nest_min_max(fdef, parsed.namespace, user_locals)
+    fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
+    fdef = anf.normalize_function(fdef, namer, rt_name)
+    fdef = controlflow.lower_function(fdef, namer)
+    stages.keep("anf", fdef)
+    binder.local_names = S.names_stored(fdef) | set(param_names(fdef))
     visible = binder.visible_namespace()
-    resolution = resolve(fdef, visible, binder.local_names, parsed.filename, guards)
+    given = {p: k.obj for p, k in spec.kinds if isinstance(k, KnownValue)}
+    known = known_values(fdef, visible, binder.local_names, given, guards)
+    if known:  # functions passed or bound once: calls through them resolve to the function
+        cells = {n: types.CellType(obj) for n, obj in known.items()}
+        visible = Namespace(visible.globals, {**visible.cells, **cells})
+    local_names = binder.local_names - set(known)
+    resolution = resolve(fdef, visible, local_names, parsed.filename, guards)
     dict_calls_as_displays(fdef, resolution)
     sequences_as_arrays(fdef, resolution, namer.fresh, lambda: binder.bind("np", np))
     calls = Calls(binder, generate, guards)
-    return Unit(parsed, fdef, spec, namer, binder, resolution, guards, stages, calls)
+    return Unit(parsed, fdef, spec, namer, binder, resolution, guards, stages, calls, known)
 
 
 def _def_compiler(parsed, binder: Binder):

@@ -10,6 +10,27 @@ from __future__ import annotations
 import dataclasses
 
 
+class KnownValue:
+    """The kind of a name whose value is known when code is generated: a function passed as an
+    argument (``act=np.tanh``), or a local bound once to a global one (``f = np.tanh``).
+    Calls through the name resolve to that object; generated code is specialized on it (it is
+    part of the cache key, compared by identity)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def __eq__(self, other):
+        return isinstance(other, KnownValue) and other.obj is self.obj
+
+    def __hash__(self):
+        return hash(id(self.obj))
+
+    def __repr__(self):
+        return f"KnownValue({getattr(self.obj, '__name__', type(self.obj).__name__)})"
+
+
 @dataclasses.dataclass(frozen=True)
 class Target:
     """What a call refers to."""
@@ -26,6 +47,9 @@ class Resolution:
     calls: dict  # Call node -> Target
     attributes: dict  # Attribute node -> srcad.rules.methods.Attribute entry, or None
     constants: dict  # Attribute chain node -> its value (np.pi, np.float32, ...)
+    # Name node (a load of a global or closure variable) -> the function it names, for
+    # functions passed as arguments (apply(relu, x))
+    functions: dict = dataclasses.field(default_factory=dict)
 
     def call(self, node) -> Target:
         return self.calls[node]

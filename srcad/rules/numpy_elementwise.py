@@ -25,6 +25,7 @@ import math
 import numpy as np
 
 from .. import runtime as rt
+from .registry import primitive_params
 from .template import d, jvp_rule, nb, ndim, nondiff, optional, returns, static, vjp_rule
 
 # ---------------------------------------------------------------- arithmetic
@@ -1313,6 +1314,31 @@ def _(ans, x):
         d[ans] = float(d[x])
     else:
         d[ans] = rt.astype_jvp(d[x], np.float64)
+
+
+# np.float64(x), np.float32(x): casts of a number or an array to a float type, as
+# x.astype(t): the identity on values, adjoints cast back to x's dtype. (numpy 1.26 names the
+# parameter x, numpy 2 value: templates name parameters as the function does.)
+for _cast in (np.float64, np.float32):
+    if "value" in [p.name for p in primitive_params(_cast) or ()]:
+
+        @vjp_rule(_cast, linear=("value",))
+        def _(ans, value):
+            d[value] = rt.astype_vjp(d[ans], value)
+
+        @jvp_rule(_cast, linear=("value",))
+        def _(ans, value):
+            d[ans] = rt.astype_jvp(d[value], ans.dtype)
+
+    else:
+
+        @vjp_rule(_cast, linear=("x",))
+        def _(ans, x):
+            d[x] = rt.astype_vjp(d[ans], x)
+
+        @jvp_rule(_cast, linear=("x",))
+        def _(ans, x):
+            d[ans] = rt.astype_jvp(d[x], ans.dtype)
 
 
 # max(a, b) returns `a` unless `b` is larger, and the derivative follows the value returned

@@ -3,7 +3,7 @@
 tests/test_soundness.py runs these as strict xfails: when the engine fixes one, its
 entry must go. Regenerate with `python -m soundness.survey --write` from tests/.
 
-Tally (610 cases; 26 fail, 316 pass by a located refusal):
+Tally (610 cases; 25 fail, 314 pass by a located refusal):
 
     class  cases  failing  wrong  crash  gencode  unlocated
         0     48        0      0      0        0          0
@@ -15,9 +15,9 @@ Tally (610 cases; 26 fail, 316 pass by a located refusal):
         6     71        0      0      0        0          0
         7     30        0      0      0        0          0
         8     54       14     11      1        2          0
-        9     37        1      0      0        1          0
+        9     37        0      0      0        0          0
        10     43       11      3      2        6          0
-    total    610       26     14      3        9          0
+    total    610       25     14      3        8          0
 
 wrong: a number that differs from finite differences or the hand value, with no error;
 crash: a non-srcad exception from srcad itself (or generated code that does not
@@ -49,7 +49,7 @@ KNOWN_FAILURES: dict[str, tuple[int, str]] = {
     ),
     "random_.matrix_as_array": (
         8,
-        "crash: AttributeError: 'Transformed' object has no attribute '__defaults__'",
+        "crash: ValueError: no signature found for builtin <srcad grad of matrix_as_array>",
     ),
     "random_.matrix_sum_axis": (
         8,
@@ -83,13 +83,9 @@ KNOWN_FAILURES: dict[str, tuple[int, str]] = {
         8,
         "wrong: jacfwd returned [[7. +4.j 0. +0.j] [0. +0.j 1.75-1.j]] where no derivative e...",
     ),
-    "names.calls_wraps_decorated_helper": (
-        9,
-        "gencode: NameError in generated code: name 'x' is not defined",
-    ),
     "inputs.namedtuple_indexed": (
         10,
-        "crash: AttributeError: 'Transformed' object has no attribute '__defaults__'",
+        "crash: ValueError: no signature found for builtin <srcad grad of namedtuple_indexed>",
     ),
     "inputs.list_subclass_floats": (
         10,
@@ -101,7 +97,7 @@ KNOWN_FAILURES: dict[str, tuple[int, str]] = {
     ),
     "inputs.list_subclass_hessian": (
         10,
-        "crash: AttributeError: 'Transformed' object has no attribute '__defaults__'",
+        "crash: ValueError: no signature found for builtin <srcad grad of list_subclass_hess...",
     ),
     "inputs.tuple_subclass": (
         10,

@@ -225,6 +225,11 @@ SPECS: list[RuleSpec] = [
     RuleSpec(builtins.pow, SCALAR, call="prim(a0, 3)"),
     RuleSpec(builtins.float, SCALAR),
     RuleSpec(builtins.float, VEC, call="prim(a0[1])"),
+    RuleSpec(np.float64, SCALAR),
+    RuleSpec(np.float64, VEC),
+    RuleSpec(np.float64, VEC, call="prim(a0[1])"),
+    # float32 rounds in the 8th digit: central differences of it agree to a few percent
+    RuleSpec(np.float32, VEC, order=1, rtol=0.05, atol=0.05),
     RuleSpec(builtins.max, SCALARS, domain="away_from_ties"),
     RuleSpec(builtins.max, [((), (), ())], domain="away_from_ties", call="prim([a0, a1, a2])"),
     RuleSpec(builtins.max, [((4,),)], domain="away_from_ties"),
