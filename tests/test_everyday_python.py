@@ -4,6 +4,8 @@ modes and at order 2 (`srcad.check_grads`), and at ties against Python's own cho
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -189,3 +191,69 @@ def test_golden_static_branches():
         "    return y",
     ]
     assert guards == [(vars(np), "sin", np.sin)]
+
+
+def mapped(x):
+    a = sum(map(np.sin, [x[0], x[1]]))
+    b = list(map(lambda u, v: u * v, x, [1.0, 2.0, 3.0, 4.0]))
+    c = 0.0
+    for t in map(np.exp, x):
+        c = c + t
+    return a + b[2] + c
+
+
+def test_map_consumed_where_it_is_made():
+    srcad.check_grads(mapped, (X,))
+    expected = np.exp(X)
+    expected[:2] += np.cos(X[:2])
+    expected[2] += 3.0
+    np.testing.assert_allclose(srcad.grad(mapped)(X), expected, rtol=1e-12)
+
+
+def test_golden_map_as_comprehension():
+    import builtins
+
+    from srcad.normalize.builtin_calls import map_as_comprehension
+    from srcad.parse import Namespace
+
+    namespace = Namespace({"__builtins__": builtins, "np": np}, {})
+    out = _normalized(
+        """
+        def f(xs, ys):
+            kept = map(np.sin, xs)
+            return sum(map(np.sin, xs)) + sum(map(lambda u, v: u * v, xs, ys))
+        """,
+        lambda fdef: map_as_comprehension(fdef, namespace, {"xs", "ys", "kept"}),
+    )
+    assert out.splitlines()[1:] == [
+        "    kept = map(np.sin, xs)",  # an iterator kept for later stays one
+        "    return sum([np.sin(item1) for item1 in xs]) + sum([u * v for u, v in zip(xs, ys)])",
+    ]
+
+
+def scaled(a, k):
+    return a * k
+
+
+def with_partials(x):
+    scale = 3.0
+    power = functools.partial(np.power, x)
+    weighted = functools.partial(scaled, k=scale)
+    return np.sum(power(2.0)) + np.sum(weighted(x)) + np.sum(weighted(x, k=1.0))
+
+
+def test_local_partial():
+    srcad.check_grads(with_partials, (X,))
+    np.testing.assert_allclose(srcad.grad(with_partials)(X), 2 * X + 4.0, rtol=1e-12)
+
+
+def test_partial_passed_on_is_still_refused():
+    def apply(f, v):
+        return f(v)
+
+    def f(x):
+        p = functools.partial(np.multiply, x)
+        return np.sum(apply(p, x))
+
+    with pytest.raises(srcad.SrcadError):
+        srcad.grad(f)(X)

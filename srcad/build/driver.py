@@ -21,7 +21,7 @@ from ..ir import syntax as S
 from ..ir.resolution import KnownValue
 from ..naming import Namer
 from ..normalize import anf, closures, controlflow
-from ..normalize.builtin_calls import nest_min_max
+from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nest_min_max
 from ..normalize.known_loops import unroll_known_loops
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
@@ -82,6 +82,8 @@ def _front(fn, spec: Spec) -> Unit:
     binder = Binder(parsed.namespace, namer, user_locals)
     rt_name = binder.bind("rt", runtime)
     nest_min_max(fdef, parsed.namespace, user_locals)
+    map_as_comprehension(fdef, parsed.namespace, user_locals)
+    inline_partials(fdef, parsed.namespace, user_locals)
     fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)
