@@ -164,11 +164,6 @@ _FENCED = {
             from math import pi  # <-
             return np.sum(x) * pi
         """,
-    "starred_assignment": """
-        def f(x):
-            first, *rest = x  # <-
-            return first * np.sum(rest)
-        """,
     "starred_for_target": """
         def f(x):
             total = 0.0
