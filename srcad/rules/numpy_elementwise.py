@@ -26,7 +26,18 @@ import numpy as np
 
 from .. import runtime as rt
 from .registry import primitive_params
-from .template import d, jvp_rule, nb, ndim, nondiff, optional, returns, static, vjp_rule
+from .template import (
+    d,
+    jvp_rule,
+    nb,
+    ndim,
+    nondiff,
+    optional,
+    returns,
+    static,
+    unary_rule,
+    vjp_rule,
+)
 
 # ---------------------------------------------------------------- arithmetic
 
@@ -177,24 +188,8 @@ def _(ans, x, y):
     d[ans] = d[x] * rt.power_slope(x, y) + d[y] * (ans * rt.log_or_zero(x))
 
 
-@vjp_rule(np.square)
-def _(ans, x):
-    d[x] = d[ans] * (2 * x)
-
-
-@jvp_rule(np.square)
-def _(ans, x):
-    d[ans] = d[x] * (2 * x)
-
-
-@vjp_rule(np.sqrt)
-def _(ans, x):
-    d[x] = d[ans] * (0.5 / ans)
-
-
-@jvp_rule(np.sqrt)
-def _(ans, x):
-    d[ans] = d[x] * (0.5 / ans)
+unary_rule(np.square, "2 * x")
+unary_rule(np.sqrt, "0.5 / ans")
 
 
 @vjp_rule(np.cbrt)
@@ -221,34 +216,9 @@ def _(ans, x, y):
 # ---------------------------------------------------------------- exp and log
 
 
-@vjp_rule(np.exp)
-def _(ans, x):
-    d[x] = d[ans] * ans
-
-
-@jvp_rule(np.exp)
-def _(ans, x):
-    d[ans] = d[x] * ans
-
-
-@vjp_rule(np.exp2)
-def _(ans, x):
-    d[x] = d[ans] * (ans * math.log(2.0))
-
-
-@jvp_rule(np.exp2)
-def _(ans, x):
-    d[ans] = d[x] * (ans * math.log(2.0))
-
-
-@vjp_rule(np.expm1)
-def _(ans, x):
-    d[x] = d[ans] * (ans + 1)
-
-
-@jvp_rule(np.expm1)
-def _(ans, x):
-    d[ans] = d[x] * (ans + 1)
+unary_rule(np.exp, "ans")
+unary_rule(np.exp2, "ans * math.log(2.0)")
+unary_rule(np.expm1, "ans + 1")
 
 
 @vjp_rule(np.log)
@@ -341,14 +311,7 @@ def _(ans, x, y):
 # ---------------------------------------------------------------- trigonometric
 
 
-@vjp_rule(np.sin)
-def _(ans, x):
-    d[x] = d[ans] * np.cos(x)
-
-
-@jvp_rule(np.sin)
-def _(ans, x):
-    d[ans] = d[x] * np.cos(x)
+unary_rule(np.sin, "np.cos(x)")
 
 
 @vjp_rule(np.cos)
@@ -361,14 +324,7 @@ def _(ans, x):
     d[ans] = -d[x] * np.sin(x)
 
 
-@vjp_rule(np.tan)
-def _(ans, x):
-    d[x] = d[ans] * (1.0 + ans * ans)
-
-
-@jvp_rule(np.tan)
-def _(ans, x):
-    d[ans] = d[x] * (1.0 + ans * ans)
+unary_rule(np.tan, "1.0 + ans * ans")
 
 
 # The inverse functions' derivatives below hold on numpy's principal branches, complex too.
@@ -424,16 +380,9 @@ def _(ans, y, x):
         d[ans] = (d[y] * x - d[x] * y) / (x * x + y * y)
 
 
-@vjp_rule(np.sinc)
-def _(ans, x):
-    # sinc(x) = sin(pi x) / (pi x); its slope (cos(pi x) - sinc(x)) / x is 0 at x == 0.
-    # (At exactly 0 the second derivative this gives is 0, not -pi**2 / 3.)
-    d[x] = d[ans] * ((np.cos(np.pi * x) - ans) / np.where(x == 0, 1, x))
-
-
-@jvp_rule(np.sinc)
-def _(ans, x):
-    d[ans] = d[x] * ((np.cos(np.pi * x) - ans) / np.where(x == 0, 1, x))
+# sinc(x) = sin(pi x) / (pi x); its slope (cos(pi x) - sinc(x)) / x is 0 at x == 0.
+# (At exactly 0 the second derivative this gives is 0, not -pi**2 / 3.)
+unary_rule(np.sinc, "(np.cos(np.pi * x) - ans) / np.where(x == 0, 1, x)")
 
 
 @vjp_rule(np.deg2rad, linear=("x",))
@@ -479,34 +428,9 @@ def _(ans, x):
 # ---------------------------------------------------------------- hyperbolic
 
 
-@vjp_rule(np.sinh)
-def _(ans, x):
-    d[x] = d[ans] * np.cosh(x)
-
-
-@jvp_rule(np.sinh)
-def _(ans, x):
-    d[ans] = d[x] * np.cosh(x)
-
-
-@vjp_rule(np.cosh)
-def _(ans, x):
-    d[x] = d[ans] * np.sinh(x)
-
-
-@jvp_rule(np.cosh)
-def _(ans, x):
-    d[ans] = d[x] * np.sinh(x)
-
-
-@vjp_rule(np.tanh)
-def _(ans, x):
-    d[x] = d[ans] * (1.0 - ans * ans)
-
-
-@jvp_rule(np.tanh)
-def _(ans, x):
-    d[ans] = d[x] * (1.0 - ans * ans)
+unary_rule(np.sinh, "np.cosh(x)")
+unary_rule(np.cosh, "np.sinh(x)")
+unary_rule(np.tanh, "1.0 - ans * ans")
 
 
 @vjp_rule(np.arcsinh)
@@ -557,14 +481,7 @@ def _(ans, x):
     d[ans] = np.real(np.conj(x) * d[x]) / np.where(ans == 0, 1, ans)
 
 
-@vjp_rule(np.fabs)
-def _(ans, x):
-    d[x] = d[ans] * np.sign(x)
-
-
-@jvp_rule(np.fabs)
-def _(ans, x):
-    d[ans] = d[x] * np.sign(x)
+unary_rule(np.fabs, "np.sign(x)")
 
 
 # copysign(x, y) = |x| with the sign of y: the derivative in x is -1 where the sign bits of x
@@ -854,14 +771,7 @@ nondiff(
 # ---------------------------------------------------------------- Python's math module
 
 
-@vjp_rule(math.sin)
-def _(ans, x):
-    d[x] = d[ans] * math.cos(x)
-
-
-@jvp_rule(math.sin)
-def _(ans, x):
-    d[ans] = d[x] * math.cos(x)
+unary_rule(math.sin, "math.cos(x)")
 
 
 @vjp_rule(math.cos)
@@ -874,14 +784,7 @@ def _(ans, x):
     d[ans] = -d[x] * math.sin(x)
 
 
-@vjp_rule(math.tan)
-def _(ans, x):
-    d[x] = d[ans] * (1.0 + ans * ans)
-
-
-@jvp_rule(math.tan)
-def _(ans, x):
-    d[ans] = d[x] * (1.0 + ans * ans)
+unary_rule(math.tan, "1.0 + ans * ans")
 
 
 @vjp_rule(math.asin)
@@ -926,34 +829,9 @@ def _(ans, y, x):
     d[ans] = rt.divide(d[y] * x - d[x] * y, x * x + y * y)
 
 
-@vjp_rule(math.sinh)
-def _(ans, x):
-    d[x] = d[ans] * math.cosh(x)
-
-
-@jvp_rule(math.sinh)
-def _(ans, x):
-    d[ans] = d[x] * math.cosh(x)
-
-
-@vjp_rule(math.cosh)
-def _(ans, x):
-    d[x] = d[ans] * math.sinh(x)
-
-
-@jvp_rule(math.cosh)
-def _(ans, x):
-    d[ans] = d[x] * math.sinh(x)
-
-
-@vjp_rule(math.tanh)
-def _(ans, x):
-    d[x] = d[ans] * (1.0 - ans * ans)
-
-
-@jvp_rule(math.tanh)
-def _(ans, x):
-    d[ans] = d[x] * (1.0 - ans * ans)
+unary_rule(math.sinh, "math.cosh(x)")
+unary_rule(math.cosh, "math.sinh(x)")
+unary_rule(math.tanh, "1.0 - ans * ans")
 
 
 @vjp_rule(math.asinh)
@@ -986,24 +864,8 @@ def _(ans, x):
     d[ans] = d[x] / (1 - x * x)
 
 
-@vjp_rule(math.exp)
-def _(ans, x):
-    d[x] = d[ans] * ans
-
-
-@jvp_rule(math.exp)
-def _(ans, x):
-    d[ans] = d[x] * ans
-
-
-@vjp_rule(math.expm1)
-def _(ans, x):
-    d[x] = d[ans] * (ans + 1)
-
-
-@jvp_rule(math.expm1)
-def _(ans, x):
-    d[ans] = d[x] * (ans + 1)
+unary_rule(math.exp, "ans")
+unary_rule(math.expm1, "ans + 1")
 
 
 # math.log(x) or math.log(x, base) = log(x) / log(base).
@@ -1054,14 +916,7 @@ def _(ans, x):
     d[ans] = d[x] / (x * math.log(10.0))
 
 
-@vjp_rule(math.sqrt)
-def _(ans, x):
-    d[x] = d[ans] * rt.divide(0.5, ans)
-
-
-@jvp_rule(math.sqrt)
-def _(ans, x):
-    d[ans] = d[x] * rt.divide(0.5, ans)
+unary_rule(math.sqrt, "rt.divide(0.5, ans)")
 
 
 @vjp_rule(math.pow)
@@ -1099,14 +954,7 @@ def _(ans, x, y):
     d[ans] = rt.divide(d[x] * x + d[y] * y, ans)
 
 
-@vjp_rule(math.fabs)
-def _(ans, x):
-    d[x] = d[ans] * np.sign(x)
-
-
-@jvp_rule(math.fabs)
-def _(ans, x):
-    d[ans] = d[x] * np.sign(x)
+unary_rule(math.fabs, "np.sign(x)")
 
 
 @vjp_rule(math.copysign)
@@ -1119,14 +967,7 @@ def _(ans, x, y):
     d[ans] = d[x] * (math.copysign(1.0, x) * math.copysign(1.0, y))
 
 
-@vjp_rule(math.erf)
-def _(ans, x):
-    d[x] = d[ans] * (2 / math.sqrt(math.pi) * math.exp(-x * x))
-
-
-@jvp_rule(math.erf)
-def _(ans, x):
-    d[ans] = d[x] * (2 / math.sqrt(math.pi) * math.exp(-x * x))
+unary_rule(math.erf, "2 / math.sqrt(math.pi) * math.exp(-x * x)")
 
 
 @vjp_rule(math.erfc)
@@ -1140,24 +981,8 @@ def _(ans, x):
 
 
 # gamma' = gamma * digamma; lgamma = log|gamma| has derivative digamma (negative x too).
-@vjp_rule(math.gamma)
-def _(ans, x):
-    d[x] = d[ans] * (ans * rt.polygamma(0, x))
-
-
-@jvp_rule(math.gamma)
-def _(ans, x):
-    d[ans] = d[x] * (ans * rt.polygamma(0, x))
-
-
-@vjp_rule(math.lgamma)
-def _(ans, x):
-    d[x] = d[ans] * rt.polygamma(0, x)
-
-
-@jvp_rule(math.lgamma)
-def _(ans, x):
-    d[ans] = d[x] * rt.polygamma(0, x)
+unary_rule(math.gamma, "ans * rt.polygamma(0, x)")
+unary_rule(math.lgamma, "rt.polygamma(0, x)")
 
 
 @vjp_rule(math.degrees, linear=("x",))
@@ -1238,14 +1063,7 @@ returns("tuple", math.modf, math.frexp)
 
 
 # math.exp2 and math.cbrt: Python >= 3.11.
-@vjp_rule(optional(math, "exp2"))
-def _(ans, x):
-    d[x] = d[ans] * (ans * math.log(2.0))
-
-
-@jvp_rule(optional(math, "exp2"))
-def _(ans, x):
-    d[ans] = d[x] * (ans * math.log(2.0))
+unary_rule(optional(math, "exp2"), "ans * math.log(2.0)")
 
 
 @vjp_rule(optional(math, "cbrt"))

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import gast
+import numpy as np
 
 from ..errors import RuleDefinitionError
 from ..ir import syntax as S
@@ -386,6 +387,30 @@ def vjp_rule(primitive: Any, **options: Any) -> Callable[[F], F]:
         1.0
     """
     return _register("vjp", primitive, **options)
+
+
+def unary_rule(primitive: Any, slope: str, **options: Any) -> None:
+    """Both templates of a one-argument elementwise function from its derivative.
+
+    `slope` is the derivative f'(x) as source, in terms of ``x`` and ``ans`` (the result), and
+    of ``np``, ``math`` and ``rt``: ``unary_rule(np.sin, "np.cos(x)")`` stands for the vjp
+    template ``d[x] = d[ans] * np.cos(x)`` and the jvp template ``d[ans] = d[x] *
+    np.cos(x)``. `options` are `vjp_rule`'s, for both.
+    """
+    if not present(primitive):
+        return
+    import math
+
+    from .. import runtime
+
+    for kind, line in (("vjp", "d[x] = d[ans] * ({})"), ("jvp", "d[ans] = d[x] * ({})")):
+        source = f"def _(ans, x):\n    {line.format(slope)}\n"
+        filename = f"<srcad {kind} rule of {qualified_name(primitive)}>"
+        # linecache keeps the text, so the template reads as one written in a file
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        namespace = {"__name__": __name__, "np": np, "math": math, "rt": runtime, "d": d}
+        exec(compile(source, filename, "exec"), namespace)
+        _register(kind, primitive, **options)(namespace["_"])
 
 
 def jvp_rule(primitive: Any, **options: Any) -> Callable[[F], F]:
