@@ -40,7 +40,9 @@ from .errors import (
 from .export import export
 from .jit import jit
 from .rules.template import jvp_rule, vjp_rule
+from .scaling import LossScale
 from .show import show
+from .traced import trace_grad
 from .vmap import vmap
 
 __version__ = "0.1.0"
@@ -61,6 +63,8 @@ __all__ = [
     "source",
     "show",
     "export",
+    "trace_grad",
+    "LossScale",
     "custom_vjp",
     "custom_jvp",
     "stop_gradient",

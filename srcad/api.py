@@ -40,6 +40,8 @@ from .errors import (
     ShapeMismatchError,
     SrcadError,
 )
+from .scaled import ScaledGradient, scaled_pullback
+from .scaling import LossScale, as_loss_scale
 from .transformed import Transformed, _aux_error, _Jacobian, _raised_by
 
 __all__ = [
@@ -56,6 +58,9 @@ __all__ = [
     "Transformed",
 ]
 
+#: A loss scale: a number, "dynamic" or a LossScale (None: no scaling).
+LossScaleArg = float | str | LossScale | None
+
 #: A function srcad can transform: a Python function or lambda, a transformed function, or
 #: a numpy, math or operator function, functools.partial or bound method srcad wraps.
 #: Which positional arguments to differentiate: one index, or a tuple (or list) of them.
@@ -67,10 +72,15 @@ def grad(
     argnums: Argnums = 0,
     has_aux: bool = False,
     holomorphic: bool = False,
+    loss_scale: LossScaleArg = None,
 ) -> Callable[[Function], Transformed]: ...
 @overload
 def grad(
-    fn: Function, argnums: Argnums = 0, has_aux: bool = False, holomorphic: bool = False
+    fn: Function,
+    argnums: Argnums = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
+    loss_scale: LossScaleArg = None,
 ) -> Transformed: ...
 @public
 def grad(
@@ -78,6 +88,7 @@ def grad(
     argnums: Argnums = 0,
     has_aux: bool = False,
     holomorphic: bool = False,
+    loss_scale: LossScaleArg = None,
 ) -> Transformed | Callable[[Function], Transformed]:
     """The gradient of a real scalar function, as a generated Python function.
 
@@ -94,6 +105,11 @@ def grad(
         holomorphic: ``fn`` is a holomorphic function of complex arguments with a complex
             scalar output; the result is then its complex derivative ``f'(z)``, as JAX's.
             srcad checks at each call that ``fn`` is complex-differentiable there.
+        loss_scale: for low-precision (float16) code: a number ``s``, ``"dynamic"`` or a
+            `LossScale`. The backward sweep then computes the gradient of ``s * fn`` (every
+            adjoint ``s`` times larger, above float16's underflow) and the gradients are
+            divided by ``s`` and returned in their arguments' dtypes; a dynamic scale backs
+            off and runs the backward sweep again when it overflows (see `LossScale`).
 
     Returns:
         A `Transformed` function with ``fn``'s signature returning the gradient(s), shaped
@@ -113,7 +129,8 @@ def grad(
             numeric.
         NonScalarOutputError: (when called) ``fn`` returned something other than a real
             scalar.
-        SrcadError: ``fn`` is not callable. Every error above is a `SrcadError`.
+        SrcadError: ``fn`` is not callable, or ``loss_scale`` is not a positive number,
+            ``"dynamic"`` or a `LossScale`. Every error above is a `SrcadError`.
 
     Example:
         >>> import numpy as np, srcad
@@ -123,8 +140,18 @@ def grad(
         >>> g(np.array([0.5, -1.0])).round(4)
         array([ 0.7269, -0.6397])
     """
+    scale = as_loss_scale(loss_scale, "grad")
     if fn is None:
-        return lambda f: grad(f, argnums=argnums, has_aux=has_aux, holomorphic=holomorphic)
+        return lambda f: grad(
+            f, argnums=argnums, has_aux=has_aux, holomorphic=holomorphic, loss_scale=scale
+        )
+    if scale is not None:
+        if holomorphic:
+            raise SrcadError(
+                "grad: loss_scale= is for real low-precision code, not holomorphic=True",
+                hint="drop one of the two",
+            )
+        return ScaledGradient(fn, "grad", argnums, has_aux, scale)
     return Transformed(fn, "grad", argnums, has_aux, "grad", holomorphic)
 
 
@@ -134,10 +161,15 @@ def value_and_grad(
     argnums: Argnums = 0,
     has_aux: bool = False,
     holomorphic: bool = False,
+    loss_scale: LossScaleArg = None,
 ) -> Callable[[Function], Transformed]: ...
 @overload
 def value_and_grad(
-    fn: Function, argnums: Argnums = 0, has_aux: bool = False, holomorphic: bool = False
+    fn: Function,
+    argnums: Argnums = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
+    loss_scale: LossScaleArg = None,
 ) -> Transformed: ...
 @public
 def value_and_grad(
@@ -145,6 +177,7 @@ def value_and_grad(
     argnums: Argnums = 0,
     has_aux: bool = False,
     holomorphic: bool = False,
+    loss_scale: LossScaleArg = None,
 ) -> Transformed | Callable[[Function], Transformed]:
     """Like `grad`, but the function returns ``(value, gradient)``: one call computes both.
 
@@ -155,6 +188,7 @@ def value_and_grad(
         has_aux: ``fn`` returns ``(value, aux)``; the result is then
             ``((value, aux), gradient)``.
         holomorphic: as for `grad`.
+        loss_scale: as for `grad`; the value returned is ``fn``'s, unscaled.
 
     Returns:
         A `Transformed` function returning ``(value, gradient)``.
@@ -168,23 +202,33 @@ def value_and_grad(
         >>> float(value), g
         (9.0, array([ 3., 12.]))
     """
+    scale = as_loss_scale(loss_scale, "value_and_grad")
     if fn is None:
         return lambda f: value_and_grad(
-            f, argnums=argnums, has_aux=has_aux, holomorphic=holomorphic
+            f, argnums=argnums, has_aux=has_aux, holomorphic=holomorphic, loss_scale=scale
         )
+    if scale is not None:
+        if holomorphic:
+            raise SrcadError(
+                "value_and_grad: loss_scale= is for real low-precision code, not holomorphic=True",
+                hint="drop one of the two",
+            )
+        return ScaledGradient(fn, "value_and_grad", argnums, has_aux, scale)
     return Transformed(fn, "value_and_grad", argnums, has_aux, "value_and_grad", holomorphic)
 
 
 @overload
 def vjp(
-    fn: Function, *primals: Any, has_aux: Literal[False] = False
+    fn: Function, *primals: Any, has_aux: Literal[False] = False, loss_scale: LossScaleArg = None
 ) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]: ...
 @overload
 def vjp(
-    fn: Function, *primals: Any, has_aux: Literal[True]
+    fn: Function, *primals: Any, has_aux: Literal[True], loss_scale: LossScaleArg = None
 ) -> tuple[Any, Callable[[Any], tuple[Any, ...]], Any]: ...
 @public
-def vjp(fn: Function, *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
+def vjp(
+    fn: Function, *primals: Any, has_aux: bool = False, loss_scale: LossScaleArg = None
+) -> tuple[Any, ...]:
     """Evaluate ``fn(*primals)`` and return ``(out, vjp_fn)`` (plus ``aux`` with has_aux).
 
     ``vjp_fn(cotangent)`` returns a tuple with one cotangent per primal: the
@@ -197,6 +241,8 @@ def vjp(fn: Function, *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
             complex arrays, and tuples, lists and dicts of them).
         has_aux: ``fn`` returns ``(out, aux)``; ``aux`` is returned third, not
             differentiated.
+        loss_scale: as for `grad`: ``vjp_fn`` runs the backward sweep on the cotangent
+            times the scale and returns the cotangents unscaled, in the primals' dtypes.
 
     Returns:
         ``(out, vjp_fn)``, or ``(out, vjp_fn, aux)`` with ``has_aux=True``.
@@ -207,7 +253,8 @@ def vjp(fn: Function, *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
         ArgnumsError: more primals than ``fn`` has positional parameters.
         ShapeMismatchError: (from ``vjp_fn``) the cotangent's structure, shape or dtype
             differs from ``out``'s.
-        SrcadError: as `grad`, when ``fn``'s code cannot be differentiated.
+        SrcadError: as `grad`, when ``fn``'s code cannot be differentiated, or for a
+            ``loss_scale`` that is not a positive number, ``"dynamic"`` or a `LossScale`.
 
     Example:
         >>> import numpy as np, srcad
@@ -216,6 +263,7 @@ def vjp(fn: Function, *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
         (array([3., 3.]), np.float64(3.0))
     """
     fn = _require_function(fn, "vjp")
+    scale = as_loss_scale(loss_scale, "vjp")
     params = _positional_params(fn)
     _check_primal_count(fn, params, primals, "vjp")
     for name, value in zip(params, primals):
@@ -243,7 +291,11 @@ def vjp(fn: Function, *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
 
     def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
         check_cotangent(cotangent, out)
-        grads: tuple[Any, ...] = backward(fresh_tapes(residuals), cotangent)
+        grads: tuple[Any, ...]
+        if scale is not None:
+            grads = scaled_pullback(backward, fresh_tapes(residuals), cotangent, scale, primals)
+        else:
+            grads = backward(fresh_tapes(residuals), cotangent)
         if any(not isinstance(p, (float, np.ndarray)) for p in primals):
             grads = tuple(_as_structure(g, p) for g, p in zip(grads, primals))
         if low:  # JAX's convention: a cotangent has its primal's dtype

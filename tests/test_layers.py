@@ -15,6 +15,7 @@ LAYERS = [
     ("ir",),
     ("errors", "dtypes", "arrays", "naming", "display", "pytree"),
     ("runtime", "shapes", "diagonal", "helpers"),
+    ("scaling", "trace"),
     ("parse", "fence", "custom", "tracebacks"),
     ("rules",),
     ("normalize",),
@@ -27,8 +28,8 @@ LAYERS = [
     ("argtrees",),
     ("wrappers", "arguments"),
     ("results",),
-    ("transformed",),
-    ("api",),
+    ("transformed", "scaled"),
+    ("api", "traced"),
     ("composed", "vmap"),
     ("check", "show", "jit", "catalog", "demo", "tree_util", "export", "__main__", "__init__"),
 ]

@@ -22,11 +22,12 @@ class Mode(enum.Enum):
     JACFWD = "jacfwd"  # a driver running the batched JVP once
     JACREV = "jacrev"  # a driver running the batched VJP once
     VMAP = "vmap"  # the function for a batch of examples (srcad.batching)
+    TRACE = "trace"  # VJP's two functions, the backward one recording its adjoints
 
     @property
     def roles(self) -> tuple[str, ...]:
         """The functions generated for this mode ("main", or "fwd" and "bwd")."""
-        return ("fwd", "bwd") if self is Mode.VJP else ("main",)
+        return ("fwd", "bwd") if self in (Mode.VJP, Mode.TRACE) else ("main",)
 
     @property
     def driver(self) -> bool:
@@ -115,6 +116,8 @@ PASSES: dict[Mode, tuple[Callable, ...]] = {
     # A vjp's residuals are read by name across two functions: no algebraic rewrites.
     Mode.VJP: (propagate_copies, eliminate_dead_code),
     Mode.JVP: (propagate_copies, eliminate_dead_code),
+    # VJP's passes; srcad.build.trace then instruments the optimized backward function.
+    Mode.TRACE: (propagate_copies, eliminate_dead_code),
     Mode.JACFWD: (),
     Mode.JACREV: (),
     Mode.VMAP: (),

@@ -5,6 +5,7 @@
 backward sweep, and the gradients returned. `Mode.VJP` gives two: a forward function
 returning the outputs and the residuals the backward sweep reads, and a backward function
 taking them and the output's cotangent. Each function then goes through its mode's passes.
+`Mode.TRACE` gives VJP's two functions, the backward one instrumented (`srcad.build.trace`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..ir import syntax as S
 from ..naming import DerivedNames
 from ..optimize import dce
 from ..transform import accumulate, reverse, tbr
+from . import trace
 from .analysis import Facts, Unit, environment
 from .modes import Mode, PassContext, optimize
 from .purity import keeping_call, purity
@@ -34,13 +36,17 @@ class Swept:
     seed: str  # the name of the output's adjoint
     scalars: dict  # adjoint names known to be real scalars -> their value if constant
     keep: frozenset  # the user's variables and their adjoints (named as the user named them)
+    adjoints: dict  # primal name -> the name of its adjoint
 
 
 def build(unit: Unit, facts: Facts) -> dict:
     swept = _sweeps(unit, facts)
     if unit.spec.mode.gradient:
         return {"main": _gradient_function(unit, facts, swept)}
-    return _split_functions(unit, facts, swept)
+    functions = _split_functions(unit, facts, swept)
+    if unit.spec.mode is Mode.TRACE:
+        functions["bwd"] = trace.instrument(functions["bwd"], unit, swept.seed, swept.adjoints)
+    return functions
 
 
 def _sweeps(unit: Unit, facts: Facts) -> Swept:
@@ -79,7 +85,7 @@ def _sweeps(unit: Unit, facts: Facts) -> Swept:
     # The user's variables, also where normalization renamed them (y2 for a second y).
     users = namer.original | {n for n, base in namer.base_of.items() if base in namer.original}
     keep = frozenset(users) | {name for primal, name in adjoint.items() if primal in users}
-    return Swept(forward, backward, grads, seed, scalars, keep)
+    return Swept(forward, backward, grads, seed, scalars, keep, dict(adjoint.items()))
 
 
 def _gradient_function(unit: Unit, facts: Facts, swept: Swept) -> gast.FunctionDef:
