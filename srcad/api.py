@@ -145,14 +145,21 @@ def grad(
         return lambda f: grad(
             f, argnums=argnums, has_aux=has_aux, holomorphic=holomorphic, loss_scale=scale
         )
-    if scale is not None:
-        if holomorphic:
-            raise SrcadError(
-                "grad: loss_scale= is for real low-precision code, not holomorphic=True",
-                hint="drop one of the two",
-            )
-        return ScaledGradient(fn, "grad", argnums, has_aux, scale)
-    return Transformed(fn, "grad", argnums, has_aux, "grad", holomorphic)
+    return _gradient(fn, "grad", argnums, has_aux, holomorphic, scale)
+
+
+def _gradient(
+    fn: Function, mode: str, argnums: Argnums, has_aux: bool, holomorphic: bool, scale: Any
+) -> Transformed:
+    """grad's or value_and_grad's transformed function (scaled, or holomorphic, or plain)."""
+    if scale is None:
+        return Transformed(fn, mode, argnums, has_aux, mode, holomorphic)
+    if holomorphic:
+        raise SrcadError(
+            f"{mode}: loss_scale= is for real low-precision code, not holomorphic=True",
+            hint="drop one of the two",
+        )
+    return ScaledGradient(fn, mode, argnums, has_aux, scale)
 
 
 @overload
@@ -207,14 +214,7 @@ def value_and_grad(
         return lambda f: value_and_grad(
             f, argnums=argnums, has_aux=has_aux, holomorphic=holomorphic, loss_scale=scale
         )
-    if scale is not None:
-        if holomorphic:
-            raise SrcadError(
-                "value_and_grad: loss_scale= is for real low-precision code, not holomorphic=True",
-                hint="drop one of the two",
-            )
-        return ScaledGradient(fn, "value_and_grad", argnums, has_aux, scale)
-    return Transformed(fn, "value_and_grad", argnums, has_aux, "value_and_grad", holomorphic)
+    return _gradient(fn, "value_and_grad", argnums, has_aux, holomorphic, scale)
 
 
 @overload

@@ -424,3 +424,17 @@ def set_lines(stmts: list, lineno: int | None) -> list:
                 n.lineno = lineno
                 n.col_offset = 0
     return stmts
+
+
+def rewrite_statements(body: list, rewrite) -> list:
+    """`body` with each statement `s`, at any depth of nested statement lists (bodies, else
+    branches, finally blocks), replaced by the list `rewrite(s)` returns; nested lists are
+    rewritten before the statement that holds them."""
+    out = []
+    for s in body:
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list):
+                setattr(s, field, rewrite_statements(inner, rewrite))
+        out.extend(rewrite(s))
+    return out

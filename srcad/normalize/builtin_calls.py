@@ -157,35 +157,30 @@ def inline_partials(fdef: gast.FunctionDef, namespace, local_names: set[str]) ->
             root = root.value
         return isinstance(root, gast.Name) and stores.get(root.id, 0) <= 1
 
-    def visit(body: list) -> list:
-        out = []
-        for s in body:
-            for field in ("body", "orelse", "finalbody"):
-                if isinstance(getattr(s, field, None), list):
-                    setattr(s, field, visit(getattr(s, field)))
-            partial = _partial_made(s, namespace, local_names)
-            if partial is not None:
-                name = s.targets[0].id
-                calls = called.get(name, [])
-                pieces = [partial.args[0], *partial.args[1:], *(k.value for k in partial.keywords)]
-                if (
-                    stores.get(name) == 1
-                    and calls
-                    and loads.get(name) == len(calls)
-                    and all(steady(p) for p in pieces)
-                    and not any(k.arg is None for k in partial.keywords)
-                ):
-                    for call in calls:
-                        given = {k.arg for k in call.keywords}
-                        call.func = S.clone(partial.args[0])
-                        call.args = [S.clone(a) for a in partial.args[1:]] + call.args
-                        kept = [k for k in partial.keywords if k.arg not in given]
-                        call.keywords = [S.clone(k) for k in kept] + call.keywords
-                    continue
-            out.append(s)
-        return out
+    def rewrite(s) -> list:
+        partial = _partial_made(s, namespace, local_names)
+        if partial is None:
+            return [s]
+        name = s.targets[0].id
+        calls = called.get(name, [])
+        pieces = [partial.args[0], *partial.args[1:], *(k.value for k in partial.keywords)]
+        if not (
+            stores.get(name) == 1
+            and calls
+            and loads.get(name) == len(calls)
+            and all(steady(p) for p in pieces)
+            and not any(k.arg is None for k in partial.keywords)
+        ):
+            return [s]
+        for call in calls:
+            given = {k.arg for k in call.keywords}
+            call.func = S.clone(partial.args[0])
+            call.args = [S.clone(a) for a in partial.args[1:]] + call.args
+            kept = [k for k in partial.keywords if k.arg not in given]
+            call.keywords = [S.clone(k) for k in kept] + call.keywords
+        return []  # the partial is no longer needed
 
-    fdef.body = visit(fdef.body) or [gast.Pass()]
+    fdef.body = S.rewrite_statements(fdef.body, rewrite) or [gast.Pass()]
 
 
 def _partial_made(s, namespace, local_names):

@@ -81,21 +81,14 @@ def unroll_known_loops(fdef: gast.FunctionDef, namespace, guards: list) -> None:
                     return [S.subscript(S.name(it.id), S.const(i)) for i in range(len(seq))]
         return None
 
-    def visit(body: list) -> list:
-        out = []
-        for s in body:
-            for field in ("body", "orelse", "finalbody"):
-                if isinstance(getattr(s, field, None), list):
-                    setattr(s, field, visit(getattr(s, field)))
-            if isinstance(s, gast.For) and _unrollable(s):
-                found = items(s)
-                if found is not None:
-                    out.extend(_unrolled(s, found, fresh))
-                    continue
-            out.append(s)
-        return out
+    def rewrite(s) -> list:
+        if isinstance(s, gast.For) and _unrollable(s):
+            found = items(s)
+            if found is not None:
+                return _unrolled(s, found, fresh)
+        return [s]
 
-    fdef.body = visit(fdef.body)
+    fdef.body = S.rewrite_statements(fdef.body, rewrite)
 
 
 def _unrollable(loop: gast.For) -> bool:

@@ -28,16 +28,9 @@ def lower_starred(fdef: gast.FunctionDef) -> None:
                 taken.add(name)
                 return name
 
-    def visit(body: list) -> list:
-        out = []
-        for s in body:
-            for field in ("body", "orelse", "finalbody"):
-                if isinstance(getattr(s, field, None), list):
-                    setattr(s, field, visit(getattr(s, field)))
-            out.extend(_lowered(s, fresh) if _starred(s) else [s])
-        return out
-
-    fdef.body = visit(fdef.body)
+    fdef.body = S.rewrite_statements(
+        fdef.body, lambda s: _lowered(s, fresh) if _starred(s) else [s]
+    )
 
 
 def _starred(s) -> bool:

@@ -40,21 +40,14 @@ def fold_static_branches(fdef, namespace, kinds: dict, guards: list) -> None:
     fixed = {p: kinds[p] for p in params - stored if isinstance(kinds.get(p), str)}
     decide = _Decider(namespace, fixed, stored, guards)
 
-    def visit(body: list) -> list:
-        out = []
-        for s in body:
-            if isinstance(s, gast.If):
-                value = decide(s.test)
-                if value is not _UNKNOWN:
-                    out.extend(visit(s.body if value else s.orelse))
-                    continue
-            for field in ("body", "orelse", "finalbody"):
-                if isinstance(getattr(s, field, None), list):
-                    setattr(s, field, visit(getattr(s, field)))
-            out.append(s)
-        return out
+    def rewrite(s) -> list:
+        if isinstance(s, gast.If):
+            value = decide(s.test)
+            if value is not _UNKNOWN:
+                return s.body if value else s.orelse
+        return [s]
 
-    fdef.body = visit(fdef.body) or [gast.Pass()]
+    fdef.body = S.rewrite_statements(fdef.body, rewrite) or [gast.Pass()]
 
 
 class _Decider:
