@@ -18,10 +18,12 @@ import numpy as np
 
 from .arguments import (
     _describe_args,
+    _describe_records,
     _positional_params,
     _signature,
     _user_function,
     check_differentiable,
+    engine_args,
 )
 from .errors import SrcadError, UnsupportedOperationError
 
@@ -84,7 +86,12 @@ class Compiled:
         if not transformed:
             return (None, _njit(self._fn), _frozen(self._fn))
         self._fn(*args)  # generates the code and checks the arguments, as the transform does
-        key = _describe_args(_positional_params(self._fn), args)
+        params = _positional_params(self._fn)
+        nums = self._fn._nums
+        key = (
+            *_describe_args(params, engine_args(args, nums)),
+            _describe_records(params, args, nums),
+        )
         generated = self._fn._get(key)
         target = generated.functions["main"]
         return (generated, _njit(target), _frozen(target))

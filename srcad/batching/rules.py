@@ -265,6 +265,18 @@ def shape_query(pc: PrimitiveCall, ctx: Ctx) -> Out | None:
     return None
 
 
+def count(pc: PrimitiveCall, ctx: Ctx) -> Out | None:
+    """rt.count(x) (the elements a reduction over every axis combines) of a batched value:
+    one example's; over given axes, left to the per-example fallback."""
+    x = pc.args[0] if pc.args else None
+    if x is None or not pc.batched(x) or ctx.kind(x) not in ("array", None):
+        return None
+    axis = pc.args[1] if len(pc.args) > 1 else pc.keywords.get("axis")
+    if axis is not None and not (isinstance(axis, gast.Constant) and axis.value is None):
+        return None
+    return Out([], ctx.names.rt_call("example_size", [S.clone(x)]), False)
+
+
 # ----------------------------------------------------------------------------- products
 def matmul(a, b, pc: PrimitiveCall, ctx: Ctx) -> Out | None:
     """``a @ b`` per example, with matmul's own broadcasting where it gives that."""
@@ -396,4 +408,5 @@ def table() -> dict:
         if getattr(np.linalg, name, None) is not None:
             out[id(getattr(np.linalg, name))] = stacked_linalg
     out[id(np.linalg.solve)] = solve
+    out[id(rt.count)] = count
     return out
