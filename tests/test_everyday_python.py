@@ -285,3 +285,21 @@ def test_method_that_counts_its_calls():
 def test_method_that_keeps_its_argument_is_refused():
     with pytest.raises(srcad.SrcadError, match="changes"):
         srcad.grad(lambda x: COUNTED.keep(x) * 2.0)(X)
+
+
+def _branch_on_tuple(idx, x):
+    if isinstance(idx, tuple):
+        return np.sum(x[idx] ** 2)
+    return np.sum(x) * 100.0
+
+
+def tuple_from_a_numpy_call(x):
+    idx = np.nonzero(x > 0)  # a tuple, which kinds inference takes for an array
+    return _branch_on_tuple(idx, x)
+
+
+def test_branch_on_a_callee_argument_of_uncertain_kind_stays():
+    # Once decided from the callee's inferred kind ("array": isinstance(idx, tuple) False),
+    # a silently wrong gradient; an "array" kind decides a branch only with a known rank.
+    x = np.array([0.5, -1.0, 2.0])
+    np.testing.assert_allclose(srcad.grad(tuple_from_a_numpy_call)(x), 2 * x * (x > 0))

@@ -79,7 +79,11 @@ def _front(fn, spec: Spec) -> Unit:
         attribute_guard(parsed.fn, attribute, getattr(parsed.fn, attribute))
         for attribute in ("__code__", "__defaults__", "__kwdefaults__")
     ]
-    fold_static_branches(fdef, parsed.namespace, dict(spec.kinds), guards)
+    # "array" is trusted only with a known rank: a callee's argument inferred as an array
+    # may be a tuple a nondifferentiable numpy call returned (np.nonzero)
+    ranked = {entry[0] for entry in spec.ndims}
+    decided = {p: k for p, k in spec.kinds if k != "array" or p in ranked}
+    fold_static_branches(fdef, parsed.namespace, decided, guards)
     unroll_known_loops(fdef, parsed.namespace, guards)
     lower_starred(fdef)
     fence.check(fdef, parsed.filename)
