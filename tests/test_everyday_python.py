@@ -303,3 +303,23 @@ def test_branch_on_a_callee_argument_of_uncertain_kind_stays():
     # a silently wrong gradient; an "array" kind decides a branch only with a known rank.
     x = np.array([0.5, -1.0, 2.0])
     np.testing.assert_allclose(srcad.grad(tuple_from_a_numpy_call)(x), 2 * x * (x > 0))
+
+
+def test_golden_max_shadowed_by_a_nested_parameter_is_not_rewritten():
+    import builtins
+
+    from srcad.normalize.builtin_calls import nest_min_max
+    from srcad.parse import Namespace
+
+    namespace = Namespace({"__builtins__": builtins}, {})
+    out = _normalized(
+        """
+        def f(x):
+            def inner(max):
+                return max(x[0], x[1], x[2])
+            return inner(g) + max(x[0], x[1], x[2])
+        """,
+        lambda fdef: nest_min_max(fdef, namespace, {"x"}),
+    )
+    # a max bound anywhere in the function (here a nested parameter) is not the builtin
+    assert "max(max(" not in out

@@ -26,8 +26,19 @@ from ..ir import syntax as S
 _NESTED = {"max": builtins.max, "min": builtins.min}
 
 
+def _bound_anywhere(fdef: gast.FunctionDef) -> set[str]:
+    """Names bound anywhere in `fdef`, nested functions' parameters and locals included (a
+    nested ``def g(max): ...`` shadows the builtin there)."""
+    return {
+        n.id
+        for n in S.walk(fdef)
+        if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Param, gast.Del))
+    }
+
+
 def nest_min_max(fdef: gast.FunctionDef, namespace, local_names: set[str]) -> None:
     """Rewrite max/min calls of three or more arguments in place."""
+    local_names = set(local_names) | _bound_anywhere(fdef)
     for node in S.walk(fdef):
         for field, value in gast.iter_fields(node):
             if isinstance(value, list):
@@ -66,6 +77,7 @@ def map_as_comprehension(fdef: gast.FunctionDef, namespace, local_names: set[str
     the list ``[f(a) for a in xs]`` (``zip`` for several sequences). Only maps consumed once
     where they are made (an argument of sum, list, tuple, min or max, or a loop's iterable):
     there a list and Python's iterator give the same values."""
+    local_names = set(local_names) | _bound_anywhere(fdef)
     taken = S.all_names(fdef) | set(local_names)
 
     def fresh() -> str:
@@ -138,8 +150,8 @@ def inline_partials(fdef: gast.FunctionDef, namespace, local_names: set[str]) ->
     constants or names bound at most once (so they mean at the call what they meant when the
     partial was made)."""
     stores: dict = {}
-    for n in S.walk(fdef):
-        if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
+    for n in S.walk(fdef):  # a nested function's parameter of the same name counts too
+        if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del, gast.Param)):
             stores[n.id] = stores.get(n.id, 0) + 1
     loads: dict = {}
     called: dict = {}
