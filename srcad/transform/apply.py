@@ -100,6 +100,41 @@ def _missing_rule(env: Env, node, target: Target, mode: str) -> MissingRuleError
     )
 
 
+def _dispatched(env: Env, target: Target, call: gast.Call) -> bool:
+    """A call whose target is only known when the code runs (srcad.build.dispatch): through
+    a local name (``acts[name](x)``, a closure a helper returned), or a method srcad has no
+    entry for, of a local object that is no array or container (``layer.forward(x)``)."""
+    if env.callee is None:
+        return False
+    if target.kind == "local":
+        return True
+    func = call.func
+    return (
+        target.kind == "unknown"
+        and target.obj is None
+        and isinstance(func, gast.Attribute)
+        and isinstance(func.value, gast.Name)
+        and env.kinds.get(func.value.id) in (None, "object")
+        and func.value.id not in env.ndims
+    )
+
+
+def _refuse_varied_dispatch(env: Env, target: Target, call: gast.Call, node) -> None:
+    """A site's vjp or jvp (generated code being differentiated again) carries no derivative,
+    given a callable that does not depend on the differentiated values: else refused."""
+    if not getattr(target.obj, "__srcad_dispatch__", False) or not call.args:
+        return
+    holder = call.args[0]
+    if isinstance(holder, gast.Name) and holder.id in env.activity.varied:
+        raise UnsupportedOperationError(
+            f"srcad cannot differentiate the derivative of a call dispatched at run time "
+            f"with respect to the function called ({holder.id!r} depends on a value being "
+            "differentiated)",
+            env.where(node),
+            hint="pass the values the function is made from as arguments to it",
+        )
+
+
 def _missing_operator_rule(env: Env, rhs, node, mode: str) -> MissingRuleError:
     """No rule for an operator, attribute or call that carries a derivative: never a zero."""
     what = S.to_source(rhs)
@@ -242,8 +277,12 @@ def _vjp(env: Env, target_name: str, rhs, node) -> Applied:
         target = env.resolution.call(rhs)
         if target.kind in ("function", "custom_vjp", "custom_jvp", "checkpoint"):
             return env.callee(target, rhs, target_name, "vjp", env, node)
+        if _dispatched(env, target, rhs):
+            dispatch = dataclasses.replace(target, kind="dispatch")
+            return env.callee(dispatch, rhs, target_name, "vjp", env, node)
         if target.kind in ("unknown", "local") or (target.kind == "method" and not target.rule):
             raise _missing_rule(env, node, target, "vjp")
+        _refuse_varied_dispatch(env, target, rhs, node)
     rule, preset, target = _rule_of(env, rhs, node)
     if rule is None:
         raise _missing_operator_rule(env, rhs, node, "vjp")
@@ -390,8 +429,12 @@ def jvp(env: Env, target_name: str, rhs, node) -> Applied:
         target = env.resolution.call(rhs)
         if target.kind in ("function", "custom_vjp", "custom_jvp", "checkpoint"):
             return env.callee(target, rhs, target_name, "jvp", env, node)
+        if _dispatched(env, target, rhs):
+            dispatch = dataclasses.replace(target, kind="dispatch")
+            return env.callee(dispatch, rhs, target_name, "jvp", env, node)
         if target.kind in ("unknown", "local") or (target.kind == "method" and not target.rule):
             raise _missing_rule(env, node, target, "jvp")
+        _refuse_varied_dispatch(env, target, rhs, node)
     rule, preset, target = _rule_of(env, rhs, node)
     if rule is None:
         raise _missing_operator_rule(env, rhs, node, "jvp")
