@@ -43,7 +43,7 @@ from ..rules.registry import Effect, lookup, primitive_params
 from .activity import Activity
 from .calls import NONDIFF_BINOPS, bind_function
 from .resolve import is_function
-from .summaries import AUGMENTED, CONSTANTS, UNKNOWN, written_params
+from .summaries import AUGMENTED, CONSTANTS, DISPATCHED, UNKNOWN, written_params
 
 # List methods srcad differentiates (srcad.transform.containers); they change the list.
 MODELLED_LIST_METHODS = ("append", "extend", "insert", "pop")
@@ -262,6 +262,7 @@ class _Checker:
         if not summary:
             return []
         counters = []  # objects the callee stores only constants into (self.nfev += 1)
+        dispatched: list = []
         if summary is UNKNOWN or bound is None:
             written = [a for a in call.args if isinstance(a, gast.Name)]
         else:
@@ -271,7 +272,20 @@ class _Checker:
                 if how == CONSTANTS:
                     counters += [a.id for a in atoms if isinstance(a, gast.Name)]
                     continue
+                if how == DISPATCHED:
+                    # changed only by calls known at run time, each checked where it is
+                    # given a derivative (summaries.DISPATCHED): a change, never refused
+                    names = [a.id for a in atoms if isinstance(a, gast.Name)]
+                    dispatched += [n for n in names if not self.varied([n])]
+                    continue
                 written += [a for a in atoms if not (how == AUGMENTED and self._immutable(a))]
+        name = getattr(inner, "__name__", target.label)
+        moved = [
+            Change(n, f"{name}() may change {n!r} through a call known at run time", "")
+            for n in dispatched
+        ]
+        if not written and not counters:
+            return moved
         if not written:
             # no value of the call's operands can reach them: refused only if they carry
             # derivatives themselves; reverse mode still checks reads from before the change
@@ -280,14 +294,13 @@ class _Checker:
             hint = f"keep the state {name} changes out of the differentiated values"
             if self.varied(counters):
                 self._refuse(site, f"srcad cannot differentiate through this call: {why}", hint)
-            return [Change(n, why, hint) for n in counters]
-        name = getattr(inner, "__name__", target.label)
+            return moved + [Change(n, why, hint) for n in counters]
         why = f"{name}() changes its argument{'s' if len(written) > 1 else ''} in place"
         hint = (
             f"make {name} return the new value instead of changing its argument "
             "(b = f(b, v)), or copy the argument inside it first"
         )
-        return self._changes(site, written, operands, why, hint)
+        return moved + self._changes(site, written, operands, why, hint)
 
     def _functions_passed(self, bound, fn) -> tuple:
         """(param, KnownValue) for the functions a call passes (or leaves as defaults), which

@@ -43,7 +43,7 @@ import gast
 import numpy as np
 
 from .. import emit
-from ..analyze.summaries import CONSTANTS, UNKNOWN, written_params
+from ..analyze.summaries import CONSTANTS, DISPATCHED, UNKNOWN, written_params
 from ..arrays import is_foreign
 from ..errors import Location, MissingRuleError, SrcadError, UnsupportedOperationError
 from ..ir import syntax as S
@@ -95,6 +95,12 @@ class Site:
         (value, tangent)."""
         return self._generated(Mode.JVP, target, args, kwargs).functions["main"]
 
+    def check(self, target) -> None:
+        """Refuse a callable that depends on a differentiated value (`strict`) unless it holds
+        nothing a derivative could flow through; the call itself runs as written."""
+        if self.strict and not carries_nothing(target):
+            self._refuse_varied(target)
+
     def generated(self) -> list:
         """(label of the callable, Generated) for each derivative this site holds."""
         with self._lock:
@@ -115,17 +121,9 @@ class Site:
 
     def _generate(self, mode: Mode, target, npositional: int, names: tuple, kinds: tuple):
         if self.strict and not carries_nothing(target):
-            raise UnsupportedOperationError(
-                f"srcad cannot differentiate {self.describe()}: the function called "
-                "is computed from a value being differentiated, and when the code ran it was "
-                f"{_describe(target)}, which may hold such values (a closure, an object, "
-                "a partial); a derivative could flow through them, which srcad cannot see",
-                self.where,
-                "pass the values the function is made from as arguments to it",
-            )
+            self._refuse_varied(target)
         forwarder = make_forwarder(target, npositional, names)
         params = forwarder.__code__.co_varnames[: forwarder.__code__.co_argcount]
-        self._check_writes(forwarder, target)
         spec = Spec(
             mode,
             tuple(params[i] for i in self.wrt),
@@ -134,29 +132,67 @@ class Site:
             ndims=tuple((p, *k[1:]) for p, k in zip(params, kinds) if len(k) > 1),
         )
         try:
-            return self._generate_fn(forwarder, spec)
+            generated = self._generate_fn(forwarder, spec)
+            self._check_writes(target, npositional, names)
+            return generated
         except SrcadError as exc:
             inside = exc.location is None or exc.location.filename == _filename(forwarder)
             if not inside:
                 raise
+            if isinstance(exc, MissingRuleError):
+                raise MissingRuleError(
+                    f"srcad has no derivative rule for {_describe(target)}, which "
+                    f"{self.describe()} called when the code ran",
+                    self.where,
+                    f"register one (srcad.vjp_rule / srcad.jvp_rule) for {_describe(target)}, "
+                    "or call a function srcad can read",
+                ) from None
             raise type(exc)(
                 f"{exc.message} ({self.describe()} called {_describe(target)} when the code ran)",
                 self.where,
                 exc.hint,
             ) from None
 
-    def _check_writes(self, forwarder, target) -> None:
+    def _refuse_varied(self, target) -> None:
+        raise UnsupportedOperationError(
+            f"srcad cannot differentiate {self.describe()}: the function called "
+            "is computed from a value being differentiated, and when the code ran it was "
+            f"{_describe(target)}, which may hold such values (a closure, an object, "
+            "a partial); a derivative could flow through them, which srcad cannot see",
+            self.where,
+            "pass the values the function is made from as arguments to it",
+        )
+
+    def _check_writes(self, target, npositional: int, names: tuple) -> None:
         """A callee that changes an argument in place could change a value the caller's
-        backward sweep reads: refused (the static path models it; here it arrives late)."""
+        backward sweep reads: refused (the static path models it; here it arrives late).
+        So is a method that changes its object (what it stores there may carry a
+        derivative), as the static path refuses it."""
+        if getattr(target, "__srcad_generated__", False):
+            return  # generated code: it changes only the residuals made for it alone
+        forwarder = make_forwarder(target, npositional, names, explicit=True)
         summary = written_params(forwarder)
         if summary is UNKNOWN:
             return  # a callable without readable source: its generation refuses it
-        changed = sorted(p for p, how in summary.items() if how != CONSTANTS)
+        params = forwarder.__code__.co_varnames[: forwarder.__code__.co_argcount]
+        differentiated = {params[i] for i in self.wrt}
+        # a nested dispatched call given a differentiated argument is checked when it runs
+        changed = [
+            repr(p)
+            for p, how in summary.items()
+            if how != CONSTANTS and not (how == DISPATCHED and p in differentiated)
+        ]
+        method = _method_of(target)
+        if method is not None:
+            receiver = method.__self__
+            own = written_params(method.__func__, owner=type(receiver))
+            first = method.__func__.__code__.co_varnames[:1]
+            if own is UNKNOWN or (first and own.get(first[0], CONSTANTS) != CONSTANTS):
+                changed.append(f"its object ({type(receiver).__name__})")
         if changed:
             raise MissingRuleError(
-                f"srcad cannot differentiate {self.describe()}: when the code ran "
-                f"it called {_describe(target)}, which changes its argument(s) "
-                f"{', '.join(map(repr, changed))} in place",
+                f"srcad cannot differentiate {self.describe()}: when the code ran it called "
+                f"{_describe(target)}, which changes {', '.join(changed)} in place",
                 self.where,
                 "make the called function build new values instead of changing its arguments",
             )
@@ -173,9 +209,9 @@ class Site:
         return f"<srcad dispatch site: {self.describe()}>"
 
 
-nondiff(Site.vjp, Site.jvp)
-Site.vjp.__srcad_dispatch__ = True
-Site.jvp.__srcad_dispatch__ = True
+nondiff(Site.vjp, Site.jvp, Site.check)
+for _method in (Site.vjp, Site.jvp, Site.check):
+    _method.__srcad_dispatch__ = True  # type: ignore[attr-defined]
 
 
 def carries_nothing(target) -> bool:
@@ -192,6 +228,13 @@ def carries_nothing(target) -> bool:
         )
     owner = getattr(target, "__self__", None)
     return (owner is None or isinstance(owner, types.ModuleType)) and lookup(target) is not None
+
+
+def _callable_object(value) -> bool:
+    call = inspect.getattr_static(type(value), "__call__", None)
+    return isinstance(call, types.FunctionType) and not isinstance(
+        value, (type, types.FunctionType, types.MethodType, functools.partial)
+    )
 
 
 def _kind(value) -> tuple:
@@ -261,6 +304,8 @@ def _positional_names(target, count: int, taken: set) -> list[str]:
     skip, fn = 0, target
     if isinstance(target, functools.partial):
         skip, fn = len(target.args), target.func
+    if _callable_object(fn):
+        fn = fn.__call__
     if isinstance(fn, types.MethodType):
         skip, fn = skip + 1, fn.__func__
     code = getattr(fn, "__code__", None)
@@ -270,7 +315,24 @@ def _positional_names(target, count: int, taken: set) -> list[str]:
     return [f"a{i}" for i in range(count)]
 
 
-def make_forwarder(target, npositional: int, keywords: tuple) -> types.FunctionType:
+def _method_of(target):
+    """The bound method a call of `target` runs with an object as self, if any."""
+    if isinstance(target, functools.partial):
+        target = target.func
+    if _callable_object(target):
+        target = target.__call__
+    if (
+        isinstance(target, types.MethodType)
+        and isinstance(target.__func__, types.FunctionType)
+        and not isinstance(target.__self__, (type, types.ModuleType))
+    ):
+        return target
+    return None
+
+
+def make_forwarder(
+    target, npositional: int, keywords: tuple, explicit: bool = False
+) -> types.FunctionType:
     """``def call_<name>(<params>): return <callee>(<args>)``, compiled with the callee (and
     a partial's arguments, a method's object) as its globals: srcad's static resolution
     then knows the callee as if the user had named it."""
@@ -287,6 +349,8 @@ def make_forwarder(target, npositional: int, keywords: tuple) -> types.FunctionT
                 fixed_keywords[k] = f"partial_{k}"
     label = getattr(callee, "__name__", None) or type(callee).__name__
     name = _identifier(label, "f")
+    if explicit and _callable_object(callee):  # obj.__call__(...), for its write summary
+        callee = callee.__call__
     if (
         isinstance(callee, types.MethodType)
         and not isinstance(callee.__self__, types.ModuleType)
@@ -308,9 +372,12 @@ def make_forwarder(target, npositional: int, keywords: tuple) -> types.FunctionT
     arguments += [f"{k}={k}" for k in keywords]
     fname = f"call_{name}"
     source = f"def {fname}({', '.join(params)}):\n    return {func}({', '.join(arguments)})\n"
-    return emit.compile_function(
+    function = emit.compile_function(
         source, fname, globals_, {}, {}, label=f"dispatch {label}"
     ).function
+    if getattr(target, "__srcad_generated__", False):
+        function.__srcad_generated__ = True  # as trusted as the generated code it calls
+    return function
 
 
 # ----------------------------------------------------------------------------- emission
@@ -336,14 +403,26 @@ def emit_call(calls, call: gast.Call, target_name: str, direction: str, env, nod
         )
     atoms = [*call.args, *(k.value for k in call.keywords)]
     active = [(i, a) for i, a in enumerate(atoms) if env.active(a)]
-    if not active:
-        if direction == "jvp":
-            return apply.Applied([d_accumulate(target_name, Zero(like=target_name))])
-        return apply.Applied([])
     label = S.to_source(func)
     wrt = tuple(i for i, _ in active)
     site = Site(label, env.where(node), wrt, env.batch, calls.generate, strict)
     short = _identifier(func.attr if isinstance(func, gast.Attribute) else label, "f")
+    if not active:
+        # no differentiated argument: a derivative can only come through the callable,
+        # which is refused when it arrives unless it holds nothing (`carries_nothing`)
+        zero = [d_accumulate(target_name, Zero(like=target_name))] if direction == "jvp" else []
+        if not strict:
+            return apply.Applied(zero)
+        check = gast.Expr(
+            gast.Call(
+                func=gast.Attribute(
+                    S.name(calls.binder.bind(f"dispatch_{short}", site)), "check", gast.Load()
+                ),
+                args=[S.clone(func)],
+                keywords=[],
+            )
+        )
+        return apply.Applied(zero, primal=[check, S.assign(target_name, S.clone(call))])
     site_name = calls.binder.bind(f"dispatch_{short}", site)
 
     def site_call(method: str) -> gast.Call:
