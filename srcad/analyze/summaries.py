@@ -342,11 +342,16 @@ class _Summary:
             if func.attr in _READING_METHODS or func.attr in _STORING_METHODS:
                 return None  # x.clip(p), xs.append(p): a method that reads or keeps p
             return DISPATCHED  # an object's own method, given p
+        if isinstance(func, gast.Call):  # srcad.grad(g)(p), make(a)(p)
+            made_by = self._value(func.func)
+            return None if getattr(made_by, "__srcad_maker__", False) else DISPATCHED
         obj = self._value(func)
         if obj is None:
             # a function held in a variable, or an item of a container (fs[i](p))
             held = _root(func) in self.locals and _root(func) not in self.known
             return DISPATCHED if held or isinstance(func, gast.Subscript) else CHANGES
+        if getattr(obj, "__srcad_transform__", None) or getattr(obj, "__srcad_maker__", False):
+            return None  # srcad.jvp, srcad.grad(f): generated code copies what it changes
         entry = lookup(obj)
         if entry is not None:
             return CHANGES if entry.effect in (Effect.WRITES, Effect.OPAQUE) else None

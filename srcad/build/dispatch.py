@@ -52,6 +52,7 @@ from ..ir.dnotation import accumulate as d_accumulate
 from ..ir.resolution import KnownValue
 from ..rules.template import lookup, nondiff
 from ..transform import apply
+from . import inner_transforms
 from .modes import Mode, Spec
 
 _SIZE = 64  # generated derivatives a site keeps (a fresh closure per call is a new target)
@@ -109,20 +110,26 @@ class Site:
     def _generated(self, mode: Mode, target, args: tuple, kwargs: dict):
         kinds = tuple(_kind(a) for a in args) + tuple(_kind(v) for v in kwargs.values())
         key = (mode, _identity(target), len(args), tuple(kwargs), kinds)
+        if inner_transforms.transform_of(target) is not None:  # srcad.jvp(f, (x,), (v,))
+            key += tuple(tuple(_kind(v) for v in a) for a in args if type(a) in (tuple, list))
         entry = self._cache.get(key)
         if entry is not None and _same(entry[0], target) and entry[2].is_fresh():
             return entry[2]
         with self._lock:
-            generated = self._generate(mode, target, len(args), tuple(kwargs), kinds)
+            generated = self._generate(mode, target, args, kwargs, kinds)
             self._cache[key] = (target, _describe(target), generated)
             while len(self._cache) > _SIZE:
                 self._cache.popitem(last=False)
         return generated
 
-    def _generate(self, mode: Mode, target, npositional: int, names: tuple, kinds: tuple):
+    def _generate(self, mode: Mode, target, args: tuple, kwargs: dict, kinds: tuple):
+        npositional, names = len(args), tuple(kwargs)
         if self.strict and not carries_nothing(target):
             self._refuse_varied(target)
-        forwarder = make_forwarder(target, npositional, names)
+        if inner_transforms.transform_of(target) is not None:
+            forwarder = inner_transforms.forwarder(target, args, kwargs, self._generate_fn, _kind)
+        else:
+            forwarder = make_forwarder(target, npositional, names)
         params = forwarder.__code__.co_varnames[: forwarder.__code__.co_argcount]
         spec = Spec(
             mode,
@@ -133,7 +140,8 @@ class Site:
         )
         try:
             generated = self._generate_fn(forwarder, spec)
-            self._check_writes(target, npositional, names)
+            if inner_transforms.transform_of(target) is None:
+                self._check_writes(target, npositional, names)
             return generated
         except SrcadError as exc:
             inside = exc.location is None or exc.location.filename == _filename(forwarder)
@@ -168,8 +176,8 @@ class Site:
         backward sweep reads: refused (the static path models it; here it arrives late).
         So is a method that changes its object (what it stores there may carry a
         derivative), as the static path refuses it."""
-        if getattr(target, "__srcad_generated__", False):
-            return  # generated code: it changes only the residuals made for it alone
+        if getattr(target, "__srcad_generated__", False) or hasattr(target, "__srcad_function__"):
+            return  # generated code (a transform's): it copies what it changes
         forwarder = make_forwarder(target, npositional, names, explicit=True)
         summary = written_params(forwarder)
         if summary is UNKNOWN:

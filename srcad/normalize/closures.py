@@ -95,6 +95,8 @@ def lift(fdef: gast.FunctionDef, namer, binder, filename: str, compile_def) -> g
         binder.bind_as(info.name, cells[info.name])
     fdef.body = _remove_definitions(fdef.body, {s for s, _ in definitions})
     fdef.body = [_rewrite_calls(s, lifted) for s in fdef.body] or [gast.Pass()]
+    shadowed = S.names_stored(fdef) | _params(fdef)
+    fdef.body = [_rewrite_transformed(s, lifted, binder.namespace, shadowed) for s in fdef.body]
     rt = binder.bind("rt", runtime)
     fdef.body = [_rewrite_values(s, lifted, rt) for s in fdef.body]
     _refuse_stray_lambdas(fdef, filename)
@@ -279,6 +281,52 @@ def _bound_once(fdef: gast.FunctionDef) -> set[str]:
     params = _params(fdef)
     once = {p for p in params if p not in counts}
     return once | {n for n, c in counts.items() if c == 1 and n not in in_loops and n not in params}
+
+
+def _rewrite_transformed(node, lifted: dict, namespace, shadowed: set):
+    """``srcad.grad(g)(x)`` for a nested g capturing c1, c2 -> ``srcad.grad(g_lifted,
+    argnums=2)(c1, c2, x)``: the captured values become arguments of the transformed
+    function, so that derivatives flow through them too (a physics loss's force, a
+    Hessian-vector product of a closure). For srcad's transforms that make a function and
+    take an integer argnums."""
+    for n in S.walk(node):
+        inner = n.func if isinstance(n, gast.Call) else None
+        if not (
+            isinstance(inner, gast.Call)
+            and len(inner.args) == 1
+            and isinstance(inner.args[0], gast.Name)
+            and inner.args[0].id in lifted
+            and lifted[inner.args[0].id].captures
+            and all(k.arg == "argnums" for k in inner.keywords)
+        ):
+            continue
+        maker = _value_of(inner.func, namespace, shadowed)
+        if not getattr(maker, "__srcad_maker__", False):
+            continue
+        given = inner.keywords[0].value if inner.keywords else gast.Constant(0, None)
+        if not (isinstance(given, gast.Constant) and type(given.value) is int):
+            continue
+        info = lifted[inner.args[0].id]
+        shift = len(info.captures)
+        argnums = given.value + shift if given.value >= 0 else given.value
+        inner.args = [S.name(info.name)]
+        inner.keywords = [gast.keyword("argnums", S.const(argnums))]
+        n.args = [S.name(c) for c in info.captures] + list(n.args)
+    return node
+
+
+def _value_of(node, namespace, shadowed: set):
+    """The object a name or attribute chain of globals names, or None."""
+    parts = []
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, gast.Name) or node.id in shadowed:
+        return None
+    value = namespace.lookup(node.id, None)
+    for part in reversed(parts):
+        value = getattr(value, part, None)
+    return value
 
 
 def _rewrite_values(node, lifted: dict, rt: str):

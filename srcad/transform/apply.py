@@ -106,8 +106,8 @@ def _dispatched(env: Env, target: Target, call: gast.Call) -> bool:
     entry for, of a local object that is no array or container (``layer.forward(x)``)."""
     if env.callee is None:
         return False
-    if target.kind == "local":
-        return True
+    if target.kind == "local" or getattr(target.obj, "__srcad_transform__", None):
+        return True  # a function held in a variable, or srcad.jvp / srcad.vjp inside
     func = call.func
     return (
         target.kind == "unknown"
