@@ -281,7 +281,12 @@ class _Checker:
                 written += [a for a in atoms if not (how == AUGMENTED and self._immutable(a))]
         name = getattr(inner, "__name__", target.label)
         moved = [
-            Change(n, f"{name}() may change {n!r} through a call known at run time", "")
+            Change(
+                n,
+                f"{name}() may change {n!r} (it calls a function or method srcad only knows "
+                "when the code runs)",
+                "keep what such a call may change out of the values the backward sweep reads",
+            )
             for n in dispatched
         ]
         if not written and not counters:

@@ -108,9 +108,13 @@ class Site:
             return [(entry[1], entry[2]) for entry in self._cache.values()]
 
     def _generated(self, mode: Mode, target, args: tuple, kwargs: dict):
-        kinds = tuple(_kind(a) for a in args) + tuple(_kind(v) for v in kwargs.values())
-        key = (mode, _identity(target), len(args), tuple(kwargs), kinds)
-        if inner_transforms.transform_of(target) is not None:  # srcad.jvp(f, (x,), (v,))
+        kinds = tuple([_kind(a) for a in args])
+        if kwargs:
+            kinds += tuple([_kind(v) for v in kwargs.values()])
+        t = type(target)
+        key = (mode.value, _identity(target), tuple(kwargs), kinds)
+        if t is not types.FunctionType or target.__module__ == "srcad.api":
+            # srcad.jvp(f, (x,), (v,)): the code depends on the primals' kinds too
             key += tuple(tuple(_kind(v) for v in a) for a in args if type(a) in (tuple, list))
         entry = self._cache.get(key)
         if entry is not None and _same(entry[0], target) and entry[2].is_fresh():
@@ -245,10 +249,19 @@ def _callable_object(value) -> bool:
     )
 
 
+_FLOAT = ("array", 0)
+
+
 def _kind(value) -> tuple:
     """What generated code is specialized on: (kind,) or (kind, rank[, "complex"])."""
     t = type(value)
-    if t is np.ndarray or is_foreign(value):
+    if t is np.ndarray:
+        return (
+            ("array", value.ndim) if value.dtype.kind != "c" else ("array", value.ndim, "complex")
+        )
+    if t is float:
+        return _FLOAT
+    if is_foreign(value):
         return (
             ("array", value.ndim) if value.dtype.kind != "c" else ("array", value.ndim, "complex")
         )
