@@ -313,3 +313,158 @@ def test_closure_over_the_differentiated_value_is_refused_even_without_arguments
     with pytest.raises(srcad.SrcadError, match="computed from a value being") as info:
         srcad.grad(loss)(X)
     assert info.value.location.lineno == loss.__code__.co_firstlineno + 2
+
+
+CUBE = functools.partial(power, n=3)
+
+
+def partial_argument(x, f):
+    return np.sum(f(x))
+
+
+def global_partial(x):
+    return np.sum(CUBE(x) * x)
+
+
+def test_partial_given_as_an_argument_or_made_outside():
+    np.testing.assert_allclose(srcad.grad(partial_argument)(X, CUBE), 3 * X**2)
+    srcad.check_grads(lambda x: partial_argument(x, CUBE), (X,), order=2)
+    np.testing.assert_allclose(srcad.grad(global_partial)(X), 4 * X**3)
+    srcad.check_grads(global_partial, (X,), order=2)
+
+
+# ------------------------------------------------------------------ golden source
+
+
+def _first_function(text: str) -> str:
+    return text.split("\n\n\n")[0].strip()
+
+
+def test_golden_reverse_mode_dispatch():
+    g = srcad.grad(by_name)
+    g(X, "tanh")
+    assert _first_function(srcad.source(g)) == (
+        "def grad_by_name(x, name):\n"
+        "    # by_name, test_dispatch.py:53  return np.sum(ACTS[name](x) * x)\n"
+        "    fwd_t, bwd_t = dispatch_t.vjp(ACTS[name], x)\n"
+        "    t2, t2_res = fwd_t(x)\n"
+        "    t3 = t2 * x\n"
+        "    b_result = rt.scalar_seed(np.sum(t3))\n"
+        "    bt3 = np.broadcast_to(b_result, np.shape(t3))\n"
+        "    bx = rt.unbroadcast(bt3 * t2, x)\n"
+        "    b_t = bwd_t(t2_res, rt.unbroadcast(bt3 * x, t2))\n"
+        "    bx = bx + b_t[0]\n"
+        "    return bx"
+    )
+    dispatched = srcad.source(g).split("\n\n\n", 1)[1]
+    assert (  # one section per callable met so far (other tests call by_name too)
+        "# dispatched at run time: the call at test_dispatch.py:53 (return np.sum(ACTS[name](x) "
+        "* x)) called numpy.tanh\n"
+        "def fwd_call_tanh(a0):\n"
+    ) in dispatched
+    assert "\n\ndef bwd_call_tanh(residuals, b_result):\n" in dispatched
+
+
+def test_golden_forward_mode_dispatch():
+    jvp_text = srcad.build.generate(
+        by_name, srcad.build.Spec(srcad.build.Mode.JVP, ("x",), kinds=(("x", "array"),))
+    ).sources["main"]
+    assert jvp_text.strip().splitlines()[3:7] == [
+        "    t = ACTS[name]",
+        "    jvp_t = dispatch_t.jvp(t, x)",
+        "    t2, d_t2 = jvp_t(x, (dx,))",
+        "    t3 = t2 * x",
+    ]
+
+
+def lambdas_as_values(x, i, c):
+    fs = [np.sin, lambda z: z * c]
+    return np.sum(fs[i](x)) + srcad.grad(lambda y: np.sum(y * c * x))(x)[0]
+
+
+def test_golden_lambdas_used_as_values_are_lifted():
+    from srcad.show import stage_text
+
+    text = stage_text(lambdas_as_values, "reverse", "anf", 0, None)
+    assert text.strip().splitlines() == [
+        "def lambdas_as_values(x, i, c):",
+        "    t = rt.closure(lambda_3, c)",
+        "    fs = [np.sin, t]",
+        "    t2 = fs[i]",
+        "    t3 = t2(x)",
+        "    t4 = np.sum(t3)",
+        "    t5 = srcad.grad(lambda_2_2, argnums=2)",
+        "    t6 = t5(c, x, x)",
+        "    t7 = t6[0]",
+        "    result = t4 + t7",
+        "    return result",
+    ]
+    srcad.check_grads(lambda x: lambdas_as_values(x, 1, 0.5), (X,), order=2)
+
+
+# ------------------------------------------------------------------ transforms inside
+
+
+def energy(q):
+    return np.sum(np.cos(q) * q**2)
+
+
+def force_loss(q):
+    force = -srcad.grad(energy)(q)
+    return np.sum(force**2)
+
+
+def inner_loss(w, x):
+    return np.sum(np.tanh(x * w) ** 2)
+
+
+def meta_loss(w, x):
+    adapted = w - 0.1 * srcad.grad(lambda v: inner_loss(v, x))(w)  # an inner step
+    return inner_loss(adapted, 2.0 * x)
+
+
+def newton_step_loss(x):
+    step = srcad.grad(energy)(x) / (np.diag(srcad.hessian(energy)(x)) + 10.0)
+    return np.sum((x - step) ** 2)
+
+
+def jvp_inside(x, v):
+    out, tangent = srcad.jvp(energy, (x,), (v,))
+    return out * np.sum(tangent**2)
+
+
+def vjp_inside(x):
+    out, _ = srcad.vjp(np.sin, x)
+    return np.sum(out * x)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [force_loss, newton_step_loss, vjp_inside],
+    ids=["force", "newton", "vjp"],
+)
+def test_transform_inside_differentiated_code(fn):
+    srcad.check_grads(fn, (X,), order=2)
+
+
+def test_meta_learning_inner_step_of_a_lambda():
+    w = np.array([0.3, -0.2, 0.5])
+    srcad.check_grads(lambda w: meta_loss(w, X), (w,), order=2)
+    srcad.check_grads(lambda x: meta_loss(w, x), (X,), order=2)  # through what it captures
+
+
+def test_jvp_inside_differentiated_code():
+    v = np.array([0.2, 0.1, -0.4])
+    srcad.check_grads(jvp_inside, (X, v), order=2)
+    tangent = srcad.jvp(energy, (X,), (v,))[1]
+    hand = np.sum((-np.sin(X) * X**2 + 2 * X * np.cos(X)) * v)
+    np.testing.assert_allclose(tangent, hand, rtol=1e-12)
+
+
+def test_pullback_of_vjp_inside_is_refused_where_it_needs_a_derivative():
+    def loss(x):
+        _, pullback = srcad.vjp(np.sin, x)
+        return np.sum(pullback(x)[0])
+
+    with pytest.raises(srcad.SrcadError, match="computed from a value being differentiated"):
+        srcad.grad(loss)(X)

@@ -17,6 +17,7 @@ as a change: a false refusal is a missing feature, a missed change a wrong deriv
 
 from __future__ import annotations
 
+import functools
 import inspect
 import types
 import weakref
@@ -350,6 +351,8 @@ class _Summary:
             # a function held in a variable, or an item of a container (fs[i](p))
             held = _root(func) in self.locals and _root(func) not in self.known
             return DISPATCHED if held or isinstance(func, gast.Subscript) else CHANGES
+        if isinstance(obj, functools.partial):
+            return DISPATCHED  # generated code calls it through srcad.build.dispatch
         if getattr(obj, "__srcad_transform__", None) or getattr(obj, "__srcad_maker__", False):
             return None  # srcad.jvp, srcad.grad(f): generated code copies what it changes
         entry = lookup(obj)

@@ -519,7 +519,10 @@ def dispatched_sources(functions) -> str:
     for fn in functions:
         seen.add(id(fn))
         walk(fn, False)
-    return "".join(p.rstrip("\n") + "\n" for p in parts)
+    text = ""
+    for part in parts:  # a blank line between functions, none after a heading
+        text += part.rstrip("\n") + ("\n" if part.startswith("#") else "\n\n")
+    return text.rstrip("\n") + "\n" if text else ""
 
 
 def _closure_values(fn) -> list:

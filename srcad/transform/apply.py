@@ -11,6 +11,7 @@ to user functions are delegated to `Env.callee`, which transforms them recursive
 from __future__ import annotations
 
 import dataclasses
+import functools
 import operator
 from collections.abc import Callable
 
@@ -108,6 +109,8 @@ def _dispatched(env: Env, target: Target, call: gast.Call) -> bool:
         return False
     if target.kind == "local" or getattr(target.obj, "__srcad_transform__", None):
         return True  # a function held in a variable, or srcad.jvp / srcad.vjp inside
+    if target.kind == "unknown" and isinstance(target.obj, functools.partial):
+        return True  # a partial given as an argument or made outside: unwrapped when it runs
     func = call.func
     return (
         target.kind == "unknown"
