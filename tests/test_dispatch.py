@@ -468,3 +468,24 @@ def test_pullback_of_vjp_inside_is_refused_where_it_needs_a_derivative():
 
     with pytest.raises(srcad.SrcadError, match="computed from a value being differentiated"):
         srcad.grad(loss)(X)
+
+
+def zero_first(z):
+    z[0] = 0.0
+    return 0.0
+
+
+def calls_for_its_effect(y, fs):
+    fs[0](y)  # changes y in place through a function known only at run time
+    return 1.0
+
+
+def test_a_helper_run_only_for_its_effect_is_still_refused():
+    def loss(x):
+        y = x * 1.0
+        z = np.sum(y * y)
+        calls_for_its_effect(y, [zero_first])
+        return z
+
+    with pytest.raises(srcad.SrcadError, match="in place"):
+        srcad.grad(loss)(X)

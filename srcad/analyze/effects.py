@@ -272,9 +272,10 @@ class _Checker:
                 if how == CONSTANTS:
                     counters += [a.id for a in atoms if isinstance(a, gast.Name)]
                     continue
-                if how == DISPATCHED:
-                    # changed only by calls known at run time, each checked where it is
-                    # given a derivative (summaries.DISPATCHED): a change, never refused
+                if how == DISPATCHED and S.names_stored(site.stmt) & self.activity.active:
+                    # changed only by calls known at run time, which the callee's generated
+                    # code checks where they are given a derivative (summaries.DISPATCHED);
+                    # a call whose result is not differentiated runs the user's code instead
                     names = [a.id for a in atoms if isinstance(a, gast.Name)]
                     dispatched += [n for n in names if not self.varied([n])]
                     continue
