@@ -23,9 +23,15 @@ of the call in the user's code.
 
 The derivative functions the site returns are generated code, which srcad transforms again:
 a Hessian through a dispatched call dispatches the outer derivative of ``fwd_f`` and
-``bwd_f``. The site's methods carry no derivative themselves (their result depends only on
-the callable, and srcad refuses to dispatch a callable that depends on a differentiated
-value: `srcad.transform.apply`), which `dispatch_target` tells the analyses.
+``bwd_f``. The site's methods carry no derivative themselves: their result depends only on
+the callable (`srcad.analyze.calls` makes it depend on nothing else, and
+`srcad.transform.apply` refuses one given a callable that depends on a differentiated value).
+A callable that does (a closure over x, or ``bwd_f`` read back from residuals when generated
+code is differentiated again) makes the site *strict*: it takes, when the code runs, only a
+callable that holds nothing a derivative could flow through (`carries_nothing`: generated
+code, a plain function, a numpy function) and refuses any other at the user's line.
+A callee that changes its arguments (or, for a method, its object) in place is refused too,
+as the static path refuses it (`Site._check_writes`).
 """
 
 from __future__ import annotations
