@@ -28,6 +28,7 @@ from .. import runtime as rt
 from .registry import primitive_params
 from .template import (
     d,
+    facts,
     jvp_rule,
     nb,
     ndim,
@@ -1294,3 +1295,10 @@ def _(ans, x, y, k=1):
 @jvp_rule(rt.power_slope)
 def _(ans, x, y, k=1):
     d[ans] = d[x] * rt.power_slope(x, y, k + 1) + d[y] * rt.power_slope_dy(x, y, k)
+
+
+# ----------------------------------------------------------------------------- facts
+# What the analyses read of these entries besides their templates (srcad.rules.registry.facts).
+
+facts(np.conj, np.real, np.imag, np.negative, np.clip, rank="same")
+facts(np.real, np.imag, np.nan_to_num, view=True)  # np.real(x) of a real x is x

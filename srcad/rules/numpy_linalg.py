@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, nondiff, optional, returns, static, vjp_rule
+from .template import d, facts, jvp_rule, nb, nondiff, optional, returns, static, vjp_rule
 
 nondiff(np.linalg.matrix_rank, rt.meye, rt.msvd_check, rt.mqr_check)
 returns(
@@ -774,3 +774,9 @@ def _(ans, g, residuals, k):
 @jvp_rule(rt.mresiduals_t, linear=("g",))
 def _(ans, g, residuals, k):
     d[ans] = rt.mresiduals_t(d[g], residuals, k)
+
+
+# ----------------------------------------------------------------------------- facts
+# What the analyses read of these entries besides their templates (srcad.rules.registry.facts).
+
+facts(np.linalg.eig, np.linalg.eigvals, complex_result=True)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, nondiff, optional, static, vjp_rule
+from .template import d, facts, jvp_rule, nb, nondiff, optional, static, vjp_rule
 
 nondiff(
     rt.negative_axes,
@@ -1194,3 +1194,10 @@ def _(ans, x, y=None, rowvar=True):
     dv = rt.real_if_complex(np.sum(dc * eye, axis=-1, keepdims=True)) / v
     dr = dc / scale - r * (dv + rt.transpose_batched(dv, (1, 0), 2, nb)) / 2
     d[ans] = rt.reshape_batched(dr, np.shape(ans), nb)
+
+
+# ----------------------------------------------------------------------------- facts
+# What the analyses read of these entries besides their templates (srcad.rules.registry.facts).
+
+facts(np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.var, np.std, rank="reduce")
+facts(np.cumsum, np.cumprod, rank="same")

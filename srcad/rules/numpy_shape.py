@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, nondiff, optional, returns, static, vjp_rule
+from .template import d, facts, jvp_rule, nb, nondiff, optional, returns, static, vjp_rule
 
 nondiff(
     np.argpartition,
@@ -1170,3 +1170,45 @@ def _(ans, start, stop, num=50, endpoint=True):
     first = rt.broadcast_batched(d[start], start, shape, nb)
     last = rt.broadcast_batched(d[stop], stop, shape, nb)
     d[ans] = np.moveaxis(first[..., None] * (1.0 - w) + last[..., None] * w, -1, nb)
+
+
+# ----------------------------------------------------------------------------- facts
+# What the analyses read of these entries besides their templates (srcad.rules.registry.facts).
+
+facts(np.transpose, np.copy, np.flip, np.sort, np.ascontiguousarray, rank="same")
+facts(np.array, np.copy, np.linspace, np.tile, np.repeat, np.diag, fresh=True)
+facts(np.stack, np.concatenate, np.vstack, np.hstack, fresh=True)
+# The result may be a view of an argument, or the argument itself (np.asarray(x) is x).
+facts(
+    np.reshape,
+    np.ravel,
+    np.transpose,
+    optional(np, "matrix_transpose"),
+    optional(np, "permute_dims"),
+    np.swapaxes,
+    np.moveaxis,
+    np.rollaxis,
+    np.squeeze,
+    np.expand_dims,
+    np.broadcast_to,
+    np.broadcast_arrays,
+    np.atleast_1d,
+    np.atleast_2d,
+    np.atleast_3d,
+    np.asarray,
+    np.asanyarray,
+    np.ascontiguousarray,
+    np.asfortranarray,
+    np.diagonal,
+    np.flip,
+    np.fliplr,
+    np.flipud,
+    np.rot90,
+    np.split,
+    np.array_split,
+    np.hsplit,
+    np.vsplit,
+    np.dsplit,
+    optional(np, "unstack"),
+    view=True,
+)

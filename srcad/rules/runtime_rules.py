@@ -13,7 +13,7 @@ import builtins
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, linear_in, nb, nondiff, returns, vjp_rule
+from .template import d, facts, jvp_rule, linear_in, nb, nondiff, returns, vjp_rule
 
 nondiff(
     rt.tie_split,
@@ -836,3 +836,8 @@ def _(ans, items, x, idx, batch=0):
 returns("like:x", rt.getitem_vjp)
 returns("like:x", rt.zero_item)
 returns("like:x", rt.unbroadcast)
+
+# ----------------------------------------------------------------------------- facts
+# What the analyses read of these entries besides their templates (srcad.rules.registry.facts).
+
+facts(rt.copy, rt.fresh_residuals, rt.astype, list, dict, tuple, fresh=True)
