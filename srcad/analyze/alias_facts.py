@@ -19,6 +19,7 @@ import numpy as np
 from ..ir import syntax as S
 from ..ir.notes import InPlace, notes
 from ..ir.resolution import Resolution
+from ..rules.methods import METHODS
 from ..rules.registry import lookup, method_entry
 
 # What a call's result is (a new object, or maybe a view of an argument) is its registry
@@ -138,7 +139,7 @@ def _copies(call: gast.Call) -> bool:
 
 
 # List methods srcad models (srcad.transform.containers): each changes the list it is called on.
-LIST_MUTATIONS = ("append", "extend", "insert", "pop")
+LIST_MUTATIONS = frozenset(name for name, method in METHODS.items() if method.mutates)
 
 
 def collect(fdef: gast.FunctionDef, ndims: dict | None = None, kinds: dict | None = None) -> Facts:

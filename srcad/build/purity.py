@@ -23,8 +23,6 @@ from ..rules.template import Effect, lookup, method_entry
 from .binder import Binder
 
 _PURE_METHODS = {name for name, m in METHODS.items() if not m.mutates}
-# The receivers an unresolved method call may have in generated code.
-_RECEIVERS = (list, dict, np.ndarray)
 
 
 def purity(binder: Binder) -> Callable[[gast.expr], bool]:
@@ -63,7 +61,7 @@ def _pure_call(call: gast.Call, binder: Binder) -> bool:
 
 def _changes_receiver(name: str) -> bool:
     """Whether a method `name` of a list, dict or array changes its object (registry)."""
-    for cls in _RECEIVERS:
+    for cls in (list, dict, np.ndarray):  # what an unresolved receiver may be
         entry = method_entry(cls, name)
         if entry is not None and entry.effect is Effect.WRITES:
             return True

@@ -17,10 +17,16 @@ import gast
 
 from ..ir import syntax as S
 from ..ir.dnotation import Zero
+from ..rules.methods import ATTRIBUTES, METHODS
 from ..rules.template import lookup
 
-_LINEAR_ATTRS = {"T", "real", "imag", "mT"}
-_LINEAR_METHODS = {"conj", "conjugate", "reshape", "transpose", "sum", "ravel", "copy", "astype"}
+
+def _linear_member(member) -> bool:
+    """Whether the primitive an array method or attribute stands for (x.sum() for np.sum,
+    x.T for np.transpose: `srcad.rules.methods`) is linear in the array."""
+    rule = lookup(member.primitive) if member is not None else None
+    template = rule and (rule.vjp or rule.jvp)
+    return bool(template and template.params and template.params[0] in rule.linear)
 
 
 def is_zero(node) -> bool:
@@ -57,7 +63,7 @@ class Simplifier:
         if isinstance(node, gast.Attribute):
             value = self.expr(node.value)
             if is_zero(value):
-                if node.attr in _LINEAR_ATTRS:
+                if _linear_member(ATTRIBUTES.get(node.attr)):
                     return Zero(like=None)
                 value = self.force(value)
             node.value = value
@@ -127,7 +133,7 @@ class Simplifier:
     def _is_zero_call(self, node, zero_positions, zero_keywords, nargs, given) -> bool:
         if (
             isinstance(node.func, gast.Attribute)
-            and node.func.attr in _LINEAR_METHODS
+            and _linear_member(METHODS.get(node.func.attr))
             and (isinstance(node.func.value, Zero))
         ):
             return True
