@@ -469,6 +469,35 @@ def _import_check(text: str, filename: str) -> None:
 
 
 @public
+def _module_text(transformed: Any) -> str:
+    """The exported module's source: header, imports, what the generated code uses, and the
+    public function checking its arguments."""
+    main, user, expected = _root(transformed)
+    writer = _Writer()
+    public_name = getattr(transformed, "__name__", "")
+    public_name = public_name if public_name.isidentifier() else main.__name__
+    writer.taken.add(public_name)
+    table = writer.fresh("_EXPECTED")
+    inner = writer.export(main, main.__name__, "the generated code")
+    check = writer.export(_check_arguments, "_check_arguments", "export")
+    body = writer.finish()
+    imports = "\n".join(sorted(writer.imports.values()))
+    return (
+        _header(public_name, user, expected)
+        + "\nfrom __future__ import annotations\n\n"
+        + "import types as _types\n"
+        + (imports + "\n" if imports else "")
+        + "\n\n"
+        + body
+        + f"\n\n{table} = {expected!r}\n\n\n"
+        + f"def {public_name}(*args, **kwargs):\n"
+        + f'    """{main.__name__}, after checking its arguments (see the header)."""\n'
+        + f"    {check}({public_name!r}, {inner}, {table}, args, kwargs)\n"
+        + f"    return {inner}(*args, **kwargs)\n"
+        + f"\n\n__all__ = [{public_name!r}]\n"
+    )
+
+
 def export(transformed: Any, path: str | os.PathLike | None = None) -> str:
     """Write a derivative srcad generated as a standalone Python module (numpy only).
 
@@ -504,30 +533,7 @@ def export(transformed: Any, path: str | os.PathLike | None = None) -> str:
         >>> np.allclose(namespace["grad_loss"](np.ones(2)), g(np.ones(2)))
         True
     """
-    main, user, expected = _root(transformed)
-    writer = _Writer()
-    public_name = getattr(transformed, "__name__", "")
-    public_name = public_name if public_name.isidentifier() else main.__name__
-    writer.taken.add(public_name)
-    table = writer.fresh("_EXPECTED")
-    inner = writer.export(main, main.__name__, "the generated code")
-    check = writer.export(_check_arguments, "_check_arguments", "export")
-    body = writer.finish()
-    imports = "\n".join(sorted(writer.imports.values()))
-    text = (
-        _header(public_name, user, expected)
-        + "\nfrom __future__ import annotations\n\n"
-        + "import types as _types\n"
-        + (imports + "\n" if imports else "")
-        + "\n\n"
-        + body
-        + f"\n\n{table} = {expected!r}\n\n\n"
-        + f"def {public_name}(*args, **kwargs):\n"
-        + f'    """{main.__name__}, after checking its arguments (see the header)."""\n'
-        + f"    {check}({public_name!r}, {inner}, {table}, args, kwargs)\n"
-        + f"    return {inner}(*args, **kwargs)\n"
-        + f"\n\n__all__ = [{public_name!r}]\n"
-    )
+    text = _module_text(transformed)
     _import_check(text, str(path or "<srcad export>"))
     if path is not None:
         with open(path, "w", encoding="utf-8") as f:
