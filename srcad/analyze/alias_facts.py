@@ -21,6 +21,7 @@ from ..ir.notes import InPlace, notes
 from ..ir.resolution import Resolution
 from ..rules.methods import METHODS
 from ..rules.registry import lookup, method_entry
+from .fresh_returns import returns_fresh
 
 # What a call's result is (a new object, or maybe a view of an argument) is its registry
 # entry's `fresh` and `view` (numpy functions, ndarray methods and attributes).
@@ -116,6 +117,8 @@ def _fresh_value(value, resolution: Resolution) -> bool:
                 and not view_result(primitive)
             )
 
+        if target.kind == "function":  # a user function: fresh if all its returns are
+            return returns_fresh(target.obj, fresh_result)
         if fresh_result(target.obj):
             return _copies(value)  # np.array(x, copy=False) may be x itself
         if isinstance(target.obj, np.ufunc) and not any(k.arg == "out" for k in value.keywords):
