@@ -8,7 +8,7 @@ return expression itself, so that nothing else can hold it:
 - an operator expression (``x * 2``, ``-x``, ``x > 0``): numpy makes a new array, and a
   number is immutable;
 - a call of a numpy function that makes a new array (a ufunc without ``out=``, and the
-  functions the caller's `copies` says make copies: their registry entries'), or of a user
+  functions the caller's `copies` says make copies: the registry's fresh facts), or of a user
   function that itself returns fresh objects (followed up to a small depth, recursion
   excluded).
 
