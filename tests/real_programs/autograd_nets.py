@@ -351,8 +351,6 @@ add(
     argnums=(0, 1),
     smooth=False,
     note="relu: first order only, at a point away from its kink",
-    refused="sample_diag_gaussian() may change 'rs'",
-    cause=5,
 )
 
 
