@@ -580,6 +580,7 @@ add(
         E.SourceUnavailableError,
     )
 )
+# (a callable object is transformed directly now: tests/test_wrappers.py)
 add(
     api_case(
         "functools_partial_of_builtin_without_rule",
