@@ -287,7 +287,7 @@ def _vjp_code(fn: Any, primals: tuple[Any, ...], has_aux: bool) -> tuple[Any, tu
     params = _positional_params(fn)
     _check_primal_count(fn, params, primals, "vjp")
     for name, value in zip(params, primals):
-        check_differentiable(value, f"argument {name!r}", _def_location(fn))
+        check_differentiable(value, f"argument {name!r}", lambda: _def_location(fn))
     wrt = tuple(params[: len(primals)])
     nums = range(len(primals))
     engine = engine_args(primals, nums)
@@ -370,7 +370,7 @@ def jvp(fn: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[
     params = _positional_params(fn)
     _check_primal_count(fn, params, primals, "jvp")
     for name, p, t in zip(params, primals, tangents):
-        check_differentiable(p, f"argument {name!r}", _def_location(fn))
+        check_differentiable(p, f"argument {name!r}", lambda: _def_location(fn))
         check_tangent(t, p, f"argument {name!r}")
     wrt = tuple(params[: len(primals)])
     nums = range(len(primals))

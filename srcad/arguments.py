@@ -309,12 +309,17 @@ def _child_path(node: Any, key: Any) -> str:
     return f".{name}" if name else f"[{key!r}]"
 
 
-def check_differentiable(value: Any, where: str, location: Location | None = None) -> None:
+def check_differentiable(
+    value: Any, where: str, location: Location | Callable[[], Location] | None = None
+) -> None:
     """Refuse integer, boolean and non-numeric inputs to differentiation, masked arrays and
-    np.matrix (located at `location`, the function's def, when given)."""
+    np.matrix (located at `location`, the function's def, when given; a callable making it
+    is called only for a refusal: finding a def costs more than the check)."""
     t = type(value)
     if t is float or t is complex or (t is np.ndarray and value.dtype.kind in "fc"):
         return  # the common cases, kept cheap
+    if callable(location):
+        location = location()
     if isinstance(value, (np.ma.MaskedArray, np.matrix)):
         argtrees.refuse_special_arrays(value, where, location)
     if pytree.is_node(value) and value is not None:

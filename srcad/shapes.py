@@ -8,6 +8,8 @@ to be right.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .arrays import is_chunked
@@ -58,7 +60,9 @@ def sum_jvp(dx, x, axis=None, keepdims=False, batch=0):
 def count(x, axis=None):
     """How many elements a reduction over `axis` combines."""
     shape = np.shape(x)
-    return int(np.prod([shape[a] for a in normalize_axes(axis, len(shape))]))
+    if axis is None:
+        return int(math.prod(shape))  # math.prod: np.prod's dispatch cost 10 us a call
+    return int(math.prod([shape[a] for a in normalize_axes(axis, len(shape))]))
 
 
 def mean_vjp(g, x, axis=None, keepdims=False, batch=0):

@@ -323,6 +323,8 @@ def _call(call, ndims, resolution):
     if target is None or target.rule is None or target.kind not in ("rule", "method"):
         return None
     obj, rule = target.obj, target.rule
+    if rule.rank == "scalar":
+        return 0  # a number (rt.count, np.mean's adjoint differentiated again)
     template = some_template(rule)
     if template is None:
         return None

@@ -40,7 +40,7 @@ def build(unit: Unit, facts: Facts) -> dict:
     value = S.name(output) if aux is None else S.tuple_([S.name(output), S.name(aux)])
     ret = gast.Return(value=S.tuple_([value, tangent_out]))
     body = emit.add_comments(prologue + lowered, unit.parsed.name, unit.parsed.filename)
-    body = optimize(body + [ret], spec.mode, PassContext(purity(binder)))
+    body = optimize(body + [ret], spec.mode, PassContext(purity(binder), resolve=binder.resolve))
     fname = namer.fresh(f"jvp_{unit.parsed.name}")
     return {"main": S.function_def(fname, facts.params + [tangents_name], body)}
 

@@ -10,7 +10,7 @@ import dataclasses
 import enum
 from collections.abc import Callable
 
-from ..optimize import algebra, dce, inline
+from ..optimize import algebra, cse, dce, inline
 from ..optimize.propagate import propagate
 
 
@@ -78,6 +78,7 @@ class PassContext:
     scalars: dict = dataclasses.field(default_factory=dict)  # adjoints known to be scalars
     shapes: dict = dataclasses.field(default_factory=dict)  # primal name -> shape class
     keep: frozenset = frozenset()  # names forward substitution leaves (the user's, adjoints)
+    resolve: Callable = lambda func: None  # callee expression -> the object it names
 
 
 def propagate_copies(body: list, context: PassContext) -> list:
@@ -85,7 +86,13 @@ def propagate_copies(body: list, context: PassContext) -> list:
 
 
 def simplify_algebra(body: list, context: PassContext) -> list:
-    return algebra.simplify(body, context.elementwise, context.scalars, context.shapes)
+    return algebra.simplify(
+        body, context.elementwise, context.scalars, context.shapes, context.resolve
+    )
+
+
+def merge_common_subexpressions(body: list, context: PassContext) -> list:
+    return cse.eliminate(body, context.pure, context.resolve)
 
 
 def eliminate_dead_code(body: list, context: PassContext) -> list:
@@ -115,7 +122,13 @@ PASSES: dict[Mode, tuple[Callable, ...]] = {
     ),
     # A vjp's residuals are read by name across two functions: no algebraic rewrites.
     Mode.VJP: (propagate_copies, eliminate_dead_code),
-    Mode.JVP: (propagate_copies, eliminate_dead_code),
+    # Forward mode over reverse-mode code computes slopes the gradient computes again.
+    Mode.JVP: (
+        propagate_copies,
+        merge_common_subexpressions,
+        propagate_copies,
+        eliminate_dead_code,
+    ),
     # VJP's passes; srcad.build.trace then instruments the optimized backward function.
     Mode.TRACE: (propagate_copies, eliminate_dead_code),
     Mode.JACFWD: (),

@@ -120,7 +120,7 @@ def _gradient_function(unit: Unit, facts: Facts, swept: Swept) -> gast.FunctionD
         pure = keeping_call(pure, rt, "scalar_seed")
     shapes = facts.ndims.get(ndims_mod.SHAPES, {})
     keep = swept.keep | set(facts.params)
-    context = PassContext(pure, _elementwise(unit), scalars, shapes, keep)
+    context = PassContext(pure, _elementwise(unit), scalars, shapes, keep, unit.binder.resolve)
     body = optimize(body, spec.mode, context)
     out = S.function_def(namer.fresh(f"{spec.mode.value}_{unit.parsed.name}"), [], body)
     out.args = _copy_args(unit.fdef.args)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..arrays import is_array
-from ..diagonal import Diagonal
+from ..diagonal import Structured
 from ..errors import UnsupportedOperationError
 from .core import _is_fancy, add, getitem_vjp, index_with_batch, unbroadcast, zeros_like
 
@@ -20,7 +20,7 @@ def sequence(x):
     """What a `for` loop iterates over, as something indexable."""
     if isinstance(x, (list, tuple, range)) or is_array(x):  # Dask's and CuPy's index too
         return x
-    if isinstance(x, Diagonal):
+    if isinstance(x, Structured):
         # a Jacobian's seed (the tangents of an array a loop iterates over) is indexed
         # with its direction axis first, dseq[:, k], as an array
         return x.dense()

@@ -96,9 +96,9 @@ def zeros_like(x, batch=()):
     if isinstance(x, numbers.Number):
         value = 0.0 if not isinstance(x, complex) else 0j
         return value if not batch else np.zeros(batch, type(value))
-    from ..diagonal import Diagonal
+    from ..diagonal import Structured
 
-    if isinstance(x, Diagonal):  # a Jacobian seed, differentiated again
+    if isinstance(x, Structured):  # a Jacobian seed, differentiated again
         return zeros_like(x.dense(), batch)
     return None  # strings, None and other objects carry no derivative
 

@@ -4,13 +4,16 @@
   products ``X * E`` where `E` provably has `A`'s shape, becomes ``s * E`` in each (the
   product broadcasts by itself), or just ``E`` when `s` is the seed 1.0 of `grad`, and the
   broadcast goes. This is the adjoint of ``np.sum`` meeting the next rules; with the seed
-  gone, the forward values computed only for the output are dead too.
+  gone, the forward values computed only for the output are dead too. ``rt.fit(e, A)`` of
+  a scalar expression `e` (``b_result / rt.count(A)``, the adjoint of ``np.mean``) goes the
+  same way: each product gets a copy of `e` (its names are assigned once, so it has the
+  same value there), with the seed 1.0 written in for the seed's name.
 
 Shapes are compared through a small "same shape" relation over names: ``t = u ** 2``,
-``t = 2 * u``, ``t = np.tanh(u)`` (elementwise with scalar constants) give `t` the shape of
-`u`; and through the shape classes of the primal values (`analyze.ndims`: values computed
-elementwise from the same argument). Accepts and returns a function body; it is rewritten in
-place.
+``t = 2 * u``, ``t = np.tanh(u)``, ``t = np.logaddexp(0.0, u)`` (elementwise with scalar
+constants) give `t` the shape of `u`; and through the shape classes of the primal values
+(`analyze.ndims`: values computed elementwise from the same argument). Accepts and returns a
+function body; it is rewritten in place.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import gast
+import numpy as np
 
+from .. import runtime
 from ..ir import syntax as S
 
 
@@ -52,7 +57,9 @@ class Shapes:
         return known[0] is not None and known[0] == known[1]
 
 
-def shape_relation(nodes, elementwise: Callable, scalars: set) -> Shapes:
+def shape_relation(
+    nodes, elementwise: Callable, scalars: set, resolve: Callable = lambda func: None
+) -> Shapes:
     """`nodes`: every node of the code (as `S.walk` lists them)."""
     shapes = Shapes()
     for s in nodes:
@@ -60,9 +67,30 @@ def shape_relation(nodes, elementwise: Callable, scalars: set) -> Shapes:
             continue
         target, value = s.targets[0].id, s.value
         source = _same_shape_source(value, elementwise, scalars)
+        if source is None:
+            source = _ufunc_source(value, resolve, scalars)
         if source is not None:
             shapes.union(target, source)
     return shapes
+
+
+def _ufunc_source(value, resolve: Callable, scalars) -> str | None:
+    """The name `u` of ``ufunc(c, u)`` (any position), its other operands scalar constants
+    or scalar names: the result has `u`'s shape."""
+    if not (isinstance(value, gast.Call) and not value.keywords and len(value.args) > 1):
+        return None
+    func = resolve(value.func)
+    if not (isinstance(func, np.ufunc) and func.nout == 1 and func.nin == len(value.args)):
+        return None
+    names = [a for a in value.args if isinstance(a, gast.Name) and a.id not in scalars]
+    others = [a for a in value.args if not any(a is n for n in names)]
+    if len(names) != 1 or not all(_is_scalar(a, scalars) for a in others):
+        return None
+    return names[0].id
+
+
+def _is_scalar(node, scalars) -> bool:
+    return _scalar_const(node) or S.is_name(node) and node.id in scalars
 
 
 def _same_shape_source(value, elementwise, scalars):
@@ -92,11 +120,18 @@ def _same_shape_source(value, elementwise, scalars):
     return None
 
 
-def simplify(body: list, elementwise: Callable, scalars: dict, classes: dict | None = None) -> list:
+def simplify(
+    body: list,
+    elementwise: Callable,
+    scalars: dict,
+    classes: dict | None = None,
+    resolve: Callable = lambda func: None,
+) -> list:
     """`scalars`: names known to hold 0-d values, with their constant value or None;
-    `classes`: the primal values' shape classes ({name: class}, see `analyze.ndims`)."""
+    `classes`: the primal values' shape classes ({name: class}, see `analyze.ndims`);
+    `resolve`: the object a callee expression names (None where unknown)."""
     nodes = list(S.walk(gast.Module(body=body, type_ignores=[])))
-    shapes = shape_relation(nodes, elementwise, scalars)
+    shapes = shape_relation(nodes, elementwise, scalars, resolve)
     shapes.classes = classes or {}
     uses: dict[str, int] = {}
     stores: dict[str, int] = {}
@@ -105,11 +140,15 @@ def simplify(body: list, elementwise: Callable, scalars: dict, classes: dict | N
             counts = uses if type(n.ctx) is gast.Load else stores
             counts[n.id] = counts.get(n.id, 0) + 1
     broadcasts = {}
+    before: set[str] = set()  # names assigned by the statements so far
     for s in body:
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
             scalar, like = _scalar_broadcast(s.value, scalars)
+            if scalar is None:
+                scalar, like = _scalar_fit(s.value, scalars, resolve, stores, before)
             if scalar is not None and stores.get(s.targets[0].id) == 1:
                 broadcasts[s.targets[0].id] = (s, scalar, like)
+        before |= S.names_stored(s)
     if not broadcasts:
         return body
     products = _products(body, broadcasts, shapes, elementwise, scalars)
@@ -118,10 +157,12 @@ def simplify(body: list, elementwise: Callable, scalars: dict, classes: dict | N
     dropped, touched = set(), set()
     for name in whole:
         stmt, scalar, _ = broadcasts[name]
-        value = scalar.value if isinstance(scalar, gast.Constant) else scalars.get(scalar.id)
+        value = scalar.value if isinstance(scalar, gast.Constant) else None
+        if isinstance(scalar, gast.Name):
+            value = scalars.get(scalar.id)
         for statement, product, mine in products[name]:
             # times the seed 1.0: the other factor alone (a derivative, a float)
-            replacement = S.const(1.0) if value == 1.0 else S.clone(scalar)
+            replacement = S.const(1.0) if value == 1.0 else _copy_scalar(scalar, scalars)
             replacement.srcad_unit = value == 1.0
             setattr(product, mine, replacement)
             touched.add(statement)
@@ -185,12 +226,73 @@ def _scalar_broadcast(value, scalars):
     return None, None
 
 
+def _scalar_fit(value, scalars, resolve: Callable, stores: dict, before: set):
+    """(e, A) for ``rt.fit(e, A)`` with `e` a scalar expression whose names are never
+    assigned or assigned once, before (so a copy of `e` anywhere after has its value)."""
+    if not (
+        isinstance(value, gast.Call)
+        and len(value.args) == 2
+        and not value.keywords
+        and isinstance(value.args[1], gast.Name)
+        and resolve(value.func) is runtime.fit
+    ):
+        return None, None
+    scalar = value.args[0]
+    if not _scalar_expression(scalar, scalars, resolve):
+        return None, None
+    for n in S.walk(scalar):
+        if isinstance(n, gast.Name) and n.id in stores:
+            if stores[n.id] > 1 or n.id not in before:
+                return None, None
+    return scalar, value.args[1].id
+
+
+def _scalar_expression(node, scalars, resolve: Callable) -> bool:
+    """A 0-d value: scalar constants and names, ``rt.count(a)``, and arithmetic on them."""
+    if _is_scalar(node, scalars):
+        return True
+    if isinstance(node, gast.BinOp) and isinstance(
+        node.op, (gast.Add, gast.Sub, gast.Mult, gast.Div)
+    ):
+        return _scalar_expression(node.left, scalars, resolve) and _scalar_expression(
+            node.right, scalars, resolve
+        )
+    return (
+        isinstance(node, gast.Call)
+        and len(node.args) == 1
+        and not node.keywords
+        and isinstance(node.args[0], gast.Name)
+        and resolve(node.func) is runtime.count
+    )
+
+
+def _copy_scalar(scalar, scalars):
+    """A copy of the scalar expression, with the constant value of its names (the seed)."""
+    if isinstance(scalar, gast.Name) and scalars.get(scalar.id) is not None:
+        return S.const(scalars[scalar.id])
+    copy = S.clone(scalar)
+    for node in S.walk(copy):
+        for field in ("left", "right"):
+            child = getattr(node, field, None) if isinstance(node, gast.BinOp) else None
+            if isinstance(child, gast.Name) and scalars.get(child.id) is not None:
+                setattr(node, field, S.const(scalars[child.id]))
+    return copy
+
+
 def _has_shape_of(expr, name, shapes, elementwise, scalars) -> bool:
     if isinstance(expr, gast.Name):
         return shapes.same(expr.id, name)
     source = _same_shape_source(expr, elementwise, scalars)
     if source is not None:
         return shapes.same(source, name)
+    if (
+        isinstance(expr, gast.Call)
+        and len(expr.args) == 1
+        and not expr.keywords
+        and elementwise(expr.func)
+    ):
+        # np.exp(t2 - t3): an elementwise function of an expression with the shape
+        return _has_shape_of(expr.args[0], name, shapes, elementwise, scalars)
     if isinstance(expr, gast.BinOp) and not isinstance(expr.op, gast.MatMult):
         # a product of two operands that both have the shape
         return _has_shape_of(expr.left, name, shapes, elementwise, scalars) and _has_shape_of(

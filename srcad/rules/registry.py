@@ -67,7 +67,8 @@ class Rule:
     hint: str = ""  # what to write instead, when srcad refuses a call to it; {0} is the
     # receiver of a method (the alias check names it)
     # Facts the analyses read, declared with `facts` by the table that owns the entry:
-    rank: str = ""  # "same": its first argument's rank; "reduce": that less `axis` (ndims)
+    rank: str = ""  # "same": its first argument's rank; "reduce": that less `axis` (ndims);
+    # "scalar": a number
     complex_result: bool = False  # may return complex values for real arguments (ndims)
     fresh: bool = False  # returns a new object, never an argument or a view of one
     view: bool = False  # may return a view of an argument, or the argument itself
