@@ -221,10 +221,11 @@ def _shift_positions(tree, line_offset: int, col_offset: int, skip_lines=()) -> 
                     node.end_col_offset += col_offset
 
 
-def parse_function(fn) -> ParsedFunction:
-    """Parse `fn` into a gast FunctionDef plus its namespace."""
+def parse_function(fn, generators: bool = False) -> ParsedFunction:
+    """Parse `fn` into a gast FunctionDef plus its namespace. `generators`: also read a
+    generator function (for analyses of what it does; it is not transformed)."""
     fn = _plain_function(fn)
-    if inspect.isgeneratorfunction(fn) or inspect.iscoroutinefunction(fn):
+    if (inspect.isgeneratorfunction(fn) and not generators) or inspect.iscoroutinefunction(fn):
         _refuse_generator(fn)
     if fn.__code__.co_name == "<lambda>":
         node, filename = _parse_lambda(fn)

@@ -17,11 +17,14 @@ as a change: a false refusal is a missing feature, a missed change a wrong deriv
 
 from __future__ import annotations
 
+import copy
 import inspect
+import itertools
 import types
 import weakref
 
 import gast
+import numpy as np
 
 from .. import custom
 from ..errors import SrcadError
@@ -92,6 +95,11 @@ _STORING_METHODS = frozenset(
     {"append", "insert", "extend", "update", "setdefault", "add", "remove", "__setitem__"}
 )
 
+# What arrays, containers and strings have: a method of one of these names may be theirs.
+_BUILTIN_ATTRS = frozenset(
+    name for t in (np.ndarray, np.generic, list, dict, set, tuple, str, bytes) for name in dir(t)
+)
+
 _CUSTOM = (custom.custom_vjp, custom.custom_jvp, custom.checkpoint)
 
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -118,17 +126,59 @@ def written_params(
     if key in _active:
         return {}
     try:
-        parsed = parse_function(key)
+        parsed = parse_function(key, generators=True)
     except SrcadError:
         return UNKNOWN
     # A branch that cannot run (hasattr(np, "trapz") where numpy has no trapz) changes nothing.
     fold_static_branches(parsed.node, parsed.namespace, {}, [])
-    summary = _Summary(parsed, _active | {key}, owner, dict(known)).run()
+    summary = _Summary(
+        _scoped(parsed.node), parsed.namespace, _active | {key}, owner, dict(known)
+    ).run()
     try:
         _cache.setdefault(key, {})[(owner, known)] = (getattr(key, "__code__", None), summary)
     except TypeError:
         pass
     return summary
+
+
+_returned_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def returned_params(fn, _active: frozenset = frozenset()):
+    """The parameters of the plain function `fn` whose objects (or parts of them) it may
+    return, or UNKNOWN when its source cannot be read."""
+    cached = _returned_cache.get(fn)
+    if cached is not None and cached[0] is fn.__code__:
+        return cached[1]
+    if fn in _active:
+        return UNKNOWN
+    try:
+        parsed = parse_function(fn, generators=True)
+    except SrcadError:
+        return UNKNOWN
+    fold_static_branches(parsed.node, parsed.namespace, {}, [])
+    found = _Summary(_scoped(parsed.node), parsed.namespace, _active | {fn}).returned()
+    _returned_cache[fn] = (fn.__code__, found)
+    return found
+
+
+def bind_signature(fn, call: gast.Call) -> dict | None:
+    """{parameter: [argument expressions]} of a call of `fn`, or None."""
+    if any(isinstance(a, gast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    ):
+        return None
+    try:
+        bound = inspect.signature(fn, follow_wrapped=False).bind(
+            *call.args, **{k.arg: k.value for k in call.keywords}
+        )
+    except (TypeError, ValueError):
+        return None
+    out = {}
+    for name, value in bound.arguments.items():
+        values = value.values() if isinstance(value, dict) else value
+        out[name] = list(values) if isinstance(value, (tuple, dict)) else [value]
+    return out
 
 
 def _params(fdef: gast.FunctionDef) -> list[str]:
@@ -147,17 +197,24 @@ class _Summary:
     alias changes the parameter's object; changing a holder (``c.append(v)``) does not, but
     changing an item of a holder (``c[0][1] = v``) may."""
 
-    def __init__(self, parsed, active: frozenset, owner: type | None = None, known=None):
-        self.fdef = parsed.node
-        self.namespace = parsed.namespace
+    def __init__(self, fdef, namespace, active: frozenset, owner=None, known=None, defs=None):
+        self.fdef = fdef
+        self.namespace = namespace
         self.active = active
         self.owner = owner  # the class of the first parameter (a method's self), if known
         # Every statement and expression of the body, nested functions included.
         self.nodes = [n for s in self.fdef.body for n in S.walk(s)]
         self.locals = S.names_stored(self.fdef) | set(_params(self.fdef))
+        for n in self.nodes:  # nested functions' own names (renamed apart by `_scoped`)
+            if isinstance(n, (gast.FunctionDef, gast.Lambda)):
+                self.locals |= S.names_stored(n) | set(_params(n))
         stored = set().union(*(S.names_stored(s) for s in self.fdef.body))
         # parameters given a function and never rebound: calls through them are its calls
         self.known = {p: k.obj for p, k in (known or {}).items() if p not in stored}
+        # nested functions (def or name = lambda) bound once: calls of them are read through
+        # their own summaries; the enclosing function's ones are seen too
+        self.defs = {**(defs or {}), **_local_defs(self.fdef, self.nodes)}
+        self._flows = None  # (name -> names its values come from, names bound to functions)
 
     def run(self) -> dict:
         out = {}
@@ -217,6 +274,8 @@ class _Summary:
         """Whether `value` may be the object of an alias, or a part of it."""
         if isinstance(value, gast.Name):
             return value.id in aliases
+        if isinstance(value, gast.Attribute) and value.attr in _METADATA:
+            return False  # an array's shape, rank, size, dtype: integers and a dtype
         if isinstance(value, (gast.Subscript, gast.Attribute, gast.Starred)):
             base = value.value
             return self._part(base, aliases, holders) or self._holds(base, aliases, holders)
@@ -253,6 +312,9 @@ class _Summary:
                 value.orelse, aliases, holders
             )
         if isinstance(value, gast.Call):
+            user = self._user_returns(value, aliases, holders)
+            if user is not None:
+                return user
             return self._passes(value, aliases, holders) and self._returns_any(value)
         return False
 
@@ -271,7 +333,57 @@ class _Summary:
         if root is not None and root in self.locals and root not in self.known:
             # p.reshape(...) is a view of p; p.copy(), p.sum() are new; c.pop() an item of c
             return func.attr in _VIEW_METHODS or func.attr not in _READING_METHODS
-        return self._returns_any(call)
+        user = self._user_returns(call, aliases, holders)
+        return user if user is not None else self._returns_any(call)
+
+    def _user_returns(self, call: gast.Call, aliases: set, holders: set) -> bool | None:
+        """For a call of a user function (or a nested one): whether an argument it may
+        return (`returned_params`) is or holds an alias. None for other calls."""
+        func = call.func
+        if isinstance(func, gast.Name) and func.id in self.defs:
+            fdef = self.defs[func.id]
+            if fdef in self.active:
+                return None
+            returned = _Summary(fdef, self.namespace, self.active | {fdef}, defs=self.defs)
+            bound = _bind(fdef, call)
+            names = returned.returned()
+        else:
+            obj = self._value(func)
+            if not isinstance(obj, types.FunctionType) or obj in self.active:
+                return None
+            names = returned_params(obj, self.active)
+            bound = bind_signature(obj, call)
+        if names is UNKNOWN or bound is None:
+            return None
+        return any(
+            self._part(v, aliases, holders) or self._holds(v, aliases, holders)
+            for p in names
+            for v in bound.get(p, ())
+        )
+
+    def returned(self):
+        """The parameters whose objects (or parts) the function may return: all of them
+        when it returns a function or is a generator (which keep what they capture)."""
+        values = [
+            n.value
+            for n in self.nodes
+            if isinstance(n, (gast.Return, gast.Yield, gast.YieldFrom)) and n.value is not None
+        ]
+        if any(isinstance(n, (gast.Yield, gast.YieldFrom)) for n in self.nodes):
+            return set(_params(self.fdef))
+        functions = set(self.defs) | _flows(self.nodes, self.locals)[1]
+        for v in values:
+            for x in S.walk(v):
+                if isinstance(x, gast.Lambda) or (isinstance(x, gast.Name) and x.id in functions):
+                    return set(_params(self.fdef))
+        out = set()
+        for p in _params(self.fdef):
+            aliases, holders = self._reach(p)
+            if any(
+                self._part(v, aliases, holders) or self._holds(v, aliases, holders) for v in values
+            ):
+                out.add(p)
+        return out
 
     def _returns_any(self, call: gast.Call) -> bool:
         """Whether the callee may return (a part of) an object given to it."""
@@ -320,6 +432,12 @@ class _Summary:
         method = self._own_method(func)
         if method is not None:
             return self._own_method_changes(method, call, aliases, holders)
+        fed = self._object_method(call)
+        if fed is not None:
+            # rs.randn(n, d), sampler.draw(x): a user object's method changes its object
+            # (and maybe what it is given) with the values it is given, and nothing else
+            reached = self._part(func.value, aliases, holders) or bool(fed & (aliases | holders))
+            return CONSTANTS if reached else None
         if isinstance(func, gast.Attribute) and self._part(func.value, aliases, holders):
             if func.attr not in _READING_METHODS and not self._known_reader(self._value(func)):
                 return CHANGES  # p.sort(), p.append(v), p.fill(0), p.anything_unknown()
@@ -336,8 +454,10 @@ class _Summary:
                 return None  # x.clip(p), xs.append(p): a method that reads or keeps p
             return CHANGES  # an object's own method, given p
         obj = self._value(func)
+        if obj is None and isinstance(func, gast.Name) and func.id in self.defs:
+            return self._local_call_changes(self.defs[func.id], call, aliases, holders)
         if obj is None:
-            return CHANGES  # a local function or a callable srcad cannot name
+            return CHANGES  # a callable srcad cannot name
         entry = lookup(obj)
         if entry is not None:
             return CHANGES if entry.effect in (Effect.WRITES, Effect.OPAQUE) else None
@@ -349,6 +469,62 @@ class _Summary:
             summary = written_params(inner, self.active)
             return CHANGES if summary is UNKNOWN or summary else None
         return CHANGES
+
+    def _local_call_changes(self, fdef, call: gast.Call, aliases: set, holders: set):
+        """A call of a nested function: what its summary changes among the arguments given
+        (the changes it makes to the enclosing function's names are seen directly, its body
+        being part of the enclosing one)."""
+        if fdef in self.active:
+            return None  # recursion adds nothing
+        summary = _Summary(fdef, self.namespace, self.active | {fdef}, defs=self.defs).run()
+        if not summary:
+            return None
+        bound = _bind(fdef, call)
+        if bound is None:
+            return CHANGES
+        how = None
+        for param, level in summary.items():
+            if any(
+                self._part(v, aliases, holders) or self._holds(v, aliases, holders)
+                for v in bound.get(param, ())
+            ):
+                how = _stronger(how, level)
+        return how
+
+    def _object_method(self, call: gast.Call) -> set | None:
+        """For ``obj.m(args)``, obj a local value and m a name no array, list, dict, set or
+        string has (a user object's method: ``rs.randn(*x.shape)``): the local names whose
+        values may reach the call's arguments (through the function's bindings; an
+        array's shape, rank, size or dtype carries none of its values). None for any other
+        call, or when what reaches the arguments cannot be established."""
+        func = call.func
+        if not isinstance(func, gast.Attribute) or not isinstance(func.value, gast.Name):
+            return None
+        if func.value.id not in self.locals or func.value.id in self.known:
+            return None
+        name = func.attr
+        if name.startswith("__") or name in _BUILTIN_ATTRS or name in METHODS:
+            return None
+        if name in _STORING_METHODS or name in _READING_METHODS:
+            return None
+        args = [_unstarred(a) for a in call.args] + [k.value for k in call.keywords]
+        return self._feeds(args)
+
+    def _feeds(self, exprs) -> set | None:
+        """The local names whose values may flow into `exprs` (None: a local function or a
+        lambda is involved, whose captured values srcad does not follow here)."""
+        if self._flows is None:
+            self._flows = _flows(self.nodes, self.locals)
+        todo, seen = set().union(*(_loaded_values(e) for e in exprs)), set()
+        while todo:
+            n = todo.pop()
+            if n in seen or n not in self.locals:
+                continue
+            if n in self.defs or n in self._flows[1]:
+                return None
+            seen.add(n)
+            todo |= self._flows[0].get(n, set())
+        return seen
 
     def _own_method(self, func):
         """For ``self.m(...)`` in a method of a known class: the class's function m."""
@@ -411,6 +587,171 @@ class _Summary:
         for part in reversed(path):
             value = getattr(value, part, None)
         return value
+
+
+def _scoped(fdef: gast.FunctionDef) -> gast.FunctionDef:
+    """A copy of `fdef` whose nested functions' own names are renamed apart (``x@1``), so that
+    a nested function's local ``output`` is not read as the enclosing function's ``output``
+    (names read from the enclosing function keep their names)."""
+    fdef = copy.deepcopy(fdef)
+    counter = itertools.count(1)
+
+    def rename(node, mapping):
+        for child in S.children(node):
+            if isinstance(child, (gast.FunctionDef, gast.Lambda)):
+                _rename_function(child, mapping, next(counter), rename)
+                continue
+            if isinstance(child, gast.Name):
+                child.id = mapping.get(child.id, child.id)
+            rename(child, mapping)
+
+    rename(fdef, {})
+    return fdef
+
+
+def _rename_function(fn, mapping: dict, k: int, rename) -> None:
+    """Rename a nested function's own names (parameters, locals) to ``name@k``."""
+    declared = {
+        name
+        for n in S.walk_no_nested(fn)
+        if isinstance(n, (gast.Nonlocal, gast.Global))
+        for name in n.names
+    }
+    own = (S.names_stored(fn) | set(_params(fn))) - declared
+    if isinstance(fn, gast.FunctionDef):
+        own.discard(fn.name)
+    inner = {**mapping, **{n: f"{n}@{k}" for n in own}}
+    a = fn.args
+    outer_parts = list(getattr(fn, "decorator_list", [])) + a.defaults
+    outer_parts += [d for d in a.kw_defaults if d is not None]
+    for part in outer_parts:  # evaluated in the enclosing scope
+        if isinstance(part, gast.Name):
+            part.id = mapping.get(part.id, part.id)
+        rename(part, mapping)
+    for p in a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]:
+        p.id = inner.get(p.id, p.id)
+    for part in fn.body if isinstance(fn.body, list) else [fn.body]:
+        if isinstance(part, gast.Name):
+            part.id = inner.get(part.id, part.id)
+        rename(part, inner)
+
+
+def _flows(nodes, local: set) -> tuple[dict, set]:
+    """name -> the names loaded by the values stored into it (assignments, augmented ones,
+    loop targets, items and attributes set, arguments of its own methods), and the names
+    bound to functions (def, lambda)."""
+    flows: dict = {}
+    functions = set()
+
+    def add(targets, value):
+        names = {t for target in targets for t in S.names_stored(target)}
+        for target in targets:  # x[i] = v, x.a = v: x holds v
+            for sub in S.walk(target):
+                if isinstance(sub, (gast.Subscript, gast.Attribute)):
+                    root = _root(sub)
+                    if root is not None:
+                        names.add(root)
+                        flows.setdefault(root, set()).update(
+                            _loaded_values(sub.slice) if isinstance(sub, gast.Subscript) else ()
+                        )
+        loaded = _loaded_values(value) if value is not None else set()
+        if value is not None and any(isinstance(n, gast.Lambda) for n in S.walk(value)):
+            functions.update(names)
+        for n in names:
+            flows.setdefault(n, set()).update(loaded)
+
+    for n in nodes:
+        if isinstance(n, gast.Assign):
+            add(n.targets, n.value)
+        elif isinstance(n, (gast.AugAssign, gast.AnnAssign, gast.NamedExpr)):
+            add([n.target], n.value)
+        elif isinstance(n, (gast.For, gast.comprehension)):
+            add([n.target], n.iter)
+        elif isinstance(n, gast.withitem) and n.optional_vars is not None:
+            add([n.optional_vars], n.context_expr)
+        elif isinstance(n, gast.FunctionDef):
+            functions.add(n.name)
+        elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute):
+            root = _root(n.func.value)
+            if root in local and n.func.attr not in _READING_METHODS:
+                args = [_unstarred(a) for a in n.args] + [k.value for k in n.keywords]
+                flows.setdefault(root, set()).update(*(_loaded_values(a) for a in args))
+    return flows, functions
+
+
+def _loaded_values(node) -> set:
+    """The names whose values `node` may read (not through an array's shape, rank, size or
+    dtype, nor through len(), np.shape(), np.ndim(), np.size(), which give integers)."""
+    out, todo = set(), [node]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, gast.Attribute) and n.attr in _METADATA:
+            continue
+        if isinstance(n, gast.Call) and _metadata_call(n.func):
+            continue
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+            out.add(n.id)
+        todo.extend(S.children(n))
+    return out
+
+
+_METADATA = frozenset({"shape", "ndim", "size", "dtype"})
+
+
+def _metadata_call(func) -> bool:
+    if isinstance(func, gast.Name):
+        return func.id == "len"
+    return (
+        isinstance(func, gast.Attribute)
+        and func.attr in ("shape", "ndim", "size")
+        and isinstance(func.value, gast.Name)
+        and func.value.id in ("np", "numpy")
+    )
+
+
+def _local_defs(fdef, nodes) -> dict:
+    """{name: FunctionDef} for the functions nested in `fdef` whose name is bound once (by
+    their def, or by ``name = lambda ...``) and never used as a parameter."""
+    defs, bound = {}, {}
+    for n in nodes:
+        if isinstance(n, gast.FunctionDef):
+            defs[n.name] = n
+            bound[n.name] = bound.get(n.name, 0) + 1
+        elif isinstance(n, gast.Assign) and isinstance(n.value, gast.Lambda):
+            if len(n.targets) == 1 and isinstance(n.targets[0], gast.Name):
+                lam = n.value
+                defs[n.targets[0].id] = gast.FunctionDef(
+                    n.targets[0].id, lam.args, [gast.Return(lam.body)], [], None, None, []
+                )
+        elif isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Param, gast.Del)):
+            bound[n.id] = bound.get(n.id, 0) + 1
+    return {name: d for name, d in defs.items() if bound.get(name, 0) == 1}
+
+
+def _bind(fdef, call: gast.Call) -> dict | None:
+    """{parameter: [argument expressions]} of a call of a nested function, or None when the
+    call's arguments cannot be matched to its parameters (starred arguments, **kwargs)."""
+    a = fdef.args
+    positional = [p.id for p in a.posonlyargs + a.args]
+    out: dict = {}
+    for i, arg in enumerate(call.args):
+        if isinstance(arg, gast.Starred):
+            return None
+        if i < len(positional):
+            out.setdefault(positional[i], []).append(arg)
+        elif a.vararg is not None:
+            out.setdefault(a.vararg.id, []).append(arg)
+        else:
+            return None
+    names = positional + [p.id for p in a.kwonlyargs]
+    for k in call.keywords:
+        if k.arg in names:
+            out.setdefault(k.arg, []).append(k.value)
+        elif a.kwarg is not None and k.arg is not None:
+            out.setdefault(a.kwarg.id, []).append(k.value)
+        else:
+            return None
+    return out
 
 
 def _root(node) -> str | None:
