@@ -490,5 +490,4 @@ add(
     "examples/mixture_variational_inference.py",
     "three functions passed as arguments (item 1), an object argument's method, "
     "np.shape on a parameter",
-    cause=5,
 )
