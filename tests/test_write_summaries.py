@@ -206,3 +206,29 @@ def _changes_alias(x):
 def test_a_helper_changing_what_another_returned_is_refused():
     with pytest.raises(srcad.SrcadError, match="_twice"):
         srcad.grad(_chain_alias)(X)
+
+
+# ------------------------------------------------------------------ functions a factory returns
+def _newton(a):
+    return lambda x: 0.5 * (x + a / x)
+
+
+def _setter(a):
+    def put(x):
+        x[0] = a
+
+    return put
+
+
+def _iterate(f, a, x0):
+    step = f(a)
+    x = step(x0)
+    return step(x)
+
+
+def test_functions_a_factory_returns_are_read():
+    from srcad.ir.resolution import KnownValue
+
+    assert written_params(_iterate, known=(("f", KnownValue(_newton)),)) == {}
+    assert "x0" in written_params(_iterate, known=(("f", KnownValue(_setter)),))
+    assert "x0" in written_params(_iterate)  # f unknown: anything may change

@@ -162,6 +162,31 @@ def returned_params(fn, _active: frozenset = frozenset()):
     return found
 
 
+def _returned_functions(factory) -> list | None:
+    """[(FunctionDef, namespace)] of the nested functions `factory` returns, when every
+    return statement returns a lambda or a nested def bound once; else None."""
+    try:
+        parsed = parse_function(factory)
+    except SrcadError:
+        return None
+    node = _scoped(parsed.node)
+    nodes = [n for s in node.body for n in S.walk(s)]
+    defs = _local_defs(node, nodes)
+    returns = [n for n in S.walk_no_nested(node) if isinstance(n, gast.Return)]
+    out = []
+    for r in returns:
+        if isinstance(r.value, gast.Lambda):
+            lam = r.value
+            out.append(
+                gast.FunctionDef("<lambda>", lam.args, [gast.Return(lam.body)], [], None, None, [])
+            )
+        elif isinstance(r.value, gast.Name) and r.value.id in defs:
+            out.append(defs[r.value.id])
+        else:
+            return None
+    return [(d, parsed.namespace) for d in out] if out else None
+
+
 def bind_signature(fn, call: gast.Call) -> dict | None:
     """{parameter: [argument expressions]} of a call of `fn`, or None."""
     if any(isinstance(a, gast.Starred) for a in call.args) or any(
@@ -456,6 +481,14 @@ class _Summary:
         obj = self._value(func)
         if obj is None and isinstance(func, gast.Name) and func.id in self.defs:
             return self._local_call_changes(self.defs[func.id], call, aliases, holders)
+        made = self._made_by_factory(func) if obj is None else None
+        if made is not None:  # _f = f(a); _f(x): the functions f returns
+            how = None
+            for fdef, namespace in made:
+                how = _stronger(
+                    how, self._local_call_changes(fdef, call, aliases, holders, namespace)
+                )
+            return how
         if obj is None:
             return CHANGES  # a callable srcad cannot name
         entry = lookup(obj)
@@ -470,13 +503,16 @@ class _Summary:
             return CHANGES if summary is UNKNOWN or summary else None
         return CHANGES
 
-    def _local_call_changes(self, fdef, call: gast.Call, aliases: set, holders: set):
+    def _local_call_changes(self, fdef, call, aliases: set, holders: set, namespace=None):
         """A call of a nested function: what its summary changes among the arguments given
         (the changes it makes to the enclosing function's names are seen directly, its body
-        being part of the enclosing one)."""
+        being part of the enclosing one; those a factory's closure makes to the factory's
+        names are in the factory's own summary, at its call)."""
         if fdef in self.active:
             return None  # recursion adds nothing
-        summary = _Summary(fdef, self.namespace, self.active | {fdef}, defs=self.defs).run()
+        defs = self.defs if namespace is None else None
+        summary = _Summary(fdef, namespace or self.namespace, self.active | {fdef}, defs=defs)
+        summary = summary.run()
         if not summary:
             return None
         bound = _bind(fdef, call)
@@ -490,6 +526,29 @@ class _Summary:
             ):
                 how = _stronger(how, level)
         return how
+
+    def _made_by_factory(self, func) -> list | None:
+        """For a local bound once to a call of a user function that returns only nested
+        functions (``_f = f(a)``, ``def f(a): return lambda x: ...``): those functions, each
+        with the factory's namespace. None otherwise."""
+        if not isinstance(func, gast.Name) or func.id in self.known:
+            return None
+        values = [
+            n.value
+            for n in self.nodes
+            if isinstance(n, gast.Assign) and func.id in S.names_stored(n)
+        ]
+        stores = [
+            n
+            for n in self.nodes
+            if isinstance(n, gast.Name) and n.id == func.id and not isinstance(n.ctx, gast.Load)
+        ]
+        if len(values) != 1 or len(stores) != 1 or not isinstance(values[0], gast.Call):
+            return None
+        if not S.is_name(values[0].func) and not isinstance(values[0].func, gast.Attribute):
+            return None
+        factory = self._value(values[0].func)
+        return _returned_functions(factory) if isinstance(factory, types.FunctionType) else None
 
     def _object_method(self, call: gast.Call) -> set | None:
         """For ``obj.m(args)``, obj a local value and m a name no array, list, dict, set or
