@@ -232,3 +232,29 @@ def test_functions_a_factory_returns_are_read():
     assert written_params(_iterate, known=(("f", KnownValue(_newton)),)) == {}
     assert "x0" in written_params(_iterate, known=(("f", KnownValue(_setter)),))
     assert "x0" in written_params(_iterate)  # f unknown: anything may change
+
+
+# ------------------------------------------------------------------ a copy's rank
+def _periodic(u0):
+    u = u0.copy()
+    for _ in range(2):
+        un = u.copy()
+        u[1] = un[1] * un[0]
+        u[-1] = u[0]  # a number of a rank-1 copy: no view of u
+    return np.sum(u * u0)
+
+
+def _keeps_row(m0):
+    m = m0.copy()
+    row = m[0]  # a view of m's first row
+    m[0] = m[1] * 2.0
+    return np.sum(row * m0)
+
+
+def test_an_item_of_a_copy_is_a_number():
+    srcad.check_grads(_periodic, (X,))
+
+
+def test_a_row_of_a_copy_is_a_view():
+    with pytest.raises(srcad.SrcadError, match="view"):
+        srcad.grad(_keeps_row)(np.arange(6.0).reshape(2, 3))

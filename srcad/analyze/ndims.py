@@ -54,6 +54,7 @@ _SAME_RANK = {
         np.zeros_like,
         np.ones_like,
         np.ascontiguousarray,
+        runtime.copy,  # x.copy()
     )
 }
 
