@@ -24,6 +24,7 @@ results written into an existing array (``out=``). Returns nothing; raises
 from __future__ import annotations
 
 import dataclasses
+import types
 
 import gast
 import numpy as np
@@ -44,6 +45,7 @@ from .alias_facts import (
     _method_of,
     collect,
 )
+from .summaries import returns_new
 
 
 def _tapes(facts: Facts, resolution: Resolution) -> dict:
@@ -202,10 +204,16 @@ def _refuse_view_attribute(change: Change, facts: Facts, where) -> None:
 
 def _refuse_shared_definition(change, facts: Facts, context, own_tapes: set, where) -> None:
     """Every value the changed name was given must be a new object (or its own tape's)."""
-    values = facts.definitions.get(change.obj, [])
+    # only the definitions that may reach the change: before it, or in a loop around it
+    values = [
+        d
+        for d in facts.definitions.get(change.obj, [])
+        if d.position < change.position or d.loops & change.loops
+    ]
     fresh = all(
         d.augmented
         or (d.value is not None and _fresh_value(d.value, context.resolution))
+        or _new_from_user_function(d.value, context.resolution)
         or _method_of(d.value, "pop") in own_tapes
         or _fresh_temporary(d.value, facts, context)
         for d in values
@@ -222,6 +230,15 @@ def _refuse_shared_definition(change, facts: Facts, context, own_tapes: set, whe
     )
 
 
+def _new_from_user_function(value, resolution: Resolution) -> bool:
+    """``y = relu(x)`` where relu returns only new objects (`summaries.returns_new`)."""
+    if not isinstance(value, gast.Call):
+        return False
+    target = resolution.calls.get(value)
+    fn = getattr(target, "obj", None)
+    return target.kind == "function" and isinstance(fn, types.FunctionType) and returns_new(fn)
+
+
 def _fresh_temporary(value, facts: Facts, context) -> bool:
     """``a = t`` where `t` is read nowhere else and only ever given new objects (normal form
     names the new array of ``a = a * x`` first: ``t = a * x; a = t``)."""
@@ -229,7 +246,12 @@ def _fresh_temporary(value, facts: Facts, context) -> bool:
         return False
     definitions = facts.definitions.get(value.id, [])
     return bool(definitions) and all(
-        d.value is not None and not d.augmented and _fresh_value(d.value, context.resolution)
+        d.value is not None
+        and not d.augmented
+        and (
+            _fresh_value(d.value, context.resolution)
+            or _new_from_user_function(d.value, context.resolution)
+        )
         for d in definitions
     )
 

@@ -34,7 +34,7 @@ from ..normalize.static_branches import fold_static_branches
 from ..parse import parse_function
 from ..rules.methods import METHODS
 from ..rules.registry import Effect, lookup
-from .alias_facts import _VIEW_METHODS, VIEW_FUNCTIONS
+from .alias_facts import _VIEW_METHODS, FRESH_CALLS, VIEW_FUNCTIONS
 
 CHANGES, AUGMENTED = "changes", "augmented"
 # Only constants are stored into it (self.nfev += 1, self.calls = 0): no value of another
@@ -99,6 +99,8 @@ _STORING_METHODS = frozenset(
 _BUILTIN_ATTRS = frozenset(
     name for t in (np.ndarray, np.generic, list, dict, set, tuple, str, bytes) for name in dir(t)
 )
+
+_FRESH = FRESH_CALLS
 
 _CUSTOM = (custom.custom_vjp, custom.custom_jvp, custom.checkpoint)
 
@@ -185,6 +187,77 @@ def _returned_functions(factory) -> list | None:
         else:
             return None
     return [(d, parsed.namespace) for d in out] if out else None
+
+
+_new_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def returns_new(fn, _active: frozenset = frozenset()) -> bool:
+    """Whether every return of the plain function `fn` certainly gives a new object: an
+    operator's result, a literal, a ufunc's or a fresh numpy call's result, another such
+    function's, or a local only ever bound to those (never an argument, a global, a view)."""
+    cached = _new_cache.get(fn)
+    if cached is not None and cached[0] is fn.__code__:
+        return cached[1]
+    if fn in _active:
+        return False
+    try:
+        parsed = parse_function(fn)
+    except SrcadError:
+        return False
+    node = parsed.node
+    nodes = list(S.walk_no_nested(node))
+    returns = [n.value for n in nodes if isinstance(n, gast.Return)]
+    bindings: dict = {}
+    for n in nodes:
+        if isinstance(n, (gast.Assign, gast.AnnAssign, gast.NamedExpr)):
+            for t in n.targets if isinstance(n, gast.Assign) else [n.target]:
+                for name in S.names_stored(t):
+                    bindings.setdefault(name, []).append(
+                        n.value if isinstance(t, gast.Name) else None
+                    )
+        elif isinstance(n, (gast.For, gast.withitem, gast.comprehension, gast.ExceptHandler)):
+            for name in S.names_stored(n):
+                bindings.setdefault(name, []).append(None)
+    params = set(_params(node))
+    active = _active | {fn}
+
+    def new(v, seen) -> bool:
+        if isinstance(v, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant)):
+            return True
+        if isinstance(v, (gast.List, gast.Dict, gast.ListComp, gast.DictComp, gast.SetComp)):
+            return True
+        if isinstance(v, gast.IfExp):
+            return new(v.body, seen) and new(v.orelse, seen)
+        if isinstance(v, gast.Name):
+            if v.id in params or v.id not in bindings or v.id in seen:
+                return False
+            return all(b is not None and new(b, seen | {v.id}) for b in bindings[v.id])
+        if isinstance(v, gast.Call) and not any(k.arg == "out" for k in v.keywords):
+            obj = _static_value(v.func, parsed.namespace, bindings, params)
+            if isinstance(obj, np.ufunc):
+                return True
+            if obj is not None and id(obj) in _FRESH and all(k.arg != "copy" for k in v.keywords):
+                return True
+            return isinstance(obj, types.FunctionType) and returns_new(obj, active)
+        return False
+
+    found = bool(returns) and all(r is not None and new(r, frozenset()) for r in returns)
+    _new_cache[fn] = (fn.__code__, found)
+    return found
+
+
+def _static_value(func, namespace, local: dict, params: set):
+    path = []
+    while isinstance(func, gast.Attribute):
+        path.append(func.attr)
+        func = func.value
+    if not isinstance(func, gast.Name) or func.id in local or func.id in params:
+        return None
+    value = namespace.lookup(func.id, None)
+    for part in reversed(path):
+        value = getattr(value, part, None)
+    return value
 
 
 def bind_signature(fn, call: gast.Call) -> dict | None:
