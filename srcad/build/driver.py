@@ -22,6 +22,7 @@ from ..ir.resolution import KnownValue
 from ..naming import Namer
 from ..normalize import anf, closures, controlflow, records
 from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nest_min_max
+from ..normalize.generators import inline_generators
 from ..normalize.known_loops import unroll_known_loops
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
@@ -86,10 +87,14 @@ def _front(fn, spec: Spec) -> Unit:
     fold_static_branches(fdef, parsed.namespace, decided, guards)
     unroll_known_loops(fdef, parsed.namespace, guards)
     lower_starred(fdef)
+    generator_cells: dict = {}  # closure cells of the generators inlined
+    inline_generators(fdef, parsed.namespace, parsed.filename, guards, generator_cells)
     fence.check(fdef, parsed.filename)
     namer = Namer(S.all_names(fdef))
     user_locals = S.names_stored(fdef) | set(param_names(fdef))
     binder = Binder(parsed.namespace, namer, user_locals)
+    for name, cell in generator_cells.items():
+        binder.bind_as(name, cell)
     rt_name = binder.bind("rt", runtime)
     nest_min_max(fdef, parsed.namespace, user_locals)
     map_as_comprehension(fdef, parsed.namespace, user_locals)

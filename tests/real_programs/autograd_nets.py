@@ -444,9 +444,6 @@ add(
     "examples/bayesian_neural_net.py",
     "a generator consumed by for (item 4), nonlinearity=np.tanh from a factory's default "
     "(item 1), einsum, reshape of slices",
-    # the generator unpack_layers is misread as changing its argument (item 4)
-    refused="unpack_layers is a generator function",
-    cause=4,
 )
 
 
