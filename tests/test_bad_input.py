@@ -145,11 +145,11 @@ _FENCED = {
                 return v
             return np.sum(x)
         """,
-    "match_statement": """
+    "match_mapping_pattern": """
         def f(x):
-            match x.ndim:  # <-
-                case 1:
-                    y = x
+            match {"a": x}:  # <-
+                case {"a": y}:
+                    pass
                 case _:
                     y = x.ravel()
             return np.sum(y)
