@@ -24,7 +24,7 @@ import types
 import gast
 
 from .errors import Location, SourceUnavailableError, UnsupportedSyntaxError
-from .ir.syntax import function_def, parse, return_, to_ast, walk
+from .ir.syntax import clone, function_def, parse, return_, to_ast, walk
 
 _MISSING = object()
 
@@ -225,6 +225,12 @@ def parse_function(fn, generators: bool = False) -> ParsedFunction:
     """Parse `fn` into a gast FunctionDef plus its namespace. `generators`: also read a
     generator function (for analyses of what it does; it is not transformed)."""
     fn = _plain_function(fn)
+    origin = getattr(fn, "__srcad_origin__", None)
+    if origin is not None:
+        # a nested function srcad lifted (srcad.normalize.closures): its tree with the
+        # user's lines, so that messages point into the user's file, not the lifted copy
+        filename, node = origin
+        return ParsedFunction(fn, clone(node), Namespace.of(fn), filename)
     if (inspect.isgeneratorfunction(fn) and not generators) or inspect.iscoroutinefunction(fn):
         _refuse_generator(fn)
     if fn.__code__.co_name == "<lambda>":

@@ -132,6 +132,8 @@ def _def_compiler(parsed, binder: Binder):
         emitted = emit.compile_function(
             source, node.name, globals_, cells, user_cells, defaults, None, label=label
         )
+        # read back with the user's lines (srcad.parse), for messages located in the user's file
+        emitted.function.__srcad_origin__ = (parsed.filename, S.clone(node))
         return emitted.function
 
     return compile_def
