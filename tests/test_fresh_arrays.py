@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import srcad
-from srcad.analyze.summaries import returns_new
+from srcad.analyze.fresh_results import returns_new
 
 X = np.array([0.3, -0.7, 1.1, 0.5])
 G = np.ones(4)

@@ -45,7 +45,7 @@ from .alias_facts import (
     _method_of,
     collect,
 )
-from .summaries import returns_new
+from .fresh_results import returns_new
 
 
 def _tapes(facts: Facts, resolution: Resolution) -> dict:
@@ -231,7 +231,7 @@ def _refuse_shared_definition(change, facts: Facts, context, own_tapes: set, whe
 
 
 def _new_from_user_function(value, resolution: Resolution) -> bool:
-    """``y = relu(x)`` where relu returns only new objects (`summaries.returns_new`)."""
+    """``y = relu(x)`` where relu returns only new objects (`fresh_results.returns_new`)."""
     if not isinstance(value, gast.Call):
         return False
     target = resolution.calls.get(value)

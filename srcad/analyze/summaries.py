@@ -17,9 +17,7 @@ as a change: a false refusal is a missing feature, a missed change a wrong deriv
 
 from __future__ import annotations
 
-import copy
 import inspect
-import itertools
 import types
 import weakref
 
@@ -34,7 +32,18 @@ from ..normalize.static_branches import fold_static_branches
 from ..parse import parse_function
 from ..rules.methods import METHODS
 from ..rules.registry import Effect, lookup
-from .alias_facts import _VIEW_METHODS, FRESH_CALLS, VIEW_FUNCTIONS
+from .alias_facts import _VIEW_METHODS, VIEW_FUNCTIONS
+from .summary_syntax import (
+    METADATA,
+    _params,
+    _root,
+    _unstarred,
+    bind_nested,
+    flows,
+    loaded_values,
+    local_defs,
+    scoped,
+)
 
 CHANGES, AUGMENTED = "changes", "augmented"
 # Only constants are stored into it (self.nfev += 1, self.calls = 0): no value of another
@@ -100,8 +109,6 @@ _BUILTIN_ATTRS = frozenset(
     name for t in (np.ndarray, np.generic, list, dict, set, tuple, str, bytes) for name in dir(t)
 )
 
-_FRESH = FRESH_CALLS
-
 _CUSTOM = (custom.custom_vjp, custom.custom_jvp, custom.checkpoint)
 
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -134,7 +141,7 @@ def written_params(
     # A branch that cannot run (hasattr(np, "trapz") where numpy has no trapz) changes nothing.
     fold_static_branches(parsed.node, parsed.namespace, {}, [])
     summary = _Summary(
-        _scoped(parsed.node), parsed.namespace, _active | {key}, owner, dict(known)
+        scoped(parsed.node), parsed.namespace, _active | {key}, owner, dict(known)
     ).run()
     try:
         _cache.setdefault(key, {})[(owner, known)] = (getattr(key, "__code__", None), summary)
@@ -159,7 +166,7 @@ def returned_params(fn, _active: frozenset = frozenset()):
     except SrcadError:
         return UNKNOWN
     fold_static_branches(parsed.node, parsed.namespace, {}, [])
-    found = _Summary(_scoped(parsed.node), parsed.namespace, _active | {fn}).returned()
+    found = _Summary(scoped(parsed.node), parsed.namespace, _active | {fn}).returned()
     _returned_cache[fn] = (fn.__code__, found)
     return found
 
@@ -171,9 +178,9 @@ def _returned_functions(factory) -> list | None:
         parsed = parse_function(factory)
     except SrcadError:
         return None
-    node = _scoped(parsed.node)
+    node = scoped(parsed.node)
     nodes = [n for s in node.body for n in S.walk(s)]
-    defs = _local_defs(node, nodes)
+    defs = local_defs(node, nodes)
     returns = [n for n in S.walk_no_nested(node) if isinstance(n, gast.Return)]
     out = []
     for r in returns:
@@ -187,77 +194,6 @@ def _returned_functions(factory) -> list | None:
         else:
             return None
     return [(d, parsed.namespace) for d in out] if out else None
-
-
-_new_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def returns_new(fn, _active: frozenset = frozenset()) -> bool:
-    """Whether every return of the plain function `fn` certainly gives a new object: an
-    operator's result, a literal, a ufunc's or a fresh numpy call's result, another such
-    function's, or a local only ever bound to those (never an argument, a global, a view)."""
-    cached = _new_cache.get(fn)
-    if cached is not None and cached[0] is fn.__code__:
-        return cached[1]
-    if fn in _active:
-        return False
-    try:
-        parsed = parse_function(fn)
-    except SrcadError:
-        return False
-    node = parsed.node
-    nodes = list(S.walk_no_nested(node))
-    returns = [n.value for n in nodes if isinstance(n, gast.Return)]
-    bindings: dict = {}
-    for n in nodes:
-        if isinstance(n, (gast.Assign, gast.AnnAssign, gast.NamedExpr)):
-            for t in n.targets if isinstance(n, gast.Assign) else [n.target]:
-                for name in S.names_stored(t):
-                    bindings.setdefault(name, []).append(
-                        n.value if isinstance(t, gast.Name) else None
-                    )
-        elif isinstance(n, (gast.For, gast.withitem, gast.comprehension, gast.ExceptHandler)):
-            for name in S.names_stored(n):
-                bindings.setdefault(name, []).append(None)
-    params = set(_params(node))
-    active = _active | {fn}
-
-    def new(v, seen) -> bool:
-        if isinstance(v, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant)):
-            return True
-        if isinstance(v, (gast.List, gast.Dict, gast.ListComp, gast.DictComp, gast.SetComp)):
-            return True
-        if isinstance(v, gast.IfExp):
-            return new(v.body, seen) and new(v.orelse, seen)
-        if isinstance(v, gast.Name):
-            if v.id in params or v.id not in bindings or v.id in seen:
-                return False
-            return all(b is not None and new(b, seen | {v.id}) for b in bindings[v.id])
-        if isinstance(v, gast.Call) and not any(k.arg == "out" for k in v.keywords):
-            obj = _static_value(v.func, parsed.namespace, bindings, params)
-            if isinstance(obj, np.ufunc):
-                return True
-            if obj is not None and id(obj) in _FRESH and all(k.arg != "copy" for k in v.keywords):
-                return True
-            return isinstance(obj, types.FunctionType) and returns_new(obj, active)
-        return False
-
-    found = bool(returns) and all(r is not None and new(r, frozenset()) for r in returns)
-    _new_cache[fn] = (fn.__code__, found)
-    return found
-
-
-def _static_value(func, namespace, local: dict, params: set):
-    path = []
-    while isinstance(func, gast.Attribute):
-        path.append(func.attr)
-        func = func.value
-    if not isinstance(func, gast.Name) or func.id in local or func.id in params:
-        return None
-    value = namespace.lookup(func.id, None)
-    for part in reversed(path):
-        value = getattr(value, part, None)
-    return value
 
 
 def bind_signature(fn, call: gast.Call) -> dict | None:
@@ -279,13 +215,6 @@ def bind_signature(fn, call: gast.Call) -> dict | None:
     return out
 
 
-def _params(fdef: gast.FunctionDef) -> list[str]:
-    a = fdef.args
-    names = [p.id for p in a.posonlyargs + a.args + a.kwonlyargs]
-    names += [p.id for p in (a.vararg, a.kwarg) if p is not None]
-    return names
-
-
 class _Summary:
     """The write summary of one parsed function.
 
@@ -303,7 +232,7 @@ class _Summary:
         # Every statement and expression of the body, nested functions included.
         self.nodes = [n for s in self.fdef.body for n in S.walk(s)]
         self.locals = S.names_stored(self.fdef) | set(_params(self.fdef))
-        for n in self.nodes:  # nested functions' own names (renamed apart by `_scoped`)
+        for n in self.nodes:  # nested functions' own names (renamed apart by `scoped`)
             if isinstance(n, (gast.FunctionDef, gast.Lambda)):
                 self.locals |= S.names_stored(n) | set(_params(n))
         stored = set().union(*(S.names_stored(s) for s in self.fdef.body))
@@ -311,7 +240,7 @@ class _Summary:
         self.known = {p: k.obj for p, k in (known or {}).items() if p not in stored}
         # nested functions (def or name = lambda) bound once: calls of them are read through
         # their own summaries; the enclosing function's ones are seen too
-        self.defs = {**(defs or {}), **_local_defs(self.fdef, self.nodes)}
+        self.defs = {**(defs or {}), **local_defs(self.fdef, self.nodes)}
         self._flows = None  # (name -> names its values come from, names bound to functions)
 
     def run(self) -> dict:
@@ -372,7 +301,7 @@ class _Summary:
         """Whether `value` may be the object of an alias, or a part of it."""
         if isinstance(value, gast.Name):
             return value.id in aliases
-        if isinstance(value, gast.Attribute) and value.attr in _METADATA:
+        if isinstance(value, gast.Attribute) and value.attr in METADATA:
             return False  # an array's shape, rank, size, dtype: integers and a dtype
         if isinstance(value, (gast.Subscript, gast.Attribute, gast.Starred)):
             base = value.value
@@ -443,7 +372,7 @@ class _Summary:
             if fdef in self.active:
                 return None
             returned = _Summary(fdef, self.namespace, self.active | {fdef}, defs=self.defs)
-            bound = _bind(fdef, call)
+            bound = bind_nested(fdef, call)
             names = returned.returned()
         else:
             obj = self._value(func)
@@ -469,7 +398,7 @@ class _Summary:
         ]
         if any(isinstance(n, (gast.Yield, gast.YieldFrom)) for n in self.nodes):
             return set(_params(self.fdef))
-        functions = set(self.defs) | _flows(self.nodes, self.locals)[1]
+        functions = set(self.defs) | flows(self.nodes, self.locals, _READING_METHODS)[1]
         for v in values:
             for x in S.walk(v):
                 if isinstance(x, gast.Lambda) or (isinstance(x, gast.Name) and x.id in functions):
@@ -588,7 +517,7 @@ class _Summary:
         summary = summary.run()
         if not summary:
             return None
-        bound = _bind(fdef, call)
+        bound = bind_nested(fdef, call)
         if bound is None:
             return CHANGES
         how = None
@@ -646,8 +575,8 @@ class _Summary:
         """The local names whose values may flow into `exprs` (None: a local function or a
         lambda is involved, whose captured values srcad does not follow here)."""
         if self._flows is None:
-            self._flows = _flows(self.nodes, self.locals)
-        todo, seen = set().union(*(_loaded_values(e) for e in exprs)), set()
+            self._flows = flows(self.nodes, self.locals, _READING_METHODS)
+        todo, seen = set().union(*(loaded_values(e) for e in exprs)), set()
         while todo:
             n = todo.pop()
             if n in seen or n not in self.locals:
@@ -719,178 +648,3 @@ class _Summary:
         for part in reversed(path):
             value = getattr(value, part, None)
         return value
-
-
-def _scoped(fdef: gast.FunctionDef) -> gast.FunctionDef:
-    """A copy of `fdef` whose nested functions' own names are renamed apart (``x@1``), so that
-    a nested function's local ``output`` is not read as the enclosing function's ``output``
-    (names read from the enclosing function keep their names)."""
-    fdef = copy.deepcopy(fdef)
-    counter = itertools.count(1)
-
-    def rename(node, mapping):
-        for child in S.children(node):
-            if isinstance(child, (gast.FunctionDef, gast.Lambda)):
-                _rename_function(child, mapping, next(counter), rename)
-                continue
-            if isinstance(child, gast.Name):
-                child.id = mapping.get(child.id, child.id)
-            rename(child, mapping)
-
-    rename(fdef, {})
-    return fdef
-
-
-def _rename_function(fn, mapping: dict, k: int, rename) -> None:
-    """Rename a nested function's own names (parameters, locals) to ``name@k``."""
-    declared = {
-        name
-        for n in S.walk_no_nested(fn)
-        if isinstance(n, (gast.Nonlocal, gast.Global))
-        for name in n.names
-    }
-    own = (S.names_stored(fn) | set(_params(fn))) - declared
-    if isinstance(fn, gast.FunctionDef):
-        own.discard(fn.name)
-    inner = {**mapping, **{n: f"{n}@{k}" for n in own}}
-    a = fn.args
-    outer_parts = list(getattr(fn, "decorator_list", [])) + a.defaults
-    outer_parts += [d for d in a.kw_defaults if d is not None]
-    for part in outer_parts:  # evaluated in the enclosing scope
-        if isinstance(part, gast.Name):
-            part.id = mapping.get(part.id, part.id)
-        rename(part, mapping)
-    for p in a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]:
-        p.id = inner.get(p.id, p.id)
-    for part in fn.body if isinstance(fn.body, list) else [fn.body]:
-        if isinstance(part, gast.Name):
-            part.id = inner.get(part.id, part.id)
-        rename(part, inner)
-
-
-def _flows(nodes, local: set) -> tuple[dict, set]:
-    """name -> the names loaded by the values stored into it (assignments, augmented ones,
-    loop targets, items and attributes set, arguments of its own methods), and the names
-    bound to functions (def, lambda)."""
-    flows: dict = {}
-    functions = set()
-
-    def add(targets, value):
-        names = {t for target in targets for t in S.names_stored(target)}
-        for target in targets:  # x[i] = v, x.a = v: x holds v
-            for sub in S.walk(target):
-                if isinstance(sub, (gast.Subscript, gast.Attribute)):
-                    root = _root(sub)
-                    if root is not None:
-                        names.add(root)
-                        flows.setdefault(root, set()).update(
-                            _loaded_values(sub.slice) if isinstance(sub, gast.Subscript) else ()
-                        )
-        loaded = _loaded_values(value) if value is not None else set()
-        if value is not None and any(isinstance(n, gast.Lambda) for n in S.walk(value)):
-            functions.update(names)
-        for n in names:
-            flows.setdefault(n, set()).update(loaded)
-
-    for n in nodes:
-        if isinstance(n, gast.Assign):
-            add(n.targets, n.value)
-        elif isinstance(n, (gast.AugAssign, gast.AnnAssign, gast.NamedExpr)):
-            add([n.target], n.value)
-        elif isinstance(n, (gast.For, gast.comprehension)):
-            add([n.target], n.iter)
-        elif isinstance(n, gast.withitem) and n.optional_vars is not None:
-            add([n.optional_vars], n.context_expr)
-        elif isinstance(n, gast.FunctionDef):
-            functions.add(n.name)
-        elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute):
-            root = _root(n.func.value)
-            if root in local and n.func.attr not in _READING_METHODS:
-                args = [_unstarred(a) for a in n.args] + [k.value for k in n.keywords]
-                flows.setdefault(root, set()).update(*(_loaded_values(a) for a in args))
-    return flows, functions
-
-
-def _loaded_values(node) -> set:
-    """The names whose values `node` may read (not through an array's shape, rank, size or
-    dtype, nor through len(), np.shape(), np.ndim(), np.size(), which give integers)."""
-    out, todo = set(), [node]
-    while todo:
-        n = todo.pop()
-        if isinstance(n, gast.Attribute) and n.attr in _METADATA:
-            continue
-        if isinstance(n, gast.Call) and _metadata_call(n.func):
-            continue
-        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
-            out.add(n.id)
-        todo.extend(S.children(n))
-    return out
-
-
-_METADATA = frozenset({"shape", "ndim", "size", "dtype"})
-
-
-def _metadata_call(func) -> bool:
-    if isinstance(func, gast.Name):
-        return func.id == "len"
-    return (
-        isinstance(func, gast.Attribute)
-        and func.attr in ("shape", "ndim", "size")
-        and isinstance(func.value, gast.Name)
-        and func.value.id in ("np", "numpy")
-    )
-
-
-def _local_defs(fdef, nodes) -> dict:
-    """{name: FunctionDef} for the functions nested in `fdef` whose name is bound once (by
-    their def, or by ``name = lambda ...``) and never used as a parameter."""
-    defs, bound = {}, {}
-    for n in nodes:
-        if isinstance(n, gast.FunctionDef):
-            defs[n.name] = n
-            bound[n.name] = bound.get(n.name, 0) + 1
-        elif isinstance(n, gast.Assign) and isinstance(n.value, gast.Lambda):
-            if len(n.targets) == 1 and isinstance(n.targets[0], gast.Name):
-                lam = n.value
-                defs[n.targets[0].id] = gast.FunctionDef(
-                    n.targets[0].id, lam.args, [gast.Return(lam.body)], [], None, None, []
-                )
-        elif isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Param, gast.Del)):
-            bound[n.id] = bound.get(n.id, 0) + 1
-    return {name: d for name, d in defs.items() if bound.get(name, 0) == 1}
-
-
-def _bind(fdef, call: gast.Call) -> dict | None:
-    """{parameter: [argument expressions]} of a call of a nested function, or None when the
-    call's arguments cannot be matched to its parameters (starred arguments, **kwargs)."""
-    a = fdef.args
-    positional = [p.id for p in a.posonlyargs + a.args]
-    out: dict = {}
-    for i, arg in enumerate(call.args):
-        if isinstance(arg, gast.Starred):
-            return None
-        if i < len(positional):
-            out.setdefault(positional[i], []).append(arg)
-        elif a.vararg is not None:
-            out.setdefault(a.vararg.id, []).append(arg)
-        else:
-            return None
-    names = positional + [p.id for p in a.kwonlyargs]
-    for k in call.keywords:
-        if k.arg in names:
-            out.setdefault(k.arg, []).append(k.value)
-        elif a.kwarg is not None and k.arg is not None:
-            out.setdefault(a.kwarg.id, []).append(k.value)
-        else:
-            return None
-    return out
-
-
-def _root(node) -> str | None:
-    while isinstance(node, (gast.Subscript, gast.Attribute)):
-        node = node.value
-    return node.id if isinstance(node, gast.Name) else None
-
-
-def _unstarred(node):
-    return node.value if isinstance(node, gast.Starred) else node
