@@ -37,7 +37,7 @@ def inline_generators(
 ) -> None:
     """Inline the generators `fdef` consumes directly (see the module docstring). `cells`
     receives the closure cells the inlined code reads (name -> cell), for the binder."""
-    if not any(isinstance(n, (gast.Yield, gast.For, gast.Call)) for n in S.walk(fdef)):
+    if not _may_consume(fdef, namespace):
         return
     local = S.names_stored(fdef) | set(_params(fdef))
     nested = _nested_generators(fdef)
@@ -53,6 +53,18 @@ def inline_generators(
                 else [s]
             ),
         )
+
+
+def _may_consume(fdef, namespace) -> bool:
+    """Whether `fdef` has a nested generator or calls a name bound to a generator function
+    (a cheap test: most functions, and all of srcad's generated code, have neither)."""
+    called = set()
+    for n in S.walk(fdef):
+        if isinstance(n, (gast.Yield, gast.YieldFrom)):
+            return True
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Name):
+            called.add(n.func.id)
+    return any(inspect.isgeneratorfunction(namespace.lookup(c, None)) for c in called)
 
 
 def _params(fdef) -> list[str]:
