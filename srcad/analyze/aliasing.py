@@ -24,7 +24,6 @@ results written into an existing array (``out=``). Returns nothing; raises
 from __future__ import annotations
 
 import dataclasses
-import types
 
 import gast
 import numpy as np
@@ -45,7 +44,6 @@ from .alias_facts import (
     _method_of,
     collect,
 )
-from .fresh_results import returns_new
 
 
 def _tapes(facts: Facts, resolution: Resolution) -> dict:
@@ -213,7 +211,6 @@ def _refuse_shared_definition(change, facts: Facts, context, own_tapes: set, whe
     fresh = all(
         d.augmented
         or (d.value is not None and _fresh_value(d.value, context.resolution))
-        or _new_from_user_function(d.value, context.resolution)
         or _method_of(d.value, "pop") in own_tapes
         or _fresh_temporary(d.value, facts, context)
         for d in values
@@ -230,15 +227,6 @@ def _refuse_shared_definition(change, facts: Facts, context, own_tapes: set, whe
     )
 
 
-def _new_from_user_function(value, resolution: Resolution) -> bool:
-    """``y = relu(x)`` where relu returns only new objects (`fresh_results.returns_new`)."""
-    if not isinstance(value, gast.Call):
-        return False
-    target = resolution.calls.get(value)
-    fn = getattr(target, "obj", None)
-    return target.kind == "function" and isinstance(fn, types.FunctionType) and returns_new(fn)
-
-
 def _fresh_temporary(value, facts: Facts, context) -> bool:
     """``a = t`` where `t` is read nowhere else and only ever given new objects (normal form
     names the new array of ``a = a * x`` first: ``t = a * x; a = t``)."""
@@ -246,12 +234,7 @@ def _fresh_temporary(value, facts: Facts, context) -> bool:
         return False
     definitions = facts.definitions.get(value.id, [])
     return bool(definitions) and all(
-        d.value is not None
-        and not d.augmented
-        and (
-            _fresh_value(d.value, context.resolution)
-            or _new_from_user_function(d.value, context.resolution)
-        )
+        d.value is not None and not d.augmented and (_fresh_value(d.value, context.resolution))
         for d in definitions
     )
 
