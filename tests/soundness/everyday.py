@@ -417,7 +417,7 @@ def vector_output_after_views(x):
 
 
 # ----------------------------------------------------------------------------- issue 15, item 4
-def _rows(m, scale):
+def _scaled_rows(m, scale):
     for i in range(2):
         yield m[i] * scale
         scale = scale * 2.0
@@ -426,9 +426,9 @@ def _rows(m, scale):
 @CASES(X)
 def generator_consumed_by_for_and_sum(x):
     total = 0.0
-    for r in _rows(np.outer(x, x), 1.5):
+    for r in _scaled_rows(np.outer(x, x), 1.5):
         total = total + np.sum(np.sin(r))
-    return total + sum(np.sum(r) for r in _rows(np.outer(x, x), x[0]))
+    return total + sum(np.sum(r) for r in _scaled_rows(np.outer(x, x), x[0]))
 
 
 @CASES(X)
