@@ -96,12 +96,31 @@ def refuse(node, filename: str, what: str, instead: str, function: str | None = 
     )
 
 
+def _lifted_nonlocals(fdef: gast.FunctionDef) -> set:
+    """The nonlocal statements of functions nested directly in `fdef` that name its own
+    variables: srcad.normalize.closures lifts those functions and hands the values back."""
+    own = S.names_stored(fdef) | {a.id for a in fdef.args.args + fdef.args.posonlyargs}
+    allowed = set()
+    todo = list(fdef.body)
+    while todo:
+        s = todo.pop()
+        if isinstance(s, gast.FunctionDef):
+            for n in S.walk_no_nested(s):
+                if isinstance(n, gast.Nonlocal) and set(n.names) <= own:
+                    allowed.add(n)
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            todo.extend(getattr(s, field, None) or [])
+    return allowed
+
+
 def check(fdef: gast.FunctionDef, filename: str) -> None:
     """Raise `UnsupportedSyntaxError` at the first construct srcad cannot handle."""
     fname = fdef.name
+    allowed = _lifted_nonlocals(fdef)
     for node in S.walk(fdef):
         refused = _REFUSED.get(type(node))
-        if refused:
+        if refused and node not in allowed:
             refuse(node, filename, refused[0], refused[1], fname)
         if isinstance(node, gast.FunctionDef) and node is not fdef and node.decorator_list:
             refuse(

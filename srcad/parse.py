@@ -24,7 +24,7 @@ import types
 import gast
 
 from .errors import Location, SourceUnavailableError, UnsupportedSyntaxError
-from .ir.syntax import function_def, parse, return_, to_ast, walk
+from .ir.syntax import clone, function_def, parse, return_, to_ast, walk
 
 _MISSING = object()
 
@@ -221,10 +221,17 @@ def _shift_positions(tree, line_offset: int, col_offset: int, skip_lines=()) -> 
                     node.end_col_offset += col_offset
 
 
-def parse_function(fn) -> ParsedFunction:
-    """Parse `fn` into a gast FunctionDef plus its namespace."""
+def parse_function(fn, generators: bool = False) -> ParsedFunction:
+    """Parse `fn` into a gast FunctionDef plus its namespace. `generators`: also read a
+    generator function (for analyses of what it does; it is not transformed)."""
     fn = _plain_function(fn)
-    if inspect.isgeneratorfunction(fn) or inspect.iscoroutinefunction(fn):
+    origin = getattr(fn, "__srcad_origin__", None)
+    if origin is not None:
+        # a nested function srcad lifted (srcad.normalize.closures): its tree with the
+        # user's lines, so that messages point into the user's file, not the lifted copy
+        filename, node = origin
+        return ParsedFunction(fn, clone(node), Namespace.of(fn), filename)
+    if (inspect.isgeneratorfunction(fn) and not generators) or inspect.iscoroutinefunction(fn):
         _refuse_generator(fn)
     if fn.__code__.co_name == "<lambda>":
         node, filename = _parse_lambda(fn)

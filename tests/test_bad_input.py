@@ -113,14 +113,14 @@ _FENCED = {
             SCALE = 2.0
             return np.sum(x * SCALE)
         """,
-    "nonlocal_statement": """
+    "nonlocal_writer_in_an_expression": """
         def f(x):
             total = 0.0
             def add(v):
-                nonlocal total  # <-
+                nonlocal total
                 total = total + v
-            add(np.sum(x))
-            return total
+                return v
+            return add(np.sum(x)) * 2.0 + total  # <-
         """,
     "yield_generator": """
         def f(x):
@@ -145,11 +145,11 @@ _FENCED = {
                 return v
             return np.sum(x)
         """,
-    "match_statement": """
+    "match_mapping_pattern": """
         def f(x):
-            match x.ndim:  # <-
-                case 1:
-                    y = x
+            match {"a": x}:  # <-
+                case {"a": y}:
+                    pass
                 case _:
                     y = x.ravel()
             return np.sum(y)

@@ -203,7 +203,12 @@ def _refuse_view_attribute(change: Change, facts: Facts, where) -> None:
 
 def _refuse_shared_definition(change, facts: Facts, context, own_tapes: set, where) -> None:
     """Every value the changed name was given must be a new object (or its own tape's)."""
-    values = facts.definitions.get(change.obj, [])
+    # only the definitions that may reach the change: before it, or in a loop around it
+    values = [
+        d
+        for d in facts.definitions.get(change.obj, [])
+        if d.position < change.position or d.loops & change.loops
+    ]
     fresh = all(
         d.augmented
         or (d.value is not None and _fresh_value(d.value, context.resolution))
@@ -230,7 +235,7 @@ def _fresh_temporary(value, facts: Facts, context) -> bool:
         return False
     definitions = facts.definitions.get(value.id, [])
     return bool(definitions) and all(
-        d.value is not None and not d.augmented and _fresh_value(d.value, context.resolution)
+        d.value is not None and not d.augmented and (_fresh_value(d.value, context.resolution))
         for d in definitions
     )
 

@@ -43,7 +43,15 @@ from ..rules.registry import Effect, lookup, primitive_params
 from .activity import Activity
 from .calls import NONDIFF_BINOPS, bind_function
 from .resolve import is_function
-from .summaries import AUGMENTED, CONSTANTS, DISPATCHED, UNKNOWN, written_params
+from .summaries import (
+    AUGMENTED,
+    CONSTANTS,
+    DISPATCHED,
+    UNKNOWN,
+    bind_signature,
+    returned_params,
+    written_params,
+)
 
 # List methods srcad differentiates (srcad.transform.containers); they change the list.
 MODELLED_LIST_METHODS = ("append", "extend", "insert", "pop")
@@ -267,12 +275,13 @@ class _Checker:
             return []
         counters = []  # objects the callee stores only constants into (self.nfev += 1)
         dispatched: list = []
-        if summary is UNKNOWN or bound is None:
+        arguments = bound.arguments if bound is not None else _leading(call, inner, summary)
+        if summary is UNKNOWN or arguments is None:
             written = [a for a in call.args if isinstance(a, gast.Name)]
         else:
             written = []
             for param, how in summary.items():
-                atoms = _atoms(bound.arguments.get(param))
+                atoms = _atoms(arguments.get(param))
                 if how == CONSTANTS:
                     counters += [a.id for a in atoms if isinstance(a, gast.Name)]
                     continue
@@ -402,6 +411,27 @@ def _operands(call: gast.Call, receiver: str | None, target: Target) -> set[str]
     if target.kind == "local":
         names |= S.names_loaded(call.func)
     return names
+
+
+def _leading(call: gast.Call, fn, summary) -> dict | None:
+    """For a call with starred arguments (``method(self_, x, *args)``): its atoms before the
+    first starred one, by parameter, when the parameters `summary` names are all among
+    them (the starred values go to later parameters); else None."""
+    if summary is UNKNOWN:
+        return None
+    try:
+        params = list(inspect.signature(fn, follow_wrapped=False).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    out = {}
+    for p, a in zip(params, call.args):
+        if isinstance(a, gast.Starred) or p.kind not in (
+            p.POSITIONAL_ONLY,
+            p.POSITIONAL_OR_KEYWORD,
+        ):
+            break
+        out[p.name] = a
+    return out if set(summary) <= set(out) else None
 
 
 def _atoms(value) -> list:
@@ -590,6 +620,26 @@ def _refuse_stale_reads(changes, reads, fdef, resolution, checker: _Checker) -> 
                 )
 
 
+def _shared_sources(value, resolution: Resolution) -> set[str]:
+    """The names whose objects the value of an assignment may share: for a call of a user
+    function, the arguments it may return (`summaries.returned_params`); not the callee."""
+    if isinstance(value, gast.Subscript):
+        return S.names_loaded(value.value)
+    if not isinstance(value, gast.Call):
+        return S.names_loaded(value)
+    target = resolution.calls.get(value)
+    fn = getattr(target, "obj", None)
+    if isinstance(fn, types.FunctionType) and target.kind == "function":
+        returned = returned_params(fn)
+        bound = bind_signature(fn, value) if returned is not UNKNOWN else None
+        if bound is not None:
+            return {n for p in returned for a in bound.get(p, ()) for n in S.names_loaded(a)}
+    out = S.names_loaded(value)
+    if isinstance(value.func, gast.Name):
+        out.discard(value.func.id)  # the function called, not a value it is given
+    return out
+
+
 def _sharing(fdef: gast.FunctionDef, resolution: Resolution):
     """name -> the names that may share its object (views, aliases, containers holding it)."""
     from .alias_facts import _fresh_value
@@ -613,9 +663,7 @@ def _sharing(fdef: gast.FunctionDef, resolution: Resolution):
             else:
                 if _fresh_value(value, resolution):
                     continue
-                sources = S.names_loaded(
-                    value.value if isinstance(value, gast.Subscript) else value
-                )
+                sources = _shared_sources(value, resolution)
                 target_names = S.names_stored(target)
         elif isinstance(s, gast.Expr) and isinstance(s.value, gast.Call):
             receiver = _receiver(s.value)

@@ -23,6 +23,7 @@ import types
 import weakref
 
 import gast
+import numpy as np
 
 from .. import custom
 from ..errors import SrcadError
@@ -33,6 +34,17 @@ from ..parse import parse_function
 from ..rules.methods import METHODS
 from ..rules.registry import Effect, lookup
 from .alias_facts import view_member, view_result
+from .summary_syntax import (
+    METADATA,
+    _params,
+    _root,
+    _unstarred,
+    bind_nested,
+    flows,
+    loaded_values,
+    local_defs,
+    scoped,
+)
 
 CHANGES, AUGMENTED = "changes", "augmented"
 # Only constants are stored into it (self.nfev += 1, self.calls = 0): no value of another
@@ -98,6 +110,11 @@ _STORING_METHODS = frozenset(
     {"append", "insert", "extend", "update", "setdefault", "add", "remove", "__setitem__"}
 )
 
+# What arrays, containers and strings have: a method of one of these names may be theirs.
+_BUILTIN_ATTRS = frozenset(
+    name for t in (np.ndarray, np.generic, list, dict, set, tuple, str, bytes) for name in dir(t)
+)
+
 _CUSTOM = (custom.custom_vjp, custom.custom_jvp, custom.checkpoint)
 
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -124,12 +141,14 @@ def written_params(
     if key in _active:
         return {}
     try:
-        parsed = parse_function(key)
+        parsed = parse_function(key, generators=True)
     except SrcadError:
         return UNKNOWN
     # A branch that cannot run (hasattr(np, "trapz") where numpy has no trapz) changes nothing.
     fold_static_branches(parsed.node, parsed.namespace, {}, [])
-    summary = _Summary(parsed, _active | {key}, owner, dict(known)).run()
+    summary = _Summary(
+        scoped(parsed.node), parsed.namespace, _active | {key}, owner, dict(known)
+    ).run()
     try:
         _cache.setdefault(key, {})[(owner, known)] = (getattr(key, "__code__", None), summary)
     except TypeError:
@@ -137,11 +156,69 @@ def written_params(
     return summary
 
 
-def _params(fdef: gast.FunctionDef) -> list[str]:
-    a = fdef.args
-    names = [p.id for p in a.posonlyargs + a.args + a.kwonlyargs]
-    names += [p.id for p in (a.vararg, a.kwarg) if p is not None]
-    return names
+_returned_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def returned_params(fn, _active: frozenset = frozenset()):
+    """The parameters of the plain function `fn` whose objects (or parts of them) it may
+    return, or UNKNOWN when its source cannot be read."""
+    cached = _returned_cache.get(fn)
+    if cached is not None and cached[0] is fn.__code__:
+        return cached[1]
+    if fn in _active:
+        return UNKNOWN
+    try:
+        parsed = parse_function(fn, generators=True)
+    except SrcadError:
+        return UNKNOWN
+    fold_static_branches(parsed.node, parsed.namespace, {}, [])
+    found = _Summary(scoped(parsed.node), parsed.namespace, _active | {fn}).returned()
+    _returned_cache[fn] = (fn.__code__, found)
+    return found
+
+
+def _returned_functions(factory) -> list | None:
+    """[(FunctionDef, namespace)] of the nested functions `factory` returns, when every
+    return statement returns a lambda or a nested def bound once; else None."""
+    try:
+        parsed = parse_function(factory)
+    except SrcadError:
+        return None
+    node = scoped(parsed.node)
+    nodes = [n for s in node.body for n in S.walk(s)]
+    defs = local_defs(node, nodes)
+    returns = [n for n in S.walk_no_nested(node) if isinstance(n, gast.Return)]
+    out = []
+    for r in returns:
+        if isinstance(r.value, gast.Lambda):
+            lam = r.value
+            out.append(
+                gast.FunctionDef("<lambda>", lam.args, [gast.Return(lam.body)], [], None, None, [])
+            )
+        elif isinstance(r.value, gast.Name) and r.value.id in defs:
+            out.append(defs[r.value.id])
+        else:
+            return None
+    return [(d, parsed.namespace) for d in out] if out else None
+
+
+def bind_signature(fn, call: gast.Call) -> dict | None:
+    """{parameter: [argument expressions]} of a call of `fn`, or None."""
+    if any(isinstance(a, gast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    ):
+        return None
+    try:
+        bound = inspect.signature(fn, follow_wrapped=False).bind(
+            *call.args, **{k.arg: k.value for k in call.keywords}
+        )
+    except (TypeError, ValueError):
+        return None
+    out = {}
+    for name, value in bound.arguments.items():
+        values = value.values() if isinstance(value, dict) else value
+        out[name] = list(values) if isinstance(value, (tuple, dict)) else [value]
+    return out
 
 
 class _Summary:
@@ -153,17 +230,24 @@ class _Summary:
     alias changes the parameter's object; changing a holder (``c.append(v)``) does not, but
     changing an item of a holder (``c[0][1] = v``) may."""
 
-    def __init__(self, parsed, active: frozenset, owner: type | None = None, known=None):
-        self.fdef = parsed.node
-        self.namespace = parsed.namespace
+    def __init__(self, fdef, namespace, active: frozenset, owner=None, known=None, defs=None):
+        self.fdef = fdef
+        self.namespace = namespace
         self.active = active
         self.owner = owner  # the class of the first parameter (a method's self), if known
         # Every statement and expression of the body, nested functions included.
         self.nodes = [n for s in self.fdef.body for n in S.walk(s)]
         self.locals = S.names_stored(self.fdef) | set(_params(self.fdef))
+        for n in self.nodes:  # nested functions' own names (renamed apart by `scoped`)
+            if isinstance(n, (gast.FunctionDef, gast.Lambda)):
+                self.locals |= S.names_stored(n) | set(_params(n))
         stored = set().union(*(S.names_stored(s) for s in self.fdef.body))
         # parameters given a function and never rebound: calls through them are its calls
         self.known = {p: k.obj for p, k in (known or {}).items() if p not in stored}
+        # nested functions (def or name = lambda) bound once: calls of them are read through
+        # their own summaries; the enclosing function's ones are seen too
+        self.defs = {**(defs or {}), **local_defs(self.fdef, self.nodes)}
+        self._flows = None  # (name -> names its values come from, names bound to functions)
 
     def run(self) -> dict:
         out = {}
@@ -223,6 +307,8 @@ class _Summary:
         """Whether `value` may be the object of an alias, or a part of it."""
         if isinstance(value, gast.Name):
             return value.id in aliases
+        if isinstance(value, gast.Attribute) and value.attr in METADATA:
+            return False  # an array's shape, rank, size, dtype: integers and a dtype
         if isinstance(value, (gast.Subscript, gast.Attribute, gast.Starred)):
             base = value.value
             return self._part(base, aliases, holders) or self._holds(base, aliases, holders)
@@ -259,6 +345,9 @@ class _Summary:
                 value.orelse, aliases, holders
             )
         if isinstance(value, gast.Call):
+            user = self._user_returns(value, aliases, holders)
+            if user is not None:
+                return user
             return self._passes(value, aliases, holders) and self._returns_any(value)
         return False
 
@@ -277,7 +366,57 @@ class _Summary:
         if root is not None and root in self.locals and root not in self.known:
             # p.reshape(...) is a view of p; p.copy(), p.sum() are new; c.pop() an item of c
             return view_member(func.attr) or func.attr not in _READING_METHODS
-        return self._returns_any(call)
+        user = self._user_returns(call, aliases, holders)
+        return user if user is not None else self._returns_any(call)
+
+    def _user_returns(self, call: gast.Call, aliases: set, holders: set) -> bool | None:
+        """For a call of a user function (or a nested one): whether an argument it may
+        return (`returned_params`) is or holds an alias. None for other calls."""
+        func = call.func
+        if isinstance(func, gast.Name) and func.id in self.defs:
+            fdef = self.defs[func.id]
+            if fdef in self.active:
+                return None
+            returned = _Summary(fdef, self.namespace, self.active | {fdef}, defs=self.defs)
+            bound = bind_nested(fdef, call)
+            names = returned.returned()
+        else:
+            obj = self._value(func)
+            if not isinstance(obj, types.FunctionType) or obj in self.active:
+                return None
+            names = returned_params(obj, self.active)
+            bound = bind_signature(obj, call)
+        if names is UNKNOWN or bound is None:
+            return None
+        return any(
+            self._part(v, aliases, holders) or self._holds(v, aliases, holders)
+            for p in names
+            for v in bound.get(p, ())
+        )
+
+    def returned(self):
+        """The parameters whose objects (or parts) the function may return: all of them
+        when it returns a function or is a generator (which keep what they capture)."""
+        values = [
+            n.value
+            for n in self.nodes
+            if isinstance(n, (gast.Return, gast.Yield, gast.YieldFrom)) and n.value is not None
+        ]
+        if any(isinstance(n, (gast.Yield, gast.YieldFrom)) for n in self.nodes):
+            return set(_params(self.fdef))
+        functions = set(self.defs) | flows(self.nodes, self.locals, _READING_METHODS)[1]
+        for v in values:
+            for x in S.walk(v):
+                if isinstance(x, gast.Lambda) or (isinstance(x, gast.Name) and x.id in functions):
+                    return set(_params(self.fdef))
+        out = set()
+        for p in _params(self.fdef):
+            aliases, holders = self._reach(p)
+            if any(
+                self._part(v, aliases, holders) or self._holds(v, aliases, holders) for v in values
+            ):
+                out.add(p)
+        return out
 
     def _returns_any(self, call: gast.Call) -> bool:
         """Whether the callee may return (a part of) an object given to it."""
@@ -326,6 +465,15 @@ class _Summary:
         method = self._own_method(func)
         if method is not None:
             return self._own_method_changes(method, call, aliases, holders)
+        fed = self._object_method(call)
+        if fed is not None:
+            # rs.randn(n, d), sampler.draw(x): a user object's method changes its object
+            # (and maybe what it is given) with the values it is given, and nothing else.
+            # Given a value of p, it is a call srcad dispatches when the code runs where
+            # that value carries a derivative (and refuses where its result does not).
+            if fed & (aliases | holders):
+                return DISPATCHED
+            return CONSTANTS if self._part(func.value, aliases, holders) else None
         if isinstance(func, gast.Attribute) and self._part(func.value, aliases, holders):
             if func.attr not in _READING_METHODS and not self._known_reader(self._value(func)):
                 if _user_method(func.attr) and _root(func.value) not in self.known:
@@ -347,6 +495,16 @@ class _Summary:
             made_by = self._value(func.func)
             return None if getattr(made_by, "__srcad_maker__", False) else DISPATCHED
         obj = self._value(func)
+        if obj is None and isinstance(func, gast.Name) and func.id in self.defs:
+            return self._local_call_changes(self.defs[func.id], call, aliases, holders)
+        made = self._made_by_factory(func) if obj is None else None
+        if made is not None:  # _f = f(a); _f(x): the functions f returns
+            how = None
+            for fdef, namespace in made:
+                how = _stronger(
+                    how, self._local_call_changes(fdef, call, aliases, holders, namespace)
+                )
+            return how
         if obj is None:
             # a function held in a variable, or an item of a container (fs[i](p))
             held = _root(func) in self.locals and _root(func) not in self.known
@@ -368,6 +526,88 @@ class _Summary:
                 return DISPATCHED  # changes only through calls checked when they run
             return CHANGES if summary is UNKNOWN or summary else None
         return CHANGES
+
+    def _local_call_changes(self, fdef, call, aliases: set, holders: set, namespace=None):
+        """A call of a nested function: what its summary changes among the arguments given
+        (the changes it makes to the enclosing function's names are seen directly, its body
+        being part of the enclosing one; those a factory's closure makes to the factory's
+        names are in the factory's own summary, at its call)."""
+        if fdef in self.active:
+            return None  # recursion adds nothing
+        defs = self.defs if namespace is None else None
+        summary = _Summary(fdef, namespace or self.namespace, self.active | {fdef}, defs=defs)
+        summary = summary.run()
+        if not summary:
+            return None
+        bound = bind_nested(fdef, call)
+        if bound is None:
+            return CHANGES
+        how = None
+        for param, level in summary.items():
+            if any(
+                self._part(v, aliases, holders) or self._holds(v, aliases, holders)
+                for v in bound.get(param, ())
+            ):
+                how = _stronger(how, level)
+        return how
+
+    def _made_by_factory(self, func) -> list | None:
+        """For a local bound once to a call of a user function that returns only nested
+        functions (``_f = f(a)``, ``def f(a): return lambda x: ...``): those functions, each
+        with the factory's namespace. None otherwise."""
+        if not isinstance(func, gast.Name) or func.id in self.known:
+            return None
+        values = [
+            n.value
+            for n in self.nodes
+            if isinstance(n, gast.Assign) and func.id in S.names_stored(n)
+        ]
+        stores = [
+            n
+            for n in self.nodes
+            if isinstance(n, gast.Name) and n.id == func.id and not isinstance(n.ctx, gast.Load)
+        ]
+        if len(values) != 1 or len(stores) != 1 or not isinstance(values[0], gast.Call):
+            return None
+        if not S.is_name(values[0].func) and not isinstance(values[0].func, gast.Attribute):
+            return None
+        factory = self._value(values[0].func)
+        return _returned_functions(factory) if isinstance(factory, types.FunctionType) else None
+
+    def _object_method(self, call: gast.Call) -> set | None:
+        """For ``obj.m(args)``, obj a local value and m a name no array, list, dict, set or
+        string has (a user object's method: ``rs.randn(*x.shape)``): the local names whose
+        values may reach the call's arguments (through the function's bindings; an
+        array's shape, rank, size or dtype carries none of its values). None for any other
+        call, or when what reaches the arguments cannot be established."""
+        func = call.func
+        if not isinstance(func, gast.Attribute) or not isinstance(func.value, gast.Name):
+            return None
+        if func.value.id not in self.locals or func.value.id in self.known:
+            return None
+        name = func.attr
+        if name.startswith("__") or name in _BUILTIN_ATTRS or name in METHODS:
+            return None
+        if name in _STORING_METHODS or name in _READING_METHODS:
+            return None
+        args = [_unstarred(a) for a in call.args] + [k.value for k in call.keywords]
+        return self._feeds(args)
+
+    def _feeds(self, exprs) -> set | None:
+        """The local names whose values may flow into `exprs` (None: a local function or a
+        lambda is involved, whose captured values srcad does not follow here)."""
+        if self._flows is None:
+            self._flows = flows(self.nodes, self.locals, _READING_METHODS)
+        todo, seen = set().union(*(loaded_values(e) for e in exprs)), set()
+        while todo:
+            n = todo.pop()
+            if n in seen or n not in self.locals:
+                continue
+            if n in self.defs or n in self._flows[1]:
+                return None
+            seen.add(n)
+            todo |= self._flows[0].get(n, set())
+        return seen
 
     def _own_method(self, func):
         """For ``self.m(...)`` in a method of a known class: the class's function m."""
@@ -443,13 +683,3 @@ _CONTAINER_MUTATORS = frozenset(
 
 def _user_method(name: str) -> bool:
     return name not in METHODS and name not in _STORING_METHODS and name not in _CONTAINER_MUTATORS
-
-
-def _root(node) -> str | None:
-    while isinstance(node, (gast.Subscript, gast.Attribute)):
-        node = node.value
-    return node.id if isinstance(node, gast.Name) else None
-
-
-def _unstarred(node):
-    return node.value if isinstance(node, gast.Starred) else node

@@ -22,7 +22,9 @@ from ..ir.resolution import KnownValue
 from ..naming import Namer
 from ..normalize import anf, closures, controlflow, records
 from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nest_min_max
+from ..normalize.generators import inline_generators
 from ..normalize.known_loops import unroll_known_loops
+from ..normalize.match import lower_match
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
 from ..normalize.starred import lower_starred
@@ -86,10 +88,15 @@ def _front(fn, spec: Spec) -> Unit:
     fold_static_branches(fdef, parsed.namespace, decided, guards)
     unroll_known_loops(fdef, parsed.namespace, guards)
     lower_starred(fdef)
+    extra_cells: dict = {}  # what the inlined generators and lowered matches read
+    inline_generators(fdef, parsed.namespace, parsed.filename, guards, extra_cells)
+    lower_match(fdef, parsed.namespace, extra_cells)
     fence.check(fdef, parsed.filename)
     namer = Namer(S.all_names(fdef))
     user_locals = S.names_stored(fdef) | set(param_names(fdef))
     binder = Binder(parsed.namespace, namer, user_locals)
+    for name, obj in extra_cells.items():
+        binder.bind_as(name, obj)
     rt_name = binder.bind("rt", runtime)
     nest_min_max(fdef, parsed.namespace, user_locals)
     map_as_comprehension(fdef, parsed.namespace, user_locals)
@@ -125,6 +132,8 @@ def _def_compiler(parsed, binder: Binder):
         emitted = emit.compile_function(
             source, node.name, globals_, cells, user_cells, defaults, None, label=label
         )
+        # read back with the user's lines (srcad.parse), for messages located in the user's file
+        emitted.function.__srcad_origin__ = (parsed.filename, S.clone(node))
         return emitted.function
 
     return compile_def

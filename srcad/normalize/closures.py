@@ -78,7 +78,10 @@ def lift(fdef: gast.FunctionDef, namer, binder, filename: str, compile_def) -> g
     if not definitions:
         _refuse_stray_lambdas(fdef, filename)
         return fdef
+    writes = {d.name: _nonlocal_names(d) for _, d in definitions}
     captures = _captures(fdef, definitions)
+    for name, written in writes.items():
+        captures[name] |= set(written)
     lifted = {
         d.name: Lifted(namer.fresh(d.name), sorted(captures[d.name]), d) for _, d in definitions
     }
@@ -94,6 +97,12 @@ def lift(fdef: gast.FunctionDef, namer, binder, filename: str, compile_def) -> g
         cells[info.name].cell_contents = compile_def(node, cells, defaults, label)
         binder.bind_as(info.name, cells[info.name])
     fdef.body = _remove_definitions(fdef.body, {s for s, _ in definitions})
+    writers = {name: w for name, w in writes.items() if w}
+    if writers:
+        _refuse_nested_writer_calls(definitions, writers, filename, fdef.name)
+        fdef.body = S.rewrite_statements(
+            fdef.body, lambda s: _hand_back(s, writers, namer, filename, fdef.name)
+        )
     fdef.body = [_rewrite_calls(s, lifted) for s in fdef.body] or [gast.Pass()]
     shadowed = S.names_stored(fdef) | _params(fdef)
     fdef.body = [_rewrite_transformed(s, lifted, binder.namespace, shadowed) for s in fdef.body]
@@ -126,6 +135,9 @@ def _lifted_def(info: Lifted, lifted: dict, fdef, filename: str) -> gast.Functio
     node = S.clone(info.node)
     node.decorator_list = []
     node.name = info.name
+    written = _nonlocal_names(node)
+    if written:  # nonlocal v: the new values go back with the result, (result, v...)
+        node.body = _returning(node.body, written) + [_return_with(None, written, node)]
     node.body = [_rewrite_calls(s, lifted) for s in node.body]
     captured = []
     for c in info.captures:
@@ -143,6 +155,96 @@ def _lifted_def(info: Lifted, lifted: dict, fdef, filename: str) -> gast.Functio
             hint="pass the value as an argument instead",
         )
     return node
+
+
+def _nonlocal_names(d: gast.FunctionDef) -> list[str]:
+    names: list[str] = []
+    for n in S.walk_no_nested(d):
+        if isinstance(n, gast.Nonlocal):
+            names += [v for v in n.names if v not in names]
+    return names
+
+
+def _return_with(value, written: list, where) -> gast.Return:
+    result = value if value is not None else gast.Constant(None, None)
+    elts = [result, *(S.name(v) for v in written)]
+    return S.copy_location(gast.Return(gast.Tuple(elts, gast.Load())), where)
+
+
+def _returning(body: list, written: list) -> list:
+    """`body` without its nonlocal statements, each return giving back `written` too."""
+
+    def rewrite(s):
+        if isinstance(s, gast.Nonlocal):
+            return []
+        if isinstance(s, gast.Return):
+            return [_return_with(s.value, written, s)]
+        return [s]
+
+    return S.rewrite_statements(body, rewrite) or [gast.Pass()]
+
+
+def _refuse_nested_writer_calls(definitions, writers: dict, filename: str, fname: str) -> None:
+    for _, d in definitions:
+        for n in S.walk(d):
+            if isinstance(n, gast.Call) and S.is_name(n.func) and n.func.id in writers:
+                raise UnsupportedSyntaxError(
+                    f"srcad can call {n.func.id!r}, which writes nonlocal variables, only "
+                    "from the function that defines it",
+                    location(n, filename, fname),
+                    hint="call it from the enclosing function, or return the new values",
+                )
+
+
+def _hand_back(s, writers: dict, namer, filename: str, fname: str) -> list:
+    """``g(a)``, ``y = g(a)``, ``return g(a)`` of a g writing nonlocal v: the call's result
+    and the new values of v, taken apart."""
+    own = [  # the statement's own expressions, not the statements it holds
+        getattr(s, f)
+        for f in s._fields
+        if f not in ("body", "orelse", "finalbody", "handlers")
+        and isinstance(getattr(s, f, None), gast.AST)
+    ]
+    own += [
+        v
+        for f in s._fields
+        if f not in ("body", "orelse", "finalbody", "handlers")
+        and isinstance(getattr(s, f, None), list)
+        for v in getattr(s, f)
+        if isinstance(v, gast.AST)
+    ]
+    calls = [
+        n
+        for part in own
+        for n in S.walk(part)
+        if isinstance(n, gast.Call) and S.is_name(n.func) and n.func.id in writers
+    ]
+    if not calls:
+        return [s]
+    value = s.value if isinstance(s, (gast.Expr, gast.Assign, gast.Return)) else None
+    if (
+        len(calls) > 1
+        or value is not calls[0]
+        or (isinstance(s, gast.Assign) and len(s.targets) != 1)
+    ):
+        raise UnsupportedSyntaxError(
+            f"srcad can call {calls[0].func.id!r}, which writes nonlocal variables, only as "
+            "a statement of its own (g(a), y = g(a) or return g(a))",
+            location(calls[0], filename, fname),
+            hint="call it on a line of its own",
+        )
+    t = namer.fresh("returned")
+    out = [S.assign(t, value)]
+    for i, v in enumerate(writers[value.func.id], start=1):
+        out.append(S.assign(v, gast.Subscript(S.name(t), gast.Constant(i, None), gast.Load())))
+    result = gast.Subscript(S.name(t), gast.Constant(0, None), gast.Load())
+    if isinstance(s, gast.Assign):
+        out.append(gast.Assign(s.targets, result, None))
+    elif isinstance(s, gast.Return):
+        out.append(gast.Return(result))
+    for n in out:
+        S.copy_location(n, s)
+    return out
 
 
 def _free_names(d: gast.FunctionDef) -> set[str]:

@@ -465,6 +465,7 @@ returns("list", rt.unpack_parts)
 # What the analyses read of these entries besides their templates (srcad.rules.registry.facts).
 
 facts(rt.copy, rt.fresh_residuals, rt.astype, list, dict, tuple, fresh=True)
+facts(rt.copy, rank="same")  # x.copy() keeps x's rank (u[0] of a copy is no view)
 facts(rt.count, rank="scalar")  # an element count: no lift in jvp of a mean's gradient
 
 # The rest of this family's rules (they register on import).

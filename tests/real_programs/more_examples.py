@@ -316,9 +316,6 @@ add(
     "a 50-step Gauss-Seidel loop inside a time loop, roll, masks written by slice "
     "assignment into fresh arrays, semi-Lagrangian advection (floor, astype(int), mod, "
     "gather), module-level globals read by helpers, a ratio of means",
-    # simulate() only rebinds its parameters (vx, vy = project(...)): an over-refusal
-    refused="simulate() changes 'init_vx', 'init_vy', 'cur_occlusion' in place",
-    cause=5,
     smooth=False,
     note="piecewise linear in the velocities (floor): first order only; grid 8x10, 2 steps",
 )

@@ -414,3 +414,41 @@ def vector_output_after_views(x):
     v = y[:2]
     v += x[1:]
     return y
+
+
+# ----------------------------------------------------------------------------- issue 15, item 4
+def _scaled_rows(m, scale):
+    for i in range(2):
+        yield m[i] * scale
+        scale = scale * 2.0
+
+
+@CASES(X)
+def generator_consumed_by_for_and_sum(x):
+    total = 0.0
+    for r in _scaled_rows(np.outer(x, x), 1.5):
+        total = total + np.sum(np.sin(r))
+    return total + sum(np.sum(r) for r in _scaled_rows(np.outer(x, x), x[0]))
+
+
+@CASES(X)
+def nonlocal_counter_and_sum(x):
+    total, n = 0.0, 0
+
+    def add(v):
+        nonlocal total, n
+        n = n + 1
+        total = total + v * n
+
+    for v in x:
+        add(v**2)
+    return total
+
+
+@CASES(X)
+def match_on_a_tuple_of_values(x):
+    match (x[0], x[1]):
+        case (a, b) if a > b:
+            return a * b
+        case (a, _):
+            return a**2

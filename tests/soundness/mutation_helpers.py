@@ -462,3 +462,55 @@ def helper_sets_attribute_then_reads_array(x):
     s = types.SimpleNamespace(value=x * 1.0)
     _set_attr(s, np.tanh(x))
     return np.sum(s.value * W)
+
+
+# ----------------------------------------------------------------------------- issue 15, item 5
+class _Keeper:
+    """An object whose own method keeps what it is given (a random state keeps nothing)."""
+
+    def __init__(self):
+        self.kept = np.zeros(3)
+
+    def keep(self, v):
+        self.kept = v
+
+    def randn(self, *shape):
+        return np.random.default_rng(7).standard_normal(shape)
+
+
+_KEEPER = _Keeper()
+
+
+def _draw(mean, rs):
+    return rs.randn(*mean.shape) * 0.5 + mean
+
+
+def _keep_scaled(v, keeper):
+    w = v * 2.0
+    keeper.keep(w)
+
+
+def _nested_alias_sets(p, v):
+    def inner(u):
+        q = p
+        q[0] = u
+
+    inner(v)
+
+
+@CASES(X)
+def helper_draws_from_an_object(x):
+    return np.sum(_draw(x, _KEEPER) * x)
+
+
+@CASES(X)
+def helper_gives_a_differentiated_value_to_an_object(x):
+    _keep_scaled(x, _KEEPER)
+    return np.sum(_KEEPER.kept * x)
+
+
+@CASES(X)
+def nested_function_changes_an_argument_through_a_local_alias(x):
+    y = np.zeros(3)
+    _nested_alias_sets(y, x[1] * 3.0)
+    return np.sum(y * x)
