@@ -27,6 +27,7 @@ from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
 from ..normalize.starred import lower_starred
 from ..normalize.static_branches import fold_static_branches
+from ..normalize.variadic import specialize_variadic, unstar_known_lengths
 from ..parse import Namespace, parse_function
 from . import batched as batched_assembler
 from . import cache
@@ -72,6 +73,8 @@ def _front(fn, spec: Spec) -> Unit:
     """Parse, fence, normalize and resolve: the function as the transforms see it."""
     parsed = parse_function(_specialized(fn, spec))
     fdef = parsed.node
+    if spec.variadic:  # a call's count of *args and **kwargs keys: one parameter each
+        specialize_variadic(fdef, parsed.fn, *spec.variadic)
     stages = cache.Stages(enabled=spec.stages)
     stages.keep("parse", fdef)
     # The generated function takes the defaults the function has now, and runs its code.
@@ -86,6 +89,7 @@ def _front(fn, spec: Spec) -> Unit:
     fold_static_branches(fdef, parsed.namespace, decided, guards)
     unroll_known_loops(fdef, parsed.namespace, guards)
     lower_starred(fdef)
+    unstar_known_lengths(fdef, parsed.namespace, S.names_stored(fdef) | set(param_names(fdef)))
     fence.check(fdef, parsed.filename)
     namer = Namer(S.all_names(fdef))
     user_locals = S.names_stored(fdef) | set(param_names(fdef))
