@@ -1,0 +1,270 @@
+"""Variadic calls in differentiated code (issue 15, item 2): user functions with *args and
+**kwargs given differentiated values, starred arguments of known length and zip(*xs),
+checked against finite differences in both modes and at order 2 (`srcad.check_grads`), and
+against hand-written derivatives; golden tests of the two rewrites (normalize/variadic.py).
+"""
+
+from __future__ import annotations
+
+import builtins
+import textwrap
+
+import gast
+import numpy as np
+import pytest
+
+import srcad
+from srcad.ir import syntax as S
+from srcad.normalize.variadic import specialize_variadic, unstar_known_lengths
+from srcad.parse import Namespace
+
+RNG = np.random.default_rng(3)
+W = RNG.standard_normal((6, 3))
+X = RNG.standard_normal((4, 2))
+H = RNG.standard_normal((4, 3))
+A = np.array([0.3, -0.7, 1.1])
+B = np.array([0.9, 0.4, -0.5])
+
+
+# ------------------------------------------------ *args carrying derivatives (autograd's rnn)
+def concat_and_multiply(weights, *args):
+    cat_state = np.hstack(args + (np.ones((args[0].shape[0], 1)),))
+    return np.dot(cat_state, weights)
+
+
+def rnn_step(W, x, h):
+    return np.sum(np.tanh(concat_and_multiply(W, x, h)) ** 2)
+
+
+def test_star_args_with_derivatives():
+    srcad.check_grads(rnn_step, (W, X, H))
+    # by hand: z = [x h 1] W, f = sum(tanh(z)^2), df/dz = 2 tanh(z) (1 - tanh(z)^2)
+    cat = np.hstack([X, H, np.ones((4, 1))])
+    t = np.tanh(cat @ W)
+    dz = 2 * t * (1 - t**2)
+    gw, gx, gh = srcad.grad(rnn_step, argnums=(0, 1, 2))(W, X, H)
+    np.testing.assert_allclose(gw, cat.T @ dz, rtol=1e-12)
+    np.testing.assert_allclose(gx, (dz @ W.T)[:, :2], rtol=1e-12)
+    np.testing.assert_allclose(gh, (dz @ W.T)[:, 2:5], rtol=1e-12)
+
+
+def rnn_two_counts(W, x, h):
+    # the same callee with two counts of *args: two specializations
+    first = concat_and_multiply(W, x, h)
+    second = concat_and_multiply(W[:4], first)
+    return np.sum(np.sin(second))
+
+
+def test_star_args_called_with_two_counts():
+    srcad.check_grads(rnn_two_counts, (W, X, H))
+
+
+def test_hessian_through_star_args():
+    # second derivatives against central differences of srcad's first ones and of f itself
+    v = RNG.standard_normal(W.shape)
+    hv = srcad.jvp(srcad.grad(rnn_step), (W, X, H), (v, np.zeros_like(X), np.zeros_like(H)))[1]
+    eps = 1e-5
+    g = srcad.grad(rnn_step)
+    np.testing.assert_allclose(
+        hv, (g(W + eps * v, X, H) - g(W - eps * v, X, H)) / (2 * eps), rtol=1e-6, atol=1e-8
+    )
+    srcad.check_grads(srcad.grad(rnn_step), (W, X, H), order=1)
+
+
+def scaled(x, scale=2.0, *rest, **kw):
+    return x * scale + sum(rest) + kw["shift"] * x
+
+
+def with_kwargs(x, y):
+    return np.sum(scaled(x, 3.0, y, y * 2, shift=y) ** 2)
+
+
+def with_default_and_kwargs(x, y):
+    return np.sum(scaled(x, shift=np.sin(y)) ** 2)
+
+
+@pytest.mark.parametrize("fn", [with_kwargs, with_default_and_kwargs])
+def test_star_args_and_kwargs_with_derivatives(fn):
+    srcad.check_grads(fn, (A, B))
+
+
+def test_kwargs_gradient_by_hand():
+    # with_default_and_kwargs = sum((2 x + sin(y) x)^2)
+    u = 2 * A + np.sin(B) * A
+    gx, gy = srcad.grad(with_default_and_kwargs, argnums=(0, 1))(A, B)
+    np.testing.assert_allclose(gx, 2 * u * (2 + np.sin(B)), rtol=1e-12)
+    np.testing.assert_allclose(gy, 2 * u * np.cos(B) * A, rtol=1e-12)
+
+
+def forwards(x, *args):
+    return scaled(x, *args, shift=x)
+
+
+def nested_variadic(x, y):
+    # a specialization passing its own *args on: *args of known length, twice
+    return np.sum(forwards(x, 1.5, y, np.cos(y)))
+
+
+def test_star_args_passed_on_by_a_variadic_callee():
+    srcad.check_grads(nested_variadic, (A, B))
+
+
+# ---------------------------------------------------- starred arguments of known length
+def starred_tuple(x, y):
+    t = (x, np.cos(y))
+    kw = {"shift": y}
+    return np.sum(scaled(*t, **kw) ** 2)
+
+
+def starred_displays(x, y):
+    return np.sum(scaled(*(x, y), **{"shift": x * y}) ** 2)
+
+
+def plain_target(a, b, c):
+    return a * b + c**2
+
+
+def starred_into_plain_function(x, y):
+    parts = (x, y, x * y)
+    return np.sum(plain_target(*parts))
+
+
+@pytest.mark.parametrize("fn", [starred_tuple, starred_displays, starred_into_plain_function])
+def test_starred_arguments_of_known_length(fn):
+    srcad.check_grads(fn, (A, B))
+
+
+def starred_rebound(x, y):
+    t = (x,)
+    t = t + (y,)
+    return np.sum(plain_target(*t, x))
+
+
+def kwargs_changed(x, y):
+    kw = {"shift": y}
+    kw["shift"] = x
+    return np.sum(scaled(x, **kw))
+
+
+@pytest.mark.parametrize("fn", [starred_rebound, kwargs_changed])
+def test_starred_of_unknown_length_is_refused(fn):
+    with pytest.raises(srcad.SrcadError, match="cannot match the arguments"):
+        srcad.grad(fn)(A, B)
+
+
+# ---------------------------------------------------------------------------- zip(*xs)
+def transposed_pairs(x, y):
+    pairs = [(x[0], y[0]), (x[1], y[1]), (x[2], y[2])]
+    total = 0.0
+    for a, b, c in zip(*pairs):  # the first items of the pairs, then the second ones
+        total = total + a * b * c
+    return total
+
+
+def test_zip_of_starred_pairs():
+    srcad.check_grads(transposed_pairs, (A, B))
+    gx, gy = srcad.grad(transposed_pairs, argnums=(0, 1))(A, B)
+    np.testing.assert_allclose(gx, [A[1] * A[2], A[0] * A[2], A[0] * A[1]], rtol=1e-12)
+    np.testing.assert_allclose(gy, [B[1] * B[2], B[0] * B[2], B[0] * B[1]], rtol=1e-12)
+
+
+def zip_of_three_rows(m):
+    total = 0.0
+    for a, b in zip(*(m, np.sin(m))):
+        total = total + np.sum(a * b)
+    return total
+
+
+def test_zip_of_a_starred_display():
+    srcad.check_grads(zip_of_three_rows, (np.outer(A, B),))
+
+
+def test_zip_star_of_another_length_raises_as_python_does():
+    def f(x):
+        total = 0.0
+        for a, b in zip(*[x, x, x]):
+            total = total + a * b
+        return total
+
+    with pytest.raises(ValueError):
+        f(A)
+    with pytest.raises(ValueError):
+        srcad.grad(f)(A)
+
+
+# ------------------------------------------------------------------------ golden sources
+def _normalized(source: str, rewrite) -> str:
+    fdef = gast.parse(textwrap.dedent(source)).body[0]
+    rewrite(fdef)
+    return S.to_source(fdef).strip()
+
+
+def test_golden_specialized_variadic_def():
+    def f(w, *args, **kw):
+        return w
+
+    out = _normalized(
+        """
+        def f(w, *args, **kw):
+            return w
+        """,
+        lambda fdef: specialize_variadic(fdef, f, 2, ("scale",)),
+    )
+    assert out.splitlines() == [
+        "def f(w, args_0, args_1, kw_scale):",
+        "    args = (args_0, args_1)",
+        "    kw = {'scale': kw_scale}",
+        "    return w",
+    ]
+
+
+def test_golden_specialized_names_avoid_the_function_s_own():
+    def f(w, *args):
+        args_0 = w
+        return args_0
+
+    out = _normalized(
+        """
+        def f(w, *args):
+            args_0 = w
+            return args_0
+        """,
+        lambda fdef: specialize_variadic(fdef, f, 1, ()),
+    )
+    assert out.splitlines()[:2] == ["def f(w, args_0_):", "    args = (args_0_,)"]
+
+
+def test_golden_unstarred_arguments():
+    namespace = Namespace({"__builtins__": builtins}, {})
+    out = _normalized(
+        """
+        def f(x, y, xs):
+            t = (x, y)
+            d = {'k': y}
+            u = g(*t, *(x, y), **d, **{'m': x})
+            for a, b in zip(*t):
+                u = u + a * b
+            for a, b in zip(*xs):
+                u = u + a * b
+            return u
+        """,
+        lambda fdef: unstar_known_lengths(fdef, namespace, {"x", "y", "xs", "t", "d", "u", "a"}),
+    )
+    assert out.splitlines()[3:8] == [
+        "    u = g(t[0], t[1], x, y, k=d['k'], m=x)",
+        "    for a, b in zip(t[0], t[1]):",
+        "        u = u + a * b",
+        "    zipped1, zipped2 = xs",
+        "    for a, b in zip(zipped1, zipped2):",
+    ]
+
+
+def test_golden_zip_shadowed_is_not_rewritten():
+    namespace = Namespace({"__builtins__": builtins}, {})
+    source = """
+        def f(xs, zip):
+            for a, b in zip(*xs):
+                pass
+        """
+    out = _normalized(source, lambda fdef: unstar_known_lengths(fdef, namespace, {"zip"}))
+    assert "zip(*xs)" in out
