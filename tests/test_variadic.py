@@ -268,3 +268,29 @@ def test_golden_zip_shadowed_is_not_rewritten():
         """
     out = _normalized(source, lambda fdef: unstar_known_lengths(fdef, namespace, {"zip"}))
     assert "zip(*xs)" in out
+
+
+# ----------------------------------------------------------------- dict.values() as a value
+def sum_of_values(x):
+    d = {"a": x[0], "b": x[1] ** 2, "c": np.sin(x[2])}
+    return sum(d.values()) * x[0]
+
+
+def list_of_values(params, x):
+    # a dict of arrays passed in, its values listed (autograd's examples keep parameters so)
+    layers = list(params.values())
+    return np.sum(np.tanh(x @ layers[0]) @ layers[1])
+
+
+def test_dict_values_of_differentiated_scalars():
+    srcad.check_grads(sum_of_values, (A,))
+    x0, x1, x2 = A
+    expected = [x1**2 + np.sin(x2) + 2 * x0, 2 * x1 * x0, np.cos(x2) * x0]
+    np.testing.assert_allclose(srcad.grad(sum_of_values)(A), expected, rtol=1e-12)
+    np.testing.assert_allclose(srcad.jacrev(sum_of_values)(A), expected, rtol=1e-12)
+    np.testing.assert_allclose(srcad.jacfwd(sum_of_values)(A), expected, rtol=1e-12)
+
+
+def test_dict_values_of_a_parameter_dict():
+    params = {"w1": RNG.standard_normal((2, 3)), "w2": RNG.standard_normal((3, 2))}
+    srcad.check_grads(list_of_values, (params, X))

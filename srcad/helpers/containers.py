@@ -98,6 +98,18 @@ def dict_values(mapping):
     return mapping.values()
 
 
+def dict_values_vjp(g, mapping):
+    """The adjoint of `mapping.values()` (adjoints of the values, in order): a dict of
+    them under the mapping's keys."""
+    return dict(zip(mapping.keys(), g, strict=True))
+
+
+def values_in_order(tangent, mapping):
+    """The tangent of `mapping.values()`: the tangent dict's entries, in the mapping's
+    key order."""
+    return [tangent[k] for k in mapping]
+
+
 def dict_items(mapping):
     return mapping.items()
 
