@@ -294,3 +294,44 @@ def test_dict_values_of_differentiated_scalars():
 def test_dict_values_of_a_parameter_dict():
     params = {"w1": RNG.standard_normal((2, 3)), "w2": RNG.standard_normal((3, 2))}
     srcad.check_grads(list_of_values, (params, X))
+
+
+# ------------------------------------------- the transformed function's own *args (scipy's)
+class Counted:
+    """scipy's global-optimization benchmarks: fun(self, x, *args), counting its calls."""
+
+    def __init__(self):
+        self.nfev = 0
+
+    def fun(self, x, *args):
+        self.nfev += 1
+        return np.sum(np.sin(x) ** 2) + sum(args) * x[0]
+
+
+def test_method_with_star_args_called_without_extras():
+    obj = Counted()
+    srcad.check_grads(obj.fun, (A,))
+    np.testing.assert_allclose(srcad.grad(obj.fun)(A), np.sin(2 * A), rtol=1e-12)
+    np.testing.assert_allclose(srcad.hessian(obj.fun)(A), np.diag(2 * np.cos(2 * A)), rtol=1e-12)
+    assert obj.nfev > 0
+
+
+def with_default_and_extras(x, y=2.0, *args):
+    return np.sum(x * y + sum(args) * x**2)
+
+
+def test_transformed_function_with_extra_arguments():
+    # code is generated for each count of extra arguments (and the default stays)
+    g = srcad.grad(with_default_and_extras)
+    np.testing.assert_allclose(g(A), 2.0 * np.ones(3), rtol=1e-12)
+    np.testing.assert_allclose(g(A, 3.0, 4.0, 1.0), 3.0 + 10.0 * A, rtol=1e-12)
+    np.testing.assert_allclose(g(A, 3.0), 3.0 * np.ones(3), rtol=1e-12)
+    np.testing.assert_allclose(g(A), 2.0 * np.ones(3), rtol=1e-12)
+    out, tangent = srcad.jvp(with_default_and_extras, (A,), (B,))
+    assert tangent == pytest.approx(2.0 * np.sum(B), rel=1e-12)
+    srcad.check_grads(lambda x: with_default_and_extras(x, 1.5, 0.5), (A,))
+
+
+def test_star_args_are_still_not_differentiated_at_the_entry():
+    with pytest.raises(srcad.SrcadError, match=r"\*args"):
+        srcad.grad(with_default_and_extras, argnums=2)(A, 3.0, 4.0)

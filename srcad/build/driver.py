@@ -18,7 +18,7 @@ import numpy as np
 from .. import drivers, emit, fence, runtime
 from ..analyze.resolve import attribute_guard, forwarded_to, known_values, resolve
 from ..ir import syntax as S
-from ..ir.resolution import KnownValue
+from ..ir.resolution import EXTRA_ARGUMENTS, KnownValue
 from ..naming import Namer
 from ..normalize import anf, closures, controlflow, records
 from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nest_min_max
@@ -75,6 +75,8 @@ def _front(fn, spec: Spec) -> Unit:
     fdef = parsed.node
     if spec.variadic:  # a call's count of *args and **kwargs keys: one parameter each
         specialize_variadic(fdef, parsed.fn, *spec.variadic)
+    elif fdef.args.vararg is not None:  # the transformed function: its call's extra count
+        specialize_variadic(fdef, parsed.fn, dict(spec.kinds).get(EXTRA_ARGUMENTS, 0), None)
     stages = cache.Stages(enabled=spec.stages)
     stages.keep("parse", fdef)
     # The generated function takes the defaults the function has now, and runs its code.
@@ -164,13 +166,15 @@ def _emit(unit: Unit, result: dict) -> tuple[dict, dict]:
         # The functions called like the user's (grad, the forward half of a vjp) take its
         # defaults; a jvp function takes every argument.
         takes_defaults = role in ("main", "fwd") and spec.mode is not Mode.JVP
+        # (a def specialized for *args has every named parameter passed: no defaults)
+        defaults = target.__defaults__ if takes_defaults and unit.fdef.args.defaults else None
         emitted = emit.compile_function(
             source,
             fdef.name,
             target.__globals__,
             unit.binder.cells,
             unit.parsed.namespace.cells,
-            target.__defaults__ if takes_defaults else None,
+            defaults,
             target.__kwdefaults__ if takes_defaults else None,
             label=label + ("" if role == "main" else f" ({role})"),
         )

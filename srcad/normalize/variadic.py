@@ -10,7 +10,8 @@ names) and a first statement rebuilding what the body reads: ``args = (args_0, a
 ``kwargs = {"a": kwargs_a}``. Every parameter is positional and has no default (the caller
 passes each one, defaults included), so forward and reverse mode call it like any other
 function. The caller's derivative code calls this specialization; the function object is
-unchanged.
+unchanged. The function a transform is given is specialized for the count of arguments it
+is called with (`keys` None: its ``**kwargs`` stays, as the transform passes keywords on).
 
 `unstar_known_lengths(fdef)` replaces a starred argument whose length the code fixes:
 ``g(*(a, b))`` -> ``g(a, b)``; ``g(*t)`` -> ``g(t[0], t[1])`` where `t` is bound once, to a
@@ -45,7 +46,7 @@ def _code_names(code: types.CodeType) -> set[str]:
     return names
 
 
-def variadic_parameters(fn: types.FunctionType, count: int, keys: tuple) -> list[str]:
+def variadic_parameters(fn: types.FunctionType, count: int, keys: tuple | None) -> list[str]:
     """The specialized def's parameters, in order: the named positional ones, then one per
     extra positional argument, then one per keyword gathered by ``**kwargs``."""
     code = fn.__code__
@@ -64,11 +65,11 @@ def variadic_parameters(fn: types.FunctionType, count: int, keys: tuple) -> list
         return name
 
     extra = [free(f"{vararg}_{i}") for i in range(count)] if vararg else []
-    by_key = [free(f"{kwarg}_{k}") for k in keys] if kwarg else []
+    by_key = [free(f"{kwarg}_{k}") for k in keys] if kwarg and keys is not None else []
     return named + extra + by_key
 
 
-def specialize_variadic(fdef: gast.FunctionDef, fn, count: int, keys: tuple) -> None:
+def specialize_variadic(fdef: gast.FunctionDef, fn, count: int, keys: tuple | None) -> None:
     """Rewrite `fdef` (the def of `fn`) for a call with `count` extra positional arguments
     and keyword arguments `keys` (see the module docstring)."""
     a = fdef.args
@@ -78,7 +79,7 @@ def specialize_variadic(fdef: gast.FunctionDef, fn, count: int, keys: tuple) -> 
     first = []
     if a.vararg is not None:
         first.append(S.assign(a.vararg.id, S.tuple_([S.name(p) for p in extra])))
-    if a.kwarg is not None:
+    if a.kwarg is not None and keys is not None:
         display = gast.Dict(keys=[S.const(k) for k in keys], values=[S.name(p) for p in by_key])
         first.append(S.assign(a.kwarg.id, display))
     for s in first:
@@ -89,7 +90,11 @@ def specialize_variadic(fdef: gast.FunctionDef, fn, count: int, keys: tuple) -> 
     for p in new:
         p.ctx = gast.Param()
     a.args = a.posonlyargs + a.args + new
-    a.posonlyargs, a.defaults, a.vararg, a.kwarg = [], [], None, None
+    if new:  # the named parameters are all passed (a parameter without default follows)
+        a.defaults = []
+    a.posonlyargs, a.vararg = [], None
+    if keys is not None:
+        a.kwarg = None
     fdef.body = first + fdef.body
 
 
