@@ -335,3 +335,49 @@ def test_transformed_function_with_extra_arguments():
 def test_star_args_are_still_not_differentiated_at_the_entry():
     with pytest.raises(srcad.SrcadError, match=r"\*args"):
         srcad.grad(with_default_and_extras, argnums=2)(A, 3.0, 4.0)
+
+
+# ------------------------- autograd's lstm.py, its nested helpers made top-level functions
+# (the nested defs are another refusal, "lstm_predict() changes its arguments in place",
+# that the real-program corpus keeps; this is the *args part of the program on its own)
+def sigmoid(x):
+    return 0.5 * (np.tanh(x) + 1.0)
+
+
+def update_lstm(params, input, hiddens, cells):
+    change = np.tanh(concat_and_multiply(params["change"], input, hiddens))
+    forget = sigmoid(concat_and_multiply(params["forget"], input, hiddens))
+    outgate = sigmoid(concat_and_multiply(params["outgate"], input, hiddens))
+    cells = cells * forget + change
+    hiddens = outgate * np.tanh(cells)
+    return hiddens, cells
+
+
+def hiddens_to_output(params, hiddens):
+    output = concat_and_multiply(params["predict"], hiddens)
+    return output - np.log(np.sum(np.exp(output), axis=1, keepdims=True))
+
+
+def lstm_log_likelihood(params, inputs, targets):
+    hiddens = np.repeat(params["init hiddens"], inputs.shape[1], axis=0)
+    cells = np.repeat(params["init cells"], inputs.shape[1], axis=0)
+    loglik = np.sum(hiddens_to_output(params, hiddens) * targets[0])
+    for t, input in enumerate(inputs):
+        hiddens, cells = update_lstm(params, input, hiddens, cells)
+        loglik = loglik + np.sum(hiddens_to_output(params, hiddens) * targets[t])
+    return loglik
+
+
+def test_lstm_with_a_variadic_helper():
+    rng = np.random.default_rng(7)
+    params = {
+        "init hiddens": rng.standard_normal((1, 3)),
+        "init cells": rng.standard_normal((1, 3)),
+        "change": rng.standard_normal((7, 3)),
+        "forget": rng.standard_normal((7, 3)),
+        "outgate": rng.standard_normal((7, 3)),
+        "predict": rng.standard_normal((4, 3)),
+    }
+    inputs = rng.standard_normal((3, 2, 3))
+    targets = np.eye(3)[rng.integers(0, 3, (3, 2))]
+    srcad.check_grads(lstm_log_likelihood, (params, inputs, targets))
