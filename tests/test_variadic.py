@@ -381,3 +381,77 @@ def test_lstm_with_a_variadic_helper():
     inputs = rng.standard_normal((3, 2, 3))
     targets = np.eye(3)[rng.integers(0, 3, (3, 2))]
     srcad.check_grads(lstm_log_likelihood, (params, inputs, targets))
+
+
+# -------------------------------------------- sorted, max/min with key= (normalize/ordering)
+def sorted_products(x):
+    xs = [x[0], x[1] * 2, x[2]]
+    ys = sorted(xs)
+    zs = sorted(xs, key=abs, reverse=True)
+    return ys[0] * ys[2] + ys[1] ** 3 + zs[0] * zs[1] ** 2
+
+
+def keyed_extremes(x):
+    xs = [x[0], x[1] * 2, x[2]]
+    return max(xs, key=lambda v: v**2) * min(xs, key=abs) + sorted(xs, key=lambda v: -v)[0]
+
+
+def sorted_array(x):
+    return np.sum(np.array(sorted(x)) * np.arange(3.0))
+
+
+def largest_array(x):
+    xs = [x, x * 2, np.sin(x)]
+    return np.sum(max(xs, key=np.sum) ** 2)
+
+
+@pytest.mark.parametrize("fn", [sorted_products, keyed_extremes, sorted_array, largest_array])
+def test_orderings_follow_the_permutation(fn):
+    srcad.check_grads(fn, (A,))
+
+
+def test_sorted_gradient_by_hand():
+    # x = (0.3, -0.7, 1.1): sorted(x) = (x1, x0, x2), weights 0, 1, 2
+    np.testing.assert_allclose(srcad.grad(sorted_array)(A), [1.0, 0.0, 2.0], rtol=1e-12)
+    # keyed_extremes: max by square is 2 x1, min by abs is x0, the largest is x2
+    x0, x1, x2 = A
+    np.testing.assert_allclose(srcad.grad(keyed_extremes)(A), [2 * x1, 2 * x0, 1.0], rtol=1e-12)
+
+
+def test_ties_follow_python():
+    def first_of_max(x):
+        xs = [x[0], x[1], x[2]]
+        return max(xs, key=abs) * 3.0 + sorted(xs, key=abs)[0]
+
+    x = np.array([1.0, -1.0, 0.5])  # max by abs: x0 (the first); sorted: x2, x0, x1
+    np.testing.assert_allclose(srcad.grad(first_of_max)(x), [3.0, 0.0, 1.0], rtol=1e-12)
+
+
+def test_sorted_of_a_dict_is_refused():
+    def f(x):
+        d = {1.0: x[0], 0.0: x[1]}
+        return sorted(d)[0] * x[0]
+
+    assert f(A) == 0.0
+    with pytest.raises(srcad.SrcadError, match=r"sorted\(\) of a list, a tuple or a 1-D array"):
+        srcad.grad(f)(A)
+
+
+def test_golden_ordering():
+    from srcad.normalize.ordering import order_by_index
+
+    namespace = Namespace({"__builtins__": builtins}, {})
+    out = _normalized(
+        """
+        def f(xs):
+            a = sorted(xs, reverse=True)
+            return max(xs, key=abs) + min(xs, key=lambda v: v * v) + sorted(xs)[0]
+        """,
+        lambda fdef: order_by_index(fdef, namespace, {"xs", "a"}, "rt"),
+    )
+    assert out.splitlines()[1:] == [
+        "    a = [xs[position1] for position1 in rt.sorted_order(xs, None, True)]",
+        "    return xs[rt.extreme_index(xs, abs, True)] + "
+        "xs[rt.extreme_by_keys(xs, [v * v for v in xs], False)] + "
+        "[xs[position2] for position2 in rt.sorted_order(xs, None, False)][0]",
+    ]
