@@ -168,8 +168,9 @@ def _emit(unit: Unit, result: dict) -> tuple[dict, dict]:
         # The functions called like the user's (grad, the forward half of a vjp) take its
         # defaults; a jvp function takes every argument.
         takes_defaults = role in ("main", "fwd") and spec.mode is not Mode.JVP
-        # (a def specialized for *args has every named parameter passed: no defaults)
-        defaults = target.__defaults__ if takes_defaults and unit.fdef.args.defaults else None
+        # (a def given parameters for a call's *args has every named one passed: no defaults)
+        count, keys = spec.variadic or (dict(spec.kinds).get(EXTRA_ARGUMENTS, 0), ())
+        defaults = target.__defaults__ if takes_defaults and not (count or keys) else None
         emitted = emit.compile_function(
             source,
             fdef.name,
