@@ -455,3 +455,17 @@ def test_golden_ordering():
         "xs[rt.extreme_by_keys(xs, [v * v for v in xs], False)] + "
         "[xs[position2] for position2 in rt.sorted_order(xs, None, False)][0]",
     ]
+
+
+def star_args_loss(x, *args):
+    return np.sum(np.sin(x) * (1.0 + sum(args)))
+
+
+def test_transform_with_extra_arguments_inside_a_transform():
+    # grad(f)(x, 2.0) inside differentiated code calls grad's code for one extra argument
+    expected = -np.sin(A) * 3.0
+    outer = srcad.grad(lambda x: np.sum(srcad.grad(star_args_loss)(x, 2.0)))
+    np.testing.assert_allclose(outer(A), expected, rtol=1e-12)
+    tangent = srcad.jvp(lambda x: srcad.grad(star_args_loss)(x, 2.0), (A,), (B,))[1]
+    np.testing.assert_allclose(tangent, expected * B, rtol=1e-12)
+    np.testing.assert_allclose(srcad.hessian(star_args_loss)(A), np.diag(-np.sin(A)), rtol=1e-12)

@@ -30,7 +30,7 @@ from ..errors import UnsupportedOperationError
 from ..ir import syntax as S
 from ..ir.dnotation import Block, Zero, deriv
 from ..ir.dnotation import accumulate as d_accumulate
-from ..ir.resolution import KnownValue
+from ..ir.resolution import EXTRA_ARGUMENTS, KnownValue
 from ..normalize.variadic import variadic_parameters
 from ..transform import apply
 from .binder import Binder
@@ -70,7 +70,7 @@ class Calls:
         fn = special.fn if special is not None else target.obj
         inner = getattr(fn, "__srcad_function__", None)
         if inner is not None:
-            fn = inner()
+            fn = _for_extra_arguments(fn, inner(), call)
         if isinstance(fn, types.MethodType):
             call, fn = _method_call(fn, call, target, env, node)
         variadic = special is None and _specializable(fn)
@@ -139,6 +139,19 @@ class Calls:
 
 
 _SPECIAL = (custom.custom_vjp, custom.custom_jvp, custom.checkpoint)
+
+
+def _for_extra_arguments(transform, fn, call: gast.Call):
+    """A srcad transform's code (`fn`, generated for no extra arguments) called with more
+    positional arguments than it takes: the transform's code for that count of *args."""
+    specialize = getattr(transform, "__srcad_specialize__", None)
+    code = getattr(fn, "__code__", None)
+    if specialize is None or code is None or code.co_flags & inspect.CO_VARARGS:
+        return fn
+    if any(isinstance(a, gast.Starred) for a in call.args):
+        return fn
+    extra = len(call.args) - code.co_argcount
+    return specialize(((EXTRA_ARGUMENTS, extra),), (), ()) if extra > 0 else fn
 
 
 def _method_call(fn: types.MethodType, call: gast.Call, target, env, node):
