@@ -20,6 +20,7 @@ from .. import runtime as rt
 from ..ir import syntax as S
 from ..ir.notes import InPlace, notes
 from ..ir.resolution import Resolution
+from .fresh_returns import returns_fresh
 
 # Calls whose result is a new object, never a view of an argument.
 FRESH_CALLS = {
@@ -199,6 +200,8 @@ def _fresh_value(value, resolution: Resolution) -> bool:
                 and id(primitive) not in VIEW_FUNCTIONS
             )
 
+        if target.kind == "function":  # a user function: fresh if all its returns are
+            return returns_fresh(target.obj, lambda obj: id(obj) in FRESH_CALLS)
         if target.obj is not None and id(target.obj) in FRESH_CALLS:
             return _copies(value)  # np.array(x, copy=False) may be x itself
         if isinstance(target.obj, np.ufunc) and not any(k.arg == "out" for k in value.keywords):
