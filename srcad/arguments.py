@@ -32,7 +32,7 @@ from .errors import (
     UnsupportedSyntaxError,
 )
 from .helpers.jacobians import _rebuild, _select
-from .ir.resolution import KnownValue
+from .ir.resolution import EXTRA_ARGUMENTS, KnownValue
 from .parse import _plain_function, def_location, require_source
 from .wrappers import transformable
 
@@ -113,6 +113,8 @@ def _describe_args(
             kinds.append((p, "tuple"))  # a namedtuple: indexed like a tuple
         elif _passed_function(a):
             kinds.append((p, KnownValue(a)))
+    if len(args) > len(params):  # gathered by *args: code is generated for their count
+        kinds.append((EXTRA_ARGUMENTS, len(args) - len(params)))
     return tuple(kinds), tuple(ndims)
 
 
@@ -258,7 +260,8 @@ def _check_positional_only(fn: Any, transform: str) -> None:
         return
     call = _fn_name(user) if _fn_name(user).isidentifier() else "f"
     for p in inspect.signature(user, follow_wrapped=False).parameters.values():
-        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL):
+            # (*args: the drivers pass no extra arguments, and code is generated for none)
             raise UnsupportedOperationError(
                 f"{transform} needs a function with positional parameters only; "
                 f"{_fn_name(user)} has {p.kind.description} parameter {p.name!r}",

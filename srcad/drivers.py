@@ -22,6 +22,8 @@ def positional_params(fn) -> list[str]:
     sig = inspect.signature(fn, follow_wrapped=False)
     names = []
     for p in sig.parameters.values():
+        if p.kind is p.VAR_POSITIONAL:
+            continue  # a driver passes no extra arguments (code is generated for none)
         if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
             raise UnsupportedOperationError(
                 f"srcad's Jacobian transforms need a function with positional parameters "

@@ -326,6 +326,8 @@ class _Checker:
         the callee's write summary reads as the functions they are."""
         out = []
         for p, a in bound.arguments.items():
+            if not isinstance(a, gast.AST):
+                continue  # the tuple *args gathers, the dict **kwargs does
             kind = self.kinds.get(a.id) if isinstance(a, gast.Name) else None
             if isinstance(kind, KnownValue):
                 out.append((p, kind))

@@ -30,7 +30,8 @@ from ..errors import UnsupportedOperationError
 from ..ir import syntax as S
 from ..ir.dnotation import Block, Zero, deriv
 from ..ir.dnotation import accumulate as d_accumulate
-from ..ir.resolution import KnownValue
+from ..ir.resolution import EXTRA_ARGUMENTS, KnownValue
+from ..normalize.variadic import variadic_parameters
 from ..transform import apply
 from . import dispatch
 from .binder import Binder
@@ -72,10 +73,13 @@ class Calls:
         fn = special.fn if special is not None else target.obj
         inner = getattr(fn, "__srcad_function__", None)
         if inner is not None:
-            fn = inner()
+            fn = _for_extra_arguments(fn, inner(), call)
         if isinstance(fn, types.MethodType):
             call, fn = _method_call(fn, call, target, env, node)
-        bound = _bind(call, fn, target, env, node)
+        variadic = special is None and _specializable(fn)
+        bound = _bind(call, fn, target, env, node, variadic)
+        if variadic:
+            call, bound, variadic = _spelled_out(call, fn, bound, self.binder)
         active = [
             (p, a)
             for p, a in bound.arguments.items()
@@ -87,6 +91,8 @@ class Calls:
             return apply.Applied([])
         functions = self._functions_passed(bound, fn, env)
         spec = _callee_spec(bound, active, env, functions, self.layouts)
+        if variadic:
+            spec = dataclasses.replace(spec, variadic=variadic)
         request = Call(fn, call, target_name, env, node, bound, active, spec, special)
         kind = _kind_of(special)(self)
         return kind.vjp(request) if direction == "vjp" else kind.jvp(request)
@@ -138,6 +144,19 @@ class Calls:
 _SPECIAL = (custom.custom_vjp, custom.custom_jvp, custom.checkpoint)
 
 
+def _for_extra_arguments(transform, fn, call: gast.Call):
+    """A srcad transform's code (`fn`, generated for no extra arguments) called with more
+    positional arguments than it takes: the transform's code for that count of *args."""
+    specialize = getattr(transform, "__srcad_specialize__", None)
+    code = getattr(fn, "__code__", None)
+    if specialize is None or code is None or code.co_flags & inspect.CO_VARARGS:
+        return fn
+    if any(isinstance(a, gast.Starred) for a in call.args):
+        return fn
+    extra = len(call.args) - code.co_argcount
+    return specialize(((EXTRA_ARGUMENTS, extra),), (), ()) if extra > 0 else fn
+
+
 def _method_call(fn: types.MethodType, call: gast.Call, target, env, node):
     """obj.method(a): the function obj's class defines, with obj as its first argument."""
     if fn.__func__.__name__ == "__call__" and isinstance(call.func, (gast.Name, gast.Attribute)):
@@ -159,7 +178,9 @@ def _method_call(fn: types.MethodType, call: gast.Call, target, env, node):
     return call, fn.__func__
 
 
-def _bind(call: gast.Call, fn, target, env: apply.Env, node) -> inspect.BoundArguments:
+def _bind(
+    call: gast.Call, fn, target, env: apply.Env, node, variadic: bool
+) -> inspect.BoundArguments:
     bound = bind_function(call, fn)
     if bound is None:
         raise UnsupportedOperationError(
@@ -170,6 +191,7 @@ def _bind(call: gast.Call, fn, target, env: apply.Env, node) -> inspect.BoundArg
             "(srcad does not follow *args or **kwargs unpacking)",
         )
     packed = [p for p, a in bound.arguments.items() if not isinstance(a, gast.AST)]
+    packed = [] if variadic else packed  # spelled out for this call (_spelled_out)
     for p in packed:  # *args or **kwargs: a tuple or dict of the call's atoms
         values = bound.arguments[p]
         values = values.values() if isinstance(values, dict) else values
@@ -181,6 +203,56 @@ def _bind(call: gast.Call, fn, target, env: apply.Env, node) -> inspect.BoundArg
                 hint=f"give {fn.__name__} one parameter per value, or pass a list",
             )
     return bound
+
+
+def _specializable(fn) -> bool:
+    """A function with *args or **kwargs (and no keyword-only parameters), which is
+    generated for each call's count of arguments (srcad.normalize.variadic)."""
+    code = getattr(fn, "__code__", None)
+    return (
+        isinstance(fn, types.FunctionType)
+        and code is not None
+        and bool(code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS))
+        and not code.co_kwonlyargcount
+    )
+
+
+@dataclasses.dataclass
+class _Spelled:
+    """A call bound to a variadic callee's specialization: parameter -> atom, in order."""
+
+    arguments: dict
+
+
+def _spelled_out(call: gast.Call, fn, bound, binder: Binder):
+    """The call of `fn`'s specialization for this call: every argument positional, defaults
+    included, one per parameter of `variadic_parameters`; its binding; its (count, keys)."""
+    atoms = []
+    for p in inspect.signature(fn, follow_wrapped=False).parameters.values():
+        if p.kind is p.VAR_POSITIONAL:
+            atoms.extend(bound.arguments.get(p.name, ()))
+        elif p.kind is p.VAR_KEYWORD:
+            atoms.extend(bound.arguments.get(p.name, {}).values())
+        elif p.name in bound.arguments:
+            atoms.append(bound.arguments[p.name])
+        else:
+            atoms.append(_default_atom(p, binder))
+    count = len(bound.arguments.get(_star_name(fn, inspect.Parameter.VAR_POSITIONAL), ()))
+    keys = tuple(bound.arguments.get(_star_name(fn, inspect.Parameter.VAR_KEYWORD), {}))
+    names = variadic_parameters(fn, count, keys)
+    spelled = gast.Call(func=call.func, args=atoms, keywords=[])
+    return spelled, _Spelled(dict(zip(names, atoms))), (count, keys)
+
+
+def _star_name(fn, kind) -> str | None:
+    params = inspect.signature(fn, follow_wrapped=False).parameters.values()
+    return next((p.name for p in params if p.kind is kind), None)
+
+
+def _default_atom(p: inspect.Parameter, binder: Binder):
+    if isinstance(p.default, (int, float, complex, str, bool, type(None))):
+        return S.const(p.default)
+    return S.name(binder.bind(f"{p.name}_default", p.default))
 
 
 def _callee_spec(bound, active: list, env: apply.Env, functions: tuple, layouts: dict) -> Spec:
@@ -387,6 +459,8 @@ def _kind_of(special) -> type:
 def _all_arguments(request: Call, binder: Binder) -> list:
     """Every parameter's argument, positionally, defaults included (jvp functions take all)."""
     fn, bound = request.fn, request.bound
+    if isinstance(bound, _Spelled):
+        return list(bound.arguments.values())
     out = []
     for p in inspect.signature(fn, follow_wrapped=False).parameters.values():
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY):
@@ -399,8 +473,6 @@ def _all_arguments(request: Call, binder: Binder) -> list:
             )
         if p.name in bound.arguments:
             out.append(bound.arguments[p.name])
-        elif isinstance(p.default, (int, float, complex, str, bool, type(None))):
-            out.append(S.const(p.default))
         else:
-            out.append(S.name(binder.bind(f"{p.name}_default", p.default)))
+            out.append(_default_atom(p, binder))
     return out

@@ -18,17 +18,19 @@ import numpy as np
 from .. import drivers, emit, fence, runtime
 from ..analyze.resolve import attribute_guard, forwarded_to, known_values, resolve
 from ..ir import syntax as S
-from ..ir.resolution import KnownValue
+from ..ir.resolution import EXTRA_ARGUMENTS, KnownValue
 from ..naming import Namer
 from ..normalize import anf, closures, controlflow, records
 from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nest_min_max
 from ..normalize.generators import inline_generators
 from ..normalize.known_loops import unroll_known_loops
 from ..normalize.match import lower_match
+from ..normalize.ordering import order_by_index
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
 from ..normalize.starred import lower_starred
 from ..normalize.static_branches import fold_static_branches
+from ..normalize.variadic import specialize_variadic, unstar_known_lengths
 from ..parse import Namespace, parse_function
 from . import batched as batched_assembler
 from . import cache
@@ -74,6 +76,10 @@ def _front(fn, spec: Spec) -> Unit:
     """Parse, fence, normalize and resolve: the function as the transforms see it."""
     parsed = parse_function(_specialized(fn, spec))
     fdef = parsed.node
+    if spec.variadic:  # a call's count of *args and **kwargs keys: one parameter each
+        specialize_variadic(fdef, parsed.fn, *spec.variadic)
+    elif fdef.args.vararg is not None:  # the transformed function: its call's extra count
+        specialize_variadic(fdef, parsed.fn, dict(spec.kinds).get(EXTRA_ARGUMENTS, 0), None)
     stages = cache.Stages(enabled=spec.stages)
     stages.keep("parse", fdef)
     # The generated function takes the defaults the function has now, and runs its code.
@@ -91,6 +97,7 @@ def _front(fn, spec: Spec) -> Unit:
     extra_cells: dict = {}  # what the inlined generators and lowered matches read
     inline_generators(fdef, parsed.namespace, parsed.filename, guards, extra_cells)
     lower_match(fdef, parsed.namespace, extra_cells)
+    unstar_known_lengths(fdef, parsed.namespace, S.names_stored(fdef) | set(param_names(fdef)))
     fence.check(fdef, parsed.filename)
     namer = Namer(S.all_names(fdef))
     user_locals = S.names_stored(fdef) | set(param_names(fdef))
@@ -101,6 +108,7 @@ def _front(fn, spec: Spec) -> Unit:
     nest_min_max(fdef, parsed.namespace, user_locals)
     map_as_comprehension(fdef, parsed.namespace, user_locals)
     inline_partials(fdef, parsed.namespace, user_locals)
+    order_by_index(fdef, parsed.namespace, user_locals, rt_name)
     fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)
@@ -169,13 +177,16 @@ def _emit(unit: Unit, result: dict) -> tuple[dict, dict]:
         # The functions called like the user's (grad, the forward half of a vjp) take its
         # defaults; a jvp function takes every argument.
         takes_defaults = role in ("main", "fwd") and spec.mode is not Mode.JVP
+        # (a def given parameters for a call's *args has every named one passed: no defaults)
+        count, keys = spec.variadic or (dict(spec.kinds).get(EXTRA_ARGUMENTS, 0), ())
+        defaults = target.__defaults__ if takes_defaults and not (count or keys) else None
         emitted = emit.compile_function(
             source,
             fdef.name,
             target.__globals__,
             unit.binder.cells,
             unit.parsed.namespace.cells,
-            target.__defaults__ if takes_defaults else None,
+            defaults,
             target.__kwdefaults__ if takes_defaults else None,
             label=label + ("" if role == "main" else f" ({role})"),
         )

@@ -62,6 +62,9 @@ class Spec:
     # vmap: (param, batchedness) for the parameters that carry the batch axis
     # (srcad.batching.analysis); ("", True) asks for a result batched on every leaf
     batched: tuple = ()
+    # a callee with *args or **kwargs, generated for one call's (count of extra positional
+    # arguments, keyword names): one plain parameter each (srcad.normalize.variadic)
+    variadic: tuple = ()
     stages: bool = False  # keep every stage's text for srcad.show (costs a copy of each)
 
     def __post_init__(self):

@@ -98,6 +98,60 @@ def dict_values(mapping):
     return mapping.values()
 
 
+def dict_values_vjp(g, mapping):
+    """The adjoint of `mapping.values()` (adjoints of the values, in order): a dict of
+    them under the mapping's keys."""
+    return dict(zip(mapping.keys(), g, strict=True))
+
+
+def sorted_order(seq, key=None, reverse=False):
+    """The positions of `seq`'s items in the order ``sorted(seq, key=key, reverse=reverse)``
+    gives them (ties in their first order, as sorted keeps them): ``sorted(xs)`` is
+    ``[xs[i] for i in sorted_order(xs)]``, whose derivative follows the permutation."""
+    _require_indexable(seq, "sorted")
+    if key is None:
+        return sorted(range(len(seq)), key=seq.__getitem__, reverse=reverse)
+    return sorted(range(len(seq)), key=lambda i: key(seq[i]), reverse=reverse)
+
+
+def order_by_keys(seq, keys, reverse=False):
+    """`sorted_order` for keys computed already, one per item (``key=lambda v: ...``)."""
+    _require_indexable(seq, "sorted")
+    return sorted(range(len(seq)), key=keys.__getitem__, reverse=reverse)
+
+
+def extreme_by_keys(seq, keys, largest):
+    """`extreme_index` for keys computed already, one per item (``key=lambda v: ...``)."""
+    _require_indexable(seq, "max" if largest else "min")
+    return (max if largest else min)(range(len(seq)), key=keys.__getitem__)
+
+
+def extreme_index(seq, key, largest):
+    """The position of the item ``max(seq, key=key)`` (`largest`) or ``min(seq, key=key)``
+    returns: the first of the equal ones, as Python's."""
+    _require_indexable(seq, "max" if largest else "min")
+    pick = max if largest else min
+    return pick(range(len(seq)), key=lambda i: key(seq[i]))
+
+
+def _require_indexable(seq, name: str) -> None:
+    """sorted/max/min of a list, a tuple or a 1-D array only: what `seq[i]` reads is then
+    the item they compare (a dict's keys, a set, a generator are not indexed so)."""
+    if isinstance(seq, (list, tuple)) or (is_array(seq) and np.ndim(seq) == 1):
+        return
+    raise UnsupportedOperationError(
+        f"srcad differentiates {name}() of a list, a tuple or a 1-D array only, "
+        f"not of a {type(seq).__name__}",
+        hint=f"convert it first: {name}(list(...))",
+    )
+
+
+def values_in_order(tangent, mapping):
+    """The tangent of `mapping.values()`: the tangent dict's entries, in the mapping's
+    key order."""
+    return [tangent[k] for k in mapping]
+
+
 def dict_items(mapping):
     return mapping.items()
 

@@ -31,6 +31,12 @@ class KnownValue:
         return f"KnownValue({getattr(self.obj, '__name__', type(self.obj).__name__)})"
 
 
+# The entry of a call's kinds (`Spec.kinds`) that counts the arguments beyond the named
+# positional parameters, gathered by *args: generated code is specialized on the count
+# (srcad.normalize.variadic); no parameter has this name.
+EXTRA_ARGUMENTS = "*"
+
+
 @dataclasses.dataclass(frozen=True)
 class Target:
     """What a call refers to."""

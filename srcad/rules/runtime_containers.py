@@ -268,6 +268,40 @@ def _(ans, mapping, key, default=None):
     d[ans] = rt.dict_get(d[mapping], key, d[default])
 
 
+# d.values() as a value (sum(d.values()), list(d.values())): the values' adjoints go back
+# under d's keys; the tangent is the tangent dict's entries in d's key order.
+@vjp_rule(rt.dict_values, linear=("mapping",))
+def _(ans, mapping):
+    d[mapping] = rt.dict_values_vjp(d[ans], mapping)
+
+
+@jvp_rule(rt.dict_values, linear=("mapping",))
+def _(ans, mapping):
+    d[ans] = rt.values_in_order(d[mapping], mapping)
+
+
+@vjp_rule(rt.dict_values_vjp, linear=("g",))
+def _(ans, g, mapping):
+    d[g] = rt.values_in_order(d[ans], mapping)
+
+
+@jvp_rule(rt.dict_values_vjp, linear=("g",))
+def _(ans, g, mapping):
+    d[ans] = rt.dict_values_vjp(d[g], mapping)
+
+
+@vjp_rule(rt.values_in_order, linear=("tangent",))
+def _(ans, tangent, mapping):
+    d[tangent] = rt.dict_values_vjp(d[ans], mapping)
+
+
+@jvp_rule(rt.values_in_order, linear=("tangent",))
+def _(ans, tangent, mapping):
+    d[ans] = rt.values_in_order(d[tangent], mapping)
+
+
+returns("list", rt.values_in_order)
+returns("unknown", rt.dict_values, rt.dict_values_vjp)
 returns("same", rt.concat)
 returns("unknown", rt.repeat_sequence, rt.dict_get, builtins.sum)
 

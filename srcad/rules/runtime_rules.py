@@ -25,6 +25,10 @@ nondiff(
     rt.result_ndim,
     rt.index_with_batch,
     rt.unpack_index,
+    rt.sorted_order,
+    rt.extreme_index,
+    rt.order_by_keys,
+    rt.extreme_by_keys,
 )
 
 

@@ -297,8 +297,6 @@ add(
     "examples/gmm.py",
     "zip(*tuple) (item 2), a dict of parameters, list append then vstack, "
     "multivariate_normal.logpdf, logsumexp",
-    refused="no forward-mode (jvp) rule for zip",
-    cause=2,
 )
 
 

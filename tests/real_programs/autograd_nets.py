@@ -200,9 +200,6 @@ add(
     "examples/rnn.py",
     "concat_and_multiply(weights, *args) with differentiated args (item 2), nested "
     "closures, a loop over the rows of an array, list append then index",
-    refused="cannot differentiate through the *args or **kwargs parameter 'args' of "
-    "concat_and_multiply",
-    cause=2,
 )
 
 
@@ -264,9 +261,6 @@ add(
     (init_lstm_params(5, 3, 5, param_scale=0.5), _chars, _chars),
     "examples/lstm.py",
     "variadic concat_and_multiply (item 2), a closure returning a tuple, gates",
-    refused="cannot differentiate through the *args or **kwargs parameter 'args' of "
-    "concat_and_multiply",
-    cause=2,
 )
 
 

@@ -215,9 +215,5 @@ for _cls, _x, _file, _what, _smooth in (
             SCIPY + GO + _file,
             "a bound method fun(self, x, *args) that counts calls (self.nfev += 1); " + _what,
             smooth=_smooth,
-            # the bound method's wrapper passes fun's *args on (issue 15, item 2); the
-            # error points into srcad's generated wrapper
-            refused="cannot match the arguments of this call to method",
-            cause=2,
         )
     )

@@ -203,5 +203,16 @@ SPECS: list[RuleSpec] = [
         call="rt.dict_get_vjp_t({'a': a0}, a1, {'a': a1}, 'b') + a0",
     ),
     RuleSpec(rt.default_vjp, [((3,), (3,))], call="rt.default_vjp(a0, {'a': a1}, 'a') + a1"),
+    RuleSpec(rt.dict_values, [((3,), (3,))], call="sum(rt.dict_values({'a': a0, 'b': a1 * a0}))"),
+    RuleSpec(
+        rt.dict_values_vjp,
+        [((3,), (3,))],
+        call="rt.dict_values_vjp([a0, a1], {'a': a1, 'b': a0})['b'] * a0",
+    ),
+    RuleSpec(
+        rt.values_in_order,
+        [((3,), (3,))],
+        call="rt.values_in_order({'b': a0, 'a': a1}, {'a': a0, 'b': a1})[0] * a1",
+    ),
     RuleSpec(rt.default_vjp, [((3,), (3,))], call="rt.default_vjp(a0, {'a': a1}, 'b')"),
 ]
