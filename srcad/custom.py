@@ -1,5 +1,5 @@
 """User-defined derivatives, with JAX's conventions: custom_vjp, custom_jvp, stop_gradient,
-checkpoint.
+checkpoint; and checkpointed, which marks a loop whose steps reverse mode recomputes.
 
 These wrap a Python function. Calling the wrapper calls the function; srcad, when it meets a
 call to the wrapper in code it differentiates, uses the user's rule instead of
@@ -149,6 +149,46 @@ class checkpoint:  # noqa: N801
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.fn(*args, **kwargs)
+
+
+def checkpointed(iterable: range, snapshots: int | None = None) -> range:
+    """Mark a loop for checkpointing: ``for t in srcad.checkpointed(range(n)):``.
+
+    Reverse mode normally keeps what every step of a loop overwrites, so memory grows with
+    the number of steps. In a checkpointed loop the forward sweep keeps only the loop-carried
+    state (the variables one step hands to the next) at the start of `snapshots` segments;
+    the backward sweep, one segment at a time from the last, puts that state back, runs the
+    segment's steps again keeping their values, and sends the adjoints back through them.
+    Memory then grows with the number of segments plus the length of one, for about one more
+    forward pass of time. Called outside differentiated code, and in forward mode, the loop
+    runs as written.
+
+    Args:
+        iterable: a ``range(...)`` (other iterables are refused by the transforms).
+        snapshots: how many segments (snapshots of the carried state) to use; by default
+            about the square root of the number of steps. At most one segment per step.
+
+    Returns:
+        ``iterable`` itself.
+
+    Raises:
+        SrcadError: (when srcad differentiates the loop) the loop iterates something other
+            than a range, its body can ``break`` or ``return``, or it changes in place an
+            object one step hands to the next.
+
+    Example:
+        >>> import numpy as np, srcad
+        >>> def rnn(W, h):
+        ...     for t in srcad.checkpointed(range(100), snapshots=10):
+        ...         h = np.tanh(W @ h)
+        ...     return np.sum(h)
+        >>> srcad.grad(rnn)(np.eye(2) * 0.5, np.ones(2)).round(6)
+        array([[0., 0.],
+               [0., 0.]])
+    """
+    if snapshots is not None and (not isinstance(snapshots, int) or snapshots < 1):
+        raise SrcadError(f"srcad.checkpointed: snapshots must be a positive int, got {snapshots!r}")
+    return iterable
 
 
 def stop_gradient(x: T) -> T:

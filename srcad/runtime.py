@@ -11,6 +11,7 @@ every array leaf; zero derivatives are materialized by `zeros_like`.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -107,6 +108,19 @@ def log_nonzero(x):
     """log(x) where x != 0, else 0: the factor for d(x ** y)/dy, zero where x ** y is."""
     x = _asarray(x)
     return np.log(np.where(x == 0, 1, x))
+
+
+def checkpoint_bounds(steps: range, snapshots=None) -> list:
+    """Where the segments of a checkpointed loop over `steps` start, and where the last one
+    ends: ``steps[b[k]:b[k + 1]]`` in index values, as equal in length as they can be.
+    `snapshots` segments (about sqrt(len(steps)) when None), at most one per step."""
+    n = len(steps)
+    if snapshots is None:
+        snapshots = max(1, math.isqrt(n - 1) + 1) if n else 1
+    if not isinstance(snapshots, numbers.Integral) or snapshots < 1:
+        raise ValueError(f"srcad.checkpointed: snapshots must be a positive int, got {snapshots!r}")
+    k = min(int(snapshots), n)
+    return [steps.start + steps.step * ((j * n) // k) for j in range(k + 1)] if k else [steps.start]
 
 
 def tie_split(x, y):

@@ -21,6 +21,7 @@ from ..ir import syntax as S
 from ..ir.resolution import KnownValue
 from ..naming import Namer
 from ..normalize import anf, closures, controlflow, records
+from ..normalize.checkpointed import mark_checkpointed_loops
 from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nest_min_max
 from ..normalize.known_loops import unroll_known_loops
 from ..normalize.outputs import name_output
@@ -86,6 +87,7 @@ def _front(fn, spec: Spec) -> Unit:
     fold_static_branches(fdef, parsed.namespace, decided, guards)
     unroll_known_loops(fdef, parsed.namespace, guards)
     lower_starred(fdef)
+    mark_checkpointed_loops(fdef, parsed.namespace, guards, parsed.filename)
     fence.check(fdef, parsed.filename)
     namer = Namer(S.all_names(fdef))
     user_locals = S.names_stored(fdef) | set(param_names(fdef))

@@ -17,6 +17,7 @@ import gast
 
 from ..ir import syntax as S
 from ..ir.dnotation import Restore, Save
+from ..ir.notes import notes
 
 
 @dataclasses.dataclass
@@ -45,36 +46,47 @@ def needed_sites(backward: list, reads: dict | None = None) -> set[int]:
     reads = {} if reads is None else reads
     entries: list[tuple[set[str], object]] = []  # (reads, restore or None)
     loop_spans: list[tuple[int, int]] = []
-    restore_at: list[tuple[int, Restore, tuple | None]] = []
+    restore_at: list[tuple[int, Restore, tuple | None, object]] = []
+    # A checkpointed loop's backward sweep reruns steps from a snapshot: those reads (in
+    # `recomputing`, by segment loop) never see a value a restore in that loop put back.
+    recomputing: dict[int, object] = {}
 
-    def visit(stmts, outer):
+    def visit(stmts, outer, segment, recompute):
+        if any(notes(s).recompute for s in stmts):
+            segment = stmts
         for s in stmts:
             index = len(entries)
             known = reads.get(s)
             if known is None:
                 known = reads[s] = _header_reads(s)
             entries.append((known, s))
+            part = id(segment) if notes(s).recompute else recompute
+            if part is not None:
+                recomputing[index] = part
             if isinstance(s, Restore):
-                restore_at.append((index, s, outer))
+                restore_at.append((index, s, outer, id(segment)))
             if isinstance(s, (gast.For, gast.While)):
                 span = [index, None]
-                visit(s.body, outer or span)
+                visit(s.body, outer or span, segment, part)
                 span[1] = len(entries)
                 if outer is None:
                     loop_spans.append(tuple(span))
             elif isinstance(s, gast.If):
-                visit(s.body, outer)
-                visit(s.orelse, outer)
+                visit(s.body, outer, segment, part)
+                visit(s.orelse, outer, segment, part)
 
-    visit(backward, None)
+    visit(backward, None, None, None)
     needed = set()
-    for index, restore, outer in restore_at:
+    for index, restore, outer, segment in restore_at:
         name = restore.name
-        later = range(index + 1, len(entries))
-        if any(name in entries[i][0] for i in later):
+
+        def reads_it(i: int) -> bool:
+            return name in entries[i][0] and recomputing.get(i) != segment  # noqa: B023
+
+        if any(reads_it(i) for i in range(index + 1, len(entries))):
             needed.add(restore.site)
             continue
-        if outer is not None and any(name in entries[i][0] for i in range(outer[0], outer[1])):
+        if outer is not None and any(reads_it(i) for i in range(outer[0], outer[1])):
             needed.add(restore.site)
     return needed
 
