@@ -97,6 +97,7 @@ def _snapshots(carried: list, ctx) -> tuple[list, list]:
         keep.append(Save(site=site, value=S.name(name), name=name, in_loop=True))
         target = S.name(name, store=True)
         put_back.append(Restore(site=site, target=target, name=name, in_loop=True))
+        mark(put_back[-1], recompute=True)  # the rerun reads it: tbr keeps it
     return keep, put_back
 
 
