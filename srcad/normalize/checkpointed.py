@@ -78,8 +78,7 @@ def _mark(loop: gast.For, where, local: set, namespace) -> None:
     )
     if not is_range:
         raise UnsupportedOperationError(
-            "srcad can checkpoint a loop over range(...) only, not over "
-            f"{S.to_source(steps)}",
+            f"srcad can checkpoint a loop over range(...) only, not over {S.to_source(steps)}",
             where(steps),
             hint="loop over the indices: for t in srcad.checkpointed(range(len(xs))): x = xs[t]",
         )

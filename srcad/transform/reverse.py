@@ -434,7 +434,10 @@ def _plain_for(s: gast.For, ctx: Ctx) -> tuple[list, list]:
             f, b = statement(_at(S.assign(m, S.name(n)), s), ctx)
             pre_f += f
             pre_b = b + pre_b
-        loop = S.clone(s)
+        # the body itself, not a copy: the analyses know its nodes
+        loop = gast.For(
+            target=s.target, iter=S.clone(s.iter), body=s.body, orelse=[], type_comment=None
+        )
         for node in S.walk(loop.iter):
             if isinstance(node, gast.Name) and node.id in fixed:
                 node.id = fixed[node.id]
