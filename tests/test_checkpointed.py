@@ -89,7 +89,7 @@ def nested(x):
     acc = 0.0
     for k in range(3):
         h = x * (k + 1)
-        for t in srcad.checkpointed(range(5)):
+        for _t in srcad.checkpointed(range(5)):
             z = h
             for j in range(2):
                 z = np.cos(z) + x[j]
@@ -101,7 +101,7 @@ def nested(x):
 def checkpointed_twice(x):
     h = x
     for k in srcad.checkpointed(range(4), snapshots=2):
-        for t in srcad.checkpointed(range(5)):
+        for _t in srcad.checkpointed(range(5)):
             h = np.tanh(h * 1.1 + k)
     return np.sum(h)
 

@@ -21,8 +21,8 @@ from ..ir import syntax as S
 from ..ir.resolution import KnownValue
 from ..naming import Namer
 from ..normalize import anf, closures, controlflow, records
-from ..normalize.checkpointed import mark_checkpointed_loops
 from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nest_min_max
+from ..normalize.checkpointed import mark_checkpointed_loops
 from ..normalize.known_loops import unroll_known_loops
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
