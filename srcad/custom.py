@@ -179,12 +179,12 @@ def checkpointed(iterable: range, snapshots: int | None = None) -> range:
     Example:
         >>> import numpy as np, srcad
         >>> def rnn(W, h):
-        ...     for t in srcad.checkpointed(range(100), snapshots=10):
-        ...         h = np.tanh(W @ h)
+        ...     for t in srcad.checkpointed(range(6), snapshots=2):
+        ...         h = np.tanh(W @ h + 0.1 * t)
         ...     return np.sum(h)
-        >>> srcad.grad(rnn)(np.eye(2) * 0.5, np.ones(2)).round(6)
-        array([[0., 0.],
-               [0., 0.]])
+        >>> srcad.grad(rnn)(np.eye(2) * 0.5, np.ones(2)).round(4)
+        array([[0.4597, 0.4597],
+               [0.4597, 0.4597]])
     """
     if snapshots is not None and (not isinstance(snapshots, int) or snapshots < 1):
         raise SrcadError(f"srcad.checkpointed: snapshots must be a positive int, got {snapshots!r}")
