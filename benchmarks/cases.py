@@ -302,7 +302,7 @@ def case_k(rng, backends, steps: int = 10**4) -> Case:
     return Case(
         key="K",
         title=f"K: RNN, {steps} steps of h = tanh(W @ h + U @ x[t]), grad wrt (W, U), "
-        "checkpointed (srcad.checkpointed, sqrt(n) snapshots) against taped",
+        "checkpointed (srcad.checkpointed: binomial, sqrt(n) snapshots) against taped",
         sizes=f"h {h.size}, x[t] {xs.shape[1]}",
         reference=lambda: models.rnn_long_grad(*args),
         impls=impls,

@@ -155,18 +155,18 @@ def checkpointed(iterable: range, snapshots: int | None = None) -> range:
     """Mark a loop for checkpointing: ``for t in srcad.checkpointed(range(n)):``.
 
     Reverse mode normally keeps what every step of a loop overwrites, so memory grows with
-    the number of steps. In a checkpointed loop the forward sweep keeps only the loop-carried
-    state (the variables one step hands to the next) at the start of `snapshots` segments;
-    the backward sweep, one segment at a time from the last, puts that state back, runs the
-    segment's steps again keeping their values, and sends the adjoints back through them.
-    Memory then grows with the number of segments plus the length of one, for about one more
-    forward pass of time. Called outside differentiated code, and in forward mode, the loop
-    runs as written.
+    the number of steps. In a checkpointed loop it keeps at most `snapshots` copies of the
+    loop-carried state (the variables one step hands to the next) and runs steps forward
+    again from them as the backward sweep needs them, one step taped at a time: binomial
+    checkpointing, with the schedule of Griewank's revolve (each step runs forward at most
+    t + 1 times, t the fewest with C(snapshots + t, t) >= n). Called outside
+    differentiated code, and in forward mode, the loop runs as written.
 
     Args:
         iterable: a ``range(...)`` (other iterables are refused by the transforms).
-        snapshots: how many segments (snapshots of the carried state) to use; by default
-            about the square root of the number of steps. At most one segment per step.
+        snapshots: how many snapshots of the carried state to keep at once (one more at
+            most); by default about the square root of the number of steps. More snapshots,
+            fewer steps run again: with one per step, each runs forward twice in all.
 
     Returns:
         ``iterable`` itself.

@@ -11,7 +11,6 @@ every array leaf; zero derivatives are materialized by `zeros_like`.
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import numpy as np
@@ -31,6 +30,7 @@ from .helpers.jacobians import *  # noqa: F403
 from .helpers.linalg import *  # noqa: F403
 from .helpers.products import *  # noqa: F403
 from .helpers.reductions import *  # noqa: F403
+from .helpers.revolve import checkpoint_plan  # noqa: F401 - checkpointed loops' schedule
 from .helpers.shape import *  # noqa: F403
 from .shapes import *  # noqa: F403
 
@@ -108,19 +108,6 @@ def log_nonzero(x):
     """log(x) where x != 0, else 0: the factor for d(x ** y)/dy, zero where x ** y is."""
     x = _asarray(x)
     return np.log(np.where(x == 0, 1, x))
-
-
-def checkpoint_bounds(steps: range, snapshots=None) -> list:
-    """Where the segments of a checkpointed loop over `steps` start, and where the last one
-    ends: ``steps[b[k]:b[k + 1]]`` in index values, as equal in length as they can be.
-    `snapshots` segments (about sqrt(len(steps)) when None), at most one per step."""
-    n = len(steps)
-    if snapshots is None:
-        snapshots = max(1, math.isqrt(n - 1) + 1) if n else 1
-    if not isinstance(snapshots, numbers.Integral) or snapshots < 1:
-        raise ValueError(f"srcad.checkpointed: snapshots must be a positive int, got {snapshots!r}")
-    k = min(int(snapshots), n)
-    return [steps.start + steps.step * ((j * n) // k) for j in range(k + 1)] if k else [steps.start]
 
 
 def tie_split(x, y):

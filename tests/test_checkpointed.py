@@ -168,7 +168,7 @@ def test_golden_source():
         "    h_saved2 = []",
         "    t2 = xs.shape",
         "    t3 = t2[0]",
-        "    bounds = rt.checkpoint_bounds(range(t3), None)",
+        "    bounds, actions = rt.checkpoint_plan(range(t3), None)",
         "    for segment in range(len(bounds) - 1):",
         "        h_saved.append(h)",
         "        for t in range(bounds[segment], bounds[segment + 1]):",
@@ -179,22 +179,34 @@ def test_golden_source():
         "    b_result = rt.scalar_seed(np.sum(h))",
         "    bh = np.broadcast_to(b_result, np.shape(h))",
         "    bW = rt.zeros_like(W)",
-        "    for segment in reversed(range(len(bounds) - 1)):",
-        "        h = h_saved.pop()",
-        "        for t in range(bounds[segment], bounds[segment + 1]):",
-        "            t4_saved.append(t4)",
-        "            t4 = W @ h",
-        "            t5 = xs[t]",
-        "            t6 = t4 + t5",
-        "            h_saved2.append(h)",
-        "            h = np.tanh(t6)",
-        "        for t in reversed(range(bounds[segment], bounds[segment + 1])):",
-        "            bt6 = bh * (1.0 - h * h)",
-        "            h = h_saved2.pop()",
-        "            bt4 = rt.unbroadcast(bt6, t4)",
-        "            bW = bW + rt.matmul_vjp_x(bt4, W, h, 0)",
-        "            bh = rt.matmul_vjp_y(bt4, W, h, 0)",
-        "            t4 = t4_saved.pop()",
+        "    for move in actions:",
+        "        action, first, last = move",
+        "        if action == 'keep':",
+        "            h_saved.append(h)",
+        "        elif action == 'advance':",
+        "            for t in range(first, last):",
+        "                t4 = W @ h",
+        "                t5 = xs[t]",
+        "                t6 = t4 + t5",
+        "                h = np.tanh(t6)",
+        "        else:",
+        "            if action == 'restore':",
+        "                h = h_saved.pop()",
+        "            else:",
+        "                for t in range(first, last):",
+        "                    t4_saved.append(t4)",
+        "                    t4 = W @ h",
+        "                    t5 = xs[t]",
+        "                    t6 = t4 + t5",
+        "                    h_saved2.append(h)",
+        "                    h = np.tanh(t6)",
+        "                for t in reversed(range(first, last)):",
+        "                    bt6 = bh * (1.0 - h * h)",
+        "                    h = h_saved2.pop()",
+        "                    bt4 = rt.unbroadcast(bt6, t4)",
+        "                    bW = bW + rt.matmul_vjp_x(bt4, W, h, 0)",
+        "                    bh = rt.matmul_vjp_y(bt4, W, h, 0)",
+        "                    t4 = t4_saved.pop()",
         "    return bW",
     ]
 
@@ -255,3 +267,87 @@ def test_a_plain_loop_whose_body_rebinds_its_step():
     # found on the way: the reverse transform copied such a loop's body, whose calls the
     # analyses then did not know (a KeyError instead of a derivative)
     srcad.check_grads(lambda x: plain_strided(x, 3), (X,), order=2)
+
+
+def _run_plan(n: int, snapshots, start: int = 0, step: int = 1) -> tuple[int, int]:
+    """Play `checkpoint_plan` on states that are step positions: every step is reversed
+    once, from its own state, last first; returns (steps run forward, most snapshots kept)."""
+    from srcad.helpers.revolve import checkpoint_plan
+
+    def position(value):
+        return (value - start) // step
+
+    bounds, actions = checkpoint_plan(range(start, start + step * n, step), snapshots)
+    stack, state, runs, most = [], 0, 0, 0
+    for k in range(len(bounds) - 1):
+        assert position(bounds[k]) == state
+        stack.append(state)
+        runs += position(bounds[k + 1]) - state
+        state = position(bounds[k + 1])
+        most = max(most, len(stack))
+    assert state == n
+    reversed_steps = []
+    for action, first, last in actions:
+        if action == "keep":
+            stack.append(state)
+            most = max(most, len(stack))
+        elif action == "restore":
+            state = stack.pop()
+        elif action == "advance":
+            assert state == position(first)
+            runs += position(last) - state
+            state = position(last)
+        else:
+            assert action == "reverse" and state == position(first) == position(last) - 1
+            reversed_steps.append(state)
+            state = None
+    assert reversed_steps == list(reversed(range(n)))
+    assert stack == [] and state == (0 if n else 0)
+    return runs, most
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 7, 20, 33, 100])
+@pytest.mark.parametrize("snapshots", [None, 1, 2, 3, 5, 200])
+def test_binomial_plan_reverses_every_step_from_its_state(n, snapshots):
+    runs, most = _run_plan(n, snapshots)
+    assert _run_plan(n, snapshots, start=5, step=3) == (runs, most)
+    bound = snapshots if snapshots is not None else int(np.ceil(np.sqrt(n))) if n else 1
+    assert most <= min(bound, n) + 1
+
+
+def test_binomial_plan_repeats_steps_as_revolve_does():
+    from math import comb
+
+    # 100 snapshots for 10^4 steps: C(100 + t, t) >= 10^4 first for t = 3, so each step
+    # runs forward at most 3 times before its reverse (revolve's bound: t n - C(s + t, t - 1))
+    runs, most = _run_plan(10**4, 100)
+    assert most <= 101
+    assert runs <= 3 * 10**4 - comb(100 + 3, 2) + 10**3
+    # as many snapshots as steps: each step runs forward once before its reverse
+    assert _run_plan(50, 50)[0] == 50
+
+
+def test_peak_memory_is_bounded():
+    import tracemalloc
+
+    rng = np.random.default_rng(1)
+    W, xs = rng.normal(size=(16, 16)) * 0.3, rng.normal(size=(2000, 16))
+    peaks = []
+    for iterable in ("range(2000)", "srcad.checkpointed(range(2000))"):
+        f = function_from_source(
+            f"""
+            def f(W, h, xs):
+                for t in {iterable}:
+                    h = np.tanh(W @ h + xs[t])
+                return np.sum(h)
+            """,
+            "f",
+            {"srcad": srcad},
+        )
+        g = srcad.grad(f)
+        g(W, np.zeros(16), xs)  # generated once, outside the measurement
+        tracemalloc.start()
+        g(W, np.zeros(16), xs)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    assert peaks[1] < 0.1 * peaks[0], peaks

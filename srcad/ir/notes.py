@@ -31,8 +31,9 @@ class InPlace:
 @dataclasses.dataclass(frozen=True)
 class Checkpoint:
     """``for t in srcad.checkpointed(range(...), snapshots)``, now ``for t in range(...)``:
-    reverse mode recomputes the loop's steps segment by segment. `snapshots` is the number
-    of segments, an expression (an atom after `anf`), or None for about sqrt(steps)."""
+    reverse mode keeps `snapshots` copies of the loop-carried state and recomputes steps
+    from them. `snapshots` is an expression (an atom after `anf`), or None (about
+    sqrt(steps))."""
 
     snapshots: object = None
 

@@ -5,18 +5,21 @@ Accepts a normalized ``for`` loop over ``range(...)`` carrying a `Checkpoint` no
 and plain-loop transforms (passed in, so that this module does not import `reverse`).
 Returns the loop's forward and backward sweeps in the d-notation `reverse` returns:
 
-* forward: ``bounds = rt.checkpoint_bounds(range(...), snapshots)`` splits the steps into
-  segments; the loop runs segment by segment, as written (nothing taped), and at the start
-  of each segment keeps the loop-carried state: the names the body reads before it writes
-  them in a step, and writes (`carried`). Those are `Save` markers in a loop, so `tbr`
-  turns them into stacks and drops the ones no adjoint needs.
-* backward: for each segment from the last, the carried state comes back (`Restore`), the
-  segment's steps run again through the ordinary reverse transform of the loop (saving what
-  its adjoints need), and their backward loop follows.
+* forward: ``bounds, actions = rt.checkpoint_plan(range(...), snapshots)`` gives the plan
+  (binomial checkpointing, `srcad.helpers.revolve`); the loop runs as written (nothing
+  taped), keeping the loop-carried state at each of ``bounds``: the names the body reads
+  before it writes them in a step, and writes (`carried`). Those are `Save` markers in a
+  loop, so `tbr` turns them into stacks.
+* backward: a loop over ``actions``: "keep" pushes the carried state again, "restore" pops
+  it back (`Restore`), "advance" runs steps as written, "reverse" runs steps again through
+  the ordinary reverse transform of the loop (saving what their adjoints need) and then
+  their backward loop. Everything but the backward loops is marked `recompute`: what it
+  reads comes from a snapshot or from earlier in the same step, never from a tape restore,
+  which `tbr` takes into account.
 
 The pre-loop values of the other names the body writes are kept once, before the loop, and
 come back after it (the carried names get theirs from the first snapshot). Peak memory is
-about one snapshot per segment plus one segment's tape, for one more forward pass of time.
+`snapshots` copies of the carried state plus one step's tape.
 A body that changes in place an object it did not create in the same step (``x[i] = v``,
 ``xs.append(v)`` where x or xs lives across steps, an attribute assignment) is refused: a
 snapshot keeps a reference, not the object's old content.
@@ -55,9 +58,14 @@ def sweeps(s: gast.For, ctx, statement: Callable, plain_for: Callable, save_rest
         pre_b = b + pre_b
 
     snapshots = notes(s).checkpoint.snapshots
-    bounds = env.fresh("bounds")
-    schedule = gast.Attribute(S.name(rt), "checkpoint_bounds", gast.Load())
-    before(S.assign(bounds, S.call(schedule, [S.clone(s.iter), snapshots or S.const(None)])))
+    bounds, actions = env.fresh("bounds"), env.fresh("actions")
+    plan = gast.Attribute(S.name(rt), "checkpoint_plan", gast.Load())
+    plan = S.call(plan, [S.clone(s.iter), snapshots or S.const(None)])
+    before(
+        S.assign(
+            S.tuple_([S.name(bounds, store=True), S.name(actions, store=True)], store=True), plan
+        )
+    )
     step = s.iter.args[2] if len(s.iter.args) == 3 else None
     if isinstance(step, gast.Name):  # the body may rebind it: keep the loop's own
         fixed = env.fresh("step")
@@ -68,25 +76,38 @@ def sweeps(s: gast.For, ctx, statement: Callable, plain_for: Callable, save_rest
         pre_f += saves
         pre_b = restores + pre_b
 
-    segment = env.fresh("segment")
-    lo = S.subscript(S.name(bounds), S.name(segment))
-    hi = S.subscript(S.name(bounds), S.binop(S.name(segment), gast.Add(), S.const(1)))
-    steps = S.call(S.name("range"), [lo, hi] + ([S.clone(step)] if step is not None else []))
+    def steps(lo, hi):
+        return S.call(S.name("range"), [lo, hi] + ([S.clone(step)] if step is not None else []))
+
+    segment, action, lo, hi = (env.fresh(n) for n in ("segment", "action", "first", "last"))
+    # the forward sweep: keep the carried state at each bound, run to the next as written
+    ends = [S.subscript(S.name(bounds), S.name(segment))]
+    ends.append(S.subscript(S.name(bounds), S.binop(S.name(segment), gast.Add(), S.const(1))))
+    advance = _loop(index, steps(*ends), S.clone(s.body), s)  # a copy, before the transform
     count = S.binop(S.call(S.name("len"), [S.name(bounds)]), gast.Sub(), S.const(1))
-    plain = _loop(index, S.clone(steps), S.clone(s.body), s)  # cloned before it is transformed
     ctx.loop_depth += 1
     try:
         keep, put_back = _snapshots(carried, ctx)
-        again_f, again_b = plain_for(_loop(index, steps, s.body, s), ctx)
+        keep_again = [S.clone(k) for k in keep]
+        again_f, again_b = plain_for(_loop(index, steps(S.name(lo), S.name(hi)), s.body, s), ctx)
     finally:
         ctx.loop_depth -= 1
-    for stmt in again_f:
+    forward = _loop(segment, S.call(S.name("range"), [count]), keep + [advance], s)
+    # the backward sweep: the plan's actions (`srcad.helpers.revolve`)
+    rerun = _loop(index, steps(S.name(lo), S.name(hi)), S.clone(s.body), s)
+    for stmt in keep_again + [rerun] + put_back + again_f:
         mark(stmt, recompute=True)
+    branches = [("keep", keep_again), ("advance", [rerun]), ("restore", put_back)]
+    chosen = again_f + again_b
+    for name, body in reversed(branches):
+        test = gast.Compare(S.name(action), [gast.Eq()], [S.const(name)])
+        chosen = [gast.If(test=test, body=body or [gast.Pass()], orelse=chosen)]
+    move = env.fresh("move")
+    names = [S.name(n, store=True) for n in (action, lo, hi)]
+    unpack = S.assign(S.tuple_(names, store=True), S.name(move))
+    backward = _loop(move, S.name(actions), [unpack] + chosen, s)
     ctx.defined |= stored
-    forward = _loop(segment, S.call(S.name("range"), [count]), keep + [plain], s)
-    backward_range = S.call(S.name("reversed"), [S.call(S.name("range"), [S.clone(count)])])
-    backward = _loop(segment, backward_range, put_back + again_f + again_b, s)
-    return pre_f + [forward], [backward] + pre_b
+    return pre_f + [forward], [_at(backward, s)] + pre_b
 
 
 def _snapshots(carried: list, ctx) -> tuple[list, list]:
