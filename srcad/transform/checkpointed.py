@@ -47,30 +47,7 @@ def sweeps(s: gast.For, ctx, statement: Callable, plain_for: Callable, save_rest
         return plain_for(s, ctx)  # no derivative flows through the loop: nothing to tape
     _refuse_mutations(s.body, set(), env)
     carried = sorted((exposed_reads(s.body, set()) & stored) - {index})
-    rt = env.bind_external("rt", apply._runtime())
-    pre_f: list = []
-    pre_b: list = []
-
-    def before(stmt) -> None:
-        nonlocal pre_b
-        f, b = statement(_at(stmt, s), ctx)
-        pre_f.extend(f)
-        pre_b = b + pre_b
-
-    snapshots = notes(s).checkpoint.snapshots
-    bounds, actions = env.fresh("bounds"), env.fresh("actions")
-    plan = gast.Attribute(S.name(rt), "checkpoint_plan", gast.Load())
-    plan = S.call(plan, [S.clone(s.iter), snapshots or S.const(None)])
-    before(
-        S.assign(
-            S.tuple_([S.name(bounds, store=True), S.name(actions, store=True)], store=True), plan
-        )
-    )
-    step = s.iter.args[2] if len(s.iter.args) == 3 else None
-    if isinstance(step, gast.Name):  # the body may rebind it: keep the loop's own
-        fixed = env.fresh("step")
-        before(S.assign(fixed, S.clone(step)))
-        step = S.name(fixed)
+    pre_f, pre_b, (bounds, actions), step = _plan(s, ctx, statement)
     for name in sorted(stored - set(carried)):
         saves, restores = save_restore(name, ctx)
         pre_f += saves
@@ -108,6 +85,34 @@ def sweeps(s: gast.For, ctx, statement: Callable, plain_for: Callable, save_rest
     backward = _loop(move, S.name(actions), [unpack] + chosen, s)
     ctx.defined |= stored
     return pre_f + [forward], [_at(backward, s)] + pre_b
+
+
+def _plan(s: gast.For, ctx, statement: Callable) -> tuple[list, list, tuple, object]:
+    """``bounds, actions = rt.checkpoint_plan(range(...), snapshots)`` (and the range's
+    step kept in a name of its own, which the body cannot rebind), through `statement`:
+    (forward, backward, the two names, the step or None)."""
+    env = ctx.env
+    pre_f: list = []
+    pre_b: list = []
+
+    def before(stmt) -> None:
+        nonlocal pre_b
+        f, b = statement(_at(stmt, s), ctx)
+        pre_f.extend(f)
+        pre_b = b + pre_b
+
+    snapshots = notes(s).checkpoint.snapshots
+    names = env.fresh("bounds"), env.fresh("actions")
+    rt = env.bind_external("rt", apply._runtime())
+    plan = gast.Attribute(S.name(rt), "checkpoint_plan", gast.Load())
+    plan = S.call(plan, [S.clone(s.iter), snapshots or S.const(None)])
+    before(S.assign(S.tuple_([S.name(n, store=True) for n in names], store=True), plan))
+    step = s.iter.args[2] if len(s.iter.args) == 3 else None
+    if isinstance(step, gast.Name):
+        fixed = env.fresh("step")
+        before(S.assign(fixed, S.clone(step)))
+        step = S.name(fixed)
+    return pre_f, pre_b, names, step
 
 
 def _snapshots(carried: list, ctx) -> tuple[list, list]:
