@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import runtime as rt
 from ..custom import stop_gradient
-from .template import nondiff, opaque, optional, outside, pure, writes
+from .template import facts, nondiff, opaque, optional, outside, pure, writes
 
 # Builtins whose results carry no derivative. (zip, enumerate, reversed, sorted, iter and
 # next pass values through: they are not here, so an active call to them is an error unless
@@ -144,3 +144,12 @@ nondiff(rt.zeros_like, rt.scalar_seed, rt.dict_keys, rt.sequence_index, rt.seque
 nondiff(rt.unpop_position)
 # numpy.random's functions draw random numbers, and their results carry the derivatives of
 # their parameters: srcad.rules.effects_numpy declares them (draws, writes for shuffle).
+
+# ----------------------------------------------------------------------------- facts
+# What the analyses read of these entries besides their templates (srcad.rules.registry.facts).
+
+facts(np.all, np.any, np.argmax, np.argmin, rank="reduce")
+facts(np.zeros_like, np.ones_like, rank="same")
+facts(np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like, fresh=True)
+facts(np.eye, np.identity, fresh=True)
+facts(builtins.complex, complex_result=True)
