@@ -187,7 +187,10 @@ def checkpointed(iterable: range, snapshots: int | None = None) -> range:
                [0.4597, 0.4597]])
     """
     if snapshots is not None and (not isinstance(snapshots, int) or snapshots < 1):
-        raise SrcadError(f"srcad.checkpointed: snapshots must be a positive int, got {snapshots!r}")
+        raise SrcadError(
+            f"srcad.checkpointed: snapshots must be a positive int, got {snapshots!r}",
+            hint="pass snapshots=None for about the square root of the number of steps",
+        )
     return iterable
 
 

@@ -41,7 +41,10 @@ def checkpoint_plan(steps: range, snapshots=None) -> tuple[list, Plan | list]:
     if snapshots is None:
         snapshots = math.isqrt(n - 1) + 1 if n else 1
     if not isinstance(snapshots, numbers.Integral) or snapshots < 1:
-        raise SrcadError(f"srcad.checkpointed: snapshots must be a positive int, got {snapshots!r}")
+        raise SrcadError(
+            f"srcad.checkpointed: snapshots must be a positive int, got {snapshots!r}",
+            hint="pass snapshots=None for about the square root of the number of steps",
+        )
     if n == 0:
         return [steps.start], []
     plan = Plan(steps, min(int(snapshots), n))
