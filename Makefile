@@ -31,6 +31,7 @@ $(VENV)/.srcad-bench: $(STAMP)
 bench: $(VENV)/.srcad-bench
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/transform_cost.py
+	$(BIN)/python benchmarks/dispatch_cost.py
 	$(BIN)/python benchmarks/dask_out_of_core.py
 
 fuzz: $(STAMP)

@@ -753,3 +753,7 @@ def source(fn: Any) -> str:
 # (srcad.analyze.resolve.known_values) and differentiates through it.
 for _maker in (grad, value_and_grad, jacfwd, jacrev, jacobian, hessian):
     setattr(_maker, "__srcad_maker__", True)  # noqa: B010 (mypy: no such attribute)
+# Transforms that compute values: inside differentiated code, a call goes through runtime
+# dispatch (srcad.build.inner_transforms), which differentiates the generated code they run.
+setattr(jvp, "__srcad_transform__", "jvp")  # noqa: B010
+setattr(vjp, "__srcad_transform__", "vjp")  # noqa: B010

@@ -11,6 +11,7 @@ every array leaf; zero derivatives are materialized by `zeros_like`.
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import numpy as np
@@ -33,6 +34,16 @@ from .helpers.reductions import *  # noqa: F403
 from .helpers.revolve import checkpoint_plan  # noqa: F401 - checkpointed loops' schedule
 from .helpers.shape import *  # noqa: F403
 from .shapes import *  # noqa: F403
+
+
+def closure(fn, *captured):
+    """A nested function or lambda used as a value (`srcad.normalize.closures`): the lifted
+    function with the values it captured first. Its result carries what it is made from
+    (`srcad.analyze.calls`): a call through it that would differentiate them is refused."""
+    return functools.partial(fn, *captured)
+
+
+closure.__srcad_made_from__ = True  # type: ignore[attr-defined]
 
 
 def scalar_seed(y):

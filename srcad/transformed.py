@@ -321,7 +321,10 @@ class Transformed:
     def source(self) -> str:
         """The generated Python source, for the last call's kind of arguments (generic code,
         for arguments of any rank, before the first call)."""
-        return "\n".join(self._default().sources.values())
+        generated = self._default()
+        text = "\n".join(generated.sources.values())
+        dispatched = build.dispatch.dispatched_sources(generated.functions.values())
+        return text + ("\n\n" + dispatched if dispatched else "")
 
     @property
     def __wrapped__(self) -> Any:

@@ -702,47 +702,8 @@ for _name, _text in _MUTATIONS.items():
     add(source_case(_name, _text, call=_call, error=E.UnsupportedOperationError))
 
 # ------------------------------------------------------------------- 10. functions as values
-add(
-    source_case(
-        "nested_function_passed_as_value",
-        """
-        def apply(g, v):
-            return g(v)
-
-        def f(x):
-            def square(v):
-                return v * v
-            return np.sum(apply(square, x))  # <-
-        """,
-    )
-)
-add(
-    source_case(
-        "lambda_passed_as_argument",
-        """
-        def apply(g, v):
-            return g(v)
-
-        def f(x):
-            return np.sum(apply(lambda v: v * v, x))  # <-
-        """,
-    )
-)
-add(
-    source_case(
-        "returns_a_closure",
-        """
-        def make(x):
-            def inner(v):
-                return v * x
-            return inner  # <-
-
-        def f(x):
-            g = make(x)
-            return np.sum(g(2.0))  # <-
-        """,
-    )
-)
+# (nested functions and lambdas passed as values, and closures returned by helpers, are
+# supported since runtime dispatch: tests/test_dispatch.py)
 
 # ------------------------------------------------------------------- 11. methods and attributes
 add(

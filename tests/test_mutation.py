@@ -209,7 +209,7 @@ def test_closure_returned_by_a_helper_is_refused():
         "    return np.sum(g(2.0))\n"
     )
     f = function_from_source(source, "f")
-    with pytest.raises(errors.UnsupportedSyntaxError, match="as a value"):
+    with pytest.raises(errors.UnsupportedOperationError, match="computed from a value being"):
         srcad.grad(f)(X)
 
 

@@ -109,6 +109,11 @@ def call_operands(call: gast.Call, resolution: Resolution) -> set[str]:
     if target.kind == "local":
         # A function held in a variable carries what it was made from (a closure of x).
         everything |= _names([call.func])
+    if target.kind == "rule" and getattr(target.obj, "__srcad_made_from__", False):
+        return everything  # rt.closure: a function holding what it captured
+    if target.kind == "rule" and getattr(target.obj, "__srcad_dispatch__", False):
+        # a dispatch site's vjp/jvp (srcad.build.dispatch): made from the callable alone
+        return _names(call.args[:1])
     if target.kind in ("rule", "method") and target.rule is not None:
         if target.rule.nondiff:
             return set()

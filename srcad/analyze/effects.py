@@ -43,7 +43,7 @@ from ..rules.registry import Effect, lookup, primitive_params
 from .activity import Activity
 from .calls import NONDIFF_BINOPS, bind_function
 from .resolve import is_function
-from .summaries import AUGMENTED, CONSTANTS, UNKNOWN, written_params
+from .summaries import AUGMENTED, CONSTANTS, DISPATCHED, UNKNOWN, written_params
 
 # List methods srcad differentiates (srcad.transform.containers); they change the list.
 MODELLED_LIST_METHODS = ("append", "extend", "insert", "pop")
@@ -266,6 +266,7 @@ class _Checker:
         if not summary:
             return []
         counters = []  # objects the callee stores only constants into (self.nfev += 1)
+        dispatched: list = []
         if summary is UNKNOWN or bound is None:
             written = [a for a in call.args if isinstance(a, gast.Name)]
         else:
@@ -275,7 +276,26 @@ class _Checker:
                 if how == CONSTANTS:
                     counters += [a.id for a in atoms if isinstance(a, gast.Name)]
                     continue
+                if how == DISPATCHED and S.names_stored(site.stmt) & self.activity.active:
+                    # changed only by calls known at run time, which the callee's generated
+                    # code checks where they are given a derivative (summaries.DISPATCHED);
+                    # a call whose result is not differentiated runs the user's code instead
+                    names = [a.id for a in atoms if isinstance(a, gast.Name)]
+                    dispatched += [n for n in names if not self.varied([n])]
+                    continue
                 written += [a for a in atoms if not (how == AUGMENTED and self._immutable(a))]
+        name = getattr(inner, "__name__", target.label)
+        moved = [
+            Change(
+                n,
+                f"{name}() may change {n!r} (it calls a function or method srcad only knows "
+                "when the code runs)",
+                "keep what such a call may change out of the values the backward sweep reads",
+            )
+            for n in dispatched
+        ]
+        if not written and not counters:
+            return moved
         if not written:
             # no value of the call's operands can reach them: refused only if they carry
             # derivatives themselves; reverse mode still checks reads from before the change
@@ -284,14 +304,13 @@ class _Checker:
             hint = f"keep the state {name} changes out of the differentiated values"
             if self.varied(counters):
                 self._refuse(site, f"srcad cannot differentiate through this call: {why}", hint)
-            return [Change(n, why, hint) for n in counters]
-        name = getattr(inner, "__name__", target.label)
+            return moved + [Change(n, why, hint) for n in counters]
         why = f"{name}() changes its argument{'s' if len(written) > 1 else ''} in place"
         hint = (
             f"make {name} return the new value instead of changing its argument "
             "(b = f(b, v)), or copy the argument inside it first"
         )
-        return self._changes(site, written, operands, why, hint)
+        return moved + self._changes(site, written, operands, why, hint)
 
     def _functions_passed(self, bound, fn) -> tuple:
         """(param, KnownValue) for the functions a call passes (or leaves as defaults), which

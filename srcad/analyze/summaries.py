@@ -17,6 +17,7 @@ as a change: a false refusal is a missing feature, a missed change a wrong deriv
 
 from __future__ import annotations
 
+import functools
 import inspect
 import types
 import weakref
@@ -37,7 +38,12 @@ CHANGES, AUGMENTED = "changes", "augmented"
 # Only constants are stored into it (self.nfev += 1, self.calls = 0): no value of another
 # argument can reach it through the call.
 CONSTANTS = "constants"
-_RANK = {None: 0, CONSTANTS: 1, AUGMENTED: 2, CHANGES: 3}
+# Given to a call whose target is only known when the code runs (``fs[i](p)``, a closure
+# held in a variable, ``layer.forward(p)``): may change it. Where it carries a derivative,
+# generated code checks the callable that arrives (srcad.build.dispatch) or refuses the call
+# (srcad.analyze.effects), so only a parameter without a derivative is taken as changed.
+DISPATCHED = "dispatched"
+_RANK = {None: 0, CONSTANTS: 1, DISPATCHED: 2, AUGMENTED: 3, CHANGES: 4}
 
 
 def _stronger(a, b):
@@ -322,7 +328,9 @@ class _Summary:
             return self._own_method_changes(method, call, aliases, holders)
         if isinstance(func, gast.Attribute) and self._part(func.value, aliases, holders):
             if func.attr not in _READING_METHODS and not self._known_reader(self._value(func)):
-                return CHANGES  # p.sort(), p.append(v), p.fill(0), p.anything_unknown()
+                if _user_method(func.attr) and _root(func.value) not in self.known:
+                    return DISPATCHED  # layer.forward(x) for a layer in p: known at run time
+                return CHANGES  # p.sort(), p.append(v), p.fill(0)
         arguments = [_unstarred(a) for a in call.args] + [k.value for k in call.keywords]
         if not any(
             self._part(a, aliases, holders) or self._holds(a, aliases, holders) for a in arguments
@@ -334,10 +342,19 @@ class _Summary:
         if root is not None and root in self.locals and root not in self.known:
             if func.attr in _READING_METHODS or func.attr in _STORING_METHODS:
                 return None  # x.clip(p), xs.append(p): a method that reads or keeps p
-            return CHANGES  # an object's own method, given p
+            return DISPATCHED  # an object's own method, given p
+        if isinstance(func, gast.Call):  # srcad.grad(g)(p), make(a)(p)
+            made_by = self._value(func.func)
+            return None if getattr(made_by, "__srcad_maker__", False) else DISPATCHED
         obj = self._value(func)
         if obj is None:
-            return CHANGES  # a local function or a callable srcad cannot name
+            # a function held in a variable, or an item of a container (fs[i](p))
+            held = _root(func) in self.locals and _root(func) not in self.known
+            return DISPATCHED if held or isinstance(func, gast.Subscript) else CHANGES
+        if isinstance(obj, functools.partial):
+            return DISPATCHED  # generated code calls it through srcad.build.dispatch
+        if getattr(obj, "__srcad_transform__", None) or getattr(obj, "__srcad_maker__", False):
+            return None  # srcad.jvp, srcad.grad(f): generated code copies what it changes
         entry = lookup(obj)
         if entry is not None:
             return CHANGES if entry.effect in (Effect.WRITES, Effect.OPAQUE) else None
@@ -347,6 +364,8 @@ class _Summary:
         inner = getattr(inner, "fn", inner) if isinstance(inner, _CUSTOM) else inner
         if callable(inner) and hasattr(inner, "__code__"):
             summary = written_params(inner, self.active)
+            if summary is not UNKNOWN and summary and set(summary.values()) == {DISPATCHED}:
+                return DISPATCHED  # changes only through calls checked when they run
             return CHANGES if summary is UNKNOWN or summary else None
         return CHANGES
 
@@ -411,6 +430,19 @@ class _Summary:
         for part in reversed(path):
             value = getattr(value, part, None)
         return value
+
+
+# Methods of arrays, lists, dicts and sets that change their object: any other method name
+# is a user class's, which generated code dispatches when it runs (srcad.build.dispatch).
+_CONTAINER_MUTATORS = frozenset(
+    {"pop", "popitem", "clear", "sort", "reverse", "fill", "put", "resize", "itemset"}
+    | {"setflags", "partition", "discard", "difference_update", "intersection_update"}
+    | {"symmetric_difference_update", "byteswap", "__setitem__", "__delitem__"}
+)
+
+
+def _user_method(name: str) -> bool:
+    return name not in METHODS and name not in _STORING_METHODS and name not in _CONTAINER_MUTATORS
 
 
 def _root(node) -> str | None:

@@ -10,11 +10,13 @@ enum whose members declare their optimizer passes.
     reverse.py   grad / value_and_grad / vjp functions from the reverse sweeps
     forward.py   jvp functions from the forward transform
     calls.py     calls to user functions, custom rules and checkpoints
+    dispatch.py  calls whose target is only known at run time: one site per call
     purity.py    which expressions dead-code elimination may drop
 """
 
+from . import dispatch
 from .cache import Generated, pending_cells
 from .driver import generate
 from .modes import Mode, Spec
 
-__all__ = ["Generated", "Mode", "Spec", "generate", "pending_cells"]
+__all__ = ["dispatch", "Generated", "Mode", "Spec", "generate", "pending_cells"]

@@ -32,6 +32,7 @@ from ..ir.dnotation import Block, Zero, deriv
 from ..ir.dnotation import accumulate as d_accumulate
 from ..ir.resolution import KnownValue
 from ..transform import apply
+from . import dispatch
 from .binder import Binder
 from .cache import pending_cells
 from .modes import Mode, Spec
@@ -65,6 +66,8 @@ class Calls:
         self.layouts = layouts or {}  # name -> pytree.Layout (srcad.normalize.records)
 
     def __call__(self, target, call, target_name: str, direction: str, env: apply.Env, node):
+        if target.kind == "dispatch":  # a callable known only at run time
+            return dispatch.emit_call(self, call, target_name, direction, env, node)
         special = target.obj if isinstance(target.obj, _SPECIAL) else None
         fn = special.fn if special is not None else target.obj
         inner = getattr(fn, "__srcad_function__", None)

@@ -17,6 +17,7 @@ import types
 
 import gast
 
+from .. import runtime
 from ..errors import UnsupportedSyntaxError
 from ..fence import location
 from ..ir import syntax as S
@@ -72,6 +73,7 @@ def lift(fdef: gast.FunctionDef, namer, binder, filename: str, compile_def) -> g
     `compile_def(node, cells, defaults, label)` compiles a lifted def (with `cells`: name ->
     cell, for the other lifted functions it calls) and returns the function; each is bound
     in `binder` under its new name."""
+    fdef.body = _hoist_lambdas(fdef.body, namer)
     definitions = _nested_definitions(fdef.body)
     if not definitions:
         _refuse_stray_lambdas(fdef, filename)
@@ -80,8 +82,10 @@ def lift(fdef: gast.FunctionDef, namer, binder, filename: str, compile_def) -> g
     lifted = {
         d.name: Lifted(namer.fresh(d.name), sorted(captures[d.name]), d) for _, d in definitions
     }
+    once = _bound_once(fdef)
     for statement, d in definitions:
-        _check_only_called(fdef, d.name, filename, statement)
+        if not captures[d.name] <= once:
+            _check_only_called(fdef, d.name, filename, statement)
     cells = {info.name: types.CellType() for info in lifted.values()}
     for info in lifted.values():
         node = _lifted_def(info, lifted, fdef, filename)
@@ -91,6 +95,10 @@ def lift(fdef: gast.FunctionDef, namer, binder, filename: str, compile_def) -> g
         binder.bind_as(info.name, cells[info.name])
     fdef.body = _remove_definitions(fdef.body, {s for s, _ in definitions})
     fdef.body = [_rewrite_calls(s, lifted) for s in fdef.body] or [gast.Pass()]
+    shadowed = S.names_stored(fdef) | _params(fdef)
+    fdef.body = [_rewrite_transformed(s, lifted, binder.namespace, shadowed) for s in fdef.body]
+    rt = binder.bind("rt", runtime)
+    fdef.body = [_rewrite_values(s, lifted, rt) for s in fdef.body]
     _refuse_stray_lambdas(fdef, filename)
     return fdef
 
@@ -184,6 +192,174 @@ def _remove_definitions(stmts: list, removed: set) -> list:
                 )
         out.append(s)
     return out
+
+
+def _hoist_lambdas(body: list, namer) -> list:
+    """``fs = [np.sin, lambda z: z ** 3]`` -> ``lambda_1 = lambda z: z ** 3`` then
+    ``fs = [np.sin, lambda_1]``: a lambda used as a value gets a name of its own (and is
+    lifted like a nested def). Lambdas inside comprehensions and nested functions stay (they
+    may read the comprehension's variables)."""
+    out = []
+    for s in body:
+        if isinstance(s, gast.FunctionDef):
+            out.append(s)
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list):
+                setattr(s, field, _hoist_lambdas(inner, namer))
+        direct = (
+            isinstance(s, gast.Assign)
+            and len(s.targets) == 1
+            and isinstance(s.targets[0], gast.Name)
+            and isinstance(s.value, gast.Lambda)
+        )
+        if not direct:
+            for lam, parent, field, index in _lambdas_in(s):
+                name = namer.fresh("lambda")
+                assign = S.assign(name, lam)
+                gast.copy_location(assign, s)
+                out.append(assign)
+                replacement = S.name(name)
+                if index is None:
+                    setattr(parent, field, replacement)
+                else:
+                    getattr(parent, field)[index] = replacement
+        out.append(s)
+    return out
+
+
+def _lambdas_in(stmt) -> list:
+    """(lambda, parent, field, index) for the lambdas in the expressions of `stmt` (not in
+    its nested statement lists, comprehensions or other lambdas)."""
+    found = []
+
+    def visit(node):
+        for field, value in gast.iter_fields(node):
+            items = value if isinstance(value, list) else [value]
+            for i, item in enumerate(items):
+                if not isinstance(item, gast.AST) or isinstance(item, gast.stmt):
+                    continue
+                if isinstance(item, gast.Lambda):
+                    found.append((item, node, field, i if isinstance(value, list) else None))
+                elif not isinstance(
+                    item, (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
+                ):
+                    visit(item)
+
+    visit(stmt)
+    return found
+
+
+def _bound_once(fdef: gast.FunctionDef) -> set[str]:
+    """The enclosing function's names whose value a nested function used as a value may take
+    when it is made (`functools.partial`) rather than when it is called: parameters never
+    rebound, and names assigned once outside loops."""
+    counts: dict[str, int] = {}
+    in_loops: set[str] = set()
+
+    def visit(stmts, looping: bool):
+        for s in stmts:
+            if isinstance(s, gast.FunctionDef):
+                counts[s.name] = counts.get(s.name, 0) + 1
+                continue
+            loop = looping or isinstance(s, (gast.For, gast.While))
+            heads = [s.target] if isinstance(s, gast.For) else []
+            parts = [s] if not hasattr(s, "body") else heads + [getattr(s, "test", None)]
+            for part in parts:
+                for n in S.walk(part) if part is not None else ():
+                    if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
+                        counts[n.id] = counts.get(n.id, 0) + 1
+                        if loop:
+                            in_loops.add(n.id)
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                inner = getattr(s, field, None)
+                if isinstance(inner, list):
+                    visit(inner, loop)
+
+    visit(fdef.body, False)
+    params = _params(fdef)
+    once = {p for p in params if p not in counts}
+    return once | {n for n, c in counts.items() if c == 1 and n not in in_loops and n not in params}
+
+
+def _rewrite_transformed(node, lifted: dict, namespace, shadowed: set):
+    """``srcad.grad(g)(x)`` for a nested g capturing c1, c2 -> ``srcad.grad(g_lifted,
+    argnums=2)(c1, c2, x)``: the captured values become arguments of the transformed
+    function, so that derivatives flow through them too (a physics loss's force, a
+    Hessian-vector product of a closure). For srcad's transforms that make a function and
+    take an integer argnums."""
+    for n in S.walk(node):
+        inner = n.func if isinstance(n, gast.Call) else None
+        if not (
+            isinstance(inner, gast.Call)
+            and len(inner.args) == 1
+            and isinstance(inner.args[0], gast.Name)
+            and inner.args[0].id in lifted
+            and lifted[inner.args[0].id].captures
+            and all(k.arg == "argnums" for k in inner.keywords)
+        ):
+            continue
+        maker = _value_of(inner.func, namespace, shadowed)
+        if not getattr(maker, "__srcad_maker__", False):
+            continue
+        given = inner.keywords[0].value if inner.keywords else gast.Constant(0, None)
+        if not (isinstance(given, gast.Constant) and type(given.value) is int):
+            continue
+        info = lifted[inner.args[0].id]
+        shift = len(info.captures)
+        argnums = given.value + shift if given.value >= 0 else given.value
+        inner.args = [S.name(info.name)]
+        inner.keywords = [gast.keyword("argnums", S.const(argnums))]
+        n.args = [S.name(c) for c in info.captures] + list(n.args)
+    return node
+
+
+def _value_of(node, namespace, shadowed: set):
+    """The object a name or attribute chain of globals names, or None."""
+    parts = []
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, gast.Name) or node.id in shadowed:
+        return None
+    value = namespace.lookup(node.id, None)
+    for part in reversed(parts):
+        value = getattr(value, part, None)
+    return value
+
+
+def _rewrite_values(node, lifted: dict, rt: str):
+    """A lifted function used as a value (not called): the lifted function itself, or
+    ``rt.closure(g_lifted, c1, c2)`` holding the values it captures."""
+    calls = {id(n.func) for n in S.walk(node) if isinstance(n, gast.Call)}
+
+    def value_of(n):
+        info = lifted[n.id]
+        if not info.captures:
+            return S.name(info.name)
+        closure = gast.Attribute(S.name(rt), "closure", gast.Load())
+        return S.call(closure, [S.name(info.name)] + [S.name(c) for c in info.captures])
+
+    def visit(parent):
+        for field, value in gast.iter_fields(parent):
+            items = value if isinstance(value, list) else [value]
+            for i, item in enumerate(items):
+                if (
+                    isinstance(item, gast.Name)
+                    and isinstance(item.ctx, gast.Load)
+                    and item.id in lifted
+                    and id(item) not in calls
+                ):
+                    if isinstance(value, list):
+                        value[i] = value_of(item)
+                    else:
+                        setattr(parent, field, value_of(item))
+                elif isinstance(item, gast.AST):
+                    visit(item)
+
+    visit(node)
+    return node
 
 
 def _rewrite_calls(node, lifted: dict):

@@ -277,6 +277,9 @@ def _(ans, x, parts):
 
 
 nondiff(rt.basis_for, rt.basis_like, rt.leading_shape)
+# a closure used as a value: no derivative of its own; what it captured makes it varied
+# (srcad.analyze.calls), and a call differentiating through that is refused
+nondiff(rt.closure)
 linear_in(rt.cross, "args")  # zero when the mapped factor is zero
 
 

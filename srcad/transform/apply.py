@@ -11,6 +11,7 @@ to user functions are delegated to `Env.callee`, which transforms them recursive
 from __future__ import annotations
 
 import dataclasses
+import functools
 import operator
 from collections.abc import Callable
 
@@ -98,6 +99,43 @@ def _missing_rule(env: Env, node, target: Target, mode: str) -> MissingRuleError
         "(see srcad.rules.template), wrap the computation in a function srcad can read, or "
         "use srcad.stop_gradient if it should not be differentiated",
     )
+
+
+def _dispatched(env: Env, target: Target, call: gast.Call) -> bool:
+    """A call whose target is only known when the code runs (srcad.build.dispatch): through
+    a local name (``acts[name](x)``, a closure a helper returned), or a method srcad has no
+    entry for, of a local object that is no array or container (``layer.forward(x)``)."""
+    if env.callee is None:
+        return False
+    if target.kind == "local" or getattr(target.obj, "__srcad_transform__", None):
+        return True  # a function held in a variable, or srcad.jvp / srcad.vjp inside
+    if target.kind == "unknown" and isinstance(target.obj, functools.partial):
+        return True  # a partial given as an argument or made outside: unwrapped when it runs
+    func = call.func
+    return (
+        target.kind == "unknown"
+        and target.obj is None
+        and isinstance(func, gast.Attribute)
+        and isinstance(func.value, gast.Name)
+        and env.kinds.get(func.value.id) in (None, "object")
+        and func.value.id not in env.ndims
+    )
+
+
+def _refuse_varied_dispatch(env: Env, target: Target, call: gast.Call, node) -> None:
+    """A site's vjp or jvp (generated code being differentiated again) carries no derivative,
+    given a callable that does not depend on the differentiated values: else refused."""
+    if not getattr(target.obj, "__srcad_dispatch__", False) or not call.args:
+        return
+    holder = call.args[0]
+    if isinstance(holder, gast.Name) and holder.id in env.activity.varied:
+        raise UnsupportedOperationError(
+            f"srcad cannot differentiate the derivative of a call dispatched at run time "
+            f"with respect to the function called ({holder.id!r} depends on a value being "
+            "differentiated)",
+            env.where(node),
+            hint="pass the values the function is made from as arguments to it",
+        )
 
 
 def _missing_operator_rule(env: Env, rhs, node, mode: str) -> MissingRuleError:
@@ -242,8 +280,12 @@ def _vjp(env: Env, target_name: str, rhs, node) -> Applied:
         target = env.resolution.call(rhs)
         if target.kind in ("function", "custom_vjp", "custom_jvp", "checkpoint"):
             return env.callee(target, rhs, target_name, "vjp", env, node)
+        if _dispatched(env, target, rhs):
+            dispatch = dataclasses.replace(target, kind="dispatch")
+            return env.callee(dispatch, rhs, target_name, "vjp", env, node)
         if target.kind in ("unknown", "local") or (target.kind == "method" and not target.rule):
             raise _missing_rule(env, node, target, "vjp")
+        _refuse_varied_dispatch(env, target, rhs, node)
     rule, preset, target = _rule_of(env, rhs, node)
     if rule is None:
         raise _missing_operator_rule(env, rhs, node, "vjp")
@@ -390,8 +432,12 @@ def jvp(env: Env, target_name: str, rhs, node) -> Applied:
         target = env.resolution.call(rhs)
         if target.kind in ("function", "custom_vjp", "custom_jvp", "checkpoint"):
             return env.callee(target, rhs, target_name, "jvp", env, node)
+        if _dispatched(env, target, rhs):
+            dispatch = dataclasses.replace(target, kind="dispatch")
+            return env.callee(dispatch, rhs, target_name, "jvp", env, node)
         if target.kind in ("unknown", "local") or (target.kind == "method" and not target.rule):
             raise _missing_rule(env, node, target, "jvp")
+        _refuse_varied_dispatch(env, target, rhs, node)
     rule, preset, target = _rule_of(env, rhs, node)
     if rule is None:
         raise _missing_operator_rule(env, rhs, node, "jvp")
