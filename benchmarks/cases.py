@@ -277,6 +277,43 @@ def case_d(rng, backends, hidden: int = 64) -> Case:
     )
 
 
+def case_k(rng, backends, steps: int = 10**4) -> Case:
+    """Issue 17, item 5: a checkpointed loop against the same loop taped step by step."""
+    W, U, h, xs = models.rnn_data(rng, hidden=64, inputs=32, steps=steps)
+    args = (W, U, h, xs)
+
+    def srcad_setup(loss):
+        def setup():
+            g = srcad.grad(loss, argnums=(0, 1))
+            return lambda: g(*args)
+
+        return setup
+
+    impls = [
+        Impl("numpy", lambda: lambda: models.rnn_long_loss(*args), checked=False),
+        Impl("hand", lambda: lambda: models.rnn_long_grad(*args)),
+        Impl("srcad", srcad_setup(models.rnn_long_loss), one_time="transform"),
+        Impl(
+            "srcad_ckpt",
+            srcad_setup(models.rnn_long_loss_checkpointed),
+            one_time="transform",
+        ),
+    ]
+    return Case(
+        key="K",
+        title=f"K: RNN, {steps} steps of h = tanh(W @ h + U @ x[t]), grad wrt (W, U), "
+        "checkpointed (srcad.checkpointed: binomial, sqrt(n) snapshots) against taped",
+        sizes=f"h {h.size}, x[t] {xs.shape[1]}",
+        reference=lambda: models.rnn_long_grad(*args),
+        impls=impls,
+        targets=(
+            Target("ckpt/srcad", "srcad_ckpt", "srcad", "<", 3.0),
+            Target("ckpt/srcad peak mem", "srcad_ckpt", "srcad", "<", 0.05, metric="memory"),
+        ),
+        memory=True,
+    )
+
+
 def case_e(rng, backends, fresh: bool = False) -> Case:
     X, y, w, v = models.logreg_data(rng)
     loss = models.make_logreg_loss(X, y)
@@ -488,6 +525,7 @@ def all_cases(rng, backends, selected) -> list:
         "E": lambda: [case_e(rng, backends), case_e(rng, backends, fresh=True)],
         "F": lambda: [case_f(rng, backends)],
         "H": lambda: [case_h(rng, backends)],
+        "K": lambda: [case_k(rng, backends)],
         "S": lambda: [case_s(rng, backends)],
         "V": lambda: [case_v(rng, backends)],
     }

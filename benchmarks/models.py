@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+import srcad
+
 # ----------------------------------------------------------------------------- A: MLP
 
 
@@ -205,6 +207,38 @@ def rnn_data(rng, hidden: int = 64, inputs: int = 32, steps: int = 50):
     h = np.zeros(hidden)
     xs = rng.standard_normal((steps, inputs))
     return W, U, h, xs
+
+
+# ----------------------------------------------------------------------------- K: long RNN
+
+
+def rnn_long_loss(W, U, h, xs):
+    for t in range(xs.shape[0]):
+        h = np.tanh(W @ h + U @ xs[t])
+    return np.sum(h**2)
+
+
+def rnn_long_loss_checkpointed(W, U, h, xs):
+    for t in srcad.checkpointed(range(xs.shape[0])):
+        h = np.tanh(W @ h + U @ xs[t])
+    return np.sum(h**2)
+
+
+def rnn_long_grad(W, U, h, xs):
+    """`rnn_grad` for any number of steps (one per row of xs)."""
+    steps = xs.shape[0]
+    hs = np.empty((steps + 1,) + np.shape(h))
+    hs[0] = h
+    for t in range(steps):
+        np.tanh(W @ hs[t] + U @ xs[t], out=hs[t + 1])
+    gh = 2.0 * hs[steps]
+    gW, gU = np.zeros_like(W), np.zeros_like(U)
+    for t in range(steps - 1, -1, -1):
+        ga = gh * (1.0 - hs[t + 1] * hs[t + 1])
+        gW += ga[:, None] * hs[t]
+        gU += ga[:, None] * xs[t]
+        gh = W.T @ ga
+    return gW, gU
 
 
 # ----------------------------------------------------------------------------- E: HVP

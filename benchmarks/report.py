@@ -176,6 +176,13 @@ def problems(records: list) -> list[str]:
                 f"(two matmuls instead of 100 outer products): "
                 f"{seconds(batched['time']['median'])}, not used for the targets"
             )
+        checkpointed = rec["impls"].get("srcad_ckpt", {})
+        if "time" in checkpointed:
+            out.append(
+                f"{rec['key']}: srcad with the loop checkpointed (srcad.checkpointed): "
+                f"{seconds(checkpointed['time']['median'])}, peak memory "
+                f"{size(checkpointed.get('peak_memory'))} (the srcad column tapes every step)"
+            )
     return out
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the sibling modules, also when imported from elsewhere
-ALL = ("A", "B", "C", "D", "E", "F", "H", "S", "V", "T")
+ALL = ("A", "B", "C", "D", "E", "F", "H", "K", "S", "V", "T")
 
 
 def _parse_cases(text: str | None) -> list[str]:

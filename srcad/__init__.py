@@ -22,7 +22,7 @@ from .api import (
 )
 from .check import check_grads
 from .composed import elementwise_grad, hvp
-from .custom import checkpoint, custom_jvp, custom_vjp, stop_gradient
+from .custom import checkpoint, checkpointed, custom_jvp, custom_vjp, stop_gradient
 from .errors import (
     ArgnumsError,
     ComplexDerivativeError,
@@ -69,6 +69,7 @@ __all__ = [
     "custom_jvp",
     "stop_gradient",
     "checkpoint",
+    "checkpointed",
     "check_grads",
     "jit",
     "vjp_rule",

@@ -1,5 +1,5 @@
 """User-defined derivatives, with JAX's conventions: custom_vjp, custom_jvp, stop_gradient,
-checkpoint.
+checkpoint; and checkpointed, which marks a loop whose steps reverse mode recomputes.
 
 These wrap a Python function. Calling the wrapper calls the function; srcad, when it meets a
 call to the wrapper in code it differentiates, uses the user's rule instead of
@@ -149,6 +149,49 @@ class checkpoint:  # noqa: N801
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.fn(*args, **kwargs)
+
+
+def checkpointed(iterable: range, snapshots: int | None = None) -> range:
+    """Mark a loop for checkpointing: ``for t in srcad.checkpointed(range(n)):``.
+
+    Reverse mode normally keeps what every step of a loop overwrites, so memory grows with
+    the number of steps. In a checkpointed loop it keeps at most `snapshots` copies of the
+    loop-carried state (the variables one step hands to the next) and runs steps forward
+    again from them as the backward sweep needs them, one step taped at a time: binomial
+    checkpointing, with the schedule of Griewank's revolve (each step runs forward at most
+    t + 1 times, t the fewest with C(snapshots + t, t) >= n). Called outside
+    differentiated code, and in forward mode, the loop runs as written.
+
+    Args:
+        iterable: a ``range(...)`` (other iterables are refused by the transforms).
+        snapshots: how many snapshots of the carried state to keep at once (one more at
+            most); by default about the square root of the number of steps. More snapshots,
+            fewer steps run again: with one per step, each runs forward twice in all.
+
+    Returns:
+        ``iterable`` itself.
+
+    Raises:
+        SrcadError: (when srcad differentiates the loop) the loop iterates something other
+            than a range, its body can ``break`` or ``return``, or it changes in place an
+            object one step hands to the next.
+
+    Example:
+        >>> import numpy as np, srcad
+        >>> def rnn(W, h):
+        ...     for t in srcad.checkpointed(range(6), snapshots=2):
+        ...         h = np.tanh(W @ h + 0.1 * t)
+        ...     return np.sum(h)
+        >>> srcad.grad(rnn)(np.eye(2) * 0.5, np.ones(2)).round(4)
+        array([[0.4597, 0.4597],
+               [0.4597, 0.4597]])
+    """
+    if snapshots is not None and (not isinstance(snapshots, int) or snapshots < 1):
+        raise SrcadError(
+            f"srcad.checkpointed: snapshots must be a positive int, got {snapshots!r}",
+            hint="pass snapshots=None for about the square root of the number of steps",
+        )
+    return iterable
 
 
 def stop_gradient(x: T) -> T:

@@ -22,6 +22,7 @@ from ..ir.resolution import EXTRA_ARGUMENTS, KnownValue
 from ..naming import Namer
 from ..normalize import anf, closures, controlflow, records
 from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nest_min_max
+from ..normalize.checkpointed import mark_checkpointed_loops
 from ..normalize.generators import inline_generators
 from ..normalize.known_loops import unroll_known_loops
 from ..normalize.match import lower_match
@@ -98,6 +99,7 @@ def _front(fn, spec: Spec) -> Unit:
     inline_generators(fdef, parsed.namespace, parsed.filename, guards, extra_cells)
     lower_match(fdef, parsed.namespace, extra_cells)
     unstar_known_lengths(fdef, parsed.namespace, S.names_stored(fdef) | set(param_names(fdef)))
+    mark_checkpointed_loops(fdef, parsed.namespace, guards, parsed.filename)
     fence.check(fdef, parsed.filename)
     namer = Namer(S.all_names(fdef))
     user_locals = S.names_stored(fdef) | set(param_names(fdef))

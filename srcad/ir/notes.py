@@ -29,9 +29,23 @@ class InPlace:
 
 
 @dataclasses.dataclass(frozen=True)
+class Checkpoint:
+    """``for t in srcad.checkpointed(range(...), snapshots)``, now ``for t in range(...)``:
+    reverse mode keeps `snapshots` copies of the loop-carried state and recomputes steps
+    from them. `snapshots` is an expression (an atom after `anf`), or None (about
+    sqrt(steps))."""
+
+    snapshots: object = None
+
+
+@dataclasses.dataclass(frozen=True)
 class Notes:
     inplace: InPlace | None = None  # the statement rebinds what Python changes in place
     loop_tail: bool = False  # recomputes a while loop's test at the end of its body
+    checkpoint: Checkpoint | None = None  # a checkpointed for loop (srcad.checkpointed)
+    # in the backward sweep, reruns steps of a checkpointed loop from a snapshot: what it
+    # reads was put back by the snapshot or written earlier in the step, never by a restore
+    recompute: bool = False
 
 
 _NONE = Notes()

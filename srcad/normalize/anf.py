@@ -273,6 +273,10 @@ def _while(s: gast.While, ctx: Ctx, out: list) -> None:
 
 def _for(s: gast.For, ctx: Ctx, out: list) -> None:
     header, bind = loop_header(s.iter, ctx, out)
+    checkpoint = notes(s).checkpoint
+    if checkpoint is not None and checkpoint.snapshots is not None:
+        snapshots = atom(checkpoint.snapshots, ctx, out)
+        checkpoint = dataclasses.replace(checkpoint, snapshots=snapshots)
     simple = (
         isinstance(s.target, gast.Name)
         and bind is None
@@ -305,6 +309,8 @@ def _for(s: gast.For, ctx: Ctx, out: list) -> None:
         orelse=orelse,
         type_comment=None,
     )
+    if checkpoint is not None:
+        mark(loop, checkpoint=checkpoint)
     out.append(loop)
 
 

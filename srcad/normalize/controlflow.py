@@ -22,7 +22,7 @@ import dataclasses
 import gast
 
 from ..ir import syntax as S
-from ..ir.notes import notes
+from ..ir.notes import mark, notes
 from ..naming import Namer
 
 
@@ -251,6 +251,8 @@ def _loop(s, ctx: Ctx) -> tuple[list, bool]:
     new_loop.body = new_body
     new_loop.orelse = []
     _at(new_loop, s)
+    if notes(s).checkpoint is not None:
+        mark(new_loop, checkpoint=notes(s).checkpoint)
     out = []
     if uses_broke:
         out.append(_at(S.assign(loop.broke, S.const(False)), s))

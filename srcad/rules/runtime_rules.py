@@ -15,6 +15,7 @@ from .. import runtime as rt
 from .template import d, facts, jvp_rule, linear_in, nb, nondiff, returns, vjp_rule
 
 nondiff(
+    rt.checkpoint_plan,
     rt.tie_split,
     rt.abs_slope,
     rt.direction_shape,

@@ -24,7 +24,8 @@ import gast
 from ..errors import UnsupportedOperationError, UnsupportedSyntaxError
 from ..ir import syntax as S
 from ..ir.dnotation import Block, Reset, Restore, Save, SetDerivative, accumulate, deriv
-from . import apply, containers
+from ..ir.notes import notes
+from . import apply, checkpointed, containers
 
 
 @dataclasses.dataclass
@@ -426,6 +427,12 @@ def _for(s: gast.For, ctx: Ctx) -> tuple[list, list]:
         raise UnsupportedSyntaxError(
             "srcad does not support for ... else here", ctx.env.where(s), hint="use a flag"
         )
+    if notes(s).checkpoint is not None:
+        return checkpointed.sweeps(s, ctx, statement, _plain_for, _save_restore)
+    return _plain_for(s, ctx)
+
+
+def _plain_for(s: gast.For, ctx: Ctx) -> tuple[list, list]:
     env = ctx.env
     index = s.target.id
     changed = _stored(s.body) & S.names_loaded(s.iter)
@@ -437,11 +444,14 @@ def _for(s: gast.For, ctx: Ctx) -> tuple[list, list]:
             f, b = statement(_at(S.assign(m, S.name(n)), s), ctx)
             pre_f += f
             pre_b = b + pre_b
-        loop = S.clone(s)
+        # the body itself, not a copy: the analyses know its nodes
+        loop = gast.For(
+            target=s.target, iter=S.clone(s.iter), body=s.body, orelse=[], type_comment=None
+        )
         for node in S.walk(loop.iter):
             if isinstance(node, gast.Name) and node.id in fixed:
                 node.id = fixed[node.id]
-        fwd, bwd = _for(_at(loop, s), ctx)
+        fwd, bwd = _plain_for(_at(loop, s), ctx)
         return pre_f + fwd, bwd + pre_b
     save, restore = _save_restore(index, ctx)
 

@@ -17,6 +17,7 @@ import gast
 
 from ..ir import syntax as S
 from ..ir.dnotation import Restore, Save
+from ..ir.notes import notes
 
 
 @dataclasses.dataclass
@@ -46,35 +47,50 @@ def needed_sites(backward: list, reads: dict | None = None) -> set[int]:
     entries: list[tuple[set[str], object]] = []  # (reads, restore or None)
     loop_spans: list[tuple[int, int]] = []
     restore_at: list[tuple[int, Restore, tuple | None]] = []
+    # A checkpointed loop's backward sweep reruns steps from a snapshot (`notes.recompute`):
+    # a rerun reads a name its steps write only after writing it or getting it back from
+    # the snapshot, never as a restore left it. Entry -> the names its rerun writes.
+    rerun_writes: dict[int, set] = {}
 
-    def visit(stmts, outer):
+    def visit(stmts, outer, rerun):
+        marked = [s for s in stmts if notes(s).recompute and not isinstance(s, Restore)]
+        region = S.names_stored(gast.Module(body=marked, type_ignores=[])) if marked else None
         for s in stmts:
             index = len(entries)
             known = reads.get(s)
             if known is None:
                 known = reads[s] = _header_reads(s)
             entries.append((known, s))
+            writes = region if notes(s).recompute and not isinstance(s, Restore) else rerun
+            if writes is not None:
+                rerun_writes[index] = writes
             if isinstance(s, Restore):
                 restore_at.append((index, s, outer))
             if isinstance(s, (gast.For, gast.While)):
                 span = [index, None]
-                visit(s.body, outer or span)
+                visit(s.body, outer or span, writes)
                 span[1] = len(entries)
                 if outer is None:
                     loop_spans.append(tuple(span))
             elif isinstance(s, gast.If):
-                visit(s.body, outer)
-                visit(s.orelse, outer)
+                visit(s.body, outer, writes)
+                visit(s.orelse, outer, writes)
 
-    visit(backward, None)
+    visit(backward, None, None)
     needed = set()
     for index, restore, outer in restore_at:
         name = restore.name
-        later = range(index + 1, len(entries))
-        if any(name in entries[i][0] for i in later):
+        if notes(restore).recompute:  # a snapshot, which the rerun reads
             needed.add(restore.site)
             continue
-        if outer is not None and any(name in entries[i][0] for i in range(outer[0], outer[1])):
+
+        def reads_it(i: int) -> bool:
+            return name in entries[i][0] and name not in rerun_writes.get(i, ())  # noqa: B023
+
+        if any(reads_it(i) for i in range(index + 1, len(entries))):
+            needed.add(restore.site)
+            continue
+        if outer is not None and any(reads_it(i) for i in range(outer[0], outer[1])):
             needed.add(restore.site)
     return needed
 
