@@ -73,6 +73,8 @@ def _signature(args: Sequence[Any]) -> tuple[Any, ...]:
         elif is_foreign(a):
             # A Dask or CuPy array: the code generated for a numpy array of its rank
             out.append(a.ndim if a.dtype.kind != "c" else (a.ndim, "c"))
+        elif isinstance(a, (np.random.Generator, np.random.RandomState)):
+            out.append("generator")  # rng.normal(...) differentiates as a draw
         elif not argtrees.simple(a):
             out.append(argtrees.signature_of(a))  # its layout, which the code depends on
         else:
@@ -111,6 +113,8 @@ def _describe_args(
             kinds.append((p, t.__name__))
         elif isinstance(a, tuple) and hasattr(t, "_fields"):
             kinds.append((p, "tuple"))  # a namedtuple: indexed like a tuple
+        elif isinstance(a, (np.random.Generator, np.random.RandomState)):
+            kinds.append((p, "generator"))  # p.normal(...) is a draw with a rule
         elif _passed_function(a):
             kinds.append((p, KnownValue(a)))
     return tuple(kinds), tuple(ndims)

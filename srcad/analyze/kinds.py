@@ -1,7 +1,8 @@
 """Analyze, part 3: what kind of value each name holds, as far as the code shows.
 
 Kinds: ``"array"`` (numbers and numpy arrays: ``+`` adds them elementwise), ``"list"``,
-``"tuple"``, ``"dict"``, or unknown (absent from the map). Parameters start from the kinds of
+``"tuple"``, ``"dict"``, ``"generator"`` (a numpy.random Generator or RandomState, whose
+``normal``, ``uniform`` and ``exponential`` draws have rules), or unknown (absent from the map). Parameters start from the kinds of
 the arguments of the call being differentiated. Derivative accumulation uses ``+`` for arrays
 and `srcad.runtime.add` otherwise; rules for ``+`` and ``*`` pick concatenation or repetition
 for lists and tuples. Flow-insensitive: a name assigned values of two kinds is unknown.
@@ -17,6 +18,7 @@ import gast
 from ..ir.resolution import KnownValue, Resolution
 
 ARRAY, LIST, TUPLE, DICT = "array", "list", "tuple", "dict"
+GENERATOR = "generator"  # a numpy.random Generator or RandomState (draws have rules)
 _CONFLICT = "conflict"
 
 
@@ -106,7 +108,7 @@ def _kind_of(value, kinds: dict, resolution: Resolution) -> str | None:
         if target is None or target.kind not in ("rule", "method") or target.obj is None:
             return None
         rule = target.rule
-        if rule is not None and rule.result in (TUPLE, LIST, DICT):
+        if rule is not None and rule.result in (TUPLE, LIST, DICT, GENERATOR):
             return rule.result
         if rule is not None and rule.result == "unknown":
             return None

@@ -316,7 +316,7 @@ def _resolve_call(node: gast.Call, namespace, local_names, filename, fname, guar
         and isinstance(func.value, gast.Name)
         and (func.value.id in local_names)
     ):
-        method = methods.METHODS.get(func.attr)
+        method = methods.METHODS.get(func.attr) or methods.DRAW_METHODS.get(func.attr)
         if method is None:
             return Target("unknown", None, None, label)
         return Target("method", method.primitive, lookup(method.primitive), label, method)
@@ -328,6 +328,12 @@ def _resolve_call(node: gast.Call, namespace, local_names, filename, fname, guar
         receiver = evaluate_chain(func.value, namespace, local_names, guards)
         if isinstance(receiver, (np.ndarray, np.generic)):
             method = methods.METHODS[func.attr]
+            return Target("method", method.primitive, lookup(method.primitive), label, method)
+    if isinstance(func, gast.Attribute) and func.attr in methods.DRAW_METHODS:
+        # rng.normal(mu, s) for a global Generator or RandomState: its derivative rule
+        receiver = evaluate_chain(func.value, namespace, local_names, guards)
+        if isinstance(receiver, methods.GENERATOR_TYPES):
+            method = methods.DRAW_METHODS[func.attr]
             return Target("method", method.primitive, lookup(method.primitive), label, method)
     value = evaluate_chain(func, namespace, local_names, guards)
 

@@ -12,6 +12,7 @@ from . import (  # noqa: F401 - imported for their registrations
     numpy_fft,
     numpy_linalg,
     numpy_products,
+    numpy_random,
     numpy_reductions,
     numpy_shape,
     runtime_rules,
