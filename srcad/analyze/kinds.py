@@ -4,8 +4,8 @@ Kinds: ``"array"`` (numbers and numpy arrays: ``+`` adds them elementwise), ``"l
 ``"tuple"``, ``"dict"``, ``"generator"`` (a numpy.random Generator or RandomState, whose
 ``normal``, ``uniform`` and ``exponential`` draws have rules), or unknown (absent from the
 map). Parameters start from the kinds of the arguments of the call being differentiated.
-Derivative accumulation uses ``+`` for arrays and `srcad.runtime.add` otherwise; rules for ``+`` and ``*`` pick concatenation or repetition
-for lists and tuples. Flow-insensitive: a name assigned values of two kinds is unknown.
+Derivative accumulation uses ``+`` for arrays and `srcad.runtime.add` otherwise; rules for
+``+`` and ``*`` pick concatenation or repetition for lists and tuples. Flow-insensitive: a name assigned values of two kinds is unknown.
 Returns a dict; the tree is not changed.
 """
 
