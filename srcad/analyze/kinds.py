@@ -5,8 +5,8 @@ Kinds: ``"array"`` (numbers and numpy arrays: ``+`` adds them elementwise), ``"l
 ``normal``, ``uniform`` and ``exponential`` draws have rules), or unknown (absent from the
 map). Parameters start from the kinds of the arguments of the call being differentiated.
 Derivative accumulation uses ``+`` for arrays and `srcad.runtime.add` otherwise; rules for
-``+`` and ``*`` pick concatenation or repetition for lists and tuples. Flow-insensitive: a name assigned values of two kinds is unknown.
-Returns a dict; the tree is not changed.
+``+`` and ``*`` pick concatenation or repetition for lists and tuples. Flow-insensitive: a
+name assigned values of two kinds is unknown. Returns a dict; the tree is not changed.
 """
 
 from __future__ import annotations
