@@ -8,6 +8,7 @@ from . import (  # noqa: F401 - imported for their registrations
     effects_numpy,
     effects_python,
     nondiff,
+    numpy_counts,
     numpy_elementwise,
     numpy_fft,
     numpy_linalg,

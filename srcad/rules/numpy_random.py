@@ -29,7 +29,15 @@ _HINT = (
     "pass the random numbers in as an argument, or draw standard ones and scale them "
     "(mu + sigma * z for a normal)"
 )
-draws(rt.draw_normal, rt.draw_uniform, rt.draw_exponential, hint=_HINT)
+draws(
+    np.random.normal,
+    np.random.uniform,
+    np.random.exponential,
+    rt.draw_normal,
+    rt.draw_uniform,
+    rt.draw_exponential,
+    hint=_HINT,
+)
 # What makes a generator (srcad.analyze.kinds: its draws are these rules' methods).
 returns("generator", np.random.default_rng, np.random.Generator, np.random.RandomState)
 
