@@ -19,7 +19,7 @@ from typing import Any, TypeAlias
 import numpy as np
 
 from . import argtrees, pytree
-from .analyze.resolve import forwarded_to
+from .analyze.resolve import forwarded_to, user_object
 from .arrays import is_foreign
 from .dtypes import result_type
 from .errors import (
@@ -77,8 +77,10 @@ def _signature(args: Sequence[Any]) -> tuple[Any, ...]:
             out.append("generator")  # rng.normal(...) differentiates as a draw
         elif not argtrees.simple(a):
             out.append(argtrees.signature_of(a))  # its layout, which the code depends on
+        elif _passed_function(a):
+            out.append(KnownValue(a))
         else:
-            out.append(KnownValue(a) if _passed_function(a) else None)
+            out.append("object" if user_object(a) else None)  # as _describe_args says
     return tuple(out)
 
 
@@ -117,6 +119,9 @@ def _describe_args(
             kinds.append((p, "generator"))  # p.normal(...) is a draw with a rule
         elif _passed_function(a):
             kinds.append((p, KnownValue(a)))
+        elif user_object(a) and not pytree.is_node(a):
+            # its methods are its own (lin.dot(x) is not ndarray.dot): srcad.analyze.effects
+            kinds.append((p, "object"))
     return tuple(kinds), tuple(ndims)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import inspect
 
 import gast
+import numpy as np
 
 from ..ir.resolution import KnownValue, Resolution
 
@@ -108,6 +109,9 @@ def _kind_of(value, kinds: dict, resolution: Resolution) -> str | None:
         if target is None or target.kind not in ("rule", "method") or target.obj is None:
             return None
         rule = target.rule
+        by_arguments = _kind_by_arguments(target.obj, value)
+        if by_arguments is not _NOT_SPECIAL:
+            return by_arguments
         if rule is not None and rule.result in (TUPLE, LIST, DICT, GENERATOR):
             return rule.result
         if rule is not None and rule.result == "unknown":
@@ -127,6 +131,25 @@ def _kind_of(value, kinds: dict, resolution: Resolution) -> str | None:
             return ARRAY  # np.zeros, np.ones, np.arange...
         return None
     return None
+
+
+_NOT_SPECIAL = object()
+
+
+def _kind_by_arguments(fn, call: gast.Call):
+    """The kind of functions whose result's kind depends on their arguments: np.where with
+    one argument returns a tuple (np.nonzero's), np.indices(sparse=True) a tuple."""
+    if fn is np.where:
+        return TUPLE if len(call.args) == 1 and not call.keywords else ARRAY
+    if fn is np.indices:
+        sparse = [k.value for k in call.keywords if k.arg == "sparse"] + call.args[2:3]
+        if not sparse:
+            return ARRAY
+        flag = sparse[0]
+        if isinstance(flag, gast.Constant):
+            return TUPLE if flag.value else ARRAY
+        return None
+    return _NOT_SPECIAL
 
 
 def _argument(call: gast.Call, fn, param: str):

@@ -394,3 +394,40 @@ def refuse_index_tricks(fdef, resolution: Resolution, varied, filename: str) -> 
                 location(s, filename, fdef.name),
                 hint=f"build it with functions srcad differentiates: {_TRICK_HINTS[trick]}",
             )
+
+
+def refuse_user_operators(
+    fdef, namespace, local_names: set[str], resolution: Resolution, kinds: dict, varied, filename
+) -> None:
+    """``S * x``, ``S @ x`` for an object of a user class (a global, a closure variable, an
+    attribute of one, or an argument): Python calls the class's ``__mul__``, which srcad
+    does not read, and the rules of ``*`` and ``@`` would take it for numpy's product. Refused
+    where the expression carries a derivative."""
+    constants: dict[str, object] = {}  # t = CFG.scaler (after ANF): the attribute's value
+    for s in S.statements(fdef.body):
+        if (
+            isinstance(s, gast.Assign)
+            and isinstance(s.targets[0], gast.Name)
+            and s.value in resolution.constants
+        ):
+            constants[s.targets[0].id] = resolution.constants[s.value]
+    for node in S.walk(gast.Module(body=fdef.body, type_ignores=[])):
+        if not isinstance(node, gast.BinOp) or not S.names_loaded(node) & set(varied):
+            continue
+        for operand in (node.left, node.right):
+            if not isinstance(operand, gast.Name):
+                continue
+            name = operand.id
+            if name in local_names:
+                user = kinds.get(name) == "object" or user_object(constants.get(name))
+            else:
+                user = user_object(namespace.lookup(name, None))
+            if user:
+                raise UnsupportedOperationError(
+                    f"srcad cannot differentiate an operator applied to {name!r}, an object "
+                    "of a user class: Python calls the class's own method, which srcad does "
+                    "not read",
+                    statement_location(node, fdef, filename, fdef.name),
+                    hint="call a method of the object by name (obj.apply(x)), which srcad "
+                    "transforms, or compute with its arrays (obj.w * x)",
+                )
