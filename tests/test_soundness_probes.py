@@ -471,6 +471,162 @@ def maximum_tie(x):
     return np.sum(np.maximum(x, 0.45))
 
 
+# ----------------------------------------------------------------- second round
+Z4 = np.zeros(4)
+
+
+@probe(Z4)
+def np_power_zero_exponent_at_zero(x):
+    return np.sum(np.power(x, 0) + np.power(x, 1.0))
+
+
+@probe(Z4)
+def float_power_at_zero(x):
+    return np.sum(np.float_power(x, 2) + x**1)
+
+
+@probe(0.0)
+def scalar_power_one_at_zero(x):
+    return x**1 + x**1.0 + 3.0 * x
+
+
+@probe(X)
+def random_in_loop(mu):
+    rng = np.random.default_rng(0)
+    total = 0.0
+    for i in range(3):
+        total = total + np.sum(rng.normal(mu, 1.0 + i) ** 2)
+    return total
+
+
+@probe(X)
+def random_in_while(mu):
+    rng = np.random.default_rng(0)
+    total = 0.0
+    i = 0
+    while i < 3:
+        total = total + np.sum(rng.normal(mu, 2.0) ** 2)
+        i = i + 1
+    return total
+
+
+def _noisy(mu, rng):
+    return rng.normal(mu, 0.5) ** 2
+
+
+@probe(X, refused=True)
+def random_in_helper(mu):
+    rng = np.random.default_rng(1)
+    return np.sum(_noisy(mu, rng))
+
+
+def _draw_module(mu):
+    return np.random.normal(mu, 0.5) ** 2
+
+
+@probe(X)
+def random_module_in_helper(mu):
+    np.random.seed(3)
+    return np.sum(_draw_module(mu))
+
+
+@probe(X)
+def random_normal_keywords(mu):
+    np.random.seed(4)
+    return np.sum(np.sin(np.random.normal(loc=mu, scale=np.abs(mu) + 0.1)))
+
+
+@probe(X)
+def random_shape_from_argument(x):
+    rng = np.random.default_rng(6)
+    return np.sum(rng.normal(0.0, np.exp(x), x.shape) * x)
+
+
+@probe(X)
+def random_exponential_rng_then_use_twice(x):
+    rng = np.random.default_rng(7)
+    e = rng.exponential(np.exp(x))
+    return np.sum(e * x) + np.sum(e**2)
+
+
+@probe(X)
+def random_draw_reused_later(x):
+    rng = np.random.default_rng(8)
+    z = rng.normal(x, 1.0)
+    y = z * 2.0
+    z = z + x
+    return np.sum(y * z)
+
+
+@probe(X)
+def bincount_weights_from_product(w):
+    idx = np.array([1, 1, 0, 3])
+    return np.sum(np.bincount(idx, weights=w * w[::-1], minlength=6) ** 2)
+
+
+@probe(X)
+def bincount_method_chain(w):
+    idx = np.array([2, 0, 2, 1])
+    c = np.bincount(idx, w)
+    return c[2] * c[0] + np.sum(c)
+
+
+@probe(X)
+def dict_get_default(x):
+    d = {"a": x[0]}
+    return d.get("a", 1.0) * d.get("b", x[1]) + x[2]
+
+
+@probe(X, refused=True)
+def list_comprehension_in_place(x):
+    xs = [v * 2.0 for v in x]
+    xs[1] = xs[1] ** 2
+    return sum(xs)
+
+
+@probe(X)
+def tuple_index_from_nonzero_argument(x):
+    idx = np.nonzero(x > 0)
+    return np.sum(x[idx[0]] ** 2) + len(idx)
+
+
+@probe(X)
+def unique_inverse_bincount(x):
+    labels = np.array([3, 1, 3, 7])
+    _, inv = np.unique(labels, return_inverse=True)
+    return np.sum(np.bincount(inv, weights=x) ** 2)
+
+
+@probe(X, refused=True)
+def ravel_view_write(x):
+    a = np.outer(x, x[:2]).copy()
+    r = a.ravel()
+    r[0] = 0.0
+    return np.sum(a**2)
+
+
+@probe(X, refused=True)
+def reshape_view_write(x):
+    a = x * 1.0
+    b = a.reshape(2, 2)
+    b[0, 0] = 5.0
+    return np.sum(a * x)
+
+
+@probe(X)
+def swap_via_tuple(x):
+    a = x * 1.0
+    a[0], a[1] = a[1], a[0]
+    return np.sum(a * np.arange(4.0))
+
+
+@probe(X, refused=True)
+def swap_fancy(x):
+    a = x * 1.0
+    a[[0, 1]] = a[[1, 0]]
+    return np.sum(a * np.arange(4.0))
+
+
 def _central(f, args, i, eps=1e-6):
     a = np.asarray(args[i], dtype=float)
     g = np.zeros(a.shape)
