@@ -74,8 +74,8 @@ class custom_jvp:  # noqa: N801
     Use it as a decorator, then give the rule with `defjvp`. When srcad differentiates code
     that calls the wrapper, forward mode uses the rule, and reverse mode transposes it
     (srcad differentiates the rule with respect to the tangents), so one rule serves both.
-    Differentiate a function that calls the wrapper: ``srcad.grad(lambda x: f(x))``, not
-    ``srcad.grad(f)``.
+    The wrapper can be differentiated directly (``srcad.grad(f)``) or through code that
+    calls it.
 
     Args:
         fn: the function.

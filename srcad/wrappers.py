@@ -5,7 +5,9 @@ Accepts what a JAX or autograd user hands a transform besides a plain function:
   ``grad(np.sum)``, ``grad(math.exp)``, ``grad(np.floor)``), or an operator function
   (``operator.mul``);
 - a ``functools.partial`` of a function srcad can transform (``grad(partial(f, y=2.0))``);
-- a bound method of a plain Python class (``grad(model.loss)``).
+- a bound method of a plain Python class (``grad(model.loss)``);
+- an object whose class defines ``__call__`` in Python (``grad(model)``), and srcad's own
+  `custom_jvp`, `custom_vjp` and `checkpoint` wrappers (``grad(log1pexp)``, as in JAX).
 
 Guarantees: `transformable(fn)` returns `fn` itself when srcad reads it directly, else a
 small generated ``def`` that calls it, whose source is registered in `linecache` (so it
@@ -44,6 +46,8 @@ def transformable(fn):
         return _partial(fn)
     if isinstance(fn, types.MethodType) and isinstance(fn.__func__, types.FunctionType):
         return _method(fn)
+    if _called_through(fn):
+        return _callable_object(fn)
     rule = lookup(fn) if _hashable(fn) else None
     operator_expression = _OPERATORS.get(fn) if _hashable(fn) else None
     if operator_expression is not None or (
@@ -257,6 +261,36 @@ def _method(fn: types.MethodType):
     name = fn.__func__.__name__
     lines = [f"def {name}({_joined(params)}):", f"    return {target}({', '.join(call)})"]
     return _compile(name, lines, scope, f"{type(fn.__self__).__name__}.{name}")
+
+
+def _called_through(fn) -> bool:
+    """An object the wrapper calls as itself: one of srcad's rule-carrying wrappers (which
+    srcad must meet as a call, to use the rule), or an instance of a Python class with a
+    `__call__` written in Python."""
+    from .custom import checkpoint, custom_jvp, custom_vjp
+
+    if isinstance(fn, (custom_jvp, custom_vjp, checkpoint)):
+        return True
+    call = inspect.getattr_static(type(fn), "__call__", None)
+    return isinstance(call, types.FunctionType) and not isinstance(fn, type)
+
+
+def _callable_object(fn):
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # the parser says why
+        return fn
+    taken = set(signature.parameters) | {"np", "math"}
+    name = getattr(fn, "__name__", None) or type(fn).__name__
+    name = name if name.isidentifier() else "f"
+    target = _free(name if name not in taken else "target", taken)
+    scope: dict = {target: fn}
+    params = [_parameter(p, scope, taken) for p in signature.parameters.values()]
+    call = [_argument(p) for p in signature.parameters.values()]
+    # named as the object (a custom_jvp keeps its function's name): a def of that name
+    # would shadow the global it calls, so the def gets a suffix
+    lines = [f"def {name}_({_joined(params)}):", f"    return {target}({', '.join(call)})"]
+    return _compile(f"{name}_", lines, scope, name)
 
 
 def _parameter(p: inspect.Parameter, scope: dict, taken: set) -> tuple[inspect._ParameterKind, str]:

@@ -117,3 +117,63 @@ def test_np_diff_wrapper_leaves_out_what_numpy_marks_absent():
 def test_functions_of_varargs_are_refused_by_check_grads_with_a_reason():
     with pytest.raises(srcad.errors.ArgnumsError, match="no positional parameters"):
         srcad.check_grads(np.einsum, ("ij->ji", X * X[:, None]))
+
+
+class _Scaled:
+    """A callable object: its parameters are attributes, its function is __call__."""
+
+    def __init__(self, w):
+        self.w = w
+
+    def __call__(self, x, power=2):
+        return np.sum(self.w * np.sin(x) ** power)
+
+
+@srcad.custom_jvp
+def _log1pexp(x):
+    return np.log(1.0 + np.exp(x))
+
+
+@_log1pexp.defjvp
+def _log1pexp_jvp(primals, tangents):
+    (x,), (dx,) = primals, tangents
+    return _log1pexp(x), dx / (1.0 + np.exp(-x))
+
+
+@srcad.custom_vjp
+def _clipped_square(x):
+    return x * x
+
+
+def _clipped_square_fwd(x):
+    return x * x, x
+
+
+def _clipped_square_bwd(x, g):
+    return (np.clip(2.0 * x * g, -1.0, 1.0),)
+
+
+_clipped_square.defvjp(_clipped_square_fwd, _clipped_square_bwd)
+
+
+def test_callable_object_differentiated_directly():
+    model = _Scaled(np.array([1.0, -2.0, 0.5]))
+    srcad.check_grads(model, (X,), order=2)
+    want = model.w * 2 * np.sin(X) * np.cos(X)
+    np.testing.assert_allclose(srcad.grad(model)(X), want)
+    np.testing.assert_allclose(srcad.jvp(model, (X,), (np.ones(3),))[1], np.sum(want))
+    wrapper = srcad.wrappers.transformable(model)
+    assert inspect.getsource(wrapper) == "def _Scaled_(x, power=2):\n    return _Scaled(x, power)\n"
+
+
+def test_custom_jvp_differentiated_directly_uses_its_rule():
+    # the rule's form, 1/(1+exp(-x)), is finite where the body's derivative overflows
+    with np.errstate(over="ignore"):
+        assert srcad.grad(_log1pexp)(800.0) == 1.0
+    srcad.check_grads(_log1pexp, (0.7,), order=2)
+    assert srcad.jvp(_log1pexp, (0.0,), (2.0,))[1] == pytest.approx(1.0)
+
+
+def test_custom_vjp_differentiated_directly_uses_its_rule():
+    assert srcad.grad(_clipped_square)(3.0) == 1.0  # clipped: the body's derivative is 6
+    assert srcad.jvp(_clipped_square, (3.0,), (1.0,))[1] == 6.0  # forward mode: the body

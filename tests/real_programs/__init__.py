@@ -19,7 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-MODULES = ("autograd_models", "autograd_nets", "cfd_python", "jax_examples", "scipy_benchmarks")
+MODULES = (
+    "autograd_models",
+    "autograd_nets",
+    "cfd_python",
+    "jax_examples",
+    "scipy_benchmarks",
+    "more_examples",
+)
 
 
 @dataclass
