@@ -26,5 +26,4 @@ function runs; unlocated: a SrcadError that does not name the user's file and li
 (class 0 is the everyday code between the classes.)
 """
 
-KNOWN_FAILURES: dict[str, tuple[int, str]] = {
-}
+KNOWN_FAILURES: dict[str, tuple[int, str]] = {}
