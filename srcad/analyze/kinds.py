@@ -17,6 +17,7 @@ import gast
 import numpy as np
 
 from ..ir.resolution import KnownValue, Resolution
+from ..rules.methods import DRAW_METHODS
 
 ARRAY, LIST, TUPLE, DICT = "array", "list", "tuple", "dict"
 GENERATOR = "generator"  # a numpy.random Generator or RandomState (draws have rules)
@@ -109,6 +110,12 @@ def _kind_of(value, kinds: dict, resolution: Resolution) -> str | None:
         if target is None or target.kind not in ("rule", "method") or target.obj is None:
             return None
         rule = target.rule
+        if target.method is not None and target.method is DRAW_METHODS.get(target.method.name):
+            # obj.normal(...) is a draw (an array) only on a generator: a user object's
+            # method of that name returns what it returns
+            receiver = value.func.value
+            known = isinstance(receiver, gast.Name) and kinds.get(receiver.id) == GENERATOR
+            return ARRAY if known or not isinstance(receiver, gast.Name) else None
         by_arguments = _kind_by_arguments(target.obj, value)
         if by_arguments is not _NOT_SPECIAL:
             return by_arguments
