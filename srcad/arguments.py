@@ -80,7 +80,8 @@ def _signature(args: Sequence[Any]) -> tuple[Any, ...]:
         elif _passed_function(a):
             out.append(KnownValue(a))
         else:
-            out.append("object" if user_object(a) else None)  # as _describe_args says
+            # as _describe_args says
+            out.append("object" if user_object(a) and not isinstance(a, np.ndarray) else None)
     return tuple(out)
 
 
@@ -119,7 +120,7 @@ def _describe_args(
             kinds.append((p, "generator"))  # p.normal(...) is a draw with a rule
         elif _passed_function(a):
             kinds.append((p, KnownValue(a)))
-        elif user_object(a) and not pytree.is_node(a):
+        elif user_object(a) and not pytree.is_node(a) and not isinstance(a, np.ndarray):
             # its methods are its own (lin.dot(x) is not ndarray.dot): srcad.analyze.effects
             kinds.append((p, "object"))
     return tuple(kinds), tuple(ndims)

@@ -419,9 +419,13 @@ def refuse_user_operators(
                 continue
             name = operand.id
             if name in local_names:
-                user = kinds.get(name) == "object" or user_object(constants.get(name))
+                value = constants.get(name)
+                user = kinds.get(name) == "object" or user_object(value)
             else:
-                user = user_object(namespace.lookup(name, None))
+                value = namespace.lookup(name, None)
+                user = user_object(value)
+            if isinstance(value, np.ndarray):
+                continue  # an ndarray subclass: numpy's operators
             if user:
                 raise UnsupportedOperationError(
                     f"srcad cannot differentiate an operator applied to {name!r}, an object "
