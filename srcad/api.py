@@ -264,17 +264,7 @@ def vjp(
     """
     fn = _require_function(fn, "vjp")
     scale = as_loss_scale(loss_scale, "vjp")
-    params = _positional_params(fn)
-    _check_primal_count(fn, params, primals, "vjp")
-    for name, value in zip(params, primals):
-        check_differentiable(value, f"argument {name!r}", _def_location(fn))
-    wrt = tuple(params[: len(primals)])
-    nums = range(len(primals))
-    engine = engine_args(primals, nums)
-    kinds, ndims = _describe_args(params, engine)
-    records = _describe_records(params, primals, nums)
-    spec = build.Spec(Mode.VJP, wrt, has_aux=has_aux, kinds=kinds, ndims=ndims, records=records)
-    generated = build.generate(fn, spec)
+    generated, engine = _vjp_code(fn, primals, has_aux)
     forward = generated.functions["fwd"]
     try:
         result = forward(*engine)
@@ -286,8 +276,33 @@ def vjp(
         out, aux, residuals = result
     else:
         out, residuals = result
+    vjp_fn = _pullback(generated, out, residuals, primals, scale)
+    if has_aux:
+        return out, vjp_fn, aux
+    return out, vjp_fn
+
+
+def _vjp_code(fn: Any, primals: tuple[Any, ...], has_aux: bool) -> tuple[Any, tuple[Any, ...]]:
+    """vjp's generated code for these primals, and the primals in the form it takes."""
+    params = _positional_params(fn)
+    _check_primal_count(fn, params, primals, "vjp")
+    for name, value in zip(params, primals):
+        check_differentiable(value, f"argument {name!r}", _def_location(fn))
+    wrt = tuple(params[: len(primals)])
+    nums = range(len(primals))
+    engine = engine_args(primals, nums)
+    kinds, ndims = _describe_args(params, engine)
+    records = _describe_records(params, primals, nums)
+    spec = build.Spec(Mode.VJP, wrt, has_aux=has_aux, kinds=kinds, ndims=ndims, records=records)
+    return build.generate(fn, spec), tuple(engine)
+
+
+def _pullback(
+    generated: Any, out: Any, residuals: Any, primals: tuple[Any, ...], scale: Any
+) -> Callable[[Any], tuple[Any, ...]]:
+    """vjp's ``vjp_fn``: the backward sweep from the forward sweep's residuals."""
     backward = generated.functions["bwd"]
-    low = results.low_precision(primals, tuple(nums))
+    low = results.low_precision(primals, tuple(range(len(primals))))
 
     def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
         check_cotangent(cotangent, out)
@@ -303,9 +318,7 @@ def vjp(
         return grads
 
     vjp_fn.source = generated.sources["bwd"]  # type: ignore[attr-defined]
-    if has_aux:
-        return out, vjp_fn, aux
-    return out, vjp_fn
+    return vjp_fn
 
 
 @public

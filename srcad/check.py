@@ -159,6 +159,22 @@ def check_grads(
     rtol = rtol if rtol is not None else (2e-2 if low else 1e-5)
     atol = atol if atol is not None else (2e-2 if low else 1e-6)
     rng = np.random.default_rng(seed)
+    tangents, fd, scale = _finite_differences(f, args, wrt, eps, rng)
+    wrt_tangents = [tangents[i] for i in wrt]
+    if "fwd" in modes:
+        _check_jvp(f, args, wrt, wrt_tangents, fd, scale, rtol, atol)
+    cotangent = None
+    if "rev" in modes:
+        cotangent = _check_vjp(f, args, wrt, wrt_tangents, fd, (scale, rtol, atol), rng)
+    if order > 1:
+        _check_derivatives(
+            f, args, wrt, (wrt_tangents, cotangent), order, modes, eps, rtol, atol, seed
+        )
+
+
+def _finite_differences(f, args, wrt, eps, rng):
+    """(random tangents of the arguments in `wrt`, f's jvp along them by finite differences,
+    the scale of that jvp)."""
     wide = [_map(_widen, a) for a in args]
     tangents = [
         _map(lambda x: _random_like(x, rng), a) if i in wrt else None for i, a in enumerate(args)
@@ -172,37 +188,44 @@ def check_grads(
     scale = max(
         1.0, max((float(np.max(np.abs(v))) for v in _leaves(fd) if np.size(v)), default=1.0)
     )
-    wrt_tangents = [tangents[i] for i in wrt]
-    if "fwd" in modes:
-        out, tangent_out = _jvp(f, args, wrt, wrt_tangents)
-        for got, want in zip(_leaves(tangent_out), _leaves(fd)):
-            diff = np.max(np.abs(np.asarray(got) - np.asarray(want))) if np.size(want) else 0.0
-            _close(float(diff), 0.0, scale, rtol, atol, "jvp (max error)", f)
-    cotangent = None
-    if "rev" in modes:
-        out, pullback = _vjp(f, args, wrt)
-        cotangent = _map(
-            lambda y: _random_like(y, rng) if _is_float(y) else np.zeros(np.shape(y)), out
-        )
-        grads = pullback(cotangent)
-        lhs = _vdot(cotangent, fd)
-        rhs = _vdot(list(grads), wrt_tangents)
-        weight = max(1.0, float(np.sum([np.sum(np.abs(c)) for c in _leaves(cotangent)])))
-        _close(rhs, lhs, scale * weight, rtol, atol, "vjp (adjoint identity)", f)
-    if order > 1:
-        from . import api
-        from .arguments import engine_args
+    return tangents, fd, scale
 
-        # The composed functions call generated code: they take pytree arguments in its form.
-        inner = engine_args(args, wrt)
-        if "rev" in modes:
-            pullback_fn = api.composed_vjp(f, cotangent, wrt, args)
-            check_grads(pullback_fn, inner, order - 1, modes, eps, rtol * 10, atol * 10, seed + 1)
-        if "fwd" in modes:
-            pushforward_fn = api.composed_jvp(f, wrt_tangents, wrt, args)
-            check_grads(
-                pushforward_fn, inner, order - 1, modes, eps, rtol * 10, atol * 10, seed + 2
-            )
+
+def _check_jvp(f, args, wrt, wrt_tangents, fd, scale, rtol, atol) -> None:
+    out, tangent_out = _jvp(f, args, wrt, wrt_tangents)
+    for got, want in zip(_leaves(tangent_out), _leaves(fd)):
+        diff = np.max(np.abs(np.asarray(got) - np.asarray(want))) if np.size(want) else 0.0
+        _close(float(diff), 0.0, scale, rtol, atol, "jvp (max error)", f)
+
+
+def _check_vjp(f, args, wrt, wrt_tangents, fd, tolerances, rng):
+    """Check the adjoint identity along a random cotangent; return the cotangent."""
+    scale, rtol, atol = tolerances
+    out, pullback = _vjp(f, args, wrt)
+    cotangent = _map(lambda y: _random_like(y, rng) if _is_float(y) else np.zeros(np.shape(y)), out)
+    grads = pullback(cotangent)
+    lhs = _vdot(cotangent, fd)
+    rhs = _vdot(list(grads), wrt_tangents)
+    weight = max(1.0, float(np.sum([np.sum(np.abs(c)) for c in _leaves(cotangent)])))
+    _close(rhs, lhs, scale * weight, rtol, atol, "vjp (adjoint identity)", f)
+    return cotangent
+
+
+def _check_derivatives(f, args, wrt, directions, order, modes, eps, rtol, atol, seed) -> None:
+    """Check the derivatives of f's pullback and pushforward along `directions` (the
+    tangents and the cotangent checked at this order), one order lower."""
+    from . import api
+    from .arguments import engine_args
+
+    wrt_tangents, cotangent = directions
+    # The composed functions call generated code: they take pytree arguments in its form.
+    inner = engine_args(args, wrt)
+    if "rev" in modes:
+        pullback_fn = api.composed_vjp(f, cotangent, wrt, args)
+        check_grads(pullback_fn, inner, order - 1, modes, eps, rtol * 10, atol * 10, seed + 1)
+    if "fwd" in modes:
+        pushforward_fn = api.composed_jvp(f, wrt_tangents, wrt, args)
+        check_grads(pushforward_fn, inner, order - 1, modes, eps, rtol * 10, atol * 10, seed + 2)
 
 
 def _differentiable(arg) -> bool:

@@ -9,7 +9,9 @@ output under grad, has_aux without a pair) are re-raised pointing at the user's 
 
 from __future__ import annotations
 
+import dataclasses
 import types
+import weakref
 from typing import Any
 
 import numpy as np
@@ -42,6 +44,60 @@ from .errors import (
 )
 from .parse import def_location
 from .tracebacks import annotate
+
+
+@dataclasses.dataclass
+class _Shared:
+    """What equal transforms share: ``grad(f)`` made afresh in every loop iteration (or
+    inside ``hessian``) finds the checked argnums and the code the first one generated for
+    each kind of arguments, instead of checking and looking up again. A call still checks
+    that the code it finds is fresh. Equal: the same function (or equal inner transforms)
+    and the same options."""
+
+    nums: tuple[int, ...]
+    tuple_out: bool
+    wrt: tuple[str, ...] | None = None
+    params: list[str] = dataclasses.field(default_factory=list)
+    generated: dict[tuple[Any, ...], build.Generated] = dataclasses.field(default_factory=dict)
+    by_signature: dict[tuple[Any, ...], Any] = dataclasses.field(default_factory=dict)
+    keys: dict[Any, Any] = dataclasses.field(default_factory=dict)
+
+
+# function -> (the options of each transform applied to it, outermost last) -> _Shared
+_shared_states: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], _Shared]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _argnums_key(argnums: Any) -> Any:
+    if isinstance(argnums, (list, tuple)):
+        return tuple(argnums)
+    return argnums if isinstance(argnums, int) else None
+
+
+def _share_key(fn: Any, options: tuple[Any, ...]) -> tuple[Any, tuple[Any, ...]] | None:
+    """(the plain function at the bottom, the transforms' options on it), or None where
+    the transform shares nothing: a wrapper generated for a bound method or a partial is
+    new every time, and unusual argnums are checked every time."""
+    if options[1] is None:
+        return None
+    if isinstance(fn, Transformed):
+        inner = fn._share
+        return None if inner is None else (inner[0], (*inner[1], options))
+    if isinstance(fn, types.FunctionType):
+        return fn, (fn.__code__, options)  # a new __code__ may have other parameters
+    return None
+
+
+def _shared(key: tuple[Any, tuple[Any, ...]] | None) -> _Shared | None:
+    if key is None:
+        return None
+    return _shared_states.get(key[0], {}).get(key[1])
+
+
+def _keep_shared(key: tuple[Any, tuple[Any, ...]] | None, shared: _Shared) -> None:
+    if key is not None:
+        _shared_states.setdefault(key[0], {})[key[1]] = shared
 
 
 class Transformed:
@@ -89,16 +145,25 @@ class Transformed:
                 )
             if self._mode.gradient:
                 self._mode = Mode.JACREV
-        self._nums, self._tuple_out = _argnums(fn, argnums, label or mode)
         self._has_aux = has_aux
         self._label = label or self._mode.value
-        self._wrt: tuple[str, ...] | None = None
-        self._params: list[str] = []
-        self._generated: dict[tuple[Any, ...], build.Generated] = {}
-        self._by_signature: dict[tuple[Any, ...], Any] = {}  # cheap call-time key -> Generated
-        self._keys: dict[Any, Any] = {}  # cheap call-time key -> the full key it stands for
         self._last_signature: tuple[Any, ...] | None = None
         self._last: tuple[Any, ...] | None = None
+        options = (mode, _argnums_key(argnums), has_aux, label, holomorphic)
+        # a subclass's generated functions may close over the object (loss_scale's runner)
+        shares = type(self) is Transformed
+        self._share = _share_key(fn, options) if shares else None
+        shared = _shared(self._share)
+        if shared is None:
+            nums, tuple_out = _argnums(fn, argnums, label or mode)
+            shared = _Shared(nums, tuple_out)
+            _keep_shared(self._share, shared)
+        self._state = shared
+        self._nums, self._tuple_out = shared.nums, shared.tuple_out
+        # what calls find and fill, shared with every equal transform (see _Shared)
+        self._generated = shared.generated
+        self._by_signature = shared.by_signature
+        self._keys = shared.keys
         name = getattr(fn, "__name__", "f")
         self.__name__ = f"{self._label}_{name}"
         self.__qualname__ = self.__name__
@@ -128,12 +193,18 @@ class Transformed:
 
     def _prepare(self) -> tuple[str, ...]:
         """The names of the differentiated parameters (checked on first use)."""
-        if self._wrt is None:
+        state = self._state
+        if state.wrt is None:
             if self._mode.driver:
                 _check_positional_only(self._fn, self._label)
-            self._params = _positional_params(self._fn)
-            self._wrt = _wrt_names(self._fn, self._nums, self._label, self._params)
-        return self._wrt
+            state.params = _positional_params(self._fn)
+            state.wrt = _wrt_names(self._fn, self._nums, self._label, state.params)
+        return state.wrt
+
+    @property
+    def _params(self) -> list[str]:
+        self._prepare()
+        return self._state.params
 
     def _default(self) -> build.Generated:
         """The code for the last call's kind of arguments (generic arrays before any call)."""

@@ -580,8 +580,7 @@ add(
         E.SourceUnavailableError,
     )
 )
-# (A callable object is no longer bad input: grad(model) transforms its __call__,
-# tests/test_wrappers.py.)
+# (a callable object is transformed directly now: tests/test_wrappers.py)
 add(
     api_case(
         "functools_partial_of_builtin_without_rule",

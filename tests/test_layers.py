@@ -31,6 +31,7 @@ LAYERS = [
     ("transformed", "scaled"),
     ("api", "traced"),
     ("composed", "vmap"),
+    ("export_sources",),
     ("check", "show", "jit", "catalog", "demo", "tree_util", "export", "__main__", "__init__"),
 ]
 

@@ -75,6 +75,34 @@ def test_hessian_and_jacfwd_of_jacrev_made_afresh_hit_the_cache(generations):
     assert generations[0] > made
 
 
+def test_an_equal_transform_made_afresh_finds_the_code_without_a_lookup(monkeypatch):
+    looked_up = [0]
+    real = driver.generate
+
+    def counting(fn, spec):
+        looked_up[0] += 1
+        return real(fn, spec)
+
+    monkeypatch.setattr(driver, "generate", counting)
+    monkeypatch.setattr(srcad.build, "generate", counting)
+
+    def f(x, y):
+        return np.sum(np.sin(x) * y)
+
+    x, y = np.array([0.3, -1.2]), 2.0
+    first = srcad.grad(f)(x, y)
+    lookups = looked_up[0]
+    assert lookups >= 1
+    for _ in range(3):
+        np.testing.assert_array_equal(srcad.grad(f)(x, y), first)
+    assert looked_up[0] == lookups  # the first transform's code, found by the call
+    srcad.grad(f, argnums=1)(x, y)  # other options: another transform
+    assert looked_up[0] > lookups
+    # A new __code__ (other parameters, another body) is another function.
+    f.__code__ = (lambda y, x: np.sum(np.cos(x) * y)).__code__
+    np.testing.assert_allclose(srcad.grad(f)(2.0, x), np.sum(np.cos(x)))
+
+
 def test_fresh_transform_sees_a_redefined_callee():
     namespace = {"np": np}
     source = "def inner(x):\n    return x * x\n\ndef f(x):\n    return np.sum(inner(x))\n"

@@ -15,9 +15,8 @@ import dataclasses
 import gast
 
 from ..ir.resolution import Resolution
+from ..rules.registry import method_entry
 from .calls import derivative_operands
-
-MUTATING_METHODS = {"append": "value", "extend": "values", "insert": "value", "update": "other"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,13 +66,22 @@ def _mutation_edges(call: gast.Call, resolution: Resolution) -> list:
     if not (
         isinstance(func, gast.Attribute)
         and isinstance(func.value, gast.Name)
-        and func.attr in MUTATING_METHODS
+        and _stores(func.attr)
     ):
         return []
     sources = set()
     for a in call.args + [k.value for k in call.keywords]:
         sources |= derivative_operands(a, resolution)
     return [(func.value.id, sources | {func.value.id})]
+
+
+def _stores(name: str) -> bool:
+    """Whether the list or dict method `name` puts its arguments into its object (the
+    registry's ``stores``: l.append, l.extend, l.insert, d.update)."""
+    return any(
+        entry is not None and entry.stores
+        for entry in (method_entry(list, name), method_entry(dict, name))
+    )
 
 
 def analyze(

@@ -16,116 +16,34 @@ import dataclasses
 import gast
 import numpy as np
 
-from .. import runtime as rt
 from ..ir import syntax as S
 from ..ir.notes import InPlace, notes
 from ..ir.resolution import Resolution
+from ..rules.methods import METHODS
+from ..rules.registry import lookup, method_entry
+from .fresh_returns import returns_fresh
 
-# Calls whose result is a new object, never a view of an argument.
-FRESH_CALLS = {
-    id(f)
-    for f in (
-        np.zeros,
-        np.ones,
-        np.empty,
-        np.full,
-        np.zeros_like,
-        np.ones_like,
-        np.empty_like,
-        np.full_like,
-        np.array,
-        np.copy,
-        np.eye,
-        np.identity,
-        np.arange,
-        np.linspace,
-        np.stack,
-        np.concatenate,
-        np.vstack,
-        np.hstack,
-        np.outer,
-        np.dot,
-        np.matmul,
-        np.tile,
-        np.repeat,
-        np.diag,
-        rt.copy,
-        rt.fresh_residuals,
-        rt.astype,
-        list,
-        dict,
-        tuple,
-    )
-}
-_VIEW_METHODS = {
-    "reshape",
-    "T",
-    "transpose",
-    "ravel",
-    "squeeze",
-    "swapaxes",
-    "view",
-    "diagonal",
-    "real",
-    "imag",
-    "flatten",
-}
+# What a call's result is (a new object, or maybe a view of an argument) is its registry
+# entry's `fresh` and `view` (numpy functions, ndarray methods and attributes).
 
 
-# numpy functions whose result may be a view of (or the very same object as) an argument.
-# Every other numpy function srcad has a rule for returns a new array.
-_VIEW_FUNCTION_NAMES = (
-    "reshape",
-    "ravel",
-    "transpose",
-    "matrix_transpose",
-    "permute_dims",
-    "swapaxes",
-    "moveaxis",
-    "rollaxis",
-    "squeeze",
-    "expand_dims",
-    "broadcast_to",
-    "broadcast_arrays",
-    "atleast_1d",
-    "atleast_2d",
-    "atleast_3d",
-    "asarray",
-    "asanyarray",
-    "ascontiguousarray",
-    "asfortranarray",
-    "require",
-    "real",
-    "imag",
-    "diagonal",
-    "flip",
-    "fliplr",
-    "flipud",
-    "rot90",
-    "split",
-    "array_split",
-    "hsplit",
-    "vsplit",
-    "dsplit",
-    "unstack",
-    "einsum",
-    "nan_to_num",
-    "real_if_close",
-)
-VIEW_FUNCTIONS = {id(getattr(np, name)) for name in _VIEW_FUNCTION_NAMES if hasattr(np, name)}
-# ndarray methods that change the array in place -> what to write instead ({} is the array).
-IN_PLACE_METHODS = {
-    "sort": "use {0} = np.sort({0}) (a new array)",
-    "partition": "use {0} = np.partition({0}, k) (a new array)",
-    "fill": "use {0} = np.full_like({0}, value) (a new array)",
-    "put": "build a new array: {0} = {0}.copy(), then {0}[indices] = values",
-    "itemset": "build a new array: {0} = {0}.copy(), then {0}[index] = value",
-    "resize": "use {0} = np.resize({0}, shape) (a new array)",
-    "setfield": "build a new array instead of writing a field in place",
-    "byteswap": "use {0} = {0}.byteswap() (a new array)",
-}
-# Attributes that are views of the array, written to as targets: y.flat[i] = v.
-VIEW_ATTRIBUTES = {"flat", "real", "imag"}
+def fresh_result(obj) -> bool:
+    """Whether a call of `obj` returns a new object, never a view of an argument."""
+    entry = lookup(obj) if obj is not None else None
+    return entry is not None and entry.fresh
+
+
+def view_result(obj) -> bool:
+    """Whether a call of `obj` may return a view of an argument (or the argument itself)."""
+    entry = lookup(obj) if obj is not None else None
+    return entry is not None and entry.view
+
+
+def view_member(name: str) -> bool:
+    """Whether the array method or attribute `name` may be a view of the array (x.T,
+    x.reshape(...))."""
+    entry = method_entry(np.ndarray, name)
+    return entry is not None and entry.view
 
 
 @dataclasses.dataclass(frozen=True)
@@ -194,12 +112,14 @@ def _fresh_value(value, resolution: Resolution) -> bool:
                 return False  # an item of a container, which may have other names
             primitive = target.method.primitive
             return (
-                target.method.name not in _VIEW_METHODS
+                not view_member(target.method.name)
                 and primitive is not None
-                and id(primitive) not in VIEW_FUNCTIONS
+                and not view_result(primitive)
             )
 
-        if target.obj is not None and id(target.obj) in FRESH_CALLS:
+        if target.kind == "function":  # a user function: fresh if all its returns are
+            return returns_fresh(target.obj, fresh_result)
+        if fresh_result(target.obj):
             return _copies(value)  # np.array(x, copy=False) may be x itself
         if isinstance(target.obj, np.ufunc) and not any(k.arg == "out" for k in value.keywords):
             return True
@@ -208,11 +128,7 @@ def _fresh_value(value, resolution: Resolution) -> bool:
             return True
         # Other numpy functions with rules make new arrays, except those that return views.
         module = getattr(target.obj, "__module__", None) or ""
-        return (
-            target.kind == "rule"
-            and module.startswith("numpy")
-            and id(target.obj) not in VIEW_FUNCTIONS
-        )
+        return target.kind == "rule" and module.startswith("numpy") and not view_result(target.obj)
     return False
 
 
@@ -226,7 +142,7 @@ def _copies(call: gast.Call) -> bool:
 
 
 # List methods srcad models (srcad.transform.containers): each changes the list it is called on.
-LIST_MUTATIONS = ("append", "extend", "insert", "pop")
+LIST_MUTATIONS = frozenset(name for name, method in METHODS.items() if method.mutates)
 
 
 def collect(fdef: gast.FunctionDef, ndims: dict | None = None, kinds: dict | None = None) -> Facts:
@@ -414,7 +330,7 @@ def _view_base(value, ndims: dict, kinds: dict) -> str | None:
     if (
         isinstance(value, gast.Attribute)
         and isinstance(value.value, gast.Name)
-        and (value.attr in _VIEW_METHODS or value.attr in VIEW_ATTRIBUTES or value.attr == "mT")
+        and view_member(value.attr)
     ):
         return value.value.id
     if isinstance(value, gast.Call):
@@ -422,12 +338,12 @@ def _view_base(value, ndims: dict, kinds: dict) -> str | None:
         if (
             isinstance(func, gast.Attribute)
             and isinstance(func.value, gast.Name)
-            and func.attr in _VIEW_METHODS
+            and view_member(func.attr)
         ):
             return func.value.id
         if (
             isinstance(func, gast.Attribute)
-            and func.attr in _VIEW_FUNCTION_NAMES
+            and view_result(getattr(np, func.attr, None))
             and value.args
             and isinstance(value.args[0], gast.Name)
         ):

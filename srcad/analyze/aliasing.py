@@ -33,10 +33,9 @@ from ..errors import UnsupportedOperationError
 from ..fence import location, statement_location
 from ..ir import syntax as S
 from ..ir.resolution import Resolution
+from ..rules.registry import Effect, method_entry
 from .activity import Activity
 from .alias_facts import (
-    IN_PLACE_METHODS,
-    VIEW_ATTRIBUTES,
     Change,
     Facts,
     _fresh_value,
@@ -189,14 +188,16 @@ def _refuse_view_attribute(change: Change, facts: Facts, where) -> None:
     if change.augmented is not None or change.method is not None:
         return
     for d in facts.definitions.get(change.obj, []):
-        if isinstance(d.value, gast.Attribute) and d.value.attr in VIEW_ATTRIBUTES:
+        entry = (
+            method_entry(np.ndarray, d.value.attr) if isinstance(d.value, gast.Attribute) else None
+        )
+        if entry is not None and entry.refused_write:
             base = S.to_source(d.value.value)
             raise UnsupportedOperationError(
                 f"srcad cannot differentiate an assignment through {base}.{d.value.attr}[...]: "
                 f"it changes {base} in place",
                 where,
-                hint=f"build a new array instead: {base} = {base}.copy(), then assign to "
-                f"{base}[...] directly (or use np.where)",
+                hint=entry.refused_write.replace("{0}", base),
             )
 
 
@@ -279,7 +280,7 @@ def _check_calls(fdef, resolution: Resolution, filename: str, varied: frozenset)
         if (
             isinstance(func, gast.Attribute)
             and isinstance(func.value, gast.Name)
-            and func.attr in IN_PLACE_METHODS
+            and _in_place_method(func.attr) is not None
             and resolution.calls.get(node) is not None
             and resolution.calls[node].kind in ("unknown", "method")
             and _changes_in_place(node)
@@ -289,7 +290,7 @@ def _check_calls(fdef, resolution: Resolution, filename: str, varied: frozenset)
             raise UnsupportedOperationError(
                 f"srcad cannot differentiate {obj}.{func.attr}(...): it changes {obj!r} in place",
                 statement_location(node, fdef, filename, fdef.name),
-                hint=IN_PLACE_METHODS[func.attr].format(obj),
+                hint=_in_place_method(func.attr).hint_for(obj),
             )
         out = _out_argument(node, resolution)
         if out is not None and (_names(node) & varied):
@@ -304,6 +305,15 @@ def _check_calls(fdef, resolution: Resolution, filename: str, varied: frozenset)
                 statement_location(node, fdef, filename, fdef.name),
                 hint=f"write {target} = {S.to_source(rest)} instead",
             )
+
+
+def _in_place_method(name: str):
+    """The registry entry of the array method `name` if it changes the array in place
+    (x.sort(), x.fill(v)); operators' methods (__iadd__...) are the augmented assignments'."""
+    entry = method_entry(np.ndarray, name)
+    if entry is None or entry.effect is not Effect.WRITES or name.startswith("__"):
+        return None
+    return entry
 
 
 def _changes_in_place(call: gast.Call) -> bool:

@@ -184,7 +184,11 @@ class _Checker:
         if entry.effect is Effect.WRITES:
             written += _bound_arguments(site.call, target, entry.writes)
             why = f"{target.label}(...) changes its argument in place"
-            hint = entry.hint or "build a new array instead (x = x.copy(), then x[...] = ...)"
+            func = site.call.func
+            receiver = S.to_source(func.value) if isinstance(func, gast.Attribute) else "x"
+            hint = entry.hint_for(receiver) or (
+                "build a new array instead (x = x.copy(), then x[...] = ...)"
+            )
         if entry.effect is Effect.OPAQUE and self.varied(operands):
             self._refuse(
                 site,

@@ -19,43 +19,6 @@ from ..ir.resolution import Resolution
 from ..rules.template import BindError
 
 _CONFLICT = -1
-_REDUCTIONS = {
-    id(f)
-    for f in (
-        np.sum,
-        np.mean,
-        np.prod,
-        np.max,
-        np.min,
-        np.amax,
-        np.amin,
-        np.var,
-        np.std,
-        np.all,
-        np.any,
-        np.argmax,
-        np.argmin,
-    )
-}
-_SAME_RANK = {
-    id(f)
-    for f in (
-        np.transpose,
-        np.conj,
-        np.real,
-        np.imag,
-        np.copy,
-        np.negative,
-        np.cumsum,
-        np.cumprod,
-        np.flip,
-        np.sort,
-        np.clip,
-        np.zeros_like,
-        np.ones_like,
-        np.ascontiguousarray,
-    )
-}
 
 
 REAL = "__real__"  # key of the set of names known to hold real values
@@ -372,9 +335,9 @@ def _call(call, ndims, resolution):
         return _broadcast(*[_of(bound[p], ndims) for p in rule.broadcast])
     if getattr(obj, "nin", None) == 1:
         return _of(first, ndims)
-    if id(obj) in _SAME_RANK:
+    if rule.rank == "same":
         return _of(first, ndims)
-    if id(obj) in _REDUCTIONS:
+    if rule.rank == "reduce":
         rank = _of(first, ndims)
         axis, keepdims = bound.get("axis"), bound.get("keepdims")
         if rank is None or not isinstance(keepdims, (gast.Constant, type(None))):
@@ -414,29 +377,6 @@ def _call(call, ndims, resolution):
     return None
 
 
-# Functions that can turn real inputs into complex outputs.
-_COMPLEX_MAKERS = {
-    id(f)
-    for f in (
-        np.fft.fft,
-        np.fft.ifft,
-        np.fft.fft2,
-        np.fft.ifft2,
-        np.fft.fftn,
-        np.fft.ifftn,
-        np.fft.rfft,
-        np.fft.rfft2,
-        np.fft.rfftn,
-        np.fft.ihfft,
-        np.linalg.eig,
-        np.linalg.eigvals,
-        np.emath.sqrt,
-        np.emath.log,
-        complex,
-    )
-}
-
-
 def _real_names(fdef: gast.FunctionDef, real_params: set, resolution: Resolution) -> set:
     """Names whose values are certainly real: computed only from real parameters and real
     constants by operations that keep values real (no globals: their dtype is unknown)."""
@@ -471,7 +411,7 @@ def _real_value(value, real: set, resolution: Resolution) -> bool:
         if (
             target is None
             or target.kind not in ("rule", "method")
-            or (target.obj is not None and id(target.obj) in _COMPLEX_MAKERS)
+            or (target.rule is not None and target.rule.complex_result)
         ):
             return False
         if target.kind == "method" and not _real_value(value.func.value, real, resolution):

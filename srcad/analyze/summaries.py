@@ -31,7 +31,7 @@ from ..normalize.static_branches import fold_static_branches
 from ..parse import parse_function
 from ..rules.methods import METHODS
 from ..rules.registry import Effect, lookup
-from .alias_facts import _VIEW_METHODS, VIEW_FUNCTIONS
+from .alias_facts import view_member, view_result
 
 CHANGES, AUGMENTED = "changes", "augmented"
 # Only constants are stored into it (self.nfev += 1, self.calls = 0): no value of another
@@ -270,7 +270,7 @@ class _Summary:
         root = _root(func.value) if isinstance(func, gast.Attribute) else None
         if root is not None and root in self.locals and root not in self.known:
             # p.reshape(...) is a view of p; p.copy(), p.sum() are new; c.pop() an item of c
-            return func.attr in _VIEW_METHODS or func.attr not in _READING_METHODS
+            return view_member(func.attr) or func.attr not in _READING_METHODS
         return self._returns_any(call)
 
     def _returns_any(self, call: gast.Call) -> bool:
@@ -284,7 +284,7 @@ class _Summary:
         module = getattr(obj, "__module__", "") or ""
         # numpy's views; srcad's helpers and Python's builtins (list(p), zip(p, q)...) may
         # hand back what they were given, or build containers of it
-        return id(obj) in VIEW_FUNCTIONS or module.startswith("srcad") or module == "builtins"
+        return view_result(obj) or module.startswith("srcad") or module == "builtins"
 
     # -- how the reachable objects change ----------------------------------------------------
     def _how_changed(self, aliases: set, holders: set) -> str | None:

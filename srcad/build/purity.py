@@ -2,57 +2,27 @@
 
 An expression is pure when every call in it is to a function srcad knows to have no effect:
 a function with derivative rules, srcad's runtime helpers, the builtins and array methods that
-only read, a function the registry declares pure. A call to anything else (a user function,
+only read, a function the registry declares pure (what a builtin or a method does is its
+registry entry's effect). A call to anything else (a user function,
 a random draw, a list method that changes its list, np.copyto) keeps its statement, used or
 not.
 """
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 
 import gast
+import numpy as np
 
 from .. import runtime
 from ..ir import syntax as S
 from ..rules.methods import METHODS
-from ..rules.template import Effect, lookup
+from ..rules.template import Effect, lookup, method_entry
 from .binder import Binder
 
 _PURE_METHODS = {name for name, m in METHODS.items() if not m.mutates}
-_PURE_BUILTINS = {
-    "len",
-    "range",
-    "reversed",
-    "slice",
-    "tuple",
-    "list",
-    "dict",
-    "min",
-    "max",
-    "abs",
-    "float",
-    "int",
-    "isinstance",
-    "zip",
-    "enumerate",
-    "sum",
-}
-_MUTATING_METHODS = {
-    "append",
-    "pop",
-    "extend",
-    "insert",
-    "update",
-    "setdefault",
-    "clear",
-    "remove",
-    "sort",
-    "fill",
-    "put",
-    "resize",
-    "itemset",
-}
 
 
 def purity(binder: Binder) -> Callable[[gast.expr], bool]:
@@ -66,12 +36,13 @@ def purity(binder: Binder) -> Callable[[gast.expr], bool]:
 
 def _pure_call(call: gast.Call, binder: Binder) -> bool:
     func = call.func
-    if isinstance(func, gast.Name) and func.id in _PURE_BUILTINS:
-        if func.id not in binder.local_names:
+    if isinstance(func, gast.Name) and func.id not in binder.local_names:
+        entry = lookup(getattr(builtins, func.id, None))
+        if entry is not None and entry.effect is Effect.PURE:
             return True
     obj = binder.resolve(func)
     if obj is None:
-        if isinstance(func, gast.Attribute) and func.attr in _MUTATING_METHODS:
+        if isinstance(func, gast.Attribute) and _changes_receiver(func.attr):
             return False
         # array methods on locals (x.sum(), x.reshape(...))
         return isinstance(func, gast.Attribute) and func.attr in _PURE_METHODS
@@ -86,6 +57,15 @@ def _pure_call(call: gast.Call, binder: Binder) -> bool:
         return True
     rule = lookup(obj)
     return rule is not None and rule.effect is Effect.PURE  # not writes, draws, I/O
+
+
+def _changes_receiver(name: str) -> bool:
+    """Whether a method `name` of a list, dict or array changes its object (registry)."""
+    for cls in (list, dict, np.ndarray):  # what an unresolved receiver may be
+        entry = method_entry(cls, name)
+        if entry is not None and entry.effect is Effect.WRITES:
+            return True
+    return False
 
 
 def keeping_call(pure: Callable, rt: str, helper: str) -> Callable[[gast.expr], bool]:

@@ -256,20 +256,7 @@ def _loop(s, ctx: Ctx) -> tuple[list, bool]:
         out.append(_at(S.assign(loop.broke, S.const(False)), s))
     out.append(new_loop)
     if s.orelse:
-        orelse = _block(s.orelse, ctx)
-        if uses_broke:
-            out.append(
-                _at(
-                    gast.If(
-                        test=gast.UnaryOp(gast.Not(), S.name(loop.broke)),
-                        body=orelse or [gast.Pass()],
-                        orelse=[],
-                    ),
-                    s,
-                )
-            )
-        else:
-            out.extend(orelse)
+        out.extend(_loop_else(s, ctx, loop, uses_broke))
     if returns and outer is not None:
         # A return inside leaves the enclosing loop too.
         out.append(
@@ -283,3 +270,20 @@ def _loop(s, ctx: Ctx) -> tuple[list, bool]:
             )
         )
     return out, returns
+
+
+def _loop_else(s, ctx: Ctx, loop: Loop, uses_broke: bool) -> list:
+    """The statements of the loop's else clause, run when it did not break."""
+    orelse = _block(s.orelse, ctx)
+    if not uses_broke:
+        return orelse
+    return [
+        _at(
+            gast.If(
+                test=gast.UnaryOp(gast.Not(), S.name(loop.broke)),
+                body=orelse or [gast.Pass()],
+                orelse=[],
+            ),
+            s,
+        )
+    ]

@@ -69,6 +69,32 @@ def _array_argument(node, param, displays) -> bool:
     return isinstance(node, gast.Name) and node.id in displays and param in _ARRAY_PARAMS
 
 
+def _sequence_displays(fdef) -> set[str]:
+    """The names assigned a list or tuple display (without starred items)."""
+    displays = set()
+    for s in S.statements(fdef.body):
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+            if isinstance(s.value, (gast.List, gast.Tuple)) and not any(
+                isinstance(e, gast.Starred) for e in s.value.elts
+            ):
+                displays.add(s.targets[0].id)
+    return displays
+
+
+def _converts_sequences(target) -> bool:
+    """Whether the call is of a numpy function with a rule that converts a list argument to
+    an array itself (not one that takes a sequence of arrays as such)."""
+    return (
+        target is not None
+        and target.kind == "rule"
+        and id(target.obj) not in _SEQUENCE_NATIVE
+        and (
+            type(target.obj).__name__ == "ufunc"
+            or (getattr(target.obj, "__module__", "") or "").startswith("numpy")
+        )
+    )
+
+
 def sequences_as_arrays(fdef, resolution: Resolution, fresh, bind_numpy) -> None:
     """``np.mean([x, y], axis=0)`` reads ``np.mean(np.asarray([x, y]), axis=0)``.
 
@@ -77,13 +103,7 @@ def sequences_as_arrays(fdef, resolution: Resolution, fresh, bind_numpy) -> None
     (jacfwd, jacrev, hessian) those lead instead, and the result was wrong. The conversion,
     made a statement of its own, has a rule that puts them right. Functions that take a
     sequence of arrays as such (np.stack, np.concatenate...) are left as they are."""
-    displays = set()
-    for s in S.statements(fdef.body):
-        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
-            if isinstance(s.value, (gast.List, gast.Tuple)) and not any(
-                isinstance(e, gast.Starred) for e in s.value.elts
-            ):
-                displays.add(s.targets[0].id)
+    displays = _sequence_displays(fdef)
     if not displays:
         return
     converter = lookup(np.asarray)
@@ -107,15 +127,7 @@ def sequences_as_arrays(fdef, resolution: Resolution, fresh, bind_numpy) -> None
             call = s.value if isinstance(s, gast.Assign) else None
             if isinstance(call, gast.Call):
                 target = resolution.calls.get(call)
-                if (
-                    target is not None
-                    and target.kind == "rule"
-                    and id(target.obj) not in _SEQUENCE_NATIVE
-                    and (
-                        type(target.obj).__name__ == "ufunc"
-                        or (getattr(target.obj, "__module__", "") or "").startswith("numpy")
-                    )
-                ):
+                if _converts_sequences(target):
                     template = target.rule.vjp or target.rule.jvp
                     params = template.params if template is not None else []
                     for i, a in enumerate(call.args):

@@ -45,6 +45,7 @@ from . import (
 )
 from .registry import (
     draws,
+    facts,
     lookup,
     nondiff,
     opaque,
@@ -241,6 +242,8 @@ outside(
     )
 )
 outside(*_found(np.linalg, "test"), *_found(np.fft, "test"), *_found(np.random, "test"))
+facts(np.full, np.full_like, np.arange, fresh=True)
+facts(np.require, np.real_if_close, view=True)  # the array itself, when it already fits
 
 # ----------------------------------------------------------------------------- ndarray
 
@@ -274,15 +277,16 @@ pure(
 )
 _IN_PLACE_OPERATOR_HINT = "write x = x + y (a new array) instead of x += y"
 for _name, _hint in [
-    ("sort", "use np.sort(x), which srcad differentiates"),
-    ("partition", "use np.partition(x, kth), which srcad differentiates"),
-    ("fill", "build a new array: np.zeros_like(x) + value"),
-    ("put", "assign by index on a copy: x = x.copy(); x.flat[ind] = v"),
-    ("resize", "use np.resize(x, shape) or np.reshape"),
-    ("byteswap", ""),  # with inplace=True
-    ("setfield", ""),
+    # {0} is the array (see Rule.hint)
+    ("sort", "use {0} = np.sort({0}) (a new array)"),
+    ("partition", "use {0} = np.partition({0}, k) (a new array)"),
+    ("fill", "use {0} = np.full_like({0}, value) (a new array)"),
+    ("put", "build a new array: {0} = {0}.copy(), then {0}[indices] = values"),
+    ("resize", "use {0} = np.resize({0}, shape) (a new array)"),
+    ("byteswap", "use {0} = {0}.byteswap() (a new array)"),  # with inplace=True
+    ("setfield", "build a new array instead of writing a field in place"),
     ("setflags", ""),
-    ("itemset", "assign by index: x[i] = v"),
+    ("itemset", "build a new array: {0} = {0}.copy(), then {0}[index] = value"),
     ("__setitem__", "assign by index: x[i] = v"),
     ("__delitem__", ""),
     ("__setstate__", ""),
@@ -294,6 +298,23 @@ for _name, _hint in [
     for _f in _found(_ND, _name):
         writes(_f, 0, hint=_hint)
 outside(*_found(_ND, "dump dumps tofile"))
+# The members whose result may be a view of the array (x.reshape(...), x.T, x.flat), for the
+# alias check; x.flatten() copies, but is counted with them.
+facts(
+    *[
+        optional(_ND, name)
+        for name in "reshape T mT transpose ravel squeeze swapaxes view diagonal real imag flatten "
+        "flat".split()
+    ],
+    view=True,
+)
+# Writing through these views (y.flat[i] = v, y.real[...] = v) changes the array: refused.
+for _f in _found(_ND, "flat real imag"):
+    facts(
+        _f,
+        refused_write="build a new array instead: {0} = {0}.copy(), then assign to {0}[...] "
+        "directly (or use np.where)",
+    )
 opaque(
     *_found(_ND, "__array_function__ __array_ufunc__"),
     hint="call the numpy function itself",

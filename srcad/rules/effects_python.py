@@ -14,7 +14,7 @@ import builtins
 import math
 
 from .effects_numpy import _found
-from .registry import nondiff, opaque, outside, pure, writes
+from .registry import facts, nondiff, opaque, outside, pure, writes
 
 # ----------------------------------------------------------------------------- builtins
 
@@ -106,3 +106,7 @@ opaque(
     *_found(tuple, "__getattribute__"),
     hint="name the attribute in the source (obj.attr)",
 )
+
+# The methods whose arguments (and their derivatives) go into the object they change: activity
+# analysis passes a derivative from the arguments to the list or dict.
+facts(list.append, list.extend, list.insert, dict.update, stores=True)

@@ -68,20 +68,7 @@ def _eval(node, ndims):
             return -v
         return _NOT_CONSTANT
     if isinstance(node, gast.BoolOp):
-        values = [_eval(v, ndims) for v in node.values]
-        if isinstance(node.op, gast.And):
-            for v in values:
-                if v is _NOT_CONSTANT:
-                    return v
-                if not v:
-                    return v
-            return values[-1]
-        for v in values:
-            if v is _NOT_CONSTANT:
-                return v
-            if v:
-                return v
-        return values[-1]
+        return _eval_boolop(node, ndims)
     if isinstance(node, gast.BinOp):
         fn = _BINOPS.get(type(node.op))
         left, right = _eval(node.left, ndims), _eval(node.right, ndims)
@@ -96,6 +83,32 @@ def _eval(node, ndims):
         if fn is None or _NOT_CONSTANT in (left, right):
             return _NOT_CONSTANT
         return fn(left, right)
+    if isinstance(node, gast.Call):
+        return _eval_call(node, ndims)
+    return _NOT_CONSTANT
+
+
+def _eval_boolop(node: gast.BoolOp, ndims):
+    """`a and b`, `a or b`: the value Python gives, if every operand's is known."""
+    values = [_eval(v, ndims) for v in node.values]
+    if isinstance(node.op, gast.And):
+        for v in values:
+            if v is _NOT_CONSTANT:
+                return v
+            if not v:
+                return v
+        return values[-1]
+    for v in values:
+        if v is _NOT_CONSTANT:
+            return v
+        if v:
+            return v
+    return values[-1]
+
+
+def _eval_call(node: gast.Call, ndims):
+    """The calls rule templates test: static(...), real(x), same_shape(...), ndim(x), len and
+    tuple of known values."""
     if isinstance(node, gast.Call) and S.is_name(node.func, "static") and len(node.args) == 1:
         # static(test) in a rule template: the test's value if it is known now, else False
         value = static_value(node.args[0], ndims)

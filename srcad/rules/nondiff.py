@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import runtime as rt
 from ..custom import stop_gradient
-from .template import nondiff, opaque, optional, outside, pure, returns, writes
+from .template import facts, nondiff, opaque, optional, outside, pure, returns, writes
 
 # Builtins whose results carry no derivative. (zip, enumerate, reversed, sorted, iter and
 # next pass values through: they are not here, so an active call to them is an error unless
@@ -165,3 +165,12 @@ returns(
     np.histogram2d,
     np.histogramdd,
 )
+
+# ----------------------------------------------------------------------------- facts
+# What the analyses read of these entries besides their templates (srcad.rules.registry.facts).
+
+facts(np.all, np.any, np.argmax, np.argmin, rank="reduce")
+facts(np.zeros_like, np.ones_like, rank="same")
+facts(np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like, fresh=True)
+facts(np.eye, np.identity, fresh=True)
+facts(builtins.complex, complex_result=True)

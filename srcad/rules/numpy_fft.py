@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, nondiff, static, vjp_rule
+from .template import d, facts, jvp_rule, nb, nondiff, static, vjp_rule
 
 nondiff(
     rt.fft_axis,
@@ -437,3 +437,21 @@ def _(ans, x, sizes, axes):
 @jvp_rule(rt.fft_resize, linear=("x",))
 def _(ans, x, sizes, axes):
     d[ans] = rt.fft_resize(d[x], sizes, axes)
+
+
+# ----------------------------------------------------------------------------- facts
+# What the analyses read of these entries besides their templates (srcad.rules.registry.facts).
+
+facts(
+    np.fft.fft,
+    np.fft.ifft,
+    np.fft.fft2,
+    np.fft.ifft2,
+    np.fft.fftn,
+    np.fft.ifftn,
+    np.fft.rfft,
+    np.fft.rfft2,
+    np.fft.rfftn,
+    np.fft.ihfft,
+    complex_result=True,
+)

@@ -11,7 +11,8 @@ holomorphic function (inv, solve, det, matrix_power...) transposes with plain tr
 the Hermitian decompositions (eigh, cholesky, svd, qr) transpose their conjugations
 explicitly. Decompositions are differentiable only where their factors are (distinct
 eigen/singular values, full rank); at ties the formulas divide by zero, as in JAX and
-autograd.
+autograd. The rules of the helpers these templates call (rt.mH, rt.mdual...) are in
+`srcad.rules.numpy_linalg_helpers`, which this module imports.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, nondiff, optional, returns, static, vjp_rule
+from .template import d, facts, jvp_rule, nb, nondiff, optional, returns, static, vjp_rule
 
 nondiff(np.linalg.matrix_rank, rt.meye, rt.msvd_check, rt.mqr_check)
 returns(
@@ -68,13 +69,13 @@ def _(ans, x):
 # ----------------------------------------------------------------------------- inverses
 
 
-@vjp_rule(np.linalg.inv, linear=("a",))
+@vjp_rule(np.linalg.inv)
 def _(ans, a):
     ans_t = np.swapaxes(ans, -1, -2)
     d[a] = -(ans_t @ d[ans] @ ans_t)
 
 
-@jvp_rule(np.linalg.inv, linear=("a",))
+@jvp_rule(np.linalg.inv)
 def _(ans, a):
     d[ans] = -(ans @ d[a] @ ans)
 
@@ -82,7 +83,7 @@ def _(ans, a):
 # solve(a, b): b is a vector only when b.ndim == 1 (numpy >= 2; numpy 1.26: a stack of
 # vectors when b.ndim == a.ndim - 1), otherwise a stack of matrices that broadcasts against
 # a's stack. The rules work on b as columns (rt.mcolumns, rt.muncolumns decide which).
-@vjp_rule(np.linalg.solve, linear=("a", "b"))
+@vjp_rule(np.linalg.solve, linear=("b",))
 def _(ans, a, b):
     gb = np.linalg.solve(np.swapaxes(a, -1, -2), rt.mcolumns(d[ans], a, b, nb))
     d[b] = rt.unbroadcast(rt.muncolumns(gb, a, b), b, nb)
@@ -90,7 +91,7 @@ def _(ans, a, b):
     d[a] = rt.unbroadcast(-(gb @ x_t), a, nb)
 
 
-@jvp_rule(np.linalg.solve, linear=("a", "b"))
+@jvp_rule(np.linalg.solve, linear=("b",))
 def _(ans, a, b):
     x = rt.mcolumns(ans, a, b)
     if static(nb == 0):
@@ -103,19 +104,19 @@ def _(ans, a, b):
 # ----------------------------------------------------------------------------- determinants
 
 
-@vjp_rule(np.linalg.det, linear=("a",))
+@vjp_rule(np.linalg.det)
 def _(ans, a):
     d[a] = rt.mexpand(d[ans] * ans) * np.swapaxes(np.linalg.inv(a), -1, -2)
 
 
-@jvp_rule(np.linalg.det, linear=("a",))
+@jvp_rule(np.linalg.det)
 def _(ans, a):
     d[ans] = ans * np.trace(np.linalg.solve(a, d[a]), axis1=-2, axis2=-1)
 
 
 # slogdet: with t = tr(a^-1 da) = d log(det a), d logabsdet = Re(t) and d sign = sign * i Im(t)
 # (zero for real matrices, whose sign is piecewise constant).
-@vjp_rule(np.linalg.slogdet, linear=("a",))
+@vjp_rule(np.linalg.slogdet)
 def _(ans, a):
     sign, _logabsdet = ans
     g_sign, g_logabsdet = d[ans]
@@ -123,161 +124,11 @@ def _(ans, a):
     d[a] = rt.mexpand(g) * np.swapaxes(np.linalg.inv(a), -1, -2)
 
 
-@jvp_rule(np.linalg.slogdet, linear=("a",))
+@jvp_rule(np.linalg.slogdet)
 def _(ans, a):
     sign, _logabsdet = ans
     t = np.trace(np.linalg.solve(a, d[a]), axis1=-2, axis2=-1)
     d[ans] = (sign * rt.mimag_i(t), rt.mreal(t))
-
-
-# ----------------------------------------------------------------------------- helpers
-
-
-@vjp_rule(rt.mH, linear=("x",))
-def _(ans, x):
-    d[x] = rt.mH(d[ans])
-
-
-@jvp_rule(rt.mH, linear=("x",))
-def _(ans, x):
-    d[ans] = rt.mH(d[x])
-
-
-@vjp_rule(rt.mconj, linear=("x",))
-def _(ans, x):
-    d[x] = rt.mconj(d[ans])
-
-
-@jvp_rule(rt.mconj, linear=("x",))
-def _(ans, x):
-    d[ans] = rt.mconj(d[x])
-
-
-@vjp_rule(rt.mdiag, linear=("v",))
-def _(ans, v, x=None):
-    d[v] = np.diagonal(d[ans], axis1=-2, axis2=-1)
-
-
-@jvp_rule(rt.mdiag, linear=("v",))
-def _(ans, v, x=None):
-    d[ans] = rt.mdiag(d[v], x)
-
-
-@vjp_rule(rt.mexpand, linear=("s",))
-def _(ans, s):
-    d[s] = rt.reshape_batched(d[ans], np.shape(s), nb)
-
-
-@jvp_rule(rt.mexpand, linear=("s",))
-def _(ans, s):
-    d[ans] = rt.mexpand(d[s])
-
-
-@vjp_rule(rt.mtril, linear=("x",))
-def _(ans, x, k=0):
-    d[x] = rt.mtril(d[ans], k)
-
-
-@jvp_rule(rt.mtril, linear=("x",))
-def _(ans, x, k=0):
-    d[ans] = rt.mtril(d[x], k)
-
-
-@vjp_rule(rt.mreal, linear=("x",))
-def _(ans, x):
-    d[x] = rt.mlike(d[ans], x)  # Re's transpose: the real cotangent, as a complex one
-
-
-@jvp_rule(rt.mreal, linear=("x",))
-def _(ans, x):
-    d[ans] = rt.mreal(d[x])
-
-
-@vjp_rule(rt.mimag_i, linear=("x",))
-def _(ans, x):
-    d[x] = rt.mlike(rt.mimag_i(d[ans]), x)
-
-
-@jvp_rule(rt.mimag_i, linear=("x",))
-def _(ans, x):
-    d[ans] = rt.mimag_i(d[x])
-
-
-@vjp_rule(rt.mlike, linear=("g",))
-def _(ans, g, x):
-    d[g] = rt.mlike(d[ans], g)
-
-
-@jvp_rule(rt.mlike, linear=("g",))
-def _(ans, g, x):
-    d[ans] = rt.mlike(d[g], x)
-
-
-@vjp_rule(rt.mcolumns, linear=("t",))
-def _(ans, t, a, b, batch=0):
-    d[t] = rt.reshape_batched(d[ans], np.shape(t), nb)
-
-
-@jvp_rule(rt.mcolumns, linear=("t",))
-def _(ans, t, a, b, batch=0):
-    d[ans] = rt.mcolumns(d[t], a, b, batch + nb)
-
-
-@vjp_rule(rt.muncolumns, linear=("m",))
-def _(ans, m, a, b):
-    d[m] = rt.reshape_batched(d[ans], np.shape(m), nb)
-
-
-@jvp_rule(rt.muncolumns, linear=("m",))
-def _(ans, m, a, b):
-    d[ans] = rt.muncolumns(d[m], a, b)
-
-
-@vjp_rule(rt.mdual, linear=("a", "t"))
-def _(ans, a, t):
-    # (slices with explicit stops: srcad's core mis-lowers open-ended `k:` slices)
-    rows, cols = np.shape(a)[-2:]
-    g = d[ans]
-    d[a] = rt.unbroadcast(g[..., :rows, :cols] + g[..., rows : 2 * rows, cols : 2 * cols], a, nb)
-    d[t] = rt.unbroadcast(g[..., :rows, cols : 2 * cols], t, nb)
-
-
-@jvp_rule(rt.mdual, linear=("a", "t"))
-def _(ans, a, t):
-    if static(nb == 0):
-        d[ans] = rt.mdual(d[a], d[t])
-    else:
-        d[ans] = rt.mdual(rt.lift(d[a], a, np.ndim(t), nb), d[t])
-
-
-@vjp_rule(rt.mhermitian, linear=("x",))
-def _(ans, x, uplo="L"):
-    d[x] = rt.mhermitian_t(d[ans], uplo)
-
-
-@jvp_rule(rt.mhermitian, linear=("x",))
-def _(ans, x, uplo="L"):
-    d[ans] = rt.mhermitian(d[x], uplo)
-
-
-@vjp_rule(rt.mhermitian_t, linear=("g",))
-def _(ans, g, uplo="L"):
-    d[g] = rt.mhermitian(d[ans], uplo)
-
-
-@jvp_rule(rt.mhermitian_t, linear=("g",))
-def _(ans, g, uplo="L"):
-    d[ans] = rt.mhermitian_t(d[g], uplo)
-
-
-@vjp_rule(rt.mphi, linear=("x",))
-def _(ans, x):
-    d[x] = rt.mphi(d[ans])
-
-
-@jvp_rule(rt.mphi, linear=("x",))
-def _(ans, x):
-    d[ans] = rt.mphi(d[x])
 
 
 # ----------------------------------------------------------------------------- powers
@@ -286,14 +137,14 @@ def _(ans, x):
 # The block matrix [[a, t], [0, a]] raised to the power n carries the derivative of a^n in
 # direction t in its top-right block (for negative n too, through the block inverse), so
 # the rule needs no loop over the factors. The vjp is the same with a transposed.
-@vjp_rule(np.linalg.matrix_power, linear=("a",))
+@vjp_rule(np.linalg.matrix_power)
 def _(ans, a, n):
     k = np.shape(a)[-1]
     dual = rt.mdual(np.swapaxes(a, -1, -2), d[ans])
     d[a] = np.linalg.matrix_power(dual, n)[..., :k, k : 2 * k]
 
 
-@jvp_rule(np.linalg.matrix_power, linear=("a",))
+@jvp_rule(np.linalg.matrix_power)
 def _(ans, a, n):
     k = np.shape(a)[-1]
     d[ans] = np.linalg.matrix_power(rt.mdual(a, d[a]), n)[..., :k, k : 2 * k]
@@ -303,7 +154,7 @@ def _(ans, a, n):
 # rank (Golub & Pereyra); one of the two projector terms vanishes for full rank, both are
 # kept so that tall, wide and square matrices share the formula. `rcond`/`rtol` only
 # decide the rank, and are not differentiated.
-@vjp_rule(np.linalg.pinv, linear=("a",))
+@vjp_rule(np.linalg.pinv)
 def _(ans, a, rcond=None):
     g = d[ans]
     p_t = np.swapaxes(ans, -1, -2)
@@ -314,7 +165,7 @@ def _(ans, a, rcond=None):
     )
 
 
-@jvp_rule(np.linalg.pinv, linear=("a",))
+@jvp_rule(np.linalg.pinv)
 def _(ans, a, rcond=None):
     da_h = rt.mH(d[a])
     p_h = rt.mH(ans)
@@ -333,7 +184,7 @@ def _(ans, a, rcond=None):
 # the effective Hermitian tangent is rt.mhermitian(da). (JAX symmetrizes instead; both agree
 # on Hermitian tangents.)
 # With L = cholesky(a): dL = L phi(L^-1 dS L^-H), phi = lower triangle with halved diagonal.
-@vjp_rule(np.linalg.cholesky, linear=("a",))
+@vjp_rule(np.linalg.cholesky)
 def _(ans, a, *, upper=False):
     if static(upper):
         low = rt.mH(ans)
@@ -350,7 +201,7 @@ def _(ans, a, *, upper=False):
         d[a] = rt.mhermitian_t(g_s)
 
 
-@jvp_rule(np.linalg.cholesky, linear=("a",))
+@jvp_rule(np.linalg.cholesky)
 def _(ans, a, *, upper=False):
     if static(upper):
         low = rt.mH(ans)
@@ -372,7 +223,7 @@ def _(ans, a, *, upper=False):
 # eigh reads only the UPLO triangle of `a` (see cholesky). With M = V^H dS V:
 # dw = Re(diag(M)), dV = V (F * M), F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it
 # (inf at repeated eigenvalues, where the eigenvectors are not differentiable: as JAX).
-@vjp_rule(np.linalg.eigh, linear=("a",))
+@vjp_rule(np.linalg.eigh)
 def _(ans, a, UPLO="L"):
     w, v = ans
     g_w, g_v = d[ans]
@@ -383,7 +234,7 @@ def _(ans, a, UPLO="L"):
     d[a] = rt.mhermitian_t(g_s, UPLO)
 
 
-@jvp_rule(np.linalg.eigh, linear=("a",))
+@jvp_rule(np.linalg.eigh)
 def _(ans, a, UPLO="L"):
     w, v = ans
     s = rt.mhermitian(d[a], UPLO)
@@ -393,14 +244,14 @@ def _(ans, a, UPLO="L"):
     d[ans] = (rt.mreal(np.diagonal(m, axis1=-2, axis2=-1)), v @ (f * m))
 
 
-@vjp_rule(np.linalg.eigvalsh, linear=("a",))
+@vjp_rule(np.linalg.eigvalsh)
 def _(ans, a, UPLO="L"):
     _w, v = np.linalg.eigh(a, UPLO)
     g_s = (rt.mconj(v) * d[ans][..., None, :]) @ np.swapaxes(v, -1, -2)
     d[a] = rt.mhermitian_t(g_s, UPLO)
 
 
-@jvp_rule(np.linalg.eigvalsh, linear=("a",))
+@jvp_rule(np.linalg.eigvalsh)
 def _(ans, a, UPLO="L"):
     _w, v = np.linalg.eigh(a, UPLO)
     s = rt.mhermitian(d[a], UPLO)
@@ -412,7 +263,7 @@ def _(ans, a, UPLO="L"):
 # unit-norm eigenvectors; the phase of complex ones is left as this formula gives it, so
 # only phase-invariant functions of them are well defined, as in JAX). A real matrix may
 # have complex eigenpairs: its adjoint is the real part.
-@vjp_rule(np.linalg.eig, linear=("a",))
+@vjp_rule(np.linalg.eig)
 def _(ans, a):
     w, v = ans
     g_w, g_v = d[ans]
@@ -424,7 +275,7 @@ def _(ans, a):
     d[a] = rt.mlike(v_inv_t @ g_m @ np.swapaxes(v, -1, -2), a)
 
 
-@jvp_rule(np.linalg.eig, linear=("a",))
+@jvp_rule(np.linalg.eig)
 def _(ans, a):
     w, v = ans
     m = np.linalg.inv(v) @ d[a] @ v
@@ -436,7 +287,7 @@ def _(ans, a):
 
 
 # eigvals returns eig's eigenvalues in eig's order (both come from the same LAPACK geev).
-@vjp_rule(np.linalg.eigvals, linear=("a",))
+@vjp_rule(np.linalg.eigvals)
 def _(ans, a):
     _w, v = np.linalg.eig(a)
     v_inv_t = np.swapaxes(np.linalg.inv(v), -1, -2)
@@ -444,7 +295,7 @@ def _(ans, a):
     d[a] = rt.mlike(g_a, a)
 
 
-@jvp_rule(np.linalg.eigvals, linear=("a",))
+@jvp_rule(np.linalg.eigvals)
 def _(ans, a):
     _w, v = np.linalg.eig(a)
     v_inv_t = np.swapaxes(np.linalg.inv(v), -1, -2)
@@ -461,7 +312,7 @@ def _(ans, a):
 # always computed, so one formula covers tall, wide and square. The i Im term fixes the
 # phase of complex singular vectors (zero for real ones). Repeated or zero singular values
 # give inf, as in JAX. full_matrices=True is accepted only where it changes nothing (square).
-@vjp_rule(np.linalg.svd, linear=("a",))
+@vjp_rule(np.linalg.svd)
 def _(ans, a, full_matrices=True, compute_uv=True):
     if static(not compute_uv):
         u, _s, vh = np.linalg.svd(a, full_matrices=False)
@@ -496,7 +347,7 @@ def _(ans, a, full_matrices=True, compute_uv=True):
         )
 
 
-@jvp_rule(np.linalg.svd, linear=("a",))
+@jvp_rule(np.linalg.svd)
 def _(ans, a, full_matrices=True, compute_uv=True):
     if static(not compute_uv):
         u, _s, vh = np.linalg.svd(a, full_matrices=False)
@@ -524,13 +375,13 @@ def _(ans, a, full_matrices=True, compute_uv=True):
         d[ans] = (d_u, rt.mreal(np.diagonal(d_s, axis1=-2, axis2=-1)), rt.mH(d_v))
 
 
-@vjp_rule(optional(np.linalg, "svdvals"), linear=("x",))
+@vjp_rule(optional(np.linalg, "svdvals"))
 def _(ans, x):
     u, _s, vh = np.linalg.svd(x, full_matrices=False)
     d[x] = (rt.mconj(u) * d[ans][..., None, :]) @ rt.mconj(vh)
 
 
-@jvp_rule(optional(np.linalg, "svdvals"), linear=("x",))
+@jvp_rule(optional(np.linalg, "svdvals"))
 def _(ans, x):
     u, _s, vh = np.linalg.svd(x, full_matrices=False)
     d[ans] = rt.mreal(np.sum(rt.mconj(u) * (d[x] @ rt.mH(vh)), axis=-2))
@@ -542,7 +393,7 @@ def _(ans, x):
 # qr, mode="reduced", for tall or square full-rank matrices (as JAX; see J. Townsend, "Differ-
 # entiating the QR decomposition"): with C = Q^H da R^-1 and Omega = tril(C, -1) -
 # tril(C, -1)^H + i Im(diag(C)), dQ = Q (Omega - C) + da R^-1, dR = (C - Omega) R.
-@vjp_rule(np.linalg.qr, linear=("a",))
+@vjp_rule(np.linalg.qr)
 def _(ans, a, mode="reduced"):
     rt.mqr_check(a)
     q, r = ans
@@ -558,7 +409,7 @@ def _(ans, a, mode="reduced"):
     d[a] = (g_q + rt.mconj(q) @ g_c) @ r_inv_t
 
 
-@jvp_rule(np.linalg.qr, linear=("a",))
+@jvp_rule(np.linalg.qr)
 def _(ans, a, mode="reduced"):
     rt.mqr_check(a)
     q, r = ans
@@ -716,7 +567,7 @@ def _(ans, g):
 # sums |r|^2 (r = b - a x) exist only for tall full-rank systems, where a^H r = 0 makes
 # their derivative 2 Re(sum(conj(r) (db - da x))). s are a's singular values (as svdvals);
 # the rank is an integer.
-@vjp_rule(np.linalg.lstsq, linear=("a", "b"))
+@vjp_rule(np.linalg.lstsq)
 def _(ans, a, b, rcond=None):
     x, residuals, _rank, s = ans
     g_x, g_res, _g_rank, g_s = d[ans]
@@ -738,7 +589,7 @@ def _(ans, a, b, rcond=None):
     )
 
 
-@jvp_rule(np.linalg.lstsq, linear=("a", "b"))
+@jvp_rule(np.linalg.lstsq)
 def _(ans, a, b, rcond=None):
     x, residuals, rank, s = ans
     p = np.linalg.pinv(a)
@@ -774,3 +625,12 @@ def _(ans, g, residuals, k):
 @jvp_rule(rt.mresiduals_t, linear=("g",))
 def _(ans, g, residuals, k):
     d[ans] = rt.mresiduals_t(d[g], residuals, k)
+
+
+# ----------------------------------------------------------------------------- facts
+# What the analyses read of these entries besides their templates (srcad.rules.registry.facts).
+
+facts(np.linalg.eig, np.linalg.eigvals, complex_result=True)
+
+# The rest of this family's rules (they register on import).
+from . import numpy_linalg_helpers  # noqa: E402, F401

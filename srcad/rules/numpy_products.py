@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, ndim, nondiff, optional, real, static, vjp_rule
+from .template import d, facts, jvp_rule, nb, ndim, nondiff, optional, real, static, vjp_rule
 
 # Subscripts, shapes and constant fills: no derivative.
 nondiff(
@@ -677,3 +677,10 @@ def _(ans, g, v, n, start):
 @jvp_rule(rt.convolve_transpose, broadcast=("g", "v"), bilinear=("g", "v"))
 def _(ans, g, v, n, start):
     d[ans] = rt.convolve_transpose(d[g], v, n, start) + rt.convolve_transpose(g, d[v], n, start)
+
+
+# ----------------------------------------------------------------------------- facts
+# What the analyses read of these entries besides their templates (srcad.rules.registry.facts).
+
+facts(np.outer, np.dot, np.matmul, fresh=True)
+facts(np.einsum, view=True)  # np.einsum("ij->ji", x) is a view of x

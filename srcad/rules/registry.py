@@ -9,6 +9,10 @@ helpers. It says
 * how derivatives pass through it: the parameters it broadcasts elementwise, the ones it is
   linear or bilinear in (the simplifier drops zero terms with these), the kind of value it
   returns;
+* what the analyses need to know of its result (`facts`): its rank (that of its first
+  argument, or that reduced over ``axis``), whether it may be complex for real arguments,
+  whether it is a new object or may be a view of an argument, whether a method puts its
+  arguments into the object it changes;
 * what it does besides returning a value, its `Effect`: pure (the default), changes some of
   its arguments in place (`writes`), draws random numbers, acts outside the program (I/O,
   settings), or calls code srcad cannot see (a function given to it).
@@ -60,7 +64,20 @@ class Rule:
     refused: dict[str, str] = dataclasses.field(default_factory=dict)  # parameter -> why
     effect: Effect = Effect.PURE
     writes: tuple = ()  # the parameters (names, or positions) whose argument it changes
-    hint: str = ""  # what to write instead, when srcad refuses a call to it
+    hint: str = ""  # what to write instead, when srcad refuses a call to it; {0} is the
+    # receiver of a method (the alias check names it)
+    # Facts the analyses read, declared with `facts` by the table that owns the entry:
+    rank: str = ""  # "same": its first argument's rank; "reduce": that less `axis` (ndims)
+    complex_result: bool = False  # may return complex values for real arguments (ndims)
+    fresh: bool = False  # returns a new object, never an argument or a view of one
+    view: bool = False  # may return a view of an argument, or the argument itself
+    stores: bool = False  # a method putting its arguments into the object it changes
+    # A view attribute written through (y.flat[i] = v) is refused: what to write instead.
+    refused_write: str = ""
+
+    def hint_for(self, receiver: str) -> str:
+        """The hint, naming `receiver` where it says {0} (the array a method changes)."""
+        return self.hint.replace("{0}", receiver)
 
     @property
     def classified(self) -> bool:
@@ -208,6 +225,13 @@ def _load_lazy_rules(obj) -> bool:
     return True
 
 
+def method_entry(cls: type, name: str) -> Rule | None:
+    """The entry of the method (or attribute) `name` of `cls`, or None: what the analyses
+    know of ``x.name`` for an `x` known only to be an instance of `cls`."""
+    member = getattr(cls, name, None)
+    return None if member is None else lookup(member)
+
+
 def all_rules() -> list[Rule]:
     return list(_RULES.values())
 
@@ -289,6 +313,21 @@ def _declare(primitives, **facts) -> list[Rule]:
                 setattr(entry, key, value)
             entries.append(entry)
     return entries
+
+
+_FACTS = ("rank", "complex_result", "fresh", "view", "stores", "refused_write")
+
+
+def facts(*primitives, **declared) -> None:
+    """Declare facts the analyses read about `primitives` (see `Rule`): ``facts(np.sum,
+    rank="reduce")``. Rule tables declare them next to the rules they concern."""
+    unknown = sorted(set(declared) - set(_FACTS))
+    if unknown:
+        raise RuleDefinitionError(
+            f"facts(): {', '.join(unknown)} is not a fact srcad knows",
+            hint=f"declare one of {', '.join(_FACTS)}",
+        )
+    _declare(primitives, **declared)
 
 
 def pure(*primitives) -> None:

@@ -222,53 +222,9 @@ def _assign(s: gast.Assign, ctx: Ctx) -> tuple[list, list]:
     env = ctx.env
     target = s.targets[0]
     if isinstance(target, gast.Name):
-        name = target.id
-        save, restore = _save_restore(name, ctx)
-        if isinstance(s.value, gast.Call) and containers.mutation_target(
-            s.value, env, active_only=False
-        ):
-            fwd, bwd = containers.reverse(s, s.value, name, env, ctx.single)
-            ctx.defined.add(name)
-            return save + fwd, bwd + restore
-        fwd: list = [s]
-        bwd: list = []
-        if env.activity.is_active(name):
-            applied = apply.vjp(env, name, s.value, s)
-            if applied.primal is not None:
-                fwd = applied.primal
-                # The replacement binds more than the target (a callee's residuals): those
-                # are overwritten in loops too.
-                for extra in sorted(_stored(fwd) - {name}):
-                    sv, rs = _save_restore(extra, ctx)
-                    save += sv
-                    restore = rs + restore
-                    ctx.defined.add(extra)
-            bwd.append(Block(sources=[name], body=applied.derivative))
-
-            if name not in ctx.single:
-                bwd.append(Reset(id=name))
-        ctx.defined.add(name)
-        return save + fwd, bwd + restore
+        return _assign_name(s, target.id, ctx)
     if isinstance(target, (gast.Tuple, gast.List)):
-        names = [e.id for e in target.elts]
-        saves, restores = [], []
-        for n in names:
-            sv, rs = _save_restore(n, ctx)
-            saves += sv
-            restores = rs + restores
-        bwd = []
-        active = [n for n in names if env.activity.is_active(n)]
-        source = s.value
-        if active and isinstance(source, gast.Name) and env.activity.is_active(source.id):
-            parts = S.tuple_([deriv(n) for n in names])
-            rt = env.bind_external("rt", apply._runtime())
-            pack = S.call(
-                gast.Attribute(S.name(rt), "pack_like", gast.Load()), [S.name(source.id), parts]
-            )
-            bwd.append(Block(sources=active, body=[accumulate(source.id, pack)]))
-            bwd.extend(Reset(id=n) for n in active if n not in ctx.single)
-        ctx.defined.update(names)
-        return saves + [s], bwd + restores
+        return _assign_unpacked(s, [e.id for e in target.elts], ctx)
     if isinstance(target, gast.Subscript):
         return _setitem(s, ctx)
     if isinstance(target, gast.Attribute):
@@ -283,6 +239,60 @@ def _assign(s: gast.Assign, ctx: Ctx) -> tuple[list, list]:
             )
         return [s], []
     raise UnsupportedSyntaxError("unexpected assignment", env.where(s))
+
+
+def _assign_name(s: gast.Assign, name: str, ctx: Ctx) -> tuple[list, list]:
+    """``name = value``: the primal (or its replacement) and the adjoint's block."""
+    env = ctx.env
+    save, restore = _save_restore(name, ctx)
+    if isinstance(s.value, gast.Call) and containers.mutation_target(
+        s.value, env, active_only=False
+    ):
+        fwd, bwd = containers.reverse(s, s.value, name, env, ctx.single)
+        ctx.defined.add(name)
+        return save + fwd, bwd + restore
+    fwd: list = [s]
+    bwd: list = []
+    if env.activity.is_active(name):
+        applied = apply.vjp(env, name, s.value, s)
+        if applied.primal is not None:
+            fwd = applied.primal
+            # The replacement binds more than the target (a callee's residuals): those
+            # are overwritten in loops too.
+            for extra in sorted(_stored(fwd) - {name}):
+                sv, rs = _save_restore(extra, ctx)
+                save += sv
+                restore = rs + restore
+                ctx.defined.add(extra)
+        bwd.append(Block(sources=[name], body=applied.derivative))
+
+        if name not in ctx.single:
+            bwd.append(Reset(id=name))
+    ctx.defined.add(name)
+    return save + fwd, bwd + restore
+
+
+def _assign_unpacked(s: gast.Assign, names: list, ctx: Ctx) -> tuple[list, list]:
+    """``a, b = value``: the adjoints of the names, packed as the value, go to it."""
+    env = ctx.env
+    saves, restores = [], []
+    for n in names:
+        sv, rs = _save_restore(n, ctx)
+        saves += sv
+        restores = rs + restores
+    bwd = []
+    active = [n for n in names if env.activity.is_active(n)]
+    source = s.value
+    if active and isinstance(source, gast.Name) and env.activity.is_active(source.id):
+        parts = S.tuple_([deriv(n) for n in names])
+        rt = env.bind_external("rt", apply._runtime())
+        pack = S.call(
+            gast.Attribute(S.name(rt), "pack_like", gast.Load()), [S.name(source.id), parts]
+        )
+        bwd.append(Block(sources=active, body=[accumulate(source.id, pack)]))
+        bwd.extend(Reset(id=n) for n in active if n not in ctx.single)
+    ctx.defined.update(names)
+    return saves + [s], bwd + restores
 
 
 def _setitem(s: gast.Assign, ctx: Ctx) -> tuple[list, list]:

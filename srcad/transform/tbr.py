@@ -101,15 +101,7 @@ def _busy(stmts: list) -> bool:
 
 
 def materialize(forward: list, backward: list, fresh, none_init: set, params: set) -> Saved:
-    # A restore that is not needed can leave a branch empty, whose test then needs nothing.
-    reads: dict = {}  # pruning only drops statements: what each one reads stays the same
-    needed = needed_sites(backward, reads)
-    while True:
-        backward = _prune(backward, needed)
-        again = needed_sites(backward, reads)
-        if again == needed:
-            break
-        needed = again
+    backward, needed = _pruned(backward)
 
     storage: dict[int, tuple[str, bool]] = {}
     prologue: list = []
@@ -131,44 +123,11 @@ def materialize(forward: list, backward: list, fresh, none_init: set, params: se
         for s in stmts:
             if isinstance(s, Save):
                 if s.site in needed:
-                    slot = storage_for(s.site, s.name, s.in_loop)
-                    if s.in_loop:
-                        append = gast.Attribute(S.name(slot), "append", gast.Load())
-                        out.append(_at(S.expr_stmt(S.call(append, [s.value])), s))
-                    else:
-                        out.append(_at(S.assign(slot, s.value), s))
+                    out.append(_save(s, storage_for(s.site, s.name, s.in_loop)))
                 continue
             if isinstance(s, Restore):
                 if s.site in needed:
-                    slot = storage_for(s.site, s.name, s.in_loop)
-                    helper = s.helper
-                    if helper is not None:
-                        rt, obj, index = helper
-                        value = (
-                            S.call(gast.Attribute(S.name(slot), "pop", gast.Load()))
-                            if s.in_loop
-                            else S.name(slot)
-                        )
-                        call = S.call(
-                            gast.Attribute(S.name(rt), "restore_item", gast.Load()),
-                            [S.name(obj), S.clone(index), value],
-                        )
-                        out.append(_at(S.expr_stmt(call), s))
-                        continue
-                    if s.in_loop:
-                        pop = S.call(gast.Attribute(S.name(slot), "pop", gast.Load()))
-                        out.append(
-                            _at(gast.Assign(targets=[s.target], value=pop, type_comment=None), s)
-                        )
-                    else:
-                        out.append(
-                            _at(
-                                gast.Assign(
-                                    targets=[s.target], value=S.name(slot), type_comment=None
-                                ),
-                                s,
-                            )
-                        )
+                    out.append(_restore(s, storage_for(s.site, s.name, s.in_loop)))
                 continue
             for field in ("body", "orelse"):
                 if hasattr(s, field) and isinstance(getattr(s, field), list):
@@ -183,6 +142,46 @@ def materialize(forward: list, backward: list, fresh, none_init: set, params: se
     forward = rewrite(forward)
     backward = rewrite(backward)
     return Saved(forward, backward, prologue)
+
+
+def _pruned(backward: list) -> tuple[list, set]:
+    """The backward sweep without the restores nothing needs, and the sites still needed."""
+    # A restore that is not needed can leave a branch empty, whose test then needs nothing.
+    reads: dict = {}  # pruning only drops statements: what each one reads stays the same
+    needed = needed_sites(backward, reads)
+    while True:
+        backward = _prune(backward, needed)
+        again = needed_sites(backward, reads)
+        if again == needed:
+            return backward, needed
+        needed = again
+
+
+def _save(s: Save, slot: str) -> gast.stmt:
+    """The statement keeping a value in its slot (appended to a list in a loop)."""
+    if s.in_loop:
+        append = gast.Attribute(S.name(slot), "append", gast.Load())
+        return _at(S.expr_stmt(S.call(append, [s.value])), s)
+    return _at(S.assign(slot, s.value), s)
+
+
+def _restore(s: Restore, slot: str) -> gast.stmt:
+    """The statement putting a kept value back (popped from its list in a loop)."""
+    helper = s.helper
+    if helper is not None:
+        rt, obj, index = helper
+        value = (
+            S.call(gast.Attribute(S.name(slot), "pop", gast.Load())) if s.in_loop else S.name(slot)
+        )
+        call = S.call(
+            gast.Attribute(S.name(rt), "restore_item", gast.Load()),
+            [S.name(obj), S.clone(index), value],
+        )
+        return _at(S.expr_stmt(call), s)
+    if s.in_loop:
+        pop = S.call(gast.Attribute(S.name(slot), "pop", gast.Load()))
+        return _at(gast.Assign(targets=[s.target], value=pop, type_comment=None), s)
+    return _at(gast.Assign(targets=[s.target], value=S.name(slot), type_comment=None), s)
 
 
 def _at(new, old):

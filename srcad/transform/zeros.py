@@ -1,9 +1,10 @@
 """Zero propagation: derivatives known to be zero disappear with everything they feed.
 
 `simplify` rewrites an expression that may contain `Zero` nodes: ``0 + e -> e``,
-``0 * e -> 0``, ``f(0) -> 0`` for functions linear in that argument (declared by the rule
-tables), ``0[i] -> 0``. A `Zero` that cannot be simplified away (an argument of a function that
-is not linear in it, an element of a tuple) is materialized as ``zeros_like(v)`` of the primal
+``0 * e -> 0``, ``f(0) -> 0`` for functions linear in that argument (their registry entries'
+``linear`` and ``bilinear``, declared by the rule tables), ``0[i] -> 0``. A `Zero` that cannot
+be simplified away (an argument of a function that is not linear in it, an element of a tuple)
+is materialized as ``zeros_like(v)`` of the primal
 it stands for. Accepts and returns gast expressions; the result is `Zero` or free of them.
 """
 
@@ -13,34 +14,19 @@ import inspect
 from collections.abc import Callable
 
 import gast
-import numpy as np
 
 from ..ir import syntax as S
 from ..ir.dnotation import Zero
+from ..rules.methods import ATTRIBUTES, METHODS
 from ..rules.template import lookup
 
-# Functions used inside templates that have no rule of their own, and their linear argument.
-_LINEAR_POSITIONS = {
-    id(np.broadcast_to): 0,
-    id(np.expand_dims): 0,
-    id(np.moveaxis): 0,
-    id(np.swapaxes): 0,
-    id(np.squeeze): 0,
-    id(np.conj): 0,
-    id(np.conjugate): 0,
-    id(np.real): 0,
-    id(np.imag): 0,
-    id(np.negative): 0,
-    id(np.cumsum): 0,
-    id(np.diff): 0,
-    id(np.flip): 0,
-    id(np.ravel): 0,
-    id(np.ascontiguousarray): 0,
-    id(np.asarray): 0,
-    id(np.array): 0,
-}
-_LINEAR_ATTRS = {"T", "real", "imag", "mT"}
-_LINEAR_METHODS = {"conj", "conjugate", "reshape", "transpose", "sum", "ravel", "copy", "astype"}
+
+def _linear_member(member) -> bool:
+    """Whether the primitive an array method or attribute stands for (x.sum() for np.sum,
+    x.T for np.transpose: `srcad.rules.methods`) is linear in the array."""
+    rule = lookup(member.primitive) if member is not None else None
+    template = rule and (rule.vjp or rule.jvp)
+    return bool(template and template.params and template.params[0] in rule.linear)
 
 
 def is_zero(node) -> bool:
@@ -77,7 +63,7 @@ class Simplifier:
         if isinstance(node, gast.Attribute):
             value = self.expr(node.value)
             if is_zero(value):
-                if node.attr in _LINEAR_ATTRS:
+                if _linear_member(ATTRIBUTES.get(node.attr)):
                     return Zero(like=None)
                 value = self.force(value)
             node.value = value
@@ -133,7 +119,8 @@ class Simplifier:
         zero_positions = {i for i, a in enumerate(args) if is_zero(a)}
         zero_keywords = {k.arg for k, v in keywords if is_zero(v)}
         if zero_positions or zero_keywords:
-            if self._is_zero_call(node, zero_positions, zero_keywords, len(args)):
+            given = {k.arg for k, _ in keywords}
+            if self._is_zero_call(node, zero_positions, zero_keywords, len(args), given):
                 return Zero(like=None)
         node.args = [self.force(a) for a in args]
         for k, v in keywords:
@@ -143,18 +130,16 @@ class Simplifier:
         )
         return node
 
-    def _is_zero_call(self, node, zero_positions, zero_keywords, nargs) -> bool:
+    def _is_zero_call(self, node, zero_positions, zero_keywords, nargs, given) -> bool:
         if (
             isinstance(node.func, gast.Attribute)
-            and node.func.attr in _LINEAR_METHODS
+            and _linear_member(METHODS.get(node.func.attr))
             and (isinstance(node.func.value, Zero))
         ):
             return True
         obj = self._resolve(node.func)
         if obj is None:
             return False
-        if id(obj) in _LINEAR_POSITIONS:
-            return _LINEAR_POSITIONS[id(obj)] in zero_positions
         rule = lookup(obj)
         if rule is None:
             return False
@@ -162,7 +147,9 @@ class Simplifier:
         zero_params = {names[i] for i in zero_positions if i < len(names)} | zero_keywords
         if rule.bilinear and zero_params & set(rule.bilinear):
             return True
-        return bool(rule.linear) and set(rule.linear) <= zero_params
+        # A linear parameter left out (np.diff's prepend) adds nothing: the given ones decide.
+        linear = set(rule.linear) & (given | set(names[:nargs]))
+        return bool(linear) and linear <= zero_params
 
 
 def _param_names(obj, rule, nargs) -> list[str]:
