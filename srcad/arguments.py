@@ -19,7 +19,7 @@ from typing import Any, TypeAlias
 import numpy as np
 
 from . import argtrees, pytree
-from .analyze.resolve import forwarded_to
+from .analyze.resolve import forwarded_to, user_object
 from .arrays import is_foreign
 from .dtypes import result_type
 from .errors import (
@@ -73,10 +73,15 @@ def _signature(args: Sequence[Any]) -> tuple[Any, ...]:
         elif is_foreign(a):
             # A Dask or CuPy array: the code generated for a numpy array of its rank
             out.append(a.ndim if a.dtype.kind != "c" else (a.ndim, "c"))
+        elif isinstance(a, (np.random.Generator, np.random.RandomState)):
+            out.append("generator")  # rng.normal(...) differentiates as a draw
         elif not argtrees.simple(a):
             out.append(argtrees.signature_of(a))  # its layout, which the code depends on
+        elif _passed_function(a):
+            out.append(KnownValue(a))
         else:
-            out.append(KnownValue(a) if _passed_function(a) else None)
+            # as _describe_args says
+            out.append("object" if user_object(a) and not isinstance(a, np.ndarray) else None)
     return tuple(out)
 
 
@@ -111,8 +116,13 @@ def _describe_args(
             kinds.append((p, t.__name__))
         elif isinstance(a, tuple) and hasattr(t, "_fields"):
             kinds.append((p, "tuple"))  # a namedtuple: indexed like a tuple
+        elif isinstance(a, (np.random.Generator, np.random.RandomState)):
+            kinds.append((p, "generator"))  # p.normal(...) is a draw with a rule
         elif _passed_function(a):
             kinds.append((p, KnownValue(a)))
+        elif user_object(a) and not pytree.is_node(a) and not isinstance(a, np.ndarray):
+            # its methods are its own (lin.dot(x) is not ndarray.dot): srcad.analyze.effects
+            kinds.append((p, "object"))
     if len(args) > len(params):  # gathered by *args: code is generated for their count
         kinds.append((EXTRA_ARGUMENTS, len(args) - len(params)))
     return tuple(kinds), tuple(ndims)

@@ -30,6 +30,7 @@ from .helpers.fft import *  # noqa: F403
 from .helpers.jacobians import *  # noqa: F403
 from .helpers.linalg import *  # noqa: F403
 from .helpers.products import *  # noqa: F403
+from .helpers.random import *  # noqa: F403
 from .helpers.reductions import *  # noqa: F403
 from .helpers.revolve import checkpoint_plan  # noqa: F401 - checkpointed loops' schedule
 from .helpers.shape import *  # noqa: F403

@@ -17,9 +17,11 @@ import numpy as np
 
 import srcad
 
+_DRAWS = "numpy's Generator and RandomState draw numpy arrays (they convert the parameters)"
 # The function as users call it -> what Dask (2026.8) lacks.
 DASK_LACKS = {
     "np.angle": "computes a complex input",
+    "np.bincount": "weights as a Dask array with numpy positions (Dask wants Dask positions)",
     "np.array": "computes its input (a Dask array becomes a numpy array)",
     "np.array_split": "no Dask function (numpy computes the array, with a warning)",
     "np.asanyarray": "computes its input (a Dask array becomes a numpy array)",
@@ -103,6 +105,9 @@ DASK_LACKS = {
     "scipy.special.multigammaln": "scipy converts Dask arrays to numpy arrays (computes them)",
     "scipy.special.polygamma": "scipy converts Dask arrays to numpy arrays (computes them)",
     "scipy.special.softmax": "scipy converts Dask arrays to numpy arrays (computes them)",
+    "rt.draw_exponential": _DRAWS,
+    "rt.draw_normal": _DRAWS,
+    "rt.draw_uniform": _DRAWS,
 }
 
 # Reasons shared by several entries below.
@@ -209,6 +214,9 @@ CONVERTED_BY_NUMPY = {
     "scipy.special.multigammaln": "scipy converts the argument to a numpy array",
     "scipy.special.polygamma": "scipy converts the argument to a numpy array",
     "scipy.special.softmax": "scipy converts the argument to a numpy array",
+    "rt.draw_exponential": _DRAWS,
+    "rt.draw_normal": _DRAWS,
+    "rt.draw_uniform": _DRAWS,
 }
 
 # Functions whose derivative srcad computes with numpy arrays though the function itself runs

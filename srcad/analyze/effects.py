@@ -38,7 +38,7 @@ from ..errors import UnsupportedOperationError
 from ..fence import statement_location
 from ..ir import syntax as S
 from ..ir.resolution import KnownValue, Resolution, Target
-from ..rules.methods import METHODS
+from ..rules.methods import DRAW_METHODS, METHODS
 from ..rules.registry import Effect, lookup, primitive_params
 from .activity import Activity
 from .calls import NONDIFF_BINOPS, bind_function
@@ -164,7 +164,9 @@ class _Checker:
         receiver = _receiver(call)
         if receiver not in self.locals:
             receiver = None  # np.sum(x), module.f(x): not a method of a local value
-        if receiver is not None and self.kinds.get(receiver) == "object":
+        if receiver is not None and (
+            self.kinds.get(receiver) == "object" or _draw_of_unknown(call, target, self.kinds)
+        ):
             target = Target("unknown", None, None, target.label)
             self.resolution.calls[call] = target  # a user object's method, not ndarray's
         operands = _operands(call, receiver, target)
@@ -402,6 +404,16 @@ def _receiver(call: gast.Call) -> str | None:
     if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
         return func.value.id
     return None
+
+
+def _draw_of_unknown(call: gast.Call, target: Target, kinds: dict) -> bool:
+    """``obj.normal(...)`` on a local not known to be a Generator or RandomState: not the
+    random draw whose rule the method table has (it may be a user object's method)."""
+    return (
+        target.kind == "method"
+        and target.method is DRAW_METHODS.get(call.func.attr)
+        and kinds.get(call.func.value.id) != "generator"
+    )
 
 
 def _operands(call: gast.Call, receiver: str | None, target: Target) -> set[str]:

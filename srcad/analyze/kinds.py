@@ -1,11 +1,12 @@
 """Analyze, part 3: what kind of value each name holds, as far as the code shows.
 
 Kinds: ``"array"`` (numbers and numpy arrays: ``+`` adds them elementwise), ``"list"``,
-``"tuple"``, ``"dict"``, or unknown (absent from the map). Parameters start from the kinds of
-the arguments of the call being differentiated. Derivative accumulation uses ``+`` for arrays
-and `srcad.runtime.add` otherwise; rules for ``+`` and ``*`` pick concatenation or repetition
-for lists and tuples. Flow-insensitive: a name assigned values of two kinds is unknown.
-Returns a dict; the tree is not changed.
+``"tuple"``, ``"dict"``, ``"generator"`` (a numpy.random Generator or RandomState, whose
+``normal``, ``uniform`` and ``exponential`` draws have rules), or unknown (absent from the
+map). Parameters start from the kinds of the arguments of the call being differentiated.
+Derivative accumulation uses ``+`` for arrays and `srcad.runtime.add` otherwise; rules for
+``+`` and ``*`` pick concatenation or repetition for lists and tuples. Flow-insensitive: a
+name assigned values of two kinds is unknown. Returns a dict; the tree is not changed.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from __future__ import annotations
 import inspect
 
 import gast
+import numpy as np
 
 from ..ir.resolution import KnownValue, Resolution
+from ..rules.methods import DRAW_METHODS
 
 ARRAY, LIST, TUPLE, DICT = "array", "list", "tuple", "dict"
+GENERATOR = "generator"  # a numpy.random Generator or RandomState (draws have rules)
 _CONFLICT = "conflict"
 
 
@@ -106,7 +110,16 @@ def _kind_of(value, kinds: dict, resolution: Resolution) -> str | None:
         if target is None or target.kind not in ("rule", "method") or target.obj is None:
             return None
         rule = target.rule
-        if rule is not None and rule.result in (TUPLE, LIST, DICT):
+        if target.method is not None and target.method is DRAW_METHODS.get(target.method.name):
+            # obj.normal(...) is a draw (an array) only on a generator: a user object's
+            # method of that name returns what it returns
+            receiver = value.func.value
+            known = isinstance(receiver, gast.Name) and kinds.get(receiver.id) == GENERATOR
+            return ARRAY if known or not isinstance(receiver, gast.Name) else None
+        by_arguments = _kind_by_arguments(target.obj, value)
+        if by_arguments is not _NOT_SPECIAL:
+            return by_arguments
+        if rule is not None and rule.result in (TUPLE, LIST, DICT, GENERATOR):
             return rule.result
         if rule is not None and rule.result == "unknown":
             return None
@@ -125,6 +138,25 @@ def _kind_of(value, kinds: dict, resolution: Resolution) -> str | None:
             return ARRAY  # np.zeros, np.ones, np.arange...
         return None
     return None
+
+
+_NOT_SPECIAL = object()
+
+
+def _kind_by_arguments(fn, call: gast.Call):
+    """The kind of functions whose result's kind depends on their arguments: np.where with
+    one argument returns a tuple (np.nonzero's), np.indices(sparse=True) a tuple."""
+    if fn is np.where:
+        return TUPLE if len(call.args) == 1 and not call.keywords else ARRAY
+    if fn is np.indices:
+        sparse = [k.value for k in call.keywords if k.arg == "sparse"] + call.args[2:3]
+        if not sparse:
+            return ARRAY
+        flag = sparse[0]
+        if isinstance(flag, gast.Constant):
+            return TUPLE if flag.value else ARRAY
+        return None
+    return _NOT_SPECIAL
 
 
 def _argument(call: gast.Call, fn, param: str):

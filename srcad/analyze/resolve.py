@@ -316,7 +316,7 @@ def _resolve_call(node: gast.Call, namespace, local_names, filename, fname, guar
         and isinstance(func.value, gast.Name)
         and (func.value.id in local_names)
     ):
-        method = methods.METHODS.get(func.attr)
+        method = methods.METHODS.get(func.attr) or methods.DRAW_METHODS.get(func.attr)
         if method is None:
             return Target("unknown", None, None, label)
         return Target("method", method.primitive, lookup(method.primitive), label, method)
@@ -328,6 +328,12 @@ def _resolve_call(node: gast.Call, namespace, local_names, filename, fname, guar
         receiver = evaluate_chain(func.value, namespace, local_names, guards)
         if isinstance(receiver, (np.ndarray, np.generic)):
             method = methods.METHODS[func.attr]
+            return Target("method", method.primitive, lookup(method.primitive), label, method)
+    if isinstance(func, gast.Attribute) and func.attr in methods.DRAW_METHODS:
+        # rng.normal(mu, s) for a global Generator or RandomState: its derivative rule
+        receiver = evaluate_chain(func.value, namespace, local_names, guards)
+        if isinstance(receiver, methods.GENERATOR_TYPES):
+            method = methods.DRAW_METHODS[func.attr]
             return Target("method", method.primitive, lookup(method.primitive), label, method)
     value = evaluate_chain(func, namespace, local_names, guards)
 
@@ -388,3 +394,44 @@ def refuse_index_tricks(fdef, resolution: Resolution, varied, filename: str) -> 
                 location(s, filename, fdef.name),
                 hint=f"build it with functions srcad differentiates: {_TRICK_HINTS[trick]}",
             )
+
+
+def refuse_user_operators(
+    fdef, namespace, local_names: set[str], resolution: Resolution, kinds: dict, varied, filename
+) -> None:
+    """``S * x``, ``S @ x`` for an object of a user class (a global, a closure variable, an
+    attribute of one, or an argument): Python calls the class's ``__mul__``, which srcad
+    does not read, and the rules of ``*`` and ``@`` would take it for numpy's product. Refused
+    where the expression carries a derivative."""
+    constants: dict[str, object] = {}  # t = CFG.scaler (after ANF): the attribute's value
+    for s in S.statements(fdef.body):
+        if (
+            isinstance(s, gast.Assign)
+            and isinstance(s.targets[0], gast.Name)
+            and s.value in resolution.constants
+        ):
+            constants[s.targets[0].id] = resolution.constants[s.value]
+    for node in S.walk(gast.Module(body=fdef.body, type_ignores=[])):
+        if not isinstance(node, gast.BinOp) or not S.names_loaded(node) & set(varied):
+            continue
+        for operand in (node.left, node.right):
+            if not isinstance(operand, gast.Name):
+                continue
+            name = operand.id
+            if name in local_names:
+                value = constants.get(name)
+                user = kinds.get(name) == "object" or user_object(value)
+            else:
+                value = namespace.lookup(name, None)
+                user = user_object(value)
+            if isinstance(value, np.ndarray):
+                continue  # an ndarray subclass: numpy's operators
+            if user:
+                raise UnsupportedOperationError(
+                    f"srcad cannot differentiate an operator applied to {name!r}, an object "
+                    "of a user class: Python calls the class's own method, which srcad does "
+                    "not read",
+                    statement_location(node, fdef, filename, fdef.name),
+                    hint="call a method of the object by name (obj.apply(x)), which srcad "
+                    "transforms, or compute with its arrays (obj.w * x)",
+                )

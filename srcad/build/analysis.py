@@ -16,7 +16,7 @@ from ..analyze import aliasing, effects
 from ..analyze import kinds as kinds_mod
 from ..analyze import ndims as ndims_mod
 from ..analyze.activity import Activity
-from ..analyze.resolve import refuse_index_tricks
+from ..analyze.resolve import refuse_index_tricks, refuse_user_operators
 from ..ir import syntax as S
 from ..ir.resolution import KnownValue, Resolution
 from ..naming import Namer
@@ -97,6 +97,15 @@ def analyze(unit: Unit, output: str, aux: str | None) -> Facts:
     kinds = kinds_mod.infer(fdef, {**dict(spec.kinds), **known}, resolution)
     activity = activity_mod.analyze(fdef, set(spec.wrt), {output}, resolution)
     refuse_index_tricks(fdef, resolution, activity.varied, parsed.filename)
+    refuse_user_operators(
+        fdef,
+        unit.binder.visible_namespace(),
+        unit.binder.local_names,
+        resolution,
+        kinds,
+        activity.varied,
+        parsed.filename,
+    )
     free = free_ranks(fdef, unit.binder, unit.guards)
     ndims = ndims_mod.infer(fdef, spec.ndims + free, resolution)
     aliasing.check(fdef, resolution, parsed.filename, activity, ndims, kinds, parsed.fn)

@@ -54,10 +54,14 @@ def _prologue(unit: Unit, tangent: DerivedNames, tangents_name: str, rt: str):
     if not spec.batch:
         return prologue, None
     batch_name = unit.namer.fresh("directions")
-    first = tangent[spec.wrt[0]]
+    # the first tangent with a leaf (a tuple of residuals may be empty)
     shape = S.call(
         gast.Attribute(S.name(rt), "direction_shape", gast.Load()),
-        [S.name(first), S.name(spec.wrt[0]), S.const(spec.batch)],
+        [
+            S.tuple_([S.name(tangent[p]) for p in spec.wrt]),
+            S.tuple_([S.name(p) for p in spec.wrt]),
+            S.const(spec.batch),
+        ],
     )
     prologue.append(S.assign(batch_name, shape))
     return prologue, S.name(batch_name)

@@ -152,7 +152,10 @@ def _split_functions(unit: Unit, facts: Facts, swept: Swept) -> dict:
     forward_locals = set(params) | S.names_stored(gast.Module(body=swept.forward, type_ignores=[]))
     residuals = sorted((dce.live_in(backward_body, set()) & forward_locals) - {swept.seed})
     outputs = [S.name(facts.output)] + ([S.name(facts.aux)] if facts.aux is not None else [])
-    residual_tuple = S.tuple_([S.name(r) for r in residuals])
+    # Without residuals (a linear function), one number stands in: differentiated again, the
+    # residuals' tangent then has a leaf to read the direction axes from (hessian of a
+    # function calling a linear helper).
+    residual_tuple = S.tuple_([S.name(r) for r in residuals] or [S.const(0.0)])
     ret_fwd = gast.Return(value=S.tuple_(outputs + [residual_tuple]))
     # A residual bound on one path only (a branch) still has to exist on the others.
     init = [

@@ -21,15 +21,24 @@ from ..errors import ComplexDerivativeError, NonScalarOutputError, UnsupportedOp
 
 
 def direction_shape(t, x, batch):
-    """The leading direction axes of the tangent `t` of `x`."""
-    leaf, primal = t, x
-    while isinstance(leaf, (list, tuple, dict)):
-        if isinstance(leaf, dict):
-            key = next(iter(leaf))
-            leaf, primal = leaf[key], primal[key]
-        else:
-            leaf, primal = leaf[0], primal[0]
-    return np.shape(leaf)[:batch]
+    """The leading direction axes of the tangent `t` of `x` (a pytree: its first leaf's).
+
+    A tangent without leaves (the empty residuals of a linear helper's backward function)
+    has no direction axes to read; its derivative is zero, and its zeros get none."""
+    leaf = _first_leaf(t)
+    return () if leaf is None else np.shape(leaf)[:batch]
+
+
+def _first_leaf(t):
+    if isinstance(t, dict):
+        t = list(t.values())
+    if isinstance(t, (list, tuple)):
+        for item in t:
+            leaf = _first_leaf(item)
+            if leaf is not None:
+                return leaf
+        return None
+    return t
 
 
 def _plain(x) -> bool:

@@ -91,6 +91,18 @@ METHODS: dict[str, Method] = dict(
     ]
 )
 
+# The draws of a Generator or RandomState with derivative rules (srcad.rules.numpy_random).
+# They stand for these methods only on a receiver known to be a generator: a local of kind
+# "generator" (srcad.analyze.kinds), or a global Generator or RandomState.
+DRAW_METHODS: dict[str, Method] = dict(
+    [
+        _m("normal", rt.draw_normal),
+        _m("uniform", rt.draw_uniform),
+        _m("exponential", rt.draw_exponential),
+    ]
+)
+GENERATOR_TYPES = (np.random.Generator, np.random.RandomState)
+
 ATTRIBUTES: dict[str, Attribute] = {
     "T": Attribute("T", np.transpose),
     "mT": Attribute("mT", optional(np, "matrix_transpose")),  # numpy >= 2

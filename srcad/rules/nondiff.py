@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import runtime as rt
 from ..custom import stop_gradient
-from .template import facts, nondiff, opaque, optional, outside, pure, writes
+from .template import facts, nondiff, opaque, optional, outside, pure, returns, writes
 
 # Builtins whose results carry no derivative. (zip, enumerate, reversed, sorted, iter and
 # next pass values through: they are not here, so an active call to them is an error unless
@@ -144,6 +144,27 @@ nondiff(rt.zeros_like, rt.scalar_seed, rt.dict_keys, rt.sequence_index, rt.seque
 nondiff(rt.unpop_position)
 # numpy.random's functions draw random numbers, and their results carry the derivatives of
 # their parameters: srcad.rules.effects_numpy declares them (draws, writes for shuffle).
+
+# Tuples (of index arrays, mostly): indexing with one indexes several axes, so kinds
+# inference must not take it for an array (srcad.analyze.kinds; np.where with one argument
+# and np.indices(sparse=True) are decided there, by their arguments).
+returns(
+    "tuple",
+    np.nonzero,
+    np.unravel_index,
+    np.tril_indices,
+    np.triu_indices,
+    np.diag_indices,
+    np.tril_indices_from,
+    np.triu_indices_from,
+    np.diag_indices_from,
+    np.mask_indices,
+    np.ix_,
+    np.shape,
+    np.histogram,
+    np.histogram2d,
+    np.histogramdd,
+)
 
 # ----------------------------------------------------------------------------- facts
 # What the analyses read of these entries besides their templates (srcad.rules.registry.facts).

@@ -463,7 +463,7 @@ def _getitem_jvp(env: Env, rhs: gast.Subscript):
     index = S.clone(rhs.slice)
     if not env.batch or kind in ("list", "tuple", "dict"):
         return S.subscript(deriv(obj), index)
-    if kind == "array":
+    if kind == "array" and not _names_a_sequence(env, index):
         parts = index.elts if isinstance(index, gast.Tuple) else [index]
         index = S.tuple_([gast.Slice(None, None, None)] * env.batch + list(parts))
         return S.subscript(deriv(obj), index)
@@ -472,6 +472,13 @@ def _getitem_jvp(env: Env, rhs: gast.Subscript):
         gast.Attribute(S.name(rt), "getitem_batched", gast.Load()),
         [deriv(obj), index_value(rhs.slice), S.const(env.batch)],
     )
+
+
+def _names_a_sequence(env: Env, index) -> bool:
+    """An index held in a name not known to be an array or a number: it may be a tuple
+    (np.nonzero's), which indexes several axes and cannot be spliced after the direction axes
+    as one item (``d[:, idx]``); rt.getitem_batched reads it at run time."""
+    return isinstance(index, gast.Name) and env.kinds.get(index.id) != "array"
 
 
 def _rank_of(env: Env, atom) -> int | None:

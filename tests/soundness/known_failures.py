@@ -3,7 +3,7 @@
 tests/test_soundness.py runs these as strict xfails: when the engine fixes one, its
 entry must go. Regenerate with `python -m soundness.survey --write` from tests/.
 
-Tally (610 cases; 4 fail, 326 pass by a located refusal):
+Tally (610 cases; 0 fail, 314 pass by a located refusal):
 
     class  cases  failing  wrong  crash  gencode  unlocated
         0     48        0      0      0        0          0
@@ -16,8 +16,8 @@ Tally (610 cases; 4 fail, 326 pass by a located refusal):
         7     30        0      0      0        0          0
         8     54        0      0      0        0          0
         9     37        0      0      0        0          0
-       10     43        4      1      0        3          0
-    total    610        4      1      0        3          0
+       10     43        0      0      0        0          0
+    total    610        0      0      0        0          0
 
 wrong: a number that differs from finite differences or the hand value, with no error;
 crash: a non-srcad exception from srcad itself (or generated code that does not
@@ -26,18 +26,4 @@ function runs; unlocated: a SrcadError that does not name the user's file and li
 (class 0 is the everyday code between the classes.)
 """
 
-KNOWN_FAILURES: dict[str, tuple[int, str]] = {
-    "inputs.user_dot_method_argument": (
-        10,
-        "gencode: TypeError in generated code: unsupported operand type(s) for *: 'float' an...",
-    ),
-    "inputs.user_astype_method": (
-        10,
-        "gencode: IndexError in generated code: tuple index out of range",
-    ),
-    "inputs.user_matmul_operator": (
-        10,
-        "gencode: ValueError in generated code: matmul: Input operand 1 does not have enough...",
-    ),
-    "inputs.user_mul_operator": (10, "wrong: not numeric: array([6.6, 4.6, 8.4], dtype=object)"),
-}
+KNOWN_FAILURES: dict[str, tuple[int, str]] = {}
