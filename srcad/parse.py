@@ -56,6 +56,21 @@ class Namespace:
     def has(self, name: str) -> bool:
         return self.lookup(name, None) is not None or name in self.globals
 
+    def value_of(self, node, local: set):
+        """The object a name or attribute chain (``np.linalg.inv``) names here, or None: a
+        name in `local` (the function's own variables and parameters) or any other
+        expression names nothing here."""
+        parts = []
+        while isinstance(node, gast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, gast.Name) or node.id in local:
+            return None
+        value = self.lookup(node.id, None)
+        for part in reversed(parts):
+            value = getattr(value, part, None)
+        return value
+
     @staticmethod
     def of(fn: types.FunctionType) -> Namespace:
         cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))

@@ -79,7 +79,7 @@ def _made_here(value, scope, active: frozenset) -> bool:
         return _made_here(value.body, scope, active) and _made_here(value.orelse, scope, active)
     if not isinstance(value, gast.Call) or any(k.arg == "out" for k in value.keywords):
         return False
-    callee = _global_value(value.func, scope)
+    callee = scope[0].value_of(value.func, scope[1])
     if isinstance(callee, np.ufunc):
         return True
     if callee is not None and scope[2](callee):
@@ -90,19 +90,3 @@ def _made_here(value, scope, active: frozenset) -> bool:
             if k.arg == "copy"
         )
     return returns_fresh(callee, scope[2], active)
-
-
-def _global_value(func, scope):
-    """The object a callee expression (``name`` or ``module.attr...``) names through the
-    function's globals and closure cells, or None (a local, a parameter, anything else)."""
-    namespace, local, _ = scope
-    path = []
-    while isinstance(func, gast.Attribute):
-        path.append(func.attr)
-        func = func.value
-    if not isinstance(func, gast.Name) or func.id in local:
-        return None
-    value = namespace.lookup(func.id, None)
-    for part in reversed(path):
-        value = getattr(value, part, None)
-    return value

@@ -206,14 +206,5 @@ def _partial_made(s, namespace, local_names):
         and not any(isinstance(a, gast.Starred) for a in s.value.args)
     ):
         return None
-    func = s.value.func
-    path = []
-    while isinstance(func, gast.Attribute):
-        path.append(func.attr)
-        func = func.value
-    if not isinstance(func, gast.Name) or func.id in local_names:
-        return None
-    value = namespace.lookup(func.id, None)
-    for part in reversed(path):
-        value = getattr(value, part, None)
+    value = namespace.value_of(s.value.func, local_names)
     return s.value if value is functools.partial else None

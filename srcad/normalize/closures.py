@@ -402,7 +402,7 @@ def _rewrite_transformed(node, lifted: dict, namespace, shadowed: set):
             and all(k.arg == "argnums" for k in inner.keywords)
         ):
             continue
-        maker = _value_of(inner.func, namespace, shadowed)
+        maker = namespace.value_of(inner.func, shadowed)
         if not getattr(maker, "__srcad_maker__", False):
             continue
         given = inner.keywords[0].value if inner.keywords else gast.Constant(0, None)
@@ -415,20 +415,6 @@ def _rewrite_transformed(node, lifted: dict, namespace, shadowed: set):
         inner.keywords = [gast.keyword("argnums", S.const(argnums))]
         n.args = [S.name(c) for c in info.captures] + list(n.args)
     return node
-
-
-def _value_of(node, namespace, shadowed: set):
-    """The object a name or attribute chain of globals names, or None."""
-    parts = []
-    while isinstance(node, gast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, gast.Name) or node.id in shadowed:
-        return None
-    value = namespace.lookup(node.id, None)
-    for part in reversed(parts):
-        value = getattr(value, part, None)
-    return value
 
 
 def _rewrite_values(node, lifted: dict, rt: str):
