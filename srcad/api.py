@@ -7,14 +7,12 @@ way JAX does, and can itself be transformed again: `srcad.grad(srcad.grad(f))`.
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, overload
 
 import numpy as np
 
-from . import build, results, runtime
-from .analyze.resolve import forwarded_to
+from . import build, results
 from .arguments import (  # noqa: F401 - srcad.show and srcad.check use some of these
     Argnums,
     Function,
@@ -43,6 +41,7 @@ from .errors import (
 from .scaled import ScaledGradient, scaled_pullback
 from .scaling import LossScale, as_loss_scale
 from .transformed import Transformed, _aux_error, _Jacobian, _raised_by
+from .wrt import def_location_of, fresh_tapes
 
 __all__ = [
     "grad",
@@ -287,7 +286,7 @@ def _vjp_code(fn: Any, primals: tuple[Any, ...], has_aux: bool) -> tuple[Any, tu
     params = _positional_params(fn)
     _check_primal_count(fn, params, primals, "vjp")
     for name, value in zip(params, primals):
-        check_differentiable(value, f"argument {name!r}", lambda: _def_location(fn))
+        check_differentiable(value, f"argument {name!r}", lambda: def_location_of(fn))
     wrt = tuple(params[: len(primals)])
     nums = range(len(primals))
     engine = engine_args(primals, nums)
@@ -370,7 +369,7 @@ def jvp(fn: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[
     params = _positional_params(fn)
     _check_primal_count(fn, params, primals, "jvp")
     for name, p, t in zip(params, primals, tangents):
-        check_differentiable(p, f"argument {name!r}", lambda: _def_location(fn))
+        check_differentiable(p, f"argument {name!r}", lambda: def_location_of(fn))
         check_tangent(t, p, f"argument {name!r}")
     wrt = tuple(params[: len(primals)])
     nums = range(len(primals))
@@ -609,110 +608,6 @@ def linearize(fn: Function, *primals: Any) -> tuple[Any, Callable[..., Any]]:
         return jvp(fn, primals, tangents)[1]
 
     return out, f_jvp
-
-
-def _wrt_spec(fn: Any, args: Sequence[Any], wrt: Sequence[int], mode: Mode) -> build.Spec:
-    params = _positional_params(fn)
-    kinds, ndims = _describe_args(params, engine_args(args, wrt))
-    records = _describe_records(params, args, wrt)
-    names = _wrt_names(fn, wrt, "check_grads", params)  # a clear error for *args
-    return build.Spec(mode, names, kinds=kinds, ndims=ndims, records=records)
-
-
-def jvp_wrt(fn: Any, args: Sequence[Any], wrt: Sequence[int], tangents: Sequence[Any]) -> Any:
-    """jvp with respect to the arguments at positions `wrt` only (the others are fixed)."""
-    generated = build.generate(fn, _wrt_spec(fn, args, wrt, Mode.JVP))
-    engine = _fill_defaults(fn, engine_args(args, wrt))
-    return generated.functions["main"](*engine, engine_args(tangents, range(len(tangents))))
-
-
-def vjp_wrt(fn: Any, args: Sequence[Any], wrt: Sequence[int]) -> tuple[Any, Callable[[Any], Any]]:
-    """vjp with respect to the arguments at positions `wrt` only: ``(out, pullback)``."""
-    generated = build.generate(fn, _wrt_spec(fn, args, wrt, Mode.VJP))
-    out, residuals = generated.functions["fwd"](*engine_args(args, wrt))
-    backward = generated.functions["bwd"]
-
-    def pullback(cotangent: Any) -> Any:
-        check_cotangent(cotangent, out)
-        grads = backward(fresh_tapes(residuals), cotangent)
-        if any(not isinstance(args[i], (float, np.ndarray)) for i in wrt):
-            grads = tuple(_as_structure(g, args[i]) for g, i in zip(grads, wrt))
-        return grads
-
-    return out, pullback
-
-
-def _def_location(fn: Any) -> Any:
-    """Where the user's function is defined (for errors about its arguments)."""
-    from .parse import def_location
-
-    return def_location(_user_function(fn))
-
-
-def _unwrapped(fn: Any) -> Any:
-    target = getattr(fn, "__srcad_function__", None)
-    if target is not None:
-        return target()
-    if isinstance(fn, types.FunctionType):
-        return forwarded_to(fn) or fn  # a decorator's wrapper that only forwards
-    return fn
-
-
-def composed_vjp(
-    fn: Any, cotangent: Any, wrt: Sequence[int] | None = None, args: Sequence[Any] | None = None
-) -> Any:
-    """A transformable function x -> vjp(fn, x)[1](cotangent), as generated source (for
-    arguments like `args`, when given)."""
-    from . import drivers
-
-    params = _positional_params(fn)
-    wrt = list(range(len(params))) if wrt is None else list(wrt)
-    if args is not None:
-        spec = _wrt_spec(fn, args, wrt, Mode.VJP)
-    else:
-        spec = build.Spec(Mode.VJP, tuple(params[i] for i in wrt))
-    generated = build.generate(fn, spec)
-    target = _unwrapped(fn)
-    function, _ = drivers.pullback(
-        target,
-        generated.functions["fwd"],
-        generated.functions["bwd"],
-        cotangent,
-        getattr(target, "__name__", "f"),
-    )
-    return function
-
-
-def composed_jvp(
-    fn: Any,
-    tangents: Sequence[Any],
-    wrt: Sequence[int] | None = None,
-    args: Sequence[Any] | None = None,
-) -> Any:
-    """A transformable function x -> jvp(fn, x, tangents)[1], as generated source (for
-    arguments like `args`, when given)."""
-    from . import drivers
-
-    params = _positional_params(fn)
-    wrt = list(range(len(tangents))) if wrt is None else list(wrt)
-    if args is not None:
-        spec = _wrt_spec(fn, args, wrt, Mode.JVP)
-        tangents = engine_args(tangents, range(len(tangents)))
-    else:
-        spec = build.Spec(Mode.JVP, tuple(params[i] for i in wrt))
-    generated = build.generate(fn, spec)
-    target = _unwrapped(fn)
-    function, _ = drivers.pushforward(
-        target, generated.functions["main"], tangents, getattr(target, "__name__", "f")
-    )
-    return function
-
-
-def fresh_tapes(residuals: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Copies of the containers among `residuals`: a backward sweep pops its tapes, and a vjp
-    function may be called more than once (see `runtime.fresh_residuals`; a backward sweep
-    that puts array items back starts from its own copy of the arrays)."""
-    return runtime.fresh_residuals(residuals, arrays=False)
 
 
 @public

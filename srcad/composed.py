@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import argtrees, build, drivers
-from .api import Transformed, grad, jvp_wrt
+from .api import Transformed, grad
 from .arguments import (
     Argnums,
     Function,
@@ -23,6 +23,7 @@ from .arguments import (
 )
 from .boundary import cut_srcad_frames, public
 from .errors import ArgnumsError, SrcadError
+from .wrt import jvp_wrt, wrt_spec
 
 __all__ = ["elementwise_grad", "hvp"]
 
@@ -132,11 +133,10 @@ class HessianVectorProduct:
                 "hvp: the code is generated for the arguments of a call; call it first",
                 hint="hv = srcad.hvp(f)(x, v); then srcad.source(...) of it",
             )
-        from .api import _wrt_spec
         from .build import Mode
 
         primals, num = self._last
-        generated = build.generate(self._grad, _wrt_spec(self._grad, primals, [num], Mode.JVP))
+        generated = build.generate(self._grad, wrt_spec(self._grad, primals, [num], Mode.JVP))
         return "\n".join(generated.sources.values())
 
 

@@ -28,7 +28,7 @@ LAYERS = [
     ("argtrees",),
     ("wrappers", "arguments"),
     ("results",),
-    ("transformed", "scaled"),
+    ("transformed", "scaled", "wrt"),
     ("api", "traced"),
     ("composed", "vmap"),
     ("export_sources",),

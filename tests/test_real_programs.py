@@ -20,8 +20,8 @@ import pytest
 from real_programs import Program, all_programs
 
 import srcad
-from srcad.api import jvp_wrt
 from srcad.check import GradientCheckError, transformable
+from srcad.wrt import jvp_wrt
 
 
 class WrongDerivative(AssertionError):
@@ -144,7 +144,7 @@ def _check_first_order(p: Program):
     out, tangent_out = jvp_wrt(f, args, wrt, tangents)
     for got, want in zip(_leaves(tangent_out), fd):
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6, err_msg=f"{p.name}: jvp")
-    _, pullback = srcad.api.vjp_wrt(f, args, wrt)
+    _, pullback = srcad.wrt.vjp_wrt(f, args, wrt)
     ct = _random_like(out, rng)
     ct_tree = _shift(_shift(out, [-x for x in _leaves(out)], 1.0), ct, 1.0)
     grads = pullback(ct_tree)
@@ -251,14 +251,14 @@ def test_a_wrong_hessian_vector_product_is_reported(monkeypatch):
 
 
 def test_a_wrong_first_order_derivative_is_reported(monkeypatch):
-    import srcad.api
+    import srcad.wrt
 
-    real = srcad.api.vjp_wrt
+    real = srcad.wrt.vjp_wrt
 
     def doubled(f, args, wrt):
         out, pullback = real(f, args, wrt)
         return out, lambda ct: tuple(2.0 * g for g in pullback(ct))
 
-    monkeypatch.setattr(srcad.api, "vjp_wrt", doubled)
+    monkeypatch.setattr(srcad.wrt, "vjp_wrt", doubled)
     with pytest.raises(WrongDerivative, match="adjoint identity"):
         _check_first_order(_QUADRATIC)

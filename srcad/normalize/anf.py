@@ -45,25 +45,18 @@ import gast
 from ..ir import syntax as S
 from ..ir.notes import InPlace, mark, notes
 from ..naming import Namer
-
-
-@dataclasses.dataclass
-class Ctx:
-    namer: Namer
-    bound: set[str]  # every name the function binds (parameters included)
-    env: dict[str, str]  # user name -> the name of its current version
-    depth: int = 0  # > 0 inside a loop or a branch: no renaming there
-    lineno: int | None = None
-    rt: str = "srcad_rt"  # the name generated code uses for srcad.runtime
-
-    def read(self, name: str) -> str:
-        return self.env.get(name, name)
-
-    def fresh(self, base: str) -> str:
-        """A new local name (locals are never mistaken for module-level names)."""
-        name = self.namer.fresh(base)
-        self.bound.add(name)
-        return name
+from .anf_expressions import (
+    Ctx,
+    atom,
+    fresh_assign,
+    index_atom,
+    is_atom,
+    name_atom,
+    rhs_expr,
+    tag_lines,
+    test_expr,
+)
+from .anf_loops import loop_header
 
 
 def normalize_function(fdef: gast.FunctionDef, namer: Namer, rt_name: str) -> gast.FunctionDef:
@@ -72,7 +65,7 @@ def normalize_function(fdef: gast.FunctionDef, namer: Namer, rt_name: str) -> ga
         if isinstance(n, gast.FunctionDef) and n is not fdef:
             bound.add(n.name)
     params = {a.id: a.id for a in _all_params(fdef.args)}
-    ctx = Ctx(namer=namer, bound=bound, env=params, rt=rt_name)
+    ctx = Ctx(namer=namer, bound=bound, env=params, rt=rt_name, statement=statement, store=store)
     body = list(fdef.body)
     if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
         body = body[1:] or [gast.Pass()]
@@ -99,7 +92,7 @@ def block(stmts: list, ctx: Ctx) -> list:
         # y, then y's is reset" and lose it; srcad's own backward code writes `by = by`.
         out[start:] = [n for n in out[start:] if not _self_assignment(n)]
         for new in out[start:]:
-            _tag(new, s)
+            tag_lines(new, s)
     if stmts and not out:
         out.append(gast.Pass())  # a block of self-assignments only
     return out
@@ -114,15 +107,6 @@ def _self_assignment(s) -> bool:
         and s.targets[0].id == s.value.id
         and notes(s).inplace is None
     )
-
-
-def _tag(new, old) -> None:
-    for n in S.statements(new):
-        if getattr(n, "lineno", None) is None:
-            n.lineno = getattr(old, "lineno", None)
-            n.col_offset = getattr(old, "col_offset", 0)
-            n.end_lineno = getattr(old, "end_lineno", None)
-            n.end_col_offset = getattr(old, "end_col_offset", None)
 
 
 def nested(stmts: list, ctx: Ctx) -> list:
@@ -297,7 +281,7 @@ def _for(s: gast.For, ctx: Ctx, out: list) -> None:
         if not simple:
             store(s.target, bind(S.name(index)) if bind else S.name(index), ctx, body)
             for new in body:
-                _tag(new, s)
+                tag_lines(new, s)
         body.extend(block(s.body, ctx))
     finally:
         ctx.depth -= 1
@@ -438,389 +422,3 @@ def _store_unpack(target, value, ctx: Ctx, out: list) -> None:
     )
     for e, t in zip(elts, temps):
         store(e, S.name(t), ctx, out)
-
-
-def fresh_assign(rhs: gast.expr, ctx: Ctx, out: list, base: str = "t") -> str:
-    temp = ctx.fresh(base)
-    out.append(S.assign(temp, rhs))
-    return temp
-
-
-# ----------------------------------------------------------------------------- expressions
-
-
-def is_atom(node, ctx: Ctx) -> bool:
-    if isinstance(node, (gast.Name, gast.Constant)):
-        return True
-    if isinstance(node, gast.Tuple):
-        return all(
-            isinstance(e, gast.Constant) or (isinstance(e, gast.Tuple) and is_atom(e, ctx))
-            for e in node.elts
-        )
-    if isinstance(node, gast.Attribute):
-        return is_static_chain(node, ctx)
-    return False
-
-
-def is_static_chain(node, ctx: Ctx) -> bool:
-    """`np.pi`, `np.linalg.inv`: attribute chains rooted at a name the function never binds."""
-    while isinstance(node, gast.Attribute):
-        node = node.value
-    return isinstance(node, gast.Name) and node.id not in ctx.bound
-
-
-def atom(node, ctx: Ctx, out: list) -> gast.expr:
-    """Normalize `node` and return an atom holding its value."""
-    if isinstance(node, gast.Name):
-        return S.name(ctx.read(node.id))
-    if is_atom(node, ctx):
-        return node
-    rhs = rhs_expr(node, ctx, out)
-    if is_atom(rhs, ctx):
-        return rhs
-    return S.name(fresh_assign(rhs, ctx, out, "t"))
-
-
-def name_atom(node, ctx: Ctx, out: list) -> str:
-    a = atom(node, ctx, out)
-    if isinstance(a, gast.Name):
-        return a.id
-    return fresh_assign(a, ctx, out, "t")
-
-
-def test_expr(node, ctx: Ctx, out: list) -> gast.expr:
-    """A branch or loop test: an atom, one comparison of atoms, or `not` of an atom."""
-    if isinstance(node, gast.Compare) and len(node.ops) == 1:
-        return gast.Compare(
-            atom(node.left, ctx, out), node.ops, [atom(node.comparators[0], ctx, out)]
-        )
-    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.Not):
-        return gast.UnaryOp(gast.Not(), atom(node.operand, ctx, out))
-    return atom(node, ctx, out)
-
-
-def rhs_expr(node, ctx: Ctx, out: list) -> gast.expr:
-    """Normalize `node` into one right-hand-side form, emitting what it needs into `out`."""
-    handler = _EXPRESSIONS.get(type(node))
-    if handler is not None:
-        return handler(node, ctx, out)
-    if isinstance(node, gast.Name):
-        return S.name(ctx.read(node.id))
-    if is_atom(node, ctx):
-        return node
-    return node  # f-strings, lambdas: inert, handled later or never differentiated
-
-
-def _binop(node: gast.BinOp, ctx, out):
-    return gast.BinOp(atom(node.left, ctx, out), node.op, atom(node.right, ctx, out))
-
-
-def _unaryop(node: gast.UnaryOp, ctx, out):
-    operand = atom(node.operand, ctx, out)
-    if isinstance(node.op, gast.UAdd):
-        return operand
-    return gast.UnaryOp(node.op, operand)
-
-
-def _compare(node: gast.Compare, ctx, out):
-    if len(node.ops) == 1:
-        return gast.Compare(
-            atom(node.left, ctx, out), node.ops, [atom(node.comparators[0], ctx, out)]
-        )
-    # a < b < c  ->  a < b and b < c, with b evaluated once
-    left = atom(node.left, ctx, out)
-    result = ctx.fresh("t")
-    pieces = []
-    for op, comp in zip(node.ops, node.comparators):
-        pieces.append((op, comp))
-    first_right = atom(pieces[0][1], ctx, out)
-    out.append(S.assign(result, gast.Compare(left, [pieces[0][0]], [first_right])))
-    previous = first_right
-    branch_out = out
-    for op, comp in pieces[1:]:
-        inner: list = []
-        ctx.depth += 1
-        try:
-            right = atom(comp, ctx, inner)
-            inner.append(S.assign(result, gast.Compare(S.clone(previous), [op], [right])))
-        finally:
-            ctx.depth -= 1
-        branch_out.append(gast.If(test=S.name(result), body=inner, orelse=[]))
-        branch_out = inner
-        previous = right
-    return S.name(result)
-
-
-def _boolop(node: gast.BoolOp, ctx, out):
-    # `a and b` is b if a is truthy else a; `a or b` is a if a is truthy else b.
-    first = atom(node.values[0], ctx, out)
-    result = ctx.fresh("t")
-    out.append(S.assign(result, first))
-    current = out
-    for value in node.values[1:]:
-        inner: list = []
-        ctx.depth += 1
-        try:
-            inner.append(S.assign(result, atom(value, ctx, inner)))
-        finally:
-            ctx.depth -= 1
-        test = S.name(result)
-        if isinstance(node.op, gast.Or):
-            test = gast.UnaryOp(gast.Not(), S.name(result))
-        current.append(gast.If(test=test, body=inner, orelse=[]))
-        current = inner
-    return S.name(result)
-
-
-def _ifexp(node: gast.IfExp, ctx, out):
-    test = test_expr(node.test, ctx, out)
-    result = ctx.fresh("t")
-    ctx.depth += 1
-    try:
-        body: list = []
-        body.append(S.assign(result, atom(node.body, ctx, body)))
-        orelse: list = []
-        orelse.append(S.assign(result, atom(node.orelse, ctx, orelse)))
-    finally:
-        ctx.depth -= 1
-    out.append(gast.If(test=test, body=body, orelse=orelse))
-    return S.name(result)
-
-
-def _call(node: gast.Call, ctx, out):
-    func = node.func
-    if isinstance(func, gast.Attribute) and not is_static_chain(func, ctx):
-        obj = name_atom(func.value, ctx, out)
-        func = gast.Attribute(S.name(obj), func.attr, gast.Load())
-    elif not is_atom(func, ctx):
-        func = S.name(name_atom(func, ctx, out))
-    elif isinstance(func, gast.Name):
-        func = S.name(ctx.read(func.id))
-    args = []
-    for a in node.args:
-        if isinstance(a, gast.Starred):
-            args.append(gast.Starred(atom(a.value, ctx, out), gast.Load()))
-        elif isinstance(a, gast.GeneratorExp):
-            args.append(atom(gast.ListComp(a.elt, a.generators), ctx, out))
-        else:
-            args.append(atom(a, ctx, out))
-    keywords = [gast.keyword(k.arg, atom(k.value, ctx, out)) for k in node.keywords]
-    return gast.Call(func=func, args=args, keywords=keywords)
-
-
-def _subscript(node: gast.Subscript, ctx, out):
-    obj = name_atom(node.value, ctx, out)
-    return S.subscript(S.name(obj), index_atom(node.slice, ctx, out))
-
-
-def index_atom(node, ctx: Ctx, out: list) -> gast.expr:
-    if isinstance(node, gast.Slice):
-        parts = [
-            None if p is None else atom(p, ctx, out) for p in (node.lower, node.upper, node.step)
-        ]
-        return gast.Slice(*parts)
-    if isinstance(node, gast.Tuple):
-        return S.tuple_([index_atom(e, ctx, out) for e in node.elts])
-    return atom(node, ctx, out)
-
-
-def _attribute(node: gast.Attribute, ctx, out):
-    if is_static_chain(node, ctx):
-        return node
-    obj = name_atom(node.value, ctx, out)
-    return gast.Attribute(S.name(obj), node.attr, gast.Load())
-
-
-def _sequence(node, ctx, out):
-    elts = []
-    for e in node.elts:
-        if isinstance(e, gast.Starred):
-            elts.append(gast.Starred(atom(e.value, ctx, out), gast.Load()))
-        else:
-            elts.append(atom(e, ctx, out))
-    if isinstance(node, gast.Tuple):
-        return S.tuple_(elts)
-    return S.list_(elts)
-
-
-def _dict(node: gast.Dict, ctx, out):
-    keys, values = [], []
-    for k, v in zip(node.keys, node.values):
-        keys.append(None if k is None else atom(k, ctx, out))
-        values.append(atom(v, ctx, out))
-    return gast.Dict(keys=keys, values=values)
-
-
-def _namedexpr(node: gast.NamedExpr, ctx, out):
-    value = atom(node.value, ctx, out)
-    store(node.target, value, ctx, out)
-    return S.name(ctx.read(node.target.id))
-
-
-def _comprehension(node, ctx, out):
-    """[elt for x in xs if c]  ->  result = []; for ...: if c: result.append(elt)."""
-    result = ctx.fresh("t")
-    is_dict = isinstance(node, gast.DictComp)
-    out.append(S.assign(result, gast.Dict(keys=[], values=[]) if is_dict else S.list_([])))
-    # Comprehension variables do not leak in Python 3: give them fresh names.
-    renames = {}
-    for gen in node.generators:
-        for n in S.names_stored(gen.target):
-            renames[n] = ctx.fresh(n)
-    saved_env = dict(ctx.env)
-    ctx.env.update(renames)
-    try:
-        if is_dict:
-            leaf = [S.assign(S.subscript(S.name(result), node.key, store=True), node.value)]
-        else:
-            call = S.call(gast.Attribute(S.name(result), "append", gast.Load()), [node.elt])
-            leaf = [S.expr_stmt(call)]
-        stmts = leaf
-        for gen in reversed(node.generators):
-            for cond in reversed(gen.ifs):
-                stmts = [gast.If(test=cond, body=stmts, orelse=[])]
-            stmts = [
-                gast.For(target=gen.target, iter=gen.iter, body=stmts, orelse=[], type_comment=None)
-            ]
-        # The first iterable is evaluated in the enclosing scope.
-        for s in stmts:
-            _tag(s, gast.Pass(lineno=ctx.lineno, col_offset=0) if ctx.lineno else s)
-        ctx.depth += 1
-        try:
-            for s in stmts:
-                statement(s, ctx, out)
-        finally:
-            ctx.depth -= 1
-    finally:
-        ctx.env.clear()
-        ctx.env.update(saved_env)
-    return S.name(result)
-
-
-_EXPRESSIONS = {
-    gast.BinOp: _binop,
-    gast.UnaryOp: _unaryop,
-    gast.Compare: _compare,
-    gast.BoolOp: _boolop,
-    gast.IfExp: _ifexp,
-    gast.Call: _call,
-    gast.Subscript: _subscript,
-    gast.Attribute: _attribute,
-    gast.Tuple: _sequence,
-    gast.List: _sequence,
-    gast.Dict: _dict,
-    gast.NamedExpr: _namedexpr,
-    gast.ListComp: _comprehension,
-    gast.GeneratorExp: _comprehension,
-    gast.DictComp: _comprehension,
-}
-
-
-# ----------------------------------------------------------------------------- loops
-
-
-def loop_header(iterable, ctx: Ctx, out: list):
-    """Return (range call, element builder or None) for `for target in iterable`."""
-    if _is_call_to(iterable, "range"):
-        args = [atom(a, ctx, out) for a in iterable.args]
-        return S.call(S.name("range"), args), None
-    producers, length = _producers(iterable, ctx, out)
-    header = S.call(S.name("range"), [length])
-    return header, producers
-
-
-def _is_call_to(node, fname: str) -> bool:
-    return (
-        isinstance(node, gast.Call)
-        and isinstance(node.func, gast.Name)
-        and node.func.id == fname
-        and not node.keywords
-        and not any(isinstance(a, gast.Starred) for a in node.args)
-    )
-
-
-def _dict_view(node) -> str | None:
-    if (
-        isinstance(node, gast.Call)
-        and isinstance(node.func, gast.Attribute)
-        and node.func.attr in ("items", "keys", "values")
-        and not node.args
-        and not node.keywords
-    ):
-        return node.func.attr
-    return None
-
-
-def _producers(iterable, ctx: Ctx, out: list):
-    """Element builder `index expression -> element expression` and the trip count, for
-    zip, enumerate, reversed, dict views, and anything else (through rt.sequence)."""
-    if _is_call_to(iterable, "zip") and iterable.args and iterable.func.id not in ctx.bound:
-        parts = [_producers(a, ctx, out) for a in iterable.args]
-        lengths = [p[1] for p in parts]
-        length = (
-            lengths[0]
-            if len(lengths) == 1
-            else S.name(fresh_assign(S.call(S.name("min"), lengths), ctx, out, "n"))
-        )
-        return (lambda k: S.tuple_([p[0](S.clone(k)) for p in parts])), length
-    start = _enumerate_start(iterable, ctx)
-    if start is not False:
-        inner, length = _producers(iterable.args[0], ctx, out)
-        first = atom(start, ctx, out) if start is not None else None
-
-        def element(k):
-            index = S.clone(k) if first is None else S.binop(S.clone(k), gast.Add(), S.clone(first))
-            return S.tuple_([index, inner(S.clone(k))])
-
-        return element, length
-    if (
-        _is_call_to(iterable, "reversed")
-        and len(iterable.args) == 1
-        and (iterable.func.id not in ctx.bound)
-    ):
-        inner, length = _producers(iterable.args[0], ctx, out)
-        last = S.binop(S.clone(length), gast.Sub(), S.const(1))
-        return (lambda k: inner(S.binop(S.clone(last), gast.Sub(), S.clone(k)))), length
-    view = _dict_view(iterable)
-    if view is not None:
-        # for k, v in d.items(): the keys carry no derivative, the values are d[k].
-        mapping = name_atom(iterable.func.value, ctx, out)
-        keys = fresh_assign(
-            S.call(S.dotted(f"{ctx.rt}.dict_keys"), [S.name(mapping)]), ctx, out, "keys"
-        )
-        length = fresh_assign(S.call(S.name("len"), [S.name(keys)]), ctx, out, "n")
-
-        def item(k):
-            key = S.subscript(S.name(keys), S.clone(k))
-            value = S.subscript(S.name(mapping), S.clone(key))
-            return {"keys": key, "values": value, "items": S.tuple_([S.clone(key), value])}[view]
-
-        return item, S.name(length)
-    if _is_call_to(iterable, "range"):
-        seq = name_atom(iterable, ctx, out)
-    else:
-        seq = fresh_assign(
-            S.call(S.dotted(f"{ctx.rt}.sequence"), [atom(iterable, ctx, out)]), ctx, out, "seq"
-        )
-    length = fresh_assign(S.call(S.name("len"), [S.name(seq)]), ctx, out, "n")
-    return (lambda k: S.subscript(S.name(seq), S.clone(k))), S.name(length)
-
-
-def _enumerate_start(node, ctx: Ctx):
-    """For enumerate(seq[, start]) or enumerate(seq, start=s): the start (None for 0);
-    False for anything else."""
-    if not (
-        isinstance(node, gast.Call)
-        and isinstance(node.func, gast.Name)
-        and node.func.id == "enumerate"
-        and node.func.id not in ctx.bound
-    ):
-        return False
-    if any(isinstance(a, gast.Starred) for a in node.args) or not node.args:
-        return False
-    keywords = {k.arg: k.value for k in node.keywords}
-    if set(keywords) - {"start"} or len(node.args) + len(keywords) > 2:
-        return False
-    if len(node.args) == 2:
-        return node.args[1]
-    return keywords.get("start")
