@@ -10,7 +10,7 @@ import dataclasses
 import enum
 from collections.abc import Callable
 
-from ..optimize import algebra, buffers, cse, dce, inline
+from ..optimize import algebra, buffers, cse, dce, inline, shape_saves
 from ..optimize.propagate import propagate
 
 
@@ -110,6 +110,10 @@ def reuse_buffers(body: list, context: PassContext) -> list:
     return buffers.reuse(body, context.shapes, context.resolve)
 
 
+def keep_only_shapes(body: list, context: PassContext) -> list:
+    return shape_saves.keep_shapes(body, context.resolve)
+
+
 PASSES: dict[Mode, tuple[Callable, ...]] = {
     # Algebra leaves copies (`bt = t4` where a seed of 1.0 was a factor): propagated again.
     # Substitution runs after dead-code elimination: it counts the reads that it left.
@@ -120,6 +124,7 @@ PASSES: dict[Mode, tuple[Callable, ...]] = {
         propagate_copies,
         eliminate_dead_code,
         substitute_temporaries,
+        keep_only_shapes,
         reuse_buffers,
     ),
     Mode.VALUE_AND_GRAD: (
@@ -128,6 +133,7 @@ PASSES: dict[Mode, tuple[Callable, ...]] = {
         propagate_copies,
         eliminate_dead_code,
         substitute_temporaries,
+        keep_only_shapes,
         reuse_buffers,
     ),
     # A vjp's residuals are read by name across two functions: no algebraic rewrites.

@@ -40,6 +40,30 @@ def unbroadcast(g, x, batch=0):
     return g
 
 
+class Shape(tuple):
+    """The shape of a real value the backward sweep kept instead of the value, because it
+    reads the value only to undo broadcasting (see `srcad.optimize.shape_saves`)."""
+
+
+def shape_only(x):
+    """What a tape keeps of `x` when only its shape is needed: a `Shape` for a real array or
+    number (a few bytes), `x` itself otherwise (a complex value, a list, None)."""
+    if isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind in "fiub":
+        return Shape(x.shape)
+    if type(x) is float or type(x) is int:
+        return Shape(())
+    return x
+
+
+def unbroadcast_kept(g, x):
+    """`unbroadcast(g, x)`, where `x` may be what `shape_only` kept of it."""
+    if type(x) is Shape:
+        if getattr(g, "shape", ()) != x:
+            g = sum_to_shape(g, tuple(x))
+        return np.real(g) if _is_complex(g) else g
+    return unbroadcast(g, x)
+
+
 def _is_complex(value) -> bool:
     dtype = getattr(value, "dtype", None)
     if dtype is not None:
