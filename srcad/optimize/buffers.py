@@ -4,20 +4,22 @@ Accepts a generated function body after the other passes (gradient modes). Looks
 top-level assignments ``r = e`` whose value is an elementwise expression: arithmetic
 (``+ - * / **``), unary minus and one-argument numpy ufuncs of a fixed list, over names and
 int or float literals. Where an operation's operand is an array that the generated code
-owns and that dies there, the operation writes into it (``t4 *= 2 * t``,
-``np.exp(t3, out=t3)``), and an owned array is deleted (``del t``) as soon as its last read
-has run, so peak memory comes close to a hand-written gradient's:
+owns and that dies there, the operation writes into it with an in-place operator
+(``t4 *= 2 * t``; into the statement's own target only where that is the operand,
+``bx += t4``), and an owned array is deleted (``del t``) once its last read has run, unless
+only a return follows; so peak memory comes close to a hand-written gradient's:
 
     t = np.tanh(x)                         t = np.tanh(x)
     t4 = np.exp(-x)                        t4 = np.exp(-x)
     bx = -(t ** 2 * t4)              ->    bx = -(t ** 2 * t4)
     bx = bx + t4 * (2 * t) * (1.0 - t * t) t4 *= 2 * t
-    return bx                              t *= t
-                                           t4 *= 1.0 - t
+    y = bx * 3.0                           t *= t
+    return y                               t4 *= 1.0 - t
                                            del t
                                            bx += t4
                                            del t4
-                                           return bx
+                                           y = bx * 3.0
+                                           return y
 
 Guarantees (soundness): an array is written in place only when
 - it is the value one top-level assignment gave a name, computed by such an elementwise
@@ -29,8 +31,9 @@ Guarantees (soundness): an array is written in place only when
   never assigns (a parameter) has its own; a float ufunc of a value of layout L gives a
   floating layout of the same root; arithmetic of floating values of one layout, and of int
   or float literals, keeps it (numpy keeps a float or complex dtype against Python numbers);
-- `out=` (ufunc calls) is used only on values of a parameter known to be an array of rank
-  one or more; elsewhere the in-place operator (`a *= b`) is used, which rebinds numbers.
+- the in-place operator rebinds where the value is a number (`a *= b` of floats).
+The code stays differentiable again (hessian, jvp of grad): no `out=`, no aliases (`r = t`),
+and in-place writes only into fresh arrays, which srcad's transforms accept.
 Values computed are bitwise the same (the same ufunc loops, with operands in the same order,
 except that `a + b` and `a * b` may become `b += a`, `b *= a`). Returns new statement lists.
 """
@@ -106,7 +109,6 @@ class _Facts:
                     stored_anywhere.add(node.id)
                     if not _simple(s, resolve):
                         nested.add(node.id)
-        self.arrays = {n for n, c in shapes.items() if c == ("param", n)}
         # roots: parameters (names with a shape class that the body never assigns); a
         # global could be rebound by a call between two reads
         self.roots = set(shapes) - stored_anywhere
@@ -238,10 +240,9 @@ class _Statement:
         self.delete_dead()
         return self.out
 
-    def emit(self, stmt, reads=None) -> None:
-        """Add `stmt`, which runs `reads` (its loads unless given)."""
+    def emit(self, stmt) -> None:
         self.out.append(stmt)
-        for name, n in _count(stmt if reads is None else reads).items():
+        for name, n in _count(stmt).items():
             if name in self.pending:
                 self.pending[name] -= n
         self.delete_dead()
@@ -263,6 +264,8 @@ class _Statement:
         if not isinstance(operand, gast.Name) or operand.id not in self.dying:
             return None
         name = operand.id
+        if e is self.s.value and name != _target(self.s):
+            return None  # `r = t; del t` would make r an alias, which a transform refuses
         if name in self.deleted or _count(rebuilt).get(name, 0) != self.pending[name]:
             return None
         mine = self.facts.layouts[(self.current[name], name)]
@@ -284,17 +287,10 @@ class _Statement:
             operand, _ = self.visit(e.operand)
             return gast.UnaryOp(op=e.op, operand=operand), None
         if isinstance(e, gast.Call):
+            # no `np.exp(t, out=t)`: generated code is differentiated again (hessian),
+            # and a transform reads `out=` as a write it refuses
             arg, _ = self.visit(e.args[0])
-            node = gast.Call(func=e.func, args=[arg], keywords=[])
-            name = self.writable(arg, e, node)
-            layout = self.facts.layout(e, self.current)
-            if name is not None and layout is not None and layout[1] in self.facts.arrays:
-                out = gast.keyword(arg="out", value=S.name(name))
-                call = gast.Call(func=e.func, args=[S.name(name)], keywords=[out])
-                # its read of `name` is carried on by the result (as an AugAssign's is)
-                self.emit(gast.Expr(value=call), reads=gast.Pass())
-                return S.name(name), name
-            return node, None
+            return gast.Call(func=e.func, args=[arg], keywords=[]), None
         return e, None
 
 
