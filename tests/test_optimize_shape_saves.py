@@ -150,3 +150,30 @@ def test_jit_compiles_shape_tapes():
     got = srcad.jit(srcad.grad(rnn, argnums=(0, 1)))(W, U, h, xs, b)
     for a, e in zip(got, want):
         np.testing.assert_allclose(a, e, rtol=1e-12)
+
+
+def small_rnn(W, h, xs):
+    for t in range(3):
+        h = np.tanh(W @ h + xs[t])
+    return np.sum(h**2)
+
+
+@pytest.mark.parametrize("xs_shape", [(3, 3), (3, 1)])
+def test_code_with_shape_tapes_is_differentiated_again(xs_shape):
+    # grad's code calls rt.shape_only and rt.unbroadcast_kept; hessian differentiates it
+    rng = np.random.default_rng(6)
+    W, h = rng.standard_normal((3, 3)) * 0.4, rng.standard_normal(3)
+    xs = rng.standard_normal(xs_shape)
+    g = srcad.grad(small_rnn, argnums=(0, 1, 2))
+    g(W, h, xs)
+    assert "rt.unbroadcast_kept" in g.source
+    srcad.check_grads(small_rnn, (W, h, xs), order=2)
+    hess = srcad.hessian(small_rnn, argnums=2)(W, h, xs)
+    eps = 1e-6
+    gx = srcad.grad(small_rnn, argnums=2)
+    fd = np.zeros(xs.shape + xs.shape)
+    for i in np.ndindex(xs.shape):
+        e = np.zeros(xs.shape)
+        e[i] = eps
+        fd[(...,) + i] = (gx(W, h, xs + e) - gx(W, h, xs - e)) / (2 * eps)
+    np.testing.assert_allclose(hess, fd, rtol=1e-6, atol=1e-8)

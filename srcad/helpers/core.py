@@ -64,6 +64,15 @@ def unbroadcast_kept(g, x):
     return unbroadcast(g, x)
 
 
+def kept_like(x):
+    """A value with the shape of what `shape_only` kept (a read-only float64 zero broadcast,
+    no memory), or `x` itself: what the rules of `unbroadcast_kept` pass on to the helpers
+    of `unbroadcast`, which read an operand's shape and whether it is complex."""
+    if type(x) is Shape:
+        return np.broadcast_to(np.zeros(()), tuple(x))
+    return x
+
+
 def _is_complex(value) -> bool:
     dtype = getattr(value, "dtype", None)
     if dtype is not None:
