@@ -45,13 +45,28 @@ class Shape(tuple):
     reads the value only to undo broadcasting (see `srcad.optimize.shape_saves`)."""
 
 
+_SCALAR = Shape(())
+
+
+_KEPT: dict = {}  # shape -> its Shape: one object for every step of a loop
+
+
 def shape_only(x):
     """What a tape keeps of `x` when only its shape is needed: a `Shape` for a real array or
-    number (a few bytes), `x` itself otherwise (a complex value, a list, None)."""
-    if isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind in "fiub":
-        return Shape(x.shape)
+    number (shared by the values of one shape), `x` itself otherwise (a complex value, a
+    list, None)."""
+    if type(x) is np.ndarray or isinstance(x, (np.ndarray, np.generic)):
+        if x.dtype.kind not in "fiub":
+            return x
+        shape = x.shape
+        kept = _KEPT.get(shape)
+        if kept is None:
+            kept = Shape(shape)
+            if len(_KEPT) < 1024:
+                _KEPT[shape] = kept
+        return kept
     if type(x) is float or type(x) is int:
-        return Shape(())
+        return _SCALAR
     return x
 
 
