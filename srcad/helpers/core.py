@@ -133,7 +133,7 @@ def zeros_like(x, batch=()):
     if isinstance(x, (list, tuple)):
         return (
             type(x)(zeros_like(v, batch) for v in x)
-            if type(x) in (list, tuple)
+            if type(x) in (list, tuple, Shape)  # a Shape: a tuple of ints, as tuple
             else type(x)(*(zeros_like(v, batch) for v in x))
         )
     if isinstance(x, dict):

@@ -41,6 +41,13 @@ SPECS: list[RuleSpec] = [
         [((2, 3), (1, 3)), ((2, 3), (3,)), ((2, 3), ())],
         call="rt.unbroadcast(a0, a1)",
     ),
+    # a tape that keeps shapes (srcad.optimize.shape_saves): the shape kept, or the value
+    RuleSpec(
+        rt.unbroadcast_kept,
+        [((2, 3), (1, 3)), ((2, 3), (3,)), ((2, 3), ())],
+        call="rt.unbroadcast_kept(a0, rt.shape_only(a1))",
+    ),
+    RuleSpec(rt.unbroadcast_kept, [((2, 3), (3,))], call="rt.unbroadcast_kept(a0, a1)"),
     RuleSpec(rt.fit, [((1, 3), (2, 3)), ((3,), (2, 3))], call="rt.fit(a0, a1)"),
     RuleSpec(rt.fit, [((2, 1, 3), (4, 3))], call="rt.fit(a0, a1, 1)"),
     RuleSpec(rt.fit_vjp, [((2, 4, 3), (2, 1, 3), (4, 3))], call="rt.fit_vjp(a0, a1, a2, 1)"),
