@@ -85,24 +85,29 @@ class PassContext:
 
 
 def propagate_copies(body: list, context: PassContext) -> list:
+    """srcad.optimize.propagate: copy propagation."""
     return propagate(body)
 
 
 def simplify_algebra(body: list, context: PassContext) -> list:
+    """srcad.optimize.algebra: algebraic clean-ups."""
     return algebra.simplify(
         body, context.elementwise, context.scalars, context.shapes, context.resolve
     )
 
 
 def merge_common_subexpressions(body: list, context: PassContext) -> list:
+    """srcad.optimize.cse: common subexpression elimination."""
     return cse.eliminate(body, context.pure, context.resolve)
 
 
 def eliminate_dead_code(body: list, context: PassContext) -> list:
+    """srcad.optimize.dce: dead-code elimination."""
     return dce.eliminate(body, set(), context.pure)
 
 
 def substitute_temporaries(body: list, context: PassContext) -> list:
+    """srcad.optimize.inline: forward substitution of temporaries."""
     return inline.substitute(body, context.keep, context.pure)
 
 
