@@ -87,6 +87,27 @@ def test_the_facts_are_on_the_entries():
     assert method_entry(np.ndarray, "sort").hint_for("y") == "use y = np.sort(y) (a new array)"
 
 
+def test_methods_that_change_their_object_say_so_in_the_registry():
+    """srcad.analyze.effects reads whether x.name(...) changes x from the entries of x's
+    possible types' methods, and which list methods it models from the method table."""
+    from srcad.analyze.effects import _method_effect
+    from srcad.rules.methods import METHODS
+    from srcad.rules.registry import Effect
+
+    changing = "sort partition fill put resize byteswap setflags remove clear reverse update"
+    changing += " setdefault popitem append extend insert pop __setitem__ __delitem__ __iadd__"
+    for name in changing.split():
+        entries = [lookup(getattr(c, name)) for c in (np.ndarray, list, dict) if hasattr(c, name)]
+        assert entries, name
+        assert all(e is not None and e.effect is Effect.WRITES for e in entries), name
+        assert _method_effect(None, name) == (True, True), name
+    for name in "copy sum tolist keys get index __getitem__".split():
+        assert _method_effect(None, name) == (True, False), name
+    modelled = {name for name, m in METHODS.items() if m.mutates}
+    assert modelled == {"append", "extend", "insert", "pop"}
+    assert all(method_entry(list, name).effect is Effect.WRITES for name in modelled)
+
+
 def test_facts_are_declared_by_name():
     with pytest.raises(srcad.errors.RuleDefinitionError, match="not a fact"):
         srcad.rules.registry.facts(np.sum, ranks="reduce")

@@ -53,45 +53,6 @@ from .summaries import (
     written_params,
 )
 
-# List methods srcad differentiates (srcad.transform.containers); they change the list.
-MODELLED_LIST_METHODS = ("append", "extend", "insert", "pop")
-# Methods that change their object, by the receiver's type, until the registry knows them all.
-_CHANGING_METHODS = {
-    "sort",
-    "partition",
-    "fill",
-    "put",
-    "itemset",
-    "resize",
-    "setfield",
-    "byteswap",
-    "setflags",
-    "append",
-    "extend",
-    "insert",
-    "pop",
-    "remove",
-    "clear",
-    "reverse",
-    "update",
-    "setdefault",
-    "popitem",
-    "__setitem__",
-    "__delitem__",
-    "__iadd__",
-    "__isub__",
-    "__imul__",
-    "__itruediv__",
-    "__ifloordiv__",
-    "__imod__",
-    "__ipow__",
-    "__imatmul__",
-    "__iand__",
-    "__ior__",
-    "__ixor__",
-    "__ilshift__",
-    "__irshift__",
-}
 _TYPES = {"array": (np.ndarray,), "list": (list,), "dict": (dict,), "tuple": (tuple,)}
 _ANY = (np.ndarray, list, dict)
 
@@ -209,7 +170,7 @@ class _Checker:
     def _method(self, site: Site, target: Target, receiver: str, operands: set) -> list[Change]:
         name = site.call.func.attr
         kind = self.kinds.get(receiver)
-        if name in MODELLED_LIST_METHODS and self._modelled_list(kind, name):
+        if name in METHODS and METHODS[name].mutates and self._modelled_list(kind, name):
             if name == "extend" and not self.trusted:
                 self._extend_with_sequence(site)
             return []  # srcad.analyze.aliasing checks that no other name sees the list
@@ -524,11 +485,9 @@ def _method_effect(kind, name: str) -> tuple[bool, bool]:
         if method is None:
             continue
         known = True
+        # every method these types define has an entry (tests/test_classification.py)
         entry = lookup(method)
-        if entry is not None:
-            changes |= entry.effect in (Effect.WRITES, Effect.OPAQUE)
-        else:
-            changes |= name in _CHANGING_METHODS
+        changes |= entry is not None and entry.effect in (Effect.WRITES, Effect.OPAQUE)
     if name in METHODS and METHODS[name].mutates:
         known, changes = True, True
     return known, changes

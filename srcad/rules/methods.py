@@ -24,7 +24,9 @@ class Method:
     name: str
     primitive: object
     varargs_param: bool = False  # x.reshape(2, 3) == np.reshape(x, (2, 3))
-    mutates: bool = False  # list.append and friends change the object in place
+    # a list mutation srcad differentiates (srcad.transform.containers): it changes the
+    # object in place
+    mutates: bool = False
 
     def arguments(self, obj: gast.expr, args: list, keywords: dict) -> tuple[list, dict]:
         if self.varargs_param and len(args) > 1:
