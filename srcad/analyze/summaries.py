@@ -486,6 +486,11 @@ class _Summary:
             return None
         if any(k.arg == "out" for k in call.keywords):
             return CHANGES
+        return self._given_changes(call, aliases, holders)
+
+    def _given_changes(self, call: gast.Call, aliases: set, holders: set) -> str | None:
+        """What a call given a part of a parameter (or what holds one) may change of it."""
+        func = call.func
         root = _root(func.value) if isinstance(func, gast.Attribute) else None
         if root is not None and root in self.locals and root not in self.known:
             if func.attr in _READING_METHODS or func.attr in _STORING_METHODS:
@@ -513,6 +518,11 @@ class _Summary:
             return DISPATCHED  # generated code calls it through srcad.build.dispatch
         if getattr(obj, "__srcad_transform__", None) or getattr(obj, "__srcad_maker__", False):
             return None  # srcad.jvp, srcad.grad(f): generated code copies what it changes
+        return self._known_callee_changes(obj)
+
+    def _known_callee_changes(self, obj) -> str | None:
+        """What a call of the known function `obj` changes of its arguments: its registry
+        effect, or its own write summary."""
         entry = lookup(obj)
         if entry is not None:
             return CHANGES if entry.effect in (Effect.WRITES, Effect.OPAQUE) else None
