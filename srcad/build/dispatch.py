@@ -435,46 +435,60 @@ def emit_call(calls, call: gast.Call, target_name: str, direction: str, env, nod
     site = Site(label, env.where(node), wrt, env.batch, calls.generate, strict)
     short = _identifier(func.attr if isinstance(func, gast.Attribute) else label, "f")
     if not active:
-        # no differentiated argument: a derivative can only come through the callable,
-        # which is refused when it arrives unless it holds nothing (`carries_nothing`)
-        zero = [d_accumulate(target_name, Zero(like=target_name))] if direction == "jvp" else []
-        if not strict:
-            return apply.Applied(zero)
-        check = gast.Expr(
-            gast.Call(
-                func=gast.Attribute(
-                    S.name(calls.binder.bind(f"dispatch_{short}", site)), "check", gast.Load()
-                ),
-                args=[S.clone(func)],
-                keywords=[],
-            )
-        )
-        return apply.Applied(zero, primal=[check, S.assign(target_name, S.clone(call))])
+        return _emit_inactive(calls, call, target_name, direction, site, short)
     site_name = calls.binder.bind(f"dispatch_{short}", site)
-
-    def site_call(method: str) -> gast.Call:
-        return gast.Call(
-            func=gast.Attribute(S.name(site_name), method, gast.Load()),
-            args=[S.clone(func), *[S.clone(a) for a in call.args]],
-            keywords=[S.clone(k) for k in call.keywords],
-        )
-
     if direction == "jvp":
-        jvp_name, tangent = env.fresh(f"jvp_{short}"), env.fresh(f"d_{target_name}")
-        tangents = S.tuple_([deriv(a.id) for _, a in active])
-        primal = [
-            S.assign(jvp_name, site_call("jvp")),
-            S.assign(
-                S.tuple_([S.name(target_name, store=True), S.name(tangent, store=True)], True),
-                S.call(S.name(jvp_name), [S.clone(a) for a in atoms] + [tangents]),
+        return _emit_jvp(site_name, call, target_name, env, short, atoms, active)
+    return _emit_vjp(site_name, call, target_name, env, short, active)
+
+
+def _emit_inactive(calls, call: gast.Call, target_name: str, direction: str, site, short):
+    """No differentiated argument: a derivative can only come through the callable, which
+    is refused when it arrives unless it holds nothing (`carries_nothing`)."""
+    zero = [d_accumulate(target_name, Zero(like=target_name))] if direction == "jvp" else []
+    if not site.strict:
+        return apply.Applied(zero)
+    check = gast.Expr(
+        gast.Call(
+            func=gast.Attribute(
+                S.name(calls.binder.bind(f"dispatch_{short}", site)), "check", gast.Load()
             ),
-        ]
-        return apply.Applied([d_accumulate(target_name, S.name(tangent))], primal=primal)
+            args=[S.clone(call.func)],
+            keywords=[],
+        )
+    )
+    return apply.Applied(zero, primal=[check, S.assign(target_name, S.clone(call))])
+
+
+def _site_call(site_name: str, call: gast.Call, method: str) -> gast.Call:
+    """``site.<method>(f, args...)``: the site asked for the derivative function of f."""
+    return gast.Call(
+        func=gast.Attribute(S.name(site_name), method, gast.Load()),
+        args=[S.clone(call.func), *[S.clone(a) for a in call.args]],
+        keywords=[S.clone(k) for k in call.keywords],
+    )
+
+
+def _emit_jvp(site_name: str, call: gast.Call, target_name: str, env, short, atoms, active):
+    jvp_name, tangent = env.fresh(f"jvp_{short}"), env.fresh(f"d_{target_name}")
+    tangents = S.tuple_([deriv(a.id) for _, a in active])
+    primal = [
+        S.assign(jvp_name, _site_call(site_name, call, "jvp")),
+        S.assign(
+            S.tuple_([S.name(target_name, store=True), S.name(tangent, store=True)], True),
+            S.call(S.name(jvp_name), [S.clone(a) for a in atoms] + [tangents]),
+        ),
+    ]
+    return apply.Applied([d_accumulate(target_name, S.name(tangent))], primal=primal)
+
+
+def _emit_vjp(site_name: str, call: gast.Call, target_name: str, env, short, active):
     fwd, bwd = env.fresh(f"fwd_{short}"), env.fresh(f"bwd_{short}")
     res, back = env.fresh(f"{target_name}_res"), env.fresh(f"b_{short}")
     primal = [
         S.assign(
-            S.tuple_([S.name(fwd, store=True), S.name(bwd, store=True)], True), site_call("vjp")
+            S.tuple_([S.name(fwd, store=True), S.name(bwd, store=True)], True),
+            _site_call(site_name, call, "vjp"),
         ),
         S.assign(
             S.tuple_([S.name(target_name, store=True), S.name(res, store=True)], True),
