@@ -85,6 +85,8 @@ def test_the_facts_are_on_the_entries():
     assert method_entry(list, "append").stores and not method_entry(list, "pop").stores
     assert "{0}" in method_entry(np.ndarray, "sort").hint
     assert method_entry(np.ndarray, "sort").hint_for("y") == "use y = np.sort(y) (a new array)"
+    assert lookup(np.stack).sequences and lookup(np.einsum).sequences
+    assert not lookup(np.add).sequences and not lookup(np.sum).sequences
 
 
 def test_methods_that_change_their_object_say_so_in_the_registry():
