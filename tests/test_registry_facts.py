@@ -110,6 +110,34 @@ def test_methods_that_change_their_object_say_so_in_the_registry():
     assert all(method_entry(list, name).effect is Effect.WRITES for name in modelled)
 
 
+def test_the_method_name_tables_agree_with_the_entries():
+    """The names srcad.analyze.summaries reads for receivers of unknown type: a reading
+    method changes no object it is a method of, a changing or storing one changes its object
+    (position 0) and nothing else, on each of ndarray, list and dict that has it (sets have
+    no entries; names this numpy lacks, such as ndarray.itemset in numpy 2, are skipped)."""
+    from srcad.rules.methods import CHANGING_METHODS, READING_METHODS, STORING_METHODS
+    from srcad.rules.registry import Effect
+
+    types = (np.ndarray, list, dict, tuple)
+
+    def entries(name):
+        found = [method_entry(c, name) for c in types if callable(getattr(c, name, None))]
+        assert all(e is not None for e in found), name
+        return found
+
+    for name in READING_METHODS:
+        assert all(e.effect not in (Effect.WRITES, Effect.OPAQUE) for e in entries(name)), name
+    for name in CHANGING_METHODS | STORING_METHODS:
+        assert all(e.effect is Effect.WRITES and e.writes == (0,) for e in entries(name)), name
+    assert not READING_METHODS & (CHANGING_METHODS | STORING_METHODS)
+    known = READING_METHODS | CHANGING_METHODS | STORING_METHODS
+    assert all(any(hasattr(c, n) for c in (*types, set)) or n in _REMOVED for n in known)
+
+
+# Array methods numpy 2 removed, which the tables keep for numpy 1.
+_REMOVED = {"itemset", "ptp", "tostring", "newbyteorder"}
+
+
 def test_facts_are_declared_by_name():
     with pytest.raises(srcad.errors.RuleDefinitionError, match="not a fact"):
         srcad.rules.registry.facts(np.sum, ranks="reduce")

@@ -31,7 +31,10 @@ from ..ir import syntax as S
 from ..ir.resolution import KnownValue
 from ..normalize.static_branches import fold_static_branches
 from ..parse import parse_function
+from ..rules.methods import CHANGING_METHODS as _CONTAINER_MUTATORS
 from ..rules.methods import METHODS
+from ..rules.methods import READING_METHODS as _READING_METHODS
+from ..rules.methods import STORING_METHODS as _STORING_METHODS
 from ..rules.registry import Effect, lookup
 from .alias_facts import view_member, view_result
 from .summary_syntax import (
@@ -63,52 +66,6 @@ def _stronger(a, b):
 
 
 UNKNOWN = object()  # the summary of a function srcad cannot read: every parameter may change
-
-# Methods that only read their object (array, list and dict methods, and the methods srcad
-# maps to numpy functions, which return new values or views).
-_READING_METHODS = frozenset(
-    {name for name, m in METHODS.items() if not m.mutates}
-    | {
-        "copy",
-        "view",
-        "tobytes",
-        "tostring",
-        "keys",
-        "values",
-        "items",
-        "get",
-        "index",
-        "count",
-        "__getitem__",
-        "__len__",
-        "__contains__",
-        "__iter__",
-        "conj",
-        "conjugate",
-        "nonzero",
-        "argsort",
-        "searchsorted",
-        "dot",
-        "sum",
-        "mean",
-        "std",
-        "var",
-        "min",
-        "max",
-        "ptp",
-        "all",
-        "any",
-        "tolist",
-        "item",
-        "real",
-        "imag",
-    }
-)
-
-# Container methods that keep a value (or compare with it) without changing it.
-_STORING_METHODS = frozenset(
-    {"append", "insert", "extend", "update", "setdefault", "add", "remove", "__setitem__"}
-)
 
 # What arrays, containers and strings have: a method of one of these names may be theirs.
 _BUILTIN_ATTRS = frozenset(
@@ -680,15 +637,6 @@ class _Summary:
         for part in reversed(path):
             value = getattr(value, part, None)
         return value
-
-
-# Methods of arrays, lists, dicts and sets that change their object: any other method name
-# is a user class's, which generated code dispatches when it runs (srcad.build.dispatch).
-_CONTAINER_MUTATORS = frozenset(
-    {"pop", "popitem", "clear", "sort", "reverse", "fill", "put", "resize", "itemset"}
-    | {"setflags", "partition", "discard", "difference_update", "intersection_update"}
-    | {"symmetric_difference_update", "byteswap", "__setitem__", "__delitem__"}
-)
 
 
 def _user_method(name: str) -> bool:
