@@ -256,6 +256,44 @@ def _runtime_for_numba() -> types.ModuleType:
             return same_shape
         raise TypingError(f"srcad.jit: unbroadcast of {g} to {x} is not compiled")
 
+    def shape_only(x):
+        raise NotImplementedError
+
+    @overload(shape_only)
+    def _shape_only(x):
+        # a tape of shapes (srcad.optimize.shape_saves); a taped name starts as None
+        inner = x.type if isinstance(x, nt.Optional) else x
+        if isinstance(inner, (nt.Float, nt.Integer)):
+            return lambda x: ()
+        if isinstance(inner, nt.Array) and not isinstance(inner.dtype, nt.Complex):
+            zeros = (0,) * inner.ndim
+            if isinstance(x, nt.Optional):
+                return lambda x: zeros if x is None else x.shape
+            return lambda x: x.shape
+        raise TypingError(f"srcad.jit: no shape kept for {x}")
+
+    def unbroadcast_kept(g, x):
+        raise NotImplementedError
+
+    @overload(unbroadcast_kept)
+    def _unbroadcast_kept(g, x):
+        if isinstance(g, (nt.Float, nt.Integer)) and isinstance(x, nt.BaseTuple) and not len(x):
+            return lambda g, x: g
+        if isinstance(g, nt.Array) and isinstance(x, nt.BaseTuple) and g.ndim == len(x):
+            if isinstance(g.dtype, nt.Complex):
+                raise TypingError("srcad.jit: a complex adjoint of a real array")
+
+            def same_shape(g, x):
+                if g.shape != x:
+                    raise ValueError(
+                        "srcad.jit: an operand was broadcast, and summing its adjoint "
+                        "back to its shape is not compiled; run without srcad.jit"
+                    )
+                return g
+
+            return same_shape
+        raise TypingError(f"srcad.jit: unbroadcast of {g} to the shape {x} is not compiled")
+
     @numba.njit
     def reversed_range(r):
         n = len(r)
@@ -265,6 +303,8 @@ def _runtime_for_numba() -> types.ModuleType:
     module.scalar_seed = numba.njit(lambda y: scalar_seed(y))
     module.zeros_like = numba.njit(lambda x: zeros_like(x))
     module.unbroadcast = numba.njit(lambda g, x: unbroadcast(g, x))
+    module.shape_only = numba.njit(lambda x: shape_only(x))
+    module.unbroadcast_kept = numba.njit(lambda g, x: unbroadcast_kept(g, x))
     module.reversed_range = reversed_range
     return module
 

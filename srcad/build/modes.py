@@ -10,7 +10,7 @@ import dataclasses
 import enum
 from collections.abc import Callable
 
-from ..optimize import algebra, cse, dce, inline
+from ..optimize import algebra, buffers, cse, dce, inline, shape_saves
 from ..optimize.propagate import propagate
 
 
@@ -111,15 +111,28 @@ def substitute_temporaries(body: list, context: PassContext) -> list:
     return inline.substitute(body, context.keep, context.pure)
 
 
+def reuse_buffers(body: list, context: PassContext) -> list:
+    """srcad.optimize.buffers: elementwise results written into owned arrays that die."""
+    return buffers.reuse(body, context.shapes, context.resolve)
+
+
+def keep_only_shapes(body: list, context: PassContext) -> list:
+    """srcad.optimize.shape_saves: a tape read only for its shapes keeps the shapes."""
+    return shape_saves.keep_shapes(body, context.resolve)
+
+
 PASSES: dict[Mode, tuple[Callable, ...]] = {
     # Algebra leaves copies (`bt = t4` where a seed of 1.0 was a factor): propagated again.
-    # Substitution runs last: it counts the reads that dead-code elimination left.
+    # Substitution runs after dead-code elimination: it counts the reads that it left.
+    # Buffer reuse runs last: it writes in place into arrays whose every read it has seen.
     Mode.GRAD: (
         propagate_copies,
         simplify_algebra,
         propagate_copies,
         eliminate_dead_code,
         substitute_temporaries,
+        keep_only_shapes,
+        reuse_buffers,
     ),
     Mode.VALUE_AND_GRAD: (
         propagate_copies,
@@ -127,6 +140,8 @@ PASSES: dict[Mode, tuple[Callable, ...]] = {
         propagate_copies,
         eliminate_dead_code,
         substitute_temporaries,
+        keep_only_shapes,
+        reuse_buffers,
     ),
     # A vjp's residuals are read by name across two functions: no algebraic rewrites.
     Mode.VJP: (propagate_copies, eliminate_dead_code),

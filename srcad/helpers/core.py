@@ -40,6 +40,54 @@ def unbroadcast(g, x, batch=0):
     return g
 
 
+class Shape(tuple):
+    """The shape of a real value the backward sweep kept instead of the value, because it
+    reads the value only to undo broadcasting (see `srcad.optimize.shape_saves`)."""
+
+
+_SCALAR = Shape(())
+
+
+_KEPT: dict = {}  # shape -> its Shape: one object for every step of a loop
+
+
+def shape_only(x):
+    """What a tape keeps of `x` when only its shape is needed: a `Shape` for a real array or
+    number (shared by the values of one shape), `x` itself otherwise (a complex value, a
+    list, None)."""
+    if type(x) is np.ndarray or isinstance(x, (np.ndarray, np.generic)):
+        if x.dtype.kind not in "fiub":
+            return x
+        shape = x.shape
+        kept = _KEPT.get(shape)
+        if kept is None:
+            kept = Shape(shape)
+            if len(_KEPT) < 1024:
+                _KEPT[shape] = kept
+        return kept
+    if type(x) is float or type(x) is int:
+        return _SCALAR
+    return x
+
+
+def unbroadcast_kept(g, x):
+    """`unbroadcast(g, x)`, where `x` may be what `shape_only` kept of it."""
+    if type(x) is Shape:
+        if getattr(g, "shape", ()) != x:
+            g = sum_to_shape(g, tuple(x))
+        return np.real(g) if _is_complex(g) else g
+    return unbroadcast(g, x)
+
+
+def kept_like(x):
+    """A value with the shape of what `shape_only` kept (a read-only float64 zero broadcast,
+    no memory), or `x` itself: what the rules of `unbroadcast_kept` pass on to the helpers
+    of `unbroadcast`, which read an operand's shape and whether it is complex."""
+    if type(x) is Shape:
+        return np.broadcast_to(np.zeros(()), tuple(x))
+    return x
+
+
 def _is_complex(value) -> bool:
     dtype = getattr(value, "dtype", None)
     if dtype is not None:

@@ -425,3 +425,4 @@ def _(ans, items, x, idx, batch=0):
 returns("like:x", rt.getitem_vjp)
 returns("like:x", rt.zero_item)
 returns("like:x", rt.unbroadcast)
+returns("like:g", rt.unbroadcast_kept)  # its x may be a Shape standing for the value

@@ -30,6 +30,8 @@ nondiff(
     rt.extreme_index,
     rt.order_by_keys,
     rt.extreme_by_keys,
+    rt.shape_only,
+    rt.kept_like,
 )
 
 
@@ -41,6 +43,17 @@ def _(ans, g, x, batch=0):
 @jvp_rule(rt.unbroadcast, linear=("g",))
 def _(ans, g, x, batch=0):
     d[ans] = rt.unbroadcast(d[g], x, batch + nb)
+
+
+# a tape that keeps shapes (srcad.optimize.shape_saves): `x` is a Shape or the value
+@vjp_rule(rt.unbroadcast_kept, linear=("g",))
+def _(ans, g, x):
+    d[g] = rt.broadcast_back(d[ans], g, rt.kept_like(x), 0, nb)
+
+
+@jvp_rule(rt.unbroadcast_kept, linear=("g",))
+def _(ans, g, x):
+    d[ans] = rt.unbroadcast(d[g], rt.kept_like(x), nb)
 
 
 @vjp_rule(rt.fit, linear=("t",))
