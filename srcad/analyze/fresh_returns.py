@@ -12,6 +12,13 @@ return expression itself, so that nothing else can hold it:
   function that itself returns fresh objects (followed up to a small depth, recursion
   excluded).
 
+- a tuple of such values (no two of them the same name);
+- a parameter in `owned`: one the caller handed over, which the callee's generated code
+  copies first (`srcad.analyze.owned`), when the function only ever binds it anew to such
+  values (``p = bc(p)``, ``p -= v``) and never lets another name, a container or a nested
+  function have it (it only indexes it, reads its attributes, computes with it and passes
+  it to calls).
+
 Anything else (a name, an item, an attribute, ``a or b``, a call srcad does not know, a
 function whose source cannot be read, a generator) is not fresh: the caller then treats
 the result as possibly shared, which may refuse a change but never misses one.
@@ -19,6 +26,7 @@ the result as possibly shared, which may refuse a change but never misses one.
 
 from __future__ import annotations
 
+import inspect
 import types
 
 import gast
@@ -32,9 +40,10 @@ _MAX_DEPTH = 4  # user functions followed through returns of calls
 _FRESH_OPERATORS = (gast.BinOp, gast.UnaryOp, gast.Compare)
 
 
-def returns_fresh(fn, copies, _active: frozenset = frozenset()) -> bool:
+def returns_fresh(fn, copies, owned=(), _active: frozenset = frozenset()) -> bool:
     """Whether every return of the user function `fn` makes a new object (module doc);
-    `copies(obj)`: whether calling the numpy function `obj` makes a new array."""
+    `copies(obj)`: whether calling the numpy function `obj` makes a new array; `owned`: the
+    parameters the call hands over (copied first by the callee's generated code)."""
     if not isinstance(fn, types.FunctionType) or fn in _active or len(_active) >= _MAX_DEPTH:
         return False
     code = fn.__code__
@@ -52,8 +61,93 @@ def returns_fresh(fn, copies, _active: frozenset = frozenset()) -> bool:
     local = S.names_stored(fdef) | {a.id for a in fdef.args.posonlyargs + fdef.args.args}
     local |= {a.id for a in fdef.args.kwonlyargs}
     local |= {a.id for a in (fdef.args.vararg, fdef.args.kwarg) if a is not None}
-    scope = (parsed.namespace, local, copies)
+    scope = (parsed.namespace, local, copies, frozenset())
+    if owned:
+        scope = scope[:3] + (_private(fdef, set(owned), returns, scope, active),)
     return all(r.value is not None and _made_here(r.value, scope, active) for r in returns)
+
+
+def _private(fdef, owned: set, returns: list, scope, active: frozenset) -> frozenset:
+    """The handed-over parameters that hold their own copy or a new object wherever they
+    are read: the largest set whose every binding is ``p op= v`` or ``p = value`` with a
+    value new or made from the set's names, and that nothing else gets hold of."""
+    parents = {}
+    for node in S.walk(fdef):
+        for child in gast.iter_child_nodes(node):
+            parents[child] = node
+    returned = {id(r.value) for r in returns}
+    private = {p for p in owned if _only_used(fdef, p, parents, returned)}
+    while True:
+        kept = frozenset(private)
+        scope = scope[:3] + (kept,)
+        private = {p for p in kept if _bound_privately(fdef, p, parents, scope, active)}
+        if private == kept:
+            return kept
+
+
+def _only_used(fdef, name: str, parents: dict, returned: set) -> bool:
+    """Whether every read of `name` indexes it, reads an attribute of it, computes with it
+    or passes it to a call, or returns it (alone or in the returned tuple)."""
+    for node in S.walk(fdef):
+        if isinstance(node, (gast.FunctionDef, gast.Lambda)) and node is not fdef:
+            if any(S.is_name(n, name) for n in S.walk(node)):
+                return False  # a nested function may keep it
+        if not (isinstance(node, gast.Name) and node.id == name):
+            continue
+        if not isinstance(node.ctx, gast.Load):
+            continue
+        parent = parents.get(node)
+        if id(node) in returned or (
+            isinstance(parent, gast.Tuple) and id(parent) in returned
+        ):
+            continue
+        if isinstance(parent, (gast.Subscript, gast.Attribute)) and parent.value is node:
+            continue
+        if isinstance(parent, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.keyword)):
+            continue
+        if isinstance(parent, gast.Call) and node is not parent.func:
+            continue
+        if isinstance(parent, gast.AugAssign) and parent.value is node:
+            continue
+        return False
+    return True
+
+
+def _bound_privately(fdef, name: str, parents: dict, scope, active: frozenset) -> bool:
+    """Whether every binding of `name` is ``name op= v`` or ``name = value`` with `value`
+    new or made from the private names (``p = bc(p)``)."""
+    for node in S.walk(fdef):
+        if not (isinstance(node, gast.Name) and node.id == name):
+            continue
+        if not isinstance(node.ctx, (gast.Store, gast.Del)):
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, gast.AugAssign):
+            continue  # an array changed in place: the same object
+        if not (isinstance(parent, gast.Assign) and parent.targets == [node]):
+            return False
+        value = parent.value
+        if not (_made_here(value, scope, active) or _handed_on(value, scope, active)):
+            return False
+    return True
+
+
+def _handed_on(value, scope, active: frozenset) -> bool:
+    """``g(p, ...)`` for a user function g that returns new objects or the parameters given
+    private names (its own copies, or the caller's: private either way)."""
+    if not isinstance(value, gast.Call):
+        return False
+    callee = scope[0].value_of(value.func, scope[1])
+    if not isinstance(callee, types.FunctionType):
+        return False
+    try:
+        bound = inspect.signature(callee).bind(
+            *value.args, **{k.arg: k.value for k in value.keywords if k.arg}
+        )
+    except (TypeError, ValueError):
+        return False
+    given = tuple(p for p, a in bound.arguments.items() if isinstance(a, gast.Name) and a.id in scope[3])
+    return bool(given) and returns_fresh(callee, scope[2], given, active)
 
 
 def _returns(body):
@@ -75,6 +169,13 @@ def _returns(body):
 def _made_here(value, scope, active: frozenset) -> bool:
     if isinstance(value, _FRESH_OPERATORS):
         return True
+    if isinstance(value, gast.Name):
+        return value.id in scope[3]  # a parameter handed over, holding its own copy
+    if isinstance(value, gast.Tuple):
+        names = [e.id for e in value.elts if isinstance(e, gast.Name)]
+        return len(set(names)) == len(names) and all(
+            _made_here(e, scope, active) for e in value.elts
+        )
     if isinstance(value, gast.IfExp):
         return _made_here(value.body, scope, active) and _made_here(value.orelse, scope, active)
     if not isinstance(value, gast.Call) or any(k.arg == "out" for k in value.keywords):
@@ -89,4 +190,4 @@ def _made_here(value, scope, active: frozenset) -> bool:
             for k in value.keywords
             if k.arg == "copy"
         )
-    return returns_fresh(callee, scope[2], active)
+    return returns_fresh(callee, scope[2], (), active)
