@@ -241,7 +241,13 @@ class _Collector:
         elif isinstance(target, gast.Subscript):
             self.change(s, target.value.id, loops, blocks)
             if isinstance(s.value, gast.Name):
-                self.escape(s.value.id, loops, into=target.value.id)
+                # an array copies what is assigned into it (``p[0, :] = p[1, :]``); a list or
+                # a dict keeps the object, and so sees what changes it if it is a view
+                base = target.value.id
+                array = self.kinds.get(base) == "array" or (
+                    self.kinds.get(base) is None and (self.ndims.get(base) or 0) >= 1
+                )
+                self.escape(s.value.id, loops, into=None if array else base)
         if isinstance(s.value, (gast.Tuple, gast.List, gast.Dict)):
             holder = target.id if isinstance(target, gast.Name) else None
             for e in S.walk(s.value):

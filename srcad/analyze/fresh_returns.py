@@ -191,3 +191,26 @@ def _made_here(value, scope, active: frozenset) -> bool:
             if k.arg == "copy"
         )
     return returns_fresh(callee, scope[2], (), active)
+
+
+def returned_parameter(fn) -> str | None:
+    """The parameter every return of the user function `fn` returns by its name, when `fn`
+    binds it only by ``p op= v`` (``def bc(u): u[0] = 0; return u``): the call's result is
+    then that argument's object, of its rank. None otherwise."""
+    if not isinstance(fn, types.FunctionType) or fn.__code__.co_flags & (0x20 | 0x80 | 0x200):
+        return None
+    try:
+        parsed = parse_function(fn)
+    except SrcadError:
+        return None
+    fdef = parsed.node
+    returned = {r.value.id if isinstance(r.value, gast.Name) else None for r in _returns(fdef.body)}
+    params = [a.id for a in fdef.args.posonlyargs + fdef.args.args]
+    if len(returned) != 1 or None in returned or not returned <= set(params):
+        return None
+    (name,) = returned
+    for node in S.walk(fdef):
+        if isinstance(node, gast.Name) and node.id == name and not isinstance(node.ctx, gast.Load):
+            if not isinstance(node.ctx, gast.Param):
+                return None  # bound anew (augmented assignments too, to stay simple)
+    return name

@@ -121,8 +121,6 @@ def _candidates(stmt, call, resolution, activity, kinds, ndims) -> list:
             continue  # `p op= v` rebinds a number or a tuple
         if name is None or ndims.get(name) == 0 or kinds.get(name) not in (None, "array"):
             return []  # not an array: effects weighs the call as before
-        if how == AUGMENTED and not ndims.get(name):
-            return []  # maybe a number, which `p op= v` rebinds (and has no copy method)
         out.append((param, name))
     return out
 

@@ -522,6 +522,18 @@ class _Summary:
         inner = getattr(inner, "fn", inner) if isinstance(inner, _CUSTOM) else inner
         if callable(inner) and hasattr(inner, "__code__"):
             summary = written_params(inner, self.active)
+            if summary is not UNKNOWN and type(obj) is types.FunctionType:
+                # only the parameters given a value of p matter (b = f(b, p) changes b)
+                bound = bind_signature(obj, call)
+                if bound is not None:
+                    summary = {
+                        param: level
+                        for param, level in summary.items()
+                        if any(
+                            self._part(v, aliases, holders) or self._holds(v, aliases, holders)
+                            for v in bound.get(param, ())
+                        )
+                    }
             if summary is not UNKNOWN and summary and set(summary.values()) == {DISPATCHED}:
                 return DISPATCHED  # changes only through calls checked when they run
             return CHANGES if summary is UNKNOWN or summary else None
