@@ -35,6 +35,7 @@ import numpy as np
 from ..errors import SrcadError
 from ..ir import syntax as S
 from ..parse import parse_function
+from ..rules.registry import lookup
 
 _MAX_DEPTH = 4  # user functions followed through returns of calls
 _FRESH_OPERATORS = (gast.BinOp, gast.UnaryOp, gast.Compare)
@@ -62,66 +63,75 @@ def returns_fresh(fn, copies, owned=(), _active: frozenset = frozenset()) -> boo
     local |= {a.id for a in fdef.args.kwonlyargs}
     local |= {a.id for a in (fdef.args.vararg, fdef.args.kwarg) if a is not None}
     scope = (parsed.namespace, local, copies, frozenset())
-    if owned:
-        scope = scope[:3] + (_private(fdef, set(owned), returns, scope, active),)
+    if all(r.value is not None and _made_here(r.value, scope, active) for r in returns):
+        return True
+    params = {a.id for a in fdef.args.posonlyargs + fdef.args.args + fdef.args.kwonlyargs}
+    candidates = (S.names_stored(fdef) - params) | set(owned)
+    scope = scope[:3] + (_private(fdef, candidates, returns, scope, active),)
     return all(r.value is not None and _made_here(r.value, scope, active) for r in returns)
 
 
-def _private(fdef, owned: set, returns: list, scope, active: frozenset) -> frozenset:
-    """The handed-over parameters that hold their own copy or a new object wherever they
-    are read: the largest set whose every binding is ``p op= v`` or ``p = value`` with a
-    value new or made from the set's names, and that nothing else gets hold of."""
-    parents = {}
+def _private(fdef, candidates: set, returns: list, scope, active: frozenset) -> frozenset:
+    """The names that hold new objects of the function's own (or the copies of parameters
+    handed over) wherever they are read: the largest set of `candidates` whose every
+    binding is ``p op= v`` or ``p = value`` with a value new or made from the set's names
+    (``p = bc(p)``, ``y = np.reshape(t, s)``), and that nothing else gets hold of."""
+    uses: dict = {}  # name -> [(Name node, its parent)]
     for node in S.walk(fdef):
         for child in gast.iter_child_nodes(node):
-            parents[child] = node
+            if isinstance(child, gast.Name) and child.id in candidates:
+                uses.setdefault(child.id, []).append((child, node))
+    for node in S.walk(fdef):
+        if isinstance(node, (gast.FunctionDef, gast.Lambda)) and node is not fdef:
+            candidates = candidates - {n.id for n in S.walk(node) if isinstance(n, gast.Name)}
     returned = {id(r.value) for r in returns}
-    private = {p for p in owned if _only_used(fdef, p, parents, returned)}
+    private = {p for p in candidates if _only_used(uses.get(p, ()), returned, scope)}
     while True:
         kept = frozenset(private)
         scope = scope[:3] + (kept,)
-        private = {p for p in kept if _bound_privately(fdef, p, parents, scope, active)}
+        private = {p for p in kept if _bound_privately(uses.get(p, ()), scope, active)}
         if private == kept:
             return kept
 
 
-def _only_used(fdef, name: str, parents: dict, returned: set) -> bool:
-    """Whether every read of `name` indexes it, reads an attribute of it, computes with it
+def _keeps_nothing(callee) -> bool:
+    """Whether a call of `callee` keeps none of its arguments: a numpy function that stores
+    nothing, or a user function (its own returns are weighed where they are bound)."""
+    if isinstance(callee, types.FunctionType):
+        return True
+    entry = lookup(callee) if callee is not None else None
+    return entry is not None and not entry.stores
+
+
+def _only_used(uses, returned: set, scope) -> bool:
+    """Whether every read of a name indexes it, reads an attribute of it, computes with it
     or passes it to a call, or returns it (alone or in the returned tuple)."""
-    for node in S.walk(fdef):
-        if isinstance(node, (gast.FunctionDef, gast.Lambda)) and node is not fdef:
-            if any(S.is_name(n, name) for n in S.walk(node)):
-                return False  # a nested function may keep it
-        if not (isinstance(node, gast.Name) and node.id == name):
-            continue
+    for node, parent in uses:
         if not isinstance(node.ctx, gast.Load):
             continue
-        parent = parents.get(node)
-        if id(node) in returned or (
-            isinstance(parent, gast.Tuple) and id(parent) in returned
-        ):
+        if id(node) in returned or (isinstance(parent, gast.Tuple) and id(parent) in returned):
             continue
         if isinstance(parent, (gast.Subscript, gast.Attribute)) and parent.value is node:
             continue
         if isinstance(parent, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.keyword)):
             continue
         if isinstance(parent, gast.Call) and node is not parent.func:
-            continue
+            if _keeps_nothing(scope[0].value_of(parent.func, scope[1])):
+                continue
         if isinstance(parent, gast.AugAssign) and parent.value is node:
             continue
         return False
     return True
 
 
-def _bound_privately(fdef, name: str, parents: dict, scope, active: frozenset) -> bool:
-    """Whether every binding of `name` is ``name op= v`` or ``name = value`` with `value`
+def _bound_privately(uses, scope, active: frozenset) -> bool:
+    """Whether every binding of a name is ``name op= v`` or ``name = value`` with `value`
     new or made from the private names (``p = bc(p)``)."""
-    for node in S.walk(fdef):
-        if not (isinstance(node, gast.Name) and node.id == name):
+    for node, parent in uses:
+        if isinstance(node.ctx, gast.Load):
             continue
-        if not isinstance(node.ctx, (gast.Store, gast.Del)):
-            continue
-        parent = parents.get(node)
+        if isinstance(node.ctx, gast.Param):
+            continue  # a parameter handed over: the generated code's copy
         if isinstance(parent, gast.AugAssign):
             continue  # an array changed in place: the same object
         if not (isinstance(parent, gast.Assign) and parent.targets == [node]):
@@ -170,19 +180,28 @@ def _made_here(value, scope, active: frozenset) -> bool:
     if isinstance(value, _FRESH_OPERATORS):
         return True
     if isinstance(value, gast.Name):
-        return value.id in scope[3]  # a parameter handed over, holding its own copy
+        return value.id in scope[3]  # a new object of the function's own (`_private`)
+    if isinstance(value, (gast.Subscript, gast.Attribute)):
+        return S.is_name(value.value) and value.value.id in scope[3]  # a view of one
     if isinstance(value, gast.Tuple):
-        names = [e.id for e in value.elts if isinstance(e, gast.Name)]
-        return len(set(names)) == len(names) and all(
+        # each item new, and none a view of another's object: no private name in two items
+        private = [S.names_loaded(e) & scope[3] for e in value.elts]
+        return sum(map(len, private)) == len(set().union(*private)) and all(
             _made_here(e, scope, active) for e in value.elts
         )
     if isinstance(value, gast.IfExp):
         return _made_here(value.body, scope, active) and _made_here(value.orelse, scope, active)
     if not isinstance(value, gast.Call) or any(k.arg == "out" for k in value.keywords):
         return False
+    if isinstance(value.func, gast.Attribute) and _made_here(value.func.value, scope, active):
+        return True  # t.reshape(s), t.copy(): a method of a private array
     callee = scope[0].value_of(value.func, scope[1])
     if isinstance(callee, np.ufunc):
         return True
+    entry = lookup(callee) if callee is not None else None
+    if entry is not None and entry.view and value.args:
+        if isinstance(value.args[0], gast.Name) and value.args[0].id in scope[3]:
+            return True  # np.reshape(t, s): a view of a private array
     if callee is not None and scope[2](callee):
         # np.array(x, copy=False) may be x itself
         return all(
