@@ -35,7 +35,6 @@ from ..ir import syntax as S
 from ..ir.resolution import Resolution
 from ..rules.registry import Effect, method_entry
 from .activity import Activity
-from .calls import bind_function
 from .alias_facts import (
     Change,
     Facts,
@@ -44,6 +43,7 @@ from .alias_facts import (
     _method_of,
     collect,
 )
+from .calls import bind_function
 
 
 def _tapes(facts: Facts, resolution: Resolution) -> dict:

@@ -137,27 +137,25 @@ def _bound_privately(uses, scope, active: frozenset) -> bool:
         if not (isinstance(parent, gast.Assign) and parent.targets == [node]):
             return False
         value = parent.value
-        if not (_made_here(value, scope, active) or _handed_on(value, scope, active)):
+        if not _made_here(value, scope, active):
             return False
     return True
 
 
-def _handed_on(value, scope, active: frozenset) -> bool:
-    """``g(p, ...)`` for a user function g that returns new objects or the parameters given
-    private names (its own copies, or the caller's: private either way)."""
-    if not isinstance(value, gast.Call):
-        return False
-    callee = scope[0].value_of(value.func, scope[1])
-    if not isinstance(callee, types.FunctionType):
-        return False
+def _given_private(call, callee, scope) -> tuple:
+    """The parameters of the user function `callee` that `call` gives private names: the
+    callee returning them returns private objects too (its own copies, or the caller's)."""
+    if not isinstance(callee, types.FunctionType) or not scope[3]:
+        return ()
     try:
         bound = inspect.signature(callee).bind(
-            *value.args, **{k.arg: k.value for k in value.keywords if k.arg}
+            *call.args, **{k.arg: k.value for k in call.keywords if k.arg}
         )
     except (TypeError, ValueError):
-        return False
-    given = tuple(p for p, a in bound.arguments.items() if isinstance(a, gast.Name) and a.id in scope[3])
-    return bool(given) and returns_fresh(callee, scope[2], given, active)
+        return ()
+    return tuple(
+        p for p, a in bound.arguments.items() if isinstance(a, gast.Name) and a.id in scope[3]
+    )
 
 
 def _returns(body):
@@ -209,7 +207,7 @@ def _made_here(value, scope, active: frozenset) -> bool:
             for k in value.keywords
             if k.arg == "copy"
         )
-    return returns_fresh(callee, scope[2], (), active)
+    return returns_fresh(callee, scope[2], _given_private(value, callee, scope), active)
 
 
 def returned_parameter(fn) -> str | None:

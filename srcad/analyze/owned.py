@@ -201,7 +201,9 @@ class _Walk:
                 self.note(self.definitions, S.names_stored(s.target), inner)
                 self.visit(s.body, loops | {s}, blocks)
             elif isinstance(s, gast.While):
-                self.note(self.reads, S.names_loaded(s.test), _At(self.position, loops | {s}, blocks))
+                self.note(
+                    self.reads, S.names_loaded(s.test), _At(self.position, loops | {s}, blocks)
+                )
                 self.visit(s.body, loops | {s}, blocks)
             elif isinstance(s, gast.If):
                 self.note(self.reads, S.names_loaded(s.test), at)
