@@ -282,10 +282,10 @@ class _Checker:
             written = [a for a in call.args if isinstance(a, gast.Name)]
         else:
             written = []
-            owned = self.resolution.owned.get(site.call, ())
+            owned = self.resolution.owned.get(site.call, ())  # copied by the callee
             for param, how in summary.items():
                 if param in owned:
-                    continue  # handed over: the callee changes its own copy (analyze.owned)
+                    continue
                 atoms = _atoms(arguments.get(param))
                 if how == CONSTANTS:
                     counters += [a.id for a in atoms if isinstance(a, gast.Name)]
