@@ -203,6 +203,7 @@ def _ranks(fdef: gast.FunctionDef, params: dict, resolution: Resolution) -> dict
 
 _SHAPE_VALUES = "__shape_values__"  # name -> its only value, a tuple display or x.shape
 _FILLED = (np.zeros, np.ones, np.empty, np.full)
+_FILLED_LIKE = (np.zeros_like, np.ones_like, np.empty_like, np.full_like)
 
 
 def _shape_values(assigned) -> dict:
@@ -359,6 +360,9 @@ def _call(call, ndims, resolution):
         return _returned_argument(call, target.obj, ndims)
     if target is not None and any(target.obj is f for f in _FILLED) and _SHAPE_VALUES in ndims:
         return _filled_rank(call, ndims)
+    if target is not None and any(target.obj is f for f in _FILLED_LIKE) and call.args:
+        if not any(k.arg in ("shape", "subok") for k in call.keywords):
+            return _of(call.args[0], ndims)
     if target is None or target.rule is None or target.kind not in ("rule", "method"):
         return None
     obj, rule = target.obj, target.rule

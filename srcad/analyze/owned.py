@@ -121,6 +121,8 @@ def _candidates(stmt, call, resolution, activity, kinds, ndims) -> list:
             continue  # `p op= v` rebinds a number or a tuple
         if name is None or ndims.get(name) == 0 or kinds.get(name) not in (None, "array"):
             return []  # not an array: effects weighs the call as before
+        if how == CONSTANTS and not ndims.get(name):
+            return []  # maybe an object whose attributes count calls (self.calls += 1)
         out.append((param, name))
     return out
 

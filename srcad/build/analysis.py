@@ -108,9 +108,10 @@ def analyze(unit: Unit, output: str, aux: str | None) -> Facts:
     )
     free = free_ranks(fdef, unit.binder, unit.guards)
     ndims = ndims_mod.infer(fdef, spec.ndims + free, resolution)
-    owned.find(fdef, resolution, activity, kinds, ndims, parsed.filename)
-    aliasing.check(fdef, resolution, parsed.filename, activity, ndims, kinds, parsed.fn, spec.owned)
     generated = getattr(parsed.fn, "__srcad_generated__", False)
+    if not generated:  # srcad's own code hands nothing over (its callees copy already)
+        owned.find(fdef, resolution, activity, kinds, ndims, parsed.filename)
+    aliasing.check(fdef, resolution, parsed.filename, activity, ndims, kinds, parsed.fn, spec.owned)
     reverse = spec.mode is not Mode.JVP
     effects.check(fdef, resolution, activity, kinds, ndims, parsed.filename, reverse, generated)
     return Facts(param_names(fdef), output, aux, kinds, activity, ndims)
