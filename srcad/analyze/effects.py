@@ -246,7 +246,10 @@ class _Checker:
         written: list = []
         counters: list = []
         dispatched: list = []
+        owned = self.resolution.owned.get(site.call, ())  # copied by the callee
         for param, how in summary.items():
+            if param in owned:
+                continue
             atoms = _atoms(arguments.get(param))
             if how == CONSTANTS:
                 counters += [a.id for a in atoms if isinstance(a, gast.Name)]

@@ -13,7 +13,8 @@ import gast
 import numpy as np
 
 from .. import runtime
-from ..analyze.calls import bind, some_template
+from ..analyze.calls import bind, bind_function, some_template
+from ..analyze.fresh_returns import returned_parameter
 from ..ir import syntax as S
 from ..ir.resolution import Resolution
 from ..rules.template import BindError
@@ -179,6 +180,7 @@ def _ranks(fdef: gast.FunctionDef, params: dict, resolution: Resolution) -> dict
     ndims: dict = {k: v for k, v in params.items() if v is not None}
     assigned = list(_assignments(fdef.body))
     shape_of = _shape_tuples(assigned, resolution)
+    ndims[_SHAPE_VALUES] = _shape_values(assigned)
     for _ in range(4):
         before = dict(ndims)
         for target, value in assigned:
@@ -195,7 +197,41 @@ def _ranks(fdef: gast.FunctionDef, params: dict, resolution: Resolution) -> dict
                 ndims[target] = rank
         if ndims == before:
             break
+    del ndims[_SHAPE_VALUES]
     return {k: v for k, v in ndims.items() if v != _CONFLICT}
+
+
+_SHAPE_VALUES = "__shape_values__"  # name -> its only value, a tuple display or x.shape
+_FILLED = (np.zeros, np.ones, np.empty, np.full)
+_FILLED_LIKE = (np.zeros_like, np.ones_like, np.empty_like, np.full_like)
+
+
+def _shape_values(assigned) -> dict:
+    """{name: value} for the names bound once, to a tuple display or to ``x.shape``."""
+    values: dict = {}
+    for target, value in assigned:
+        shape = isinstance(value, gast.Tuple) or (
+            isinstance(value, gast.Attribute)
+            and value.attr == "shape"
+            and isinstance(value.value, gast.Name)
+        )
+        values[target] = value if shape and target not in values else None
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _filled_rank(call, ndims):
+    """np.zeros(shape) and its kin: the length of `shape` (an int, a tuple, x.shape)."""
+    shape = call.args[0] if call.args else None
+    shape = next((k.value for k in call.keywords if k.arg == "shape"), shape)
+    if isinstance(shape, gast.Name):
+        shape = ndims[_SHAPE_VALUES].get(shape.id, shape)
+    if isinstance(shape, gast.Constant) and type(shape.value) is int:
+        return 1
+    if isinstance(shape, gast.Tuple):
+        return len(shape.elts)
+    if isinstance(shape, gast.Attribute) and shape.attr == "shape":
+        return _of(shape.value, ndims)
+    return None
 
 
 def _is_call_of(value, fn, resolution) -> bool:
@@ -320,6 +356,13 @@ def _index(rank, index, ndims):
 
 def _call(call, ndims, resolution):
     target = resolution.calls.get(call)
+    if target is not None and target.kind == "function":
+        return _returned_argument(call, target.obj, ndims)
+    if target is not None and any(target.obj is f for f in _FILLED) and _SHAPE_VALUES in ndims:
+        return _filled_rank(call, ndims)
+    if target is not None and any(target.obj is f for f in _FILLED_LIKE) and call.args:
+        if not any(k.arg in ("shape", "subok") for k in call.keywords):
+            return _of(call.args[0], ndims)
     if target is None or target.rule is None or target.kind not in ("rule", "method"):
         return None
     obj, rule = target.obj, target.rule
@@ -424,3 +467,13 @@ def _real_value(value, real: set, resolution: Resolution) -> bool:
         return _real_value(value.value, real, resolution)
     children = [c for c in S.children(value) if isinstance(c, gast.expr)]
     return all(_real_value(c, real, resolution) for c in children)
+
+
+def _returned_argument(call, fn, ndims):
+    """A user function that returns one of its parameters (``u = bc(u)``): its argument's
+    rank."""
+    param = returned_parameter(fn)
+    bound = bind_function(call, fn) if param is not None else None
+    if bound is None or param not in bound.arguments:
+        return None
+    return _of(bound.arguments[param], ndims)

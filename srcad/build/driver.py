@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import types
 
+import gast
 import numpy as np
 
 from .. import drivers, emit, fence, runtime
+from ..analyze.alias_facts import fresh_result
+from ..analyze.fresh_returns import returns_fresh
 from ..analyze.resolve import attribute_guard, forwarded_to, known_values, resolve
 from ..ir import syntax as S
 from ..ir.resolution import EXTRA_ARGUMENTS, KnownValue
@@ -81,6 +84,7 @@ def _front(fn, spec: Spec) -> Unit:
         specialize_variadic(fdef, parsed.fn, *spec.variadic)
     elif fdef.args.vararg is not None:  # the transformed function: its call's extra count
         specialize_variadic(fdef, parsed.fn, dict(spec.kinds).get(EXTRA_ARGUMENTS, 0), None)
+    _copy_owned(fdef, spec.owned)
     stages = cache.Stages(enabled=spec.stages)
     stages.keep("parse", fdef)
     # The generated function takes the defaults the function has now, and runs its code.
@@ -129,6 +133,19 @@ def _front(fn, spec: Spec) -> Unit:
     sequences_as_arrays(fdef, resolution, namer.fresh, lambda: binder.bind("np", np))
     calls = Calls(binder, generate, guards, layouts)
     return Unit(parsed, fdef, spec, namer, binder, resolution, guards, stages, calls, known)
+
+
+def _copy_owned(fdef, owned: tuple) -> None:
+    """``p = p.copy()`` first, for each parameter whose object the caller hands over
+    (`Spec.owned`): the function's changes to it in place are then changes of its own new
+    array, which the caller never sees and the alias check accepts like a local's."""
+    copies = []
+    for p in owned:
+        copy = S.assign(p, S.call(gast.Attribute(S.name(p), "copy", gast.Load()), []))
+        for node in gast.walk(copy):
+            gast.copy_location(node, fdef)
+        copies.append(copy)
+    fdef.body[:0] = copies
 
 
 def _def_compiler(parsed, binder: Binder):
@@ -193,6 +210,12 @@ def _emit(unit: Unit, result: dict) -> tuple[dict, dict]:
             label=label + ("" if role == "main" else f" ({role})"),
         )
         emitted.function.__srcad_generated__ = True
+        if role == ("main" if spec.mode is Mode.JVP else "fwd") and not spec.has_aux:
+            # (out, tangent) or (out, residuals): code differentiated again knows `out` is
+            # a new object where the user's function returns one (alias_facts)
+            emitted.function.__srcad_fresh_result__ = returns_fresh(
+                target, fresh_result, spec.owned
+            )
         functions[role], sources[role] = emitted.function, source
     return functions, sources
 

@@ -65,6 +65,10 @@ class Spec:
     # a callee with *args or **kwargs, generated for one call's (count of extra positional
     # arguments, keyword names): one plain parameter each (srcad.normalize.variadic)
     variadic: tuple = ()
+    # parameters whose objects the caller hands over (a fresh array it never reads again):
+    # the generated code copies them first and may then change them in place
+    # (srcad.analyze.owned)
+    owned: tuple = ()
     stages: bool = False  # keep every stage's text for srcad.show (costs a copy of each)
 
     def __post_init__(self):

@@ -569,10 +569,6 @@ add(
     "-= on fresh arrays, meshgrid",
     smooth=False,
     note="piecewise linear in the velocities (floor): first order only; print/plot removed",
-    # project() updates its (fresh) arguments in place (vx -= ...) and returns them:
-    # srcad refuses any call that changes a differentiated argument; no item of issue 15
-    # project(vx, vy) changes its arguments in place (vx -= ...) and returns them; the
-    # caller reads them only through what it returns, which srcad does not establish
-    refused="project() changes its arguments in place",
-    cause=0,
+    # project(vx, vy) changes its arguments in place (vx -= ...) and returns them; simulate
+    # hands over new arrays (advect's results) and reads them only through what it returns
 )
