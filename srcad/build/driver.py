@@ -31,7 +31,11 @@ from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
 from ..normalize.starred import lower_starred
 from ..normalize.static_branches import fold_static_branches
-from ..normalize.variadic import specialize_variadic, unstar_known_lengths
+from ..normalize.variadic import (
+    specialize_variadic,
+    unstar_known_lengths,
+    variadic_parameters,
+)
 from ..parse import Namespace, parse_function
 from . import batched as batched_assembler
 from . import cache
@@ -215,10 +219,14 @@ def _jacobian(fn, spec: Spec) -> cache.Generated:
         ),
     )
     wrt = list(spec.wrt)
+    extra = dict(spec.kinds).get(EXTRA_ARGUMENTS, 0)
+    params = None  # the call's arguments gathered by *args: one parameter each
+    if extra and type(target) is types.FunctionType:
+        params = variadic_parameters(target, extra, None)
     if spec.mode is Mode.JACFWD:
         jvp_fn = inner.functions["main"]
         function, text = drivers.jacfwd(
-            target, wrt, spec.tuple_out, jvp_fn, name, bool(spec.holomorphic)
+            target, wrt, spec.tuple_out, jvp_fn, name, bool(spec.holomorphic), params
         )
     else:
         fwd, bwd = inner.functions["fwd"], inner.functions["bwd"]
@@ -226,7 +234,16 @@ def _jacobian(fn, spec: Spec) -> cache.Generated:
         value = spec.holomorphic == "value_and_grad"
         transform = "grad" if spec.holomorphic in ("grad", "value_and_grad") else "jacrev"
         function, text = drivers.jacrev(
-            target, wrt, spec.tuple_out, fwd, bwd, name, bool(spec.holomorphic), value, transform
+            target,
+            wrt,
+            spec.tuple_out,
+            fwd,
+            bwd,
+            name,
+            bool(spec.holomorphic),
+            value,
+            transform,
+            params,
         )
     sources = {"main": text}
     for role, source in inner.sources.items():
