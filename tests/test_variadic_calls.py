@@ -62,3 +62,120 @@ def test_star_args_checked_to_second_order():
 def test_argnums_past_the_arguments_passed_is_refused():
     with pytest.raises(srcad.ArgnumsError, match="argnums 3 refers to argument 'args_2'"):
         srcad.grad(gathered, argnums=3)(A, B, C)
+
+
+# ------------------------------------- sorted/max/min of any expression (item 1, ordering)
+def sorted_items(x):
+    d = {"a": x[0], "b": x[1] * 2, "c": x[2]}
+    items = sorted(d.items(), key=lambda kv: kv[1])
+    name, largest = max(d.items(), key=lambda kv: kv[1] ** 2)
+    return items[0][1] * items[2][1] ** 2 + largest * x[1]
+
+
+def largest_value(x):
+    params = {"a": x, "b": x * 2, "c": np.sin(x)}
+    smallest = min(params.values(), key=np.sum)
+    return np.sum(max(params.values(), key=np.linalg.norm) ** 2) + np.sum(smallest)
+
+
+def sorted_generator(x):
+    n = 3
+    ys = sorted(x[i] ** 2 for i in range(n))
+    zs = sorted([x[0], x[1] * x[2], x[2]], reverse=True)
+    return ys[0] * ys[1] + ys[2] ** 3 + zs[0] * zs[1]
+
+
+def sorted_expressions(x):
+    weights = np.arange(3.0)
+    return np.sum(np.array(sorted(np.sin(x))) * weights) + max(x * x, key=lambda v: -v)
+
+
+def keys_and_generators(x):
+    d = {1.0: x[0], 0.0: x[1]}
+    return sorted(list(d))[0] * x[0] + min(v * 2 for v in x) + max(v**3 for v in x)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [sorted_items, largest_value, sorted_generator, sorted_expressions, keys_and_generators],
+)
+def test_orderings_of_expressions_to_second_order(fn):
+    srcad.check_grads(fn, (A,), order=2)
+
+
+def test_orderings_of_expressions_by_hand():
+    # A = (0.3, -0.7, 1.1): d's values (0.3, -1.4, 1.1); sorted by value: b, a, c;
+    # max by square: b; so f = 2 x1 x2^2 + 2 x1 x1
+    x0, x1, x2 = A
+    expected = [0.0, 2 * x2**2 + 4 * x1, 4 * x1 * x2]
+    np.testing.assert_allclose(srcad.grad(sorted_items)(A), expected, rtol=1e-12)
+    np.testing.assert_allclose(srcad.jacfwd(sorted_items)(A), expected, rtol=1e-12)
+    # keys_and_generators: sorted keys (0.0, 1.0): d[0.0] = x1 ... sorted(list(d))[0] is 0.0
+    # (a key: no derivative); min(2 v) = 2 x1; max(v^3) = x2^3
+    np.testing.assert_allclose(
+        srcad.grad(keys_and_generators)(A), [0.0, 2.0, 3 * x2**2], rtol=1e-12
+    )
+
+
+def test_items_of_something_else_than_a_dict_is_refused():
+    class Pairs:
+        def __init__(self, x):
+            self.x = x
+
+        def items(self):
+            return [(0, self.x[0]), (1, self.x[1])]
+
+    def f(x, p):
+        return max(p.items(), key=lambda kv: kv[1])[1] * x[0]
+
+    with pytest.raises(srcad.SrcadError, match=r"items\(\) of a dict only"):
+        srcad.grad(f)(A, Pairs(A))
+
+
+def test_golden_ordering_of_expressions():
+    import builtins
+    import textwrap
+
+    import gast
+
+    from srcad.ir import syntax as S
+    from srcad.normalize.ordering import order_by_index
+    from srcad.parse import Namespace
+
+    namespace = Namespace({"__builtins__": builtins}, {})
+    fdef = gast.parse(
+        textwrap.dedent(
+            """
+            def f(d, x):
+                a = sorted(d.items(), key=lambda kv: kv[1])
+                return max(v * v for v in x) + min(d.values(), key=abs) + a[0][1]
+            """
+        )
+    ).body[0]
+    order_by_index(fdef, namespace, {"d", "x", "a"}, "rt")
+    assert S.to_source(fdef).strip().splitlines()[1:] == [
+        "    a = [position1[position3] for position1 in [[(position2, d[position2]) for "
+        "position2 in rt.item_keys(d)]] for position3 in rt.order_by_keys(position1, "
+        "[kv[1] for kv in position1], False)]",
+        "    return [position4[rt.extreme_index(position4, None, True)] for position4 in "
+        "[[v * v for v in x]]][0] + [position5[rt.extreme_index(position5, abs, False)] for "
+        "position5 in [list(d.values())]][0] + a[0][1]",
+    ]
+
+
+# ------------------------------ a, *rest = xs and max(a, b, c) at order 2 (already worked)
+def starred_rest(x):
+    xs = [x[0] * x[1], np.sin(x[1]), x[2] ** 2, x[0]]
+    first, *rest = xs
+    *init, last = xs
+    return first * sum(rest) + last * init[1]
+
+
+def max_of_values(x):
+    a, b, c = x[0] * 2, np.sin(x[1]), x[2] ** 2
+    return max(a, b, c) * min(a, b, c) + max(a, b)
+
+
+@pytest.mark.parametrize("fn", [starred_rest, max_of_values])
+def test_starred_targets_and_several_values_to_second_order(fn):
+    srcad.check_grads(fn, (A,), order=2)

@@ -94,6 +94,19 @@ def dict_keys(mapping):
     return list(mapping.keys())
 
 
+def item_keys(mapping):
+    """The keys of a dict, as a list, for ``[(k, d[k]) for k in item_keys(d)]``, which is
+    ``list(d.items())`` for a dict (srcad.normalize.ordering); anything else is refused:
+    its ``items()`` may not be its keys and items."""
+    if not isinstance(mapping, dict):
+        raise UnsupportedOperationError(
+            f"srcad differentiates sorted(), max() and min() of the items() of a dict only, "
+            f"not of a {type(mapping).__name__}",
+            hint="convert them first: sorted(list(x.items()), ...)",
+        )
+    return list(mapping.keys())
+
+
 def dict_values(mapping):
     return mapping.values()
 
@@ -131,6 +144,8 @@ def extreme_index(seq, key, largest):
     returns: the first of the equal ones, as Python's."""
     _require_indexable(seq, "max" if largest else "min")
     pick = max if largest else min
+    if key is None:  # max(e) of an expression e (srcad.normalize.ordering)
+        return pick(range(len(seq)), key=seq.__getitem__)
     return pick(range(len(seq)), key=lambda i: key(seq[i]))
 
 
