@@ -179,3 +179,91 @@ def max_of_values(x):
 @pytest.mark.parametrize("fn", [starred_rest, max_of_values])
 def test_starred_targets_and_several_values_to_second_order(fn):
     srcad.check_grads(fn, (A,), order=2)
+
+
+# ---------------------------------------------------- zip(*xs) as a value (item 2, variadic)
+def unzipped_pairs(x, y):
+    pairs = [(x[0], y[0]), (x[1], y[1]), (x[2], y[2])]
+    xs, ys = zip(*pairs)
+    return xs[0] * ys[1] + xs[2] ** 2 * ys[2]
+
+
+def listed_columns(x, y):
+    rows = [x, y, x * y]
+    total = 0.0
+    for c in list(zip(*rows)):
+        total = total + c[0] * c[1] * c[2]
+    return total + sum(a * b for a, b, _ in zip(*rows))
+
+
+def pairs_built_in_a_loop(x, y):
+    rows = []
+    for i in range(3):
+        rows.append((x[i], y[i] * x[i]))
+    firsts, seconds = zip(*rows)
+    return np.sum(np.array(firsts) * np.array(seconds)) + sum(tuple(zip(*rows))[1])
+
+
+@pytest.mark.parametrize("fn", [unzipped_pairs, listed_columns, pairs_built_in_a_loop])
+def test_zip_of_starred_as_a_value_to_second_order(fn):
+    srcad.check_grads(fn, (A, B), order=2)
+
+
+def test_unzipped_pairs_by_hand():
+    # xs = x, ys = y: f = x0 y1 + x2^2 y2
+    gx, gy = srcad.grad(unzipped_pairs, argnums=(0, 1))(A, B)
+    np.testing.assert_allclose(gx, [B[1], 0.0, 2 * A[2] * B[2]], rtol=1e-12)
+    np.testing.assert_allclose(gy, [0.0, A[0], A[2] ** 2], rtol=1e-12)
+    # pairs_built_in_a_loop: sum(x * y * x) + sum(y * x)
+    gx, gy = srcad.grad(pairs_built_in_a_loop, argnums=(0, 1))(A, B)
+    np.testing.assert_allclose(gx, 2 * A * B + B, rtol=1e-12)
+    np.testing.assert_allclose(gy, A**2 + A, rtol=1e-12)
+
+
+def test_unzipping_another_count_raises_as_python_does():
+    def f(x):
+        xs, ys = zip(*[(x[0], x[1], x[2])])  # three tuples of one item
+        return xs[0] * ys[0]
+
+    with pytest.raises(ValueError, match="too many values"):
+        f(A)
+    with pytest.raises(ValueError, match="too many values"):
+        srcad.grad(f)(A)
+
+
+def test_zip_of_dicts_is_refused():
+    def f(x):
+        rows = [{"a": x[0]}, {"a": x[1]}]
+        return sum(len(c) for c in zip(*rows)) * x[0]
+
+    with pytest.raises(srcad.SrcadError, match=r"zip\(\*rows\) of lists, tuples and arrays"):
+        srcad.grad(f)(A)
+
+
+def test_golden_transposed_zip():
+    import builtins
+    import textwrap
+
+    import gast
+
+    from srcad.ir import syntax as S
+    from srcad.normalize.variadic import transpose_zip_star
+    from srcad.parse import Namespace
+
+    namespace = Namespace({"__builtins__": builtins}, {})
+    fdef = gast.parse(
+        textwrap.dedent(
+            """
+            def f(pairs):
+                xs, ys = zip(*pairs)
+                return list(zip(*xs))
+            """
+        )
+    ).body[0]
+    transpose_zip_star(fdef, namespace, {"pairs", "xs", "ys"}, "rt")
+    assert S.to_source(fdef).strip().splitlines()[1:] == [
+        "    xs, ys = [[tuple([column3[column2] for column3 in column1]) for column2 in "
+        "range(rt.zip_count(column1))] for column1 in [list(pairs)]][0]",
+        "    return list([[tuple([column6[column5] for column6 in column4]) for column5 in "
+        "range(rt.zip_count(column4))] for column4 in [list(xs)]][0])",
+    ]

@@ -33,6 +33,7 @@ from ..normalize.starred import lower_starred
 from ..normalize.static_branches import fold_static_branches
 from ..normalize.variadic import (
     specialize_variadic,
+    transpose_zip_star,
     unstar_known_lengths,
     variadic_parameters,
 )
@@ -115,6 +116,7 @@ def _front(fn, spec: Spec) -> Unit:
     map_as_comprehension(fdef, parsed.namespace, user_locals)
     inline_partials(fdef, parsed.namespace, user_locals)
     order_by_index(fdef, parsed.namespace, user_locals, rt_name)
+    transpose_zip_star(fdef, parsed.namespace, user_locals, rt_name)
     fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)

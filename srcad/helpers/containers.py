@@ -107,6 +107,20 @@ def item_keys(mapping):
     return list(mapping.keys())
 
 
+def zip_count(rows):
+    """How many tuples ``zip(*rows)`` gives (its shortest item's length), for
+    ``[tuple([r[j] for r in rows]) for j in range(zip_count(rows))]`` (srcad.normalize.variadic):
+    each item must be read by ``r[j]`` as zip iterates it."""
+    for r in rows:
+        if not (isinstance(r, (list, tuple, str)) or (is_array(r) and np.ndim(r) >= 1)):
+            raise UnsupportedOperationError(
+                f"srcad differentiates zip(*rows) of lists, tuples and arrays only, not of "
+                f"a {type(r).__name__}",
+                hint="convert each one first: zip(*[list(r) for r in rows])",
+            )
+    return min((len(r) for r in rows), default=0)
+
+
 def dict_values(mapping):
     return mapping.values()
 

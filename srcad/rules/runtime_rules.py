@@ -30,6 +30,8 @@ nondiff(
     rt.extreme_index,
     rt.order_by_keys,
     rt.extreme_by_keys,
+    rt.zip_count,
+    rt.item_keys,
 )
 
 
