@@ -267,3 +267,119 @@ def test_golden_transposed_zip():
         "    return list([[tuple([column6[column5] for column6 in column4]) for column5 in "
         "range(rt.zip_count(column4))] for column4 in [list(xs)]][0])",
     ]
+
+
+# ---------------------------------------------------------- dict merges (item 5, merges)
+def merged_by_or(x, y):
+    a = {"u": x, "v": y}
+    b = {"v": x * y, "w": np.sin(y)}
+    c = a | b
+    return np.sum(c["u"] * c["v"] + c["w"])
+
+
+def merged_display(x, y):
+    a = {"u": x, "v": y}
+    c = {**a, "w": x * y, "u": y**2}
+    return np.sum(c["u"] * c["v"] + c["w"])
+
+
+def merged_by_dict(x, y):
+    a = {"u": x, "v": y}
+    c = dict(a, w=x * y, **{"v": np.cos(x)})
+    return np.sum(c["u"] * c["v"] + c["w"])
+
+
+def updated_fresh_dict(x, y):
+    c = {"u": x}
+    c["v"] = x
+    c.update({"v": y, "w": x * y})
+    c.update(z=y)
+    return np.sum(c["u"] * c["v"] + c["w"] * c["z"])
+
+
+@pytest.mark.parametrize("fn", [merged_by_or, merged_display, merged_by_dict, updated_fresh_dict])
+def test_dict_merges_to_second_order(fn):
+    srcad.check_grads(fn, (A, B), order=2)
+
+
+def test_dict_merges_by_hand():
+    # merged_by_or: c = {u: x, v: x y, w: sin y}: f = sum(x^2 y + sin y)
+    gx, gy = srcad.grad(merged_by_or, argnums=(0, 1))(A, B)
+    np.testing.assert_allclose(gx, 2 * A * B, rtol=1e-12)
+    np.testing.assert_allclose(gy, A**2 + np.cos(B), rtol=1e-12)
+    # merged_display: c = {u: y^2, v: y, w: x y}: f = sum(y^3 + x y)
+    gx, gy = srcad.grad(merged_display, argnums=(0, 1))(A, B)
+    np.testing.assert_allclose(gx, B, rtol=1e-12)
+    np.testing.assert_allclose(gy, 3 * B**2 + A, rtol=1e-12)
+
+
+def parameter_merged(p, y):
+    c = p | {"w": y, "v": y * 2}
+    d = {**p, "w": y}
+    return np.sum(c["u"] * c["w"] * c["v"]) + np.sum(d["u"] * d["w"] * d["v"])
+
+
+def test_merges_of_a_parameter_dict():
+    p = {"u": A, "v": B}
+    srcad.check_grads(parameter_merged, (p, C), order=2)
+    # c = {u, v: 2y, w: y}, d = {u, v, w: y}: f = sum(2 u y^2) + sum(u y v)
+    expected_u, expected_v = 2 * C**2 + C * B, A * C
+    for jac in (srcad.grad, srcad.jacfwd, srcad.jacrev):
+        g = jac(parameter_merged)(p, C)
+        np.testing.assert_allclose(g["u"], expected_u, rtol=1e-12)
+        np.testing.assert_allclose(g["v"], expected_v, rtol=1e-12)
+
+
+def test_merge_with_something_else_than_a_dict_is_refused():
+    def f(x):
+        c = dict([("u", x)], w=x)
+        return np.sum(c["u"] * c["w"])
+
+    with pytest.raises(srcad.SrcadError, match="merges of dicts only"):
+        srcad.grad(f)(A)
+
+
+def test_update_of_a_dict_handed_on_stays_refused():
+    def f(x):
+        c = {"u": x}
+        keep = [c]
+        c.update({"u": x * 2})  # keep[0] sees the change: rebinding c would not
+        return np.sum(keep[0]["u"])
+
+    with pytest.raises(srcad.SrcadError, match="update"):
+        srcad.grad(f)(A)
+
+
+def test_golden_merges():
+    import builtins
+    import textwrap
+
+    import gast
+
+    from srcad.ir import syntax as S
+    from srcad.normalize.merges import merge_dicts
+    from srcad.parse import Namespace
+
+    namespace = Namespace({"__builtins__": builtins}, {})
+    fdef = gast.parse(
+        textwrap.dedent(
+            """
+            def f(p, x):
+                a = {**p, 'k': x, **p}
+                b = dict(a, m=x)
+                c = p | a
+                d = {}
+                d.update(c, n=x)
+                return d | {'o': x}
+            """
+        )
+    ).body[0]
+    merge_dicts(fdef, namespace, {"p", "x", "a", "b", "c", "d"}, {"p"}, "rt")
+    assert S.to_source(fdef).strip().splitlines()[1:] == [
+        "    a = rt.dict_merge(rt.dict_merge(p, {'k': x}), p)",
+        "    b = rt.dict_merge(a, {'m': x})",
+        "    c = rt.dict_merge(p, a)",
+        "    d = {}",
+        "    d = rt.dict_merge(rt.dict_merge(d, c), {'n': x})",
+        "    return rt.dict_merge(d, {'o': x})",
+    ]

@@ -26,6 +26,7 @@ from ..normalize.checkpointed import mark_checkpointed_loops
 from ..normalize.generators import inline_generators
 from ..normalize.known_loops import unroll_known_loops
 from ..normalize.match import lower_match
+from ..normalize.merges import merge_dicts
 from ..normalize.ordering import order_by_index
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
@@ -117,6 +118,8 @@ def _front(fn, spec: Spec) -> Unit:
     inline_partials(fdef, parsed.namespace, user_locals)
     order_by_index(fdef, parsed.namespace, user_locals, rt_name)
     transpose_zip_star(fdef, parsed.namespace, user_locals, rt_name)
+    dict_params = {p for p, k in decided.items() if k == "dict"}
+    merge_dicts(fdef, parsed.namespace, user_locals, dict_params, rt_name)
     fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)

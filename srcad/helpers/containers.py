@@ -13,7 +13,15 @@ import numpy as np
 from ..arrays import is_array
 from ..diagonal import Structured
 from ..errors import UnsupportedOperationError
-from .core import _is_fancy, add, getitem_vjp, index_with_batch, unbroadcast, zeros_like
+from .core import (
+    _batch_shape,
+    _is_fancy,
+    add,
+    getitem_vjp,
+    index_with_batch,
+    unbroadcast,
+    zeros_like,
+)
 
 
 def sequence(x):
@@ -119,6 +127,43 @@ def zip_count(rows):
                 hint="convert each one first: zip(*[list(r) for r in rows])",
             )
     return min((len(r) for r in rows), default=0)
+
+
+def dict_merge(a, b):
+    """``{**a, **b}`` of two dicts: what ``a | b``, ``{**a, 'k': v}``, ``dict(a, **b)`` and
+    ``a.update(b)`` on a fresh dict compute (srcad.normalize.merges). Anything else than a
+    dict is refused: its adjoint would not be a dict."""
+    for part in (a, b):
+        if type(part) is not dict:
+            raise UnsupportedOperationError(
+                f"srcad differentiates merges of dicts only ({{**a, **b}}, a | b, "
+                f"dict(a, **b), a.update(b)), not of a {type(part).__name__}",
+                hint="make it a dict first: dict(...) of its items",
+            )
+    return {**a, **b}
+
+
+def merge_part(g, merged, part, shadow, batch=0):
+    """The adjoint of `part` in ``merged = dict_merge(...)`` from the merged dict's adjoint
+    `g`: its entries under `part`'s keys, zero where `shadow` (merged after `part`, or None)
+    replaced the value."""
+    out = {}
+    for k in part:
+        if shadow is not None and k in shadow:
+            out[k] = zeros_like(part[k], _batch_shape(g, None, None, batch))
+        else:
+            out[k] = g[k]
+    return out
+
+
+def merge_part_t(h, merged, part, shadow, batch=0):
+    """The transpose of `merge_part` in `g`: `h`'s entries where `part` gave the merged
+    value, zero elsewhere, under the merged dict's keys."""
+    bs = _batch_shape(h, None, None, batch) if h else ()
+    return {
+        k: h[k] if k in part and (shadow is None or k not in shadow) else zeros_like(v, bs)
+        for k, v in merged.items()
+    }
 
 
 def dict_values(mapping):
