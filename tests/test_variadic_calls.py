@@ -383,3 +383,95 @@ def test_golden_merges():
         "    d = rt.dict_merge(rt.dict_merge(d, c), {'n': x})",
         "    return rt.dict_merge(d, {'o': x})",
     ]
+
+
+# ------------------------- starred arguments of a length known at run time (item 3)
+def affine(a, b, c=1.0):
+    return a * b + c
+
+
+def starred_list_built_in_a_loop(x, y):
+    xs = []
+    for i in range(2):
+        xs.append(x * (i + 1) + y)
+    return np.sum(affine(*xs))
+
+
+def starred_parameter(x, rest):
+    return np.sum(affine(x, *rest))
+
+
+def starred_into_ufuncs(x, y):
+    parts = [x, y]
+    return np.sum(np.maximum(*parts) * np.multiply(*parts[:2]))
+
+
+def test_starred_of_a_list_built_in_a_loop():
+    srcad.check_grads(starred_list_built_in_a_loop, (A, B), order=2)
+    # xs = (x + y, 2 x + y): f = sum((x + y)(2 x + y) + 1)
+    gx = srcad.grad(starred_list_built_in_a_loop)(A, B)
+    np.testing.assert_allclose(gx, 2 * (A + B) + (2 * A + B), rtol=1e-12)
+
+
+def test_starred_parameter_of_any_length():
+    # the same code for one and two starred items: chosen by the length when it runs
+    srcad.check_grads(starred_parameter, (A, (B,)), order=2)
+    srcad.check_grads(starred_parameter, (A, [B, C]), order=2)
+    g = srcad.grad(starred_parameter)
+    np.testing.assert_allclose(g(A, (B,)), B, rtol=1e-12)
+    np.testing.assert_allclose(g(A, [B, C]), B, rtol=1e-12)
+    np.testing.assert_allclose(g(A, (B,)), B, rtol=1e-12)
+    tangent = srcad.jvp(lambda x: starred_parameter(x, [x, C]), (A,), (B,))[1]
+    assert tangent == pytest.approx(np.sum(2 * A * B), rel=1e-12)
+
+
+def test_starred_into_ufuncs():
+    srcad.check_grads(starred_into_ufuncs, (A, B), order=2)
+
+
+def test_starred_length_the_callee_does_not_take_raises_as_python_does():
+    with pytest.raises(TypeError):
+        starred_parameter(A, [B, C, A])
+    with pytest.raises(TypeError, match="takes 1 or 2"):
+        srcad.grad(starred_parameter)(A, [B, C, A])
+
+
+def test_starred_callee_changed_regenerates():
+    def callee(a, b):
+        return a * b
+
+    def f(x, rest):
+        return np.sum(callee(x, *rest))
+
+    g = srcad.grad(f)
+    np.testing.assert_allclose(g(A, [B]), B, rtol=1e-12)
+    callee.__defaults__ = (2.0,)  # now one item or none: the cached code's lengths are stale
+    np.testing.assert_allclose(g(A, []), 2.0 * np.ones(3), rtol=1e-12)
+    np.testing.assert_allclose(g(A, [C]), C, rtol=1e-12)
+
+
+def test_golden_dispatched_lengths():
+    import builtins
+    import textwrap
+
+    import gast
+
+    from srcad.ir import syntax as S
+    from srcad.normalize.star_lengths import dispatch_star_lengths
+    from srcad.parse import Namespace
+
+    namespace = Namespace({"__builtins__": builtins, "affine": affine}, {})
+    fdef = gast.parse(
+        textwrap.dedent(
+            """
+            def f(x, rest):
+                return affine(x, *rest)
+            """
+        )
+    ).body[0]
+    assert dispatch_star_lengths(fdef, namespace, {"x", "rest"}, "rt") == [affine]
+    assert S.to_source(fdef).strip().splitlines()[1:] == [
+        "    return [affine(x, starred1[0]) if len(starred1) == 1 else affine(x, starred1[0], "
+        "starred1[1]) if len(starred1) == 2 else rt.starred_count_error('affine', "
+        "len(starred1), (1, 2)) for starred1 in [list(rest)]][0]",
+    ]

@@ -30,6 +30,7 @@ from ..normalize.merges import merge_dicts
 from ..normalize.ordering import order_by_index
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
+from ..normalize.star_lengths import dispatch_star_lengths
 from ..normalize.starred import lower_starred
 from ..normalize.static_branches import fold_static_branches
 from ..normalize.variadic import (
@@ -118,6 +119,10 @@ def _front(fn, spec: Spec) -> Unit:
     inline_partials(fdef, parsed.namespace, user_locals)
     order_by_index(fdef, parsed.namespace, user_locals, rt_name)
     transpose_zip_star(fdef, parsed.namespace, user_locals, rt_name)
+    # g(*xs) of a length known when the code runs: valid while g's signature is the same
+    for callee in dispatch_star_lengths(fdef, parsed.namespace, user_locals, rt_name):
+        guards.append(attribute_guard(callee, "__code__", callee.__code__))
+        guards.append(attribute_guard(callee, "__defaults__", callee.__defaults__))
     dict_params = {p for p, k in decided.items() if k == "dict"}
     merge_dicts(fdef, parsed.namespace, user_locals, dict_params, rt_name)
     fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))

@@ -166,6 +166,16 @@ def merge_part_t(h, merged, part, shadow, batch=0):
     }
 
 
+def starred_count_error(name, count, lengths):
+    """A starred argument of a length the callee's signature does not take: the TypeError
+    the call would raise (srcad.normalize.star_lengths)."""
+    takes = " or ".join(str(n) for n in lengths)
+    raise TypeError(
+        f"{name}() was given {count} starred argument(s); with the other arguments of the "
+        f"call, its signature takes {takes}"
+    )
+
+
 def dict_values(mapping):
     return mapping.values()
 

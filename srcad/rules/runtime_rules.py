@@ -32,6 +32,7 @@ nondiff(
     rt.extreme_by_keys,
     rt.zip_count,
     rt.item_keys,
+    rt.starred_count_error,
 )
 
 
