@@ -475,3 +475,15 @@ def test_golden_dispatched_lengths():
         "starred1[1]) if len(starred1) == 2 else rt.starred_count_error('affine', "
         "len(starred1), (1, 2)) for starred1 in [list(rest)]][0]",
     ]
+
+
+def test_merge_of_another_mapping():
+    import types
+
+    settings = types.MappingProxyType({"scale": 2.0})
+
+    def f(x):
+        c = {**settings, "x": x}
+        return np.sum(c["x"] * c["scale"])
+
+    np.testing.assert_allclose(srcad.grad(f)(A), 2.0 * np.ones(3), rtol=1e-12)

@@ -8,6 +8,8 @@ item assignment), and copy the residuals a vjp's backward function receives.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from ..arrays import is_array
@@ -131,10 +133,11 @@ def zip_count(rows):
 
 def dict_merge(a, b):
     """``{**a, **b}`` of two dicts: what ``a | b``, ``{**a, 'k': v}``, ``dict(a, **b)`` and
-    ``a.update(b)`` on a fresh dict compute (srcad.normalize.merges). Anything else than a
-    dict is refused: its adjoint would not be a dict."""
+    ``a.update(b)`` on a fresh dict compute (srcad.normalize.merges), of dicts or other
+    mappings (``{**m}`` reads their keys and items, and so do the adjoints). Anything else
+    (``dict(pairs, k=v)`` of a list of pairs) is refused: its adjoint would not be a dict."""
     for part in (a, b):
-        if type(part) is not dict:
+        if not isinstance(part, Mapping):
             raise UnsupportedOperationError(
                 f"srcad differentiates merges of dicts only ({{**a, **b}}, a | b, "
                 f"dict(a, **b), a.update(b)), not of a {type(part).__name__}",
