@@ -487,3 +487,14 @@ def test_merge_of_another_mapping():
         return np.sum(c["x"] * c["scale"])
 
     np.testing.assert_allclose(srcad.grad(f)(A), 2.0 * np.ones(3), rtol=1e-12)
+
+
+def only_star_args(*xs):
+    return np.sum(xs[0] * 2.0 + np.sin(xs[-1]))
+
+
+def test_function_of_star_args_only():
+    # was a bad input (test_bad_input's varargs_function); JAX differentiates it too
+    np.testing.assert_allclose(srcad.grad(only_star_args)(A), 2.0 + np.cos(A), rtol=1e-12)
+    np.testing.assert_allclose(srcad.grad(only_star_args, argnums=1)(A, B), np.cos(B))
+    srcad.check_grads(only_star_args, (A, B), order=2)
