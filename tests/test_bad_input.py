@@ -762,15 +762,6 @@ add(
     )
 )
 add(
-    source_case(
-        "varargs_function",
-        """
-        def f(*xs):  # <-
-            return np.sum(xs[0] * 2.0)
-        """,
-    )
-)
-add(
     api_case(
         "call_with_no_arguments",
         lambda: srcad.grad(_fn("n1", _SUM))(),

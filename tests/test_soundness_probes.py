@@ -255,7 +255,7 @@ def list_sort_method(x):
     return xs[0] * 5.0 + xs[2]
 
 
-@probe(X, refused=True)
+@probe(X)  # a fresh dict's update rebinds it to the merge (normalize/merges)
 def dict_update(x):
     d = {"a": x[0]}
     d.update({"b": x[1] ** 2})

@@ -29,12 +29,19 @@ from ..normalize.checkpointed import mark_checkpointed_loops
 from ..normalize.generators import inline_generators
 from ..normalize.known_loops import unroll_known_loops
 from ..normalize.match import lower_match
+from ..normalize.merges import merge_dicts
 from ..normalize.ordering import order_by_index
 from ..normalize.outputs import name_output
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
+from ..normalize.star_lengths import dispatch_star_lengths
 from ..normalize.starred import lower_starred
 from ..normalize.static_branches import fold_static_branches
-from ..normalize.variadic import specialize_variadic, unstar_known_lengths
+from ..normalize.variadic import (
+    specialize_variadic,
+    transpose_zip_star,
+    unstar_known_lengths,
+    variadic_parameters,
+)
 from ..parse import Namespace, parse_function
 from . import batched as batched_assembler
 from . import cache
@@ -115,6 +122,13 @@ def _front(fn, spec: Spec) -> Unit:
     map_as_comprehension(fdef, parsed.namespace, user_locals)
     inline_partials(fdef, parsed.namespace, user_locals)
     order_by_index(fdef, parsed.namespace, user_locals, rt_name)
+    transpose_zip_star(fdef, parsed.namespace, user_locals, rt_name)
+    # g(*xs) of a length known when the code runs: valid while g's signature is the same
+    for callee in dispatch_star_lengths(fdef, parsed.namespace, user_locals, rt_name):
+        guards.append(attribute_guard(callee, "__code__", callee.__code__))
+        guards.append(attribute_guard(callee, "__defaults__", callee.__defaults__))
+    dict_params = {p for p, k in decided.items() if k == "dict"}
+    merge_dicts(fdef, parsed.namespace, user_locals, dict_params, rt_name)
     fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)
@@ -238,10 +252,14 @@ def _jacobian(fn, spec: Spec) -> cache.Generated:
         ),
     )
     wrt = list(spec.wrt)
+    extra = dict(spec.kinds).get(EXTRA_ARGUMENTS, 0)
+    params = None  # the call's arguments gathered by *args: one parameter each
+    if extra and type(target) is types.FunctionType:
+        params = variadic_parameters(target, extra, None)
     if spec.mode is Mode.JACFWD:
         jvp_fn = inner.functions["main"]
         function, text = drivers.jacfwd(
-            target, wrt, spec.tuple_out, jvp_fn, name, bool(spec.holomorphic)
+            target, wrt, spec.tuple_out, jvp_fn, name, bool(spec.holomorphic), params
         )
     else:
         fwd, bwd = inner.functions["fwd"], inner.functions["bwd"]
@@ -249,7 +267,16 @@ def _jacobian(fn, spec: Spec) -> cache.Generated:
         value = spec.holomorphic == "value_and_grad"
         transform = "grad" if spec.holomorphic in ("grad", "value_and_grad") else "jacrev"
         function, text = drivers.jacrev(
-            target, wrt, spec.tuple_out, fwd, bwd, name, bool(spec.holomorphic), value, transform
+            target,
+            wrt,
+            spec.tuple_out,
+            fwd,
+            bwd,
+            name,
+            bool(spec.holomorphic),
+            value,
+            transform,
+            params,
         )
     sources = {"main": text}
     for role, source in inner.sources.items():

@@ -140,7 +140,9 @@ nondiff(
     np.bool_,
 )
 nondiff(stop_gradient)
-nondiff(rt.zeros_like, rt.scalar_seed, rt.dict_keys, rt.sequence_index, rt.sequence_count)
+nondiff(
+    rt.zeros_like, rt.scalar_seed, rt.dict_keys, rt.item_keys, rt.sequence_index, rt.sequence_count
+)
 nondiff(rt.unpop_position)
 # numpy.random's functions draw random numbers, and their results carry the derivatives of
 # their parameters: srcad.rules.effects_numpy declares them (draws, writes for shuffle).

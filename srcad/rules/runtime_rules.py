@@ -32,6 +32,9 @@ nondiff(
     rt.extreme_by_keys,
     rt.shape_only,
     rt.kept_like,
+    rt.zip_count,
+    rt.item_keys,
+    rt.starred_count_error,
 )
 
 

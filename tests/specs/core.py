@@ -215,4 +215,23 @@ SPECS: list[RuleSpec] = [
         call="rt.values_in_order({'b': a0, 'a': a1}, {'a': a0, 'b': a1})[0] * a1",
     ),
     RuleSpec(rt.default_vjp, [((3,), (3,))], call="rt.default_vjp(a0, {'a': a1}, 'b')"),
+    # dict merges: the value of a key both have comes from the second dict
+    RuleSpec(
+        rt.dict_merge,
+        [((3,), (3,))],
+        call="(lambda m: m['a'] * m['b'] + m['c'])(rt.dict_merge({'a': a0, 'b': a1}, "
+        "{'b': a0 * a1, 'c': a1}))",
+    ),
+    RuleSpec(
+        rt.merge_part,
+        [((3,), (3,))],
+        call="(lambda p: p['a'] * a1 + p['b'])(rt.merge_part({'a': a0 * a1, 'b': a1, "
+        "'c': a0}, {'a': a0, 'b': a0, 'c': a0}, {'a': a1, 'b': a0}, {'b': a1}))",
+    ),
+    RuleSpec(
+        rt.merge_part_t,
+        [((3,), (3,))],
+        call="(lambda h: h['a'] * a1 + h['b'] + h['c'])(rt.merge_part_t({'a': a0 * a1, "
+        "'b': a1}, {'a': a0, 'b': a0, 'c': a1}, {'a': a1, 'b': a0}, {'b': a1}))",
+    ),
 ]
