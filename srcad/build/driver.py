@@ -25,6 +25,7 @@ from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nes
 from ..normalize.checkpointed import mark_checkpointed_loops
 from ..normalize.generators import inline_generators
 from ..normalize.known_loops import unroll_known_loops
+from ..normalize.exceptions import lower_exceptions
 from ..normalize.match import lower_match
 from ..normalize.ordering import order_by_index
 from ..normalize.outputs import name_output
@@ -98,6 +99,7 @@ def _front(fn, spec: Spec) -> Unit:
     extra_cells: dict = {}  # what the inlined generators and lowered matches read
     inline_generators(fdef, parsed.namespace, parsed.filename, guards, extra_cells)
     lower_match(fdef, parsed.namespace, extra_cells)
+    lower_exceptions(fdef, parsed.namespace, parsed.filename)
     unstar_known_lengths(fdef, parsed.namespace, S.names_stored(fdef) | set(param_names(fdef)))
     mark_checkpointed_loops(fdef, parsed.namespace, guards, parsed.filename)
     fence.check(fdef, parsed.filename)
