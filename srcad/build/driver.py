@@ -23,9 +23,9 @@ from ..naming import Namer
 from ..normalize import anf, closures, controlflow, records
 from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nest_min_max
 from ..normalize.checkpointed import mark_checkpointed_loops
+from ..normalize.exceptions import lower_exceptions
 from ..normalize.generators import inline_generators
 from ..normalize.known_loops import unroll_known_loops
-from ..normalize.exceptions import lower_exceptions
 from ..normalize.match import lower_match
 from ..normalize.ordering import order_by_index
 from ..normalize.outputs import name_output
