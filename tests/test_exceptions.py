@@ -206,3 +206,46 @@ def test_golden_try_except():
             return z
     """
     assert S.to_source(fdef).strip() == textwrap.dedent(expected).strip()
+
+
+class Exploded(Exception):
+    pass
+
+
+def guarded_norm(x, limit):
+    try:
+        r = np.sqrt(np.sum(x**2))
+        if r > limit:
+            raise Exploded
+        y = np.tanh(r) * x
+    except Exploded:
+        y = x / r
+    return np.sum(y**2)
+
+
+@pytest.mark.parametrize("limit", [10.0, 0.5])
+def test_numpy_calls_in_a_try_that_catches_the_users_class(limit):
+    srcad.check_grads(guarded_norm, (X, limit), order=2)
+    r = np.sqrt(np.sum(X**2))
+    expected = 2 * np.tanh(r) ** 2 * X + 2 * np.tanh(r) / np.cosh(r) ** 2 * r * X
+    np.testing.assert_allclose(
+        srcad.grad(guarded_norm)(X, limit), expected if limit > 1 else 0 * X, atol=1e-12
+    )
+
+
+def rebound_after_one_branch(x, c):
+    flag = 0
+    if c > 1:
+        flag = 1
+    if flag == 0:
+        y = np.tanh(x)
+    if flag == 1:  # y may be unbound here: reverse mode's save of it must not fail
+        y = x / 3
+    return np.sum(y**2)
+
+
+@pytest.mark.parametrize("c", [0, 2])
+def test_a_name_bound_in_one_branch_then_rebound(c):
+    srcad.check_grads(rebound_after_one_branch, (X, c), order=2)
+    expected = 2 * X / 9 if c > 1 else 2 * np.tanh(X) / np.cosh(X) ** 2
+    np.testing.assert_allclose(srcad.grad(rebound_after_one_branch)(X, c), expected)

@@ -3,7 +3,8 @@
 Accepts a parsed function before the fence (which refuses ``try`` and ``with``). A
 ``try`` whose except clauses name exception classes (not a bare ``except``, ``Exception``
 or ``BaseException``) and whose body makes no call (other than constructing an exception it
-raises), raises inside no loop, and raises exception classes srcad can name, becomes::
+raises; numpy and scipy functions where the clauses catch only exception classes of the
+user's own, which those functions never raise), raises inside no loop, and raises exception classes srcad can name, becomes::
 
     raised = 0
     <the body, each ``raise E(...)`` caught by clause k replaced by ``raised = k``,
@@ -14,9 +15,9 @@ raises), raises inside no loop, and raises exception classes srcad can name, bec
     <the finally block>
 
 so the body's differentiated assignments are plain statements, and which clause ran is a
-constant flag the forward sweep records like any other branch. The body makes no call,
-so the only exceptions the except clauses can catch are the ones its raise statements
-raise (an operator that fails in the body fails in the derivative code as well: the
+constant flag the forward sweep records like any other branch. The body makes no call
+that may raise what the clauses catch, so the only exceptions they can catch are the ones
+its raise statements raise (an operator that fails in the body fails in the derivative code as well: the
 derivative evaluates the same operands). A ``finally`` block is supported where no part of
 the ``try`` leaves early (``return``, ``break``, ``continue``, a ``raise`` not caught).
 
@@ -130,7 +131,7 @@ class _Lowering:
             self._check_no_exit(s, s.body)
             return [*s.body, *s.finalbody]
         caught = [self._caught(h) for h in s.handlers]
-        self._check_body(s.body)
+        self._check_body(s.body, all(map(_own, caught)))
         if s.finalbody:
             for part in [s.body, s.orelse, *(h.body for h in s.handlers)]:
                 self._check_no_exit(s, part, caught)
@@ -172,16 +173,23 @@ class _Lowering:
                 self.refuse(n, "a bare raise in an except clause", "raise a new exception")
         return classes
 
-    def _check_body(self, body: list) -> None:
+    def _check_body(self, body: list, own: bool) -> None:
+        """Refuse what may raise, other than a raise statement, an exception the clauses
+        catch: any call, or where the clauses catch only exception classes of the user's
+        own, a call of anything but a numpy or scipy function (which raise none of them)."""
         raised = {id(r.exc) for r in self._walk(body) if isinstance(r, gast.Raise)}
         loops = [n for n in self._walk(body) if isinstance(n, (gast.For, gast.While))]
         in_loop = {id(r) for loop in loops for r in S.walk(loop) if isinstance(r, gast.Raise)}
         for n in self._walk(body):
             if isinstance(n, gast.Call) and not (id(n) in raised and self._exception(n)):
+                if own and _library(self._value(n.func)):
+                    continue
                 self.refuse(
                     n,
                     "a call inside a try body with except clauses (srcad replays the raise "
-                    "statements of the body; an exception a call raises it cannot)",
+                    "statements of the body; an exception a call raises it cannot; numpy "
+                    "and scipy functions are allowed where the clauses catch only exception "
+                    "classes of your own)",
                     "make the call before the try, or test its result with if and raise",
                 )
             if isinstance(n, gast.Raise):
@@ -257,3 +265,23 @@ class _Lowering:
             if may:
                 return out, True
         return out, False
+
+
+def _own(classes: tuple) -> bool:
+    """Whether `classes` are all exception classes of the user's, not Python's or a
+    library's."""
+    return all(c.__module__.split(".")[0] not in ("builtins", "numpy", "scipy") for c in classes)
+
+
+def _library(fn) -> bool:
+    """Whether `fn` is a numpy or scipy function (a ufunc included)."""
+    module = getattr(fn, "__module__", None) or ""
+    return (
+        callable(fn)
+        and not isinstance(fn, type)
+        and module.split(".")[0]
+        in (
+            "numpy",
+            "scipy",
+        )
+    )
