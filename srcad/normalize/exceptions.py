@@ -4,7 +4,8 @@ Accepts a parsed function before the fence (which refuses ``try`` and ``with``).
 ``try`` whose except clauses name exception classes (not a bare ``except``, ``Exception``
 or ``BaseException``) and whose body makes no call (other than constructing an exception it
 raises; numpy and scipy functions where the clauses catch only exception classes of the
-user's own, which those functions never raise), raises inside no loop, and raises exception classes srcad can name, becomes::
+user's own, which those functions never raise), raises inside no loop, and raises
+exception classes srcad can name, becomes::
 
     raised = 0
     <the body, each ``raise E(...)`` caught by clause k replaced by ``raised = k``,
@@ -17,8 +18,8 @@ user's own, which those functions never raise), raises inside no loop, and raise
 so the body's differentiated assignments are plain statements, and which clause ran is a
 constant flag the forward sweep records like any other branch. The body makes no call
 that may raise what the clauses catch, so the only exceptions they can catch are the ones
-its raise statements raise (an operator that fails in the body fails in the derivative code as well: the
-derivative evaluates the same operands). A ``finally`` block is supported where no part of
+its raise statements raise (an operator that fails in the body fails in the derivative
+code as well: the derivative evaluates the same operands). A ``finally`` block is supported where no part of
 the ``try`` leaves early (``return``, ``break``, ``continue``, a ``raise`` not caught).
 
 ``with C(...): body`` becomes ``body`` for the context managers that change no value:
