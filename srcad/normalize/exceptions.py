@@ -18,9 +18,11 @@ exception classes srcad can name, becomes::
 so the body's differentiated assignments are plain statements, and which clause ran is a
 constant flag the forward sweep records like any other branch. The body makes no call
 that may raise what the clauses catch, so the only exceptions they can catch are the ones
-its raise statements raise (an operator that fails in the body fails in the derivative
-code as well: the derivative evaluates the same operands). A ``finally`` block is supported where no part of
-the ``try`` leaves early (``return``, ``break``, ``continue``, a ``raise`` not caught).
+its raise statements raise. (An operator or subscript that fails in the body, a shape
+mismatch, an ambiguous truth value, is not replayed: the derivative code evaluates the same
+operands, or their derivatives of the same shapes, and fails as well, never returning the
+derivative of the other path.) A ``finally`` block is supported where no part of the
+``try`` leaves early (``return``, ``break``, ``continue``, a ``raise`` not caught).
 
 ``with C(...): body`` becomes ``body`` for the context managers that change no value:
 ``numpy.errstate`` (unless an error mode is ``raise`` or ``call``, which would turn a
