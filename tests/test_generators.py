@@ -6,6 +6,7 @@ uses srcad does not inline are refused with a located error."""
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 
 import gast
@@ -107,7 +108,14 @@ def test_generator_steps_interleave_with_the_loop():
     srcad.check_grads(interleaved, (X,))
 
 
-def _breaks(x):
+def forever(x):
+    k = 1.0
+    while True:  # never ends: the loops below stop drawing from it
+        yield x * k
+        k = k * 0.5
+
+
+def breaks(x):
     total = 0.0
     for s in squares(x):
         if s > 0.5:
@@ -116,9 +124,133 @@ def _breaks(x):
     return total
 
 
-def _escapes(x):
+def continues(x):
+    total = 0.0
+    for s in squares(x):
+        if s > 0.5:
+            continue
+        total = total + np.sin(s)
+    return total
+
+
+def kept_then_looped(x):
     g = squares(x)
-    return sum(g)
+    total = 0.0
+    for v in g:
+        total = total + np.sin(v)
+    return total
+
+
+def kept_then_summed(x):
+    g = pairs(x, 2)
+    scale = 3.0
+    return scale * sum(a * b for a, b in g)
+
+
+def kept_then_listed(x):
+    g = squares(x)
+    ys = list(g)
+    return ys[0] * ys[2]
+
+
+def sliced_forever(x):
+    total = 0.0
+    for v in itertools.islice(forever(x), 4):
+        total = total + v
+    return np.sum(total)
+
+
+def summed_slice(x):
+    return np.sum(sum(itertools.islice(forever(x), 3)))
+
+
+def zipped_with_range(x):
+    total = 0.0
+    for v, i in zip(forever(x), range(3)):
+        total = total + v * i
+    return np.sum(total)
+
+
+def range_zipped_with(x):
+    total = 0.0
+    for i, v in zip(range(3), squares(x)):
+        total = total + v * (i + 1)
+    return total
+
+
+def enumerated(x):
+    total = 0.0
+    for i, v in enumerate(squares(x)):
+        total = total + v * i
+    return total
+
+
+def until_small(x):
+    total = 0.0
+    for v in forever(x):
+        total = total + v
+        if np.max(np.abs(v)) < 0.1:
+            break
+    return np.sum(total)
+
+
+# (function, its gradient at X by hand)
+EARLY = [
+    (breaks, np.array([2 * X[0], 2 * X[1], 0.0])),  # 1.21 > 0.5 stops the loop
+    (continues, np.array([np.cos(X[0] ** 2) * 2 * X[0], np.cos(X[1] ** 2) * 2 * X[1], 0.0])),
+    (kept_then_looped, np.cos(X**2) * 2 * X),
+    (kept_then_summed, 3 * np.array([X[1], X[0] + 2.25 * X[2], 2.25 * X[1]])),
+    (kept_then_listed, np.array([2 * X[0] * X[2] ** 2, 0.0, 2 * X[2] * X[0] ** 2])),
+    (sliced_forever, np.full(3, 1.875)),
+    (summed_slice, np.full(3, 1.75)),
+    (zipped_with_range, np.full(3, 0.5 + 0.25 * 2)),
+    (range_zipped_with, 2 * X * [1, 2, 3]),
+    (enumerated, 2 * X * [0, 1, 2]),
+    (until_small, np.full(3, 1.9375)),  # 1.1 * 0.5**4 < 0.1: five values drawn
+]
+
+
+@pytest.mark.parametrize("f,expected", EARLY, ids=lambda f: getattr(f, "__name__", ""))
+def test_generators_kept_or_left_early(f, expected):
+    np.testing.assert_allclose(srcad.grad(f)(X), expected, rtol=1e-12)
+    srcad.check_grads(f, (X,), order=2)
+
+
+def test_a_generator_abandoned_runs_no_further():
+    def counted(x):
+        for i in range(10):
+            yield x[i]  # an IndexError after x[2]: Python never draws it
+
+    def f(x):
+        total = 0.0
+        for v in counted(x):
+            total = total + v
+            if v < 0.0:
+                break
+        return total
+
+    assert f(X) == X[0] + X[1]
+    np.testing.assert_allclose(srcad.grad(f)(X), [1.0, 1.0, 0.0])
+    srcad.check_grads(f, (X,), order=2)
+
+
+def _helper(g):
+    total = 0.0
+    for v in g:
+        total = total + v
+    return total
+
+
+def _passed_on(x):
+    g = squares(x)
+    return _helper(g)
+
+
+def _drawn_by_next(x):
+    g = forever(x)
+    a = next(g)
+    b = next(g)
+    return np.sum(a * b)
 
 
 def _returns_early(xs):
@@ -132,9 +264,11 @@ def _uses_early_return(x):
     return sum(_returns_early(x))
 
 
-@pytest.mark.parametrize("f", [_breaks, _escapes, _uses_early_return], ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "f", [_passed_on, _drawn_by_next, _uses_early_return], ids=lambda f: f.__name__
+)
 def test_generators_srcad_does_not_inline_are_refused(f):
-    with pytest.raises(srcad.SrcadError, match="generator|yield") as info:
+    with pytest.raises(srcad.SrcadError, match="generator|yield|next") as info:
         srcad.grad(f)(X)
     assert "test_generators.py" in str(info.value)
 
@@ -196,3 +330,67 @@ def test_golden_sum_of_a_module_generator():
         """
         ).strip()
     )
+
+
+def test_golden_a_kept_generator_left_by_break():
+    got = _inline(
+        """
+        def f(x):
+            g = squares(x)
+            total = 0.0
+            for s in g:
+                if s > 0.5:
+                    break
+                total = total + s
+            return total
+        """
+    )
+    expected = """
+        def f(x):
+            g_arg = x
+            total = 0.0
+            xs = g_arg
+            stop = False
+            for x2 in xs:
+                s = x2 * x2
+                if s > 0.5:
+                    stop = True
+                if not stop:
+                    total = total + s
+                if stop:
+                    break
+            return total
+    """
+    assert got == textwrap.dedent(expected).strip()
+
+
+def test_golden_islice_of_an_endless_generator():
+    got = _inline(
+        """
+        def f(x, n):
+            return sum(itertools.islice(forever(x), n))
+        """
+    )
+    expected = """
+        def f(x, n):
+            acc = 0
+            x2 = x
+            stop = False
+            count = 0
+            limit = n
+            stop = not limit > 0
+            if not stop:
+                k = 1.0
+                while True:
+                    item = x2 * k
+                    count = count + 1
+                    acc = acc + item
+                    if not limit > count:
+                        stop = True
+                    if not stop:
+                        k = k * 0.5
+                    if stop:
+                        break
+            return acc
+    """
+    assert got == textwrap.dedent(expected).strip()
