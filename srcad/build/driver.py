@@ -29,6 +29,7 @@ from ..normalize.known_loops import unroll_known_loops
 from ..normalize.match import lower_match
 from ..normalize.ordering import order_by_index
 from ..normalize.outputs import name_output
+from ..normalize.own_nonlocals import lower_own_nonlocals
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
 from ..normalize.starred import lower_starred
 from ..normalize.static_branches import fold_static_branches
@@ -100,6 +101,7 @@ def _front(fn, spec: Spec) -> Unit:
     inline_generators(fdef, parsed.namespace, parsed.filename, guards, extra_cells)
     lower_match(fdef, parsed.namespace, extra_cells)
     lower_exceptions(fdef, parsed.namespace, parsed.filename)
+    lower_own_nonlocals(fdef, parsed.namespace, parsed.filename, extra_cells)
     unstar_known_lengths(fdef, parsed.namespace, S.names_stored(fdef) | set(param_names(fdef)))
     mark_checkpointed_loops(fdef, parsed.namespace, guards, parsed.filename)
     fence.check(fdef, parsed.filename)
