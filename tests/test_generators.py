@@ -234,6 +234,25 @@ def test_a_generator_abandoned_runs_no_further():
     srcad.check_grads(f, (X,), order=2)
 
 
+def sliced_by(x, n):
+    return np.sum(sum(itertools.islice(forever(x), n)))
+
+
+def test_islice_counts_as_pythons():
+    np.testing.assert_allclose(srcad.grad(sliced_by)(X, 2), np.full(3, 1.5))
+    np.testing.assert_allclose(srcad.grad(sliced_by)(X, 0), np.zeros(3))
+    with pytest.raises(ValueError):
+        sliced_by(X, -1)
+    with pytest.raises(ValueError, match="negative"):
+        srcad.grad(sliced_by)(X, -1)
+
+
+def _in_a_lambda(x):
+    g = squares(x)
+    total = lambda: sum(g)  # noqa: E731 - runs when called, perhaps twice
+    return total()
+
+
 def _helper(g):
     total = 0.0
     for v in g:
@@ -265,7 +284,7 @@ def _uses_early_return(x):
 
 
 @pytest.mark.parametrize(
-    "f", [_passed_on, _drawn_by_next, _uses_early_return], ids=lambda f: f.__name__
+    "f", [_passed_on, _drawn_by_next, _uses_early_return, _in_a_lambda], ids=lambda f: f.__name__
 )
 def test_generators_srcad_does_not_inline_are_refused(f):
     with pytest.raises(srcad.SrcadError, match="generator|yield|next") as info:
@@ -378,6 +397,8 @@ def test_golden_islice_of_an_endless_generator():
             stop = False
             count = 0
             limit = n
+            if limit < 0:
+                raise ValueError('islice() of a negative count')
             stop = not limit > 0
             if not stop:
                 k = 1.0

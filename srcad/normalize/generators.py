@@ -284,7 +284,9 @@ class _Inliner:
         if call.keywords or any(isinstance(a, gast.Starred) for a in args):
             fn = None
         kind, limit, inner = None, None, call
-        if fn is itertools.islice and len(args) == 2:
+        if fn is itertools.islice and len(args) == 2 and not S.is_const(args[1]):
+            kind, inner, limit = "islice", args[0], args[1]
+        elif fn is itertools.islice and len(args) == 2 and isinstance(args[1].value, int):
             kind, inner, limit = "islice", args[0], args[1]
         elif fn is builtins.enumerate and len(args) == 1:
             kind, inner = "enumerate", args[0]
@@ -330,6 +332,10 @@ class _Inliner:
             start.append(S.assign(count, S.const(0)))
         if limit is not None:
             start.append(S.assign(bound, limit))
+        if kind == "islice":  # islice(g, -1) raises, as Python's does
+            fail = gast.Raise(S.call("ValueError", [S.const("islice() of a negative count")]), None)
+            negative = gast.Compare(S.name(bound), [gast.Lt()], [S.const(0)])
+            start.append(gast.If(negative, [fail], []))
         if kind in ("islice", "zip_second"):  # islice(g, 0) never starts the generator
             start.append(S.assign(stop, gast.UnaryOp(gast.Not(), _compare(bound, gast.Gt()))))
         step = S.assign(count, gast.BinOp(S.name(count), gast.Add(), S.const(1)))
@@ -506,6 +512,8 @@ def _consume_where_used(fdef, inliner) -> None:
             name, call = kept
             use = loads[name][0]
             later = [t for t in stmts[i + 1 :] if any(n is use for n in _header(t))]
+            if later and _deferred(later[0], use):
+                continue
             if not later:
                 continue
             binds, args = [], []
@@ -564,3 +572,17 @@ def _replace_in(s, old, new) -> None:
         s.value = new
     else:
         _replace(s, old, new)
+
+
+def _deferred(s, use) -> bool:
+    """Whether `use` in statement `s` runs later than the statement or more than once: in a
+    lambda, or in a comprehension other than as its first iterable."""
+    for n in S.walk(s):
+        if isinstance(n, gast.Lambda) and any(m is use for m in S.walk(n.body)):
+            return True
+        if isinstance(n, (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)):
+            first = n.generators[0].iter
+            inside = [m for m in S.walk(n) if m is use]
+            if inside and not any(m is use for m in S.walk(first)):
+                return True
+    return False
