@@ -45,7 +45,7 @@ def clauses(x, n):
         y = y + 1
     except KeyError:
         y = -y
-    except (IndexError, ValueError):  # Diverged is a ValueError
+    except (IndexError, Diverged):
         y = y * 3
     else:
         y = y * y
@@ -148,6 +148,23 @@ def uses_exception(x):
     return np.sum(y)
 
 
+def divides(x):
+    b = x[0] - 0.3
+    try:
+        r = x / b  # a float b of 0.0 raises; Python runs the clause
+    except ZeroDivisionError:
+        r = x
+    return np.sum(r)
+
+
+def broadcasts(x):
+    try:
+        y = x * x[:2]  # shapes (3,) and (2,): numpy raises ValueError
+    except ValueError:
+        y = x
+    return np.sum(y)
+
+
 @pytest.mark.parametrize(
     "f,line,what",
     [
@@ -158,6 +175,8 @@ def uses_exception(x):
         (raises_in_loop, 5, "a raise inside a loop of a try body"),
         (finally_after_return, 3, "a finally block after a try that leaves early"),
         (uses_exception, 4, "an except clause that uses its exception"),
+        (divides, 4, "may raise ArithmeticError inside a try body that catches Zero"),
+        (broadcasts, 3, "may raise"),
     ],
 )
 def test_refusals_are_located(f, line, what):

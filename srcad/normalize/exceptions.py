@@ -16,17 +16,19 @@ exception classes srcad can name, becomes::
     <the finally block>
 
 so the body's differentiated assignments are plain statements, and which clause ran is a
-constant flag the forward sweep records like any other branch. The body makes no call
-that may raise what the clauses catch, so the only exceptions they can catch are the ones
-its raise statements raise. (An operator or subscript that fails in the body, a shape
-mismatch, an ambiguous truth value, is not replayed: the derivative code evaluates the same
-operands, or their derivatives of the same shapes, and fails as well, never returning the
-derivative of the other path.) A ``finally`` block is supported where no part of the
+constant flag the forward sweep records like any other branch. Nothing else of the body may
+raise what the clauses catch: no call (but numpy's and scipy's where the clauses name only
+the user's own exception classes), no operation that may raise a caught class (``x / b``
+under ``except ZeroDivisionError``, ``a * b`` of two values, which may fail to broadcast,
+under ``except ValueError``: srcad's code may not compute a value nothing reads, and would
+then not run the clause Python runs). The test of an if that holds a caught raise is
+exempt: srcad's code evaluates it wherever the flag it decides matters, and fails where
+Python's does. A ``finally`` block is supported where no part of the
 ``try`` leaves early (``return``, ``break``, ``continue``, a ``raise`` not caught).
 
 ``with C(...): body`` becomes ``body`` for the context managers that change no value:
-``numpy.errstate`` (unless an error mode is ``raise`` or ``call``, which would turn a
-floating point error into an exception srcad's code would not raise), ``numpy.printoptions``
+``numpy.errstate`` (with modes ``ignore``, ``warn`` or ``print`` only: ``raise``, ``call``
+or ``log`` would turn a floating point error into something srcad's code would not do), ``numpy.printoptions``
 and ``warnings.catch_warnings()`` (statement calls of ``warnings.simplefilter`` and
 ``warnings.filterwarnings`` inside it go with it: they end with the block).
 Guarantees: anything else of these constructs raises `UnsupportedSyntaxError` at it, with
@@ -105,7 +107,11 @@ class _Lowering:
     def _check_errstate(self, call: gast.Call) -> None:
         for k in call.keywords:
             v = k.value
-            if k.arg is None or not isinstance(v, gast.Constant) or v.value in ("raise", "call"):
+            if (
+                k.arg is None
+                or not isinstance(v, gast.Constant)
+                or v.value not in ("ignore", "warn", "print")
+            ):
                 self.refuse(
                     k.value,
                     "numpy.errstate with a mode other than a constant 'ignore', 'warn' or "
@@ -135,6 +141,7 @@ class _Lowering:
             return [*s.body, *s.finalbody]
         caught = [self._caught(h) for h in s.handlers]
         self._check_body(s.body, all(map(_own, caught)))
+        self._check_operations(s.body, caught)
         if s.finalbody:
             for part in [s.body, s.orelse, *(h.body for h in s.handlers)]:
                 self._check_no_exit(s, part, caught)
@@ -210,6 +217,35 @@ class _Lowering:
                     )
             if isinstance(n, (gast.Lambda, gast.FunctionDef, gast.ClassDef)):
                 self.refuse(n, "a function defined in a try body", "define it before the try")
+
+    def _check_operations(self, body: list, caught: list) -> None:
+        """Refuse an operation of the body that may raise what a clause catches (`_RAISES`):
+        srcad's code might not make it (a value nothing reads is not computed) and so not
+        run the clause Python runs. The test of an if that holds a caught raise is exempt:
+        srcad's code evaluates it wherever the flag it decides matters."""
+        classes = [c for group in caught for c in group]
+        exempt: set = set()
+        for n in self._walk(body):
+            if isinstance(n, gast.If) and any(
+                isinstance(r, gast.Raise) and self._handler_of(r, caught) is not None
+                for b in n.body + n.orelse
+                for r in S.walk_no_nested(b)
+            ):
+                exempt |= {id(m) for m in S.walk(n.test)}
+        for n in self._walk(body):
+            if id(n) in exempt:
+                continue
+            for raised in _raises(n, id(getattr(n, "test", None)) in exempt):
+                for c in classes:
+                    if issubclass(raised, c) or (issubclass(c, raised) and not _own((c,))):
+                        self.refuse(
+                            n,
+                            f"an operation that may raise {raised.__name__} inside a try "
+                            f"body that catches {c.__name__} (srcad replays the raise "
+                            "statements of the body, not an exception an operation raises)",
+                            "test the condition with if and raise, or move the operation "
+                            "before the try",
+                        )
 
     def _check_no_exit(self, s, body: list, caught=()) -> None:
         for n in self._walk(body):
@@ -288,3 +324,46 @@ def _library(fn) -> bool:
             "scipy",
         )
     )
+
+
+_ARITHMETIC = (ArithmeticError, TypeError)
+_TRUTH = (ValueError, TypeError)  # the truth value of an array is ambiguous
+
+
+def _raises(n, test_exempt: bool = False) -> tuple:
+    """The exception classes the operation `n` itself may raise (its operands are nodes of
+    their own), by what numpy and Python do: arithmetic between two values may fail to
+    broadcast (ValueError), a truth test of an array fails (ValueError), an item may be
+    missing (LookupError), and so on."""
+    if isinstance(n, (gast.BinOp, gast.AugAssign)):
+        left, right = (n.left, n.right) if isinstance(n, gast.BinOp) else (n.target, n.value)
+        both = not (S.is_const(left) or S.is_const(right))
+        natural = isinstance(right, gast.Constant) and type(right.value) is int and right.value >= 0
+        power = isinstance(n.op, gast.Pow) and not natural
+        if both or power or isinstance(n.op, gast.MatMult):
+            return (*_ARITHMETIC, ValueError)
+        return _ARITHMETIC
+    if isinstance(n, gast.UnaryOp):
+        return _TRUTH if isinstance(n.op, gast.Not) else (TypeError,)
+    if isinstance(n, (gast.BoolOp, gast.IfExp, gast.JoinedStr, gast.Starred)):
+        return _TRUTH
+    if isinstance(n, gast.Compare):
+        return _TRUTH
+    if isinstance(n, gast.Subscript):
+        return (LookupError, *_TRUTH)
+    if isinstance(n, gast.Attribute):
+        return (AttributeError,)
+    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+        return (NameError,)
+    if isinstance(n, (gast.If, gast.While)):
+        return () if test_exempt else _TRUTH
+    if isinstance(n, gast.Assign):  # unpacking
+        unpacks = any(isinstance(t, (gast.Tuple, gast.List)) for t in n.targets)
+        return _TRUTH if unpacks else ()
+    if isinstance(n, (gast.For, gast.Dict)):
+        return _TRUTH  # iteration and unpacking, hashing
+    if isinstance(n, gast.Delete):
+        return (LookupError, NameError)
+    if isinstance(n, gast.Assert):
+        return (AssertionError, *_TRUTH)
+    return ()
