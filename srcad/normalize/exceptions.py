@@ -29,8 +29,9 @@ Python's does. A ``finally`` block is supported where no part of the
 ``with C(...): body`` becomes ``body`` for the context managers that change no value:
 ``numpy.errstate`` (with modes ``ignore``, ``warn`` or ``print`` only: ``raise``, ``call``
 or ``log`` would turn a floating point error into something srcad's code would not do),
-``numpy.printoptions`` and ``warnings.catch_warnings()`` (statement calls of ``warnings.simplefilter`` and
-``warnings.filterwarnings`` inside it go with it: they end with the block).
+``numpy.printoptions`` and ``warnings.catch_warnings()`` (statement calls of
+``warnings.simplefilter`` and ``warnings.filterwarnings`` inside it go with it: they end
+with the block).
 Guarantees: anything else of these constructs raises `UnsupportedSyntaxError` at it, with
 what to do instead; the rewritten code runs the same statements in the same order.
 """
