@@ -147,6 +147,13 @@ def kept_then_summed(x):
     return scale * sum(a * b for a, b in g)
 
 
+def kept_then_used_in_a_branch(x):
+    g = squares(x)
+    if x[0] > 0.0:
+        return np.sum(np.stack(list(g)))
+    return 0.0
+
+
 def kept_then_listed(x):
     g = squares(x)
     ys = list(g)
@@ -200,6 +207,7 @@ EARLY = [
     (continues, np.array([np.cos(X[0] ** 2) * 2 * X[0], np.cos(X[1] ** 2) * 2 * X[1], 0.0])),
     (kept_then_looped, np.cos(X**2) * 2 * X),
     (kept_then_summed, 3 * np.array([X[1], X[0] + 2.25 * X[2], 2.25 * X[1]])),
+    (kept_then_used_in_a_branch, 2 * X),
     (kept_then_listed, np.array([2 * X[0] * X[2] ** 2, 0.0, 2 * X[2] * X[0] ** 2])),
     (sliced_forever, np.full(3, 1.875)),
     (summed_slice, np.full(3, 1.75)),

@@ -511,7 +511,7 @@ def _consume_where_used(fdef, inliner) -> None:
                 continue
             name, call = kept
             use = loads[name][0]
-            later = [t for t in stmts[i + 1 :] if any(n is use for n in _header(t))]
+            later = _holding(stmts[i + 1 :], use)
             if later and _deferred(later[0], use):
                 continue
             if not later:
@@ -586,3 +586,16 @@ def _deferred(s, use) -> bool:
             if inside and not any(m is use for m in S.walk(first)):
                 return True
     return False
+
+
+def _holding(stmts: list, use) -> list:
+    """[the statement of `stmts` whose header holds `use`], looking into the branches of
+    ifs (which run at most once) but not into loops; else []."""
+    for t in stmts:
+        if any(n is use for n in _header(t)):
+            return [t]
+        if isinstance(t, gast.If):
+            found = _holding(t.body, use) or _holding(t.orelse, use)
+            if found:
+                return found
+    return []
