@@ -201,6 +201,24 @@ def until_small(x):
     return np.sum(total)
 
 
+def _loops_over(g, scale):
+    total = 0.0
+    for v in g:
+        if v > 1.0:
+            break
+        total = total + np.sin(v) * scale
+    return total
+
+
+def _first_two(g):
+    return sum(itertools.islice(g, 2))
+
+
+def passed_to_helpers(x):
+    g = squares(x)
+    return _loops_over(g, 2.0) + _first_two(squares(x * 2.0))
+
+
 # (function, its gradient at X by hand)
 EARLY = [
     (breaks, np.array([2 * X[0], 2 * X[1], 0.0])),  # 1.21 > 0.5 stops the loop
@@ -214,7 +232,12 @@ EARLY = [
     (zipped_with_range, np.full(3, 0.5 + 0.25 * 2)),
     (range_zipped_with, 2 * X * [1, 2, 3]),
     (enumerated, 2 * X * [0, 1, 2]),
-    (until_small, np.full(3, 1.9375)),  # 1.1 * 0.5**4 < 0.1: five values drawn
+    (until_small, np.full(3, 1.9375)),
+    (
+        passed_to_helpers,  # 1.21 > 1 ends the helper's loop; islice draws (2 x0)^2, (2 x1)^2
+        np.array([2 * np.cos(X[0] ** 2) * 2 * X[0], 2 * np.cos(X[1] ** 2) * 2 * X[1], 0])
+        + 8 * X * [1, 1, 0],
+    ),  # 1.1 * 0.5**4 < 0.1: five values drawn
 ]
 
 
@@ -261,16 +284,13 @@ def _in_a_lambda(x):
     return total()
 
 
-def _helper(g):
-    total = 0.0
-    for v in g:
-        total = total + v
-    return total
+def _twice(g):
+    return sum(g) + sum(g)  # the second sum draws nothing: not specialized
 
 
 def _passed_on(x):
     g = squares(x)
-    return _helper(g)
+    return _twice(g)
 
 
 def _drawn_by_next(x):
@@ -421,5 +441,39 @@ def test_golden_islice_of_an_endless_generator():
                     if stop:
                         break
             return acc
+    """
+    assert got == textwrap.dedent(expected).strip()
+
+
+def test_golden_a_generator_passed_to_a_helper():
+    got = _inline(
+        """
+        def f(x):
+            return _first_two(squares(x))
+        """
+    )
+    expected = """
+        def f(x):
+
+            def _first_two_squares(g_0):
+                acc = 0
+                xs = g_0
+                stop = False
+                count = 0
+                limit = 2
+                if limit < 0:
+                    raise ValueError('islice() of a negative count')
+                stop = not limit > 0
+                if not stop:
+                    for x2 in xs:
+                        item = x2 * x2
+                        count = count + 1
+                        acc = acc + item
+                        if not limit > count:
+                            stop = True
+                        if stop:
+                            break
+                return acc
+            return _first_two_squares(x)
     """
     assert got == textwrap.dedent(expected).strip()

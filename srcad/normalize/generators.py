@@ -30,6 +30,7 @@ import gast
 from ..ir import syntax as S
 from ..naming import Namer
 from .generator_exits import breaks_cleanly, guard, holds_yield, lower_exits, not_stopped
+from .generator_helpers import pass_into_helpers
 
 _CONSUMERS = ("list", "tuple", "sum")
 
@@ -45,6 +46,7 @@ def inline_generators(
     nested = _nested_generators(fdef)
     inliner = _Inliner(fdef, namespace, filename, guards, cells, nested, local)
     _consume_where_used(fdef, inliner)
+    pass_into_helpers(fdef, inliner)
     fdef.body = S.rewrite_statements(fdef.body, inliner.statement)
     if inliner.inlined:
         used = {n.id for n in S.walk(fdef) if isinstance(n, gast.Name)}
