@@ -12,6 +12,13 @@ replaced by ``t = e`` followed by the loop's body: the generator's steps and the
 interleave exactly as Python runs them (nothing is computed ahead). G's own names are
 renamed apart; its closure variables are bound live (the same cells). ``list``, ``tuple``
 and ``sum`` become a loop appending or adding (``sum`` starts from 0, as Python's).
+A loop that may stop drawing (``break``, ``continue``, ``itertools.islice(G(...), n)``,
+``zip`` with ``range(n)``, ``enumerate``) is inlined with a stop flag
+(srcad.normalize.generator_exits: none of G's code after the last value drawn runs). A
+generator kept, ``g = G(args)`` with one later use of ``g``, has its arguments bound where
+it is made and is consumed where it is used; one passed to a helper of the same module
+that draws from it once is consumed in a copy of the helper
+(srcad.normalize.generator_helpers).
 Guarantees: a generator G that cannot be inlined (``return`` or ``yield from`` in it, a
 ``yield`` used as a value, ``*args``, nested functions, global or nonlocal, code from
 another module) and any other use of a generator function are left as they are, for the
