@@ -284,6 +284,10 @@ def _in_a_lambda(x):
     return total()
 
 
+def _draws_forever(x):
+    return np.sum(sum(forever(x)))  # never ends in Python either
+
+
 def _twice(g):
     return sum(g) + sum(g)  # the second sum draws nothing: not specialized
 
@@ -312,7 +316,9 @@ def _uses_early_return(x):
 
 
 @pytest.mark.parametrize(
-    "f", [_passed_on, _drawn_by_next, _uses_early_return, _in_a_lambda], ids=lambda f: f.__name__
+    "f",
+    [_passed_on, _drawn_by_next, _uses_early_return, _in_a_lambda, _draws_forever],
+    ids=lambda f: f.__name__,
 )
 def test_generators_srcad_does_not_inline_are_refused(f):
     with pytest.raises(srcad.SrcadError, match="generator|yield|next") as info:
@@ -477,3 +483,10 @@ def test_golden_a_generator_passed_to_a_helper():
             return _first_two_squares(x)
     """
     assert got == textwrap.dedent(expected).strip()
+
+
+def test_an_endless_generator_drawn_to_its_end_is_refused_where_it_loops():
+    with pytest.raises(srcad.SrcadError, match="never ends") as info:
+        srcad.grad(_draws_forever)(X)
+    line = forever.__code__.co_firstlineno + 2  # its while True
+    assert f"test_generators.py:{line}:" in str(info.value)

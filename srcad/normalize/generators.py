@@ -34,6 +34,8 @@ import types
 
 import gast
 
+from ..errors import UnsupportedSyntaxError
+from ..fence import location
 from ..ir import syntax as S
 from ..naming import Namer
 from .generator_exits import breaks_cleanly, guard, holds_yield, lower_exits, not_stopped
@@ -116,6 +118,8 @@ class _Inliner:
             if adapted is None:
                 return [s]
             made, call, kind, limit = adapted
+            if kind in (None, "enumerate") and not _ends(s.body):
+                self._check_ends(made)
             if kind is None and not _leaves_loop(s.body):
                 return self._inline(made, call, s.target, s.body)
             if breaks_cleanly(s.body):
@@ -221,6 +225,8 @@ class _Inliner:
             step = gast.Expr(S.call(append, [value]))
         for condition in reversed(conditions):
             step = gast.If(condition, [step], [])
+        if kind in (None, "enumerate"):
+            self._check_ends(made)
         if kind is None:
             steps = self._inline(made, call, target, [step])
         else:
@@ -309,6 +315,23 @@ class _Inliner:
             return None
         made = self._generator(inner)
         return None if made is None else (made, inner, kind, limit)
+
+    def _check_ends(self, made) -> None:
+        """Refuse a generator that never ends (``while True`` without a break) drawn to its
+        end: Python's loop would never end either."""
+        for n in S.walk_no_nested(made[0]):
+            if (
+                isinstance(n, gast.While)
+                and isinstance(n.test, gast.Constant)
+                and n.test.value
+                and not _leaves_loop(n.body)
+            ):
+                raise UnsupportedSyntaxError(
+                    f"srcad does not support drawing every value of {made[0].name}, which "
+                    "never ends (while True without a break): the loop would never end",
+                    location(n, self.filename, self.fdef.name),
+                    hint="stop drawing: break, itertools.islice(g, n) or zip(g, range(n))",
+                )
 
     def _builtin_or_known(self, func):
         if isinstance(func, gast.Name) and func.id in self.local:
@@ -472,6 +495,13 @@ def _replace(expr, old, new) -> None:
                 for i, v in enumerate(value):
                     if v is old:
                         value[i] = new
+
+
+def _ends(body: list) -> bool:
+    """Whether a loop body may end the loop: a break, or a return or raise."""
+    return _leaves_loop(body) or any(
+        isinstance(n, (gast.Return, gast.Raise)) for b in body for n in S.walk_no_nested(b)
+    )
 
 
 def _leaves_loop(body: list) -> bool:
