@@ -219,6 +219,41 @@ def passed_to_helpers(x):
     return _loops_over(g, 2.0) + _first_two(squares(x * 2.0))
 
 
+def two(x):
+    yield np.sin(x)
+    yield x**2
+
+
+def drawn_by_next(x):
+    g = forever(x)
+    a = next(g)
+    s = np.sum(a)  # runs between the generator's two steps, as in Python
+    b = next(g)
+    return s * np.sum(b)
+
+
+def skips_a_value(x):
+    g = two(x)
+    next(g)
+    b = next(g)
+    return np.sum(b)
+
+
+def draws_too_many(x):
+    g = two(x)
+    a = next(g)
+    b = next(g)
+    c = next(g)
+    return np.sum(a + b + c)
+
+
+def test_next_past_the_end_raises_stop_iteration_as_python():
+    with pytest.raises(StopIteration):
+        draws_too_many(X)
+    with pytest.raises(StopIteration):
+        srcad.grad(draws_too_many)(X)
+
+
 # (function, its gradient at X by hand)
 EARLY = [
     (breaks, np.array([2 * X[0], 2 * X[1], 0.0])),  # 1.21 > 0.5 stops the loop
@@ -233,6 +268,8 @@ EARLY = [
     (range_zipped_with, 2 * X * [1, 2, 3]),
     (enumerated, 2 * X * [0, 1, 2]),
     (until_small, np.full(3, 1.9375)),
+    (drawn_by_next, np.full(3, np.sum(X))),  # sum(x) * sum(x) / 2
+    (skips_a_value, 2 * X),
     (
         passed_to_helpers,  # 1.21 > 1 ends the helper's loop; islice draws (2 x0)^2, (2 x1)^2
         np.array([2 * np.cos(X[0] ** 2) * 2 * X[0], 2 * np.cos(X[1] ** 2) * 2 * X[1], 0])
@@ -297,11 +334,12 @@ def _passed_on(x):
     return _twice(g)
 
 
-def _drawn_by_next(x):
+def _drawn_in_a_loop(x):
     g = forever(x)
-    a = next(g)
-    b = next(g)
-    return np.sum(a * b)
+    total = 0.0
+    for _ in range(3):
+        total = total + next(g)  # a next inside a loop: not a fixed count of draws
+    return np.sum(total)
 
 
 def _returns_early(xs):
@@ -317,7 +355,7 @@ def _uses_early_return(x):
 
 @pytest.mark.parametrize(
     "f",
-    [_passed_on, _drawn_by_next, _uses_early_return, _in_a_lambda, _draws_forever],
+    [_passed_on, _drawn_in_a_loop, _uses_early_return, _in_a_lambda, _draws_forever],
     ids=lambda f: f.__name__,
 )
 def test_generators_srcad_does_not_inline_are_refused(f):
@@ -490,3 +528,42 @@ def test_an_endless_generator_drawn_to_its_end_is_refused_where_it_loops():
         srcad.grad(_draws_forever)(X)
     line = forever.__code__.co_firstlineno + 2  # its while True
     assert f"test_generators.py:{line}:" in str(info.value)
+
+
+def test_golden_next_calls():
+    got = _inline(
+        """
+        def f(x):
+            g = two(x)
+            a = next(g)
+            s = a * 2
+            b = next(g)
+            return s + b
+        """
+    )
+    expected = """
+        def f(x):
+            g_arg = x
+            x2 = g_arg
+            stop = False
+            count = 0
+            count = count + 1
+            if count == 1:
+                a = np.sin(x2)
+                s = a * 2
+            elif count == 2:
+                b = np.sin(x2)
+                stop = True
+            if not stop:
+                count = count + 1
+                if count == 1:
+                    a = x2 ** 2
+                    s = a * 2
+                elif count == 2:
+                    b = x2 ** 2
+                    stop = True
+            if count < 2:
+                raise StopIteration_()
+            return s + b
+    """
+    assert got == textwrap.dedent(expected).strip()

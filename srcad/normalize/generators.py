@@ -16,7 +16,8 @@ A loop that may stop drawing (``break``, ``continue``, ``itertools.islice(G(...)
 ``zip`` with ``range(n)``, ``enumerate``) is inlined with a stop flag
 (srcad.normalize.generator_exits: none of G's code after the last value drawn runs). A
 generator kept, ``g = G(args)`` with one later use of ``g``, has its arguments bound where
-it is made and is consumed where it is used; one passed to a helper of the same module
+it is made and is consumed where it is used (draws by ``next``:
+srcad.normalize.generator_next); one passed to a helper of the same module
 that draws from it once is consumed in a copy of the helper
 (srcad.normalize.generator_helpers).
 Guarantees: a generator G that cannot be inlined (``return`` or ``yield from`` in it, a
@@ -40,6 +41,7 @@ from ..ir import syntax as S
 from ..naming import Namer
 from .generator_exits import breaks_cleanly, guard, holds_yield, lower_exits, not_stopped
 from .generator_helpers import pass_into_helpers
+from .generator_next import lower_next_calls
 
 _CONSUMERS = ("list", "tuple", "sum")
 
@@ -54,6 +56,7 @@ def inline_generators(
     local = S.names_stored(fdef) | set(_params(fdef))
     nested = _nested_generators(fdef)
     inliner = _Inliner(fdef, namespace, filename, guards, cells, nested, local)
+    lower_next_calls(fdef, inliner)
     _consume_where_used(fdef, inliner)
     pass_into_helpers(fdef, inliner)
     fdef.body = S.rewrite_statements(fdef.body, inliner.statement)
