@@ -235,3 +235,21 @@ from .helpers.shape import *  # noqa: E402,F403
 
 
 # Sequences: + and * on lists and tuples, sum() of a sequence, dict.get (their derivatives).
+
+
+class CellRef:
+    """A closure cell of the user's that the differentiated function writes (``nonlocal``):
+    generated code reads and writes it through `read_cell` and `write_cell`."""
+
+    def __init__(self, cell):
+        self.cell = cell
+
+
+def read_cell(ref: CellRef):
+    """The value the cell holds now."""
+    return ref.cell.cell_contents
+
+
+def write_cell(ref: CellRef, value) -> None:
+    """Store `value` in the cell, as the user's ``nonlocal`` assignment does."""
+    ref.cell.cell_contents = value

@@ -26,12 +26,14 @@ from ..naming import Namer
 from ..normalize import anf, closures, controlflow, records
 from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nest_min_max
 from ..normalize.checkpointed import mark_checkpointed_loops
+from ..normalize.exceptions import lower_exceptions
 from ..normalize.generators import inline_generators
 from ..normalize.known_loops import unroll_known_loops
 from ..normalize.match import lower_match
 from ..normalize.merges import merge_dicts
 from ..normalize.ordering import order_by_index
 from ..normalize.outputs import name_output
+from ..normalize.own_nonlocals import lower_own_nonlocals
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
 from ..normalize.star_lengths import dispatch_star_lengths
 from ..normalize.starred import lower_starred
@@ -109,6 +111,8 @@ def _front(fn, spec: Spec) -> Unit:
     extra_cells: dict = {}  # what the inlined generators and lowered matches read
     inline_generators(fdef, parsed.namespace, parsed.filename, guards, extra_cells)
     lower_match(fdef, parsed.namespace, extra_cells)
+    lower_exceptions(fdef, parsed.namespace, parsed.filename)
+    lower_own_nonlocals(fdef, parsed.namespace, parsed.filename, extra_cells)
     unstar_known_lengths(fdef, parsed.namespace, S.names_stored(fdef) | set(param_names(fdef)))
     mark_checkpointed_loops(fdef, parsed.namespace, guards, parsed.filename)
     fence.check(fdef, parsed.filename)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, facts, jvp_rule, linear_in, nb, nondiff, returns, vjp_rule
+from .template import d, facts, jvp_rule, linear_in, nb, nondiff, outside, returns, vjp_rule
 
 nondiff(
     rt.checkpoint_plan,
@@ -36,6 +36,9 @@ nondiff(
     rt.item_keys,
     rt.starred_count_error,
 )
+# A differentiated function's nonlocal variables (srcad.normalize.own_nonlocals): the cell's
+# value is a constant of the call, written back as the user's code writes it.
+outside(rt.read_cell, rt.write_cell)
 
 
 @vjp_rule(rt.unbroadcast, linear=("g",))

@@ -478,9 +478,6 @@ add(
     JAX_DOCS + "docs/notebooks/autodiff_cookbook.md",
     "try/except around a branch on a differentiated float that raises (the cookbook's "
     "example of Python control flow that jit cannot trace but grad can)",
-    # README, not supported: an exception may leave the reverse sweep's tape half written
-    refused="srcad does not support try/except",
-    cause=0,
 )
 
 
