@@ -17,6 +17,7 @@ as a change: a false refusal is a missing feature, a missed change a wrong deriv
 
 from __future__ import annotations
 
+import builtins
 import functools
 import inspect
 import types
@@ -479,6 +480,9 @@ class _Summary:
                 if _user_method(func.attr) and _root(func.value) not in self.known:
                     return DISPATCHED  # layer.forward(x) for a layer in p: known at run time
                 return CHANGES  # p.sort(), p.append(v), p.fill(0)
+        if call.args and not call.keywords and self._value(func) is builtins.map:
+            # map(fn, xs): changes what fn(item of xs) changes (fn runs on xs's items)
+            return self._call_changes(gast.Call(call.args[0], call.args[1:], []), aliases, holders)
         arguments = [_unstarred(a) for a in call.args] + [k.value for k in call.keywords]
         if not any(
             self._part(a, aliases, holders) or self._holds(a, aliases, holders) for a in arguments
@@ -493,6 +497,11 @@ class _Summary:
             return DISPATCHED  # an object's own method, given p
         if isinstance(func, gast.Call):  # srcad.grad(g)(p), make(a)(p)
             made_by = self._value(func.func)
+            if made_by is functools.partial and func.args:  # partial(f, a)(p): f(a, p)
+                unwrapped = gast.Call(
+                    func.args[0], func.args[1:] + call.args, func.keywords + call.keywords
+                )
+                return self._call_changes(unwrapped, aliases, holders)
             return None if getattr(made_by, "__srcad_maker__", False) else DISPATCHED
         obj = self._value(func)
         if obj is None and isinstance(func, gast.Name) and func.id in self.defs:
@@ -509,8 +518,10 @@ class _Summary:
             # a function held in a variable, or an item of a container (fs[i](p))
             held = _root(func) in self.locals and _root(func) not in self.known
             return DISPATCHED if held or isinstance(func, gast.Subscript) else CHANGES
-        if isinstance(obj, functools.partial):
-            return DISPATCHED  # generated code calls it through srcad.build.dispatch
+        if isinstance(obj, functools.partial) or obj is functools.partial:
+            # generated code calls it through srcad.build.dispatch (partial(f, p) holds p:
+            # the calls through it are dispatched, and checked when they run)
+            return DISPATCHED
         if getattr(obj, "__srcad_transform__", None) or getattr(obj, "__srcad_maker__", False):
             return None  # srcad.jvp, srcad.grad(f): generated code copies what it changes
         entry = lookup(obj)
@@ -523,7 +534,13 @@ class _Summary:
         if callable(inner) and hasattr(inner, "__code__"):
             summary = written_params(inner, self.active)
             if summary is not UNKNOWN and summary and set(summary.values()) == {DISPATCHED}:
-                return DISPATCHED  # changes only through calls checked when they run
+                # changes only through calls checked when they run, of the parameters given
+                given = _given_params(
+                    obj,
+                    call,
+                    lambda v: self._part(v, aliases, holders) or self._holds(v, aliases, holders),
+                )
+                return DISPATCHED if given is None or given & set(summary) else None
             return CHANGES if summary is UNKNOWN or summary else None
         return CHANGES
 
@@ -683,3 +700,32 @@ _CONTAINER_MUTATORS = frozenset(
 
 def _user_method(name: str) -> bool:
     return name not in METHODS and name not in _STORING_METHODS and name not in _CONTAINER_MUTATORS
+
+
+def _given_params(fn, call: gast.Call, carries) -> set | None:
+    """The parameters of the plain function `fn` that a call passes a value `carries`
+    accepts (None if srcad cannot bind the call)."""
+    if not isinstance(fn, types.FunctionType) or any(
+        isinstance(a, gast.Starred) for a in call.args
+    ):
+        return None
+    try:
+        bound = inspect.signature(fn).bind(
+            *call.args, **{k.arg: k.value for k in call.keywords if k.arg is not None}
+        )
+    except TypeError:
+        return None
+    if any(k.arg is None for k in call.keywords):
+        return None
+    given = set()
+    for name, value in bound.arguments.items():
+        values = (
+            value.values()
+            if isinstance(value, dict)
+            else value
+            if isinstance(value, tuple)
+            else [value]
+        )
+        if any(carries(v) for v in values):
+            given.add(name)
+    return given

@@ -48,7 +48,7 @@ from collections.abc import Callable
 import gast
 import numpy as np
 
-from .. import emit
+from .. import emit, runtime
 from ..analyze.summaries import CONSTANTS, DISPATCHED, UNKNOWN, written_params
 from ..arrays import is_foreign
 from ..errors import Location, MissingRuleError, SrcadError, UnsupportedOperationError
@@ -134,9 +134,14 @@ class Site:
 
     def _generate(self, mode: Mode, target, args: tuple, kwargs: dict, kinds: tuple):
         npositional, names = len(args), tuple(kwargs)
-        if self.strict and not carries_nothing(target):
+        record = type(target) is runtime.Code
+        if record:
+            if not (carries_nothing(target.func) or _lifted(target.func)):
+                self._refuse_varied(target.func)
+            forwarder = record_forwarder(target, npositional - 1, names)
+        elif self.strict and not carries_nothing(target):
             self._refuse_varied(target)
-        if inner_transforms.transform_of(target) is not None:
+        elif inner_transforms.transform_of(target) is not None:
             forwarder = inner_transforms.forwarder(target, args, kwargs, self._generate_fn, _kind)
         else:
             forwarder = make_forwarder(target, npositional, names)
@@ -150,7 +155,9 @@ class Site:
         )
         try:
             generated = self._generate_fn(forwarder, spec)
-            if inner_transforms.transform_of(target) is None:
+            if record:
+                self._check_writes(target.func, npositional - 1, names, forwarder)
+            elif inner_transforms.transform_of(target) is None:
                 self._check_writes(target, npositional, names)
             return generated
         except SrcadError as exc:
@@ -181,14 +188,14 @@ class Site:
             "pass the values the function is made from as arguments to it",
         )
 
-    def _check_writes(self, target, npositional: int, names: tuple) -> None:
+    def _check_writes(self, target, npositional: int, names: tuple, record=None) -> None:
         """A callee that changes an argument in place could change a value the caller's
         backward sweep reads: refused (the static path models it; here it arrives late).
         So is a method that changes its object (what it stores there may carry a
         derivative), as the static path refuses it."""
         if getattr(target, "__srcad_generated__", False) or hasattr(target, "__srcad_function__"):
             return  # generated code (a transform's): it copies what it changes
-        forwarder = make_forwarder(target, npositional, names, explicit=True)
+        forwarder = record or make_forwarder(target, npositional, names, explicit=True)
         summary = written_params(forwarder)
         if summary is UNKNOWN:
             return  # a callable without readable source: its generation refuses it
@@ -288,12 +295,16 @@ def _kind(value) -> tuple:
 
 def _identity(target):
     """The cache key of a callable: a bound method is made anew at each attribute read."""
+    if type(target) is runtime.Code:  # made anew at each call: equal for equal code
+        return target
     if isinstance(target, types.MethodType):
         return (id(target.__self__), id(target.__func__))
     return id(target)
 
 
 def _same(cached, target) -> bool:
+    if type(target) is runtime.Code:
+        return cached == target
     if isinstance(target, types.MethodType):
         return (
             isinstance(cached, types.MethodType)
@@ -303,7 +314,16 @@ def _same(cached, target) -> bool:
     return cached is target
 
 
+def _lifted(fn) -> bool:
+    """A nested function or lambda srcad lifted (`srcad.normalize.closures`): what it
+    captured are its leading parameters; its cells hold only other lifted functions and the
+    differentiated function's own (constant) closure variables."""
+    return isinstance(fn, types.FunctionType) and hasattr(fn, "__srcad_origin__")
+
+
 def _describe(target) -> str:
+    if type(target) is runtime.Code:
+        return _describe(target.func)
     if isinstance(target, functools.partial):
         return f"partial({_describe(target.func)}, ...)"
     if isinstance(target, types.MethodType):
@@ -407,6 +427,39 @@ def make_forwarder(
     return function
 
 
+def record_forwarder(code, npositional: int, keywords: tuple) -> types.FunctionType:
+    """``def call_<name>(captured, <params>): c0, c1 = captured; return f(c0, c1, <params>)``
+    for a function value taken apart into its `runtime.Code` and the values it holds, so
+    that the derivative covers those values (the first parameter) too."""
+    callee = code.func
+    label = getattr(callee, "__name__", None) or type(callee).__name__
+    name = _identifier(label, "f")
+    globals_: dict = {"__builtins__": __builtins__, name: callee}
+    fixed = {}
+    for k, value in code.keywords.items():
+        if k not in keywords:
+            globals_[f"partial_{k}"] = value
+            fixed[k] = f"partial_{k}"
+    held = [f"captured{i}" for i in range(code.count)]
+    taken = set(globals_) | set(keywords) | set(held) | {"captured"}
+    target = functools.partial(callee, *range(code.count)) if code.count else callee
+    params = _positional_names(target, npositional, taken) + list(keywords)
+    arguments = held + params[:npositional]
+    arguments += [f"{k}={v}" for k, v in fixed.items()] + [f"{k}={k}" for k in keywords]
+    fname = f"call_{name}"
+    unpack = f"    {', '.join(held)}, = captured\n" if held else ""
+    source = (
+        f"def {fname}({', '.join(['captured', *params])}):\n{unpack}"
+        f"    return {name}({', '.join(arguments)})\n"
+    )
+    function = emit.compile_function(
+        source, fname, globals_, {}, {}, label=f"dispatch {label}"
+    ).function
+    if getattr(callee, "__srcad_generated__", False):
+        function.__srcad_generated__ = True  # as trusted as the generated code it calls
+    return function
+
+
 # ----------------------------------------------------------------------------- emission
 
 
@@ -428,12 +481,14 @@ def emit_call(calls, call: gast.Call, target_name: str, direction: str, env, nod
             env.where(node),
             hint="pass the arguments one by one",
         )
+    label = S.to_source(func)
+    short = _identifier(func.attr if isinstance(func, gast.Attribute) else label, "f")
+    if strict and isinstance(func, gast.Name) and env.active(func):
+        return _emit_record_call(calls, call, target_name, direction, env, node, short)
     atoms = [*call.args, *(k.value for k in call.keywords)]
     active = [(i, a) for i, a in enumerate(atoms) if env.active(a)]
-    label = S.to_source(func)
     wrt = tuple(i for i, _ in active)
     site = Site(label, env.where(node), wrt, env.batch, calls.generate, strict)
-    short = _identifier(func.attr if isinstance(func, gast.Attribute) else label, "f")
     if not active:
         # no differentiated argument: a derivative can only come through the callable,
         # which is refused when it arrives unless it holds nothing (`carries_nothing`)
@@ -488,6 +543,68 @@ def emit_call(calls, call: gast.Call, target_name: str, direction: str, env, nod
     body = [S.assign(back, S.call(S.name(bwd), [S.name(res), deriv(target_name)]))]
     body += [
         d_accumulate(a.id, S.subscript(S.name(back), S.const(i))) for i, (_, a) in enumerate(active)
+    ]
+    return apply.Applied([Block(sources=[target_name], body=body)], primal=primal)
+
+
+def _emit_record_call(calls, call: gast.Call, target_name: str, direction: str, env, node, short):
+    """``y = f(x)`` where the function value `f` carries a derivative (a closure over a
+    differentiated value, a partial of one): `f` is a record of its code and the values it
+    holds, and the call is differentiated with respect to those too:
+
+        code_f = rt.code_of(f)                      # no derivative: what f runs
+        held_f = rt.captured(f)                     # derivative: f's own
+        fwd_f, bwd_f = dispatch_f.vjp(code_f, held_f, x)
+        y, y_res = fwd_f(held_f, x)
+        ...
+        b_f = bwd_f(y_res, b_y)                     # b_f[0] goes to f, b_f[1] to x
+    """
+    func = call.func
+    rt = env.bind_external("rt", runtime)
+    code, held = env.fresh(f"code_{short}"), env.fresh(f"held_{short}")
+    prelude = [
+        S.assign(code, S.call(gast.Attribute(S.name(rt), "code_of", gast.Load()), [S.clone(func)])),
+        S.assign(
+            held, S.call(gast.Attribute(S.name(rt), "captured", gast.Load()), [S.clone(func)])
+        ),
+    ]
+    atoms = [*call.args, *(k.value for k in call.keywords)]
+    active = [(i + 1, a) for i, a in enumerate(atoms) if env.active(a)]
+    wrt = (0, *(i for i, _ in active))
+    site = Site(S.to_source(func), env.where(node), wrt, env.batch, calls.generate, True)
+    site_name = calls.binder.bind(f"dispatch_{short}", site)
+    args = [S.name(held), *[S.clone(a) for a in call.args]]
+    keywords = [S.clone(k) for k in call.keywords]
+    site_call = gast.Call(
+        func=gast.Attribute(S.name(site_name), direction, gast.Load()),
+        args=[S.name(code), *args],
+        keywords=keywords,
+    )
+    if direction == "jvp":
+        jvp_name, tangent = env.fresh(f"jvp_{short}"), env.fresh(f"d_{target_name}")
+        tangents = S.tuple_([deriv(func.id), *(deriv(a.id) for _, a in active)])
+        primal = prelude + [
+            S.assign(jvp_name, site_call),
+            S.assign(
+                S.tuple_([S.name(target_name, store=True), S.name(tangent, store=True)], True),
+                S.call(S.name(jvp_name), [S.name(held), *(S.clone(a) for a in atoms)] + [tangents]),
+            ),
+        ]
+        return apply.Applied([d_accumulate(target_name, S.name(tangent))], primal=primal)
+    fwd, bwd = env.fresh(f"fwd_{short}"), env.fresh(f"bwd_{short}")
+    res, back = env.fresh(f"{target_name}_res"), env.fresh(f"b_{short}")
+    primal = prelude + [
+        S.assign(S.tuple_([S.name(fwd, store=True), S.name(bwd, store=True)], True), site_call),
+        S.assign(
+            S.tuple_([S.name(target_name, store=True), S.name(res, store=True)], True),
+            gast.Call(func=S.name(fwd), args=args, keywords=[S.clone(k) for k in call.keywords]),
+        ),
+    ]
+    body = [S.assign(back, S.call(S.name(bwd), [S.name(res), deriv(target_name)]))]
+    body.append(d_accumulate(func.id, S.subscript(S.name(back), S.const(0))))
+    body += [
+        d_accumulate(a.id, S.subscript(S.name(back), S.const(i + 1)))
+        for i, (_, a) in enumerate(active)
     ]
     return apply.Applied([Block(sources=[target_name], body=body)], primal=primal)
 

@@ -21,7 +21,12 @@ from ..ir import syntax as S
 from ..ir.resolution import EXTRA_ARGUMENTS, KnownValue
 from ..naming import Namer
 from ..normalize import anf, closures, controlflow, records
-from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nest_min_max
+from ..normalize.builtin_calls import (
+    inline_partials,
+    map_as_comprehension,
+    nest_min_max,
+    partials_as_records,
+)
 from ..normalize.checkpointed import mark_checkpointed_loops
 from ..normalize.generators import inline_generators
 from ..normalize.known_loops import unroll_known_loops
@@ -110,6 +115,7 @@ def _front(fn, spec: Spec) -> Unit:
     nest_min_max(fdef, parsed.namespace, user_locals)
     map_as_comprehension(fdef, parsed.namespace, user_locals)
     inline_partials(fdef, parsed.namespace, user_locals)
+    partials_as_records(fdef, parsed.namespace, user_locals, rt_name)
     order_by_index(fdef, parsed.namespace, user_locals, rt_name)
     fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
     fdef = anf.normalize_function(fdef, namer, rt_name)
