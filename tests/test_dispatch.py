@@ -404,9 +404,9 @@ def test_golden_lambdas_used_as_values_are_lifted():
         "    return result",
     ]
     for i in (0, 1):
-        srcad.check_grads(lambda x: lambdas_as_values(x, i, 0.5), (X,), order=2)
+        srcad.check_grads(functools.partial(lambdas_as_values, i=i, c=0.5), (X,), order=2)
         # through what the lambda captures (c), in a list with a function holding nothing
-        srcad.check_grads(lambda c: lambdas_as_values(X, i, c), (0.5,), order=2)
+        srcad.check_grads(functools.partial(lambdas_as_values, X, i), (0.5,), order=2)
 
 
 # ------------------------------------------------------------------ transforms inside

@@ -1,0 +1,176 @@
+"""Function values made from differentiated values (issue 15, item 1): a closure a helper
+returns, a lambda capturing x, ``functools.partial(f, x)``, called where the derivative
+flows through what they hold. Each is a record of its code and the values it holds
+(`srcad.runtime.closure`); checked against hand-written derivatives and finite
+differences, in both modes and at order 2."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+
+import srcad
+
+X = np.array([0.3, -0.5, 1.2])
+
+
+def make_scaled(a):
+    return lambda z: a * np.sin(z)
+
+
+def closure_loss(x):
+    f = make_scaled(x[0] ** 2)
+    return np.sum(f(x))
+
+
+def closure_loss_hand(x):
+    g = x[0] ** 2 * np.cos(x)
+    g[0] += 2 * x[0] * np.sum(np.sin(x))
+    return g
+
+
+def weighted(c, v):
+    return np.tanh(c * v)
+
+
+def apply_twice(f, v):
+    return f(f(v))
+
+
+def partial_loss(x):
+    return np.sum(apply_twice(functools.partial(weighted, x[1]), x))
+
+
+def mapped_partial_loss(x):
+    return sum(map(functools.partial(weighted, x[2]), [x[0], x[1], np.sum(x)]))
+
+
+def fixed_point(make, a, x0):
+    step = make(a)
+    x, previous = step(x0), x0
+    while np.abs(x - previous) > 1e-10:
+        x, previous = step(x), x
+    return x
+
+
+def newton_sqrt_step(a):
+    return lambda x: 0.5 * (x + a / x)
+
+
+def sqrt_loss(a):
+    return fixed_point(newton_sqrt_step, a, 3.0)
+
+
+def nested_closure_loss(x):
+    scale = make_scaled(x[0])
+    twice = lambda v: scale(v) * x[1]  # noqa: E731 - a closure holding a closure
+    return np.sum(apply_twice(twice, x))
+
+
+def closures_in_a_loop(x):
+    total = 0.0
+    for k in range(3):
+        f = make_scaled(x[k])
+        total = total + np.sum(f(x * k))
+    return total
+
+
+CASES = [closure_loss, partial_loss, mapped_partial_loss, nested_closure_loss, closures_in_a_loop]
+
+
+@pytest.mark.parametrize("fn", CASES, ids=[f.__name__ for f in CASES])
+def test_against_finite_differences_both_modes_order_2(fn):
+    srcad.check_grads(fn, (X,), order=2, modes=("fwd", "rev"))
+
+
+def test_against_the_hand_written_gradient():
+    np.testing.assert_allclose(srcad.grad(closure_loss)(X), closure_loss_hand(X), rtol=1e-12)
+    np.testing.assert_allclose(srcad.jacfwd(closure_loss)(X), closure_loss_hand(X), rtol=1e-12)
+    t = np.tanh(X[1] * X)
+    u = np.tanh(X[1] * t)
+    # d/dx sum(tanh(c tanh(c x))) with c = x[1]
+    du = 1 - u**2
+    hand = du * X[1] * (1 - t**2) * X[1]
+    hand[1] += np.sum(du * (t + X[1] * (1 - t**2) * X))
+    np.testing.assert_allclose(srcad.grad(partial_loss)(X), hand, rtol=1e-12)
+
+
+def test_fixed_point_through_a_factory():
+    np.testing.assert_allclose(srcad.grad(sqrt_loss)(2.0), 0.5 / np.sqrt(2.0), rtol=1e-9)
+    _, tangent = srcad.jvp(sqrt_loss, (2.0,), (1.0,))
+    np.testing.assert_allclose(tangent, 0.5 / np.sqrt(2.0), rtol=1e-9)
+    np.testing.assert_allclose(srcad.hessian(sqrt_loss)(2.0), -0.25 * 2.0**-1.5, rtol=1e-6)
+
+
+def test_hessian_against_forward_over_forward():
+    np.testing.assert_allclose(
+        srcad.hessian(closure_loss)(X), srcad.jacfwd(srcad.jacfwd(closure_loss))(X), rtol=1e-10
+    )
+
+
+class Scaler:
+    def __init__(self, a):
+        self.a = a
+
+    def __call__(self, v):
+        return self.a * v
+
+
+def object_loss(x):
+    s = Scaler(x[0])
+    return np.sum(apply_twice(s, x))
+
+
+def test_a_callable_object_holding_a_differentiated_value_is_refused_where_called():
+    with pytest.raises(srcad.SrcadError) as info:
+        srcad.grad(object_loss)(X)
+    assert "test_function_records.py" in str(info.value.location)
+
+
+def _first_function(text: str) -> str:
+    return text.split("\n\n\n")[0].strip()
+
+
+def make_multiplier(x):
+    def inner(v):
+        return v * x
+
+    return inner
+
+
+def multiplier_loss(x):
+    g = make_multiplier(x)
+    return np.sum(g(2.0) * x)
+
+
+LINE = multiplier_loss.__code__.co_firstlineno + 2
+
+
+def test_golden_reverse_mode_record_call():
+    g = srcad.grad(multiplier_loss)
+    np.testing.assert_allclose(g(X), 4 * X, rtol=1e-12)
+    assert _first_function(srcad.source(g)).splitlines()[3:9] == [
+        f"    # multiplier_loss, test_function_records.py:{LINE}  return np.sum(g(2.0) * x)",
+        "    held_g = rt.captured(g)",
+        "    fwd_g, bwd_g = dispatch_g.vjp(rt.code_of(g), held_g, 2.0)",
+        "    t, t_res = fwd_g(held_g, 2.0)",
+        "    t2 = t * x",
+        "    b_result = rt.scalar_seed(np.sum(t2))",
+    ]
+
+
+def test_golden_forward_mode_record_call():
+    jvp_text = srcad.build.generate(
+        multiplier_loss, srcad.build.Spec(srcad.build.Mode.JVP, ("x",), kinds=(("x", "array"),))
+    ).sources["main"]
+    assert jvp_text.strip().splitlines()[3:10] == [
+        "    g, d_g = jvp_make_multiplier(x, (dx,))",
+        f"    # multiplier_loss, test_function_records.py:{LINE}  return np.sum(g(2.0) * x)",
+        "    code_g = rt.code_of(g)",
+        "    held_g = rt.captured(g)",
+        "    jvp_g = dispatch_g.jvp(code_g, held_g, 2.0)",
+        "    t, d_t = jvp_g(held_g, 2.0, (d_g,))",
+        "    t2 = t * x",
+    ]
