@@ -483,6 +483,14 @@ class _Summary:
         if call.args and not call.keywords and self._value(func) is builtins.map:
             # map(fn, xs): changes what fn(item of xs) changes (fn runs on xs's items)
             return self._call_changes(gast.Call(call.args[0], call.args[1:], []), aliases, holders)
+        if len(call.args) == 1 and self._value(func) is builtins.sorted:
+            # sorted(xs, key=k, reverse=r) makes a new list; the key runs on xs's items
+            keys = [k.value for k in call.keywords if k.arg == "key"]
+            if any(k.arg is None for k in call.keywords):
+                return CHANGES
+            if not keys:
+                return None
+            return self._call_changes(gast.Call(keys[0], call.args, []), aliases, holders)
         arguments = [_unstarred(a) for a in call.args] + [k.value for k in call.keywords]
         if not any(
             self._part(a, aliases, holders) or self._holds(a, aliases, holders) for a in arguments

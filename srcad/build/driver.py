@@ -29,6 +29,7 @@ from ..normalize.builtin_calls import (
 )
 from ..normalize.checkpointed import mark_checkpointed_loops
 from ..normalize.generators import inline_generators
+from ..normalize.kept_maps import consumed_maps_as_lists, move_kept_maps
 from ..normalize.known_loops import unroll_known_loops
 from ..normalize.match import lower_match
 from ..normalize.ordering import order_by_index
@@ -113,6 +114,8 @@ def _front(fn, spec: Spec) -> Unit:
         binder.bind_as(name, obj)
     rt_name = binder.bind("rt", runtime)
     nest_min_max(fdef, parsed.namespace, user_locals)
+    move_kept_maps(fdef, parsed.namespace, user_locals)
+    consumed_maps_as_lists(fdef, parsed.namespace, user_locals)
     map_as_comprehension(fdef, parsed.namespace, user_locals)
     inline_partials(fdef, parsed.namespace, user_locals)
     partials_as_records(fdef, parsed.namespace, user_locals, rt_name)
