@@ -51,8 +51,28 @@ closure.__srcad_record__ = True  # type: ignore[attr-defined]
 
 def captured(f):
     """The values a function value holds, as a tuple whose derivative is the function
-    value's own (a partial's positional arguments; () for anything else)."""
-    return tuple(f.args) if type(f) is functools.partial else ()
+    value's own (a partial's positional arguments, a record's values (`__srcad_record__`,
+    e.g. the pullback of srcad.vjp inside differentiated code); () for anything else)."""
+    if type(f) is functools.partial:
+        return tuple(f.args)
+    record = getattr(type(f), "__srcad_record__", None)
+    return record(f)[1] if record is not None else ()
+
+
+def real_output(y):
+    """`y` itself, if it is a real array or number: what a pullback differentiated inside
+    differentiated code takes the inner product of with its cotangent."""
+    if isinstance(y, (float, int, np.floating, np.integer)) and not isinstance(y, bool):
+        return y
+    if isinstance(y, np.ndarray) and y.dtype.kind in "fiu":
+        return y
+    from .errors import UnsupportedOperationError
+
+    raise UnsupportedOperationError(
+        "srcad differentiates the pullback of srcad.vjp inside differentiated code only "
+        f"for a function returning one real array, not {type(y).__name__}",
+        hint="call srcad.grad of a scalar function (np.sum(f(x) * v)) instead",
+    )
 
 
 class Code:
@@ -86,6 +106,10 @@ def code_of(f) -> Code:
     """The `Code` of a function value: a partial's function, or the callable itself."""
     if type(f) is functools.partial:
         return Code(f.func, len(f.args), dict(f.keywords))
+    record = getattr(type(f), "__srcad_record__", None)
+    if record is not None:
+        func, values = record(f)
+        return Code(func, len(values), {})
     return Code(f, 0, {})
 
 

@@ -468,9 +468,10 @@ def test_jvp_inside_differentiated_code():
     np.testing.assert_allclose(tangent, hand, rtol=1e-12)
 
 
-def test_pullback_of_vjp_inside_is_refused_where_it_needs_a_derivative():
+def test_pullback_of_vjp_inside_of_a_function_holding_values_is_refused_where_needed():
     def loss(x):
-        _, pullback = srcad.vjp(np.sin, x)
+        c = x * 1.0
+        _, pullback = srcad.vjp(lambda v: np.sin(v) * c, x)  # a closure over c
         return np.sum(pullback(x)[0])
 
     with pytest.raises(srcad.SrcadError, match="computed from a value being differentiated"):

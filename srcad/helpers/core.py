@@ -101,6 +101,9 @@ def zeros_like(x, batch=()):
 
     if type(x) is functools.partial:  # a function value: the record of what it holds
         return tuple(zeros_like(v, batch) for v in x.args)
+    record = getattr(type(x), "__srcad_record__", None)
+    if record is not None:
+        return tuple(zeros_like(v, batch) for v in record(x)[1])
     if isinstance(x, Structured):  # a Jacobian seed, differentiated again
         return zeros_like(x.dense(), batch)
     return None  # strings, None and other objects carry no derivative

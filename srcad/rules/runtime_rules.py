@@ -307,6 +307,18 @@ def _(ans, f):
 
 
 nondiff(rt.code_of)
+
+
+@vjp_rule(rt.real_output, linear=("y",))
+def _(ans, y):
+    d[y] = d[ans]
+
+
+@jvp_rule(rt.real_output, linear=("y",))
+def _(ans, y):
+    d[ans] = d[y]
+
+
 returns("unknown", rt.closure)  # a function value: its derivative accumulates with rt.add
 returns("tuple", rt.captured)
 linear_in(rt.cross, "args")  # zero when the mapped factor is zero
