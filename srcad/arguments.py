@@ -53,6 +53,9 @@ def _kind(value: object) -> str | None:
     return None
 
 
+FLOAT64 = np.dtype(np.float64)  # the native float64 dtype: `is` tests it at call time
+
+
 def _signature(args: Sequence[Any]) -> tuple[Any, ...]:
     """A cheap key for what generated code depends on: each argument's rank, or its kind."""
     out: list[Any] = []
@@ -60,8 +63,10 @@ def _signature(args: Sequence[Any]) -> tuple[Any, ...]:
         t = type(a)
         if t is np.ndarray:
             # float64 arrays by their rank; others with their dtype (complex code differs,
-            # float32 gradients are cast back to float32)
-            out.append(a.ndim if a.dtype.char == "d" else (a.ndim, a.dtype.char))
+            # float32 gradients are cast back to float32). The identity test is the cheap
+            # path; a float64 dtype that is another object (byte-swapped) is keyed by char.
+            dtype = a.dtype
+            out.append(a.ndim if dtype is FLOAT64 or dtype.char == "d" else (a.ndim, dtype.char))
         elif t is float or t is int:
             out.append(0)
         elif t is list or t is tuple or t is dict:

@@ -18,6 +18,7 @@ import numpy as np
 
 from . import argtrees, build, results, runtime
 from .arguments import (
+    FLOAT64,
     Argnums,
     Function,
     _argnums,
@@ -278,7 +279,9 @@ class Transformed:
         for n in self._nums:
             value = args[n]
             t = type(value)
-            if not (t is float or (t is np.ndarray and value.dtype.kind in "fc")):
+            if not (t is float or (t is np.ndarray and value.dtype is FLOAT64)) and not (
+                t is np.ndarray and value.dtype.kind in "fc"
+            ):
                 try:
                     check_differentiable(
                         value, f"argument {self._prepare()[self._nums.index(n)]!r}"

@@ -11,6 +11,7 @@ dependence (a test deciding a branch) carries no derivative.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import gast
 
@@ -24,8 +25,10 @@ class Activity:
     varied: frozenset
     useful: frozenset
 
-    @property
+    @functools.cached_property
     def active(self) -> frozenset:
+        # cached: the transforms ask once per statement (a frozen dataclass still has a
+        # __dict__ for it)
         return self.varied & self.useful
 
     def is_active(self, name: str) -> bool:
@@ -84,26 +87,33 @@ def _stores(name: str) -> bool:
     )
 
 
+def _reachable(start, step) -> set[str]:
+    """`start` and every name reached from it through `step(name)`."""
+    found = set(start)
+    todo = list(found)
+    while todo:
+        for name in step(todo.pop()):
+            if name not in found:
+                found.add(name)
+                todo.append(name)
+    return found
+
+
 def analyze(
     fdef: gast.FunctionDef, wrt: set[str], outputs: set[str], resolution: Resolution
 ) -> Activity:
     edges = dependence_edges(fdef.body, resolution)
-    varied = set(wrt)
-    changed = True
-    while changed:
-        changed = False
-        for target, sources in edges:
-            if target not in varied and sources & varied:
-                varied.add(target)
-                changed = True
-    useful = set(outputs)
-    changed = True
-    while changed:
-        changed = False
-        for target, sources in edges:
-            if target in useful:
-                new = sources - useful
-                if new:
-                    useful |= new
-                    changed = True
+    # Both sets are reachability in the dependence graph: varied forward from the
+    # differentiated inputs, useful backward from the outputs (a worklist keeps this linear
+    # in the edges; a sweep until nothing changes is quadratic on a long straight line).
+    targets_of: dict[str, list[str]] = {}
+    sources_of: dict[str, list[set[str]]] = {}
+    for target, sources in edges:
+        sources_of.setdefault(target, []).append(sources)
+        for source in sources:
+            targets_of.setdefault(source, []).append(target)
+    varied = _reachable(wrt, lambda name: targets_of.get(name, ()))
+    useful = _reachable(
+        outputs, lambda name: [s for group in sources_of.get(name, ()) for s in group]
+    )
     return Activity(frozenset(varied), frozenset(useful))

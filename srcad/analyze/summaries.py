@@ -479,6 +479,9 @@ class _Summary:
             if func.attr not in _READING_METHODS and not self._known_reader(self._value(func)):
                 if _user_method(func.attr) and _root(func.value) not in self.known:
                     return DISPATCHED  # layer.forward(x) for a layer in p: known at run time
+                bound = _bound_user_method(self._value(func))
+                if bound is not None:  # layer.forward(x), layer a known object: its method
+                    return self._bound_method_changes(*bound, call, aliases, holders)
                 return CHANGES  # p.sort(), p.append(v), p.fill(0)
         if call.args and not call.keywords and self._value(func) is builtins.map:
             # map(fn, xs): changes what fn(item of xs) changes (fn runs on xs's items)
@@ -537,19 +540,15 @@ class _Summary:
             return CHANGES if entry.effect in (Effect.WRITES, Effect.OPAQUE) else None
         if getattr(obj, "__srcad_function__", None) is not None:
             return None  # a srcad transform: generated code that copies what it changes
+        bound = _bound_user_method(obj)
+        if bound is not None and not any(isinstance(a, gast.Starred) for a in call.args):
+            return self._bound_method_changes(*bound, call, aliases, holders)
         inner = getattr(obj, "__func__", obj)
         inner = getattr(inner, "fn", inner) if isinstance(inner, _CUSTOM) else inner
         if callable(inner) and hasattr(inner, "__code__"):
             summary = written_params(inner, self.active)
-            if summary is not UNKNOWN and summary and set(summary.values()) == {DISPATCHED}:
-                # changes only through calls checked when they run, of the parameters given
-                given = _given_params(
-                    obj,
-                    call,
-                    lambda v: self._part(v, aliases, holders) or self._holds(v, aliases, holders),
-                )
-                return DISPATCHED if given is None or given & set(summary) else None
-            return CHANGES if summary is UNKNOWN or summary else None
+            leading = [None] if isinstance(obj, types.MethodType) else []  # cls of a classmethod
+            return self._bound_changes(inner, summary, leading, call, aliases, holders)
         return CHANGES
 
     def _local_call_changes(self, fdef, call, aliases: set, holders: set, namespace=None):
@@ -654,26 +653,56 @@ class _Summary:
         if this in self.known and method_self:  # self is a known object: so is the callee's
             known = ((method_self[0], KnownValue(self.known[this])),)
         summary = written_params(method, self.active, self.owner, known)
+        return self._bound_changes(method, summary, [call.func.value], call, aliases, holders)
+
+    def _bound_method_changes(self, receiver, function, call, aliases: set, holders: set):
+        """A call of `function` with `receiver` as self (a user object's method or its
+        ``__call__``, named by a global or a closure): read with self known, so that
+        ``self.act(z)`` is the function the object holds. A method that changes its object
+        may store a derivative there: CHANGES."""
+        first = function.__code__.co_varnames[: function.__code__.co_argcount][:1]
+        if not first:
+            return CHANGES
+        known = ((first[0], KnownValue(receiver)),)
+        summary = written_params(function, self.active, type(receiver), known)
+        if summary is UNKNOWN or summary.get(first[0], CONSTANTS) != CONSTANTS:
+            return CHANGES
+        return self._bound_changes(function, summary, [None], call, aliases, holders)
+
+    def _bound_changes(self, function, summary, leading: list, call, aliases, holders):
+        """How the call changes p, from the callee's summary: through the parameters its
+        arguments bind to (`leading`: what binds before them, a method's self). A starred
+        argument or a call that does not bind counts every changed parameter."""
+        if summary is UNKNOWN:
+            return CHANGES
         if not summary:
             return None
-        arguments = [call.func.value, *call.args]
         try:
-            bound = inspect.signature(method, follow_wrapped=False).bind(
-                *arguments, **{k.arg: k.value for k in call.keywords if k.arg}
+            if any(isinstance(a, gast.Starred) for a in call.args) or any(
+                k.arg is None for k in call.keywords
+            ):
+                raise TypeError("arguments that bind only when the code runs")
+            bound = inspect.signature(function, follow_wrapped=False).bind(
+                *leading, *call.args, **{k.arg: k.value for k in call.keywords}
             )
-        except TypeError:
+        except (TypeError, ValueError):
+            if set(summary.values()) == {DISPATCHED}:
+                return DISPATCHED  # changes only through calls checked when they run
             return CHANGES
         how = None
-        for param in summary if summary is not UNKNOWN else ():
+        for param, effect in summary.items():
             value = bound.arguments.get(param)
-            values = value if isinstance(value, tuple) else [value]
+            if isinstance(value, dict):  # **kwargs
+                values = list(value.values())
+            else:
+                values = value if isinstance(value, tuple) else [value]
             if any(
                 isinstance(v, gast.AST)
                 and (self._part(v, aliases, holders) or self._holds(v, aliases, holders))
                 for v in values
             ):
-                how = _stronger(how, CHANGES if summary[param] != CONSTANTS else CONSTANTS)
-        return CHANGES if summary is UNKNOWN else how
+                how = _stronger(how, effect if effect in (CONSTANTS, DISPATCHED) else CHANGES)
+        return how
 
     def _known_reader(self, obj) -> bool:
         entry = lookup(obj) if obj is not None else None
@@ -706,34 +735,19 @@ _CONTAINER_MUTATORS = frozenset(
 )
 
 
+def _bound_user_method(obj):
+    """(object, function) for a bound method of a user object or a callable user object
+    (its class's ``__call__``), else None."""
+    if isinstance(obj, types.MethodType):
+        receiver, function = obj.__self__, obj.__func__
+        if isinstance(receiver, (type, types.ModuleType)):
+            return None
+    elif isinstance(obj, (type, types.FunctionType, types.BuiltinFunctionType, np.ufunc)):
+        return None
+    else:
+        receiver, function = obj, inspect.getattr_static(type(obj), "__call__", None)
+    return (receiver, function) if isinstance(function, types.FunctionType) else None
+
+
 def _user_method(name: str) -> bool:
     return name not in METHODS and name not in _STORING_METHODS and name not in _CONTAINER_MUTATORS
-
-
-def _given_params(fn, call: gast.Call, carries) -> set | None:
-    """The parameters of the plain function `fn` that a call passes a value `carries`
-    accepts (None if srcad cannot bind the call)."""
-    if not isinstance(fn, types.FunctionType) or any(
-        isinstance(a, gast.Starred) for a in call.args
-    ):
-        return None
-    try:
-        bound = inspect.signature(fn).bind(
-            *call.args, **{k.arg: k.value for k in call.keywords if k.arg is not None}
-        )
-    except TypeError:
-        return None
-    if any(k.arg is None for k in call.keywords):
-        return None
-    given = set()
-    for name, value in bound.arguments.items():
-        values = (
-            value.values()
-            if isinstance(value, dict)
-            else value
-            if isinstance(value, tuple)
-            else [value]
-        )
-        if any(carries(v) for v in values):
-            given.add(name)
-    return given

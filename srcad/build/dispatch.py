@@ -210,8 +210,11 @@ class Site:
         method = _method_of(target)
         if method is not None:
             receiver = method.__self__
-            own = written_params(method.__func__, owner=type(receiver))
             first = method.__func__.__code__.co_varnames[:1]
+            # self is this very object: `self.act(z)` reads the function it holds now (the
+            # generated code is guarded on that attribute, and regenerates if it changes)
+            known = ((first[0], KnownValue(receiver)),) if first else ()
+            own = written_params(method.__func__, owner=type(receiver), known=known)
             if own is UNKNOWN or (first and own.get(first[0], CONSTANTS) != CONSTANTS):
                 changed.append(f"its object ({type(receiver).__name__})")
         if changed:
