@@ -174,3 +174,51 @@ def test_golden_forward_mode_record_call():
         "    t, d_t = jvp_g(held_g, 2.0, (d_g,))",
         "    t2 = t * x",
     ]
+
+
+# ------------------------------------------------------------------ the dispatch cache
+
+
+def make_tanh_scaled(c):
+    return lambda z: c * np.tanh(z)
+
+
+def make_counter():
+    count = 0
+
+    def counted(z):
+        nonlocal count
+        count += 1
+        return z * count
+
+    return counted
+
+
+SCALES = [0.5, 2.0]
+
+
+def fresh_closures_loss(x, k):
+    f = make_tanh_scaled(SCALES[k])  # a new closure at every call
+    return np.sum(f(x))
+
+
+def _sections(g) -> int:
+    return srcad.source(g).count("# dispatched at run time")
+
+
+def test_a_fresh_closure_of_the_same_code_holding_the_same_objects_reuses_code():
+    g = srcad.grad(fresh_closures_loss)
+    for _ in range(3):
+        np.testing.assert_allclose(g(X, 0), 0.5 * (1 - np.tanh(X) ** 2), rtol=1e-12)
+    assert _sections(g) == 1
+    # another value held: other code, and the right derivative (no stale entry)
+    np.testing.assert_allclose(g(X, 1), 2.0 * (1 - np.tanh(X) ** 2), rtol=1e-12)
+    np.testing.assert_allclose(g(X, 0), 0.5 * (1 - np.tanh(X) ** 2), rtol=1e-12)
+    assert _sections(g) == 2
+
+
+def test_a_closure_that_rebinds_its_cells_is_not_shared():
+    from srcad.build.dispatch import _closure_contents
+
+    assert _closure_contents(make_counter()) is None
+    assert _closure_contents(make_tanh_scaled(1.0)) == (1.0,)

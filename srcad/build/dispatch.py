@@ -300,6 +300,9 @@ def _identity(target):
     """The cache key of a callable: a bound method is made anew at each attribute read."""
     if type(target) is runtime.Code:  # made anew at each call: equal for equal code
         return target
+    held = _closure_contents(target)
+    if held is not None:  # a closure a factory makes afresh: its code and what it holds
+        return ("closure", target.__code__, tuple(map(id, held)))
     if isinstance(target, types.MethodType):
         return (id(target.__self__), id(target.__func__))
     return id(target)
@@ -308,6 +311,16 @@ def _identity(target):
 def _same(cached, target) -> bool:
     if type(target) is runtime.Code:
         return cached == target
+    held = _closure_contents(target)
+    if held is not None:
+        before = _closure_contents(cached)
+        return (
+            before is not None
+            and cached.__code__ is target.__code__
+            and cached.__globals__ is target.__globals__
+            and len(before) == len(held)
+            and all(a is b for a, b in zip(before, held))
+        )
     if isinstance(target, types.MethodType):
         return (
             isinstance(cached, types.MethodType)
@@ -315,6 +328,38 @@ def _same(cached, target) -> bool:
             and cached.__func__ is target.__func__
         )
     return cached is target
+
+
+_WRITES_CELLS: dict = {}
+
+
+def _closure_contents(target) -> tuple | None:
+    """For a plain closure that never rebinds its cells (no ``nonlocal`` writes): the
+    objects its cells and defaults hold, which (with its code) decide what a call of it
+    does; the code generated for one such closure serves another of the same code holding
+    the same objects (its generated code reads the first one's cells, which hold them too).
+    None for anything else."""
+    if type(target) is not types.FunctionType or not target.__closure__:
+        return None
+    code = target.__code__
+    writes = _WRITES_CELLS.get(code)
+    if writes is None:
+        import dis
+
+        writes = any(
+            i.opname in ("STORE_DEREF", "DELETE_DEREF") and i.argval in code.co_freevars
+            for i in dis.get_instructions(code)
+        )
+        if len(_WRITES_CELLS) > 1024:
+            _WRITES_CELLS.clear()
+        _WRITES_CELLS[code] = writes
+    if writes or target.__kwdefaults__:
+        return None
+    try:
+        held = tuple(c.cell_contents for c in target.__closure__)
+    except ValueError:  # a cell not filled yet
+        return None
+    return held + tuple(target.__defaults__ or ())
 
 
 def _lifted(fn) -> bool:
