@@ -222,3 +222,34 @@ def test_a_closure_that_rebinds_its_cells_is_not_shared():
 
     assert _closure_contents(make_counter()) is None
     assert _closure_contents(make_tanh_scaled(1.0)) == (1.0,)
+
+
+def test_golden_partials_as_records():
+    import builtins
+    import textwrap
+
+    import gast
+
+    from srcad.ir import syntax as S
+    from srcad.normalize.builtin_calls import partials_as_records
+    from srcad.parse import Namespace
+
+    fdef = gast.parse(
+        textwrap.dedent(
+            """
+            def f(x, xs):
+                a = functools.partial(weighted, x)
+                b = functools.partial(weighted, c=x)
+                return map(functools.partial(weighted, x, 2.0), xs)
+            """
+        )
+    ).body[0]
+    namespace = Namespace(
+        {"__builtins__": builtins, "functools": functools, "weighted": weighted}, {}
+    )
+    partials_as_records(fdef, namespace, {"x", "xs", "a", "b"}, "rt")
+    assert S.to_source(fdef).strip().splitlines()[1:] == [
+        "    a = rt.closure(weighted, (x,))",
+        "    b = functools.partial(weighted, c=x)",  # keywords: left as they are
+        "    return map(rt.closure(weighted, (x, 2.0)), xs)",
+    ]
