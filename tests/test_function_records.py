@@ -253,3 +253,14 @@ def test_golden_partials_as_records():
         "    b = functools.partial(weighted, c=x)",  # keywords: left as they are
         "    return map(rt.closure(weighted, (x, 2.0)), xs)",
     ]
+
+
+def keyword_partial_loss(x):
+    f = functools.partial(weighted, v=x)
+    return np.sum(apply_twice(f, x[0]))
+
+
+def test_a_partial_whose_keywords_carry_a_derivative_is_refused_where_made():
+    with pytest.raises(srcad.SrcadError, match="partial") as info:
+        srcad.grad(keyword_partial_loss)(X)
+    assert info.value.location.lineno == keyword_partial_loss.__code__.co_firstlineno + 1
