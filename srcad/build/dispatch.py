@@ -39,7 +39,6 @@ from __future__ import annotations
 import collections
 import functools
 import inspect
-import keyword
 import textwrap
 import threading
 import types
@@ -48,7 +47,7 @@ from collections.abc import Callable
 import gast
 import numpy as np
 
-from .. import emit, runtime
+from .. import runtime
 from ..analyze.summaries import CONSTANTS, DISPATCHED, UNKNOWN, written_params
 from ..arrays import is_foreign
 from ..errors import Location, MissingRuleError, SrcadError, UnsupportedOperationError
@@ -59,6 +58,12 @@ from ..ir.resolution import KnownValue
 from ..rules.template import lookup, nondiff
 from ..transform import apply
 from . import inner_transforms
+from .forwarders import (
+    identifier,
+    make_forwarder,
+    method_of,
+    record_forwarder,
+)
 from .modes import Mode, Spec
 
 _SIZE = 64  # generated derivatives a site keeps (a fresh closure per call is a new target)
@@ -207,7 +212,7 @@ class Site:
             for p, how in summary.items()
             if how != CONSTANTS and not (how == DISPATCHED and p in differentiated)
         ]
-        method = _method_of(target)
+        method = method_of(target)
         if method is not None:
             receiver = method.__self__
             first = method.__func__.__code__.co_varnames[:1]
@@ -256,13 +261,6 @@ def carries_nothing(target) -> bool:
         )
     owner = getattr(target, "__self__", None)
     return (owner is None or isinstance(owner, types.ModuleType)) and lookup(target) is not None
-
-
-def _callable_object(value) -> bool:
-    call = inspect.getattr_static(type(value), "__call__", None)
-    return isinstance(call, types.FunctionType) and not isinstance(
-        value, (type, types.FunctionType, types.MethodType, functools.partial)
-    )
 
 
 _FLOAT = ("array", 0)
@@ -387,127 +385,6 @@ def _filename(fn) -> str:
     return fn.__code__.co_filename
 
 
-def _identifier(name: str, default: str) -> str:
-    name = name.replace("<lambda>", "lambda").replace(".", "_")
-    ok = name.isidentifier() and not keyword.iskeyword(name)
-    return name if ok else default
-
-
-def _positional_names(target, count: int, taken: set) -> list[str]:
-    """Names for the forwarder's positional parameters: the callee's own when it has plain
-    ones (the generated code reads like the callee), else a0, a1..."""
-    skip, fn = 0, target
-    if isinstance(target, functools.partial):
-        skip, fn = len(target.args), target.func
-    if _callable_object(fn):
-        fn = fn.__call__
-    if isinstance(fn, types.MethodType):
-        skip, fn = skip + 1, fn.__func__
-    code = getattr(fn, "__code__", None)
-    names = list(code.co_varnames[skip : code.co_argcount]) if code is not None else []
-    if len(names) >= count and not (set(names[:count]) & taken):
-        return names[:count]
-    return [f"a{i}" for i in range(count)]
-
-
-def _method_of(target):
-    """The bound method a call of `target` runs with an object as self, if any."""
-    if isinstance(target, functools.partial):
-        target = target.func
-    if _callable_object(target):
-        target = target.__call__
-    if (
-        isinstance(target, types.MethodType)
-        and isinstance(target.__func__, types.FunctionType)
-        and not isinstance(target.__self__, (type, types.ModuleType))
-    ):
-        return target
-    return None
-
-
-def make_forwarder(
-    target, npositional: int, keywords: tuple, explicit: bool = False
-) -> types.FunctionType:
-    """``def call_<name>(<params>): return <callee>(<args>)``, compiled with the callee (and
-    a partial's arguments, a method's object) as its globals: srcad's static resolution
-    then knows the callee as if the user had named it."""
-    globals_: dict = {"__builtins__": __builtins__}
-    callee, fixed, fixed_keywords = target, [], {}
-    if isinstance(target, functools.partial):
-        callee = target.func
-        for i, value in enumerate(target.args):
-            globals_[f"partial_arg{i}"] = value
-            fixed.append(f"partial_arg{i}")
-        for k, value in target.keywords.items():
-            if k not in keywords:
-                globals_[f"partial_{k}"] = value
-                fixed_keywords[k] = f"partial_{k}"
-    label = getattr(callee, "__name__", None) or type(callee).__name__
-    name = _identifier(label, "f")
-    if explicit and _callable_object(callee):  # obj.__call__(...), for its write summary
-        callee = callee.__call__
-    if (
-        isinstance(callee, types.MethodType)
-        and not isinstance(callee.__self__, types.ModuleType)
-        and isinstance(callee.__func__, types.FunctionType)
-        and getattr(callee.__self__, callee.__func__.__name__, None) == callee
-    ):
-        # obj.method(...) (static resolution passes obj as self); obj is a global here
-        owner = _identifier(type(callee.__self__).__name__.lower(), "obj")
-        owner = owner if owner != name else f"{owner}_obj"
-        globals_[owner] = callee.__self__
-        func = f"{owner}.{callee.__func__.__name__}"
-    else:
-        globals_[name] = callee
-        func = name
-    taken = set(globals_) | set(keywords)
-    params = _positional_names(target, npositional, taken) + list(keywords)
-    arguments = fixed + params[:npositional]
-    arguments += [f"{k}={v}" for k, v in fixed_keywords.items()]
-    arguments += [f"{k}={k}" for k in keywords]
-    fname = f"call_{name}"
-    source = f"def {fname}({', '.join(params)}):\n    return {func}({', '.join(arguments)})\n"
-    function = emit.compile_function(
-        source, fname, globals_, {}, {}, label=f"dispatch {label}"
-    ).function
-    if getattr(target, "__srcad_generated__", False):
-        function.__srcad_generated__ = True  # as trusted as the generated code it calls
-    return function
-
-
-def record_forwarder(code, npositional: int, keywords: tuple) -> types.FunctionType:
-    """``def call_<name>(captured, <params>): c0, c1 = captured; return f(c0, c1, <params>)``
-    for a function value taken apart into its `runtime.Code` and the values it holds, so
-    that the derivative covers those values (the first parameter) too."""
-    callee = code.func
-    label = getattr(callee, "__name__", None) or type(callee).__name__
-    name = _identifier(label, "f")
-    globals_: dict = {"__builtins__": __builtins__, name: callee}
-    fixed = {}
-    for k, value in code.keywords.items():
-        if k not in keywords:
-            globals_[f"partial_{k}"] = value
-            fixed[k] = f"partial_{k}"
-    held = [f"captured{i}" for i in range(code.count)]
-    taken = set(globals_) | set(keywords) | set(held) | {"captured"}
-    target = functools.partial(callee, *range(code.count)) if code.count else callee
-    params = _positional_names(target, npositional, taken) + list(keywords)
-    arguments = held + params[:npositional]
-    arguments += [f"{k}={v}" for k, v in fixed.items()] + [f"{k}={k}" for k in keywords]
-    fname = f"call_{name}"
-    unpack = f"    {', '.join(held)}, = captured\n" if held else ""
-    source = (
-        f"def {fname}({', '.join(['captured', *params])}):\n{unpack}"
-        f"    return {name}({', '.join(arguments)})\n"
-    )
-    function = emit.compile_function(
-        source, fname, globals_, {}, {}, label=f"dispatch {label}"
-    ).function
-    if getattr(callee, "__srcad_generated__", False):
-        function.__srcad_generated__ = True  # as trusted as the generated code it calls
-    return function
-
-
 # ----------------------------------------------------------------------------- emission
 
 
@@ -530,7 +407,7 @@ def emit_call(calls, call: gast.Call, target_name: str, direction: str, env, nod
             hint="pass the arguments one by one",
         )
     label = S.to_source(func)
-    short = _identifier(func.attr if isinstance(func, gast.Attribute) else label, "f")
+    short = identifier(func.attr if isinstance(func, gast.Attribute) else label, "f")
     if strict and isinstance(func, gast.Name) and env.active(func):
         return _emit_record_call(calls, call, target_name, direction, env, node, short)
     atoms = [*call.args, *(k.value for k in call.keywords)]
