@@ -17,6 +17,7 @@ as a change: a false refusal is a missing feature, a missed change a wrong deriv
 
 from __future__ import annotations
 
+import builtins
 import functools
 import inspect
 import types
@@ -439,6 +440,17 @@ class _Summary:
                 if bound is not None:  # layer.forward(x), layer a known object: its method
                     return self._bound_method_changes(*bound, call, aliases, holders)
                 return CHANGES  # p.sort(), p.append(v), p.fill(0)
+        if call.args and not call.keywords and self._value(func) is builtins.map:
+            # map(fn, xs): changes what fn(item of xs) changes (fn runs on xs's items)
+            return self._call_changes(gast.Call(call.args[0], call.args[1:], []), aliases, holders)
+        if len(call.args) == 1 and self._value(func) is builtins.sorted:
+            # sorted(xs, key=k, reverse=r) makes a new list; the key runs on xs's items
+            keys = [k.value for k in call.keywords if k.arg == "key"]
+            if any(k.arg is None for k in call.keywords):
+                return CHANGES
+            if not keys:
+                return None
+            return self._call_changes(gast.Call(keys[0], call.args, []), aliases, holders)
         arguments = [_unstarred(a) for a in call.args] + [k.value for k in call.keywords]
         if not any(
             self._part(a, aliases, holders) or self._holds(a, aliases, holders) for a in arguments
@@ -458,6 +470,11 @@ class _Summary:
             return DISPATCHED  # an object's own method, given p
         if isinstance(func, gast.Call):  # srcad.grad(g)(p), make(a)(p)
             made_by = self._value(func.func)
+            if made_by is functools.partial and func.args:  # partial(f, a)(p): f(a, p)
+                unwrapped = gast.Call(
+                    func.args[0], func.args[1:] + call.args, func.keywords + call.keywords
+                )
+                return self._call_changes(unwrapped, aliases, holders)
             return None if getattr(made_by, "__srcad_maker__", False) else DISPATCHED
         obj = self._value(func)
         if obj is None and isinstance(func, gast.Name) and func.id in self.defs:
@@ -474,8 +491,10 @@ class _Summary:
             # a function held in a variable, or an item of a container (fs[i](p))
             held = _root(func) in self.locals and _root(func) not in self.known
             return DISPATCHED if held or isinstance(func, gast.Subscript) else CHANGES
-        if isinstance(obj, functools.partial):
-            return DISPATCHED  # generated code calls it through srcad.build.dispatch
+        if isinstance(obj, functools.partial) or obj is functools.partial:
+            # generated code calls it through srcad.build.dispatch (partial(f, p) holds p:
+            # the calls through it are dispatched, and checked when they run)
+            return DISPATCHED
         if getattr(obj, "__srcad_transform__", None) or getattr(obj, "__srcad_maker__", False):
             return None  # srcad.jvp, srcad.grad(f): generated code copies what it changes
         return self._known_callee_changes(obj, call, aliases, holders)

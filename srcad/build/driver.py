@@ -24,10 +24,16 @@ from ..ir import syntax as S
 from ..ir.resolution import EXTRA_ARGUMENTS, KnownValue
 from ..naming import Namer
 from ..normalize import anf, closures, controlflow, records
-from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nest_min_max
+from ..normalize.builtin_calls import (
+    inline_partials,
+    map_as_comprehension,
+    nest_min_max,
+    partials_as_records,
+)
 from ..normalize.checkpointed import mark_checkpointed_loops
 from ..normalize.exceptions import lower_exceptions
 from ..normalize.generators import inline_generators
+from ..normalize.kept_maps import consumed_maps_as_lists, move_kept_maps
 from ..normalize.known_loops import unroll_known_loops
 from ..normalize.match import lower_match
 from ..normalize.merges import merge_dicts
@@ -123,8 +129,11 @@ def _front(fn, spec: Spec) -> Unit:
         binder.bind_as(name, obj)
     rt_name = binder.bind("rt", runtime)
     nest_min_max(fdef, parsed.namespace, user_locals)
+    move_kept_maps(fdef, parsed.namespace, user_locals)
+    consumed_maps_as_lists(fdef, parsed.namespace, user_locals)
     map_as_comprehension(fdef, parsed.namespace, user_locals)
     inline_partials(fdef, parsed.namespace, user_locals)
+    partials_as_records(fdef, parsed.namespace, user_locals, rt_name)
     order_by_index(fdef, parsed.namespace, user_locals, rt_name)
     transpose_zip_star(fdef, parsed.namespace, user_locals, rt_name)
     # g(*xs) of a length known when the code runs: valid while g's signature is the same

@@ -427,7 +427,7 @@ def _rewrite_transformed(node, lifted: dict, namespace, shadowed: set):
 
 def _rewrite_values(node, lifted: dict, rt: str):
     """A lifted function used as a value (not called): the lifted function itself, or
-    ``rt.closure(g_lifted, c1, c2)`` holding the values it captures."""
+    ``rt.closure(g_lifted, (c1, c2))`` holding the values it captures."""
     calls = {id(n.func) for n in S.walk(node) if isinstance(n, gast.Call)}
 
     def value_of(n):
@@ -435,7 +435,8 @@ def _rewrite_values(node, lifted: dict, rt: str):
         if not info.captures:
             return S.name(info.name)
         closure = gast.Attribute(S.name(rt), "closure", gast.Load())
-        return S.call(closure, [S.name(info.name)] + [S.name(c) for c in info.captures])
+        captured = S.tuple_([S.name(c) for c in info.captures])
+        return S.call(closure, [S.name(info.name), captured])
 
     def visit(parent):
         for field, value in gast.iter_fields(parent):

@@ -300,9 +300,46 @@ def _(ans, x, parts):
 
 
 nondiff(rt.basis_for, rt.basis_like, rt.leading_shape)
-# a closure used as a value: no derivative of its own; what it captured makes it varied
-# (srcad.analyze.calls), and a call differentiating through that is refused
-nondiff(rt.closure)
+
+
+# A function value is a record of (code, captured values): its derivative is the tuple of
+# the captured values' derivatives, which a call through it (srcad.build.dispatch) reads
+# through rt.captured and sends back into.
+@vjp_rule(rt.closure, linear=("captured",))
+def _(ans, fn, captured):
+    d[captured] = d[ans]
+
+
+@jvp_rule(rt.closure, linear=("captured",))
+def _(ans, fn, captured):
+    d[ans] = d[captured]
+
+
+@vjp_rule(rt.captured, linear=("f",))
+def _(ans, f):
+    d[f] = d[ans]
+
+
+@jvp_rule(rt.captured, linear=("f",))
+def _(ans, f):
+    d[ans] = d[f]
+
+
+nondiff(rt.code_of)
+
+
+@vjp_rule(rt.real_output, linear=("y",))
+def _(ans, y):
+    d[y] = d[ans]
+
+
+@jvp_rule(rt.real_output, linear=("y",))
+def _(ans, y):
+    d[ans] = d[y]
+
+
+returns("unknown", rt.closure)  # a function value: its derivative accumulates with rt.add
+returns("tuple", rt.captured)
 linear_in(rt.cross, "args")  # zero when the mapped factor is zero
 
 
