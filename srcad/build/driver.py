@@ -20,7 +20,7 @@ from ..analyze.resolve import attribute_guard, forwarded_to, known_values, resol
 from ..ir import syntax as S
 from ..ir.resolution import EXTRA_ARGUMENTS, KnownValue
 from ..naming import Namer
-from ..normalize import anf, closures, controlflow, records
+from ..normalize import anf, closures, controlflow, records, records_built
 from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nest_min_max
 from ..normalize.checkpointed import mark_checkpointed_loops
 from ..normalize.generators import inline_generators
@@ -112,9 +112,13 @@ def _front(fn, spec: Spec) -> Unit:
     inline_partials(fdef, parsed.namespace, user_locals)
     order_by_index(fdef, parsed.namespace, user_locals, rt_name)
     fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
+    built = records_built.rewrite(
+        fdef, parsed.namespace, user_locals, _constructors(binder, rt_name, parsed.filename)
+    )
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)
-    layouts = records.rewrite(fdef, dict(spec.records), rt_name, parsed.filename)
+    layouts = records.rewrite(fdef, dict(spec.records), rt_name, parsed.filename, built)
+    records_built.rewrite_methods(fdef, layouts, binder.bind)
     stages.keep("anf", fdef)
     binder.local_names = S.names_stored(fdef) | set(param_names(fdef))
     visible = binder.visible_namespace()
@@ -129,6 +133,33 @@ def _front(fn, spec: Spec) -> Unit:
     sequences_as_arrays(fdef, resolution, namer.fresh, lambda: binder.bind("np", np))
     calls = Calls(binder, generate, guards, layouts)
     return Unit(parsed, fdef, spec, namer, binder, resolution, guards, stages, calls, known)
+
+
+_CONSTRUCTORS: dict = {}  # record class -> the constructor srcad wrote for it
+
+
+def _constructors(binder: Binder, rt_name: str, filename: str):
+    """How `records_built` names the constructor of a record class: a def srcad writes
+    (compiled with the class's __init__'s globals), bound in `binder`, read back from its
+    tree (srcad.parse reads `__srcad_origin__`)."""
+
+    def build(cls) -> str:
+        function = _CONSTRUCTORS.get(cls)
+        if function is not None:
+            return binder.bind(function.__name__, function)
+        standin = records_built.standin(cls)
+        node, defaults, globals_ = records_built.constructor_source(cls, "srcad_rt", "record")
+        source = emit.unparse_function(node)
+        cells = {"srcad_rt": types.CellType(runtime), "record": types.CellType(standin)}
+        emitted = emit.compile_function(
+            source, node.name, dict(globals_), cells, {}, defaults or None, None, label=node.name
+        )
+        function = emitted.function
+        function.__srcad_origin__ = (filename, S.clone(node))
+        _CONSTRUCTORS[cls] = function
+        return binder.bind(node.name, function)
+
+    return build
 
 
 def _def_compiler(parsed, binder: Binder):

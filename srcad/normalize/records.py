@@ -30,17 +30,23 @@ _CONFLICT = Layout("?", "?")
 
 
 def rewrite(
-    fdef: gast.FunctionDef, params: dict[str, Layout], rt_name: str, filename: str
+    fdef: gast.FunctionDef,
+    params: dict[str, Layout],
+    rt_name: str,
+    filename: str,
+    built: dict[str, Layout] | None = None,
 ) -> dict[str, Layout]:
-    """Rewrite attribute reads of pytree arguments in `fdef`; the layout of each name."""
-    if not params:
+    """Rewrite attribute reads of pytree arguments in `fdef`; the layout of each name.
+    `built`: the layout of what each function named there returns (the records the code
+    builds, `srcad.normalize.records_built`)."""
+    if not params and not built:
         return {}
     layouts = dict(params)
     statements = list(S.statements(fdef))
     for _ in range(8):  # a few rounds settle names bound in loops
         before = dict(layouts)
         for stmt in statements:
-            _propagate(stmt, layouts, rt_name)
+            _propagate(stmt, layouts, rt_name, built or {})
         if layouts == before:
             break
     known = {k: v for k, v in layouts.items() if v is not _CONFLICT}
@@ -59,8 +65,12 @@ def _merge(layouts: dict, name: str, value: Layout | None) -> None:
     layouts[name] = value if old is None or old == value else _CONFLICT
 
 
-def _layout_of(node, layouts: dict, rt_name: str) -> Layout | None:
-    """The layout of the value `node` computes, when it is (part of) a pytree argument."""
+def _layout_of(node, layouts: dict, rt_name: str, built: dict | None = None) -> Layout | None:
+    """The layout of the value `node` computes, when it is (part of) a pytree argument or a
+    record the code builds."""
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and built:
+        if node.func.id in built and node.func.id not in layouts:
+            return built[node.func.id]
     if isinstance(node, gast.Name):
         found = layouts.get(node.id)
         return None if found is _CONFLICT else found
@@ -89,14 +99,14 @@ def _layout_of(node, layouts: dict, rt_name: str) -> Layout | None:
     return None
 
 
-def _propagate(stmt, layouts: dict, rt_name: str) -> None:
+def _propagate(stmt, layouts: dict, rt_name: str, built: dict) -> None:
     if not isinstance(stmt, gast.Assign):
         return
     target = stmt.targets[0]
     if isinstance(target, gast.Name):
-        _merge(layouts, target.id, _layout_of(stmt.value, layouts, rt_name))
+        _merge(layouts, target.id, _layout_of(stmt.value, layouts, rt_name, built))
     elif isinstance(target, (gast.Tuple, gast.List)):
-        outer = _layout_of(stmt.value, layouts, rt_name)
+        outer = _layout_of(stmt.value, layouts, rt_name, built)
         for i, elt in enumerate(target.elts):
             if isinstance(elt, gast.Name):
                 _merge(layouts, elt.id, outer.child(i) if outer is not None else None)

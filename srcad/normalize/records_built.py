@@ -1,0 +1,287 @@
+"""Normalize: objects the differentiated code builds (``p = Params(W, b)``) become records.
+
+A call to a class srcad can read, with a value that is not a constant among its
+arguments, is rewritten into a call to a constructor function srcad writes for the class:
+
+    t = P(W, b=b)   ->   t = P_new(W, b=b)
+    # def P_new(W, b=0.5): return rt.make_record(P, (W, b))
+
+`make_record` has derivative rules (``srcad.rules.runtime_containers``), and the value it
+builds is a namedtuple, which generated code takes like a tuple. The classes read:
+
+* namedtuples (``collections.namedtuple``, ``typing.NamedTuple``): the value is the
+  user's own namedtuple, exactly what ``P(W, b)`` builds;
+* dataclasses with their generated ``__init__`` (no ``__post_init__``, no ``init=False``,
+  ``kw_only``, ``InitVar`` or ``default_factory`` field);
+* plain classes whose ``__init__`` only assigns ``self.attr = <expression of its
+  parameters>`` (read from its source), without ``__slots__``, properties, ``__getattr__``,
+  ``__setattr__``, ``__new__``, a metaclass or base classes.
+
+For the last two the value is an instance of a stand-in class (`standin`): a namedtuple of
+the attributes ``__init__`` sets that is also a subclass of the user's class, so
+``isinstance`` holds and the class's methods run on it (``self.W`` reads the field), while
+``self.W = v`` raises instead of changing a value the derivative code has taken apart.
+
+The layout of each constructor's value (`srcad.pytree.Layout`) is returned under the
+constructor's name, and under the names of the user's functions whose every ``return``
+builds one record class, so that `srcad.normalize.records` rewrites ``t.W`` into ``t[0]``.
+A class that does not qualify is left alone (the call is refused where it is differentiated,
+as any unknown callable is); `why_not` says why, for messages.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import types
+
+import gast
+
+from ..ir import syntax as S
+from ..parse import Namespace, parse_function
+from ..pytree import Layout
+
+_STANDINS: dict[type, type] = {}
+
+
+def why_not(cls) -> str | None:
+    """Why srcad cannot build `cls` as a record (None: it can)."""
+    if not isinstance(cls, type):
+        return "it is not a class"
+    if issubclass(cls, tuple) and hasattr(cls, "_fields"):
+        if cls.__bases__ != (tuple,):
+            return "it is a subclass of a namedtuple"
+        return None
+    if type(cls) is not type:
+        return "it has a metaclass"
+    for name in ("__new__", "__slots__", "__getattr__", "__getattribute__", "__setattr__"):
+        if name in vars(cls) and not (name == "__setattr__" and _frozen(cls)):
+            return f"it defines {name}"
+    if any(isinstance(v, property) for v in vars(cls).values()):
+        return "it has a property"
+    if "__init_subclass__" in vars(cls):
+        return "it defines __init_subclass__"
+    if dataclasses.is_dataclass(cls):
+        return _dataclass_problem(cls)
+    if cls.__bases__ != (object,):
+        return "it has base classes (srcad reads only a class's own __init__)"
+    return _init_problem(cls)
+
+
+def _frozen(cls) -> bool:
+    return dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen
+
+
+def _dataclass_problem(cls) -> str | None:
+    init = vars(cls).get("__init__")
+    if init is None or getattr(init.__code__, "co_filename", "") != "<string>":
+        return "its __init__ is not the one dataclass generates"
+    if hasattr(cls, "__post_init__"):
+        return "it has a __post_init__"
+    for base in cls.__mro__[1:-1]:
+        if not dataclasses.is_dataclass(base) or base.__bases__ != (object,) and base is cls:
+            return "it has base classes that are not dataclasses"
+    for f in dataclasses.fields(cls):
+        if not f.init or f.kw_only or f.default_factory is not dataclasses.MISSING:
+            return f"its field {f.name} is init=False, kw_only or has a default_factory"
+    if any(
+        isinstance(f.type, dataclasses.InitVar) for f in vars(cls)["__dataclass_fields__"].values()
+    ):
+        return "it has an InitVar"
+    return None
+
+
+def _init_problem(cls) -> str | None:
+    init = vars(cls).get("__init__")
+    if not isinstance(init, types.FunctionType):
+        return "it has no __init__ written in Python"
+    try:
+        _init_assignments(init)
+    except ValueError as e:
+        return str(e)
+    return None
+
+
+def _init_assignments(init) -> tuple[gast.FunctionDef, list[tuple[str, object]]]:
+    """__init__'s tree and its (attribute, expression) assignments, in order."""
+    if init.__code__.co_freevars:
+        return _fail("its __init__ reads names of an enclosing function (or super())")
+    try:
+        node = parse_function(init).node
+    except Exception as e:  # no source
+        raise ValueError(f"srcad cannot read its __init__ ({type(e).__name__})") from None
+    args = node.args
+    if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs or not args.args:
+        _fail("its __init__ takes *args, **kwargs or keyword-only parameters")
+    me = args.args[0].id
+    found: list[tuple[str, object]] = []
+    body = node.body
+    if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
+        body = body[1:]  # the docstring
+    for stmt in body:
+        target = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
+        if (
+            target is None
+            or len(stmt.targets) != 1
+            or not isinstance(target, gast.Attribute)
+            or not S.is_name(target.value, me)
+        ):
+            _fail(f"its __init__ does more than assign self.attr = ... (line {stmt.lineno})")
+        if any(isinstance(n, gast.Name) and n.id == me for n in S.walk(stmt.value)):
+            _fail(f"its __init__ reads {me} while it is being built (line {stmt.lineno})")
+        if any(isinstance(n, (gast.Lambda, gast.NamedExpr)) for n in S.walk(stmt.value)):
+            _fail(f"its __init__ assigns a lambda or := (line {stmt.lineno})")
+        if target.attr in dict(found):
+            _fail(f"its __init__ assigns {me}.{target.attr} twice")
+        found.append((target.attr, stmt.value))
+    if not found:
+        _fail("its __init__ assigns no attribute")
+    return node, found
+
+
+def _fail(message: str):
+    raise ValueError(message)
+
+
+def fields_of(cls) -> tuple[str, ...]:
+    if issubclass(cls, tuple):
+        return tuple(cls._fields)
+    if dataclasses.is_dataclass(cls):
+        return tuple(f.name for f in dataclasses.fields(cls))
+    return tuple(a for a, _ in _init_assignments(vars(cls)["__init__"])[1])
+
+
+def standin(cls) -> type:
+    """The class of the values srcad builds for `cls`: `cls` itself for a namedtuple, else
+    a namedtuple of its fields that subclasses `cls` (see the module docstring)."""
+    if issubclass(cls, tuple):
+        return cls
+    found = _STANDINS.get(cls)
+    if found is None:
+        base = collections.namedtuple(cls.__name__, fields_of(cls))  # type: ignore[misc]
+
+        def __init__(self, *args, **kwargs):  # the fields are set by tuple.__new__
+            pass
+
+        namespace = {"__slots__": (), "__init__": __init__, "__srcad_class__": cls}
+        namespace["__module__"] = cls.__module__
+        namespace["__qualname__"] = cls.__qualname__
+        found = _STANDINS[cls] = type(cls.__name__, (base, cls), namespace)
+    return found
+
+
+_CLASSES: dict[Layout, type] = {}  # the layout of a record built -> its class
+
+
+def layout_of(cls) -> Layout:
+    fields = fields_of(cls)
+    layout = Layout(cls.__name__, "tuple", fields, (None,) * len(fields))
+    if _CLASSES.setdefault(layout, cls) is not cls:  # two classes alike: qualified names
+        layout = Layout(f"{cls.__module__}.{cls.__qualname__}", "tuple", fields, layout.children)
+        _CLASSES.setdefault(layout, cls)
+    return layout
+
+
+def rewrite_methods(fdef: gast.FunctionDef, layouts: dict[str, Layout], bind) -> None:
+    """``t(x)`` and ``t.m(x)`` of a record the code built (or was given as one), `t` of a
+    plain class or dataclass: the class's function called with `t` as self (``C.__call__(t,
+    x)``), transformed as a user function is. `bind(name, function)` names it here."""
+    for node in S.walk(fdef):
+        if not isinstance(node, gast.Call):
+            continue
+        func = node.func
+        holder, method = None, None
+        if isinstance(func, gast.Name) and func.id in layouts:
+            holder, method = func, "__call__"
+        elif isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
+            if func.value.id in layouts:
+                holder, method = func.value, func.attr
+        if holder is None:
+            continue
+        cls = _CLASSES.get(layouts[holder.id])
+        function = vars(cls).get(method) if cls is not None else None
+        if isinstance(function, types.FunctionType) and method not in fields_of(cls):
+            name = bind(f"{cls.__name__}_{method.strip('_')}", function)
+            node.func = S.copy_location(S.name(name), func)
+            node.args = [S.name(holder.id), *node.args]
+
+
+def constructor_source(cls, make: str, standin_name: str) -> tuple[gast.FunctionDef, tuple, dict]:
+    """The constructor def srcad writes for `cls`, its defaults and its globals."""
+    if issubclass(cls, tuple):
+        names = list(cls._fields)
+        defaults = [cls._field_defaults[n] for n in names if n in cls._field_defaults]
+        values = [S.name(n) for n in names]
+        globals_ = {}
+    elif dataclasses.is_dataclass(cls):
+        fields = dataclasses.fields(cls)
+        names = [f.name for f in fields]
+        defaults = [f.default for f in fields if f.default is not dataclasses.MISSING]
+        values = [S.name(n) for n in names]
+        globals_ = {}
+    else:
+        init = vars(cls)["__init__"]
+        node, assigned = _init_assignments(init)
+        names = [a.id for a in node.args.args[1:]]
+        defaults = list(init.__defaults__ or ())
+        values = [S.clone(v) for _, v in assigned]
+        globals_ = init.__globals__
+    value = S.call(
+        S.attr(S.name(make), "make_record"),
+        [S.name(standin_name), gast.Tuple(elts=values, ctx=gast.Load())],
+        [],
+    )
+    fdef = S.function_def(f"{cls.__name__}_new", names, [gast.Return(value=value)])
+    return gast.fix_missing_locations(fdef), tuple(defaults), globals_
+
+
+def rewrite(fdef: gast.FunctionDef, namespace: Namespace, local: set, build) -> dict[str, Layout]:
+    """Rewrite the constructions of record classes in `fdef` (see the module docstring).
+
+    `build(cls)` returns the name generated code calls for `cls`'s constructor. Returns
+    the layout of the value of each constructor and helper function by its name here."""
+    built: dict[str, Layout] = {}
+    for node in S.walk(fdef):
+        if not isinstance(node, gast.Call) or not isinstance(
+            node.func, (gast.Name, gast.Attribute)
+        ):
+            continue
+        obj = namespace.value_of(node.func, local)
+        if isinstance(obj, type) and _varied(node) and why_not(obj) is None:
+            name = build(obj)
+            built[name] = layout_of(obj)
+            node.func = S.copy_location(S.name(name), node.func)
+        elif isinstance(obj, types.FunctionType) and isinstance(node.func, gast.Name):
+            returned = returns_record(obj)
+            if returned is not None:
+                built[node.func.id] = layout_of(returned)
+    return built
+
+
+def _varied(call: gast.Call) -> bool:
+    """Whether a call passes something other than constants (a record of constants is
+    left as the user's object)."""
+    values = [*call.args, *(k.value for k in call.keywords)]
+    return any(not isinstance(v, gast.Constant) for v in values)
+
+
+def returns_record(fn) -> type | None:
+    """The record class every ``return`` of `fn` builds directly (``return P(a, b)``)."""
+    try:
+        parsed = parse_function(fn)
+    except Exception:
+        return None
+    local = S.names_stored(parsed.node) | {a.id for a in parsed.node.args.args}
+    found: set = set()
+    for node in S.walk(parsed.node):
+        if isinstance(node, (gast.FunctionDef, gast.Lambda)) and node is not parsed.node:
+            return None
+        if isinstance(node, gast.Return):
+            value = node.value
+            if not isinstance(value, gast.Call):
+                return None
+            cls = parsed.namespace.value_of(value.func, local)
+            if not isinstance(cls, type) or why_not(cls) is not None or not _varied(value):
+                return None
+            found.add(cls)
+    return found.pop() if len(found) == 1 else None
