@@ -126,7 +126,8 @@ def _rewrite(stmt, known: dict, maybe: set, filename: str, function: str) -> Non
             refuse(
                 target,
                 f"srcad cannot differentiate the assignment to {target.value.id}."
-                f"{target.attr}: {_what(lay)} is an argument, which srcad does not change",
+                f"{target.attr}: {_what(lay)} is an argument or a record the code builds, "
+                "which srcad does not change",
                 "build a new value instead (for a namedtuple, p._replace(...)) outside "
                 "the differentiated function, or pass the field itself",
             )

@@ -37,6 +37,8 @@ import types
 
 import gast
 
+from ..errors import UnsupportedOperationError
+from ..fence import location
 from ..ir import syntax as S
 from ..parse import Namespace, parse_function
 from ..pytree import Layout
@@ -182,10 +184,26 @@ def layout_of(cls) -> Layout:
     return layout
 
 
-def rewrite_methods(fdef: gast.FunctionDef, layouts: dict[str, Layout], bind) -> None:
+def rewrite_methods(
+    fdef: gast.FunctionDef, layouts: dict[str, Layout], bind, filename: str
+) -> None:
     """``t(x)`` and ``t.m(x)`` of a record the code built (or was given as one), `t` of a
     plain class or dataclass: the class's function called with `t` as self (``C.__call__(t,
-    x)``), transformed as a user function is. `bind(name, function)` names it here."""
+    x)``), transformed as a user function is. `bind(name, function)` names it here. What
+    would tell the stand-in from the class (``type(t)``, ``t is u``, ``t.__dict__``) is
+    refused."""
+    standins = {n for n, lay in layouts.items() if not issubclass(_CLASSES.get(lay, tuple), tuple)}
+    statements = [s for s in S.statements(fdef) if s is not fdef]
+    for i, stmt in enumerate(statements):
+        # a statement normalization made reports the user's statement it came before
+        user = next((s for s in statements[i:] if getattr(s, "lineno", None)), stmt)
+        for field in stmt._fields:
+            value = getattr(stmt, field, None)
+            if field in ("body", "orelse", "finalbody", "handlers") or value is None:
+                continue
+            for part in value if isinstance(value, list) else [value]:
+                for node in S.walk(part):
+                    _refuse_identity(node, standins, layouts, user, filename, fdef.name)
     for node in S.walk(fdef):
         if not isinstance(node, gast.Call):
             continue
@@ -256,6 +274,36 @@ def rewrite(fdef: gast.FunctionDef, namespace: Namespace, local: set, build) -> 
             if returned is not None:
                 built[node.func.id] = layout_of(returned)
     return built
+
+
+def _refuse_identity(node, standins: set, layouts: dict, stmt, filename, function) -> None:
+    def held(x) -> bool:
+        return isinstance(x, gast.Name) and x.id in standins
+
+    what = None
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
+        if node.func.id in ("type", "id", "vars") and any(held(a) for a in node.args):
+            what = f"{node.func.id}() of"
+    elif isinstance(node, gast.Compare) and any(
+        isinstance(op, (gast.Is, gast.IsNot)) for op in node.ops
+    ):
+        if any(held(x) for x in [node.left, *node.comparators]):
+            what = "an `is` comparison with"
+    elif isinstance(node, gast.Attribute) and held(node.value):
+        if node.attr in ("__class__", "__dict__"):
+            what = f".{node.attr} of"
+    if what is None:
+        return
+    name = next(x.id for x in S.walk(node) if held(x))
+    cls = layouts[name].name
+    where = node if getattr(node, "lineno", None) else stmt
+    raise UnsupportedOperationError(
+        f"srcad cannot differentiate {what} {name}: the derivative code builds the {cls} "
+        f"{name} as a namedtuple of its fields that subclasses {cls}, not as a {cls} itself",
+        location(where, filename, function),
+        hint=f"read {name}'s fields and call its methods; decide on its type or identity "
+        "outside the differentiated function",
+    )
 
 
 def _varied(call: gast.Call) -> bool:
