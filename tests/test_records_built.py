@@ -7,9 +7,9 @@ user's line."""
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import io
-import contextlib
 import typing
 
 import numpy as np
