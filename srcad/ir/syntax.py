@@ -304,13 +304,27 @@ def statements(node) -> Iterator[gast.stmt]:
                 todo.extend(block)
 
 
+# Fields that hold only an expression context or an operator (ctx, op, ops): leaves that
+# no caller of `walk` looks for, and a third of a tree's nodes.
+_LEAF_FIELDS = frozenset(("ctx", "op", "ops"))
+_WALK_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _walk_fields(cls) -> tuple[str, ...]:
+    found = _WALK_FIELDS[cls] = tuple(k for k in cls._fields if k not in _LEAF_FIELDS)
+    return found
+
+
 def walk(node) -> Iterator[ast.AST]:
-    """Every node of the tree, breadth first, in the order of ast.walk (which this replaces
-    because it dominated the transformation time)."""
+    """Every node of the tree but its contexts and operators (`ctx`, `op`, `ops`: read them
+    on their parent), breadth first, in the order of ast.walk (which this replaces because it
+    dominated the transformation time)."""
     todo = [node]
     extend, append = todo.extend, todo.append
+    fields = _WALK_FIELDS
     for current in todo:
-        for key in current._fields:
+        cls = type(current)
+        for key in fields.get(cls) or _walk_fields(cls):
             value = getattr(current, key, None)
             if type(value) is list:
                 extend([v for v in value if isinstance(v, _AST)])
