@@ -317,3 +317,41 @@ def test_golden_normalized_function():
     assert "layer = Dense_new(W, b, scale=2.0)" in text, text
     assert "h = Dense_call(layer, x)" in text, text
     assert "Dense_penalty(layer)" in text, text
+
+
+Make = collections.namedtuple("Make", "W b")
+
+
+def f_global_class(W, b, x):
+    p = Make(W, b)
+    return np.sum(p.W @ x)
+
+
+def test_a_class_rebound_between_calls_is_seen():
+    global Make
+    first = srcad.grad(f_global_class)(W, b, x)
+    np.testing.assert_allclose(first, np.outer(np.ones(3), x))
+    saved = Make
+    try:
+        Make = collections.namedtuple("Make", "b W")  # the same call now puts W in .b
+        second = srcad.grad(f_global_class)(W, b, x)
+        np.testing.assert_allclose(second, np.zeros_like(W))
+    finally:
+        Make = saved
+
+
+def test_a_plain_class_init_replaced_is_seen():
+    class Scaled:
+        def __init__(self, W):
+            self.W = W
+
+    def f(W, b, x):
+        return np.sum(Scaled(W).W)
+
+    np.testing.assert_allclose(srcad.grad(f)(W, b, x), np.ones_like(W))
+
+    def init(self, W):
+        self.W = 3 * W
+
+    Scaled.__init__ = init
+    np.testing.assert_allclose(srcad.grad(f)(W, b, x), 3 * np.ones_like(W))

@@ -112,13 +112,12 @@ def _front(fn, spec: Spec) -> Unit:
     inline_partials(fdef, parsed.namespace, user_locals)
     order_by_index(fdef, parsed.namespace, user_locals, rt_name)
     fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
-    built = records_built.rewrite(
-        fdef, parsed.namespace, user_locals, _constructors(binder, rt_name, parsed.filename)
-    )
+    constructors = _constructors(binder, rt_name, parsed.filename)
+    built = records_built.rewrite(fdef, parsed.namespace, user_locals, constructors, guards)
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)
     layouts = records.rewrite(fdef, dict(spec.records), rt_name, parsed.filename, built)
-    records_built.rewrite_methods(fdef, layouts, binder.bind, parsed.filename)
+    records_built.rewrite_methods(fdef, layouts, binder.bind, parsed.filename, guards)
     stages.keep("anf", fdef)
     binder.local_names = S.names_stored(fdef) | set(param_names(fdef))
     visible = binder.visible_namespace()
@@ -135,7 +134,7 @@ def _front(fn, spec: Spec) -> Unit:
     return Unit(parsed, fdef, spec, namer, binder, resolution, guards, stages, calls, known)
 
 
-_CONSTRUCTORS: dict = {}  # record class -> the constructor srcad wrote for it
+_CONSTRUCTORS: dict = {}  # (record class, __init__) -> the constructor srcad wrote for it
 
 
 def _constructors(binder: Binder, rt_name: str, filename: str):
@@ -144,7 +143,8 @@ def _constructors(binder: Binder, rt_name: str, filename: str):
     tree (srcad.parse reads `__srcad_origin__`)."""
 
     def build(cls) -> str:
-        function = _CONSTRUCTORS.get(cls)
+        key = (cls, vars(cls).get("__init__"))  # a plain class's __init__ may be replaced
+        function = _CONSTRUCTORS.get(key)
         if function is not None:
             return binder.bind(function.__name__, function)
         standin = records_built.standin(cls)
@@ -156,7 +156,7 @@ def _constructors(binder: Binder, rt_name: str, filename: str):
         )
         function = emitted.function
         function.__srcad_origin__ = (filename, S.clone(node))
-        _CONSTRUCTORS[cls] = function
+        _CONSTRUCTORS[key] = function
         return binder.bind(node.name, function)
 
     return build

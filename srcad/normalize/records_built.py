@@ -43,7 +43,7 @@ from ..ir import syntax as S
 from ..parse import Namespace, parse_function
 from ..pytree import Layout
 
-_STANDINS: dict[type, type] = {}
+_STANDINS: dict[tuple, type] = {}
 
 
 def why_not(cls) -> str | None:
@@ -158,7 +158,8 @@ def standin(cls) -> type:
     a namedtuple of its fields that subclasses `cls` (see the module docstring)."""
     if issubclass(cls, tuple):
         return cls
-    found = _STANDINS.get(cls)
+    key = (cls, fields_of(cls))
+    found = _STANDINS.get(key)
     if found is None:
         base = collections.namedtuple(cls.__name__, fields_of(cls))  # type: ignore[misc]
 
@@ -168,7 +169,7 @@ def standin(cls) -> type:
         namespace = {"__slots__": (), "__init__": __init__, "__srcad_class__": cls}
         namespace["__module__"] = cls.__module__
         namespace["__qualname__"] = cls.__qualname__
-        found = _STANDINS[cls] = type(cls.__name__, (base, cls), namespace)
+        found = _STANDINS[key] = type(cls.__name__, (base, cls), namespace)
     return found
 
 
@@ -185,7 +186,7 @@ def layout_of(cls) -> Layout:
 
 
 def rewrite_methods(
-    fdef: gast.FunctionDef, layouts: dict[str, Layout], bind, filename: str
+    fdef: gast.FunctionDef, layouts: dict[str, Layout], bind, filename: str, guards: list
 ) -> None:
     """``t(x)`` and ``t.m(x)`` of a record the code built (or was given as one), `t` of a
     plain class or dataclass: the class's function called with `t` as self (``C.__call__(t,
@@ -219,6 +220,7 @@ def rewrite_methods(
         cls = _CLASSES.get(layouts[holder.id])
         function = vars(cls).get(method) if cls is not None else None
         if isinstance(function, types.FunctionType) and method not in fields_of(cls):
+            guards.append((vars(cls), method, function))
             name = bind(f"{cls.__name__}_{method.strip('_')}", function)
             node.func = S.copy_location(S.name(name), func)
             node.args = [S.name(holder.id), *node.args]
@@ -253,27 +255,59 @@ def constructor_source(cls, make: str, standin_name: str) -> tuple[gast.Function
     return gast.fix_missing_locations(fdef), tuple(defaults), globals_
 
 
-def rewrite(fdef: gast.FunctionDef, namespace: Namespace, local: set, build) -> dict[str, Layout]:
+def rewrite(
+    fdef: gast.FunctionDef, namespace: Namespace, local: set, build, guards: list
+) -> dict[str, Layout]:
     """Rewrite the constructions of record classes in `fdef` (see the module docstring).
 
     `build(cls)` returns the name generated code calls for `cls`'s constructor. Returns
-    the layout of the value of each constructor and helper function by its name here."""
+    the layout of the value of each constructor and helper function by its name here.
+    `guards` gets what the code relies on: the names of the classes and helpers, and a
+    plain class's __init__."""
     built: dict[str, Layout] = {}
     for node in S.walk(fdef):
         if not isinstance(node, gast.Call) or not isinstance(
             node.func, (gast.Name, gast.Attribute)
         ):
             continue
-        obj = namespace.value_of(node.func, local)
+        read: list = []
+        obj = _value(node.func, namespace, local, read)
         if isinstance(obj, type) and _varied(node) and why_not(obj) is None:
             name = build(obj)
             built[name] = layout_of(obj)
             node.func = S.copy_location(S.name(name), node.func)
+            guards.extend(read)
+            if not issubclass(obj, tuple) and not dataclasses.is_dataclass(obj):
+                guards.append((vars(obj), "__init__", vars(obj)["__init__"]))
         elif isinstance(obj, types.FunctionType) and isinstance(node.func, gast.Name):
-            returned = returns_record(obj)
+            returned = returns_record(obj, read)
             if returned is not None:
                 built[node.func.id] = layout_of(returned)
+                guards.extend(read)
     return built
+
+
+def _value(node, namespace: Namespace, local: set, guards: list):
+    """The object a global name or attribute chain names (None for anything else), with a
+    guard for each name and attribute read."""
+    parts = []
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, gast.Name) or node.id in local:
+        return None
+    value = namespace.lookup(node.id, None)
+    cell = namespace.cells.get(node.id)
+    if cell is not None:
+        guards.append((cell, node.id, value))
+    elif node.id in namespace.globals:
+        guards.append((namespace.globals, node.id, value))
+    for part in reversed(parts):
+        if not isinstance(value, types.ModuleType):
+            return None  # an attribute of an object other than a module: not followed
+        owner, value = value, getattr(value, part, None)
+        guards.append((vars(owner), part, value))
+    return value
 
 
 def _refuse_identity(node, standins: set, layouts: dict, stmt, filename, function) -> None:
@@ -313,7 +347,7 @@ def _varied(call: gast.Call) -> bool:
     return any(not isinstance(v, gast.Constant) for v in values)
 
 
-def returns_record(fn) -> type | None:
+def returns_record(fn, guards: list) -> type | None:
     """The record class every ``return`` of `fn` builds directly (``return P(a, b)``)."""
     try:
         parsed = parse_function(fn)
@@ -328,7 +362,7 @@ def returns_record(fn) -> type | None:
             value = node.value
             if not isinstance(value, gast.Call):
                 return None
-            cls = parsed.namespace.value_of(value.func, local)
+            cls = _value(value.func, parsed.namespace, local, guards)
             if not isinstance(cls, type) or why_not(cls) is not None or not _varied(value):
                 return None
             found.add(cls)
