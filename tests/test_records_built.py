@@ -236,13 +236,40 @@ def test_a_class_whose_init_does_more_is_not_read():
     _refused(f, "Logs", line="return np.sum(Logs(W).W)")
 
 
-def test_namedtuple_replace_is_refused():
+def f_replace(W, b, x):
+    p = P(W, b)
+    q = p._replace(W=p.W * 3)
+    return np.sum(q.W @ x + q.b)
+
+
+def f_replace_in_loop(W, b, x):
+    p = P(W, b)
+    for _ in range(3):
+        p = p._replace(b=np.tanh(p.W @ x + p.b))
+    return np.sum(p.b)
+
+
+def f_dataclasses_replace(W, b, x):
+    d = F(W, b)
+    d = dataclasses.replace(d, b=d.b * 2)
+    return np.sum(d.W @ x * d.b)
+
+
+@pytest.mark.parametrize("f", [f_replace, f_replace_in_loop, f_dataclasses_replace])
+def test_replace(f):
+    srcad.check_grads(f, (W, b, x), order=2, modes=("fwd", "rev"))
+
+
+def test_replace_of_a_name_that_may_hold_something_else_is_refused():
     def f(W, b, x):
         p = P(W, b)
+        if x[0] > 0:
+            p = (W, b)
         q = p._replace(W=p.W * 3)
         return np.sum(q.W)
 
-    _refused(f, "_replace", line="q = p._replace(W=p.W * 3)")
+    with pytest.raises(srcad.SrcadError):
+        srcad.grad(f)(W, b, x)
 
 
 def test_why_not():

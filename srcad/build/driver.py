@@ -142,13 +142,16 @@ def _constructors(binder: Binder, rt_name: str, filename: str):
     (compiled with the class's __init__'s globals), bound in `binder`, read back from its
     tree (srcad.parse reads `__srcad_origin__`)."""
 
-    def build(cls) -> str:
-        key = (cls, vars(cls).get("__init__"))  # a plain class's __init__ may be replaced
+    def build(cls, replaced: tuple | None = None) -> str:
+        # a plain class's __init__ may be replaced: the key holds it
+        key = (cls, vars(cls).get("__init__"), replaced)
         function = _CONSTRUCTORS.get(key)
         if function is not None:
             return binder.bind(function.__name__, function)
         standin = records_built.standin(cls)
-        node, defaults, globals_ = records_built.constructor_source(cls, "srcad_rt", "record")
+        node, defaults, globals_ = records_built.constructor_source(
+            cls, "srcad_rt", "record", replaced
+        )
         source = emit.unparse_function(node)
         cells = {"srcad_rt": types.CellType(runtime), "record": types.CellType(standin)}
         emitted = emit.compile_function(

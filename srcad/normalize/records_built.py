@@ -226,9 +226,22 @@ def rewrite_methods(
             node.args = [S.name(holder.id), *node.args]
 
 
-def constructor_source(cls, make: str, standin_name: str) -> tuple[gast.FunctionDef, tuple, dict]:
-    """The constructor def srcad writes for `cls`, its defaults and its globals."""
-    if issubclass(cls, tuple):
+def constructor_source(
+    cls, make: str, standin_name: str, replaced: tuple[str, ...] | None = None
+) -> tuple[gast.FunctionDef, tuple, dict]:
+    """The constructor def srcad writes for `cls`, its defaults and its globals; with
+    `replaced`, the def of ``t._replace(**{name: value for name in replaced})`` (and of
+    ``dataclasses.replace``) instead: the other fields read from `t` by position."""
+    if replaced is not None:
+        fields = fields_of(cls)
+        values = [
+            S.name(f) if f in replaced else S.subscript(S.name("srcad_self"), S.const(i))
+            for i, f in enumerate(fields)
+        ]
+        names = ["srcad_self", *replaced]
+        defaults, globals_ = [], {}
+        label = f"{cls.__name__}_replace_{'_'.join(replaced)}"
+    elif issubclass(cls, tuple):
         names = list(cls._fields)
         defaults = [cls._field_defaults[n] for n in names if n in cls._field_defaults]
         values = [S.name(n) for n in names]
@@ -251,7 +264,9 @@ def constructor_source(cls, make: str, standin_name: str) -> tuple[gast.Function
         [S.name(standin_name), gast.Tuple(elts=values, ctx=gast.Load())],
         [],
     )
-    fdef = S.function_def(f"{cls.__name__}_new", names, [gast.Return(value=value)])
+    if replaced is None:
+        label = f"{cls.__name__}_new"
+    fdef = S.function_def(label, names, [gast.Return(value=value)])
     return gast.fix_missing_locations(fdef), tuple(defaults), globals_
 
 
@@ -284,7 +299,107 @@ def rewrite(
             if returned is not None:
                 built[node.func.id] = layout_of(returned)
                 guards.extend(read)
+    _rewrite_replace(fdef, namespace, local, build, guards, built)
     return built
+
+
+def _rewrite_replace(fdef, namespace: Namespace, local: set, build, guards: list, built) -> None:
+    """``t._replace(W=v)`` (a namedtuple) and ``dataclasses.replace(t, W=v)`` (a dataclass)
+    of a name `t` that holds only records of one class the code builds: a call of the def
+    `constructor_source` writes for those fields (also for names rebuilt in a loop,
+    ``p = p._replace(W=p.W - g)``)."""
+    classes = {name: _CLASSES[lay] for name, lay in built.items() if lay in _CLASSES}
+    params = {a.id for a in fdef.args.args + fdef.args.kwonlyargs}
+    holders = _holders(fdef, classes, namespace, local, params)
+    for node in S.walk(fdef):
+        found = _replace_call(node, holders, namespace, local, guards)
+        if found is None:
+            continue
+        holder, cls, keywords = found
+        name = build(cls, tuple(k.arg for k in keywords))
+        built[name] = layout_of(cls)
+        node.func = S.copy_location(S.name(name), node.func)
+        node.args = [S.name(holder)]
+        node.keywords = keywords
+
+
+def _holders(fdef, classes: dict, namespace: Namespace, local: set, params: set) -> dict:
+    """The names (not parameters) every store of which is a call of a function in
+    `classes` or a replace call of such a name, all of one class: name -> class. The
+    largest such set, from the names with a constructor call shrunk until it holds."""
+    stores: dict = {}
+    assigns: dict = {}
+    for node in S.walk(fdef):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            stores[node.id] = stores.get(node.id, 0) + 1
+        if (
+            isinstance(node, gast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], gast.Name)
+        ):
+            assigns.setdefault(node.targets[0].id, []).append(node.value)
+    candidates = {}
+    for name, values in assigns.items():
+        for v in values:
+            if isinstance(v, gast.Call) and isinstance(v.func, gast.Name):
+                if v.func.id in classes and name not in params:
+                    candidates.setdefault(name, classes[v.func.id])
+    while True:
+        kept = {}
+        for name, cls in candidates.items():
+            values = assigns[name]
+            if len(values) == stores.get(name) and all(
+                _class_of(v, classes, candidates, namespace, local) is cls for v in values
+            ):
+                kept[name] = cls
+        if kept == candidates:
+            return kept
+        candidates = kept
+
+
+def _class_of(value, classes: dict, holders: dict, namespace: Namespace, local: set):
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Name):
+        return classes.get(value.func.id)
+    found = _replace_call(value, holders, namespace, local, [])
+    return found[1] if found is not None else None
+
+
+def _replace_call(node, holders: dict, namespace: Namespace, local: set, guards: list):
+    """(holder, class, keywords) of a replace call of a holder, or None."""
+    if not isinstance(node, gast.Call) or any(k.arg is None for k in node.keywords):
+        return None
+    func = node.func
+    if (
+        isinstance(func, gast.Attribute)
+        and func.attr == "_replace"
+        and isinstance(func.value, gast.Name)
+        and func.value.id in holders
+        and not node.args
+    ):
+        holder = func.value.id
+        cls = holders[holder]
+        if not issubclass(cls, tuple):
+            return None
+    elif isinstance(func, gast.Attribute) and len(node.args) == 1:
+        arg = node.args[0]
+        if not isinstance(arg, gast.Name) or arg.id not in holders:
+            return None
+        read: list = []
+        if _value(func, namespace, local, read) is not dataclasses.replace:
+            return None
+        holder, cls = arg.id, holders[arg.id]
+        if not dataclasses.is_dataclass(cls):
+            return None
+        guards.extend(read)
+    else:
+        return None
+    fields = fields_of(cls)
+    keywords = node.keywords
+    names = [k.arg for k in keywords]
+    if not names or len(set(names)) != len(names) or not set(names) <= set(fields):
+        return None  # left as it is: refused where it is differentiated
+    order = {f: i for i, f in enumerate(fields)}
+    return holder, cls, sorted(keywords, key=lambda k: order[k.arg])
 
 
 def _value(node, namespace: Namespace, local: set, guards: list):
