@@ -173,16 +173,61 @@ def standin(cls) -> type:
     return found
 
 
-_CLASSES: dict[Layout, type] = {}  # the layout of a record built -> its class
+_CLASSES: dict[tuple, type] = {}  # (name, fields) of the layout of a record built -> class
 
 
 def layout_of(cls) -> Layout:
     fields = fields_of(cls)
     layout = Layout(cls.__name__, "tuple", fields, (None,) * len(fields))
-    if _CLASSES.setdefault(layout, cls) is not cls:  # two classes alike: qualified names
+    if _CLASSES.setdefault(_key(layout), cls) is not cls:  # two classes alike: qualified
         layout = Layout(f"{cls.__module__}.{cls.__qualname__}", "tuple", fields, layout.children)
-        _CLASSES.setdefault(layout, cls)
+        _CLASSES.setdefault(_key(layout), cls)
     return layout
+
+
+def _key(layout: Layout) -> tuple:
+    return (layout.name, layout.kind, layout.fields, layout.missing, layout.statics)
+
+
+def class_of(layout: Layout | None) -> type | None:
+    """The class of the records the code builds with this layout (any children)."""
+    return None if layout is None else _CLASSES.get(_key(layout))
+
+
+def with_children(layout: Layout, call: gast.Call, layouts: dict) -> Layout:
+    """The layout of what the constructor `call` builds, with the layouts of the fields it
+    is given as they are (``Model(Dense(W, b), ...)``: its ``m.layer`` is a record too)."""
+    cls = class_of(layout)
+    if cls is None or any(isinstance(a, gast.Starred) for a in call.args):
+        return layout
+    sources = _field_sources(cls)
+    if sources is None:
+        return layout
+    params, per_field = sources
+    given = dict(zip(params, call.args))
+    given.update((k.arg, k.value) for k in call.keywords if k.arg is not None)
+    children = []
+    for source in per_field:
+        value = given.get(source) if source is not None else None
+        children.append(layouts.get(value.id) if isinstance(value, gast.Name) else None)
+    if not any(children):
+        return layout
+    return Layout(layout.name, layout.kind, layout.fields, tuple(children))
+
+
+def _field_sources(cls):
+    """(the constructor's parameters, the parameter each field is, or None)."""
+    if issubclass(cls, tuple) or dataclasses.is_dataclass(cls):
+        fields = fields_of(cls)
+        return fields, fields
+    try:
+        node, assigned = _init_assignments(vars(cls)["__init__"])
+    except (ValueError, KeyError):
+        return None
+    params = tuple(a.id for a in node.args.args[1:])
+    return params, tuple(
+        v.id if isinstance(v, gast.Name) and v.id in params else None for _, v in assigned
+    )
 
 
 def rewrite_methods(
@@ -193,7 +238,7 @@ def rewrite_methods(
     x)``), transformed as a user function is. `bind(name, function)` names it here. What
     would tell the stand-in from the class (``type(t)``, ``t is u``, ``t.__dict__``) is
     refused."""
-    standins = {n for n, lay in layouts.items() if not issubclass(_CLASSES.get(lay, tuple), tuple)}
+    standins = {n for n, lay in layouts.items() if not issubclass(class_of(lay) or tuple, tuple)}
     statements = [s for s in S.statements(fdef) if s is not fdef]
     for i, stmt in enumerate(statements):
         # a statement normalization made reports the user's statement it came before
@@ -217,7 +262,7 @@ def rewrite_methods(
                 holder, method = func.value, func.attr
         if holder is None:
             continue
-        cls = _CLASSES.get(layouts[holder.id])
+        cls = class_of(layouts[holder.id])
         function = vars(cls).get(method) if cls is not None else None
         if isinstance(function, types.FunctionType) and method not in fields_of(cls):
             guards.append((vars(cls), method, function))
@@ -272,14 +317,15 @@ def constructor_source(
 
 def rewrite(
     fdef: gast.FunctionDef, namespace: Namespace, local: set, build, guards: list
-) -> dict[str, Layout]:
+) -> tuple[dict[str, Layout], frozenset]:
     """Rewrite the constructions of record classes in `fdef` (see the module docstring).
 
     `build(cls)` returns the name generated code calls for `cls`'s constructor. Returns
     the layout of the value of each constructor and helper function by its name here.
     `guards` gets what the code relies on: the names of the classes and helpers, and a
-    plain class's __init__."""
+    plain class's __init__. Also returns the names of the constructors among them."""
     built: dict[str, Layout] = {}
+    constructors = set()
     for node in S.walk(fdef):
         if not isinstance(node, gast.Call) or not isinstance(
             node.func, (gast.Name, gast.Attribute)
@@ -290,6 +336,7 @@ def rewrite(
         if isinstance(obj, type) and _varied(node) and why_not(obj) is None:
             name = build(obj)
             built[name] = layout_of(obj)
+            constructors.add(name)
             node.func = S.copy_location(S.name(name), node.func)
             guards.extend(read)
             if not issubclass(obj, tuple) and not dataclasses.is_dataclass(obj):
@@ -300,7 +347,7 @@ def rewrite(
                 built[node.func.id] = layout_of(returned)
                 guards.extend(read)
     _rewrite_replace(fdef, namespace, local, build, guards, built)
-    return built
+    return built, frozenset(constructors)
 
 
 def _rewrite_replace(fdef, namespace: Namespace, local: set, build, guards: list, built) -> None:
@@ -308,7 +355,7 @@ def _rewrite_replace(fdef, namespace: Namespace, local: set, build, guards: list
     of a name `t` that holds only records of one class the code builds: a call of the def
     `constructor_source` writes for those fields (also for names rebuilt in a loop,
     ``p = p._replace(W=p.W - g)``)."""
-    classes = {name: _CLASSES[lay] for name, lay in built.items() if lay in _CLASSES}
+    classes = {name: class_of(lay) for name, lay in built.items() if class_of(lay)}
     params = {a.id for a in fdef.args.args + fdef.args.kwonlyargs}
     holders = _holders(fdef, classes, namespace, local, params)
     for node in S.walk(fdef):
