@@ -382,3 +382,49 @@ def test_a_plain_class_init_replaced_is_seen():
 
     Scaled.__init__ = init
     np.testing.assert_allclose(srcad.grad(f)(W, b, x), 3 * np.ones_like(W))
+
+
+class Model:
+    def __init__(self, first, second):
+        self.first = first
+        self.second = second
+
+    def __call__(self, x):
+        return self.second(self.first(x))
+
+
+def f_nested_records(W, b, x):
+    m = Model(Dense(W, b), Dense(W.T, b * 2))
+    return np.sum(m(x)) + np.sum(m.first.W)
+
+
+def f_list_of_layers(W, b, x):
+    layers = [Dense(W, b), Dense(W.T, b * 2, scale=0.5)]
+    for layer in layers:
+        x = layer(x)
+    return np.sum(x)
+
+
+def f_helper_returns_layer_in_loop(W, b, x):
+    h = x
+    for k in range(2):
+        layer = Dense(W * (k + 1), b)
+        h = layer(h) + use(layer, h)
+    return np.sum(h)
+
+
+@pytest.mark.parametrize("f", [f_nested_records, f_list_of_layers, f_helper_returns_layer_in_loop])
+def test_records_of_records_and_lists_of_records(f):
+    srcad.check_grads(f, (W, b, x), order=2, modes=("fwd", "rev"))
+
+
+def test_a_helper_returning_its_arguments_in_another_order():
+    def swap(a, c):
+        return P(c, a)
+
+    def f(W, b, x):
+        p = swap(W, b)  # p.W is b
+        return np.sum(p.W * x) + np.sum(p.b @ x)
+
+    srcad.check_grads(f, (W, b, x), order=2, modes=("fwd", "rev"))
+    np.testing.assert_allclose(srcad.grad(f, argnums=1)(W, b, x), x)

@@ -117,7 +117,7 @@ def _front(fn, spec: Spec) -> Unit:
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)
     layouts = records.rewrite(fdef, dict(spec.records), rt_name, parsed.filename, built, made)
-    records_built.rewrite_methods(fdef, layouts, binder.bind, parsed.filename, guards)
+    records_built.rewrite_methods(fdef, layouts, binder.bind, parsed.filename, guards, namer.fresh)
     stages.keep("anf", fdef)
     binder.local_names = S.names_stored(fdef) | set(param_names(fdef))
     visible = binder.visible_namespace()

@@ -231,7 +231,12 @@ def _field_sources(cls):
 
 
 def rewrite_methods(
-    fdef: gast.FunctionDef, layouts: dict[str, Layout], bind, filename: str, guards: list
+    fdef: gast.FunctionDef,
+    layouts: dict[str, Layout],
+    bind,
+    filename: str,
+    guards: list,
+    fresh=None,
 ) -> None:
     """``t(x)`` and ``t.m(x)`` of a record the code built (or was given as one), `t` of a
     plain class or dataclass: the class's function called with `t` as self (``C.__call__(t,
@@ -250,6 +255,10 @@ def rewrite_methods(
             for part in value if isinstance(value, list) else [value]:
                 for node in S.walk(part):
                     _refuse_identity(node, standins, layouts, user, filename, fdef.name)
+    if fresh is not None:
+        fdef.body = S.rewrite_statements(
+            fdef.body, lambda stmt: _hoist_held_callables(stmt, layouts, fresh)
+        )
     for node in S.walk(fdef):
         if not isinstance(node, gast.Call):
             continue
@@ -470,6 +479,33 @@ def _value(node, namespace: Namespace, local: set, guards: list):
         owner, value = value, getattr(value, part, None)
         guards.append((vars(owner), part, value))
     return value
+
+
+def _hoist_held_callables(stmt, layouts: dict, fresh) -> list:
+    """``t.f(x)`` where the field f of the record t is itself a record of a class with
+    __call__ (``self.first(x)`` in a model's method): ``u = t[i]`` first, then ``u(x)``,
+    which `rewrite_methods` makes a call of that class's __call__."""
+    before = []
+    simple = isinstance(stmt, (gast.Assign, gast.Expr, gast.Return, gast.AugAssign))
+    for node in S.walk(stmt) if simple else ():  # compound statements: their bodies alone
+        if not isinstance(node, gast.Call) or not isinstance(node.func, gast.Attribute):
+            continue
+        held = node.func.value
+        if not isinstance(held, gast.Name) or held.id not in layouts:
+            continue
+        layout = layouts[held.id]
+        if node.func.attr not in layout.fields:
+            continue
+        i = layout.fields.index(node.func.attr)
+        child = layout.children[i] if i < len(layout.children) else None
+        cls = class_of(child)
+        if cls is None or not isinstance(vars(cls).get("__call__"), types.FunctionType):
+            continue
+        name = fresh(node.func.attr)
+        before.append(S.assign(name, S.subscript(S.name(held.id), S.const(i))))
+        layouts[name] = child
+        node.func = S.copy_location(S.name(name), node.func)
+    return [*before, stmt]
 
 
 def _refuse_identity(node, standins: set, layouts: dict, stmt, filename, function) -> None:
