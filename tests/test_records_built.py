@@ -428,3 +428,60 @@ def test_a_helper_returning_its_arguments_in_another_order():
 
     srcad.check_grads(f, (W, b, x), order=2, modes=("fwd", "rev"))
     np.testing.assert_allclose(srcad.grad(f, argnums=1)(W, b, x), x)
+
+
+class Scaled:
+    scale = 2.0  # a class constant: read as the constant, the code regenerated if it changes
+
+    def __init__(self, W):
+        self.W = W
+
+    def __call__(self, x):
+        return np.tanh(self.scale * (self.W @ x)) + self.shift(x)
+
+    def shift(self, x):
+        return self.W[0] * x
+
+
+def f_class_constant_and_own_method(W, b, x):
+    return np.sum(Scaled(W)(x))
+
+
+def test_class_constants_and_methods_calling_methods():
+    srcad.check_grads(f_class_constant_and_own_method, (W, b, x), order=2)
+    g = srcad.grad(f_class_constant_and_own_method)
+    before = g(W, b, x)
+    try:
+        Scaled.scale = 0.0  # tanh(0) contributes nothing
+        after = g(W, b, x)
+    finally:
+        Scaled.scale = 2.0
+    expected = np.zeros_like(W)
+    expected[0] = x
+    np.testing.assert_allclose(after, expected)
+    assert not np.allclose(before, after)
+
+
+def test_a_class_whose_members_a_tuple_would_hide_is_not_read():
+    class Adds:
+        def __init__(self, W):
+            self.W = W
+
+        def __add__(self, other):
+            return Adds(self.W + other.W)
+
+    class Indexed:
+        def __init__(self, W):
+            self.W = W
+
+        def index(self, i):
+            return self.W[i]
+
+    assert "__add__" in records_built.why_not(Adds)
+    assert "index" in records_built.why_not(Indexed)
+
+    def f(W, b, x):
+        a = Adds(W) + Adds(W)
+        return np.sum(a.W)
+
+    _refused(f, "Adds", line="a = Adds(W) + Adds(W)")

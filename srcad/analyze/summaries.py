@@ -134,6 +134,8 @@ def written_params(
     holds the functions whose summary is being computed (recursion: a function calling
     itself adds nothing to its own summary)."""
     key = getattr(fn, "__func__", fn)
+    # a method srcad calls on a record the code builds (srcad.normalize.records_built)
+    owner = owner or getattr(key, "__srcad_owner__", None)
     try:
         cached = _cache.get(key, {}).get((owner, known))
     except TypeError:

@@ -46,6 +46,30 @@ from ..pytree import Layout
 _STANDINS: dict[tuple, type] = {}
 
 
+# Members of the stand-in's namedtuple base, which would hide the class's own (``__add__``,
+# ``__len__``, ``index``), and members that change what an attribute read or write does.
+_SAMPLE = collections.namedtuple("_SAMPLE", "a")
+_HIDDEN = (frozenset(dir(_SAMPLE)) | {"__slots__", "__getattr__", "__delattr__"}) - {
+    "a",
+    "__init__",
+    "__repr__",
+    "__doc__",
+    "__module__",
+    "__dict__",
+    "__weakref__",
+    "__qualname__",
+    "__annotations__",
+    "__firstlineno__",
+    "__static_attributes__",
+}
+# What dataclass writes into a class (field-wise comparisons and ordering, as the tuple's;
+# a frozen class's __setattr__, which refuses as the stand-in does).
+_DATACLASS = frozenset(
+    {"__eq__", "__hash__", "__lt__", "__le__", "__gt__", "__ge__", "__match_args__"}
+    | {"__setattr__", "__delattr__", "__getstate__", "__setstate__", "__replace__"}
+)
+
+
 def why_not(cls) -> str | None:
     """Why srcad cannot build `cls` as a record (None: it can)."""
     if not isinstance(cls, type):
@@ -56,13 +80,17 @@ def why_not(cls) -> str | None:
         return None
     if type(cls) is not type:
         return "it has a metaclass"
-    for name in ("__new__", "__slots__", "__getattr__", "__getattribute__", "__setattr__"):
-        if name in vars(cls) and not (name == "__setattr__" and _frozen(cls)):
-            return f"it defines {name}"
-    if any(isinstance(v, property) for v in vars(cls).values()):
-        return "it has a property"
-    if "__init_subclass__" in vars(cls):
-        return "it defines __init_subclass__"
+    generated = _DATACLASS if dataclasses.is_dataclass(cls) else frozenset()
+    for owner in cls.__mro__[:-1]:
+        for name, value in vars(owner).items():
+            made = name in generated and (_generated(value) or not callable(value))
+            if name in _HIDDEN and not made:
+                return f"{owner.__name__} defines {name}, which srcad's stand-in would not follow"
+            if name not in ("__dict__", "__weakref__") and (
+                isinstance(value, property)
+                or (hasattr(value, "__get__") and hasattr(value, "__set__"))
+            ):
+                return f"{owner.__name__} has a property or descriptor ({name})"
     if dataclasses.is_dataclass(cls):
         return _dataclass_problem(cls)
     if cls.__bases__ != (object,):
@@ -70,25 +98,25 @@ def why_not(cls) -> str | None:
     return _init_problem(cls)
 
 
-def _frozen(cls) -> bool:
-    return dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen
+def _generated(value) -> bool:
+    """Whether dataclass wrote `value` (code compiled from a string, or None)."""
+    code = getattr(value, "__code__", None)
+    return value is None or (code is not None and code.co_filename == "<string>")
 
 
 def _dataclass_problem(cls) -> str | None:
     init = vars(cls).get("__init__")
-    if init is None or getattr(init.__code__, "co_filename", "") != "<string>":
+    if init is None or not _generated(init):
         return "its __init__ is not the one dataclass generates"
     if hasattr(cls, "__post_init__"):
         return "it has a __post_init__"
-    for base in cls.__mro__[1:-1]:
-        if not dataclasses.is_dataclass(base) or base.__bases__ != (object,) and base is cls:
-            return "it has base classes that are not dataclasses"
+    if any(not dataclasses.is_dataclass(base) for base in cls.__mro__[1:-1]):
+        return "it has base classes that are not dataclasses"
     for f in dataclasses.fields(cls):
         if not f.init or f.kw_only or f.default_factory is not dataclasses.MISSING:
             return f"its field {f.name} is init=False, kw_only or has a default_factory"
-    if any(
-        isinstance(f.type, dataclasses.InitVar) for f in vars(cls)["__dataclass_fields__"].values()
-    ):
+    fields = vars(cls)["__dataclass_fields__"].values()
+    if any(isinstance(f.type, dataclasses.InitVar) for f in fields):
         return "it has an InitVar"
     return None
 
@@ -176,11 +204,31 @@ def standin(cls) -> type:
 _CLASSES: dict[tuple, type] = {}  # (name, fields) of the layout of a record built -> class
 
 
+_LITERALS = (str, bool, int, float, complex, type(None))
+
+
+def class_constants(cls) -> dict:
+    """The class attributes of `cls` with literal values (``scale = 2.0``), by name: the
+    class that holds each, and its value."""
+    found: dict = {}
+    fields = fields_of(cls)
+    for owner in cls.__mro__[:-1]:
+        for name, value in vars(owner).items():
+            if name.startswith("__") or name in fields or name in found:
+                continue
+            if type(value) in _LITERALS:
+                found[name] = (owner, value)
+    return found
+
+
 def layout_of(cls) -> Layout:
     fields = fields_of(cls)
-    layout = Layout(cls.__name__, "tuple", fields, (None,) * len(fields))
+    constants = class_constants(cls) if not issubclass(cls, tuple) else {}
+    statics = tuple(sorted((n, v) for n, (_, v) in constants.items()))
+    layout = Layout(cls.__name__, "tuple", fields, (None,) * len(fields), statics=statics)
     if _CLASSES.setdefault(_key(layout), cls) is not cls:  # two classes alike: qualified
-        layout = Layout(f"{cls.__module__}.{cls.__qualname__}", "tuple", fields, layout.children)
+        name = f"{cls.__module__}.{cls.__qualname__}"
+        layout = Layout(name, "tuple", fields, layout.children, statics=statics)
         _CLASSES.setdefault(_key(layout), cls)
     return layout
 
@@ -212,7 +260,7 @@ def with_children(layout: Layout, call: gast.Call, layouts: dict) -> Layout:
         children.append(layouts.get(value.id) if isinstance(value, gast.Name) else None)
     if not any(children):
         return layout
-    return Layout(layout.name, layout.kind, layout.fields, tuple(children))
+    return dataclasses.replace(layout, children=tuple(children))
 
 
 def _field_sources(cls):
@@ -275,7 +323,7 @@ def rewrite_methods(
         function = vars(cls).get(method) if cls is not None else None
         if isinstance(function, types.FunctionType) and method not in fields_of(cls):
             guards.append((vars(cls), method, function))
-            name = bind(f"{cls.__name__}_{method.strip('_')}", function)
+            name = bind(f"{cls.__name__}_{method.strip('_')}", _method(cls, function))
             node.func = S.copy_location(S.name(name), func)
             node.args = [S.name(holder.id), *node.args]
 
@@ -350,11 +398,16 @@ def rewrite(
             guards.extend(read)
             if not issubclass(obj, tuple) and not dataclasses.is_dataclass(obj):
                 guards.append((vars(obj), "__init__", vars(obj)["__init__"]))
+            if not issubclass(obj, tuple):  # its layout holds the class's constants
+                for attr, (owner, value) in class_constants(obj).items():
+                    guards.append((vars(owner), attr, value))
         elif isinstance(obj, types.FunctionType) and isinstance(node.func, gast.Name):
             returned = returns_record(obj, read)
             if returned is not None:
                 built[node.func.id] = layout_of(returned)
                 guards.extend(read)
+                for attr, (owner, value) in class_constants(returned).items():
+                    guards.append((vars(owner), attr, value))
     _rewrite_replace(fdef, namespace, local, build, guards, built)
     return built, frozenset(constructors)
 
@@ -479,6 +532,30 @@ def _value(node, namespace: Namespace, local: set, guards: list):
         owner, value = value, getattr(value, part, None)
         guards.append((vars(owner), part, value))
     return value
+
+
+_METHODS: dict = {}
+
+
+def _method(cls, function):
+    """`function` of `cls`, as a function that says whose method it is (`__srcad_owner__`,
+    read by the write summaries: ``self.other(x)`` is cls's other)."""
+    key = (cls, function)
+    found = _METHODS.get(key)
+    if found is None or found.__code__ is not function.__code__:
+        found = types.FunctionType(
+            function.__code__,
+            function.__globals__,
+            function.__name__,
+            function.__defaults__,
+            function.__closure__,
+        )
+        found.__kwdefaults__ = function.__kwdefaults__
+        found.__qualname__ = function.__qualname__
+        found.__module__ = function.__module__
+        found.__srcad_owner__ = cls
+        _METHODS[key] = found
+    return found
 
 
 def _hoist_held_callables(stmt, layouts: dict, fresh) -> list:
