@@ -20,13 +20,20 @@ builds is a namedtuple, which generated code takes like a tuple. The classes rea
 For the last two the value is an instance of a stand-in class (`standin`): a namedtuple of
 the attributes ``__init__`` sets that is also a subclass of the user's class, so
 ``isinstance`` holds and the class's methods run on it (``self.W`` reads the field), while
-``self.W = v`` raises instead of changing a value the derivative code has taken apart.
+``self.W = v`` raises instead of changing a value the derivative code has taken apart. A
+class with a member the namedtuple would hide (``__add__``, ``__len__``, ``index``) or a
+descriptor is not read (`why_not`).
 
-The layout of each constructor's value (`srcad.pytree.Layout`) is returned under the
-constructor's name, and under the names of the user's functions whose every ``return``
-builds one record class, so that `srcad.normalize.records` rewrites ``t.W`` into ``t[0]``.
-A class that does not qualify is left alone (the call is refused where it is differentiated,
-as any unknown callable is); `why_not` says why, for messages.
+The layout of each constructor's value (`srcad.pytree.Layout`, with the class's literal
+constants as statics) is returned under the constructor's name, and under the names of the
+user's functions whose every ``return`` builds one record class, so that
+`srcad.normalize.records` rewrites ``t.W`` into ``t[0]``. ``t._replace(W=v)`` and
+``dataclasses.replace(t, W=v)`` of a name that holds only such records become calls of a
+def srcad writes too. After `records`, `rewrite_methods` turns ``t(x)`` and ``t.m(x)`` into
+calls of the class's functions with `t` as self, and refuses what would tell the stand-in
+from the class (``type(t)``, ``t is u``, ``vars(t)``), at the user's line. Every class,
+``__init__``, method and constant read is guarded. A class that does not qualify is left
+alone (the call is refused where it is differentiated, as any unknown callable is).
 """
 
 from __future__ import annotations
