@@ -448,7 +448,7 @@ def fft_roundtrip(x):
 
 
 # ---------------------------------------------------------------- namedtuple, misc
-@probe(X, refused=True)
+@probe(X)
 def namedtuple_fields(x):
     p = P(x[0], x[1:])
     return p.a * np.sum(p.b**2)

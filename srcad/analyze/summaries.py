@@ -18,6 +18,7 @@ as a change: a false refusal is a missing feature, a missed change a wrong deriv
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import functools
 import inspect
 import types
@@ -30,6 +31,7 @@ from .. import custom
 from ..errors import SrcadError
 from ..ir import syntax as S
 from ..ir.resolution import KnownValue
+from ..normalize import records_built
 from ..normalize.static_branches import fold_static_branches
 from ..parse import parse_function
 from ..rules.methods import CHANGING_METHODS as _CONTAINER_MUTATORS
@@ -90,6 +92,8 @@ def written_params(
     holds the functions whose summary is being computed (recursion: a function calling
     itself adds nothing to its own summary)."""
     key = getattr(fn, "__func__", fn)
+    # a method srcad calls on a record the code builds (srcad.normalize.records_built)
+    owner = owner or getattr(key, "__srcad_owner__", None)
     try:
         cached = _cache.get(key, {}).get((owner, known))
     except TypeError:
@@ -497,6 +501,8 @@ class _Summary:
             return DISPATCHED
         if getattr(obj, "__srcad_transform__", None) or getattr(obj, "__srcad_maker__", False):
             return None  # srcad.jvp, srcad.grad(f): generated code copies what it changes
+        if isinstance(obj, type) and records_built.why_not(obj) is None:
+            return self._record_changes(obj, call, aliases, holders)
         return self._known_callee_changes(obj, call, aliases, holders)
 
     def _known_callee_changes(self, obj, call: gast.Call, aliases: set, holders: set):
@@ -517,6 +523,15 @@ class _Summary:
             leading = [None] if isinstance(obj, types.MethodType) else []  # cls of a classmethod
             return self._bound_changes(inner, summary, leading, call, aliases, holders)
         return CHANGES
+
+    def _record_changes(self, cls, call, aliases: set, holders: set):
+        """A record class built (srcad.normalize.records_built): a namedtuple's or a
+        dataclass's generated constructor changes nothing; a plain class's __init__ is read."""
+        init = vars(cls).get("__init__")
+        if issubclass(cls, tuple) or dataclasses.is_dataclass(cls) or init is None:
+            return None
+        summary = written_params(init, self.active)
+        return self._bound_changes(init, summary, [None], call, aliases, holders)
 
     def _local_call_changes(self, fdef, call, aliases: set, holders: set, namespace=None):
         """A call of a nested function: what its summary changes among the arguments given

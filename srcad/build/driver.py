@@ -23,7 +23,7 @@ from ..analyze.resolve import attribute_guard, forwarded_to, known_values, resol
 from ..ir import syntax as S
 from ..ir.resolution import EXTRA_ARGUMENTS, KnownValue
 from ..naming import Namer
-from ..normalize import anf, closures, controlflow, records
+from ..normalize import anf, closures, controlflow, records, records_built
 from ..normalize.builtin_calls import (
     inline_partials,
     map_as_comprehension,
@@ -143,9 +143,12 @@ def _front(fn, spec: Spec) -> Unit:
     dict_params = {p for p, k in decided.items() if k == "dict"}
     merge_dicts(fdef, parsed.namespace, user_locals, dict_params, rt_name)
     fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
+    constructors = _constructors(binder, rt_name, parsed.filename)
+    built, made = records_built.rewrite(fdef, parsed.namespace, user_locals, constructors, guards)
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)
-    layouts = records.rewrite(fdef, dict(spec.records), rt_name, parsed.filename)
+    layouts = records.rewrite(fdef, dict(spec.records), rt_name, parsed.filename, built, made)
+    records_built.rewrite_methods(fdef, layouts, binder.bind, parsed.filename, guards, namer.fresh)
     stages.keep("anf", fdef)
     binder.local_names = S.names_stored(fdef) | set(param_names(fdef))
     visible = binder.visible_namespace()
@@ -173,6 +176,37 @@ def _copy_owned(fdef, owned: tuple) -> None:
             gast.copy_location(node, fdef)
         copies.append(copy)
     fdef.body[:0] = copies
+
+
+_CONSTRUCTORS: dict = {}  # (record class, __init__) -> the constructor srcad wrote for it
+
+
+def _constructors(binder: Binder, rt_name: str, filename: str):
+    """How `records_built` names the constructor of a record class: a def srcad writes
+    (compiled with the class's __init__'s globals), bound in `binder`, read back from its
+    tree (srcad.parse reads `__srcad_origin__`)."""
+
+    def build(cls, replaced: tuple | None = None) -> str:
+        # a plain class's __init__ may be replaced: the key holds it
+        key = (cls, vars(cls).get("__init__"), replaced)
+        function = _CONSTRUCTORS.get(key)
+        if function is not None:
+            return binder.bind(function.__name__, function)
+        standin = records_built.standin(cls)
+        node, defaults, globals_ = records_built.constructor_source(
+            cls, "srcad_rt", "record", replaced
+        )
+        source = emit.unparse_function(node)
+        cells = {"srcad_rt": types.CellType(runtime), "record": types.CellType(standin)}
+        emitted = emit.compile_function(
+            source, node.name, dict(globals_), cells, {}, defaults or None, None, label=node.name
+        )
+        function = emitted.function
+        function.__srcad_origin__ = (filename, S.clone(node))
+        _CONSTRUCTORS[key] = function
+        return binder.bind(node.name, function)
+
+    return build
 
 
 def _def_compiler(parsed, binder: Binder):

@@ -539,3 +539,9 @@ def _copy_array(a: np.ndarray, memo: dict) -> np.ndarray:
         return np.ndarray(a.shape, a.dtype, buffer=new_root, offset=offset, strides=a.strides)
     except (TypeError, ValueError, BufferError):
         return a.copy()  # a base numpy will not lend its buffer: the view is lost, rarely
+
+
+def make_record(cls, parts):
+    """The record `cls` (a namedtuple, or srcad's stand-in for a class the differentiated
+    code builds: srcad.normalize.records_built) of the values `parts`."""
+    return cls(*parts)

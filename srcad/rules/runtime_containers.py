@@ -460,3 +460,18 @@ returns("like:x", rt.getitem_vjp)
 returns("like:x", rt.zero_item)
 returns("like:x", rt.unbroadcast)
 returns("like:g", rt.unbroadcast_kept)  # its x may be a Shape standing for the value
+
+
+# A record the differentiated code builds (srcad.normalize.records_built): a namedtuple of
+# its fields, whose derivatives are the tuple of the fields' derivatives.
+@vjp_rule(rt.make_record, linear=("parts",))
+def _(ans, cls, parts):
+    d[parts] = rt.from_sequence(d[ans], parts, nb)
+
+
+@jvp_rule(rt.make_record, linear=("parts",))
+def _(ans, cls, parts):
+    d[ans] = rt.make_record(cls, rt.to_sequence(d[parts], parts, tuple, nb))
+
+
+returns("tuple", rt.make_record)

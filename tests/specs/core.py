@@ -148,6 +148,11 @@ SPECS: list[RuleSpec] = [
     RuleSpec(tuple, [((3, 2),)], call="tuple(a0)[0] + tuple(a0)[2]"),
     RuleSpec(rt.to_sequence, [((3, 2), (3, 2))], call="rt.to_sequence(a0, a1, list)[1]"),
     RuleSpec(
+        rt.make_record,
+        [((3,), (3,))],
+        call="rt.make_record(Pair, (a0, a1))[1] * rt.make_record(Pair, (a1, a0))[1] ** 2",
+    ),
+    RuleSpec(
         rt.from_sequence, [((2,), (2,), (3, 2))], call="rt.from_sequence([a0, a1, a0], a2) * 1.0"
     ),
     RuleSpec(
