@@ -620,6 +620,6 @@ add(
     "code, tree_map of a lambda over a NamedTuple",
     argnums=(0, 1),
     # tree_map runs the lambda inside srcad's own helper, which srcad does not read
-    refused="update() changes its arguments in place",
+    refused="update() changes",
     cause=0,
 )
