@@ -24,6 +24,7 @@ from .rules import Ctx, Out
 # helper -> (derivative parameter, parameters used only for their shape or structure)
 _DIRECTIONAL = {
     rt.unbroadcast: ("g", ("x",)),
+    rt.unbroadcast_kept: ("g", ("x",)),
     rt.sum_to_shape: ("g", ()),
     rt.fit: ("t", ("like",)),
     rt.lift: ("dx", ("x",)),
@@ -81,6 +82,16 @@ def scalar_seed(pc: PrimitiveCall, ctx: Ctx) -> Out | None:
     return Out([], ctx.names.rt_call("scalar_seed", [first]), False)
 
 
+def kept_shape(pc: PrimitiveCall, ctx: Ctx) -> Out | None:
+    """What a tape keeps of a value for its shape (srcad.optimize.shape_saves): every
+    example's shape is the first's, so the shape kept is the same for all."""
+    x = pc.args[0] if len(pc.args) == 1 else None
+    if x is None or not pc.batched(x):
+        return Out([], pc.expr(ctx.names), False)
+    first = ctx.names.rt_call("first_example", [S.clone(x)])
+    return Out([], ctx.names.rt_call("shape_only", [first]), False)
+
+
 def unchanged(pc: PrimitiveCall, ctx: Ctx) -> Out | None:
     """Helpers that work leafwise on containers, batched or not (rt.add, rt.copy)."""
     return Out([], pc.expr(ctx.names), True)
@@ -126,6 +137,7 @@ def helper_rules() -> dict[int, Callable]:
         out[id(helper)] = rule
     out[id(rt.scalar_seed)] = scalar_seed
     out[id(rt.zeros_like)] = zeros_like
+    out[id(rt.shape_only)] = kept_shape
     for leafwise in (rt.add, rt.copy, rt.sequence):
         out[id(leafwise)] = unchanged
     out[id(rt.pack_like)] = lambda pc, ctx: parts(pc, ctx, "parts", "x")

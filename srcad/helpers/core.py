@@ -71,13 +71,13 @@ def shape_only(x):
     return x
 
 
-def unbroadcast_kept(g, x):
-    """`unbroadcast(g, x)`, where `x` may be what `shape_only` kept of it."""
+def unbroadcast_kept(g, x, batch=0):
+    """`unbroadcast(g, x, batch)`, where `x` may be what `shape_only` kept of it."""
     if type(x) is Shape:
-        if getattr(g, "shape", ()) != x:
-            g = sum_to_shape(g, tuple(x))
+        if batch or getattr(g, "shape", ()) != x:
+            g = sum_to_shape(g, tuple(x), batch)
         return np.real(g) if _is_complex(g) else g
-    return unbroadcast(g, x)
+    return unbroadcast(g, x, batch)
 
 
 def kept_like(x):

@@ -53,13 +53,13 @@ def _(ans, g, x, batch=0):
 
 # a tape that keeps shapes (srcad.optimize.shape_saves): `x` is a Shape or the value
 @vjp_rule(rt.unbroadcast_kept, linear=("g",))
-def _(ans, g, x):
-    d[g] = rt.broadcast_back(d[ans], g, rt.kept_like(x), 0, nb)
+def _(ans, g, x, batch=0):
+    d[g] = rt.broadcast_back(d[ans], g, rt.kept_like(x), batch, nb)
 
 
 @jvp_rule(rt.unbroadcast_kept, linear=("g",))
-def _(ans, g, x):
-    d[ans] = rt.unbroadcast(d[g], rt.kept_like(x), nb)
+def _(ans, g, x, batch=0):
+    d[ans] = rt.unbroadcast(d[g], rt.kept_like(x), batch + nb)
 
 
 @vjp_rule(rt.fit, linear=("t",))
