@@ -172,6 +172,17 @@ SPECS: list[RuleSpec] = [
         rt.fresh_residuals, [((3,), (3,))], call="rt.fresh_residuals((a0, [a1, a0]))[1][1] * a1"
     ),
     RuleSpec(rt.concat, [((3,), (3,))], call="rt.concat([a0], [a1, a0])[1] * 2.0"),
+    # a function value as a record of what it holds (tests/test_function_records.py calls
+    # through them)
+    RuleSpec(
+        rt.closure, [((3,), (3,))], call="rt.captured(rt.closure(np.multiply, (a0, a1)))[0] * a1"
+    ),
+    RuleSpec(
+        rt.captured,
+        [((3,), (3,))],
+        call="rt.captured(rt.closure(np.multiply, (a0, a1)))[1] * a0",
+    ),
+    RuleSpec(rt.real_output, [((3,), (3,))], call="rt.real_output(a0) * a1"),
     RuleSpec(rt.repeat_sequence, [((3,), (3,))], call="rt.repeat_sequence([a0, a1], 2)[3]"),
     RuleSpec(rt.repeat_sequence, [((3,), (3,))], call="rt.repeat_sequence(2, (a0, a1))[2]"),
     RuleSpec(sum, [((3,), (3,))], call="sum([a0, a1, a0])"),
