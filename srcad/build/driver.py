@@ -111,16 +111,7 @@ def _front(fn, spec: Spec) -> Unit:
     # may be a tuple a nondifferentiable numpy call returned (np.nonzero)
     ranked = {entry[0] for entry in spec.ndims}
     decided = {p: k for p, k in spec.kinds if k != "array" or p in ranked}
-    fold_static_branches(fdef, parsed.namespace, decided, guards)
-    unroll_known_loops(fdef, parsed.namespace, guards)
-    lower_starred(fdef)
-    extra_cells: dict = {}  # what the inlined generators and lowered matches read
-    inline_generators(fdef, parsed.namespace, parsed.filename, guards, extra_cells)
-    lower_match(fdef, parsed.namespace, extra_cells)
-    lower_exceptions(fdef, parsed.namespace, parsed.filename)
-    lower_own_nonlocals(fdef, parsed.namespace, parsed.filename, extra_cells)
-    unstar_known_lengths(fdef, parsed.namespace, S.names_stored(fdef) | set(param_names(fdef)))
-    mark_checkpointed_loops(fdef, parsed.namespace, guards, parsed.filename)
+    extra_cells = _lower_statements(fdef, parsed, decided, guards)
     fence.check(fdef, parsed.filename)
     namer = Namer(S.all_names(fdef))
     user_locals = S.names_stored(fdef) | set(param_names(fdef))
@@ -128,20 +119,7 @@ def _front(fn, spec: Spec) -> Unit:
     for name, obj in extra_cells.items():
         binder.bind_as(name, obj)
     rt_name = binder.bind("rt", runtime)
-    nest_min_max(fdef, parsed.namespace, user_locals)
-    move_kept_maps(fdef, parsed.namespace, user_locals)
-    consumed_maps_as_lists(fdef, parsed.namespace, user_locals)
-    map_as_comprehension(fdef, parsed.namespace, user_locals)
-    inline_partials(fdef, parsed.namespace, user_locals)
-    partials_as_records(fdef, parsed.namespace, user_locals, rt_name)
-    order_by_index(fdef, parsed.namespace, user_locals, rt_name)
-    transpose_zip_star(fdef, parsed.namespace, user_locals, rt_name)
-    # g(*xs) of a length known when the code runs: valid while g's signature is the same
-    for callee in dispatch_star_lengths(fdef, parsed.namespace, user_locals, rt_name):
-        guards.append(attribute_guard(callee, "__code__", callee.__code__))
-        guards.append(attribute_guard(callee, "__defaults__", callee.__defaults__))
-    dict_params = {p for p, k in decided.items() if k == "dict"}
-    merge_dicts(fdef, parsed.namespace, user_locals, dict_params, rt_name)
+    _lower_builtin_calls(fdef, parsed.namespace, user_locals, rt_name, decided, guards)
     fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
     constructors = _constructors(binder, rt_name, parsed.filename)
     built, made = records_built.rewrite(fdef, parsed.namespace, user_locals, constructors, guards)
@@ -163,6 +141,42 @@ def _front(fn, spec: Spec) -> Unit:
     sequences_as_arrays(fdef, resolution, namer.fresh, lambda: binder.bind("np", np))
     calls = Calls(binder, generate, guards, layouts)
     return Unit(parsed, fdef, spec, namer, binder, resolution, guards, stages, calls, known)
+
+
+def _lower_statements(fdef, parsed, decided: dict, guards: list) -> dict:
+    """The statement rewrites before the fence: branches and loops known for the call's
+    kinds, starred targets, generators, match, try, nonlocal, checkpointed loops. Returns
+    the objects the rewritten code reads (for the binder)."""
+    fold_static_branches(fdef, parsed.namespace, decided, guards)
+    unroll_known_loops(fdef, parsed.namespace, guards)
+    lower_starred(fdef)
+    extra_cells: dict = {}  # what the inlined generators and lowered matches read
+    inline_generators(fdef, parsed.namespace, parsed.filename, guards, extra_cells)
+    lower_match(fdef, parsed.namespace, extra_cells)
+    lower_exceptions(fdef, parsed.namespace, parsed.filename)
+    lower_own_nonlocals(fdef, parsed.namespace, parsed.filename, extra_cells)
+    unstar_known_lengths(fdef, parsed.namespace, S.names_stored(fdef) | set(param_names(fdef)))
+    mark_checkpointed_loops(fdef, parsed.namespace, guards, parsed.filename)
+    return extra_cells
+
+
+def _lower_builtin_calls(fdef, namespace, user_locals, rt_name, decided: dict, guards) -> None:
+    """The call rewrites after the fence: min/max, maps, partials, orderings, zip(*e),
+    starred calls of a run-time length, dict merges."""
+    nest_min_max(fdef, namespace, user_locals)
+    move_kept_maps(fdef, namespace, user_locals)
+    consumed_maps_as_lists(fdef, namespace, user_locals)
+    map_as_comprehension(fdef, namespace, user_locals)
+    inline_partials(fdef, namespace, user_locals)
+    partials_as_records(fdef, namespace, user_locals, rt_name)
+    order_by_index(fdef, namespace, user_locals, rt_name)
+    transpose_zip_star(fdef, namespace, user_locals, rt_name)
+    # g(*xs) of a length known when the code runs: valid while g's signature is the same
+    for callee in dispatch_star_lengths(fdef, namespace, user_locals, rt_name):
+        guards.append(attribute_guard(callee, "__code__", callee.__code__))
+        guards.append(attribute_guard(callee, "__defaults__", callee.__defaults__))
+    dict_params = {p for p, k in decided.items() if k == "dict"}
+    merge_dicts(fdef, namespace, user_locals, dict_params, rt_name)
 
 
 def _copy_owned(fdef, owned: tuple) -> None:
