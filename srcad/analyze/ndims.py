@@ -202,8 +202,6 @@ def _ranks(fdef: gast.FunctionDef, params: dict, resolution: Resolution) -> dict
 
 
 _SHAPE_VALUES = "__shape_values__"  # name -> its only value, a tuple display or x.shape
-_FILLED = (np.zeros, np.ones, np.empty, np.full)
-_FILLED_LIKE = (np.zeros_like, np.ones_like, np.empty_like, np.full_like)
 
 
 def _shape_values(assigned) -> dict:
@@ -358,11 +356,12 @@ def _call(call, ndims, resolution):
     target = resolution.calls.get(call)
     if target is not None and target.kind == "function":
         return _returned_argument(call, target.obj, ndims)
-    if target is not None and any(target.obj is f for f in _FILLED) and _SHAPE_VALUES in ndims:
-        return _filled_rank(call, ndims)
-    if target is not None and any(target.obj is f for f in _FILLED_LIKE) and call.args:
-        if not any(k.arg in ("shape", "subok") for k in call.keywords):
-            return _of(call.args[0], ndims)
+    rank = getattr(getattr(target, "rule", None), "rank", "")
+    if rank == "shape" and _SHAPE_VALUES in ndims:
+        return _filled_rank(call, ndims)  # np.zeros(shape) and its kin
+    if rank == "same" and call.args and not any(k.arg == "shape" for k in call.keywords):
+        if target.kind == "rule" and some_template(target.rule) is None:
+            return _of(call.args[0], ndims)  # np.zeros_like(x), which has no template
     if target is None or target.rule is None or target.kind not in ("rule", "method"):
         return None
     obj, rule = target.obj, target.rule

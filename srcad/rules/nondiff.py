@@ -172,7 +172,8 @@ returns(
 # What the analyses read of these entries besides their templates (srcad.rules.registry.facts).
 
 facts(np.all, np.any, np.argmax, np.argmin, rank="reduce")
-facts(np.zeros_like, np.ones_like, rank="same")
+facts(np.zeros_like, np.ones_like, np.empty_like, np.full_like, rank="same")
+facts(np.zeros, np.ones, np.empty, np.full, rank="shape")  # as many axes as the shape has
 facts(np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like, fresh=True)
 facts(np.eye, np.identity, fresh=True)
 facts(builtins.complex, complex_result=True)

@@ -68,7 +68,7 @@ class Rule:
     # receiver of a method (the alias check names it)
     # Facts the analyses read, declared with `facts` by the table that owns the entry:
     rank: str = ""  # "same": its first argument's rank; "reduce": that less `axis` (ndims);
-    # "scalar": a number
+    # "scalar": a number; "shape": as many axes as its first argument, a shape, has
     complex_result: bool = False  # may return complex values for real arguments (ndims)
     fresh: bool = False  # returns a new object, never an argument or a view of one
     view: bool = False  # may return a view of an argument, or the argument itself
