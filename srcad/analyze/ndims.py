@@ -382,19 +382,7 @@ def _call(call, ndims, resolution):
     if rule.rank == "same":
         return _of(first, ndims)
     if rule.rank == "reduce":
-        rank = _of(first, ndims)
-        axis, keepdims = bound.get("axis"), bound.get("keepdims")
-        if rank is None or not isinstance(keepdims, (gast.Constant, type(None))):
-            return None
-        if keepdims is not None and keepdims.value:
-            return rank
-        if axis is None or (isinstance(axis, gast.Constant) and axis.value is None):
-            return 0
-        if isinstance(axis, gast.Constant) and isinstance(axis.value, int):
-            return rank - 1
-        if isinstance(axis, gast.Tuple):
-            return rank - len(axis.elts)
-        return None
+        return _reduced(_of(first, ndims), bound.get("axis"), bound.get("keepdims"))
     if obj is np.matmul:
         return _matmul(_of(bound["x"], ndims), _of(bound["y"], ndims))
     if obj is runtime.unbroadcast:
@@ -418,6 +406,21 @@ def _call(call, ndims, resolution):
         if isinstance(shape, gast.Tuple):
             return len(shape.elts)
         return None
+    return None
+
+
+def _reduced(rank, axis, keepdims):
+    """The rank of a reduction of a value of `rank` over `axis` (syntax), or None."""
+    if rank is None or not isinstance(keepdims, (gast.Constant, type(None))):
+        return None
+    if keepdims is not None and keepdims.value:
+        return rank
+    if axis is None or (isinstance(axis, gast.Constant) and axis.value is None):
+        return 0
+    if isinstance(axis, gast.Constant) and isinstance(axis.value, int):
+        return rank - 1
+    if isinstance(axis, gast.Tuple):
+        return rank - len(axis.elts)
     return None
 
 

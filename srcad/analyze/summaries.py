@@ -40,12 +40,13 @@ from ..rules.methods import READING_METHODS as _READING_METHODS
 from ..rules.methods import STORING_METHODS as _STORING_METHODS
 from ..rules.registry import Effect, lookup
 from .alias_facts import view_member, view_result
-from .summary_syntax import (
+from .summary_syntax import (  # noqa: F401 (bind_signature: effects imports it here)
     METADATA,
     _params,
     _root,
     _unstarred,
     bind_nested,
+    bind_signature,
     flows,
     loaded_values,
     local_defs,
@@ -162,25 +163,6 @@ def _returned_functions(factory) -> list | None:
         else:
             return None
     return [(d, parsed.namespace) for d in out] if out else None
-
-
-def bind_signature(fn, call: gast.Call) -> dict | None:
-    """{parameter: [argument expressions]} of a call of `fn`, or None."""
-    if any(isinstance(a, gast.Starred) for a in call.args) or any(
-        k.arg is None for k in call.keywords
-    ):
-        return None
-    try:
-        bound = inspect.signature(fn, follow_wrapped=False).bind(
-            *call.args, **{k.arg: k.value for k in call.keywords}
-        )
-    except (TypeError, ValueError):
-        return None
-    out = {}
-    for name, value in bound.arguments.items():
-        values = value.values() if isinstance(value, dict) else value
-        out[name] = list(values) if isinstance(value, (tuple, dict)) else [value]
-    return out
 
 
 class _Summary:
@@ -659,29 +641,17 @@ class _Summary:
             return CHANGES
         if not summary:
             return None
-        try:
-            if any(isinstance(a, gast.Starred) for a in call.args) or any(
-                k.arg is None for k in call.keywords
-            ):
-                raise TypeError("arguments that bind only when the code runs")
-            bound = inspect.signature(function, follow_wrapped=False).bind(
-                *leading, *call.args, **{k.arg: k.value for k in call.keywords}
-            )
-        except (TypeError, ValueError):
+        given = [gast.Constant(None, None) if v is None else v for v in leading]
+        bound = bind_signature(function, gast.Call(call.func, given + call.args, call.keywords))
+        if bound is None:
             if set(summary.values()) == {DISPATCHED}:
                 return DISPATCHED  # changes only through calls checked when they run
             return CHANGES
         how = None
         for param, effect in summary.items():
-            value = bound.arguments.get(param)
-            if isinstance(value, dict):  # **kwargs
-                values = list(value.values())
-            else:
-                values = value if isinstance(value, tuple) else [value]
             if any(
-                isinstance(v, gast.AST)
-                and (self._part(v, aliases, holders) or self._holds(v, aliases, holders))
-                for v in values
+                self._part(v, aliases, holders) or self._holds(v, aliases, holders)
+                for v in bound.get(param, ())
             ):
                 how = _stronger(how, effect if effect in (CONSTANTS, DISPATCHED) else CHANGES)
         return how
