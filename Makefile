@@ -16,12 +16,12 @@ demo: $(STAMP)
 	$(BIN)/python -m srcad demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check srcad tests notebooks docs $(wildcard benchmarks)
+	$(BIN)/ruff check srcad tests tools notebooks docs $(wildcard benchmarks)
 	$(BIN)/mypy --strict srcad/api.py
 
 format: $(STAMP)
-	$(BIN)/ruff format srcad tests notebooks docs $(wildcard benchmarks)
-	$(BIN)/ruff check --fix srcad tests notebooks docs $(wildcard benchmarks)
+	$(BIN)/ruff format srcad tests tools notebooks docs $(wildcard benchmarks)
+	$(BIN)/ruff check --fix srcad tests tools notebooks docs $(wildcard benchmarks)
 
 # Benchmarks install the bench extra (autograd, jax) on first use.
 $(VENV)/.srcad-bench: $(STAMP)

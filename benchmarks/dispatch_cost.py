@@ -8,7 +8,11 @@ the generated code) or looked up by a runtime key (``ACTS[name](x)``: the genera
 asks a dispatch site, srcad.build.dispatch, for the derivative of what arrives; the site
 finds it in its cache after the first call). Reported in µs per call of the whole derivative,
 in reverse mode (``grad``) and forward mode (``jvp``), and their difference: what one
-dispatched call adds. Writes results/dispatch_cost.json.
+dispatched call adds. Two more rows: a factory called at every call making a fresh closure
+that holds the same value (the site finds the code it generated for an earlier closure of
+the same code holding the same objects), and a closure over the differentiated value (a
+record: its code is dispatched, what it holds is differentiated), against the same
+derivative written out. Writes results/dispatch_cost.json.
 """
 
 from __future__ import annotations
@@ -41,6 +45,27 @@ def dynamic_loss(x, name):
     return np.sum(ACTS[name](x))
 
 
+def make_scaled(c):
+    return lambda z: c * np.tanh(z)
+
+
+SCALE = 0.5
+
+
+def fresh_closure_loss(x):
+    f = make_scaled(SCALE)  # a new closure at every call, holding the same SCALE
+    return np.sum(f(x))
+
+
+def record_loss(x):
+    f = make_scaled(x[0])  # a closure over x: a record, its code dispatched
+    return np.sum(f(x))
+
+
+def record_static_loss(x):
+    return np.sum(x[0] * np.tanh(x))  # the same derivative, written out
+
+
 def _us(fn, number: int, repeat: int) -> float:
     return min(timeit.repeat(fn, number=number, repeat=repeat)) / number * 1e6
 
@@ -68,6 +93,20 @@ def measure(quick: bool = False) -> dict:
             _us(lambda: srcad.jvp(by_name, (x,), (v,)), number, repeat),
         ),
     }
+    g_fresh, g_record, g_written = (
+        srcad.grad(fresh_closure_loss),
+        srcad.grad(record_loss),
+        srcad.grad(record_static_loss),
+    )
+    np.testing.assert_allclose(g_record(x), g_written(x))
+    rows["grad, a fresh closure per call"] = (
+        _us(lambda: g_static(x), number, repeat),
+        _us(lambda: g_fresh(x), max(number // 20, 10), repeat),
+    )
+    rows["grad, a closure over x (a record)"] = (
+        _us(lambda: g_written(x), number, repeat),
+        _us(lambda: g_record(x), number, repeat),
+    )
     return {
         mode: {"static_us": s, "dispatched_us": d, "added_us": d - s}
         for mode, (s, d) in rows.items()

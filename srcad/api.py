@@ -31,6 +31,7 @@ from .arguments import (  # noqa: F401 - srcad.show and srcad.check use some of 
     check_differentiable,
     check_tangent,
     engine_args,
+    extra_params,
 )
 from .boundary import public
 from .build import Mode
@@ -285,13 +286,14 @@ def _vjp_code(fn: Any, primals: tuple[Any, ...], has_aux: bool) -> tuple[Any, tu
     """vjp's generated code for these primals, and the primals in the form it takes."""
     params = _positional_params(fn)
     _check_primal_count(fn, params, primals, "vjp")
-    for name, value in zip(params, primals):
+    extra = extra_params(fn, params, len(primals) - len(params))
+    for name, value in zip([*params, *extra], primals):
         check_differentiable(value, f"argument {name!r}", lambda: def_location_of(fn))
-    wrt = tuple(params[: len(primals)])
+    wrt = tuple([*params, *extra][: len(primals)])
     nums = range(len(primals))
     engine = engine_args(primals, nums)
-    kinds, ndims = _describe_args(params, engine)
-    records = _describe_records(params, primals, nums)
+    kinds, ndims = _describe_args(params, engine, extra)
+    records = _describe_records(params, primals, nums, extra)
     spec = build.Spec(Mode.VJP, wrt, has_aux=has_aux, kinds=kinds, ndims=ndims, records=records)
     return build.generate(fn, spec), tuple(engine)
 
@@ -368,14 +370,15 @@ def jvp(fn: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[
         )
     params = _positional_params(fn)
     _check_primal_count(fn, params, primals, "jvp")
-    for name, p, t in zip(params, primals, tangents):
+    extra = extra_params(fn, params, len(primals) - len(params))
+    for name, p, t in zip([*params, *extra], primals, tangents):
         check_differentiable(p, f"argument {name!r}", lambda: def_location_of(fn))
         check_tangent(t, p, f"argument {name!r}")
-    wrt = tuple(params[: len(primals)])
+    wrt = tuple([*params, *extra][: len(primals)])
     nums = range(len(primals))
     engine = engine_args(primals, nums)
-    kinds, ndims = _describe_args(params, engine)
-    records = _describe_records(params, primals, nums)
+    kinds, ndims = _describe_args(params, engine, extra)
+    records = _describe_records(params, primals, nums, extra)
     spec = build.Spec(Mode.JVP, wrt, kinds=kinds, ndims=ndims, records=records)
     generated = build.generate(fn, spec)
     args = _fill_defaults(fn, engine)

@@ -29,10 +29,10 @@ from .errors import (
     ShapeMismatchError,
     SrcadError,
     UnsupportedOperationError,
-    UnsupportedSyntaxError,
 )
 from .helpers.jacobians import _rebuild, _select
 from .ir.resolution import EXTRA_ARGUMENTS, KnownValue
+from .normalize.variadic import variadic_parameters
 from .parse import _plain_function, def_location, require_source
 from .wrappers import transformable
 
@@ -97,13 +97,15 @@ def _passed_function(value: object) -> bool:
 
 
 def _describe_args(
-    params: Sequence[str], args: Sequence[Any]
+    params: Sequence[str], args: Sequence[Any], extra: Sequence[str] = ()
 ) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     """What generated code is specialized on: each argument's kind, and arrays' ranks (with
-    "complex" for complex ones, so that real code can use real-only shortcuts)."""
+    "complex" for complex ones, so that real code can use real-only shortcuts); `extra`
+    names the arguments past `params` that ``*args`` gathers (`extra_params`), described too
+    when they are differentiated."""
     kinds: list[tuple[Any, ...]] = []
     ndims: list[tuple[Any, ...]] = []
-    for p, a in zip(params, args):
+    for p, a in zip([*params, *extra], args):
         t = type(a)
         if t is np.ndarray or is_foreign(a):
             if t is not np.ndarray and any(n != n for n in a.shape):  # NaN: Dask's unknown
@@ -134,10 +136,11 @@ def _describe_args(
 
 
 def _describe_records(
-    params: Sequence[str], args: Sequence[Any], nums: Sequence[int]
+    params: Sequence[str], args: Sequence[Any], nums: Sequence[int], extra: Sequence[str] = ()
 ) -> tuple[Any, ...]:
     """The layouts of the differentiated pytree arguments (`srcad.argtrees`): which child
-    ``p.w`` reads, for the code generated for them."""
+    ``p.w`` reads, for the code generated for them (`extra` as `_describe_args`)."""
+    params = [*params, *extra]
     out = []
     for n in nums:
         if n < len(args) and not argtrees.simple(args[n]):
@@ -233,6 +236,16 @@ def _argnums(fn: Any, argnums: Any, transform: str) -> tuple[tuple[int, ...], bo
     return tuple(int(n) for n in nums), as_tuple
 
 
+def extra_params(fn: Any, params: Sequence[str], count: int) -> list[str]:
+    """The names of `count` arguments past `params` gathered by `fn`'s ``*args``, as the code
+    generated for a call with them names its parameters (srcad.normalize.variadic); empty
+    when `fn` has no ``*args``."""
+    user = _user_function(fn)
+    if count <= 0 or not _has_varargs(fn) or len(_positional_params(fn)) != len(params):
+        return []
+    return variadic_parameters(user, count, None)[len(params) :]
+
+
 def _has_varargs(fn: Any) -> bool:
     fn = _user_function(fn)
     return isinstance(fn, types.FunctionType) and bool(fn.__code__.co_flags & inspect.CO_VARARGS)
@@ -246,17 +259,12 @@ def _wrt_names(
     names = []
     for n in nums:
         index = n + len(params) if n < 0 else n
+        if n >= len(params) and _has_varargs(fn):
+            # gathered by *args: the parameter the code generated for the call gives it
+            names.append(extra_params(fn, params, n - len(params) + 1)[-1])
+            continue
         if not 0 <= index < len(params):
             user = _user_function(fn)
-            if _has_varargs(fn) and index >= len(params):
-                # The arguments gathered by *args have no name srcad could differentiate.
-                raise UnsupportedSyntaxError(
-                    f"{transform}: argnums {n} falls on the *args of {_fn_name(user)}; srcad "
-                    "does not differentiate arguments collected by *args",
-                    def_location(user),
-                    hint="give the function named parameters (def f(x, y) instead of "
-                    "def f(*args)), or pass the values as one tuple argument",
-                )
             raise ArgnumsError(
                 f"{transform}: argnums {n} is out of range for {_fn_name(user)}"
                 f", which has {len(params)} positional parameter(s) ({', '.join(params)})",
@@ -565,16 +573,8 @@ def _typed(value: Any) -> bool:
 
 
 def _check_primal_count(fn: Any, params: list[str], primals: Sequence[Any], transform: str) -> None:
-    if len(primals) > len(params):
+    if len(primals) > len(params) and not _has_varargs(fn):
         user = _user_function(fn)
-        if _has_varargs(fn):
-            raise UnsupportedSyntaxError(
-                f"{transform}: {_fn_name(user)} collects arguments with *args; srcad does "
-                "not differentiate those",
-                def_location(user),
-                hint="give the function named parameters (def f(x, y) instead of "
-                "def f(*args)), or pass the values as one tuple argument",
-            )
         raise ArgnumsError(
             f"{transform}: {_fn_name(user)}({', '.join(params)}) takes {len(params)} "
             f"positional argument(s), {len(primals)} primals were given",

@@ -83,8 +83,11 @@ def _wrt(wrt: list[str], tuple_out: bool) -> str:
     return f"({', '.join(wrt)},)" if tuple_out else wrt[0]
 
 
-def jacfwd(fn, wrt: list[str], tuple_out: bool, jvp_fn, fname: str, holomorphic=False):
-    params = positional_params(fn)
+def jacfwd(fn, wrt: list[str], tuple_out: bool, jvp_fn, fname: str, holomorphic=False, params=None):
+    """The Jacobian by one batched jvp; `params` are the jvp's parameters when `fn`'s
+    ``*args`` are spelled out (srcad.normalize.variadic), which then takes no defaults."""
+    defaults = fn.__defaults__ if params is None else None
+    params = positional_params(fn) if params is None else params
     n = local_names(params)
     args = ", ".join(params)
     seeds = _wrt(wrt, tuple_out)
@@ -104,7 +107,7 @@ def jacfwd(fn, wrt: list[str], tuple_out: bool, jvp_fn, fname: str, holomorphic=
         params,
         body,
         {n["jvp_fn"]: jvp_fn},
-        fn.__defaults__,
+        defaults,
         f"jacfwd of {fname}",
     )
 
@@ -119,10 +122,12 @@ def jacrev(
     holomorphic=False,
     value=False,
     transform="jacrev",
+    params=None,
 ):
     """The Jacobian by one batched vjp; with `value`, ``(out, jacobian)``; `transform`
-    "grad" for grad(holomorphic=True), which needs a scalar output."""
-    params = positional_params(fn)
+    "grad" for grad(holomorphic=True), which needs a scalar output; `params` as `jacfwd`."""
+    defaults = fn.__defaults__ if params is None else None
+    params = positional_params(fn) if params is None else params
     n = local_names(params)
     args = ", ".join(params)
     seeds = _wrt(wrt, tuple_out)
@@ -143,14 +148,15 @@ def jacrev(
         params,
         body,
         {n["fwd_fn"]: fwd_fn, n["bwd_fn"]: bwd_fn},
-        fn.__defaults__,
+        defaults,
         f"jacrev of {fname}",
     )
 
 
-def pullback(fn, fwd_fn, bwd_fn, cotangent, fname: str):
-    """x -> J(x)^T v for a fixed cotangent v."""
-    params = positional_params(fn)
+def pullback(fn, fwd_fn, bwd_fn, cotangent, fname: str, params=None):
+    """x -> J(x)^T v for a fixed cotangent v (`params` as `jacfwd`)."""
+    defaults = fn.__defaults__ if params is None else None
+    params = positional_params(fn) if params is None else params
     n = local_names(params)
     args = ", ".join(params)
     body = [
@@ -158,12 +164,13 @@ def pullback(fn, fwd_fn, bwd_fn, cotangent, fname: str):
         f"return {n['bwd_fn']}({n['residuals']}, {n['cotangent']})",
     ]
     cells = {n["fwd_fn"]: fwd_fn, n["bwd_fn"]: bwd_fn, n["cotangent"]: cotangent}
-    return build(f"pullback_{fname}", params, body, cells, fn.__defaults__, f"pullback of {fname}")
+    return build(f"pullback_{fname}", params, body, cells, defaults, f"pullback of {fname}")
 
 
-def pushforward(fn, jvp_fn, tangents, fname: str):
-    """x -> J(x) u for fixed tangents u."""
-    params = positional_params(fn)
+def pushforward(fn, jvp_fn, tangents, fname: str, params=None):
+    """x -> J(x) u for fixed tangents u (`params` as `jacfwd`)."""
+    defaults = fn.__defaults__ if params is None else None
+    params = positional_params(fn) if params is None else params
     n = local_names(params)
     args = ", ".join(params)
     body = [
@@ -175,7 +182,7 @@ def pushforward(fn, jvp_fn, tangents, fname: str):
         params,
         body,
         {n["jvp_fn"]: jvp_fn, n["tangents"]: tuple(tangents)},
-        fn.__defaults__,
+        defaults,
         f"pushforward of {fname}",
     )
 

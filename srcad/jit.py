@@ -204,6 +204,12 @@ def _njit(function: types.FunctionType):
     return numba.njit(copy)
 
 
+def _reversed_range(r):
+    """reversed(range) for numba, which has no reversed of a range."""
+    n = len(r)
+    return range(r.start + (n - 1) * r.step, r.start - r.step, -r.step)
+
+
 @functools.lru_cache(maxsize=1)
 def _runtime_for_numba() -> types.ModuleType:
     """numba versions of the runtime helpers that scalar and array loops need."""
@@ -256,6 +262,23 @@ def _runtime_for_numba() -> types.ModuleType:
             return same_shape
         raise TypingError(f"srcad.jit: unbroadcast of {g} to {x} is not compiled")
 
+    module = types.ModuleType("srcad_numba_runtime")
+    module.scalar_seed = numba.njit(lambda y: scalar_seed(y))
+    module.zeros_like = numba.njit(lambda x: zeros_like(x))
+    module.unbroadcast = numba.njit(lambda g, x: unbroadcast(g, x))
+    module.shape_only, module.unbroadcast_kept = _kept_shape_helpers()
+    module.reversed_range = numba.njit(_reversed_range)
+    return module
+
+
+def _kept_shape_helpers() -> tuple:
+    """numba versions of the helpers of a tape that keeps shapes instead of arrays
+    (srcad.optimize.shape_saves): shape_only and unbroadcast_kept."""
+    numba = _numba()
+    from numba import types as nt
+    from numba.core.errors import TypingError
+    from numba.extending import overload
+
     def shape_only(x):
         raise NotImplementedError
 
@@ -294,19 +317,10 @@ def _runtime_for_numba() -> types.ModuleType:
             return same_shape
         raise TypingError(f"srcad.jit: unbroadcast of {g} to the shape {x} is not compiled")
 
-    @numba.njit
-    def reversed_range(r):
-        n = len(r)
-        return range(r.start + (n - 1) * r.step, r.start - r.step, -r.step)
-
-    module = types.ModuleType("srcad_numba_runtime")
-    module.scalar_seed = numba.njit(lambda y: scalar_seed(y))
-    module.zeros_like = numba.njit(lambda x: zeros_like(x))
-    module.unbroadcast = numba.njit(lambda g, x: unbroadcast(g, x))
-    module.shape_only = numba.njit(lambda x: shape_only(x))
-    module.unbroadcast_kept = numba.njit(lambda g, x: unbroadcast_kept(g, x))
-    module.reversed_range = reversed_range
-    return module
+    return (
+        numba.njit(lambda x: shape_only(x)),
+        numba.njit(lambda g, x: unbroadcast_kept(g, x)),
+    )
 
 
 def _refuse_helpers(function: types.FunctionType, runtime: types.ModuleType) -> None:

@@ -37,14 +37,80 @@ from .helpers.shape import *  # noqa: F403
 from .shapes import *  # noqa: F403
 
 
-def closure(fn, *captured):
-    """A nested function or lambda used as a value (`srcad.normalize.closures`): the lifted
-    function with the values it captured first. Its result carries what it is made from
-    (`srcad.analyze.calls`): a call through it that would differentiate them is refused."""
+def closure(fn, captured):
+    """A nested function or lambda used as a value (`srcad.normalize.closures`), or a
+    ``functools.partial(fn, *captured)``: the function with the values it captured first.
+    It is a record of (code, values): its derivative is the tuple of the derivatives of
+    `captured` (`srcad.rules.runtime_rules`), which a call through it differentiates too
+    (`srcad.build.dispatch`)."""
     return functools.partial(fn, *captured)
 
 
-closure.__srcad_made_from__ = True  # type: ignore[attr-defined]
+closure.__srcad_record__ = True  # type: ignore[attr-defined]
+
+
+def captured(f):
+    """The values a function value holds, as a tuple whose derivative is the function
+    value's own (a partial's positional arguments, a record's values (`__srcad_record__`,
+    e.g. the pullback of srcad.vjp inside differentiated code); () for anything else)."""
+    if type(f) is functools.partial:
+        return tuple(f.args)
+    record = getattr(type(f), "__srcad_record__", None)
+    return record(f)[1] if record is not None else ()
+
+
+def real_output(y):
+    """`y` itself, if it is a real array or number: what a pullback differentiated inside
+    differentiated code takes the inner product of with its cotangent."""
+    if isinstance(y, (float, int, np.floating, np.integer)) and not isinstance(y, bool):
+        return y
+    if isinstance(y, np.ndarray) and y.dtype.kind in "fiu":
+        return y
+    from .errors import UnsupportedOperationError
+
+    raise UnsupportedOperationError(
+        "srcad differentiates the pullback of srcad.vjp inside differentiated code only "
+        f"for a function returning one real array, not {type(y).__name__}",
+        hint="call srcad.grad of a scalar function (np.sum(f(x) * v)) instead",
+    )
+
+
+class Code:
+    """What a call through a function value runs, apart from the values it holds: the
+    function, how many leading values it takes from them (`captured`), and the keywords a
+    partial fixed (constants: a partial made in differentiated code has none). Equal for
+    equal (function, count, keyword names), so a dispatch site's cache finds it again."""
+
+    __slots__ = ("func", "count", "keywords")
+
+    def __init__(self, func, count: int, keywords: dict):
+        self.func, self.count, self.keywords = func, count, keywords
+
+    def __eq__(self, other):
+        return (
+            type(other) is Code
+            and other.func is self.func
+            and other.count == self.count
+            and tuple(other.keywords) == tuple(self.keywords)
+            and all(other.keywords[k] is v for k, v in self.keywords.items())
+        )
+
+    def __hash__(self):
+        return hash((id(self.func), self.count, tuple(self.keywords)))
+
+    def __repr__(self):
+        return f"Code({self.func!r}, {self.count})"
+
+
+def code_of(f) -> Code:
+    """The `Code` of a function value: a partial's function, or the callable itself."""
+    if type(f) is functools.partial:
+        return Code(f.func, len(f.args), dict(f.keywords))
+    record = getattr(type(f), "__srcad_record__", None)
+    if record is not None:
+        func, values = record(f)
+        return Code(func, len(values), {})
+    return Code(f, 0, {})
 
 
 def scalar_seed(y):
@@ -235,3 +301,21 @@ from .helpers.shape import *  # noqa: E402,F403
 
 
 # Sequences: + and * on lists and tuples, sum() of a sequence, dict.get (their derivatives).
+
+
+class CellRef:
+    """A closure cell of the user's that the differentiated function writes (``nonlocal``):
+    generated code reads and writes it through `read_cell` and `write_cell`."""
+
+    def __init__(self, cell):
+        self.cell = cell
+
+
+def read_cell(ref: CellRef):
+    """The value the cell holds now."""
+    return ref.cell.cell_contents
+
+
+def write_cell(ref: CellRef, value) -> None:
+    """Store `value` in the cell, as the user's ``nonlocal`` assignment does."""
+    ref.cell.cell_contents = value

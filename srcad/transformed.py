@@ -33,6 +33,7 @@ from .arguments import (
     _wrt_names,
     check_differentiable,
     engine_args,
+    extra_params,
 )
 from .boundary import cut_srcad_frames
 from .build import Mode
@@ -234,9 +235,10 @@ class Transformed:
                 args[n], f"argument {name!r}", def_location(_user_function(self._fn))
             )
         engine = engine_args(args, self._nums)
+        extra = extra_params(self._fn, self._params, len(args) - len(self._params))
         key = (
-            *_describe_args(self._params, engine),
-            _describe_records(self._params, args, self._nums),
+            *_describe_args(self._params, engine, extra),
+            _describe_records(self._params, args, self._nums, extra),
         )
         generated = self._get(key)
         hot = (generated, self._wrapped(generated.functions["main"], args))

@@ -28,6 +28,7 @@ from .arguments import (
     _wrt_names,
     check_cotangent,
     engine_args,
+    extra_params,
 )
 from .build import Mode
 
@@ -36,9 +37,10 @@ def wrt_spec(fn: Any, args: Sequence[Any], wrt: Sequence[int], mode: Mode) -> bu
     """The build spec for `mode` with respect to the arguments at positions `wrt`, for
     arguments like `args`."""
     params = _positional_params(fn)
-    kinds, ndims = _describe_args(params, engine_args(args, wrt))
-    records = _describe_records(params, args, wrt)
-    names = _wrt_names(fn, wrt, "check_grads", params)  # a clear error for *args
+    extra = extra_params(fn, params, len(args) - len(params))
+    kinds, ndims = _describe_args(params, engine_args(args, wrt), extra)
+    records = _describe_records(params, args, wrt, extra)
+    names = _wrt_names(fn, wrt, "check_grads", params)
     return build.Spec(mode, names, kinds=kinds, ndims=ndims, records=records)
 
 
@@ -101,6 +103,7 @@ def composed_vjp(
         generated.functions["bwd"],
         cotangent,
         getattr(target, "__name__", "f"),
+        _called_params(fn, params, args),
     )
     return function
 
@@ -123,9 +126,20 @@ def composed_jvp(
     generated = build.generate(fn, spec)
     target = unwrapped(fn)
     function, _ = drivers.pushforward(
-        target, generated.functions["main"], tangents, getattr(target, "__name__", "f")
+        target,
+        generated.functions["main"],
+        tangents,
+        getattr(target, "__name__", "f"),
+        _called_params(fn, params, args),
     )
     return function
+
+
+def _called_params(fn: Any, params: list[str], args: Sequence[Any] | None) -> Any:
+    """A driver's parameters for a call with `args` whose extras ``*args`` gathers (then
+    spelled out, srcad.normalize.variadic), else None: the function's own."""
+    extra = extra_params(fn, params, len(args) - len(params)) if args is not None else []
+    return [*params, *extra] if extra else None
 
 
 def fresh_tapes(residuals: tuple[Any, ...]) -> tuple[Any, ...]:

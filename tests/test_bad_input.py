@@ -71,21 +71,20 @@ add = CASES.append
 
 # ------------------------------------------------------------------- 1. syntax the fence refuses
 _FENCED = {
-    "try_except": """
+    "try_except_around_a_call": """
         def f(x):
-            try:  # <-
-                y = x * 2.0
-            except ValueError:
+            try:
+                y = np.sqrt(x)  # <-
+            except FloatingPointError:
                 y = x
             return np.sum(y)
         """,
-    "try_finally": """
+    "try_finally_after_return": """
         def f(x):
-            try:  # <-
-                y = x * 2.0
+            try:
+                return np.sum(x * 2.0)  # <-
             finally:
                 pass
-            return np.sum(y)
         """,
     "try_star": """
         def f(x):
@@ -97,7 +96,13 @@ _FENCED = {
         """,
     "with_block": """
         def f(x):
-            with np.errstate(all="ignore"):  # <-
+            with open("log.txt") as log:  # <-
+                y = np.log(x)
+            return np.sum(y)
+        """,
+    "errstate_raising": """
+        def f(x):
+            with np.errstate(all="raise"):  # <-
                 y = np.log(x)
             return np.sum(y)
         """,
@@ -120,7 +125,7 @@ _FENCED = {
                 nonlocal total
                 total = total + v
                 return v
-            return add(np.sum(x)) * 2.0 + total  # <-
+            return total + add(np.sum(x)) * 2.0  # <-
         """,
     "yield_generator": """
         def f(x):
@@ -145,10 +150,10 @@ _FENCED = {
                 return v
             return np.sum(x)
         """,
-    "match_mapping_pattern": """
+    "match_or_pattern_captures": """
         def f(x):
-            match {"a": x}:  # <-
-                case {"a": y}:
+            match (x, 1.0):  # <-
+                case (y, 1.0) | (1.0, y):
                     pass
                 case _:
                     y = x.ravel()
@@ -759,15 +764,6 @@ add(
             return x * scale
         """,
         call=lambda s: srcad.jacfwd(s["f"])(V, scale=2.0),
-    )
-)
-add(
-    source_case(
-        "varargs_function",
-        """
-        def f(*xs):  # <-
-            return np.sum(xs[0] * 2.0)
-        """,
     )
 )
 add(

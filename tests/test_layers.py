@@ -131,3 +131,9 @@ def test_the_layer_test_sees_imports():
     graph = _graph()
     assert "ir.syntax" in graph["build.driver"]
     assert "ir.dnotation" in graph["transform.reverse"]
+
+
+def test_every_module_has_a_layer():
+    # _layer asserts; a module that imports nothing of srcad and that nothing imports is
+    # otherwise never placed by the tests above
+    assert all(_layer(name) >= 0 for name in _modules())

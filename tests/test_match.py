@@ -107,17 +107,97 @@ def test_match_against_hand_derivatives():
     np.testing.assert_allclose(srcad.grad(by_sequence)(x), [x[1] * x[2], x[0] * x[2], x[0] * x[1]])
 
 
-def by_mapping(x, d):
-    match d:
-        case {"w": w}:
-            return w * np.sum(x)
+def by_mapping(x, cfg):
+    match cfg:
+        case {"kind": "relu"}:
+            return np.sum(np.maximum(x, 0.0))
+        case {"kind": "scaled", "scale": s, **rest}:
+            return np.sum(np.tanh(x * s)) + len(rest)
+        case {"kind": "poly", "coef": [a, b]}:
+            return np.sum(a * x + b * x**2)
+        case _:
+            return np.sum(x)
+
+
+MAPPINGS = [
+    ({"kind": "relu"}, (X > 0) * 1.0),
+    ({"kind": "scaled", "scale": 2.0, "note": 1}, 2.0 / np.cosh(2.0 * X) ** 2),
+    ({"kind": "poly", "coef": [1.0, 3.0]}, 1.0 + 6.0 * X),
+    ({"kind": "poly", "coef": [1.0]}, np.ones(3)),  # a list of another length: no match
+    ({}, np.ones(3)),
+]
+
+
+@pytest.mark.parametrize("cfg,expected", MAPPINGS, ids=lambda v: repr(v)[:20])
+def test_match_mapping(cfg, expected):
+    np.testing.assert_allclose(srcad.grad(by_mapping)(X, cfg), expected)
+    srcad.check_grads(lambda x: by_mapping(x, cfg), (X,), order=2)
+
+
+def layer(p, x):
+    match p:
+        case {"w": w, "b": b, **others}:
+            return np.sum(np.tanh(w * x + b)) + sum(others.values())
+    return 0.0
+
+
+def test_match_mapping_of_parameters():
+    p = {"w": 2.0, "b": 0.5, "c": 1.0}
+    g = srcad.grad(layer)(p, X)
+    d = 1.0 / np.cosh(2.0 * X + 0.5) ** 2
+    assert g["w"] == pytest.approx(np.sum(d * X)) and g["b"] == pytest.approx(np.sum(d))
+    assert g["c"] == pytest.approx(1.0)  # through **others
+    srcad.check_grads(layer, (p, X), order=1)
+    srcad.check_grads(lambda x: layer(p, x), (X,), order=2)
+
+
+class Point:
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+
+
+def by_position(x, pt):
+    match pt:
+        case Point(a, b):
+            return a * np.sum(x) + b
     return np.sum(x)
 
 
-def test_a_mapping_pattern_is_refused():
+def test_a_positional_pattern_of_a_users_class_is_refused():
     with pytest.raises(srcad.SrcadError, match="match statement") as info:
-        srcad.grad(by_mapping)(X, {"w": 2.0})
+        srcad.grad(by_position)(X, Point(1.0, 2.0))
     assert "test_match.py" in str(info.value)
+
+
+def test_golden_match_mapping():
+    fdef = gast.parse(
+        textwrap.dedent(
+            """
+            def f(x, d):
+                match d:
+                    case {"w": w, **rest}:
+                        y = w * x
+                    case _:
+                        y = x
+                return y
+            """
+        )
+    ).body[0]
+    cells: dict = {}
+    lower_match(fdef, Namespace({"__builtins__": __builtins__}, {}), cells)
+    expected = """
+        def f(x, d):
+            subject = d
+            if isinstance_(subject, Mapping) and 'w' in subject:
+                w = subject['w']
+                rest = {key: value for key, value in subject.items() if key not in ('w',)}
+                y = w * x
+            else:
+                y = x
+            return y
+    """
+    assert S.to_source(fdef).strip() == textwrap.dedent(expected).strip()
+    assert set(cells) == {"Mapping", "isinstance_"}
 
 
 def test_golden_match():

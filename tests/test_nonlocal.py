@@ -6,6 +6,7 @@ not lift are refused with a located error."""
 
 from __future__ import annotations
 
+import inspect
 import textwrap
 
 import gast
@@ -16,6 +17,7 @@ import srcad
 from srcad.ir import syntax as S
 from srcad.naming import Namer
 from srcad.normalize import closures
+from srcad.normalize.own_nonlocals import lower_own_nonlocals
 from srcad.parse import Namespace
 
 X = np.array([0.3, -0.7, 1.1])
@@ -67,7 +69,7 @@ def test_nonlocal_against_hand_derivative():
     )
 
 
-def _in_expression(x):
+def in_expression(x):
     total = 0.0
 
     def add(v):
@@ -75,7 +77,66 @@ def _in_expression(x):
         total = total + v
         return v
 
-    return add(x[0]) * add(x[1]) + total
+    return add(x[0]) * add(x[1]) + total  # total is read after both calls
+
+
+def nested_writer_calls(x):
+    total = 1.0
+
+    def scale(v):
+        nonlocal total
+        total = total * v
+        return total
+
+    y = scale(scale(x[0]) + x[1])
+    return y + total
+
+
+def _counter():
+    calls = 0
+    c = 0.0
+
+    def f(x):
+        nonlocal calls, c  # the differentiated function writes its own enclosing variables
+        calls = calls + 1
+        c = 2.0
+        return np.sum(np.sin(x)) * c
+
+    def count():
+        return calls
+
+    return f, count
+
+
+def test_nonlocal_in_expressions():
+    x0, x1 = X[0], X[1]
+    assert in_expression(X) == pytest.approx(x0 * x1 + x0 + x1)
+    np.testing.assert_allclose(srcad.grad(in_expression)(X), [x1 + 1, x0 + 1, 0.0])
+    # total = x0 * (x0 + x1): the result is twice that
+    np.testing.assert_allclose(srcad.grad(nested_writer_calls)(X), [2 * (2 * x0 + x1), 2 * x0, 0.0])
+    for f in (in_expression, nested_writer_calls):
+        srcad.check_grads(f, (X,), order=2)
+
+
+def test_nonlocal_in_the_differentiated_function():
+    f, count = _counter()
+    np.testing.assert_allclose(srcad.grad(f)(X), 2.0 * np.cos(X))
+    assert count() == 1  # the generated code writes the cell once per call, as f does
+    srcad.jvp(f, (X,), (X,))
+    srcad.hessian(f)(X)
+    assert count() == 3
+    srcad.check_grads(f, (X,), order=2)
+
+
+def _reads_before(x):
+    total = 0.0
+
+    def add(v):
+        nonlocal total
+        total = total + v
+        return v
+
+    return total + add(x[0])  # Python reads total before the call
 
 
 def _from_another_nested(x):
@@ -93,22 +154,53 @@ def _from_another_nested(x):
     return total
 
 
-def _outer():
+def _shared():
     c = 0.0
 
-    def f(x):
-        nonlocal c  # the differentiated function writes its own enclosing variable
+    def bump():
+        nonlocal c
         c = c + 1.0
+
+    def f(x):
+        nonlocal c
+        bump()  # writes c while f runs
         return np.sum(x) * c
 
     return f
 
 
-@pytest.mark.parametrize("f", [_in_expression, _from_another_nested, _outer()])
+@pytest.mark.parametrize("f", [_reads_before, _from_another_nested, _shared()])
 def test_nonlocal_srcad_does_not_lift_is_refused(f):
     with pytest.raises(srcad.SrcadError, match="nonlocal") as info:
         srcad.grad(f)(X)
     assert "test_nonlocal.py" in str(info.value)
+
+
+def test_golden_own_nonlocal():
+    c = 1.0
+
+    def f(x):
+        nonlocal c
+        c = c + x
+        for c in range(2):
+            x = x * c
+        return x
+
+    fdef = gast.parse(textwrap.dedent(inspect.getsource(f))).body[0]
+    cells: dict = {}
+    lower_own_nonlocals(fdef, Namespace.of(f), "<f>", cells)
+    expected = """
+        def f(x):
+            c = read_cell(c_cell)
+            c = c + x
+            write_cell(c_cell, c)
+            for c in range(2):
+                write_cell(c_cell, c)
+                x = x * c
+            return x
+    """
+    assert S.to_source(fdef).strip() == textwrap.dedent(expected).strip()
+    assert cells["c_cell"].cell is f.__closure__[0] and c == 1.0
 
 
 class _Binder:

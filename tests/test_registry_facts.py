@@ -85,6 +85,57 @@ def test_the_facts_are_on_the_entries():
     assert method_entry(list, "append").stores and not method_entry(list, "pop").stores
     assert "{0}" in method_entry(np.ndarray, "sort").hint
     assert method_entry(np.ndarray, "sort").hint_for("y") == "use y = np.sort(y) (a new array)"
+    assert lookup(np.stack).sequences and lookup(np.einsum).sequences
+    assert not lookup(np.add).sequences and not lookup(np.sum).sequences
+
+
+def test_methods_that_change_their_object_say_so_in_the_registry():
+    """srcad.analyze.effects reads whether x.name(...) changes x from the entries of x's
+    possible types' methods, and which list methods it models from the method table."""
+    from srcad.analyze.effects import _method_effect
+    from srcad.rules.methods import METHODS
+    from srcad.rules.registry import Effect
+
+    changing = "sort partition fill put resize byteswap setflags remove clear reverse update"
+    changing += " setdefault popitem append extend insert pop __setitem__ __delitem__ __iadd__"
+    for name in changing.split():
+        entries = [lookup(getattr(c, name)) for c in (np.ndarray, list, dict) if hasattr(c, name)]
+        assert entries, name
+        assert all(e is not None and e.effect is Effect.WRITES for e in entries), name
+        assert _method_effect(None, name) == (True, True), name
+    for name in "copy sum tolist keys get index __getitem__".split():
+        assert _method_effect(None, name) == (True, False), name
+    modelled = {name for name, m in METHODS.items() if m.mutates}
+    assert modelled == {"append", "extend", "insert", "pop"}
+    assert all(method_entry(list, name).effect is Effect.WRITES for name in modelled)
+
+
+def test_the_method_name_tables_agree_with_the_entries():
+    """The names srcad.analyze.summaries reads for receivers of unknown type: a reading
+    method changes no object it is a method of, a changing or storing one changes its object
+    (position 0) and nothing else, on each of ndarray, list and dict that has it (sets have
+    no entries; names this numpy lacks, such as ndarray.itemset in numpy 2, are skipped)."""
+    from srcad.rules.methods import CHANGING_METHODS, READING_METHODS, STORING_METHODS
+    from srcad.rules.registry import Effect
+
+    types = (np.ndarray, list, dict, tuple)
+
+    def entries(name):
+        found = [method_entry(c, name) for c in types if callable(getattr(c, name, None))]
+        assert all(e is not None for e in found), name
+        return found
+
+    for name in READING_METHODS:
+        assert all(e.effect not in (Effect.WRITES, Effect.OPAQUE) for e in entries(name)), name
+    for name in CHANGING_METHODS | STORING_METHODS:
+        assert all(e.effect is Effect.WRITES and e.writes == (0,) for e in entries(name)), name
+    assert not READING_METHODS & (CHANGING_METHODS | STORING_METHODS)
+    known = READING_METHODS | CHANGING_METHODS | STORING_METHODS
+    assert all(any(hasattr(c, n) for c in (*types, set)) or n in _REMOVED for n in known)
+
+
+# Array methods numpy 2 removed, which the tables keep for numpy 1.
+_REMOVED = {"itemset", "ptp", "tostring", "newbyteorder"}
 
 
 def test_facts_are_declared_by_name():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import importlib.util
 import re
 
@@ -39,6 +40,9 @@ def _cases():
                 yield pytest.param(spec, shapes, kwargs, id=label)
 
 
+Pair = collections.namedtuple("Pair", "a b")  # a record, for rt.make_record's spec
+
+
 def _function(spec, nargs, kwargs):
     args = ", ".join(f"a{i}" for i in range(nargs))
     if spec.call is not None:
@@ -47,7 +51,9 @@ def _function(spec, nargs, kwargs):
         kw = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
         body = f"prim({args}{', ' + kw if kw else ''})"
     return function_from_source(
-        f"def f({args}):\n    return {body}\n", "f", {"prim": spec.primitive, "rt": rt}
+        f"def f({args}):\n    return {body}\n",
+        "f",
+        {"prim": spec.primitive, "rt": rt, "Pair": Pair},
     )
 
 
@@ -117,7 +123,7 @@ def test_rule_with_one_argument_differentiated(spec, shapes, k):
     else:
         keywords = "".join(f", {key}={value!r}" for key, value in kwargs.items())
         body = f"prim({', '.join(names.values())}{keywords})"
-    scope = {"prim": spec.primitive, "rt": rt}
+    scope = {"prim": spec.primitive, "rt": rt, "Pair": Pair}
     scope.update({f"c{i}": a for i, a in enumerate(args) if i != k})
     f = function_from_source(f"def f(x):\n    return {body}\n", "f", scope)
     srcad.check_grads(f, (args[k],), order=1, modes=spec.modes, rtol=spec.rtol, atol=spec.atol)

@@ -1,0 +1,1 @@
+"""Analyze: what the normalized code does, read off its tree; nothing is changed."""

@@ -57,6 +57,7 @@ class Change:
     blocks: tuple  # the statement lists around it, outermost first
     augmented: InPlace | None = None  # for `x op= v`
     method: str | None = None  # for a list method srcad models (l.append(v)...)
+    call: str | None = None  # for a user function handed the object (srcad.analyze.owned)
 
 
 @dataclasses.dataclass
@@ -71,6 +72,8 @@ class Facts:
     reads: dict = dataclasses.field(default_factory=dict)  # name -> [(position, loops)]
     # list name -> [TapeUse]: `T.append(y)`, `y = T.pop()` and `T.pop()` (see `_tapes`)
     tape_uses: dict = dataclasses.field(default_factory=dict)
+    # id(statement) -> (position, loops, blocks), for changes made at a call
+    at: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,8 +120,12 @@ def _fresh_value(value, resolution: Resolution) -> bool:
                 and not view_result(primitive)
             )
 
+        fresh = getattr(target.obj, "__srcad_fresh_result__", None)
+        if fresh is not None:  # srcad's code of a user function (srcad.build.driver)
+            return fresh
         if target.kind == "function":  # a user function: fresh if all its returns are
-            return returns_fresh(target.obj, fresh_result)
+            # (or are the copies it makes of the arrays handed over: srcad.analyze.owned)
+            return returns_fresh(target.obj, fresh_result, resolution.owned.get(value, ()))
         if fresh_result(target.obj):
             return _copies(value)  # np.array(x, copy=False) may be x itself
         if isinstance(target.obj, np.ufunc) and not any(k.arg == "out" for k in value.keywords):
@@ -192,6 +199,7 @@ class _Collector:
         blocks = blocks + (id(stmts),)
         for i, s in enumerate(stmts):
             self.position += 1
+            self.facts.at[id(s)] = (self.position, loops, blocks)
             if isinstance(s, (gast.For, gast.While, gast.If)):
                 self.read(s.iter if isinstance(s, gast.For) else s.test, loops)
             else:
@@ -233,7 +241,13 @@ class _Collector:
         elif isinstance(target, gast.Subscript):
             self.change(s, target.value.id, loops, blocks)
             if isinstance(s.value, gast.Name):
-                self.escape(s.value.id, loops, into=target.value.id)
+                # an array copies what is assigned into it (``p[0, :] = p[1, :]``); a list or
+                # a dict keeps the object, and so sees what changes it if it is a view
+                base = target.value.id
+                array = self.kinds.get(base) == "array" or (
+                    self.kinds.get(base) is None and (self.ndims.get(base) or 0) >= 1
+                )
+                self.escape(s.value.id, loops, into=None if array else base)
         if isinstance(s.value, (gast.Tuple, gast.List, gast.Dict)):
             holder = target.id if isinstance(target, gast.Name) else None
             for e in S.walk(s.value):

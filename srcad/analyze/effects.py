@@ -53,45 +53,6 @@ from .summaries import (
     written_params,
 )
 
-# List methods srcad differentiates (srcad.transform.containers); they change the list.
-MODELLED_LIST_METHODS = ("append", "extend", "insert", "pop")
-# Methods that change their object, by the receiver's type, until the registry knows them all.
-_CHANGING_METHODS = {
-    "sort",
-    "partition",
-    "fill",
-    "put",
-    "itemset",
-    "resize",
-    "setfield",
-    "byteswap",
-    "setflags",
-    "append",
-    "extend",
-    "insert",
-    "pop",
-    "remove",
-    "clear",
-    "reverse",
-    "update",
-    "setdefault",
-    "popitem",
-    "__setitem__",
-    "__delitem__",
-    "__iadd__",
-    "__isub__",
-    "__imul__",
-    "__itruediv__",
-    "__ifloordiv__",
-    "__imod__",
-    "__ipow__",
-    "__imatmul__",
-    "__iand__",
-    "__ior__",
-    "__ixor__",
-    "__ilshift__",
-    "__irshift__",
-}
 _TYPES = {"array": (np.ndarray,), "list": (list,), "dict": (dict,), "tuple": (tuple,)}
 _ANY = (np.ndarray, list, dict)
 
@@ -209,7 +170,7 @@ class _Checker:
     def _method(self, site: Site, target: Target, receiver: str, operands: set) -> list[Change]:
         name = site.call.func.attr
         kind = self.kinds.get(receiver)
-        if name in MODELLED_LIST_METHODS and self._modelled_list(kind, name):
+        if name in METHODS and METHODS[name].mutates and self._modelled_list(kind, name):
             if name == "extend" and not self.trusted:
                 self._extend_with_sequence(site)
             return []  # srcad.analyze.aliasing checks that no other name sees the list
@@ -253,14 +214,7 @@ class _Checker:
     def _user_function(self, site: Site, target: Target, operands: set) -> list[Change]:
         fn = target.obj
         inner = getattr(fn, "__func__", fn)
-        call = site.call
-        if isinstance(fn, types.MethodType) and isinstance(call.func, gast.Attribute):
-            call = gast.Call(
-                func=call.func, args=[call.func.value, *call.args], keywords=call.keywords
-            )
-        elif isinstance(fn, types.MethodType) and fn.__func__.__name__ == "__call__":
-            # a callable object, obj(a): __call__(obj, a)
-            call = gast.Call(func=call.func, args=[call.func, *call.args], keywords=call.keywords)
+        call = _as_called(fn, site.call)
         if self.trusted:
             return []  # srcad's drivers hand a callee residuals made for it alone
         if getattr(fn, "__srcad_function__", None) is not None:
@@ -275,27 +229,46 @@ class _Checker:
         )
         if not summary:
             return []
-        counters = []  # objects the callee stores only constants into (self.nfev += 1)
-        dispatched: list = []
         arguments = bound.arguments if bound is not None else _leading(call, inner, summary)
         if summary is UNKNOWN or arguments is None:
             written = [a for a in call.args if isinstance(a, gast.Name)]
+            counters: list = []
+            dispatched: list = []
         else:
-            written = []
-            for param, how in summary.items():
-                atoms = _atoms(arguments.get(param))
-                if how == CONSTANTS:
-                    counters += [a.id for a in atoms if isinstance(a, gast.Name)]
-                    continue
-                if how == DISPATCHED and S.names_stored(site.stmt) & self.activity.active:
-                    # changed only by calls known at run time, which the callee's generated
-                    # code checks where they are given a derivative (summaries.DISPATCHED);
-                    # a call whose result is not differentiated runs the user's code instead
-                    names = [a.id for a in atoms if isinstance(a, gast.Name)]
-                    dispatched += [n for n in names if not self.varied([n])]
-                    continue
-                written += [a for a in atoms if not (how == AUGMENTED and self._immutable(a))]
+            written, counters, dispatched = self._written(site, summary, arguments)
         name = getattr(inner, "__name__", target.label)
+        return self._user_changes(site, name, operands, written, counters, dispatched)
+
+    def _written(self, site: Site, summary: dict, arguments: dict) -> tuple:
+        """The call's operands its callee's write summary says it changes: (written, the
+        objects it stores only constants into (self.nfev += 1), the names changed only by
+        calls known at run time)."""
+        written: list = []
+        counters: list = []
+        dispatched: list = []
+        owned = self.resolution.owned.get(site.call, ())  # copied by the callee
+        for param, how in summary.items():
+            if param in owned:
+                continue
+            atoms = _atoms(arguments.get(param))
+            if how == CONSTANTS:
+                counters += [a.id for a in atoms if isinstance(a, gast.Name)]
+                continue
+            if how == DISPATCHED and S.names_stored(site.stmt) & self.activity.active:
+                # changed only by calls known at run time, which the callee's generated
+                # code checks where they are given a derivative (summaries.DISPATCHED);
+                # a call whose result is not differentiated runs the user's code instead
+                names = [a.id for a in atoms if isinstance(a, gast.Name)]
+                dispatched += [n for n in names if not self.varied([n])]
+                continue
+            written += [a for a in atoms if not (how == AUGMENTED and self._immutable(a))]
+        return written, counters, dispatched
+
+    def _user_changes(
+        self, site: Site, name: str, operands: set, written, counters, dispatched
+    ) -> list[Change]:
+        """The changes a call of the user's function `name` makes, refused where they reach
+        a derivative."""
         moved = [
             Change(
                 n,
@@ -310,7 +283,6 @@ class _Checker:
         if not written:
             # no value of the call's operands can reach them: refused only if they carry
             # derivatives themselves; reverse mode still checks reads from before the change
-            name = getattr(inner, "__name__", target.label)
             why = f"{name}() changes {', '.join(map(repr, counters))} in place"
             hint = f"keep the state {name} changes out of the differentiated values"
             if self.varied(counters):
@@ -427,6 +399,16 @@ def _operands(call: gast.Call, receiver: str | None, target: Target) -> set[str]
     return names
 
 
+def _as_called(fn, call: gast.Call) -> gast.Call:
+    """The call as the function receives it: a bound method's object is its first argument,
+    a callable object's call obj(a) is __call__(obj, a)."""
+    if isinstance(fn, types.MethodType) and isinstance(call.func, gast.Attribute):
+        return gast.Call(func=call.func, args=[call.func.value, *call.args], keywords=call.keywords)
+    if isinstance(fn, types.MethodType) and fn.__func__.__name__ == "__call__":
+        return gast.Call(func=call.func, args=[call.func, *call.args], keywords=call.keywords)
+    return call
+
+
 def _leading(call: gast.Call, fn, summary) -> dict | None:
     """For a call with starred arguments (``method(self_, x, *args)``): its atoms before the
     first starred one, by parameter, when the parameters `summary` names are all among
@@ -524,11 +506,9 @@ def _method_effect(kind, name: str) -> tuple[bool, bool]:
         if method is None:
             continue
         known = True
+        # every method these types define has an entry (tests/test_classification.py)
         entry = lookup(method)
-        if entry is not None:
-            changes |= entry.effect in (Effect.WRITES, Effect.OPAQUE)
-        else:
-            changes |= name in _CHANGING_METHODS
+        changes |= entry is not None and entry.effect in (Effect.WRITES, Effect.OPAQUE)
     if name in METHODS and METHODS[name].mutates:
         known, changes = True, True
     return known, changes

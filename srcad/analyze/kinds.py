@@ -79,64 +79,80 @@ def _kind_of(value, kinds: dict, resolution: Resolution) -> str | None:
         return LIST
     if isinstance(value, gast.Dict):
         return DICT
-    if isinstance(value, gast.BinOp):
-        left = _kind_of(value.left, kinds, resolution)
-        right = _kind_of(value.right, kinds, resolution)
-        if left == ARRAY and right == ARRAY:
-            return ARRAY
-        if isinstance(value.op, (gast.Add, gast.Mult)) and {left, right} & {LIST, TUPLE}:
-            return left if left in (LIST, TUPLE) else right
-        return None
+    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare)):
+        return _kind_of_operator(value, kinds, resolution)
+    if isinstance(value, gast.Subscript):
+        return ARRAY if kinds.get(value.value.id) == ARRAY else None
+    if isinstance(value, gast.Attribute):
+        return _kind_of_attribute(value, resolution)
+    if isinstance(value, gast.Call):
+        return _kind_of_call(value, kinds, resolution)
+    return None
+
+
+def _kind_of_operator(value, kinds: dict, resolution: Resolution) -> str | None:
+    """Arithmetic on arrays is an array; + and * on a list or tuple repeat or join it."""
     if isinstance(value, gast.UnaryOp):
         return _kind_of(value.operand, kinds, resolution)
     if isinstance(value, gast.Compare):
         return ARRAY
-    if isinstance(value, gast.Subscript):
-        return ARRAY if kinds.get(value.value.id) == ARRAY else None
-    if isinstance(value, gast.Attribute):
-        if value in resolution.constants:
-            v = resolution.constants[value]
-            return ARRAY if isinstance(v, (int, float, complex)) else None
-        entry = resolution.attributes.get(value)
-        if entry is not None and entry.primitive is not None:
-            return ARRAY
-        if value.attr in ("ndim", "size"):
-            return ARRAY
-        if value.attr == "shape":
-            return TUPLE
+    left = _kind_of(value.left, kinds, resolution)
+    right = _kind_of(value.right, kinds, resolution)
+    if left == ARRAY and right == ARRAY:
+        return ARRAY
+    if isinstance(value.op, (gast.Add, gast.Mult)) and {left, right} & {LIST, TUPLE}:
+        return left if left in (LIST, TUPLE) else right
+    return None
+
+
+def _kind_of_attribute(value: gast.Attribute, resolution: Resolution) -> str | None:
+    if value in resolution.constants:
+        v = resolution.constants[value]
+        return ARRAY if isinstance(v, (int, float, complex)) else None
+    entry = resolution.attributes.get(value)
+    if entry is not None and entry.primitive is not None:
+        return ARRAY
+    if value.attr in ("ndim", "size"):
+        return ARRAY
+    if value.attr == "shape":
+        return TUPLE
+    return None
+
+
+def _kind_of_call(value: gast.Call, kinds: dict, resolution: Resolution) -> str | None:
+    target = resolution.calls.get(value)
+    if target is None or target.kind not in ("rule", "method") or target.obj is None:
         return None
-    if isinstance(value, gast.Call):
-        target = resolution.calls.get(value)
-        if target is None or target.kind not in ("rule", "method") or target.obj is None:
-            return None
-        rule = target.rule
-        if target.method is not None and target.method is DRAW_METHODS.get(target.method.name):
-            # obj.normal(...) is a draw (an array) only on a generator: a user object's
-            # method of that name returns what it returns
-            receiver = value.func.value
-            known = isinstance(receiver, gast.Name) and kinds.get(receiver.id) == GENERATOR
-            return ARRAY if known or not isinstance(receiver, gast.Name) else None
-        by_arguments = _kind_by_arguments(target.obj, value)
-        if by_arguments is not _NOT_SPECIAL:
-            return by_arguments
-        if rule is not None and rule.result in (TUPLE, LIST, DICT, GENERATOR):
-            return rule.result
-        if rule is not None and rule.result == "unknown":
-            return None
-        if rule is not None and rule.result == "same" and value.args:
-            return _kind_of(value.args[0], kinds, resolution)
-        if rule is not None and rule.result.startswith("like:"):
-            argument = _argument(value, target.obj, rule.result[len("like:") :])
-            return None if argument is None else _kind_of(argument, kinds, resolution)
-        if rule is not None and (rule.vjp or rule.jvp):
-            return ARRAY
-        if (
-            rule is not None
-            and rule.nondiff
-            and (getattr(target.obj, "__module__", None) or "").startswith("numpy")
-        ):
-            return ARRAY  # np.zeros, np.ones, np.arange...
+    if target.method is not None and target.method is DRAW_METHODS.get(target.method.name):
+        # obj.normal(...) is a draw (an array) only on a generator: a user object's
+        # method of that name returns what it returns
+        receiver = value.func.value
+        known = isinstance(receiver, gast.Name) and kinds.get(receiver.id) == GENERATOR
+        return ARRAY if known or not isinstance(receiver, gast.Name) else None
+    by_arguments = _kind_by_arguments(target.obj, value)
+    if by_arguments is not _NOT_SPECIAL:
+        return by_arguments
+    rule = target.rule
+    if rule is None:
         return None
+    return _kind_of_result(rule, target.obj, value, kinds, resolution)
+
+
+def _kind_of_result(rule, fn, value: gast.Call, kinds: dict, resolution: Resolution):
+    """The kind a rule declares for its result (`Rule.result`), or read from its entry."""
+    if rule.result in (TUPLE, LIST, DICT, GENERATOR):
+        return rule.result
+    if rule.result == "unknown":
+        return None
+    if rule.result == "same" and value.args:
+        return _kind_of(value.args[0], kinds, resolution)
+    if rule.result.startswith("like:"):
+        argument = _argument(value, fn, rule.result[len("like:") :])
+        return None if argument is None else _kind_of(argument, kinds, resolution)
+    if rule.vjp or rule.jvp:
+        return ARRAY
+    if rule.nondiff and (getattr(fn, "__module__", None) or "").startswith("numpy"):
+        return ARRAY  # np.zeros, np.ones, np.arange...
     return None
 
 

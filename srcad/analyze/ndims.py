@@ -13,7 +13,8 @@ import gast
 import numpy as np
 
 from .. import runtime
-from ..analyze.calls import bind, some_template
+from ..analyze.calls import bind, bind_function, some_template
+from ..analyze.fresh_returns import returned_parameter
 from ..ir import syntax as S
 from ..ir.resolution import Resolution
 from ..rules.template import BindError
@@ -179,6 +180,7 @@ def _ranks(fdef: gast.FunctionDef, params: dict, resolution: Resolution) -> dict
     ndims: dict = {k: v for k, v in params.items() if v is not None}
     assigned = list(_assignments(fdef.body))
     shape_of = _shape_tuples(assigned, resolution)
+    ndims[_SHAPE_VALUES] = _shape_values(assigned)
     for _ in range(4):
         before = dict(ndims)
         for target, value in assigned:
@@ -195,7 +197,39 @@ def _ranks(fdef: gast.FunctionDef, params: dict, resolution: Resolution) -> dict
                 ndims[target] = rank
         if ndims == before:
             break
+    del ndims[_SHAPE_VALUES]
     return {k: v for k, v in ndims.items() if v != _CONFLICT}
+
+
+_SHAPE_VALUES = "__shape_values__"  # name -> its only value, a tuple display or x.shape
+
+
+def _shape_values(assigned) -> dict:
+    """{name: value} for the names bound once, to a tuple display or to ``x.shape``."""
+    values: dict = {}
+    for target, value in assigned:
+        shape = isinstance(value, gast.Tuple) or (
+            isinstance(value, gast.Attribute)
+            and value.attr == "shape"
+            and isinstance(value.value, gast.Name)
+        )
+        values[target] = value if shape and target not in values else None
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _filled_rank(call, ndims):
+    """np.zeros(shape) and its kin: the length of `shape` (an int, a tuple, x.shape)."""
+    shape = call.args[0] if call.args else None
+    shape = next((k.value for k in call.keywords if k.arg == "shape"), shape)
+    if isinstance(shape, gast.Name):
+        shape = ndims[_SHAPE_VALUES].get(shape.id, shape)
+    if isinstance(shape, gast.Constant) and type(shape.value) is int:
+        return 1
+    if isinstance(shape, gast.Tuple):
+        return len(shape.elts)
+    if isinstance(shape, gast.Attribute) and shape.attr == "shape":
+        return _of(shape.value, ndims)
+    return None
 
 
 def _is_call_of(value, fn, resolution) -> bool:
@@ -320,6 +354,14 @@ def _index(rank, index, ndims):
 
 def _call(call, ndims, resolution):
     target = resolution.calls.get(call)
+    if target is not None and target.kind == "function":
+        return _returned_argument(call, target.obj, ndims)
+    rank = getattr(getattr(target, "rule", None), "rank", "")
+    if rank == "shape" and _SHAPE_VALUES in ndims:
+        return _filled_rank(call, ndims)  # np.zeros(shape) and its kin
+    if rank == "same" and call.args and not any(k.arg == "shape" for k in call.keywords):
+        if target.kind == "rule" and some_template(target.rule) is None:
+            return _of(call.args[0], ndims)  # np.zeros_like(x), which has no template
     if target is None or target.rule is None or target.kind not in ("rule", "method"):
         return None
     obj, rule = target.obj, target.rule
@@ -340,19 +382,7 @@ def _call(call, ndims, resolution):
     if rule.rank == "same":
         return _of(first, ndims)
     if rule.rank == "reduce":
-        rank = _of(first, ndims)
-        axis, keepdims = bound.get("axis"), bound.get("keepdims")
-        if rank is None or not isinstance(keepdims, (gast.Constant, type(None))):
-            return None
-        if keepdims is not None and keepdims.value:
-            return rank
-        if axis is None or (isinstance(axis, gast.Constant) and axis.value is None):
-            return 0
-        if isinstance(axis, gast.Constant) and isinstance(axis.value, int):
-            return rank - 1
-        if isinstance(axis, gast.Tuple):
-            return rank - len(axis.elts)
-        return None
+        return _reduced(_of(first, ndims), bound.get("axis"), bound.get("keepdims"))
     if obj is np.matmul:
         return _matmul(_of(bound["x"], ndims), _of(bound["y"], ndims))
     if obj is runtime.unbroadcast:
@@ -376,6 +406,21 @@ def _call(call, ndims, resolution):
         if isinstance(shape, gast.Tuple):
             return len(shape.elts)
         return None
+    return None
+
+
+def _reduced(rank, axis, keepdims):
+    """The rank of a reduction of a value of `rank` over `axis` (syntax), or None."""
+    if rank is None or not isinstance(keepdims, (gast.Constant, type(None))):
+        return None
+    if keepdims is not None and keepdims.value:
+        return rank
+    if axis is None or (isinstance(axis, gast.Constant) and axis.value is None):
+        return 0
+    if isinstance(axis, gast.Constant) and isinstance(axis.value, int):
+        return rank - 1
+    if isinstance(axis, gast.Tuple):
+        return rank - len(axis.elts)
     return None
 
 
@@ -424,3 +469,13 @@ def _real_value(value, real: set, resolution: Resolution) -> bool:
         return _real_value(value.value, real, resolution)
     children = [c for c in S.children(value) if isinstance(c, gast.expr)]
     return all(_real_value(c, real, resolution) for c in children)
+
+
+def _returned_argument(call, fn, ndims):
+    """A user function that returns one of its parameters (``u = bc(u)``): its argument's
+    rank."""
+    param = returned_parameter(fn)
+    bound = bind_function(call, fn) if param is not None else None
+    if bound is None or param not in bound.arguments:
+        return None
+    return _of(bound.arguments[param], ndims)

@@ -17,6 +17,8 @@ as a change: a false refusal is a missing feature, a missed change a wrong deriv
 
 from __future__ import annotations
 
+import builtins
+import dataclasses
 import functools
 import inspect
 import types
@@ -29,17 +31,22 @@ from .. import custom
 from ..errors import SrcadError
 from ..ir import syntax as S
 from ..ir.resolution import KnownValue
+from ..normalize import records_built
 from ..normalize.static_branches import fold_static_branches
 from ..parse import parse_function
+from ..rules.methods import CHANGING_METHODS as _CONTAINER_MUTATORS
 from ..rules.methods import METHODS
+from ..rules.methods import READING_METHODS as _READING_METHODS
+from ..rules.methods import STORING_METHODS as _STORING_METHODS
 from ..rules.registry import Effect, lookup
 from .alias_facts import view_member, view_result
-from .summary_syntax import (
+from .summary_syntax import (  # noqa: F401 (bind_signature: effects imports it here)
     METADATA,
     _params,
     _root,
     _unstarred,
     bind_nested,
+    bind_signature,
     flows,
     loaded_values,
     local_defs,
@@ -64,52 +71,6 @@ def _stronger(a, b):
 
 UNKNOWN = object()  # the summary of a function srcad cannot read: every parameter may change
 
-# Methods that only read their object (array, list and dict methods, and the methods srcad
-# maps to numpy functions, which return new values or views).
-_READING_METHODS = frozenset(
-    {name for name, m in METHODS.items() if not m.mutates}
-    | {
-        "copy",
-        "view",
-        "tobytes",
-        "tostring",
-        "keys",
-        "values",
-        "items",
-        "get",
-        "index",
-        "count",
-        "__getitem__",
-        "__len__",
-        "__contains__",
-        "__iter__",
-        "conj",
-        "conjugate",
-        "nonzero",
-        "argsort",
-        "searchsorted",
-        "dot",
-        "sum",
-        "mean",
-        "std",
-        "var",
-        "min",
-        "max",
-        "ptp",
-        "all",
-        "any",
-        "tolist",
-        "item",
-        "real",
-        "imag",
-    }
-)
-
-# Container methods that keep a value (or compare with it) without changing it.
-_STORING_METHODS = frozenset(
-    {"append", "insert", "extend", "update", "setdefault", "add", "remove", "__setitem__"}
-)
-
 # What arrays, containers and strings have: a method of one of these names may be theirs.
 _BUILTIN_ATTRS = frozenset(
     name for t in (np.ndarray, np.generic, list, dict, set, tuple, str, bytes) for name in dir(t)
@@ -132,6 +93,8 @@ def written_params(
     holds the functions whose summary is being computed (recursion: a function calling
     itself adds nothing to its own summary)."""
     key = getattr(fn, "__func__", fn)
+    # a method srcad calls on a record the code builds (srcad.normalize.records_built)
+    owner = owner or getattr(key, "__srcad_owner__", None)
     try:
         cached = _cache.get(key, {}).get((owner, known))
     except TypeError:
@@ -200,25 +163,6 @@ def _returned_functions(factory) -> list | None:
         else:
             return None
     return [(d, parsed.namespace) for d in out] if out else None
-
-
-def bind_signature(fn, call: gast.Call) -> dict | None:
-    """{parameter: [argument expressions]} of a call of `fn`, or None."""
-    if any(isinstance(a, gast.Starred) for a in call.args) or any(
-        k.arg is None for k in call.keywords
-    ):
-        return None
-    try:
-        bound = inspect.signature(fn, follow_wrapped=False).bind(
-            *call.args, **{k.arg: k.value for k in call.keywords}
-        )
-    except (TypeError, ValueError):
-        return None
-    out = {}
-    for name, value in bound.arguments.items():
-        values = value.values() if isinstance(value, dict) else value
-        out[name] = list(values) if isinstance(value, (tuple, dict)) else [value]
-    return out
 
 
 class _Summary:
@@ -482,6 +426,17 @@ class _Summary:
                 if bound is not None:  # layer.forward(x), layer a known object: its method
                     return self._bound_method_changes(*bound, call, aliases, holders)
                 return CHANGES  # p.sort(), p.append(v), p.fill(0)
+        if call.args and not call.keywords and self._value(func) is builtins.map:
+            # map(fn, xs): changes what fn(item of xs) changes (fn runs on xs's items)
+            return self._call_changes(gast.Call(call.args[0], call.args[1:], []), aliases, holders)
+        if len(call.args) == 1 and self._value(func) is builtins.sorted:
+            # sorted(xs, key=k, reverse=r) makes a new list; the key runs on xs's items
+            keys = [k.value for k in call.keywords if k.arg == "key"]
+            if any(k.arg is None for k in call.keywords):
+                return CHANGES
+            if not keys:
+                return None
+            return self._call_changes(gast.Call(keys[0], call.args, []), aliases, holders)
         arguments = [_unstarred(a) for a in call.args] + [k.value for k in call.keywords]
         if not any(
             self._part(a, aliases, holders) or self._holds(a, aliases, holders) for a in arguments
@@ -489,6 +444,11 @@ class _Summary:
             return None
         if any(k.arg == "out" for k in call.keywords):
             return CHANGES
+        return self._given_changes(call, aliases, holders)
+
+    def _given_changes(self, call: gast.Call, aliases: set, holders: set) -> str | None:
+        """What a call given a part of a parameter (or what holds one) may change of it."""
+        func = call.func
         root = _root(func.value) if isinstance(func, gast.Attribute) else None
         if root is not None and root in self.locals and root not in self.known:
             if func.attr in _READING_METHODS or func.attr in _STORING_METHODS:
@@ -496,6 +456,11 @@ class _Summary:
             return DISPATCHED  # an object's own method, given p
         if isinstance(func, gast.Call):  # srcad.grad(g)(p), make(a)(p)
             made_by = self._value(func.func)
+            if made_by is functools.partial and func.args:  # partial(f, a)(p): f(a, p)
+                unwrapped = gast.Call(
+                    func.args[0], func.args[1:] + call.args, func.keywords + call.keywords
+                )
+                return self._call_changes(unwrapped, aliases, holders)
             return None if getattr(made_by, "__srcad_maker__", False) else DISPATCHED
         obj = self._value(func)
         if obj is None and isinstance(func, gast.Name) and func.id in self.defs:
@@ -512,10 +477,19 @@ class _Summary:
             # a function held in a variable, or an item of a container (fs[i](p))
             held = _root(func) in self.locals and _root(func) not in self.known
             return DISPATCHED if held or isinstance(func, gast.Subscript) else CHANGES
-        if isinstance(obj, functools.partial):
-            return DISPATCHED  # generated code calls it through srcad.build.dispatch
+        if isinstance(obj, functools.partial) or obj is functools.partial:
+            # generated code calls it through srcad.build.dispatch (partial(f, p) holds p:
+            # the calls through it are dispatched, and checked when they run)
+            return DISPATCHED
         if getattr(obj, "__srcad_transform__", None) or getattr(obj, "__srcad_maker__", False):
             return None  # srcad.jvp, srcad.grad(f): generated code copies what it changes
+        if isinstance(obj, type) and records_built.why_not(obj) is None:
+            return self._record_changes(obj, call, aliases, holders)
+        return self._known_callee_changes(obj, call, aliases, holders)
+
+    def _known_callee_changes(self, obj, call: gast.Call, aliases: set, holders: set):
+        """What a call of the known function `obj` changes of its arguments: its registry
+        effect, or its own write summary."""
         entry = lookup(obj)
         if entry is not None:
             return CHANGES if entry.effect in (Effect.WRITES, Effect.OPAQUE) else None
@@ -531,6 +505,15 @@ class _Summary:
             leading = [None] if isinstance(obj, types.MethodType) else []  # cls of a classmethod
             return self._bound_changes(inner, summary, leading, call, aliases, holders)
         return CHANGES
+
+    def _record_changes(self, cls, call, aliases: set, holders: set):
+        """A record class built (srcad.normalize.records_built): a namedtuple's or a
+        dataclass's generated constructor changes nothing; a plain class's __init__ is read."""
+        init = vars(cls).get("__init__")
+        if issubclass(cls, tuple) or dataclasses.is_dataclass(cls) or init is None:
+            return None
+        summary = written_params(init, self.active)
+        return self._bound_changes(init, summary, [None], call, aliases, holders)
 
     def _local_call_changes(self, fdef, call, aliases: set, holders: set, namespace=None):
         """A call of a nested function: what its summary changes among the arguments given
@@ -658,29 +641,17 @@ class _Summary:
             return CHANGES
         if not summary:
             return None
-        try:
-            if any(isinstance(a, gast.Starred) for a in call.args) or any(
-                k.arg is None for k in call.keywords
-            ):
-                raise TypeError("arguments that bind only when the code runs")
-            bound = inspect.signature(function, follow_wrapped=False).bind(
-                *leading, *call.args, **{k.arg: k.value for k in call.keywords}
-            )
-        except (TypeError, ValueError):
+        given = [gast.Constant(None, None) if v is None else v for v in leading]
+        bound = bind_signature(function, gast.Call(call.func, given + call.args, call.keywords))
+        if bound is None:
             if set(summary.values()) == {DISPATCHED}:
                 return DISPATCHED  # changes only through calls checked when they run
             return CHANGES
         how = None
         for param, effect in summary.items():
-            value = bound.arguments.get(param)
-            if isinstance(value, dict):  # **kwargs
-                values = list(value.values())
-            else:
-                values = value if isinstance(value, tuple) else [value]
             if any(
-                isinstance(v, gast.AST)
-                and (self._part(v, aliases, holders) or self._holds(v, aliases, holders))
-                for v in values
+                self._part(v, aliases, holders) or self._holds(v, aliases, holders)
+                for v in bound.get(param, ())
             ):
                 how = _stronger(how, effect if effect in (CONSTANTS, DISPATCHED) else CHANGES)
         return how
@@ -705,15 +676,6 @@ class _Summary:
         for part in reversed(path):
             value = getattr(value, part, None)
         return value
-
-
-# Methods of arrays, lists, dicts and sets that change their object: any other method name
-# is a user class's, which generated code dispatches when it runs (srcad.build.dispatch).
-_CONTAINER_MUTATORS = frozenset(
-    {"pop", "popitem", "clear", "sort", "reverse", "fill", "put", "resize", "itemset"}
-    | {"setflags", "partition", "discard", "difference_update", "intersection_update"}
-    | {"symmetric_difference_update", "byteswap", "__setitem__", "__delitem__"}
-)
 
 
 def _bound_user_method(obj):

@@ -5,6 +5,7 @@ call's arguments matched to a nested function's parameters. Pure functions of ga
 from __future__ import annotations
 
 import copy
+import inspect
 import itertools
 
 import gast
@@ -191,4 +192,23 @@ def bind_nested(fdef, call: gast.Call) -> dict | None:
             out.setdefault(a.kwarg.id, []).append(k.value)
         else:
             return None
+    return out
+
+
+def bind_signature(fn, call: gast.Call) -> dict | None:
+    """{parameter: [argument expressions]} of a call of `fn`, or None."""
+    if any(isinstance(a, gast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    ):
+        return None
+    try:
+        bound = inspect.signature(fn, follow_wrapped=False).bind(
+            *call.args, **{k.arg: k.value for k in call.keywords}
+        )
+    except (TypeError, ValueError):
+        return None
+    out = {}
+    for name, value in bound.arguments.items():
+        values = value.values() if isinstance(value, dict) else value
+        out[name] = list(values) if isinstance(value, (tuple, dict)) else [value]
     return out

@@ -18,6 +18,7 @@ import gast
 from ..analyze import ndims as ndims_mod
 from ..ir import syntax as S
 from ..ir.resolution import Resolution
+from ..rules.methods import CHANGING_METHODS, STORING_METHODS
 
 _CONFLICT = "conflict"
 
@@ -155,8 +156,8 @@ def _changed(fdef: gast.FunctionDef) -> set:
     return out
 
 
-_MUTATORS = frozenset(("append", "extend", "insert", "pop", "remove", "clear", "reverse",
-                       "sort", "update", "setdefault", "popitem", "fill", "resize"))  # fmt: skip
+# the methods of arrays, lists, dicts and sets that change their object (the method registry)
+_MUTATORS = CHANGING_METHODS | STORING_METHODS
 
 
 def _assignments(stmts):

@@ -12,7 +12,7 @@ import dataclasses
 import gast
 
 from ..analyze import activity as activity_mod
-from ..analyze import aliasing, effects
+from ..analyze import aliasing, effects, owned
 from ..analyze import kinds as kinds_mod
 from ..analyze import ndims as ndims_mod
 from ..analyze.activity import Activity
@@ -108,8 +108,10 @@ def analyze(unit: Unit, output: str, aux: str | None) -> Facts:
     )
     free = free_ranks(fdef, unit.binder, unit.guards)
     ndims = ndims_mod.infer(fdef, spec.ndims + free, resolution)
-    aliasing.check(fdef, resolution, parsed.filename, activity, ndims, kinds, parsed.fn)
     generated = getattr(parsed.fn, "__srcad_generated__", False)
+    if not generated:  # srcad's own code hands nothing over (its callees copy already)
+        owned.find(fdef, resolution, activity, kinds, ndims, parsed.filename)
+    aliasing.check(fdef, resolution, parsed.filename, activity, ndims, kinds, parsed.fn, spec.owned)
     reverse = spec.mode is not Mode.JVP
     effects.check(fdef, resolution, activity, kinds, ndims, parsed.filename, reverse, generated)
     return Facts(param_names(fdef), output, aux, kinds, activity, ndims)

@@ -85,6 +85,14 @@ class Calls:
             for p, a in bound.arguments.items()
             if isinstance(a, gast.Name) and env.activity.is_active(a.id)
         ]
+        owned = env.resolution.owned.get(call, ())
+        if owned and not active:  # the user's function would change the caller's objects
+            raise UnsupportedOperationError(
+                f"srcad cannot run {target.label}() as written here: it changes arguments "
+                "the caller hands over",
+                env.where(node),
+                hint="copy the arguments it changes (a = a.copy()) before the call",
+            )
         if not active:
             if direction == "jvp":
                 return apply.Applied([d_accumulate(target_name, Zero(like=target_name))])
@@ -93,6 +101,8 @@ class Calls:
         spec = _callee_spec(bound, active, env, functions, self.layouts)
         if variadic:
             spec = dataclasses.replace(spec, variadic=variadic)
+        if owned:  # the callee copies them first (srcad.analyze.owned)
+            spec = dataclasses.replace(spec, owned=owned)
         request = Call(fn, call, target_name, env, node, bound, active, spec, special)
         kind = _kind_of(special)(self)
         return kind.vjp(request) if direction == "vjp" else kind.jvp(request)

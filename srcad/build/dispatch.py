@@ -39,7 +39,6 @@ from __future__ import annotations
 import collections
 import functools
 import inspect
-import keyword
 import textwrap
 import threading
 import types
@@ -48,7 +47,7 @@ from collections.abc import Callable
 import gast
 import numpy as np
 
-from .. import emit
+from .. import runtime
 from ..analyze.summaries import CONSTANTS, DISPATCHED, UNKNOWN, written_params
 from ..arrays import is_foreign
 from ..errors import Location, MissingRuleError, SrcadError, UnsupportedOperationError
@@ -59,6 +58,12 @@ from ..ir.resolution import KnownValue
 from ..rules.template import lookup, nondiff
 from ..transform import apply
 from . import inner_transforms
+from .forwarders import (
+    identifier,
+    make_forwarder,
+    method_of,
+    record_forwarder,
+)
 from .modes import Mode, Spec
 
 _SIZE = 64  # generated derivatives a site keeps (a fresh closure per call is a new target)
@@ -134,9 +139,14 @@ class Site:
 
     def _generate(self, mode: Mode, target, args: tuple, kwargs: dict, kinds: tuple):
         npositional, names = len(args), tuple(kwargs)
-        if self.strict and not carries_nothing(target):
+        record = type(target) is runtime.Code
+        if record:
+            if not (carries_nothing(target.func) or _lifted(target.func)):
+                self._refuse_varied(target.func)
+            forwarder = record_forwarder(target, npositional - 1, names)
+        elif self.strict and not carries_nothing(target):
             self._refuse_varied(target)
-        if inner_transforms.transform_of(target) is not None:
+        elif inner_transforms.transform_of(target) is not None:
             forwarder = inner_transforms.forwarder(target, args, kwargs, self._generate_fn, _kind)
         else:
             forwarder = make_forwarder(target, npositional, names)
@@ -150,7 +160,9 @@ class Site:
         )
         try:
             generated = self._generate_fn(forwarder, spec)
-            if inner_transforms.transform_of(target) is None:
+            if record:
+                self._check_writes(target.func, npositional - 1, names, forwarder)
+            elif inner_transforms.transform_of(target) is None:
                 self._check_writes(target, npositional, names)
             return generated
         except SrcadError as exc:
@@ -181,14 +193,14 @@ class Site:
             "pass the values the function is made from as arguments to it",
         )
 
-    def _check_writes(self, target, npositional: int, names: tuple) -> None:
+    def _check_writes(self, target, npositional: int, names: tuple, record=None) -> None:
         """A callee that changes an argument in place could change a value the caller's
         backward sweep reads: refused (the static path models it; here it arrives late).
         So is a method that changes its object (what it stores there may carry a
         derivative), as the static path refuses it."""
         if getattr(target, "__srcad_generated__", False) or hasattr(target, "__srcad_function__"):
             return  # generated code (a transform's): it copies what it changes
-        forwarder = make_forwarder(target, npositional, names, explicit=True)
+        forwarder = record or make_forwarder(target, npositional, names, explicit=True)
         summary = written_params(forwarder)
         if summary is UNKNOWN:
             return  # a callable without readable source: its generation refuses it
@@ -200,7 +212,7 @@ class Site:
             for p, how in summary.items()
             if how != CONSTANTS and not (how == DISPATCHED and p in differentiated)
         ]
-        method = _method_of(target)
+        method = method_of(target)
         if method is not None:
             receiver = method.__self__
             first = method.__func__.__code__.co_varnames[:1]
@@ -251,13 +263,6 @@ def carries_nothing(target) -> bool:
     return (owner is None or isinstance(owner, types.ModuleType)) and lookup(target) is not None
 
 
-def _callable_object(value) -> bool:
-    call = inspect.getattr_static(type(value), "__call__", None)
-    return isinstance(call, types.FunctionType) and not isinstance(
-        value, (type, types.FunctionType, types.MethodType, functools.partial)
-    )
-
-
 _FLOAT = ("array", 0)
 
 
@@ -291,12 +296,29 @@ def _kind(value) -> tuple:
 
 def _identity(target):
     """The cache key of a callable: a bound method is made anew at each attribute read."""
+    if type(target) is runtime.Code:  # made anew at each call: equal for equal code
+        return target
+    held = _closure_contents(target)
+    if held is not None:  # a closure a factory makes afresh: its code and what it holds
+        return ("closure", target.__code__, tuple(map(id, held)))
     if isinstance(target, types.MethodType):
         return (id(target.__self__), id(target.__func__))
     return id(target)
 
 
 def _same(cached, target) -> bool:
+    if type(target) is runtime.Code:
+        return cached == target
+    held = _closure_contents(target)
+    if held is not None:
+        before = _closure_contents(cached)
+        return (
+            before is not None
+            and cached.__code__ is target.__code__
+            and cached.__globals__ is target.__globals__
+            and len(before) == len(held)
+            and all(a is b for a, b in zip(before, held))
+        )
     if isinstance(target, types.MethodType):
         return (
             isinstance(cached, types.MethodType)
@@ -306,7 +328,48 @@ def _same(cached, target) -> bool:
     return cached is target
 
 
+_WRITES_CELLS: dict = {}
+
+
+def _closure_contents(target) -> tuple | None:
+    """For a plain closure that never rebinds its cells (no ``nonlocal`` writes): the
+    objects its cells and defaults hold, which (with its code) decide what a call of it
+    does; the code generated for one such closure serves another of the same code holding
+    the same objects (its generated code reads the first one's cells, which hold them too).
+    None for anything else."""
+    if type(target) is not types.FunctionType or not target.__closure__:
+        return None
+    code = target.__code__
+    writes = _WRITES_CELLS.get(code)
+    if writes is None:
+        import dis
+
+        writes = any(
+            i.opname in ("STORE_DEREF", "DELETE_DEREF") and i.argval in code.co_freevars
+            for i in dis.get_instructions(code)
+        )
+        if len(_WRITES_CELLS) > 1024:
+            _WRITES_CELLS.clear()
+        _WRITES_CELLS[code] = writes
+    if writes or target.__kwdefaults__:
+        return None
+    try:
+        held = tuple(c.cell_contents for c in target.__closure__)
+    except ValueError:  # a cell not filled yet
+        return None
+    return held + tuple(target.__defaults__ or ())
+
+
+def _lifted(fn) -> bool:
+    """A nested function or lambda srcad lifted (`srcad.normalize.closures`): what it
+    captured are its leading parameters; its cells hold only other lifted functions and the
+    differentiated function's own (constant) closure variables."""
+    return isinstance(fn, types.FunctionType) and hasattr(fn, "__srcad_origin__")
+
+
 def _describe(target) -> str:
+    if type(target) is runtime.Code:
+        return _describe(target.func)
     if isinstance(target, functools.partial):
         return f"partial({_describe(target.func)}, ...)"
     if isinstance(target, types.MethodType):
@@ -320,94 +383,6 @@ def _describe(target) -> str:
 
 def _filename(fn) -> str:
     return fn.__code__.co_filename
-
-
-def _identifier(name: str, default: str) -> str:
-    name = name.replace("<lambda>", "lambda").replace(".", "_")
-    ok = name.isidentifier() and not keyword.iskeyword(name)
-    return name if ok else default
-
-
-def _positional_names(target, count: int, taken: set) -> list[str]:
-    """Names for the forwarder's positional parameters: the callee's own when it has plain
-    ones (the generated code reads like the callee), else a0, a1..."""
-    skip, fn = 0, target
-    if isinstance(target, functools.partial):
-        skip, fn = len(target.args), target.func
-    if _callable_object(fn):
-        fn = fn.__call__
-    if isinstance(fn, types.MethodType):
-        skip, fn = skip + 1, fn.__func__
-    code = getattr(fn, "__code__", None)
-    names = list(code.co_varnames[skip : code.co_argcount]) if code is not None else []
-    if len(names) >= count and not (set(names[:count]) & taken):
-        return names[:count]
-    return [f"a{i}" for i in range(count)]
-
-
-def _method_of(target):
-    """The bound method a call of `target` runs with an object as self, if any."""
-    if isinstance(target, functools.partial):
-        target = target.func
-    if _callable_object(target):
-        target = target.__call__
-    if (
-        isinstance(target, types.MethodType)
-        and isinstance(target.__func__, types.FunctionType)
-        and not isinstance(target.__self__, (type, types.ModuleType))
-    ):
-        return target
-    return None
-
-
-def make_forwarder(
-    target, npositional: int, keywords: tuple, explicit: bool = False
-) -> types.FunctionType:
-    """``def call_<name>(<params>): return <callee>(<args>)``, compiled with the callee (and
-    a partial's arguments, a method's object) as its globals: srcad's static resolution
-    then knows the callee as if the user had named it."""
-    globals_: dict = {"__builtins__": __builtins__}
-    callee, fixed, fixed_keywords = target, [], {}
-    if isinstance(target, functools.partial):
-        callee = target.func
-        for i, value in enumerate(target.args):
-            globals_[f"partial_arg{i}"] = value
-            fixed.append(f"partial_arg{i}")
-        for k, value in target.keywords.items():
-            if k not in keywords:
-                globals_[f"partial_{k}"] = value
-                fixed_keywords[k] = f"partial_{k}"
-    label = getattr(callee, "__name__", None) or type(callee).__name__
-    name = _identifier(label, "f")
-    if explicit and _callable_object(callee):  # obj.__call__(...), for its write summary
-        callee = callee.__call__
-    if (
-        isinstance(callee, types.MethodType)
-        and not isinstance(callee.__self__, types.ModuleType)
-        and isinstance(callee.__func__, types.FunctionType)
-        and getattr(callee.__self__, callee.__func__.__name__, None) == callee
-    ):
-        # obj.method(...) (static resolution passes obj as self); obj is a global here
-        owner = _identifier(type(callee.__self__).__name__.lower(), "obj")
-        owner = owner if owner != name else f"{owner}_obj"
-        globals_[owner] = callee.__self__
-        func = f"{owner}.{callee.__func__.__name__}"
-    else:
-        globals_[name] = callee
-        func = name
-    taken = set(globals_) | set(keywords)
-    params = _positional_names(target, npositional, taken) + list(keywords)
-    arguments = fixed + params[:npositional]
-    arguments += [f"{k}={v}" for k, v in fixed_keywords.items()]
-    arguments += [f"{k}={k}" for k in keywords]
-    fname = f"call_{name}"
-    source = f"def {fname}({', '.join(params)}):\n    return {func}({', '.join(arguments)})\n"
-    function = emit.compile_function(
-        source, fname, globals_, {}, {}, label=f"dispatch {label}"
-    ).function
-    if getattr(target, "__srcad_generated__", False):
-        function.__srcad_generated__ = True  # as trusted as the generated code it calls
-    return function
 
 
 # ----------------------------------------------------------------------------- emission
@@ -431,53 +406,69 @@ def emit_call(calls, call: gast.Call, target_name: str, direction: str, env, nod
             env.where(node),
             hint="pass the arguments one by one",
         )
+    label = S.to_source(func)
+    short = identifier(func.attr if isinstance(func, gast.Attribute) else label, "f")
+    if strict and isinstance(func, gast.Name) and env.active(func):
+        return _emit_record_call(calls, call, target_name, direction, env, node, short)
     atoms = [*call.args, *(k.value for k in call.keywords)]
     active = [(i, a) for i, a in enumerate(atoms) if env.active(a)]
-    label = S.to_source(func)
     wrt = tuple(i for i, _ in active)
     site = Site(label, env.where(node), wrt, env.batch, calls.generate, strict)
-    short = _identifier(func.attr if isinstance(func, gast.Attribute) else label, "f")
     if not active:
-        # no differentiated argument: a derivative can only come through the callable,
-        # which is refused when it arrives unless it holds nothing (`carries_nothing`)
-        zero = [d_accumulate(target_name, Zero(like=target_name))] if direction == "jvp" else []
-        if not strict:
-            return apply.Applied(zero)
-        check = gast.Expr(
-            gast.Call(
-                func=gast.Attribute(
-                    S.name(calls.binder.bind(f"dispatch_{short}", site)), "check", gast.Load()
-                ),
-                args=[S.clone(func)],
-                keywords=[],
-            )
-        )
-        return apply.Applied(zero, primal=[check, S.assign(target_name, S.clone(call))])
+        return _emit_inactive(calls, call, target_name, direction, site, short)
     site_name = calls.binder.bind(f"dispatch_{short}", site)
-
-    def site_call(method: str) -> gast.Call:
-        return gast.Call(
-            func=gast.Attribute(S.name(site_name), method, gast.Load()),
-            args=[S.clone(func), *[S.clone(a) for a in call.args]],
-            keywords=[S.clone(k) for k in call.keywords],
-        )
-
     if direction == "jvp":
-        jvp_name, tangent = env.fresh(f"jvp_{short}"), env.fresh(f"d_{target_name}")
-        tangents = S.tuple_([deriv(a.id) for _, a in active])
-        primal = [
-            S.assign(jvp_name, site_call("jvp")),
-            S.assign(
-                S.tuple_([S.name(target_name, store=True), S.name(tangent, store=True)], True),
-                S.call(S.name(jvp_name), [S.clone(a) for a in atoms] + [tangents]),
+        return _emit_jvp(site_name, call, target_name, env, short, atoms, active)
+    return _emit_vjp(site_name, call, target_name, env, short, active)
+
+
+def _emit_inactive(calls, call: gast.Call, target_name: str, direction: str, site, short):
+    """No differentiated argument: a derivative can only come through the callable, which
+    is refused when it arrives unless it holds nothing (`carries_nothing`)."""
+    zero = [d_accumulate(target_name, Zero(like=target_name))] if direction == "jvp" else []
+    if not site.strict:
+        return apply.Applied(zero)
+    check = gast.Expr(
+        gast.Call(
+            func=gast.Attribute(
+                S.name(calls.binder.bind(f"dispatch_{short}", site)), "check", gast.Load()
             ),
-        ]
-        return apply.Applied([d_accumulate(target_name, S.name(tangent))], primal=primal)
+            args=[S.clone(call.func)],
+            keywords=[],
+        )
+    )
+    return apply.Applied(zero, primal=[check, S.assign(target_name, S.clone(call))])
+
+
+def _site_call(site_name: str, call: gast.Call, method: str) -> gast.Call:
+    """``site.<method>(f, args...)``: the site asked for the derivative function of f."""
+    return gast.Call(
+        func=gast.Attribute(S.name(site_name), method, gast.Load()),
+        args=[S.clone(call.func), *[S.clone(a) for a in call.args]],
+        keywords=[S.clone(k) for k in call.keywords],
+    )
+
+
+def _emit_jvp(site_name: str, call: gast.Call, target_name: str, env, short, atoms, active):
+    jvp_name, tangent = env.fresh(f"jvp_{short}"), env.fresh(f"d_{target_name}")
+    tangents = S.tuple_([deriv(a.id) for _, a in active])
+    primal = [
+        S.assign(jvp_name, _site_call(site_name, call, "jvp")),
+        S.assign(
+            S.tuple_([S.name(target_name, store=True), S.name(tangent, store=True)], True),
+            S.call(S.name(jvp_name), [S.clone(a) for a in atoms] + [tangents]),
+        ),
+    ]
+    return apply.Applied([d_accumulate(target_name, S.name(tangent))], primal=primal)
+
+
+def _emit_vjp(site_name: str, call: gast.Call, target_name: str, env, short, active):
     fwd, bwd = env.fresh(f"fwd_{short}"), env.fresh(f"bwd_{short}")
     res, back = env.fresh(f"{target_name}_res"), env.fresh(f"b_{short}")
     primal = [
         S.assign(
-            S.tuple_([S.name(fwd, store=True), S.name(bwd, store=True)], True), site_call("vjp")
+            S.tuple_([S.name(fwd, store=True), S.name(bwd, store=True)], True),
+            _site_call(site_name, call, "vjp"),
         ),
         S.assign(
             S.tuple_([S.name(target_name, store=True), S.name(res, store=True)], True),
@@ -491,6 +482,68 @@ def emit_call(calls, call: gast.Call, target_name: str, direction: str, env, nod
     body = [S.assign(back, S.call(S.name(bwd), [S.name(res), deriv(target_name)]))]
     body += [
         d_accumulate(a.id, S.subscript(S.name(back), S.const(i))) for i, (_, a) in enumerate(active)
+    ]
+    return apply.Applied([Block(sources=[target_name], body=body)], primal=primal)
+
+
+def _emit_record_call(calls, call: gast.Call, target_name: str, direction: str, env, node, short):
+    """``y = f(x)`` where the function value `f` carries a derivative (a closure over a
+    differentiated value, a partial of one): `f` is a record of its code and the values it
+    holds, and the call is differentiated with respect to those too:
+
+        code_f = rt.code_of(f)                      # no derivative: what f runs
+        held_f = rt.captured(f)                     # derivative: f's own
+        fwd_f, bwd_f = dispatch_f.vjp(code_f, held_f, x)
+        y, y_res = fwd_f(held_f, x)
+        ...
+        b_f = bwd_f(y_res, b_y)                     # b_f[0] goes to f, b_f[1] to x
+    """
+    func = call.func
+    rt = env.bind_external("rt", runtime)
+    code, held = env.fresh(f"code_{short}"), env.fresh(f"held_{short}")
+    prelude = [
+        S.assign(code, S.call(gast.Attribute(S.name(rt), "code_of", gast.Load()), [S.clone(func)])),
+        S.assign(
+            held, S.call(gast.Attribute(S.name(rt), "captured", gast.Load()), [S.clone(func)])
+        ),
+    ]
+    atoms = [*call.args, *(k.value for k in call.keywords)]
+    active = [(i + 1, a) for i, a in enumerate(atoms) if env.active(a)]
+    wrt = (0, *(i for i, _ in active))
+    site = Site(S.to_source(func), env.where(node), wrt, env.batch, calls.generate, True)
+    site_name = calls.binder.bind(f"dispatch_{short}", site)
+    args = [S.name(held), *[S.clone(a) for a in call.args]]
+    keywords = [S.clone(k) for k in call.keywords]
+    site_call = gast.Call(
+        func=gast.Attribute(S.name(site_name), direction, gast.Load()),
+        args=[S.name(code), *args],
+        keywords=keywords,
+    )
+    if direction == "jvp":
+        jvp_name, tangent = env.fresh(f"jvp_{short}"), env.fresh(f"d_{target_name}")
+        tangents = S.tuple_([deriv(func.id), *(deriv(a.id) for _, a in active)])
+        primal = prelude + [
+            S.assign(jvp_name, site_call),
+            S.assign(
+                S.tuple_([S.name(target_name, store=True), S.name(tangent, store=True)], True),
+                S.call(S.name(jvp_name), [S.name(held), *(S.clone(a) for a in atoms)] + [tangents]),
+            ),
+        ]
+        return apply.Applied([d_accumulate(target_name, S.name(tangent))], primal=primal)
+    fwd, bwd = env.fresh(f"fwd_{short}"), env.fresh(f"bwd_{short}")
+    res, back = env.fresh(f"{target_name}_res"), env.fresh(f"b_{short}")
+    primal = prelude + [
+        S.assign(S.tuple_([S.name(fwd, store=True), S.name(bwd, store=True)], True), site_call),
+        S.assign(
+            S.tuple_([S.name(target_name, store=True), S.name(res, store=True)], True),
+            gast.Call(func=S.name(fwd), args=args, keywords=[S.clone(k) for k in call.keywords]),
+        ),
+    ]
+    body = [S.assign(back, S.call(S.name(bwd), [S.name(res), deriv(target_name)]))]
+    body.append(d_accumulate(func.id, S.subscript(S.name(back), S.const(0))))
+    body += [
+        d_accumulate(a.id, S.subscript(S.name(back), S.const(i + 1)))
+        for i, (_, a) in enumerate(active)
     ]
     return apply.Applied([Block(sources=[target_name], body=body)], primal=primal)
 

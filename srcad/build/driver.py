@@ -13,25 +13,43 @@ from __future__ import annotations
 
 import types
 
+import gast
 import numpy as np
 
 from .. import drivers, emit, fence, runtime
+from ..analyze.alias_facts import fresh_result
+from ..analyze.fresh_returns import returns_fresh
 from ..analyze.resolve import attribute_guard, forwarded_to, known_values, resolve
 from ..ir import syntax as S
 from ..ir.resolution import EXTRA_ARGUMENTS, KnownValue
 from ..naming import Namer
-from ..normalize import anf, closures, controlflow, records
-from ..normalize.builtin_calls import inline_partials, map_as_comprehension, nest_min_max
+from ..normalize import anf, closures, controlflow, records, records_built
+from ..normalize.builtin_calls import (
+    inline_partials,
+    map_as_comprehension,
+    nest_min_max,
+    partials_as_records,
+)
 from ..normalize.checkpointed import mark_checkpointed_loops
+from ..normalize.exceptions import lower_exceptions
 from ..normalize.generators import inline_generators
+from ..normalize.kept_maps import consumed_maps_as_lists, move_kept_maps
 from ..normalize.known_loops import unroll_known_loops
 from ..normalize.match import lower_match
+from ..normalize.merges import merge_dicts
 from ..normalize.ordering import order_by_index
 from ..normalize.outputs import name_output
+from ..normalize.own_nonlocals import lower_own_nonlocals
 from ..normalize.resolved import dict_calls_as_displays, sequences_as_arrays
+from ..normalize.star_lengths import dispatch_star_lengths
 from ..normalize.starred import lower_starred
 from ..normalize.static_branches import fold_static_branches
-from ..normalize.variadic import specialize_variadic, unstar_known_lengths
+from ..normalize.variadic import (
+    specialize_variadic,
+    transpose_zip_star,
+    unstar_known_lengths,
+    variadic_parameters,
+)
 from ..parse import Namespace, parse_function
 from . import batched as batched_assembler
 from . import cache
@@ -81,6 +99,7 @@ def _front(fn, spec: Spec) -> Unit:
         specialize_variadic(fdef, parsed.fn, *spec.variadic)
     elif fdef.args.vararg is not None:  # the transformed function: its call's extra count
         specialize_variadic(fdef, parsed.fn, dict(spec.kinds).get(EXTRA_ARGUMENTS, 0), None)
+    _copy_owned(fdef, spec.owned)
     stages = cache.Stages(enabled=spec.stages)
     stages.keep("parse", fdef)
     # The generated function takes the defaults the function has now, and runs its code.
@@ -92,14 +111,7 @@ def _front(fn, spec: Spec) -> Unit:
     # may be a tuple a nondifferentiable numpy call returned (np.nonzero)
     ranked = {entry[0] for entry in spec.ndims}
     decided = {p: k for p, k in spec.kinds if k != "array" or p in ranked}
-    fold_static_branches(fdef, parsed.namespace, decided, guards)
-    unroll_known_loops(fdef, parsed.namespace, guards)
-    lower_starred(fdef)
-    extra_cells: dict = {}  # what the inlined generators and lowered matches read
-    inline_generators(fdef, parsed.namespace, parsed.filename, guards, extra_cells)
-    lower_match(fdef, parsed.namespace, extra_cells)
-    unstar_known_lengths(fdef, parsed.namespace, S.names_stored(fdef) | set(param_names(fdef)))
-    mark_checkpointed_loops(fdef, parsed.namespace, guards, parsed.filename)
+    extra_cells = _lower_statements(fdef, parsed, decided, guards)
     fence.check(fdef, parsed.filename)
     namer = Namer(S.all_names(fdef))
     user_locals = S.names_stored(fdef) | set(param_names(fdef))
@@ -107,14 +119,14 @@ def _front(fn, spec: Spec) -> Unit:
     for name, obj in extra_cells.items():
         binder.bind_as(name, obj)
     rt_name = binder.bind("rt", runtime)
-    nest_min_max(fdef, parsed.namespace, user_locals)
-    map_as_comprehension(fdef, parsed.namespace, user_locals)
-    inline_partials(fdef, parsed.namespace, user_locals)
-    order_by_index(fdef, parsed.namespace, user_locals, rt_name)
+    _lower_builtin_calls(fdef, parsed.namespace, user_locals, rt_name, decided, guards)
     fdef = closures.lift(fdef, namer, binder, parsed.filename, _def_compiler(parsed, binder))
+    constructors = _constructors(binder, rt_name, parsed.filename)
+    built, made = records_built.rewrite(fdef, parsed.namespace, user_locals, constructors, guards)
     fdef = anf.normalize_function(fdef, namer, rt_name)
     fdef = controlflow.lower_function(fdef, namer)
-    layouts = records.rewrite(fdef, dict(spec.records), rt_name, parsed.filename)
+    layouts = records.rewrite(fdef, dict(spec.records), rt_name, parsed.filename, built, made)
+    records_built.rewrite_methods(fdef, layouts, binder.bind, parsed.filename, guards, namer.fresh)
     stages.keep("anf", fdef)
     binder.local_names = S.names_stored(fdef) | set(param_names(fdef))
     visible = binder.visible_namespace()
@@ -129,6 +141,86 @@ def _front(fn, spec: Spec) -> Unit:
     sequences_as_arrays(fdef, resolution, namer.fresh, lambda: binder.bind("np", np))
     calls = Calls(binder, generate, guards, layouts)
     return Unit(parsed, fdef, spec, namer, binder, resolution, guards, stages, calls, known)
+
+
+def _lower_statements(fdef, parsed, decided: dict, guards: list) -> dict:
+    """The statement rewrites before the fence: branches and loops known for the call's
+    kinds, starred targets, generators, match, try, nonlocal, checkpointed loops. Returns
+    the objects the rewritten code reads (for the binder)."""
+    fold_static_branches(fdef, parsed.namespace, decided, guards)
+    unroll_known_loops(fdef, parsed.namespace, guards)
+    lower_starred(fdef)
+    extra_cells: dict = {}  # what the inlined generators and lowered matches read
+    inline_generators(fdef, parsed.namespace, parsed.filename, guards, extra_cells)
+    lower_match(fdef, parsed.namespace, extra_cells)
+    lower_exceptions(fdef, parsed.namespace, parsed.filename)
+    lower_own_nonlocals(fdef, parsed.namespace, parsed.filename, extra_cells)
+    unstar_known_lengths(fdef, parsed.namespace, S.names_stored(fdef) | set(param_names(fdef)))
+    mark_checkpointed_loops(fdef, parsed.namespace, guards, parsed.filename)
+    return extra_cells
+
+
+def _lower_builtin_calls(fdef, namespace, user_locals, rt_name, decided: dict, guards) -> None:
+    """The call rewrites after the fence: min/max, maps, partials, orderings, zip(*e),
+    starred calls of a run-time length, dict merges."""
+    nest_min_max(fdef, namespace, user_locals)
+    move_kept_maps(fdef, namespace, user_locals)
+    consumed_maps_as_lists(fdef, namespace, user_locals)
+    map_as_comprehension(fdef, namespace, user_locals)
+    inline_partials(fdef, namespace, user_locals)
+    partials_as_records(fdef, namespace, user_locals, rt_name)
+    order_by_index(fdef, namespace, user_locals, rt_name)
+    transpose_zip_star(fdef, namespace, user_locals, rt_name)
+    # g(*xs) of a length known when the code runs: valid while g's signature is the same
+    for callee in dispatch_star_lengths(fdef, namespace, user_locals, rt_name):
+        guards.append(attribute_guard(callee, "__code__", callee.__code__))
+        guards.append(attribute_guard(callee, "__defaults__", callee.__defaults__))
+    dict_params = {p for p, k in decided.items() if k == "dict"}
+    merge_dicts(fdef, namespace, user_locals, dict_params, rt_name)
+
+
+def _copy_owned(fdef, owned: tuple) -> None:
+    """``p = p.copy()`` first, for each parameter whose object the caller hands over
+    (`Spec.owned`): the function's changes to it in place are then changes of its own new
+    array, which the caller never sees and the alias check accepts like a local's."""
+    copies = []
+    for p in owned:
+        copy = S.assign(p, S.call(gast.Attribute(S.name(p), "copy", gast.Load()), []))
+        for node in gast.walk(copy):
+            gast.copy_location(node, fdef)
+        copies.append(copy)
+    fdef.body[:0] = copies
+
+
+_CONSTRUCTORS: dict = {}  # (record class, __init__) -> the constructor srcad wrote for it
+
+
+def _constructors(binder: Binder, rt_name: str, filename: str):
+    """How `records_built` names the constructor of a record class: a def srcad writes
+    (compiled with the class's __init__'s globals), bound in `binder`, read back from its
+    tree (srcad.parse reads `__srcad_origin__`)."""
+
+    def build(cls, replaced: tuple | None = None) -> str:
+        # a plain class's __init__ may be replaced: the key holds it
+        key = (cls, vars(cls).get("__init__"), replaced)
+        function = _CONSTRUCTORS.get(key)
+        if function is not None:
+            return binder.bind(function.__name__, function)
+        standin = records_built.standin(cls)
+        node, defaults, globals_ = records_built.constructor_source(
+            cls, "srcad_rt", "record", replaced
+        )
+        source = emit.unparse_function(node)
+        cells = {"srcad_rt": types.CellType(runtime), "record": types.CellType(standin)}
+        emitted = emit.compile_function(
+            source, node.name, dict(globals_), cells, {}, defaults or None, None, label=node.name
+        )
+        function = emitted.function
+        function.__srcad_origin__ = (filename, S.clone(node))
+        _CONSTRUCTORS[key] = function
+        return binder.bind(node.name, function)
+
+    return build
 
 
 def _def_compiler(parsed, binder: Binder):
@@ -193,6 +285,12 @@ def _emit(unit: Unit, result: dict) -> tuple[dict, dict]:
             label=label + ("" if role == "main" else f" ({role})"),
         )
         emitted.function.__srcad_generated__ = True
+        if role == ("main" if spec.mode is Mode.JVP else "fwd") and not spec.has_aux:
+            # (out, tangent) or (out, residuals): code differentiated again knows `out` is
+            # a new object where the user's function returns one (alias_facts)
+            emitted.function.__srcad_fresh_result__ = returns_fresh(
+                target, fresh_result, spec.owned
+            )
         functions[role], sources[role] = emitted.function, source
     return functions, sources
 
@@ -215,10 +313,14 @@ def _jacobian(fn, spec: Spec) -> cache.Generated:
         ),
     )
     wrt = list(spec.wrt)
+    extra = dict(spec.kinds).get(EXTRA_ARGUMENTS, 0)
+    params = None  # the call's arguments gathered by *args: one parameter each
+    if extra and type(target) is types.FunctionType:
+        params = variadic_parameters(target, extra, None)
     if spec.mode is Mode.JACFWD:
         jvp_fn = inner.functions["main"]
         function, text = drivers.jacfwd(
-            target, wrt, spec.tuple_out, jvp_fn, name, bool(spec.holomorphic)
+            target, wrt, spec.tuple_out, jvp_fn, name, bool(spec.holomorphic), params
         )
     else:
         fwd, bwd = inner.functions["fwd"], inner.functions["bwd"]
@@ -226,7 +328,16 @@ def _jacobian(fn, spec: Spec) -> cache.Generated:
         value = spec.holomorphic == "value_and_grad"
         transform = "grad" if spec.holomorphic in ("grad", "value_and_grad") else "jacrev"
         function, text = drivers.jacrev(
-            target, wrt, spec.tuple_out, fwd, bwd, name, bool(spec.holomorphic), value, transform
+            target,
+            wrt,
+            spec.tuple_out,
+            fwd,
+            bwd,
+            name,
+            bool(spec.holomorphic),
+            value,
+            transform,
+            params,
         )
     sources = {"main": text}
     for role, source in inner.sources.items():

@@ -11,39 +11,116 @@ when the code runs. The forwarder is written with what srcad reads statically:
         return jvp_f(x, (dx,))               # f's generated jvp: differentiated again
 
     def call_vjp(fn, x):                     # srcad.vjp(f, x)
-        return fn(x), pullback_of(vjp, fn, x)
+        return fn(x), pullback_of(vjp, fn, (x,))
 
-The pullback a `vjp` inside differentiated code returns carries what it was made from
-(`pullback_of` is marked like `srcad.runtime.closure`): calling it where that would need a
-derivative is refused; its value output is differentiated as ``fn(x)``.
+The pullback a `vjp` inside differentiated code returns is a record of what it was made
+from (`Pullback`, like a closure, `srcad.runtime.closure`): its value output is
+differentiated as ``fn(x)``, and a call of it where its result needs a derivative as the
+gradient of <fn(x), cotangent> (`pullback_at`), through fn, x and the cotangent.
 """
 
 from __future__ import annotations
 
 import inspect
 import keyword
+import sys
 import types
 
-from .. import emit
+import numpy as np
+
+from .. import emit, runtime
 from ..errors import UnsupportedOperationError
-from ..rules.template import nondiff
+from ..rules.registry import returns
+from ..rules.template import d, jvp_rule, lookup, vjp_rule
 from .modes import Mode, Spec
 
 
-def pullback_of(vjp, fn, *primals):
-    """The pullback of ``fn`` at ``primals``, computed when it is first called."""
-    made: list = []
+class Pullback:
+    """The pullback a `vjp` inside differentiated code returns: ``vjp(fn, *primals)[1]``,
+    made when it is first called. It is a record of the function and primals it holds
+    (`srcad.runtime.captured`): a call where its result needs a derivative runs
+    ``grad(<fn(primals), cotangent>)`` with respect to the primals (`pullback_at`), which is
+    differentiated through fn, the primals and the cotangent."""
 
-    def pullback(cotangent):
-        if not made:
-            made.append(vjp(fn, *primals)[1])
-        return made[0](cotangent)
+    __slots__ = ("vjp", "captured", "made")
 
-    return pullback
+    def __init__(self, vjp, captured: tuple):
+        self.vjp, self.captured, self.made = vjp, captured, None
+
+    def __call__(self, cotangent):
+        if self.made is None:
+            self.made = self.vjp(*self.captured)[1]
+        return self.made(cotangent)
+
+    def __srcad_record__(self):
+        fn, primals = self.captured[0], self.captured[1:]
+        if not _holds_nothing(fn):
+            return self, ()  # refused by the dispatch site where it needs a derivative
+        return pullback_at(self.vjp, fn, len(primals)), primals
 
 
-pullback_of.__srcad_made_from__ = True  # type: ignore[attr-defined]
-nondiff(pullback_of)
+def pullback_of(vjp, fn, primals):
+    """The pullback of `fn` at `primals` (a tuple)."""
+    return Pullback(vjp, (fn, *primals))
+
+
+# the pullback's derivative is the tuple of the primals' derivatives: a function fn that
+# could carry one too (a closure, a partial) is refused where the pullback needs it
+@vjp_rule(pullback_of, linear=("primals",))
+def _(ans, vjp, fn, primals):
+    d[primals] = d[ans]
+
+
+@jvp_rule(pullback_of, linear=("primals",))
+def _(ans, vjp, fn, primals):
+    d[ans] = d[primals]
+
+
+def _holds_nothing(fn) -> bool:
+    """A function whose calls depend only on their arguments: generated code, a numpy
+    function with rules, a plain function without closure cells, a function srcad lifted
+    (its captured values are parameters)."""
+    if getattr(fn, "__srcad_generated__", False) or hasattr(fn, "__srcad_origin__"):
+        return True
+    if isinstance(fn, types.FunctionType):
+        return not fn.__closure__
+    owner = getattr(fn, "__self__", None)
+    return (owner is None or isinstance(owner, types.ModuleType)) and lookup(fn) is not None
+
+
+returns("unknown", pullback_of)
+_PULLBACKS: dict = {}
+
+
+def pullback_at(vjp, fn, count: int) -> types.FunctionType:
+    """``def pullback_at(p0, p1, cotangent)``: the vjp of `fn` at (p0, p1) applied to the
+    cotangent, as srcad.grad of the inner product <fn(p0, p1), cotangent> with respect to
+    the primals (one real array output), which srcad differentiates again."""
+    key = (vjp, fn, count)
+    if key not in _PULLBACKS:
+        if len(_PULLBACKS) > 256:
+            _PULLBACKS.clear()
+        names = [f"p{i}" for i in range(count)]
+        joined = ", ".join(names)
+        argnums = "(" + "".join(f"{i}, " for i in range(count)) + ")"
+        source = (
+            f"def pullback_at({joined}, cotangent):\n"
+            f"    return grad(inner_at, argnums={argnums})({joined}, cotangent)\n"
+        )
+        inner = (
+            f"def inner_at({joined}, cotangent):\n"
+            f"    return np.sum(rt.real_output(fn({joined})) * cotangent)\n"
+        )
+        api = sys.modules[vjp.__module__]  # srcad.api, which imports this module
+        globals_ = {"__builtins__": __builtins__, "np": np, "rt": runtime, "grad": api.grad}
+        globals_["fn"] = fn
+        globals_["inner_at"] = emit.compile_function(
+            inner, "inner_at", globals_, {}, {}, label="pullback inner product"
+        ).function
+        _PULLBACKS[key] = emit.compile_function(
+            source, "pullback_at", globals_, {}, {}, label="pullback"
+        ).function
+    return _PULLBACKS[key]
 
 
 def transform_of(target) -> str | None:
@@ -86,7 +163,7 @@ def _vjp_forwarder(target, fn, count: int) -> types.FunctionType:
     names = _names(fn, count, {"fn", "vjp", "pullback_of"})
     joined = ", ".join(names)
     source = (
-        f"def call_vjp(fn, {joined}):\n    return fn({joined}), pullback_of(vjp, fn, {joined})\n"
+        f"def call_vjp(fn, {joined}):\n    return fn({joined}), pullback_of(vjp, fn, ({joined},))\n"
     )
     globals_ = {"__builtins__": __builtins__, "vjp": target, "pullback_of": pullback_of}
     return emit.compile_function(

@@ -65,6 +65,10 @@ class Spec:
     # a callee with *args or **kwargs, generated for one call's (count of extra positional
     # arguments, keyword names): one plain parameter each (srcad.normalize.variadic)
     variadic: tuple = ()
+    # parameters whose objects the caller hands over (a fresh array it never reads again):
+    # the generated code copies them first and may then change them in place
+    # (srcad.analyze.owned)
+    owned: tuple = ()
     stages: bool = False  # keep every stage's text for srcad.show (costs a copy of each)
 
     def __post_init__(self):
@@ -85,32 +89,39 @@ class PassContext:
 
 
 def propagate_copies(body: list, context: PassContext) -> list:
+    """srcad.optimize.propagate: copy propagation."""
     return propagate(body)
 
 
 def simplify_algebra(body: list, context: PassContext) -> list:
+    """srcad.optimize.algebra: algebraic clean-ups."""
     return algebra.simplify(
         body, context.elementwise, context.scalars, context.shapes, context.resolve
     )
 
 
 def merge_common_subexpressions(body: list, context: PassContext) -> list:
+    """srcad.optimize.cse: common subexpression elimination."""
     return cse.eliminate(body, context.pure, context.resolve)
 
 
 def eliminate_dead_code(body: list, context: PassContext) -> list:
+    """srcad.optimize.dce: dead-code elimination."""
     return dce.eliminate(body, set(), context.pure)
 
 
 def substitute_temporaries(body: list, context: PassContext) -> list:
+    """srcad.optimize.inline: forward substitution of temporaries."""
     return inline.substitute(body, context.keep, context.pure)
 
 
 def reuse_buffers(body: list, context: PassContext) -> list:
+    """srcad.optimize.buffers: elementwise results written into owned arrays that die."""
     return buffers.reuse(body, context.shapes, context.resolve)
 
 
 def keep_only_shapes(body: list, context: PassContext) -> list:
+    """srcad.optimize.shape_saves: a tape read only for its shapes keeps the shapes."""
     return shape_saves.keep_shapes(body, context.resolve)
 
 

@@ -8,12 +8,22 @@ item assignment), and copy the residuals a vjp's backward function receives.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from ..arrays import is_array
 from ..diagonal import Structured
 from ..errors import UnsupportedOperationError
-from .core import _is_fancy, add, getitem_vjp, index_with_batch, unbroadcast, zeros_like
+from .core import (
+    _batch_shape,
+    _is_fancy,
+    add,
+    getitem_vjp,
+    index_with_batch,
+    unbroadcast,
+    zeros_like,
+)
 
 
 def sequence(x):
@@ -94,6 +104,81 @@ def dict_keys(mapping):
     return list(mapping.keys())
 
 
+def item_keys(mapping):
+    """The keys of a dict, as a list, for ``[(k, d[k]) for k in item_keys(d)]``, which is
+    ``list(d.items())`` for a dict (srcad.normalize.ordering); anything else is refused:
+    its ``items()`` may not be its keys and items."""
+    if not isinstance(mapping, dict):
+        raise UnsupportedOperationError(
+            f"srcad differentiates sorted(), max() and min() of the items() of a dict only, "
+            f"not of a {type(mapping).__name__}",
+            hint="convert them first: sorted(list(x.items()), ...)",
+        )
+    return list(mapping.keys())
+
+
+def zip_count(rows):
+    """How many tuples ``zip(*rows)`` gives (its shortest item's length), for
+    ``[tuple([r[j] for r in rows]) for j in range(zip_count(rows))]`` (srcad.normalize.variadic):
+    each item must be read by ``r[j]`` as zip iterates it."""
+    for r in rows:
+        if not (isinstance(r, (list, tuple, str)) or (is_array(r) and np.ndim(r) >= 1)):
+            raise UnsupportedOperationError(
+                f"srcad differentiates zip(*rows) of lists, tuples and arrays only, not of "
+                f"a {type(r).__name__}",
+                hint="convert each one first: zip(*[list(r) for r in rows])",
+            )
+    return min((len(r) for r in rows), default=0)
+
+
+def dict_merge(a, b):
+    """``{**a, **b}`` of two dicts: what ``a | b``, ``{**a, 'k': v}``, ``dict(a, **b)`` and
+    ``a.update(b)`` on a fresh dict compute (srcad.normalize.merges), of dicts or other
+    mappings (``{**m}`` reads their keys and items, and so do the adjoints). Anything else
+    (``dict(pairs, k=v)`` of a list of pairs) is refused: its adjoint would not be a dict."""
+    for part in (a, b):
+        if not isinstance(part, Mapping):
+            raise UnsupportedOperationError(
+                f"srcad differentiates merges of dicts only ({{**a, **b}}, a | b, "
+                f"dict(a, **b), a.update(b)), not of a {type(part).__name__}",
+                hint="make it a dict first: dict(...) of its items",
+            )
+    return {**a, **b}
+
+
+def merge_part(g, merged, part, shadow, batch=0):
+    """The adjoint of `part` in ``merged = dict_merge(...)`` from the merged dict's adjoint
+    `g`: its entries under `part`'s keys, zero where `shadow` (merged after `part`, or None)
+    replaced the value."""
+    out = {}
+    for k in part:
+        if shadow is not None and k in shadow:
+            out[k] = zeros_like(part[k], _batch_shape(g, None, None, batch))
+        else:
+            out[k] = g[k]
+    return out
+
+
+def merge_part_t(h, merged, part, shadow, batch=0):
+    """The transpose of `merge_part` in `g`: `h`'s entries where `part` gave the merged
+    value, zero elsewhere, under the merged dict's keys."""
+    bs = _batch_shape(h, None, None, batch) if h else ()
+    return {
+        k: h[k] if k in part and (shadow is None or k not in shadow) else zeros_like(v, bs)
+        for k, v in merged.items()
+    }
+
+
+def starred_count_error(name, count, lengths):
+    """A starred argument of a length the callee's signature does not take: the TypeError
+    the call would raise (srcad.normalize.star_lengths)."""
+    takes = " or ".join(str(n) for n in lengths)
+    raise TypeError(
+        f"{name}() was given {count} starred argument(s); with the other arguments of the "
+        f"call, its signature takes {takes}"
+    )
+
+
 def dict_values(mapping):
     return mapping.values()
 
@@ -131,6 +216,8 @@ def extreme_index(seq, key, largest):
     returns: the first of the equal ones, as Python's."""
     _require_indexable(seq, "max" if largest else "min")
     pick = max if largest else min
+    if key is None:  # max(e) of an expression e (srcad.normalize.ordering)
+        return pick(range(len(seq)), key=seq.__getitem__)
     return pick(range(len(seq)), key=lambda i: key(seq[i]))
 
 
@@ -452,3 +539,9 @@ def _copy_array(a: np.ndarray, memo: dict) -> np.ndarray:
         return np.ndarray(a.shape, a.dtype, buffer=new_root, offset=offset, strides=a.strides)
     except (TypeError, ValueError, BufferError):
         return a.copy()  # a base numpy will not lend its buffer: the view is lost, rarely
+
+
+def make_record(cls, parts):
+    """The record `cls` (a namedtuple, or srcad's stand-in for a class the differentiated
+    code builds: srcad.normalize.records_built) of the values `parts`."""
+    return cls(*parts)

@@ -7,6 +7,7 @@ like a value with direction axes in front (`zeros_like`), adding derivatives of 
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import numpy as np
@@ -146,6 +147,11 @@ def zeros_like(x, batch=()):
         return value if not batch else np.zeros(batch, type(value))
     from ..diagonal import Structured
 
+    if type(x) is functools.partial:  # a function value: the record of what it holds
+        return tuple(zeros_like(v, batch) for v in x.args)
+    record = getattr(type(x), "__srcad_record__", None)
+    if record is not None:
+        return tuple(zeros_like(v, batch) for v in record(x)[1])
     if isinstance(x, Structured):  # a Jacobian seed, differentiated again
         return zeros_like(x.dense(), batch)
     return None  # strings, None and other objects carry no derivative

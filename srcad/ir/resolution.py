@@ -56,6 +56,9 @@ class Resolution:
     # Name node (a load of a global or closure variable) -> the function it names, for
     # functions passed as arguments (apply(relu, x))
     functions: dict = dataclasses.field(default_factory=dict)
+    # Call node -> the parameters of a user function whose objects the call hands over:
+    # the callee works on copies of them (srcad.analyze.owned)
+    owned: dict = dataclasses.field(default_factory=dict)
 
     def call(self, node) -> Target:
         return self.calls[node]

@@ -1,7 +1,7 @@
 """Normalize, part 0: calls of Python builtins written in forms the rules do not take.
 
 Accepts a parsed function (before A-normal form), where its free names live and its local
-names. Three rewrites, each only where the name is the builtin (or functools.partial) there,
+names. Four rewrites, each only where the name is the builtin (or functools.partial) there,
 not shadowed by a local, a closure variable or a global:
 
 * ``max(a, b, c, ...)`` and ``min(...)`` with three or more positional arguments become
@@ -11,7 +11,10 @@ not shadowed by a local, a closure variable or a global:
 * a ``map(f, xs)`` consumed where it is made becomes a list comprehension
   (`map_as_comprehension`);
 * calls through a local ``functools.partial`` become calls of the function with the
-  partial's arguments (`inline_partials`).
+  partial's arguments (`inline_partials`);
+* any other ``functools.partial(f, a, b)`` without keywords becomes ``rt.closure(f, (a,
+  b))``, a function value whose derivative is that of what it holds
+  (`partials_as_records`).
 """
 
 from __future__ import annotations
@@ -208,3 +211,21 @@ def _partial_made(s, namespace, local_names):
         return None
     value = namespace.value_of(s.value.func, local_names)
     return s.value if value is functools.partial else None
+
+
+def partials_as_records(fdef: gast.FunctionDef, namespace, local_names: set[str], rt: str) -> None:
+    """``functools.partial(f, a, b)`` (positional arguments only, none starred) becomes
+    ``rt.closure(f, (a, b))``: the same partial, made by a function whose derivative rules
+    treat it as a record of `f` and the values it holds (`srcad.runtime.closure`)."""
+    local_names = set(local_names) | _bound_anywhere(fdef)
+    for node in S.walk(fdef):
+        if not (
+            isinstance(node, gast.Call)
+            and node.args
+            and not node.keywords
+            and not any(isinstance(a, gast.Starred) for a in node.args)
+            and namespace.value_of(node.func, local_names) is functools.partial
+        ):
+            continue
+        node.func = gast.Attribute(S.name(rt), "closure", gast.Load())
+        node.args = [node.args[0], S.tuple_(node.args[1:])]

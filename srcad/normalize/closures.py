@@ -21,6 +21,7 @@ from .. import runtime
 from ..errors import UnsupportedSyntaxError
 from ..fence import location
 from ..ir import syntax as S
+from .own_nonlocals import hoisted_writer_calls
 
 
 @dataclasses.dataclass
@@ -222,6 +223,12 @@ def _hand_back(s, writers: dict, namer, filename: str, fname: str) -> list:
     if not calls:
         return [s]
     value = s.value if isinstance(s, (gast.Expr, gast.Assign, gast.Return)) else None
+    alone = len(calls) == 1 and value is calls[0]
+    hoisted = None if alone else hoisted_writer_calls(s, calls, namer.fresh)
+    if hoisted is not None:  # a(u) * a(v): each call a statement of its own, in order
+        steps, rest = hoisted
+        out = [t for step in steps for t in _hand_back(step, writers, namer, filename, fname)]
+        return out + _hand_back(rest, writers, namer, filename, fname)
     if (
         len(calls) > 1
         or value is not calls[0]
@@ -229,7 +236,8 @@ def _hand_back(s, writers: dict, namer, filename: str, fname: str) -> list:
     ):
         raise UnsupportedSyntaxError(
             f"srcad can call {calls[0].func.id!r}, which writes nonlocal variables, only as "
-            "a statement of its own (g(a), y = g(a) or return g(a))",
+            "a statement of its own (g(a), y = g(a) or return g(a)) or where nothing of the "
+            "expression is read before it (g(a) * g(b) + v, not v + g(a))",
             location(calls[0], filename, fname),
             hint="call it on a line of its own",
         )
@@ -419,7 +427,7 @@ def _rewrite_transformed(node, lifted: dict, namespace, shadowed: set):
 
 def _rewrite_values(node, lifted: dict, rt: str):
     """A lifted function used as a value (not called): the lifted function itself, or
-    ``rt.closure(g_lifted, c1, c2)`` holding the values it captures."""
+    ``rt.closure(g_lifted, (c1, c2))`` holding the values it captures."""
     calls = {id(n.func) for n in S.walk(node) if isinstance(n, gast.Call)}
 
     def value_of(n):
@@ -427,7 +435,8 @@ def _rewrite_values(node, lifted: dict, rt: str):
         if not info.captures:
             return S.name(info.name)
         closure = gast.Attribute(S.name(rt), "closure", gast.Load())
-        return S.call(closure, [S.name(info.name)] + [S.name(c) for c in info.captures])
+        captured = S.tuple_([S.name(c) for c in info.captures])
+        return S.call(closure, [S.name(info.name), captured])
 
     def visit(parent):
         for field, value in gast.iter_fields(parent):

@@ -12,6 +12,14 @@ replaced by ``t = e`` followed by the loop's body: the generator's steps and the
 interleave exactly as Python runs them (nothing is computed ahead). G's own names are
 renamed apart; its closure variables are bound live (the same cells). ``list``, ``tuple``
 and ``sum`` become a loop appending or adding (``sum`` starts from 0, as Python's).
+A loop that may stop drawing (``break``, ``continue``, ``itertools.islice(G(...), n)``,
+``zip`` with ``range(n)``, ``enumerate``) is inlined with a stop flag
+(srcad.normalize.generator_exits: none of G's code after the last value drawn runs). A
+generator kept, ``g = G(args)`` with one later use of ``g``, has its arguments bound where
+it is made and is consumed where it is used (draws by ``next``:
+srcad.normalize.generator_next); one passed to a helper of the same module
+that draws from it once is consumed in a copy of the helper
+(srcad.normalize.generator_helpers).
 Guarantees: a generator G that cannot be inlined (``return`` or ``yield from`` in it, a
 ``yield`` used as a value, ``*args``, nested functions, global or nonlocal, code from
 another module) and any other use of a generator function are left as they are, for the
@@ -22,12 +30,18 @@ from __future__ import annotations
 
 import builtins
 import inspect
+import itertools
 import types
 
 import gast
 
+from ..errors import UnsupportedSyntaxError
+from ..fence import location
 from ..ir import syntax as S
 from ..naming import Namer
+from .generator_exits import breaks_cleanly, guard, holds_yield, lower_exits, not_stopped
+from .generator_helpers import pass_into_helpers
+from .generator_next import lower_next_calls
 
 _CONSUMERS = ("list", "tuple", "sum")
 
@@ -42,6 +56,9 @@ def inline_generators(
     local = S.names_stored(fdef) | set(_params(fdef))
     nested = _nested_generators(fdef)
     inliner = _Inliner(fdef, namespace, filename, guards, cells, nested, local)
+    lower_next_calls(fdef, inliner)
+    _consume_where_used(fdef, inliner)
+    pass_into_helpers(fdef, inliner)
     fdef.body = S.rewrite_statements(fdef.body, inliner.statement)
     if inliner.inlined:
         used = {n.id for n in S.walk(fdef) if isinstance(n, gast.Name)}
@@ -100,9 +117,16 @@ class _Inliner:
     # -- the sites ---------------------------------------------------------------------------
     def statement(self, s) -> list:
         if isinstance(s, gast.For) and not s.orelse and isinstance(s.iter, gast.Call):
-            made = self._generator(s.iter)
-            if made is not None and not _leaves_loop(s.body):
-                return self._inline(made, s.iter, s.target, s.body)
+            adapted = self._adapted(s.iter)
+            if adapted is None:
+                return [s]
+            made, call, kind, limit = adapted
+            if kind in (None, "enumerate") and not _ends(s.body):
+                self._check_ends(made)
+            if kind is None and not _leaves_loop(s.body):
+                return self._inline(made, call, s.target, s.body)
+            if breaks_cleanly(s.body):
+                return self._inline_stopping(made, call, s.target, s.body, kind, limit)
             return [s]
         if not isinstance(s, (gast.Assign, gast.AugAssign, gast.Return, gast.Expr, gast.If)):
             return [s]
@@ -178,10 +202,11 @@ class _Inliner:
             comprehension, inner = inner, inner.generators[0].iter
         if not isinstance(inner, gast.Call):
             return None
-        made = self._generator(inner)
-        return None if made is None else (consumer, made, inner, comprehension)
+        adapted = self._adapted(inner)
+        return None if adapted is None else (consumer, adapted, inner, comprehension)
 
-    def _consume(self, consumer: str, made, call, site, comprehension) -> tuple[list, gast.expr]:
+    def _consume(self, consumer: str, adapted, _, site, comprehension) -> tuple[list, gast.expr]:
+        made, call, kind, limit = adapted
         acc = self.namer.fresh("acc")
         target: gast.expr = S.name(self.namer.fresh("item"), store=True)
         value: gast.expr = S.name(target.id)
@@ -203,7 +228,13 @@ class _Inliner:
             step = gast.Expr(S.call(append, [value]))
         for condition in reversed(conditions):
             step = gast.If(condition, [step], [])
-        out = [S.assign(acc, start), *self._inline(made, call, target, [step])]
+        if kind in (None, "enumerate"):
+            self._check_ends(made)
+        if kind is None:
+            steps = self._inline(made, call, target, [step])
+        else:
+            steps = self._inline_stopping(made, call, target, [step], kind, limit)
+        out = [S.assign(acc, start), *steps]
         for n in out:
             S.copy_location(n, site)
         result = S.name(acc)
@@ -261,7 +292,121 @@ class _Inliner:
         container = cell if cell is not None else self.namespace.globals
         self.guards.append((container, name, fn))
 
-    def _inline(self, made, call: gast.Call, target, body: list) -> list:
+    def _adapted(self, call: gast.Call):
+        """(generator, its call, how the loop draws from it, the limit) for a loop over
+        G(...), itertools.islice(G(...), n), zip(G(...), range(n)) either way round or
+        enumerate(G(...)); else None. How: None (all of it), "islice", "zip_first" (the
+        generator first: zip draws from it once more), "zip_second", "enumerate"."""
+        fn = self._builtin_or_known(call.func)
+        args = call.args
+        if call.keywords or any(isinstance(a, gast.Starred) for a in args):
+            fn = None
+        kind, limit, inner = None, None, call
+        if fn is itertools.islice and len(args) == 2 and not S.is_const(args[1]):
+            kind, inner, limit = "islice", args[0], args[1]
+        elif fn is itertools.islice and len(args) == 2 and isinstance(args[1].value, int):
+            kind, inner, limit = "islice", args[0], args[1]
+        elif fn is builtins.enumerate and len(args) == 1:
+            kind, inner = "enumerate", args[0]
+        elif fn is builtins.zip and len(args) == 2:
+            ranged = [self._range_limit(a) for a in args]
+            if ranged[1] is not None:
+                kind, inner, limit = "zip_first", args[0], ranged[1]
+            elif ranged[0] is not None:
+                kind, inner, limit = "zip_second", args[1], ranged[0]
+        if not isinstance(inner, gast.Call):
+            return None
+        made = self._generator(inner)
+        return None if made is None else (made, inner, kind, limit)
+
+    def _check_ends(self, made) -> None:
+        """Refuse a generator that never ends (``while True`` without a break) drawn to its
+        end: Python's loop would never end either."""
+        for n in S.walk_no_nested(made[0]):
+            if (
+                isinstance(n, gast.While)
+                and isinstance(n.test, gast.Constant)
+                and n.test.value
+                and not _leaves_loop(n.body)
+            ):
+                raise UnsupportedSyntaxError(
+                    f"srcad does not support drawing every value of {made[0].name}, which "
+                    "never ends (while True without a break): the loop would never end",
+                    location(n, self.filename, self.fdef.name),
+                    hint="stop drawing: break, itertools.islice(g, n) or zip(g, range(n))",
+                )
+
+    def _builtin_or_known(self, func):
+        if isinstance(func, gast.Name) and func.id in self.local:
+            return None
+        try:
+            return self.namespace.value_of(func, self.local)
+        except Exception:  # noqa: BLE001 - a property that fails names nothing known
+            return None
+
+    def _range_limit(self, node):
+        if (
+            isinstance(node, gast.Call)
+            and self._builtin_or_known(node.func) is builtins.range
+            and len(node.args) == 1
+            and not node.keywords
+            and not isinstance(node.args[0], gast.Starred)
+        ):
+            return node.args[0]
+        return None
+
+    def _inline_stopping(self, made, call, target, body: list, kind, limit) -> list:
+        """A loop that may stop drawing from the generator (see generator_exits)."""
+        stop, count, bound = (self.namer.fresh(n) for n in ("stop", "count", "limit"))
+        skip = self.namer.fresh("skip")
+        body, skips = lower_exits(body, stop, skip)
+        if skips:  # each value drawn runs the body afresh
+            body = [S.assign(skip, S.const(False)), *body]
+        start = [S.assign(stop, S.const(False))]
+        if kind is not None:
+            start.append(S.assign(count, S.const(0)))
+        if limit is not None:
+            start.append(S.assign(bound, limit))
+        if kind == "islice":  # islice(g, -1) raises, as Python's does
+            fail = gast.Raise(S.call("ValueError", [S.const("islice() of a negative count")]), None)
+            negative = gast.Compare(S.name(bound), [gast.Lt()], [S.const(0)])
+            start.append(gast.If(negative, [fail], []))
+        if kind in ("islice", "zip_second"):  # islice(g, 0) never starts the generator
+            start.append(S.assign(stop, gast.UnaryOp(gast.Not(), _compare(bound, gast.Gt()))))
+        step = S.assign(count, gast.BinOp(S.name(count), gast.Add(), S.const(1)))
+
+        def site(value):
+            counted = S.name(count)
+            if kind in ("enumerate", "zip_second"):
+                value = S.tuple_([counted, value])
+            elif kind == "zip_first":
+                value = S.tuple_([value, counted])
+            out = [gast.Assign([S.clone(target)], value, None)]
+            if kind is not None:
+                out.append(S.clone(step))
+            out += [S.clone(b) for b in body]
+            if kind in ("islice", "zip_second"):
+                full = gast.If(
+                    gast.UnaryOp(gast.Not(), _compare(bound, gast.Gt(), count)),
+                    [S.assign(stop, S.const(True))],
+                    [],
+                )
+                out.append(full)
+            if kind == "zip_first":
+                out = [
+                    gast.If(_compare(bound, gast.Gt(), count), out, [S.assign(stop, S.const(True))])
+                ]
+            return out
+
+        early = kind in ("islice", "zip_second")
+        return self._inline(made, call, target, body, site, stop, start, early)
+
+    def _inline(
+        self, made, call, target, body: list, site=None, stop=None, start=(), early=False
+    ) -> list:
+        """The generator's body, its parameters bound to `call`'s arguments, each yield
+        replaced by `site(value)` (by default: ``target = value`` then `body`); with a
+        `stop` flag, its steps after the last value drawn skipped (`early`: maybe all)."""
         node, free = made
         node = S.clone(node)
         params = _params(node)
@@ -271,7 +416,7 @@ class _Inliner:
         bound = _bind(node, call)
         if bound is None:
             return [gast.For(target, call, body, [], None)]
-        out = [S.assign(rename[p], bound[p]) for p in params]
+        out = [S.assign(rename[p], bound[p]) for p in params] + list(start)
         for n in out:
             S.copy_location(n, call)
         for n in S.walk(node):
@@ -281,12 +426,19 @@ class _Inliner:
         def replace(s):
             if isinstance(s, gast.Expr) and isinstance(s.value, gast.Yield):
                 value = s.value.value if s.value.value is not None else gast.Constant(None, None)
+                if site is not None:
+                    return [S.copy_location(n, s) for n in site(value)]
                 first = gast.Assign([S.clone(target)], value, None)
                 S.copy_location(first, s)
                 return [first, *(S.clone(b) for b in body)]
             return [s]
 
-        return out + S.rewrite_statements(node.body, replace)
+        steps = node.body
+        if stop is not None:  # the generator's code after the last value drawn never runs
+            steps = guard(steps, stop, holds_yield)
+        if early:
+            steps = [S.copy_location(gast.If(not_stopped(stop), steps, []), call)]
+        return out + S.rewrite_statements(steps, replace)
 
 
 def _inlinable(node: gast.FunctionDef) -> bool:
@@ -348,6 +500,13 @@ def _replace(expr, old, new) -> None:
                         value[i] = new
 
 
+def _ends(body: list) -> bool:
+    """Whether a loop body may end the loop: a break, or a return or raise."""
+    return _leaves_loop(body) or any(
+        isinstance(n, (gast.Return, gast.Raise)) for b in body for n in S.walk_no_nested(b)
+    )
+
+
 def _leaves_loop(body: list) -> bool:
     """Whether a break or continue of this loop is in `body` (not of loops inside it)."""
     todo = list(body)
@@ -362,3 +521,123 @@ def _leaves_loop(body: list) -> bool:
             continue
         todo.extend(S.children(n))
     return False
+
+
+def _compare(bound: str, op, count: str | None = None) -> gast.Compare:
+    """``bound > count`` (``bound > 0`` without a count)."""
+    right = S.name(count) if count is not None else S.const(0)
+    return gast.Compare(S.name(bound), [op], [right])
+
+
+def _consume_where_used(fdef, inliner) -> None:
+    """``g = G(args)`` then, later in the same statement list, the one use of ``g`` (as a
+    for loop's iterable or in the expression of a statement): the arguments are bound to
+    fresh names where the generator is made (Python evaluates them there) and the use
+    becomes ``G(those names)``, which the inliner then consumes where it is used (Python
+    runs the generator's code there). Anything else about ``g`` leaves it as it is."""
+    stores: dict = {}
+    loads: dict = {}
+    for n in S.walk(fdef):
+        if isinstance(n, gast.Name):
+            table = loads if isinstance(n.ctx, gast.Load) else stores
+            table.setdefault(n.id, []).append(n)
+
+    def visit(stmts: list) -> None:
+        for i, s in enumerate(stmts):
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(s, field, None)
+                if isinstance(inner, list):
+                    visit(inner)
+            kept = _kept(s, stores, loads, inliner)
+            if kept is None:
+                continue
+            name, call = kept
+            use = loads[name][0]
+            later = _holding(stmts[i + 1 :], use)
+            if later and _deferred(later[0], use):
+                continue
+            if not later:
+                continue
+            binds, args = [], []
+            for a in call.args:
+                fresh = inliner.namer.fresh(f"{name}_arg")
+                binds.append(S.copy_location(S.assign(fresh, a), s))
+                args.append(S.name(fresh))
+            keywords = []
+            for k in call.keywords:
+                fresh = inliner.namer.fresh(f"{name}_{k.arg}")
+                binds.append(S.copy_location(S.assign(fresh, k.value), s))
+                keywords.append(gast.keyword(k.arg, S.name(fresh)))
+            made = S.copy_location(gast.Call(S.clone(call.func), args, keywords), use)
+            _replace_in(later[0], use, made)
+            stmts[i : i + 1] = binds or [gast.Pass()]
+
+    visit(fdef.body)
+
+
+def _kept(s, stores, loads, inliner):
+    """(name, call) for ``name = G(...)`` of a generator inlinable here, bound once and
+    read once."""
+    if not (
+        isinstance(s, gast.Assign)
+        and len(s.targets) == 1
+        and isinstance(s.targets[0], gast.Name)
+        and isinstance(s.value, gast.Call)
+    ):
+        return None
+    name = s.targets[0].id
+    if len(stores.get(name, ())) != 1 or len(loads.get(name, ())) != 1:
+        return None
+    call = s.value
+    if any(isinstance(a, gast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    ):
+        return None
+    if inliner._generator(call) is None:
+        return None
+    return name, call
+
+
+def _header(s):
+    """The nodes of statement `s` that run once when it runs (not its nested bodies)."""
+    if isinstance(s, gast.For):
+        return S.walk(s.iter)
+    if isinstance(s, (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)):
+        return S.walk(s.value) if s.value is not None else iter(())
+    return iter(())
+
+
+def _replace_in(s, old, new) -> None:
+    if isinstance(s, gast.For) and s.iter is old:
+        s.iter = new
+    elif getattr(s, "value", None) is old:
+        s.value = new
+    else:
+        _replace(s, old, new)
+
+
+def _deferred(s, use) -> bool:
+    """Whether `use` in statement `s` runs later than the statement or more than once: in a
+    lambda, or in a comprehension other than as its first iterable."""
+    for n in S.walk(s):
+        if isinstance(n, gast.Lambda) and any(m is use for m in S.walk(n.body)):
+            return True
+        if isinstance(n, (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)):
+            first = n.generators[0].iter
+            inside = [m for m in S.walk(n) if m is use]
+            if inside and not any(m is use for m in S.walk(first)):
+                return True
+    return False
+
+
+def _holding(stmts: list, use) -> list:
+    """[the statement of `stmts` whose header holds `use`], looking into the branches of
+    ifs (which run at most once) but not into loops; else []."""
+    for t in stmts:
+        if any(n is use for n in _header(t)):
+            return [t]
+        if isinstance(t, gast.If):
+            found = _holding(t.body, use) or _holding(t.orelse, use)
+            if found:
+                return found
+    return []

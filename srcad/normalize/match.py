@@ -5,7 +5,8 @@ patterns are all literals (``case 0``, ``case "a"``), singletons (``None``, ``Tr
 captures and wildcards (``case x``, ``case _``), or-patterns without captures
 (``case 1 | 2``), sequences (``case (a, b)``, ``case [first, *rest]``), class patterns
 (``case Point(x=0)``, ``case float(v)`` for the builtins that match themselves) and
-``as`` patterns, with or without guards, becomes::
+``as`` patterns and mappings (``case {"kind": "relu", **rest}``), with or without guards,
+becomes::
 
     subject = <the subject>              (evaluated once)
     if <pattern 1 matches subject>:
@@ -18,8 +19,10 @@ captures and wildcards (``case x``, ``case _``), or-patterns without captures
 with the tests Python's match makes: ``==`` for literals, ``is`` for singletons, a
 sequence is a ``collections.abc.Sequence`` other than str, bytes and bytearray of the
 right length (a numpy array is none), a class pattern is ``isinstance`` plus attribute
-tests. Captures are bound only when their pattern matched, as in Python. Guarantees: a
-match with a pattern outside this list (mappings, captures under an or-pattern, positional
+tests, a mapping pattern is ``isinstance(subject, collections.abc.Mapping)``, ``key in
+subject`` and the key's pattern on ``subject[key]`` for each key (``**rest``: a new dict of
+the other items). Captures are bound only when their pattern matched, as in Python. Guarantees: a
+match with a pattern outside this list (captures under an or-pattern, positional
 patterns of other classes) is left as it is, for the fence to refuse with its located
 error. Names for the subject come from the function's free names (no clash).
 """
@@ -66,6 +69,7 @@ class _Lowering:
     def __init__(self, namer: Namer, cells: dict, self_matching: set):
         self.namer, self.cells, self.self_matching = namer, cells, self_matching
         self.sequence = None
+        self.mapping = None
         self.bound: dict = {}
 
     def _builtin(self, name: str) -> gast.Name:
@@ -133,7 +137,33 @@ class _Lowering:
             return self._sequence(p, subject)
         if isinstance(p, gast.MatchClass):
             return self._class(p, subject)
-        raise _Unsupported  # mappings
+        if isinstance(p, gast.MatchMapping):
+            return self._mapping(p, subject)
+        raise _Unsupported
+
+    def _mapping(self, p, subject) -> tuple[list, list]:
+        """A mapping (``collections.abc.Mapping``) with each key (``key in subject``, then
+        the key's pattern on ``subject[key]``); ``**rest`` binds a new dict of the others."""
+        if self.mapping is None:
+            self.mapping = self.namer.fresh("Mapping")
+            self.cells[self.mapping] = collections.abc.Mapping
+        tests = [S.call(self._builtin("isinstance"), [S.clone(subject), S.name(self.mapping)])]
+        binds: list = []
+        for key, q in zip(p.keys, p.patterns):
+            tests.append(gast.Compare(S.clone(key), [gast.In()], [S.clone(subject)]))
+            item = gast.Subscript(S.clone(subject), S.clone(key), gast.Load())
+            more_tests, more_binds = self._pattern(q, item)
+            tests += more_tests
+            binds += more_binds
+        if p.rest is not None:
+            k, v = self.namer.fresh("key"), self.namer.fresh("value")
+            items = S.call(gast.Attribute(S.clone(subject), "items", gast.Load()))
+            others = gast.Compare(S.name(k), [gast.NotIn()], [S.tuple_(map(S.clone, p.keys))])
+            loop = gast.comprehension(
+                S.tuple_([S.name(k), S.name(v)], store=True), items, [others], 0
+            )
+            binds.append(S.assign(p.rest, gast.DictComp(S.name(k), S.name(v), [loop])))
+        return tests, binds
 
     def _sequence(self, p, subject) -> tuple[list, list]:
         if self.sequence is None:

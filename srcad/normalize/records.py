@@ -19,30 +19,48 @@ tree in place.
 
 from __future__ import annotations
 
+import collections
+
 import gast
 
 from ..errors import UnsupportedOperationError
 from ..fence import location
 from ..ir import syntax as S
 from ..pytree import Layout
+from . import records_built
 
 _CONFLICT = Layout("?", "?")
 
 
 def rewrite(
-    fdef: gast.FunctionDef, params: dict[str, Layout], rt_name: str, filename: str
+    fdef: gast.FunctionDef,
+    params: dict[str, Layout],
+    rt_name: str,
+    filename: str,
+    built: dict[str, Layout] | None = None,
+    constructors: frozenset = frozenset(),
 ) -> dict[str, Layout]:
-    """Rewrite attribute reads of pytree arguments in `fdef`; the layout of each name."""
-    if not params:
+    """Rewrite attribute reads of pytree arguments in `fdef`; the layout of each name.
+    `built`: the layout of what each function named there returns (the records the code
+    builds, `srcad.normalize.records_built`); `constructors`: those of them whose arguments
+    are the record's fields (``P_new(W, b)``), whose layouts tell the fields' own."""
+    if not params and not built:
         return {}
-    layouts = dict(params)
     statements = list(S.statements(fdef))
+    layouts = dict(params)
     for _ in range(8):  # a few rounds settle names bound in loops
-        before = dict(layouts)
+        # each round merges every assignment afresh, reading the last round's layouts for
+        # names not assigned yet in this one (a loop's carried names): a layout refined
+        # from one round to the next (a record's fields known) is not a conflict
+        before, layouts = layouts, dict(params)
         for stmt in statements:
-            _propagate(stmt, layouts, rt_name)
+            _propagate(stmt, layouts, rt_name, (built or {}, constructors), before)
         if layouts == before:
             break
+    else:  # not settled: what still changes is not known
+        for name in set(layouts) | set(before):
+            if layouts.get(name) != before.get(name):
+                layouts[name] = _CONFLICT
     known = {k: v for k, v in layouts.items() if v is not _CONFLICT}
     maybe = set(layouts)
     for stmt in statements:
@@ -59,8 +77,22 @@ def _merge(layouts: dict, name: str, value: Layout | None) -> None:
     layouts[name] = value if old is None or old == value else _CONFLICT
 
 
-def _layout_of(node, layouts: dict, rt_name: str) -> Layout | None:
-    """The layout of the value `node` computes, when it is (part of) a pytree argument."""
+def _layout_of(node, layouts, rt_name: str, built: tuple = ({}, frozenset())) -> Layout | None:
+    """The layout of the value `node` computes, when it is (part of) a pytree argument or a
+    record the code builds (`built`: the functions that return one, and the constructors)."""
+    returning, constructors = built
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and returning:
+        func = node.func.id
+        if func in returning and func not in layouts:
+            if func in constructors:
+                return records_built.with_children(returning[func], node, layouts)
+            return returning[func]
+    if isinstance(node, (gast.List, gast.Tuple)) and returning:
+        # a display of records the code builds (layers = [l1, l2]): its items' layouts
+        children = tuple(_layout_of(e, layouts, rt_name) for e in node.elts)
+        if any(children):
+            kind = "list" if isinstance(node, gast.List) else "tuple"
+            return Layout(kind, kind, children=children)
     if isinstance(node, gast.Name):
         found = layouts.get(node.id)
         return None if found is _CONFLICT else found
@@ -89,14 +121,15 @@ def _layout_of(node, layouts: dict, rt_name: str) -> Layout | None:
     return None
 
 
-def _propagate(stmt, layouts: dict, rt_name: str) -> None:
+def _propagate(stmt, layouts: dict, rt_name: str, built: tuple, before: dict) -> None:
     if not isinstance(stmt, gast.Assign):
         return
     target = stmt.targets[0]
+    seen = collections.ChainMap(layouts, before)
     if isinstance(target, gast.Name):
-        _merge(layouts, target.id, _layout_of(stmt.value, layouts, rt_name))
+        _merge(layouts, target.id, _layout_of(stmt.value, seen, rt_name, built))
     elif isinstance(target, (gast.Tuple, gast.List)):
-        outer = _layout_of(stmt.value, layouts, rt_name)
+        outer = _layout_of(stmt.value, seen, rt_name, built)
         for i, elt in enumerate(target.elts):
             if isinstance(elt, gast.Name):
                 _merge(layouts, elt.id, outer.child(i) if outer is not None else None)
@@ -116,7 +149,8 @@ def _rewrite(stmt, known: dict, maybe: set, filename: str, function: str) -> Non
             refuse(
                 target,
                 f"srcad cannot differentiate the assignment to {target.value.id}."
-                f"{target.attr}: {_what(lay)} is an argument, which srcad does not change",
+                f"{target.attr}: {_what(lay)} is an argument or a record the code builds, "
+                "which srcad does not change",
                 "build a new value instead (for a namedtuple, p._replace(...)) outside "
                 "the differentiated function, or pass the field itself",
             )

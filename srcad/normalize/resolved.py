@@ -35,30 +35,6 @@ def dict_calls_as_displays(fdef: gast.FunctionDef, resolution: Resolution) -> No
         )
 
 
-# numpy functions that take a sequence of arrays as such (each item may have its own shape).
-_SEQUENCE_NATIVE = {
-    id(f)
-    for f in (
-        np.array,
-        np.asarray,
-        np.asanyarray,
-        np.stack,
-        np.concatenate,
-        np.vstack,
-        np.hstack,
-        np.dstack,
-        np.column_stack,
-        np.block,
-        np.linalg.multi_dot,
-        np.broadcast_arrays,
-        np.meshgrid,
-        np.select,
-        np.piecewise,
-        np.einsum,
-    )
-}
-
-
 # Parameters that take an array (not axes, shapes or a sequence of arrays of their own).
 _ARRAY_PARAMS = frozenset(
     ("a", "x", "y", "x1", "x2", "b", "ary", "arr", "m", "v", "array", "values", "val", "z", "A")
@@ -87,7 +63,7 @@ def _converts_sequences(target) -> bool:
     return (
         target is not None
         and target.kind == "rule"
-        and id(target.obj) not in _SEQUENCE_NATIVE
+        and not target.rule.sequences
         and (
             type(target.obj).__name__ == "ufunc"
             or (getattr(target.obj, "__module__", "") or "").startswith("numpy")

@@ -22,6 +22,16 @@ tuple display of that length (a tuple's length cannot change); ``g(**{"k": v})``
 sequences zip takes, and the unpacking raises, as Python would at the first iteration, if
 `xs` has another length (an empty `xs` raises where Python runs no iteration: an error,
 never a wrong value). Anything else is left for the fence and the analyses to refuse.
+
+`transpose_zip_star(fdef, ...)` (after the fence, where `srcad.runtime` has a name) spells out
+the other ``zip(*e)`` that are iterated to their end: the value of an assignment (``xs, ys =
+zip(*pairs)``), the argument of ``list`` or ``tuple``, the iterable of a comprehension or of
+a ``for`` loop with a single target. It becomes the list of the tuples zip would give,
+``[[tuple([r[j] for r in s]) for j in range(rt.zip_count(s))] for s in [list(e)]][0]``:
+`e` is iterated where zip would iterate it, and `rt.zip_count` is the length of its shortest
+item, checked at run time to be a list, a tuple, a string or an array (what ``r[j]`` reads
+as zip iterates it; anything else is refused). Its length is found when the code runs, so
+any length is right; an assignment's unpacking raises as Python's would.
 """
 
 from __future__ import annotations
@@ -259,3 +269,76 @@ def _zip_star(s, fresh) -> list:
     for n in it.args:
         gast.copy_location(n, s)
     return [unpack, s]
+
+
+def transpose_zip_star(fdef: gast.FunctionDef, namespace, local_names: set, rt: str) -> None:
+    """Spell out ``zip(*e)`` iterated to its end (see the module docstring), where `zip`,
+    `list`, `tuple` and `range` are the builtins."""
+    builtins_ = {"zip": zip, "list": list, "tuple": tuple, "range": range}
+    for n, f in builtins_.items():
+        if n in local_names or namespace.lookup(n, None) is not f:
+            return
+    taken = S.all_names(fdef)
+    counter = [0]
+
+    def fresh() -> str:
+        while True:
+            counter[0] += 1
+            name = f"column{counter[0]}"
+            if name not in taken:
+                taken.add(name)
+                return name
+
+    def spelled(node):
+        if not _is_zip_star(node):
+            return node
+        return S.copy_location(_transposed(node.args[0].value, rt, fresh), node)
+
+    for node in S.walk(fdef):
+        if isinstance(node, gast.Assign):
+            node.value = spelled(node.value)
+        elif isinstance(node, gast.For) and not isinstance(node.target, (gast.Tuple, gast.List)):
+            node.iter = spelled(node.iter)
+        elif isinstance(node, gast.comprehension):
+            node.iter = spelled(node.iter)
+        elif (
+            isinstance(node, gast.Call)
+            and isinstance(node.func, gast.Name)
+            and node.func.id in ("list", "tuple")
+            and len(node.args) == 1
+            and not node.keywords
+        ):
+            node.args[0] = spelled(node.args[0])
+
+
+def _is_zip_star(node) -> bool:
+    return (
+        isinstance(node, gast.Call)
+        and isinstance(node.func, gast.Name)
+        and node.func.id == "zip"
+        and len(node.args) == 1
+        and isinstance(node.args[0], gast.Starred)
+        and not node.keywords
+    )
+
+
+def _transposed(seq, rt: str, fresh):
+    """``[[tuple([r[j] for r in s]) for j in range(rt.zip_count(s))] for s in [list(seq)]][0]``"""
+    s, j, r = fresh(), fresh(), fresh()
+    column = S.call(
+        S.name("tuple"),
+        [
+            gast.ListComp(
+                S.subscript(S.name(r), S.name(j)),
+                [gast.comprehension(S.name(r, store=True), S.name(s), [], 0)],
+            )
+        ],
+    )
+    count = S.call(S.attr(S.name(rt), "zip_count"), [S.name(s)])
+    columns = gast.ListComp(
+        column,
+        [gast.comprehension(S.name(j, store=True), S.call(S.name("range"), [count]), [], 0)],
+    )
+    listed = gast.List(elts=[S.call(S.name("list"), [seq])], ctx=gast.Load())
+    bound = gast.ListComp(columns, [gast.comprehension(S.name(s, store=True), listed, [], 0)])
+    return S.subscript(bound, S.const(0))

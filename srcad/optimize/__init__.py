@@ -1,0 +1,1 @@
+"""Optimize: clean-ups of generated code, run in the order each `Mode` declares."""

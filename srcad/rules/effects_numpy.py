@@ -244,6 +244,7 @@ outside(
 outside(*_found(np.linalg, "test"), *_found(np.fft, "test"), *_found(np.random, "test"))
 facts(np.full, np.full_like, np.arange, fresh=True)
 facts(np.require, np.real_if_close, view=True)  # the array itself, when it already fits
+facts(np.block, np.piecewise, sequences=True)  # lists of blocks, of conditions and functions
 
 # ----------------------------------------------------------------------------- ndarray
 

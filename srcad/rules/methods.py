@@ -24,7 +24,9 @@ class Method:
     name: str
     primitive: object
     varargs_param: bool = False  # x.reshape(2, 3) == np.reshape(x, (2, 3))
-    mutates: bool = False  # list.append and friends change the object in place
+    # a list mutation srcad differentiates (srcad.transform.containers): it changes the
+    # object in place
+    mutates: bool = False
 
     def arguments(self, obj: gast.expr, args: list, keywords: dict) -> tuple[list, dict]:
         if self.varargs_param and len(args) > 1:
@@ -90,6 +92,69 @@ METHODS: dict[str, Method] = dict(
         _m("count", rt.sequence_count),
     ]
 )
+
+# ----------------------------------------------------------------------------- names
+# What a method's name says of a call whose receiver's type is not known (a parameter of a
+# user function, srcad.analyze.summaries): each name is a method of arrays, lists, dicts or
+# sets, and what these tables say agrees with the registry entries of those types' methods
+# (tests/test_registry_facts.py).
+
+# Methods that only read their object (array, list and dict methods, and the methods srcad
+# maps to numpy functions, which return new values or views).
+READING_METHODS = frozenset(
+    {name for name, m in METHODS.items() if not m.mutates}
+    | {
+        "copy",
+        "view",
+        "tobytes",
+        "tostring",
+        "keys",
+        "values",
+        "items",
+        "get",
+        "index",
+        "count",
+        "__getitem__",
+        "__len__",
+        "__contains__",
+        "__iter__",
+        "conj",
+        "conjugate",
+        "nonzero",
+        "argsort",
+        "searchsorted",
+        "dot",
+        "sum",
+        "mean",
+        "std",
+        "var",
+        "min",
+        "max",
+        "ptp",
+        "all",
+        "any",
+        "tolist",
+        "item",
+        "real",
+        "imag",
+    }
+)
+
+# Container methods that change their object but not their arguments: they keep a value
+# in it, or compare with it.
+STORING_METHODS = frozenset(
+    {"append", "insert", "extend", "update", "setdefault", "add", "remove", "__setitem__"}
+)
+
+
+# Methods of arrays, lists, dicts and sets that change their object: any other method name
+# is a user class's, which generated code dispatches when it runs (srcad.build.dispatch).
+CHANGING_METHODS = frozenset(
+    {"pop", "popitem", "clear", "sort", "reverse", "fill", "put", "resize", "itemset"}
+    | {"setflags", "partition", "discard", "difference_update", "intersection_update"}
+    | {"symmetric_difference_update", "byteswap", "__setitem__", "__delitem__"}
+)
+
 
 # The draws of a Generator or RandomState with derivative rules (srcad.rules.numpy_random).
 # They stand for these methods only on a receiver known to be a generator: a local of kind

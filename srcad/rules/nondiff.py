@@ -140,7 +140,9 @@ nondiff(
     np.bool_,
 )
 nondiff(stop_gradient)
-nondiff(rt.zeros_like, rt.scalar_seed, rt.dict_keys, rt.sequence_index, rt.sequence_count)
+nondiff(
+    rt.zeros_like, rt.scalar_seed, rt.dict_keys, rt.item_keys, rt.sequence_index, rt.sequence_count
+)
 nondiff(rt.unpop_position)
 # numpy.random's functions draw random numbers, and their results carry the derivatives of
 # their parameters: srcad.rules.effects_numpy declares them (draws, writes for shuffle).
@@ -170,7 +172,8 @@ returns(
 # What the analyses read of these entries besides their templates (srcad.rules.registry.facts).
 
 facts(np.all, np.any, np.argmax, np.argmin, rank="reduce")
-facts(np.zeros_like, np.ones_like, rank="same")
+facts(np.zeros_like, np.ones_like, np.empty_like, np.full_like, rank="same")
+facts(np.zeros, np.ones, np.empty, np.full, rank="shape")  # as many axes as the shape has
 facts(np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like, fresh=True)
 facts(np.eye, np.identity, fresh=True)
 facts(builtins.complex, complex_result=True)

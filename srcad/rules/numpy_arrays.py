@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, jvp_rule, nb, optional, returns, static, vjp_rule
+from .template import d, facts, jvp_rule, nb, optional, returns, static, vjp_rule
 
 # ----------------------------------------------------------------------------- joins
 # A sequence argument's derivative is a sequence: the vjp cuts the adjoint into pieces
@@ -634,3 +634,21 @@ def _(ans, a, dtype=None):
         d[ans] = rt.array_batched(d[a], a, np.shape(ans), nb)
     else:
         d[ans] = rt.astype_jvp(rt.array_batched(d[a], a, np.shape(ans), nb), dtype)
+
+
+# ----------------------------------------------------------------------------- facts
+# Each item of the sequence these take may have its own shape (srcad.rules.registry.facts).
+
+facts(
+    np.array,
+    np.asarray,
+    np.asanyarray,
+    np.stack,
+    np.concatenate,
+    np.vstack,
+    np.hstack,
+    np.dstack,
+    np.column_stack,
+    np.select,
+    sequences=True,
+)

@@ -631,6 +631,7 @@ def _(ans, g, residuals, k):
 # What the analyses read of these entries besides their templates (srcad.rules.registry.facts).
 
 facts(np.linalg.eig, np.linalg.eigvals, complex_result=True)
+facts(np.linalg.multi_dot, sequences=True)  # each matrix its own shape
 
 # The rest of this family's rules (they register on import).
 from . import numpy_linalg_helpers  # noqa: E402, F401

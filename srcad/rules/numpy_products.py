@@ -684,3 +684,4 @@ def _(ans, g, v, n, start):
 
 facts(np.outer, np.dot, np.matmul, fresh=True)
 facts(np.einsum, view=True)  # np.einsum("ij->ji", x) is a view of x
+facts(np.einsum, sequences=True)  # its operands, each with its own shape

@@ -557,6 +557,7 @@ def _(ans, start, stop, num=50, endpoint=True):
 facts(np.transpose, np.copy, np.flip, np.sort, np.ascontiguousarray, rank="same")
 facts(np.array, np.copy, np.linspace, np.tile, np.repeat, np.diag, fresh=True)
 facts(np.stack, np.concatenate, np.vstack, np.hstack, fresh=True)
+facts(np.broadcast_arrays, np.meshgrid, sequences=True)  # each argument its own shape
 # The result may be a view of an argument, or the argument itself (np.asarray(x) is x).
 facts(
     np.reshape,

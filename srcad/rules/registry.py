@@ -68,11 +68,14 @@ class Rule:
     # receiver of a method (the alias check names it)
     # Facts the analyses read, declared with `facts` by the table that owns the entry:
     rank: str = ""  # "same": its first argument's rank; "reduce": that less `axis` (ndims);
-    # "scalar": a number
+    # "scalar": a number; "shape": as many axes as its first argument, a shape, has
     complex_result: bool = False  # may return complex values for real arguments (ndims)
     fresh: bool = False  # returns a new object, never an argument or a view of one
     view: bool = False  # may return a view of an argument, or the argument itself
     stores: bool = False  # a method putting its arguments into the object it changes
+    # takes a sequence of arrays as such, each item with its own shape (np.stack): a list
+    # display passed to it is not made one array first (srcad.normalize.resolved)
+    sequences: bool = False
     # A view attribute written through (y.flat[i] = v) is refused: what to write instead.
     refused_write: str = ""
 
@@ -316,7 +319,7 @@ def _declare(primitives, **facts) -> list[Rule]:
     return entries
 
 
-_FACTS = ("rank", "complex_result", "fresh", "view", "stores", "refused_write")
+_FACTS = ("rank", "complex_result", "fresh", "view", "stores", "refused_write", "sequences")
 
 
 def facts(*primitives, **declared) -> None:

@@ -300,6 +300,40 @@ def _(ans, tangent, mapping):
     d[ans] = rt.values_in_order(d[tangent], mapping)
 
 
+# Dict merges ({**a, **b}, a | b, dict(a, **b), a.update(b) on a fresh dict): each value
+# comes from the last dict that has its key, and so does its derivative.
+@vjp_rule(rt.dict_merge, linear=("a", "b"))
+def _(ans, a, b):
+    d[a] = rt.merge_part(d[ans], ans, a, b, nb)
+    d[b] = rt.merge_part(d[ans], ans, b, None, nb)
+
+
+@jvp_rule(rt.dict_merge, linear=("a", "b"))
+def _(ans, a, b):
+    d[ans] = rt.dict_merge(d[a], d[b])
+
+
+@vjp_rule(rt.merge_part, linear=("g",))
+def _(ans, g, merged, part, shadow, batch=0):
+    d[g] = rt.merge_part_t(d[ans], merged, part, shadow, batch + nb)
+
+
+@jvp_rule(rt.merge_part, linear=("g",))
+def _(ans, g, merged, part, shadow, batch=0):
+    d[ans] = rt.merge_part(d[g], merged, part, shadow, batch + nb)
+
+
+@vjp_rule(rt.merge_part_t, linear=("h",))
+def _(ans, h, merged, part, shadow, batch=0):
+    d[h] = rt.merge_part(d[ans], merged, part, shadow, batch + nb)
+
+
+@jvp_rule(rt.merge_part_t, linear=("h",))
+def _(ans, h, merged, part, shadow, batch=0):
+    d[ans] = rt.merge_part_t(d[h], merged, part, shadow, batch + nb)
+
+
+returns("dict", rt.dict_merge, rt.merge_part, rt.merge_part_t)
 returns("list", rt.values_in_order)
 returns("unknown", rt.dict_values, rt.dict_values_vjp)
 returns("same", rt.concat)
@@ -426,3 +460,18 @@ returns("like:x", rt.getitem_vjp)
 returns("like:x", rt.zero_item)
 returns("like:x", rt.unbroadcast)
 returns("like:g", rt.unbroadcast_kept)  # its x may be a Shape standing for the value
+
+
+# A record the differentiated code builds (srcad.normalize.records_built): a namedtuple of
+# its fields, whose derivatives are the tuple of the fields' derivatives.
+@vjp_rule(rt.make_record, linear=("parts",))
+def _(ans, cls, parts):
+    d[parts] = rt.from_sequence(d[ans], parts, nb)
+
+
+@jvp_rule(rt.make_record, linear=("parts",))
+def _(ans, cls, parts):
+    d[ans] = rt.make_record(cls, rt.to_sequence(d[parts], parts, tuple, nb))
+
+
+returns("tuple", rt.make_record)

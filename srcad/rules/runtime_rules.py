@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime as rt
-from .template import d, facts, jvp_rule, linear_in, nb, nondiff, returns, vjp_rule
+from .template import d, facts, jvp_rule, linear_in, nb, nondiff, outside, returns, vjp_rule
 
 nondiff(
     rt.checkpoint_plan,
@@ -32,7 +32,13 @@ nondiff(
     rt.extreme_by_keys,
     rt.shape_only,
     rt.kept_like,
+    rt.zip_count,
+    rt.item_keys,
+    rt.starred_count_error,
 )
+# A differentiated function's nonlocal variables (srcad.normalize.own_nonlocals): the cell's
+# value is a constant of the call, written back as the user's code writes it.
+outside(rt.read_cell, rt.write_cell)
 
 
 @vjp_rule(rt.unbroadcast, linear=("g",))
@@ -294,9 +300,46 @@ def _(ans, x, parts):
 
 
 nondiff(rt.basis_for, rt.basis_like, rt.leading_shape)
-# a closure used as a value: no derivative of its own; what it captured makes it varied
-# (srcad.analyze.calls), and a call differentiating through that is refused
-nondiff(rt.closure)
+
+
+# A function value is a record of (code, captured values): its derivative is the tuple of
+# the captured values' derivatives, which a call through it (srcad.build.dispatch) reads
+# through rt.captured and sends back into.
+@vjp_rule(rt.closure, linear=("captured",))
+def _(ans, fn, captured):
+    d[captured] = d[ans]
+
+
+@jvp_rule(rt.closure, linear=("captured",))
+def _(ans, fn, captured):
+    d[ans] = d[captured]
+
+
+@vjp_rule(rt.captured, linear=("f",))
+def _(ans, f):
+    d[f] = d[ans]
+
+
+@jvp_rule(rt.captured, linear=("f",))
+def _(ans, f):
+    d[ans] = d[f]
+
+
+nondiff(rt.code_of)
+
+
+@vjp_rule(rt.real_output, linear=("y",))
+def _(ans, y):
+    d[y] = d[ans]
+
+
+@jvp_rule(rt.real_output, linear=("y",))
+def _(ans, y):
+    d[ans] = d[y]
+
+
+returns("unknown", rt.closure)  # a function value: its derivative accumulates with rt.add
+returns("tuple", rt.captured)
 linear_in(rt.cross, "args")  # zero when the mapped factor is zero
 
 

@@ -1,0 +1,1 @@
+"""Transform: derivative code, forward mode and reverse mode, from the normalized function."""

@@ -32,7 +32,7 @@ from . import apply, checkpointed, containers
 class Sweeps:
     forward: list
     backward: list
-    needs_none_init: set  # names a loop save may read before the user code binds them
+    needs_none_init: set  # names a save may read before the user code binds them
 
 
 @dataclasses.dataclass
@@ -44,6 +44,8 @@ class Ctx:
     defined: set = dataclasses.field(default_factory=set)  # names maybe bound here
     invariant: frozenset = frozenset()  # names rebound only with the value they hold
     none_init: set = dataclasses.field(default_factory=set)
+    # names bound in one branch of an if and not before it: maybe unbound after it
+    unsure: set = dataclasses.field(default_factory=set)
 
 
 def single_assignment_names(fdef: gast.FunctionDef) -> frozenset:
@@ -206,7 +208,7 @@ def _save_restore(name: str, ctx: Ctx, target=None) -> tuple[list, list]:
         return [], []
     site = next(ctx.sites)
     in_loop = ctx.loop_depth > 0
-    if in_loop:
+    if in_loop or name in ctx.unsure:  # the save may read it before the user binds it
         ctx.none_init.add(name)
     value = S.name(name) if target is None else target
     save = Save(site=site, value=value, name=name, in_loop=in_loop)
@@ -395,6 +397,7 @@ def _if(s: gast.If, ctx: Ctx) -> tuple[list, list]:
     after_body = ctx.defined
     ctx.defined = set(before)
     else_fwd, else_bwd = block(s.orelse, ctx)
+    ctx.unsure |= (after_body ^ ctx.defined) - before
     ctx.defined = after_body | ctx.defined
     fwd = gast.If(test=s.test, body=body_fwd or [gast.Pass()], orelse=else_fwd)
     if not body_bwd and not else_bwd:

@@ -129,9 +129,9 @@ def materialize(forward: list, backward: list, fresh, none_init: set, params: se
             storage[site] = (slot, in_loop)
             if in_loop:
                 prologue.append(S.assign(slot, S.list_([])))
-                if name in none_init and name not in params and name not in initialized:
-                    initialized.add(name)
-                    prologue.append(S.assign(name, S.const(None)))
+            if name in none_init and name not in params and name not in initialized:
+                initialized.add(name)  # a save may read it before the user binds it
+                prologue.append(S.assign(name, S.const(None)))
         return storage[site][0]
 
     def rewrite(stmts: list) -> list:

@@ -326,8 +326,6 @@ add(
     "examples/hmm_em.py",
     "isinstance branch (item 5), recursion through map(partial(...)) (items 1, 2), "
     "sum() of a map, integer indexing by data",
-    refused="cannot differentiate a call to partial: the callable object partial",
-    cause=1,
 )
 
 
@@ -434,8 +432,6 @@ add(
     "examples/fixed_points.py",
     "a factory returning a lambda passed as a value (item 1), a while loop, tuple swap",
     note="newton_sqrt_iter instead of grad_descent_sqrt_iter (about 200 iterations fewer)",
-    refused="the function called is computed from a value being differentiated",
-    cause=1,
 )
 
 

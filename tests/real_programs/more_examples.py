@@ -7,7 +7,9 @@ Sources, each at the commit named in its URL:
   examples/fluidsim/wing.py;
 - JAX (jax-ml/jax): docs/notebooks/Custom_derivative_rules_for_Python_code.md,
   docs/notebooks/autodiff_cookbook.md;
-- numpy tutorials (numpy/numpy-tutorials): content/tutorial-deep-learning-on-mnist.md.
+- numpy tutorials (numpy/numpy-tutorials): content/tutorial-deep-learning-on-mnist.md;
+- JAX's pytrees tutorial ("Example: ML model parameters", a `Params` NamedTuple), as
+  copied into maurock/2D-gaussian-splatting's train.py (the URL's commit).
 
 The code of each function is kept as written. What changed: the imports
 (`autograd.numpy`/`jax.numpy` are numpy, `jax.custom_jvp`/`custom_vjp` are srcad's, the
@@ -20,9 +22,12 @@ becomes a function of the parameters being optimized, said at each entry.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from scipy.stats import norm
 
+import srcad.tree_util
 from srcad import custom_jvp, custom_vjp
 
 from . import Program
@@ -478,9 +483,6 @@ add(
     JAX_DOCS + "docs/notebooks/autodiff_cookbook.md",
     "try/except around a branch on a differentiated float that raises (the cookbook's "
     "example of Python control flow that jit cannot trace but grad can)",
-    # README, not supported: an exception may leave the reverse sweep's tape half written
-    refused="srcad does not support try/except",
-    cause=0,
 )
 
 
@@ -533,4 +535,91 @@ add(
     "with a boolean",
     argnums=(0, 1),
     smooth=False,
+)
+
+
+# ------------------------- JAX's pytrees tutorial: a Params NamedTuple (train.py's copy)
+PYTREES_TUTORIAL = (
+    "https://github.com/maurock/2D-gaussian-splatting/blob/"
+    "da33dde2a65d0d7bb5635019420570a8419c89fb/train.py"
+)
+
+
+class jax:  # noqa: N801 - the tutorial's jax.grad and jax.tree_map are srcad's
+    grad = staticmethod(srcad.grad)
+    tree_map = staticmethod(srcad.tree_util.tree_map)
+
+
+class Params(NamedTuple):
+    weight: jnp.ndarray
+    bias: jnp.ndarray
+
+
+def loss(params: Params, x: jnp.ndarray, y: jnp.ndarray) -> jnp.ndarray:
+    """Computes the least squares error of the model's predictions on x against y."""
+    pred = params.weight * x + params.bias
+    return jnp.mean((pred - y) ** 2)
+
+
+LEARNING_RATE = 0.005
+
+
+def update(params: Params, x: jnp.ndarray, y: jnp.ndarray) -> Params:
+    """Performs one SGD update step on params using the given data."""
+    grad = jax.grad(loss)(params, x, y)
+
+    # If we were using Adam or another stateful optimizer,
+    # we would also do something like
+    # ```
+    # updates, new_optimizer_state = optimizer(grad, optimizer_state)
+    # ```
+    # and then use `updates` instead of `grad` to actually update the params.
+    # (And we'd include `new_optimizer_state` in the output, naturally.)
+
+    new_params = jax.tree_map(lambda param, g: param - g * LEARNING_RATE, params, grad)
+
+    return new_params
+
+
+pytree_xs = rng(49).normal(size=(100,))
+pytree_ys = 3 * pytree_xs - 1 + 0.5 * rng(50).normal(size=(100,))
+
+
+def pytrees_tutorial_loss(weight, bias):
+    # the tutorial's `params = init(rng)`: Params built from the values being optimized
+    params = Params(weight, bias)
+    return loss(params, pytree_xs, pytree_ys)
+
+
+add(
+    "jax_pytrees_params_namedtuple",
+    pytrees_tutorial_loss,
+    (0.7, -0.3),
+    PYTREES_TUTORIAL,
+    "a typing.NamedTuple of parameters built inside the differentiated function and "
+    "passed to a helper that reads its fields by name",
+    argnums=(0, 1),
+)
+
+
+def pytrees_tutorial_training(weight, bias):
+    # the tutorial's training loop (`for _ in range(1000): params = update(params, xs,
+    # ys)`), three steps, differentiated with respect to the initial parameters
+    params = Params(weight, bias)
+    for _ in range(3):
+        params = update(params, pytree_xs, pytree_ys)
+    return loss(params, pytree_xs, pytree_ys)
+
+
+add(
+    "jax_pytrees_sgd_steps",
+    pytrees_tutorial_training,
+    (0.7, -0.3),
+    PYTREES_TUTORIAL,
+    "a NamedTuple built inside and rebuilt by each SGD step, grad inside differentiated "
+    "code, tree_map of a lambda over a NamedTuple",
+    argnums=(0, 1),
+    # tree_map runs the lambda inside srcad's own helper, which srcad does not read
+    refused="update() changes",
+    cause=0,
 )

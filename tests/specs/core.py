@@ -155,6 +155,11 @@ SPECS: list[RuleSpec] = [
     RuleSpec(tuple, [((3, 2),)], call="tuple(a0)[0] + tuple(a0)[2]"),
     RuleSpec(rt.to_sequence, [((3, 2), (3, 2))], call="rt.to_sequence(a0, a1, list)[1]"),
     RuleSpec(
+        rt.make_record,
+        [((3,), (3,))],
+        call="rt.make_record(Pair, (a0, a1))[1] * rt.make_record(Pair, (a1, a0))[1] ** 2",
+    ),
+    RuleSpec(
         rt.from_sequence, [((2,), (2,), (3, 2))], call="rt.from_sequence([a0, a1, a0], a2) * 1.0"
     ),
     RuleSpec(
@@ -174,6 +179,17 @@ SPECS: list[RuleSpec] = [
         rt.fresh_residuals, [((3,), (3,))], call="rt.fresh_residuals((a0, [a1, a0]))[1][1] * a1"
     ),
     RuleSpec(rt.concat, [((3,), (3,))], call="rt.concat([a0], [a1, a0])[1] * 2.0"),
+    # a function value as a record of what it holds (tests/test_function_records.py calls
+    # through them)
+    RuleSpec(
+        rt.closure, [((3,), (3,))], call="rt.captured(rt.closure(np.multiply, (a0, a1)))[0] * a1"
+    ),
+    RuleSpec(
+        rt.captured,
+        [((3,), (3,))],
+        call="rt.captured(rt.closure(np.multiply, (a0, a1)))[1] * a0",
+    ),
+    RuleSpec(rt.real_output, [((3,), (3,))], call="rt.real_output(a0) * a1"),
     RuleSpec(rt.repeat_sequence, [((3,), (3,))], call="rt.repeat_sequence([a0, a1], 2)[3]"),
     RuleSpec(rt.repeat_sequence, [((3,), (3,))], call="rt.repeat_sequence(2, (a0, a1))[2]"),
     RuleSpec(sum, [((3,), (3,))], call="sum([a0, a1, a0])"),
@@ -222,4 +238,23 @@ SPECS: list[RuleSpec] = [
         call="rt.values_in_order({'b': a0, 'a': a1}, {'a': a0, 'b': a1})[0] * a1",
     ),
     RuleSpec(rt.default_vjp, [((3,), (3,))], call="rt.default_vjp(a0, {'a': a1}, 'b')"),
+    # dict merges: the value of a key both have comes from the second dict
+    RuleSpec(
+        rt.dict_merge,
+        [((3,), (3,))],
+        call="(lambda m: m['a'] * m['b'] + m['c'])(rt.dict_merge({'a': a0, 'b': a1}, "
+        "{'b': a0 * a1, 'c': a1}))",
+    ),
+    RuleSpec(
+        rt.merge_part,
+        [((3,), (3,))],
+        call="(lambda p: p['a'] * a1 + p['b'])(rt.merge_part({'a': a0 * a1, 'b': a1, "
+        "'c': a0}, {'a': a0, 'b': a0, 'c': a0}, {'a': a1, 'b': a0}, {'b': a1}))",
+    ),
+    RuleSpec(
+        rt.merge_part_t,
+        [((3,), (3,))],
+        call="(lambda h: h['a'] * a1 + h['b'] + h['c'])(rt.merge_part_t({'a': a0 * a1, "
+        "'b': a1}, {'a': a0, 'b': a0, 'c': a1}, {'a': a1, 'b': a0}, {'b': a1}))",
+    ),
 ]
