@@ -324,6 +324,9 @@ def _call(call: gast.Call, env: Env, stmt) -> Out:
             "call numpy functions or functions defined with def",
         )
     pc = PrimitiveCall.of(call, target, env.of, env.ndim)
+    method = getattr(target, "method", None)
+    if method is not None and method.mutates:
+        return _changing_method(call, target, pc, env, stmt)
     rule = target.rule or lookup(pc.primitive)
     found = _rules().get(id(pc.primitive))
     out = found(pc, env.ctx) if found is not None else None
@@ -334,6 +337,29 @@ def _call(call: gast.Call, env: Env, stmt) -> Out:
     if out is None:
         out = _per_example(call, target, pc, rule, env, stmt)
     return out
+
+
+def _changing_method(call, target, pc: PrimitiveCall, env: Env, stmt) -> Out:
+    """A method that changes its object, its value used (``h = h_saved.pop()``). On a list or
+    dict whose items all carry the batch axis (tapes, lists appended batched values) it runs
+    on the container itself, its result batched. Run once per example it would change a
+    copy of each example's container and leave the container as it was: refused."""
+    obj = pc.args[0] if pc.args else None
+    if (
+        pc.primitive is _rt().container_pop
+        and obj is not None
+        and env.of(obj) is True
+        and env.kind(obj) in ("list", "dict")
+        and not pc.keywords
+        and not any(A.any_batched(env.of(a)) for a in pc.args[1:])
+    ):
+        return Out([], env.ctx.names.rt_call("container_pop", [S.clone(a) for a in pc.args]), True)
+    raise env.refuse(
+        stmt,
+        f"{S.to_source(call.func)} changes its object: srcad cannot batch it "
+        "(once per example, it would change a copy of each example's value)",
+        "build a new value instead of changing the object in the batched function",
+    )
 
 
 def _elementwise_params(primitive, rule, pc: PrimitiveCall) -> tuple:
