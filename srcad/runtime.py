@@ -64,8 +64,8 @@ def real_output(y):
     differentiated code takes the inner product of with its cotangent."""
     if isinstance(y, (float, int, np.floating, np.integer)) and not isinstance(y, bool):
         return y
-    if isinstance(y, np.ndarray) and y.dtype.kind in "fiu":
-        return y
+    if (isinstance(y, np.ndarray) or _is_foreign(y)) and y.dtype.kind in "fiu":
+        return y  # a Dask or CuPy array too: nothing is computed here
     from .errors import UnsupportedOperationError
 
     raise UnsupportedOperationError(

@@ -224,7 +224,7 @@ def test_a_method_that_writes_self_is_refused():
         c = Counter(W)
         return np.sum(c.bump())
 
-    _refused(f, "bump() changes its argument in place", line="return np.sum(c.bump())")
+    _refused(f, "bump()", "changes 'c' in place", line="return np.sum(c.bump())")
 
 
 def test_a_class_whose_init_does_more_is_not_read():
