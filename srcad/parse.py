@@ -71,6 +71,30 @@ class Namespace:
             value = getattr(value, part, None)
         return value
 
+    def module_value_read(self, node, local: set) -> tuple:
+        """(the object a global name or a module attribute chain names, the reads it took as
+        guards (container, key, object)); (None, []) for anything else, and None for an
+        attribute of an object other than a module (not followed)."""
+        parts = []
+        while isinstance(node, gast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, gast.Name) or node.id in local:
+            return None, []
+        value = self.lookup(node.id, None)
+        cell = self.cells.get(node.id)
+        reads = []
+        if cell is not None:
+            reads.append((cell, node.id, value))
+        elif node.id in self.globals:
+            reads.append((self.globals, node.id, value))
+        for part in reversed(parts):
+            if not isinstance(value, types.ModuleType):
+                return None, reads
+            owner, value = value, getattr(value, part, None)
+            reads.append((vars(owner), part, value))
+        return value, reads
+
     @staticmethod
     def of(fn: types.FunctionType) -> Namespace:
         cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))

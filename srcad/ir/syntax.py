@@ -333,6 +333,19 @@ def walk(node) -> Iterator[ast.AST]:
         yield current
 
 
+def replace_node(tree, old, new) -> None:
+    """Put `new` wherever the node `old` itself (not an equal copy) sits in `tree`."""
+    for n in walk(tree):
+        for field in n._fields:
+            value = getattr(n, field, None)
+            if value is old:
+                setattr(n, field, new)
+            elif isinstance(value, list):
+                for i, v in enumerate(value):
+                    if v is old:
+                        value[i] = new
+
+
 def is_name(node, id_: str | None = None) -> bool:
     return isinstance(node, gast.Name) and (id_ is None or node.id == id_)
 

@@ -16,7 +16,6 @@ loop body that can ``break`` out of the loop or ``return``, a ``for ... else``, 
 from __future__ import annotations
 
 import builtins
-import types
 
 import gast
 
@@ -127,27 +126,8 @@ def _exit(stmts: list, own: bool):
 
 def _evaluate(node, namespace, local: set, guards: list):
     """The object a global name or module attribute chain names (None for anything else),
-    with a guard for each name and attribute read."""
-    parts = []
-    while isinstance(node, gast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, gast.Name) or node.id in local:
-        return None
-    value = namespace.lookup(node.id, None)
-    if value is None:
-        return None
-    cell = namespace.cells.get(node.id)
-    read = []
-    if cell is not None:
-        read.append((cell, node.id, value))
-    elif node.id in namespace.globals:
-        read.append((namespace.globals, node.id, value))
-    for part in reversed(parts):
-        if not isinstance(value, types.ModuleType):
-            return None
-        owner, value = value, getattr(value, part, None)
-        read.append((vars(owner), part, value))
+    with a guard for each name and attribute read when it is `srcad.checkpointed`."""
+    value, reads = namespace.module_value_read(node, local)
     if value is checkpointed:
-        guards.extend(read)
+        guards.extend(reads)
     return value

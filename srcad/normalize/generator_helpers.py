@@ -152,14 +152,4 @@ def _swap(s, old, new) -> None:
     if getattr(s, "value", None) is old:
         s.value = new
         return
-    for n in S.walk(s):
-        for field in n._fields:
-            value = getattr(n, field, None)
-            if value is old:
-                setattr(n, field, new)
-                return
-            if isinstance(value, list):
-                for i, v in enumerate(value):
-                    if v is old:
-                        value[i] = new
-                        return
+    S.replace_node(s, old, new)

@@ -144,7 +144,7 @@ class _Inliner:
             if call is expr:
                 expr = result
             else:
-                _replace(expr, call, result)
+                S.replace_node(expr, call, result)
         if not before:
             return [s]
         if isinstance(s, gast.If):
@@ -488,18 +488,6 @@ def _unconditional(expr):
             todo.extend(S.children(n))
 
 
-def _replace(expr, old, new) -> None:
-    for n in S.walk(expr):
-        for field in n._fields:
-            value = getattr(n, field, None)
-            if value is old:
-                setattr(n, field, new)
-            elif isinstance(value, list):
-                for i, v in enumerate(value):
-                    if v is old:
-                        value[i] = new
-
-
 def _ends(body: list) -> bool:
     """Whether a loop body may end the loop: a break, or a return or raise."""
     return _leaves_loop(body) or any(
@@ -613,7 +601,7 @@ def _replace_in(s, old, new) -> None:
     elif getattr(s, "value", None) is old:
         s.value = new
     else:
-        _replace(s, old, new)
+        S.replace_node(s, old, new)
 
 
 def _deferred(s, use) -> bool:

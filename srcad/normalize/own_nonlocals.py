@@ -143,7 +143,7 @@ def hoisted_writer_calls(s, calls: list, fresh) -> tuple[list, gast.stmt] | None
     for c in calls:
         r = fresh("returned")
         hoisted.append(S.copy_location(S.assign(r, c), s))
-        _replace(holder, c, S.copy_location(S.name(r), c))
+        S.replace_node(holder, c, S.copy_location(S.name(r), c))
     s.value = holder.body[0].value
     return hoisted, s
 
@@ -159,17 +159,3 @@ def _unconditional(expr):
         if isinstance(n, (gast.GeneratorExp, gast.IfExp, gast.BoolOp)):
             continue
         todo.extend(S.children(n))
-
-
-def _replace(tree, old, new) -> None:
-    for n in S.walk(tree):
-        for field in n._fields:
-            value = getattr(n, field, None)
-            if value is old:
-                setattr(n, field, new)
-                return
-            if isinstance(value, list):
-                for i, v in enumerate(value):
-                    if v is old:
-                        value[i] = new
-                        return

@@ -519,25 +519,10 @@ def _replace_call(node, holders: dict, namespace: Namespace, local: set, guards:
 
 
 def _value(node, namespace: Namespace, local: set, guards: list):
-    """The object a global name or attribute chain names (None for anything else), with a
-    guard for each name and attribute read."""
-    parts = []
-    while isinstance(node, gast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, gast.Name) or node.id in local:
-        return None
-    value = namespace.lookup(node.id, None)
-    cell = namespace.cells.get(node.id)
-    if cell is not None:
-        guards.append((cell, node.id, value))
-    elif node.id in namespace.globals:
-        guards.append((namespace.globals, node.id, value))
-    for part in reversed(parts):
-        if not isinstance(value, types.ModuleType):
-            return None  # an attribute of an object other than a module: not followed
-        owner, value = value, getattr(value, part, None)
-        guards.append((vars(owner), part, value))
+    """The object a global name or module attribute chain names (None for anything else),
+    with a guard for each name and attribute read."""
+    value, reads = namespace.module_value_read(node, local)
+    guards.extend(reads)
     return value
 
 
