@@ -281,15 +281,14 @@ class Transformed:
         for n in self._nums:
             value = args[n]
             t = type(value)
-            if not (t is float or (t is np.ndarray and value.dtype is FLOAT64)) and not (
-                t is np.ndarray and value.dtype.kind in "fc"
+            if t is float or (
+                t is np.ndarray and (value.dtype is FLOAT64 or value.dtype.kind in "fc")
             ):
-                try:
-                    check_differentiable(
-                        value, f"argument {self._prepare()[self._nums.index(n)]!r}"
-                    )
-                except SrcadError as exc:
-                    raise cut_srcad_frames(exc)  # noqa: B904 (see SRCAD_FULL_TRACEBACK)
+                continue  # the common case, its cheapest test first
+            try:
+                check_differentiable(value, f"argument {self._prepare()[self._nums.index(n)]!r}")
+            except SrcadError as exc:
+                raise cut_srcad_frames(exc)  # noqa: B904 (see SRCAD_FULL_TRACEBACK)
         self._last_signature = signature
         try:
             return hot[1](*args, **kwargs)
