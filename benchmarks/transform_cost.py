@@ -3,7 +3,8 @@
     python benchmarks/transform_cost.py [--quick] [--profile]
 
 - first call: `srcad.grad(f)(*args)` for the 30-line `sample_model.sample_loss`, in a fresh
-  process each time (nothing cached, rules and helpers loaded on demand as for a user);
+  process each time (nothing cached, rules and helpers loaded on demand as for a user; the
+  processes read compiled bytecode, as an installed package does);
 - cached lookup: `srcad.grad(f)(*args)` again in a process that already generated it, minus
   the generated function's own run time;
 - call overhead: `g(*args)` minus `g.__wrapped__(*args)`, the generated function called
@@ -21,9 +22,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -70,6 +73,20 @@ def _child(profile: bool) -> None:
     )
 
 
+# The fresh processes read compiled bytecode, as an installed srcad does (pip compiles it
+# when it installs): with PYTHONDONTWRITEBYTECODE set, as on some machines and CI runners,
+# every import and every module srcad loads on demand would be compiled from source inside
+# the measured call. The bytecode goes to a cache of its own, outside the repository.
+_PYCACHE = Path(tempfile.gettempdir()) / "srcad-bench-pycache"
+
+
+def _child_env() -> dict:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(_PYCACHE)
+    return env
+
+
 def _fresh_process(profile: bool = False) -> str:
     done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--child"]
@@ -78,6 +95,7 @@ def _fresh_process(profile: bool = False) -> str:
         capture_output=True,
         text=True,
         timeout=300,
+        env=_child_env(),
     )
     if done.returncode != 0:
         raise RuntimeError(f"child process failed:\n{done.stderr}")
@@ -139,6 +157,10 @@ def measure(budget, fresh_runs: int) -> dict:
     # 1. First call in fresh processes.
     firsts, first_cpus, seconds_, imports = [], [], [], []
     error = None
+    try:
+        _fresh_process()  # not counted: it fills the bytecode cache (see _child_env)
+    except Exception:  # noqa: BLE001 - the counted runs below report the failure
+        pass
     for _ in range(fresh_runs):
         try:
             out = json.loads(_fresh_process().strip().splitlines()[-1])

@@ -44,32 +44,73 @@ from ..ir import syntax as S
 def keep_shapes(body: list, resolve: Callable) -> list:
     """`body` with tapes read only for shapes keeping shapes (see the module docstring)."""
     tapes = _tapes(body)
-    if not tapes:
-        return body
+    if not tapes or len(set(tapes.values())) < len(tapes):
+        return body  # (two tapes of one name: not a pattern the reverse transform makes)
     body = copy.deepcopy(body)
-    taken = {n.id for n in S.walk(gast.Module(body=body, type_ignores=[])) if type(n) is gast.Name}
+    census = _Census(body, tapes)
+    inserts: dict = {}  # top-level index -> statements to put before it
     for tape, name in sorted(tapes.items()):
-        start = _first_restore(body, tape)
+        start = census.first_restore.get(tape)
         if start is None:
             continue
-        reads = _reads_from(body[start:], name)
+        reads = [(parent, node) for i, parent, node in census.reads[name] if i >= start]
         calls = [_unbroadcast_of(parent, node, resolve) for parent, node in reads]
         if not calls or None in calls:
             continue
-        kept = _fresh(f"{name}_shape", taken)
+        kept = _fresh(f"{name}_shape", census.taken)
         rt = calls[0].func.value.id
         for call in calls:
             call.func = gast.Attribute(S.name(call.func.value.id), "unbroadcast_kept", gast.Load())
             call.args[1] = S.name(kept)
         shape_only = gast.Attribute(S.name(rt), "shape_only", gast.Load())
-        for node in S.walk(gast.Module(body=body, type_ignores=[])):
-            if _is_push(node, tape):
-                node.args = [S.call(copy.deepcopy(shape_only), node.args)]
-            elif _is_restore(node, tape):
-                node.targets = [S.name(kept, store=True)]
+        for push in census.pushes[tape]:
+            push.args = [S.call(copy.deepcopy(shape_only), push.args)]
+        for restore in census.restores[tape]:
+            restore.targets = [S.name(kept, store=True)]
         # the first backward step reads the forward sweep's last value, not a restored one
-        body.insert(start, S.assign(kept, S.call(shape_only, [S.name(name)])))
-    return body
+        first = S.assign(kept, S.call(shape_only, [S.name(name)]))
+        inserts.setdefault(start, []).append(first)
+    return [new for i, s in enumerate(body) for new in (*inserts.get(i, ()), s)]
+
+
+class _Census:
+    """What `keep_shapes` needs of a body, found in one walk of it (walking it once per tape
+    made this pass most of a first `grad` call's time): every name used, and per tape its
+    pushes, its restores and the top-level index of its first pop; per saved name, its reads
+    as (top-level index, parent node, Name node)."""
+
+    def __init__(self, body: list, tapes: dict) -> None:
+        self.taken: set = set()
+        self.first_restore: dict = {}
+        self.pushes: dict = {tape: [] for tape in tapes}
+        self.restores: dict = {tape: [] for tape in tapes}
+        self.reads: dict = {name: [] for name in tapes.values()}
+        for i, statement in enumerate(body):
+            for node in S.walk(statement):
+                self._visit(i, node, tapes)
+
+    def _visit(self, i: int, node, tapes: dict) -> None:
+        cls = type(node)
+        if cls is gast.Name:
+            self.taken.add(node.id)
+            return
+        if cls is gast.Call and isinstance(node.func, gast.Attribute):
+            base = node.func.value
+            if type(base) is gast.Name and base.id in tapes:
+                if _is_pop(node, base.id):
+                    self.first_restore.setdefault(base.id, i)
+                elif _is_push(node, base.id):
+                    self.pushes[base.id].append(node)
+        elif cls is gast.Assign and len(node.targets) == 1:
+            value = node.value
+            func = getattr(value, "func", None)
+            if isinstance(func, gast.Attribute) and type(func.value) is gast.Name:
+                if func.value.id in tapes and _is_restore(node, func.value.id):
+                    self.restores[func.value.id].append(node)
+        for child in gast.iter_child_nodes(node):
+            if type(child) is gast.Name and child.id in self.reads:
+                if type(child.ctx) is gast.Load:
+                    self.reads[child.id].append((i, node, child))
 
 
 def _fresh(name: str, taken: set) -> str:
@@ -120,14 +161,6 @@ def _tapes(body: list) -> dict:
     return found
 
 
-def _first_restore(body: list, tape: str):
-    for i, s in enumerate(body):
-        for node in S.walk(s):
-            if _is_pop(node, tape):
-                return i
-    return None
-
-
 def _is_push(node, tape: str) -> bool:
     return (
         isinstance(node, gast.Call)
@@ -149,17 +182,6 @@ def _is_pop(node, tape: str) -> bool:
         and not node.args
         and not node.keywords
     )
-
-
-def _reads_from(stmts: list, name: str) -> list:
-    """(parent, Name node) for each read of `name` in `stmts`."""
-    found = []
-    for s in stmts:
-        for node in S.walk(s):
-            for child in gast.iter_child_nodes(node):
-                if type(child) is gast.Name and child.id == name and type(child.ctx) is gast.Load:
-                    found.append((node, child))
-    return found
 
 
 def _unbroadcast_of(parent, node, resolve):
