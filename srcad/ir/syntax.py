@@ -305,13 +305,25 @@ def statements(node) -> Iterator[gast.stmt]:
 
 
 # Fields that hold only an expression context or an operator (ctx, op, ops): leaves that
-# no caller of `walk` looks for, and a third of a tree's nodes.
+# no caller of `walk` looks for, and a third of a tree's nodes; and fields that hold only a
+# string, a number or a flag (a name's id, an attribute's name, a constant's value), which
+# need not be looked at.
 _LEAF_FIELDS = frozenset(("ctx", "op", "ops"))
+_SCALAR_FIELDS = frozenset(
+    ("id", "attr", "arg", "type_comment", "kind", "conversion", "is_async", "level", "module")
+)
+_SCALAR_BY_CLASS = {
+    gast.Constant: ("value",),
+    gast.FunctionDef: ("name",),
+    gast.AsyncFunctionDef: ("name",),
+    gast.ClassDef: ("name",),
+}
 _WALK_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _walk_fields(cls) -> tuple[str, ...]:
-    found = _WALK_FIELDS[cls] = tuple(k for k in cls._fields if k not in _LEAF_FIELDS)
+    skipped = _LEAF_FIELDS | _SCALAR_FIELDS | frozenset(_SCALAR_BY_CLASS.get(cls, ()))
+    found = _WALK_FIELDS[cls] = tuple(k for k in cls._fields if k not in skipped)
     return found
 
 
@@ -324,12 +336,18 @@ def walk(node) -> Iterator[ast.AST]:
     fields = _WALK_FIELDS
     for current in todo:
         cls = type(current)
-        for key in fields.get(cls) or _walk_fields(cls):
-            value = getattr(current, key, None)
-            if type(value) is list:
-                extend([v for v in value if isinstance(v, _AST)])
-            elif isinstance(value, _AST):
-                append(value)
+        keys = fields.get(cls)
+        if keys is None:
+            keys = _walk_fields(cls)
+        if keys:
+            # (a field a node lacks reads as None, as getattr(node, key, None) would)
+            get = current.__dict__.get
+            for key in keys:
+                value = get(key)
+                if type(value) is list:
+                    extend([v for v in value if isinstance(v, _AST)])
+                elif isinstance(value, _AST):
+                    append(value)
         yield current
 
 
@@ -367,36 +385,54 @@ def walk_no_nested(node) -> Iterator[gast.AST]:
             stack.append(child)
 
 
-# Fields that never hold a name: contexts, operators (what _names walks, it walks often).
-_NO_NAMES = frozenset(("ctx", "op", "ops", "type_comment"))
+# Fields that never hold a name: contexts, operators, strings and numbers (what _names
+# walks, it walks often).
+_NO_NAMES = frozenset(("ctx", "op", "ops")) | _SCALAR_FIELDS
 _NAME_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _name_fields(cls) -> tuple[str, ...]:
-    found = _NAME_FIELDS[cls] = tuple(k for k in cls._fields if k not in _NO_NAMES)
+    skipped = _NO_NAMES | frozenset(_SCALAR_BY_CLASS.get(cls, ()))
+    found = _NAME_FIELDS[cls] = tuple(k for k in cls._fields if k not in skipped)
     return found
 
 
 def _names(node, contexts) -> set[str]:
     # walk_no_nested, inlined: these two queries run for every statement of every pass.
+    # Most children are plain names: they are looked at where they are found, not stacked.
     found = set()
+    add = found.add
     stack = [node]
-    pop, push, extend = stack.pop, stack.append, stack.extend
+    pop, push = stack.pop, stack.append
+    fields = _NAME_FIELDS
+    name_class = gast.Name
     while stack:
         current = pop()
         cls = type(current)
-        if cls is gast.Name:
+        if cls is name_class:
             if isinstance(current.ctx, contexts):
-                found.add(current.id)
+                add(current.id)
             if current.annotation is not None:
                 push(current.annotation)
             continue
         if current is not node and (cls is gast.FunctionDef or cls is gast.Lambda):
             continue
-        for key in _NAME_FIELDS.get(cls) or _name_fields(cls):
-            value = getattr(current, key, None)
+        keys = fields.get(cls)
+        if keys is None:
+            keys = _name_fields(cls)
+        get = current.__dict__.get
+        for key in keys:
+            value = get(key)
             if type(value) is list:
-                extend([v for v in value if isinstance(v, _AST)])
+                for v in value:
+                    if type(v) is name_class and v.annotation is None:
+                        if isinstance(v.ctx, contexts):
+                            add(v.id)
+                    elif isinstance(v, _AST):
+                        push(v)
+            elif type(value) is name_class and value.annotation is None:
+                if isinstance(value.ctx, contexts):
+                    add(value.id)
             elif isinstance(value, _AST):
                 push(value)
     return found
