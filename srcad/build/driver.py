@@ -11,6 +11,7 @@ jvp or vjp of the function.
 
 from __future__ import annotations
 
+import functools
 import types
 
 import gast
@@ -30,6 +31,7 @@ from ..normalize.builtin_calls import (
     nest_min_max,
     partials_as_records,
 )
+from ..normalize.census import Census
 from ..normalize.checkpointed import mark_checkpointed_loops
 from ..normalize.exceptions import lower_exceptions
 from ..normalize.generators import inline_generators
@@ -149,34 +151,65 @@ def _lower_statements(fdef, parsed, decided: dict, guards: list) -> dict:
     the objects the rewritten code reads (for the binder)."""
     fold_static_branches(fdef, parsed.namespace, decided, guards)
     unroll_known_loops(fdef, parsed.namespace, guards)
-    lower_starred(fdef)
+    if Census(fdef).has(gast.Starred):  # (the rewrites before it make no starred targets)
+        lower_starred(fdef)
     extra_cells: dict = {}  # what the inlined generators and lowered matches read
     inline_generators(fdef, parsed.namespace, parsed.filename, guards, extra_cells)
     lower_match(fdef, parsed.namespace, extra_cells)
     lower_exceptions(fdef, parsed.namespace, parsed.filename)
     lower_own_nonlocals(fdef, parsed.namespace, parsed.filename, extra_cells)
-    unstar_known_lengths(fdef, parsed.namespace, S.names_stored(fdef) | set(param_names(fdef)))
+    # (a census of the code as it is now: an inlined generator brings code of its own)
+    if Census(fdef).spreads():
+        local = S.names_stored(fdef) | set(param_names(fdef))
+        unstar_known_lengths(fdef, parsed.namespace, local)
     mark_checkpointed_loops(fdef, parsed.namespace, guards, parsed.filename)
     return extra_cells
 
 
 def _lower_builtin_calls(fdef, namespace, user_locals, rt_name, decided: dict, guards) -> None:
     """The call rewrites after the fence: min/max, maps, partials, orderings, zip(*e),
-    starred calls of a run-time length, dict merges."""
-    nest_min_max(fdef, namespace, user_locals)
-    move_kept_maps(fdef, namespace, user_locals)
-    consumed_maps_as_lists(fdef, namespace, user_locals)
-    map_as_comprehension(fdef, namespace, user_locals)
-    inline_partials(fdef, namespace, user_locals)
-    partials_as_records(fdef, namespace, user_locals, rt_name)
-    order_by_index(fdef, namespace, user_locals, rt_name)
-    transpose_zip_star(fdef, namespace, user_locals, rt_name)
-    # g(*xs) of a length known when the code runs: valid while g's signature is the same
-    for callee in dispatch_star_lengths(fdef, namespace, user_locals, rt_name):
-        guards.append(attribute_guard(callee, "__code__", callee.__code__))
-        guards.append(attribute_guard(callee, "__defaults__", callee.__defaults__))
+    starred calls of a run-time length, dict merges. Each runs only where the tree holds
+    what it rewrites (none of them makes what a later one looks for)."""
+    seen = Census(fdef)
+    if seen.mentions("max", "min"):
+        nest_min_max(fdef, namespace, user_locals)
+    if seen.mentions("map"):
+        move_kept_maps(fdef, namespace, user_locals)
+        consumed_maps_as_lists(fdef, namespace, user_locals)
+        map_as_comprehension(fdef, namespace, user_locals)
+        seen = Census(fdef)  # map(partial, fs, xs) became calls of partial
+    if _makes_partials(seen, namespace, user_locals):
+        inline_partials(fdef, namespace, user_locals)
+        partials_as_records(fdef, namespace, user_locals, rt_name)
+    if seen.mentions("sorted", "max", "min"):
+        order_by_index(fdef, namespace, user_locals, rt_name)
+    if seen.has(gast.Starred):
+        transpose_zip_star(fdef, namespace, user_locals, rt_name)
+        # g(*xs) of a length known when the code runs: valid while g's signature is the same
+        for callee in dispatch_star_lengths(fdef, namespace, user_locals, rt_name):
+            guards.append(attribute_guard(callee, "__code__", callee.__code__))
+            guards.append(attribute_guard(callee, "__defaults__", callee.__defaults__))
     dict_params = {p for p, k in decided.items() if k == "dict"}
-    merge_dicts(fdef, namespace, user_locals, dict_params, rt_name)
+    if (
+        dict_params
+        or seen.has(gast.Dict, gast.DictComp)
+        or seen.mentions("dict")
+        or gast.BitOr in seen.operators
+        or "dict_merge" in seen.attributes
+    ):
+        merge_dicts(fdef, namespace, user_locals, dict_params, rt_name)
+
+
+def _makes_partials(seen: Census, namespace, user_locals) -> bool:
+    """Whether a call with positional arguments, none starred, is one of functools.partial:
+    the partial rewrites look at no others (and look them up with more local names than
+    `user_locals`, so they find no more partials than this)."""
+    for call in seen.calls:
+        if not call.args or any(isinstance(a, gast.Starred) for a in call.args):
+            continue
+        if namespace.value_of(call.func, user_locals) is functools.partial:
+            return True
+    return False
 
 
 def _copy_owned(fdef, owned: tuple) -> None:
