@@ -40,6 +40,7 @@ except that `a + b` and `a * b` may become `b += a`, `b *= a`). Returns new stat
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 
 import gast
@@ -64,51 +65,97 @@ _LITERAL = ("literal",)
 def reuse(body: list, shapes: dict, resolve: Callable) -> list:
     """`body` with dying owned arrays reused for elementwise results and deleted after their
     last read. `shapes`: {name: shape class} (`analyze.ndims`); `resolve`: callee -> object."""
-    if _late_reads(body):
-        return body
-    facts = _Facts(body, shapes, resolve)
+    scans = []
+    for s in body:
+        scan = _scan(s)
+        if scan is None:
+            return body
+        scans.append(scan)
+    facts = _Facts(body, scans, shapes, resolve)
     if not facts.owned:
         return body
     out: list = []
     for i, s in enumerate(body):
-        if i in facts.defs and (i, _target(s)) in facts.layouts and _has_dying(facts, i):
+        if i in facts.dying_at and i in facts.defs and (i, _target(s)) in facts.layouts:
             out.extend(_Statement(facts, i, s).rewrite())
         else:
             out.append(s)
     return out
 
 
-def _late_reads(body: list) -> bool:
-    """Code that may read a name after the statement it stands in (a function, a lambda, a
-    generator, a class body, `locals()`), or binds names of another scope: the pass, which
-    follows reads statement by statement, leaves such a body alone."""
-    late = (gast.FunctionDef, gast.Lambda, gast.GeneratorExp, gast.ClassDef)
-    for s in body:
-        for node in S.walk(s):
-            if isinstance(node, late + (gast.Global, gast.Nonlocal)):
-                return True
-            if isinstance(node, gast.Name) and node.id in ("locals", "vars", "eval", "exec"):
-                return True
-    return False
+_LATE = (
+    gast.FunctionDef,
+    gast.Lambda,
+    gast.GeneratorExp,
+    gast.ClassDef,
+    gast.Global,
+    gast.Nonlocal,
+)
+
+
+def _scan(s) -> tuple[set, set, set] | None:
+    """The names statement `s` reads, those it binds and those it binds or deletes; None
+    where it may read a name after it runs (a function, a lambda, a generator, a class
+    body, `locals()`) or binds names of another scope: the pass, which follows reads
+    statement by statement, then leaves the body alone. (Without nested functions, a walk
+    sees the names that `S.names_loaded` and `S.names_stored` would.)"""
+    loads: set = set()
+    stores: set = set()
+    bound: set = set()
+    for node in S.walk(s):
+        cls = type(node)
+        if cls is gast.Name:
+            if node.id in ("locals", "vars", "eval", "exec"):
+                return None
+            ctx = type(node.ctx)
+            if ctx is gast.Load:
+                loads.add(node.id)
+            else:
+                bound.add(node.id)
+                if ctx is gast.Store or ctx is gast.Param:
+                    stores.add(node.id)
+        elif issubclass(cls, _LATE):
+            return None
+    return loads, stores, bound
 
 
 def _target(s) -> str:
     return s.targets[0].id
 
 
+class _VersionsAt:
+    """Which version of each name is current just before statement `i` runs (the index of
+    the elementwise assignment that made it), read from each name's sorted definitions."""
+
+    def __init__(self, defined: dict, i: int):
+        self.defined, self.i = defined, i
+
+    def get(self, name: str, default=None):
+        indices = self.defined.get(name)
+        if not indices:
+            return default
+        k = bisect.bisect_left(indices, self.i)
+        return indices[k - 1] if k else default
+
+    def __getitem__(self, name: str) -> int:
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+
 class _Facts:
     """Versions (a name as one top-level statement assigned it), their layouts, whether the
     code owns them, and the statement reading each last."""
 
-    def __init__(self, body: list, shapes: dict, resolve: Callable):
+    def __init__(self, body: list, scans: list, shapes: dict, resolve: Callable):
         self.resolve = resolve
+        simple = [_simple(s, resolve) for s in body]
         stored_anywhere, nested = set(), set()
-        for s in body:
-            for node in S.walk(s):
-                if type(node) is gast.Name and type(node.ctx) is not gast.Load:
-                    stored_anywhere.add(node.id)
-                    if not _simple(s, resolve):
-                        nested.add(node.id)
+        for is_simple, (_, _, bound) in zip(simple, scans):
+            stored_anywhere |= bound
+            if not is_simple:
+                nested |= bound
         # roots: parameters (names with a shape class that the body never assigns); a
         # global could be rebound by a call between two reads
         self.roots = set(shapes) - stored_anywhere
@@ -118,13 +165,13 @@ class _Facts:
         reads: dict = {}  # (index, name) -> [reading statement indices]
         escaped: set = set()
         for i, s in enumerate(body):
-            simple = _simple(s, resolve)
-            for name in S.names_loaded(s):
+            loads, stores, _ = scans[i]
+            for name in loads:
                 version = (current.get(name), name)
                 reads.setdefault(version, []).append(i)
-                if not simple:
+                if not simple[i]:
                     escaped.add(version)
-            if simple:
+            if simple[i]:
                 name = _target(s)
                 layout = self.layout(s.value, current)
                 current[name] = i
@@ -132,18 +179,27 @@ class _Facts:
                 if layout is not None and layout is not _LITERAL and name not in nested:
                     self.layouts[(i, name)] = layout
             else:
-                for name in S.names_stored(s):
+                for name in stores:
                     current.pop(name, None)
         self.owned = {v for v in self.layouts if v not in escaped}
         self.last = {v: max(reads.get(v, [v[0]])) for v in self.owned}
+        self.dying_at: dict = {}  # statement index -> the owned versions it reads last
+        for v, i in self.last.items():
+            self.dying_at.setdefault(i, []).append(v)
         # where only returns follow, deleting frees nothing earlier
-        self.quiet_after = {i for i in range(len(body)) if all(_ending(t) for t in body[i + 1 :])}
-        self.current_at: list = []
-        current = {}
-        for i, s in enumerate(body):
-            self.current_at.append(dict(current))
-            if _simple(s, resolve):
-                current[_target(s)] = i
+        self.quiet_after: set = set()
+        for i in reversed(range(len(body))):
+            self.quiet_after.add(i)
+            if not _ending(body[i]):
+                break
+        # the versions current before each statement, as the elementwise assignments
+        # alone define them (what the rewrite of one statement reads)
+        self.defined: dict = {}
+        for i in sorted(self.defs):
+            self.defined.setdefault(_target(body[i]), []).append(i)
+
+    def current_at(self, i: int) -> _VersionsAt:
+        return _VersionsAt(self.defined, i)
 
     def layout(self, e, current: dict):
         """The layout of elementwise expression `e` (None: unknown)."""
@@ -213,20 +269,14 @@ def _ending(s) -> bool:
     return isinstance(s, (gast.Return, gast.Pass))
 
 
-def _has_dying(facts: _Facts, i: int) -> bool:
-    return any(facts.last[v] == i for v in facts.owned)
-
-
 class _Statement:
     """Rewrites one assignment: its operations in evaluation order, each writing into an
     operand that dies there when one fits."""
 
     def __init__(self, facts: _Facts, i: int, s: gast.Assign):
         self.facts, self.i, self.s = facts, i, s
-        self.current = facts.current_at[i]
-        self.dying = {
-            v[1] for v in facts.owned if facts.last[v] == i and self.current.get(v[1]) == v[0]
-        }
+        self.current = facts.current_at(i)
+        self.dying = {v[1] for v in facts.dying_at[i] if self.current.get(v[1]) == v[0]}
         self.pending = _count(s.value)  # reads not yet in an emitted statement
         self.out: list = []
         self.deleted: set = set()
