@@ -388,7 +388,7 @@ def _require_same_code(node: gast.FunctionDef, fn) -> None:
     code = fn.__code__
     if _verified.get(id(code)) is code or getattr(fn, "__srcad_generated__", False):
         return
-    compiled = _compile_def(node, code)
+    compiled = _compile_def(node, code, _imported_globals(fn))
     if compiled is None or _same_behaviour(compiled, code):
         _verified[id(code)] = code
         return
@@ -400,8 +400,20 @@ def _require_same_code(node: gast.FunctionDef, fn) -> None:
     )
 
 
-def _compile_def(node: gast.FunctionDef, code: types.CodeType) -> types.CodeType | None:
-    """The code object `node` compiles to, with `code`'s free variables as closure cells."""
+def _imported_globals(fn) -> list[str]:
+    """The names `fn`'s code reads that hold a module in its globals, as an import binds
+    them. (Python 3.11 and later compile ``np.f(x)`` with another instruction where `np` was
+    bound by an import statement of the module: imports of these names next to the copy
+    make its code the same, byte for byte, where the function's own module imported them.)"""
+    g = fn.__globals__
+    return [n for n in fn.__code__.co_names if isinstance(g.get(n), types.ModuleType)]
+
+
+def _compile_def(
+    node: gast.FunctionDef, code: types.CodeType, imported: list[str] = ()
+) -> types.CodeType | None:
+    """The code object `node` compiles to, with `code`'s free variables as closure cells
+    (and `imported` names bound by import statements of its module, never run)."""
     tree = to_ast(node)
     tree.decorator_list = []
     tree.name = "__srcad_checked__"  # its own name stays global (recursive calls)
@@ -426,7 +438,8 @@ def _compile_def(node: gast.FunctionDef, code: types.CodeType) -> types.CodeType
         type_comment=None,
         **({"type_params": []} if sys.version_info >= (3, 12) else {}),
     )
-    module = ast.fix_missing_locations(ast.Module(body=[outer], type_ignores=[]))
+    imports: list = [ast.Import(names=[ast.alias(name=n)]) for n in imported]
+    module = ast.fix_missing_locations(ast.Module(body=[*imports, outer], type_ignores=[]))
     try:
         compiled = compile(
             module, code.co_filename, "exec", flags=code.co_flags & _FUTURE_FLAGS, dont_inherit=True
@@ -439,6 +452,8 @@ def _compile_def(node: gast.FunctionDef, code: types.CodeType) -> types.CodeType
 
 def _same_behaviour(a: types.CodeType, b: types.CodeType) -> bool:
     """Whether two code objects run the same (names of the functions and lines aside)."""
+    if _same_bytes(a, b):
+        return True  # (reading their instructions, the slower test, would say the same)
     if (
         a.co_varnames != b.co_varnames
         or a.co_freevars != b.co_freevars
@@ -451,6 +466,29 @@ def _same_behaviour(a: types.CodeType, b: types.CodeType) -> bool:
     inner_a = [c for c in a.co_consts if isinstance(c, types.CodeType)]
     inner_b = [c for c in b.co_consts if isinstance(c, types.CodeType)]
     return len(inner_a) == len(inner_b) and all(map(_same_behaviour, inner_a, inner_b))
+
+
+def _same_bytes(a: types.CodeType, b: types.CodeType) -> bool:
+    """Whether two code objects hold the same instructions on the same constants and names
+    (the constants that are code objects compared alike)."""
+    if not (
+        a.co_code == b.co_code
+        and a.co_names == b.co_names
+        and a.co_varnames == b.co_varnames
+        and a.co_freevars == b.co_freevars
+        and a.co_cellvars == b.co_cellvars
+        and a.co_argcount == b.co_argcount
+        and a.co_kwonlyargcount == b.co_kwonlyargcount
+        and len(a.co_consts) == len(b.co_consts)
+    ):
+        return False
+    for x, y in zip(a.co_consts, b.co_consts):
+        if isinstance(x, types.CodeType) and isinstance(y, types.CodeType):
+            if not _same_bytes(x, y):
+                return False
+        elif type(x) is not type(y) or repr(x) != repr(y):  # (0.0 == -0.0)
+            return False
+    return True
 
 
 # How a call of a method is compiled depends on whether its object's name was imported

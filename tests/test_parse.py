@@ -124,3 +124,43 @@ def test_not_a_def_line_is_left_to_inspect():
     lines = ["f = (lambda x:\n", "     x)\n"]
     code = compile("".join(lines), "<t>", "exec").co_consts[0]
     assert parse.def_source(code, lines) is None
+
+
+def _edited(source: str, edited: str, name: str = "f"):
+    """`name` defined from `source`, its file then reading `edited` (as after an edit)."""
+    import linecache
+
+    fn = function_from_source(source, name)
+    text = textwrap.dedent(edited)
+    filename = fn.__code__.co_filename
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    return fn
+
+
+def test_an_edited_source_is_refused():
+    fn = _edited(
+        "import numpy as np\ndef f(x):\n    return np.sum(np.sin(x) * 2.0)\n",
+        "import numpy as np\ndef f(x):\n    return np.sum(np.sin(x) * 3.0)\n",
+    )
+    with pytest.raises(srcad.SourceUnavailableError, match="has changed since"):
+        srcad.grad(fn)(np.array([0.5, 1.0]))
+
+
+def test_a_constant_edited_from_zero_to_minus_zero_is_refused():
+    # 0.0 == -0.0: the constants are told apart by what they are, not by ==
+    fn = _edited("def f(x):\n    return x * 0.0 + x\n", "def f(x):\n    return x * -0.0 + x\n")
+    with pytest.raises(srcad.SourceUnavailableError, match="has changed since"):
+        srcad.grad(fn)(1.5)
+
+
+def test_a_module_imported_by_the_functions_module_compiles_byte_for_byte():
+    # the copy is compiled next to an import of np, as the function's module imported it:
+    # the same bytes (Python 3.11 and later compile np.sum(...) after an import otherwise)
+    fn = function_from_source(
+        "import numpy as np\ndef f(x):\n    return np.sum(np.sin(x) * x)\n", "f"
+    )
+    node = parse.parse_function(fn).node
+    copy = parse._compile_def(node, fn.__code__, parse._imported_globals(fn))
+    assert parse._imported_globals(fn) == ["np"]
+    assert parse._same_bytes(copy, fn.__code__)
+    assert parse._same_behaviour(copy, fn.__code__)
