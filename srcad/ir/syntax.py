@@ -17,12 +17,22 @@ _AST = ast.AST
 STORE = gast.Store
 
 
+# The two most built nodes, built without gast's generic constructor (which takes keyword
+# arguments): the same fields, each node with a context of its own as gast.Name(...) has.
+_NAME, _CONSTANT = gast.Name, gast.Constant
+
+
 def name(id_: str, store: bool = False) -> gast.Name:
-    return gast.Name(id=id_, ctx=STORE() if store else LOAD(), annotation=None, type_comment=None)
+    ctx = STORE.__new__(STORE) if store else LOAD.__new__(LOAD)
+    new = _NAME.__new__(_NAME)
+    new.__dict__.update(id=id_, ctx=ctx, annotation=None, type_comment=None)
+    return new
 
 
 def const(value) -> gast.Constant:
-    return gast.Constant(value=value, kind=None)
+    new = _CONSTANT.__new__(_CONSTANT)
+    new.__dict__.update(value=value, kind=None)
+    return new
 
 
 def attr(value: gast.expr, attribute: str) -> gast.Attribute:
@@ -163,18 +173,24 @@ def _converted_fields(node, target: type, convert, option):
 
 def _to_gast(node, positions: bool = True):
     if type(node) is list:
-        return [_to_gast(n, positions) for n in node]
+        return [_gast_node(n, positions) if isinstance(n, _AST) else n for n in node]
     if not isinstance(node, _AST):
         return node
-    cls = type(node)
-    if not cls._fields and not cls._attributes:
-        shared = _SHARED.get(cls)
+    return _gast_node(node, positions)
 
-        if shared is None:
-            shared = _SHARED[cls] = _gast_class(cls)()
+
+def _gast_node(node, positions: bool):
+    """`_to_gast` of a node: its fields converted here, a string or number left as it is
+    without a call (a conversion is mostly such leaves)."""
+    cls = type(node)
+    shared = _SHARED.get(cls)
+    if shared is not None:
+        return shared
+    if not cls._fields and not cls._attributes:
+        shared = _SHARED[cls] = _gast_class(cls)()
         return shared
     if cls is ast.Name:
-        new = _gast_name(node.id, _to_gast(node.ctx))
+        new = _gast_name(node.id, _gast_node(node.ctx, positions))
     elif cls is ast.arg:
         new = _gast_name(
             node.arg, gast.Param(), _to_gast(node.annotation, positions), node.type_comment
@@ -186,9 +202,25 @@ def _to_gast(node, positions: bool = True):
             body=_to_gast(node.body, positions),
         )
     else:
-        new = _converted_fields(node, _gast_class(cls), _to_gast, positions)
+        target = _gast_class(cls)
+        new = target.__new__(target)
+        fresh = new.__dict__
+        for key in target._fields:
+            value = getattr(node, key, None)
+            if type(value) is list:
+                value = [_gast_node(v, positions) if isinstance(v, _AST) else v for v in value]
+            elif isinstance(value, _AST):
+                value = _gast_node(value, positions)
+            elif value is None and key == "type_params":
+                value = []  # (absent before Python 3.12)
+            fresh[key] = value
     if positions:
-        _positions(new.__dict__, node)
+        # (the parser puts the positions in the node's own dictionary)
+        old, fresh = node.__dict__, new.__dict__
+        for key in _POSITIONS:
+            value = old.get(key)
+            if value is not None:
+                fresh[key] = value
     return new
 
 

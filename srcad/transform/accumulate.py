@@ -74,15 +74,15 @@ class Lowering:
             and (node.id in state.zero_temps)
         ):
             return Zero(like=None)
-        for field, value in gast.iter_fields(node):
-            if isinstance(value, list):
-                setattr(
-                    node,
-                    field,
-                    [self._reads(v, state) if isinstance(v, gast.AST) else v for v in value],
-                )
+        fields = node.__dict__
+        for field in node._fields:
+            value = fields.get(field)
+            if type(value) is list:
+                fields[field] = [
+                    self._reads(v, state) if isinstance(v, gast.AST) else v for v in value
+                ]
             elif isinstance(value, gast.AST):
-                setattr(node, field, self._reads(value, state))
+                fields[field] = self._reads(value, state)
         return node
 
     def _value(self, node, state: State):
