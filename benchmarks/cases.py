@@ -314,7 +314,7 @@ def case_k(rng, backends, steps: int = 10**4) -> Case:
     )
 
 
-def case_e(rng, backends, fresh: bool = False) -> Case:
+def case_e(rng, backends, fresh: bool = False, via: str = "jvp") -> Case:
     X, y, w, v = models.logreg_data(rng)
     loss = models.make_logreg_loss(X, y)
     impls = [
@@ -323,6 +323,11 @@ def case_e(rng, backends, fresh: bool = False) -> Case:
     ]
 
     def srcad_setup():
+        if via == "hvp":
+            # srcad.hvp returns H v alone: the gradient, which jvp must also return, is
+            # not computed (its product with X is the one matvec more than hand-written)
+            hv = srcad.hvp(loss)
+            return lambda: hv(w, v)
         if fresh:
             # A new grad(loss) in every call, as in `jvp(grad(f), ...)` written inline:
             # the cache must know it for the grad made before.
@@ -332,7 +337,14 @@ def case_e(rng, backends, fresh: bool = False) -> Case:
         g = srcad.grad(loss)
         return lambda: srcad.jvp(g, (w,), (v,))
 
-    impls.append(Impl("srcad", srcad_setup, one_time="transform", result=lambda out: out[1]))
+    impls.append(
+        Impl(
+            "srcad",
+            srcad_setup,
+            one_time="transform",
+            result=(lambda out: out) if via == "hvp" else (lambda out: out[1]),
+        )
+    )
     if backends.autograd is not None:
         ag_loss = rebind(loss, backends.anp)
 
@@ -351,8 +363,9 @@ def case_e(rng, backends, fresh: bool = False) -> Case:
 
         impls += _jax_impls(jax, hvp, _device(jnp, (w, v)))
     return Case(
-        key="E" + ("fresh" if fresh else ""),
-        title="E: Hessian-vector product of a logistic-regression loss (jvp of grad)"
+        key="E" + ("fresh" if fresh else "") + ("hvp" if via == "hvp" else ""),
+        title="E: Hessian-vector product of a logistic-regression loss "
+        + ("(srcad.hvp: H v alone)" if via == "hvp" else "(jvp of grad)")
         + (", a fresh grad(f) in every call" if fresh else ""),
         sizes=f"d = {w.size}, {X.shape[0]} samples",
         reference=lambda: models.logreg_hvp(w, v, X, y),
@@ -516,13 +529,17 @@ def _stacked(grads):
 
 def all_cases(rng, backends, selected) -> list:
     """The cases whose keys are in `selected` ("A" covers both MLP sizes, "D" both RNN
-    sizes, "E" the reused and the fresh grad)."""
+    sizes, "E" the reused and the fresh grad, and srcad.hvp)."""
     builders = {
         "A": lambda: [case_a(rng, backends, 1), case_a(rng, backends, 10)],
         "B": lambda: [case_b(rng, backends)],
         "C": lambda: [case_c(rng, backends)],
         "D": lambda: [case_d(rng, backends), case_d(rng, backends, hidden=32)],
-        "E": lambda: [case_e(rng, backends), case_e(rng, backends, fresh=True)],
+        "E": lambda: [
+            case_e(rng, backends),
+            case_e(rng, backends, fresh=True),
+            case_e(rng, backends, via="hvp"),
+        ],
         "F": lambda: [case_f(rng, backends)],
         "H": lambda: [case_h(rng, backends)],
         "K": lambda: [case_k(rng, backends)],
