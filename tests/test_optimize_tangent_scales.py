@@ -41,7 +41,7 @@ def test_a_chain_of_scalings_is_combined_at_the_primals_size():
     assert (
         out
         == textwrap.dedent("""
-        dt2_by_dz = t
+        dt2_by_dz = t * 1.0
         t9 = np.exp(t10)
         dt3_by_dz = dt2_by_dz * t9
         dt6_by_dz = dt2_by_dz - dt3_by_dz
@@ -67,7 +67,7 @@ def test_a_tangent_read_elsewhere_is_kept_and_chains_restart_from_it():
     assert (
         out
         == textwrap.dedent("""
-        dt2_by_dz = t
+        dt2_by_dz = t * 1.0
         dt3_by_dz = dt2_by_dz * u
         dt3 = dt3_by_dz * dz
         da = dt3 * 2.0
@@ -151,7 +151,37 @@ def test_a_loop_carried_tangent_is_scaled_where_it_was_assigned():
 
 def test_names_are_fresh():
     out = folded("dt2_by_dz = 1\ndt2 = t * dz\ndt3 = dt2 * u\nreturn dt3, dt2_by_dz")
-    assert "dt2_by_dz2 = t" in out
+    assert "dt2_by_dz2 = t * 1.0" in out
+
+
+def test_integer_factors_combine_as_floats():
+    out = folded("dt2 = 3 * dz\ndt3 = dt2 * m\nreturn dt3")
+    assert out.startswith("dt2_by_dz = 3.0\n")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "dt2 / u",  # a name may be 0 where a Python number 1 / 0 would raise
+        "dt2 / 0.0",
+        "(yield dt2)",  # the caller runs in between
+        "(k := dt2 * 2.0)",  # binds a name of its own
+    ],
+)
+def test_steps_that_are_not_chained(value):
+    source = f"dt2 = t * dz\ndt3 = {value}\ndt8 = dt3 * 2.0\nreturn dt8"
+    assert "dt3 = " in folded(source) and "dt3_by" not in folded(source)
+
+
+def test_uint8_constants_do_not_wrap_around():
+    img = np.array([200, 100, 3], dtype=np.uint8)
+
+    def f(x):
+        return np.tanh(img * (img * x))
+
+    x = np.array([0.0001, -0.0002, 0.03])
+    expected = np.diag(img.astype(float) ** 2 * (1 - np.tanh(img * (img * x)) ** 2))
+    np.testing.assert_allclose(srcad.jacfwd(f)(x), expected, rtol=1e-12)
 
 
 def test_logistic_hessian_matches_the_hand_written_one():

@@ -11,21 +11,24 @@ at the primal's size and the base scaled once, as a hand-written Jacobian does:
     dt6 = dt2 - dt3                dt6 = dt6_by_dz * dz
 
 Accepts a forward-mode function body (after copy propagation and CSE) and the names of its
-tangents. A chain step is an assignment ``T = P * U``, ``U * P``, ``U / P``, ``-U`` or
-``U + V`` / ``U - V`` where U and V are tangents and P a primal name or a number; its
-coefficient is computed by a statement in the step's own place, so it reads exactly the
-primal values the step read. The steps considered lie in one run of clean statements (one
-name assigned a call-free or pure value, no ``out=``): nothing in the run changes an array
-in place, so the base tangent read where the chain's result is written holds the value the
-first step read, unless the run rebinds it (then the chain stops there).
+tangents. A chain step is an assignment ``T = P * U``, ``U * P``, ``U / N``, ``-U`` or
+``U + V`` / ``U - V`` where U and V are tangents, P a primal name or a number and N a
+nonzero number; its coefficient is computed by a statement in the step's own place, so it
+reads exactly the primal values the step read. The steps considered lie in one run of clean
+statements (one name assigned a call-free or pure value, no ``out=``, no yield): nothing in
+the run changes an array in place, so the base tangent read where the chain's result is
+written holds the value the first step read, unless the run rebinds it (then the chain
+stops there).
 
 Guarantees: every tangent read outside the chain steps of its run is assigned its original
-value (up to rounding: ``(a * b) * d`` for ``a * (b * d)``) by ``T = T_by_B * B``; a step
-whose result only other steps read is replaced by its coefficient (dead-code elimination
-then drops what nothing reads). A chain of one step is left as it is. Without direction axes
-the coefficients are as large as the tangents and nothing is gained: the pass is for
-``batch >= 1`` and the caller runs it only then. Returns a new statement list; the input is
-not modified.
+value by ``T = T_by_B * B``, up to rounding: ``(a * b) * d`` for ``a * (b * d)``, with the
+coefficients in their own precision (a chain's first coefficient is made inexact, ``t *
+1.0``, so integer factors never wrap around; float32 factors of a float64 tangent combine
+in float32). A step whose result only other steps read is replaced by its coefficient
+(dead-code elimination then drops what nothing reads). A chain of one step is left as it
+is. Without direction axes the coefficients are as large as the tangents and nothing is
+gained: the pass is for ``batch >= 1`` and the caller runs it only then. Returns a new
+statement list; the input is not modified.
 """
 
 from __future__ import annotations
@@ -100,10 +103,18 @@ def _clean(s, pure) -> bool:
     """One name assigned a value whose evaluation changes nothing."""
     if type(s) is not gast.Assign or len(s.targets) != 1 or type(s.targets[0]) is not gast.Name:
         return False
-    calls = [n for n in S.walk(s.value) if type(n) is gast.Call]
+    nodes = list(S.walk(s.value))
+    if any(type(n) in _SUSPENDING_OR_BINDING for n in nodes):
+        return False
+    calls = [n for n in nodes if type(n) is gast.Call]
     if any(k.arg == "out" for c in calls for k in c.keywords):
         return False
     return not calls or pure(s.value)
+
+
+# A value that binds a name of its own or hands control elsewhere (where the caller may
+# change an array) is not part of a run.
+_SUSPENDING_OR_BINDING = (gast.NamedExpr, gast.Yield, gast.YieldFrom, gast.Await)
 
 
 def _run(run: list, tangents, counts: _Counts, taken: set) -> list:
@@ -144,8 +155,11 @@ def _step(i: int, s, tangents) -> _Step | None:
             return _Step(i, target, "mul", (right.id,), left)
         if _is_tangent(left, tangents) and _is_factor(right, tangents):
             return _Step(i, target, "mul", (left.id,), right)
+    # Divided by a name, the coefficient 1 / P of Python numbers would raise for P == 0
+    # where the tangent (an array) gave inf: only nonzero numbers divide.
     if op is gast.Div and _is_tangent(left, tangents) and _is_factor(right, tangents):
-        return _Step(i, target, "div", (left.id,), right)
+        if type(right) is gast.Constant and right.value != 0:
+            return _Step(i, target, "div", (left.id,), right)
     return None
 
 
@@ -235,9 +249,13 @@ def _coefficient(step: _Step, coefficient: dict) -> gast.expr:
     operand = step.operands[0]
     if step.kind == "div":
         return gast.BinOp(left=of(operand), op=gast.Div(), right=factor)
-    if operand not in coefficient:
-        return factor
-    return gast.BinOp(left=of(operand), op=gast.Mult(), right=factor)
+    if operand in coefficient:
+        return gast.BinOp(left=of(operand), op=gast.Mult(), right=factor)
+    # The first coefficient of a chain is made inexact: two integer factors (uint8 pixels)
+    # multiplied in their own type would wrap around, where each scaled a float tangent.
+    if type(factor) is gast.Constant:
+        return S.const(float(factor.value) if type(factor.value) is int else factor.value)
+    return gast.BinOp(left=factor, op=gast.Mult(), right=S.const(1.0))
 
 
 def _fresh(name: str, taken: set) -> str:
