@@ -148,7 +148,9 @@ def hvp(fn: Function, argnums: int = 0) -> Callable[..., Any]:
 
     Forward mode over reverse mode: the directional derivative, along ``v``, of the
     gradient, in one pass of generated code that costs a few gradients whatever the size
-    of ``x`` (JAX's documentation writes it as ``jvp(grad(f), (x,), (v,))[1]``).
+    of ``x`` (JAX's documentation writes it as ``jvp(grad(f), (x,), (v,))[1]``). Unlike
+    that expression, the generated code does not compute the gradient itself, which jvp
+    must return: only what ``H v`` needs.
 
     Args:
         fn: a function returning a real scalar.
