@@ -137,6 +137,10 @@ def case_a(rng, backends, scale: int) -> Case:
             "srcad 1st call: the code generated for A (same function, same argument ranks) "
             "is reused, so this is a cache hit plus one run"
         )
+        notes.append(
+            "autograd/srcad is not a target at this size: numpy's products are nearly all of "
+            "every implementation's time (compare autograd with hand-written in the table)"
+        )
     return Case(
         key="A" + suffix.replace(" x", "x"),
         title=f"A: MLP loss, grad wrt (W1, W2){suffix}",
@@ -144,10 +148,12 @@ def case_a(rng, backends, scale: int) -> Case:
         f"W2 {W2.shape[0]}x{W2.shape[1]}",
         reference=lambda: models.mlp_grad(*args),
         impls=impls,
-        targets=(
-            Target("srcad/hand", "srcad", "hand", "<=", 1.10),
-            Target("autograd/srcad", "autograd", "srcad", ">=", 3.0),
-        ),
+        # At x10, numpy's products are nearly all the time of every implementation (autograd
+        # is 1.3x the hand-written gradient): "3x faster than autograd" is a small-array
+        # target that no implementation could meet here, so only the ratio to hand-written
+        # code is a target; autograd's time is still in the table.
+        targets=(Target("srcad/hand", "srcad", "hand", "<=", 1.10),)
+        + ((Target("autograd/srcad", "autograd", "srcad", ">=", 3.0),) if scale == 1 else ()),
         notes=notes,
     )
 
@@ -314,7 +320,7 @@ def case_k(rng, backends, steps: int = 10**4) -> Case:
     )
 
 
-def case_e(rng, backends, fresh: bool = False) -> Case:
+def case_e(rng, backends, fresh: bool = False, via: str = "jvp") -> Case:
     X, y, w, v = models.logreg_data(rng)
     loss = models.make_logreg_loss(X, y)
     impls = [
@@ -323,6 +329,11 @@ def case_e(rng, backends, fresh: bool = False) -> Case:
     ]
 
     def srcad_setup():
+        if via == "hvp":
+            # srcad.hvp returns H v alone: the gradient, which jvp must also return, is
+            # not computed (its product with X is the one matvec more than hand-written)
+            hv = srcad.hvp(loss)
+            return lambda: hv(w, v)
         if fresh:
             # A new grad(loss) in every call, as in `jvp(grad(f), ...)` written inline:
             # the cache must know it for the grad made before.
@@ -332,7 +343,14 @@ def case_e(rng, backends, fresh: bool = False) -> Case:
         g = srcad.grad(loss)
         return lambda: srcad.jvp(g, (w,), (v,))
 
-    impls.append(Impl("srcad", srcad_setup, one_time="transform", result=lambda out: out[1]))
+    impls.append(
+        Impl(
+            "srcad",
+            srcad_setup,
+            one_time="transform",
+            result=(lambda out: out) if via == "hvp" else (lambda out: out[1]),
+        )
+    )
     if backends.autograd is not None:
         ag_loss = rebind(loss, backends.anp)
 
@@ -351,8 +369,9 @@ def case_e(rng, backends, fresh: bool = False) -> Case:
 
         impls += _jax_impls(jax, hvp, _device(jnp, (w, v)))
     return Case(
-        key="E" + ("fresh" if fresh else ""),
-        title="E: Hessian-vector product of a logistic-regression loss (jvp of grad)"
+        key="E" + ("fresh" if fresh else "") + ("hvp" if via == "hvp" else ""),
+        title="E: Hessian-vector product of a logistic-regression loss "
+        + ("(srcad.hvp: H v alone)" if via == "hvp" else "(jvp of grad)")
         + (", a fresh grad(f) in every call" if fresh else ""),
         sizes=f"d = {w.size}, {X.shape[0]} samples",
         reference=lambda: models.logreg_hvp(w, v, X, y),
@@ -516,13 +535,17 @@ def _stacked(grads):
 
 def all_cases(rng, backends, selected) -> list:
     """The cases whose keys are in `selected` ("A" covers both MLP sizes, "D" both RNN
-    sizes, "E" the reused and the fresh grad)."""
+    sizes, "E" the reused and the fresh grad, and srcad.hvp)."""
     builders = {
         "A": lambda: [case_a(rng, backends, 1), case_a(rng, backends, 10)],
         "B": lambda: [case_b(rng, backends)],
         "C": lambda: [case_c(rng, backends)],
         "D": lambda: [case_d(rng, backends), case_d(rng, backends, hidden=32)],
-        "E": lambda: [case_e(rng, backends), case_e(rng, backends, fresh=True)],
+        "E": lambda: [
+            case_e(rng, backends),
+            case_e(rng, backends, fresh=True),
+            case_e(rng, backends, via="hvp"),
+        ],
         "F": lambda: [case_f(rng, backends)],
         "H": lambda: [case_h(rng, backends)],
         "K": lambda: [case_k(rng, backends)],

@@ -122,12 +122,13 @@ class HessianVectorProduct:
         check_differentiable(primals[num], f"argument {name!r}")
         check_tangent(v, primals[num], f"argument {name!r}")
         self._last = (tuple(primals), num)
-        _, hv = jvp_wrt(self._grad, primals, [num], [v])
+        _, hv = jvp_wrt(self._grad, primals, [num], [v], tangent_only=True)
         return argtrees.restore(hv, primals[num])
 
     @property
     def source(self) -> str:
-        """The generated code of the last call (the jvp of the gradient, and the gradient)."""
+        """The generated code of the last call (the jvp of the gradient, whose own output,
+        the gradient, is not returned)."""
         if self._last is None:
             raise SrcadError(
                 "hvp: the code is generated for the arguments of a call; call it first",
@@ -136,7 +137,8 @@ class HessianVectorProduct:
         from .build import Mode
 
         primals, num = self._last
-        generated = build.generate(self._grad, wrt_spec(self._grad, primals, [num], Mode.JVP))
+        spec = wrt_spec(self._grad, primals, [num], Mode.JVP, tangent_only=True)
+        generated = build.generate(self._grad, spec)
         return "\n".join(generated.sources.values())
 
 
@@ -146,7 +148,9 @@ def hvp(fn: Function, argnums: int = 0) -> Callable[..., Any]:
 
     Forward mode over reverse mode: the directional derivative, along ``v``, of the
     gradient, in one pass of generated code that costs a few gradients whatever the size
-    of ``x`` (JAX's documentation writes it as ``jvp(grad(f), (x,), (v,))[1]``).
+    of ``x`` (JAX's documentation writes it as ``jvp(grad(f), (x,), (v,))[1]``). Unlike
+    that expression, the generated code does not compute the gradient itself, which jvp
+    must return: only what ``H v`` needs.
 
     Args:
         fn: a function returning a real scalar.

@@ -33,20 +33,32 @@ from .arguments import (
 from .build import Mode
 
 
-def wrt_spec(fn: Any, args: Sequence[Any], wrt: Sequence[int], mode: Mode) -> build.Spec:
+def wrt_spec(
+    fn: Any, args: Sequence[Any], wrt: Sequence[int], mode: Mode, tangent_only: bool = False
+) -> build.Spec:
     """The build spec for `mode` with respect to the arguments at positions `wrt`, for
-    arguments like `args`."""
+    arguments like `args` (`tangent_only`: see `build.Spec`)."""
     params = _positional_params(fn)
     extra = extra_params(fn, params, len(args) - len(params))
     kinds, ndims = _describe_args(params, engine_args(args, wrt), extra)
     records = _describe_records(params, args, wrt, extra)
     names = _wrt_names(fn, wrt, "check_grads", params)
-    return build.Spec(mode, names, kinds=kinds, ndims=ndims, records=records)
+    return build.Spec(
+        mode, names, kinds=kinds, ndims=ndims, records=records, tangent_only=tangent_only
+    )
 
 
-def jvp_wrt(fn: Any, args: Sequence[Any], wrt: Sequence[int], tangents: Sequence[Any]) -> Any:
-    """jvp with respect to the arguments at positions `wrt` only (the others are fixed)."""
-    generated = build.generate(fn, wrt_spec(fn, args, wrt, Mode.JVP))
+def jvp_wrt(
+    fn: Any,
+    args: Sequence[Any],
+    wrt: Sequence[int],
+    tangents: Sequence[Any],
+    tangent_only: bool = False,
+) -> Any:
+    """jvp with respect to the arguments at positions `wrt` only (the others are fixed);
+    with `tangent_only`, ``(None, tangent_out)``: the output is not computed where only it
+    needs code."""
+    generated = build.generate(fn, wrt_spec(fn, args, wrt, Mode.JVP, tangent_only))
     engine = _fill_defaults(fn, engine_args(args, wrt))
     return generated.functions["main"](*engine, engine_args(tangents, range(len(tangents))))
 

@@ -615,3 +615,30 @@ def test_setitem_of_fewer_axes_against_finite_differences(f, n):
     want = fd_jacobian(f, x)
     np.testing.assert_allclose(srcad.jacfwd(f)(x), want, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(srcad.jacrev(f)(x), want, rtol=1e-6, atol=1e-8)
+
+
+_clipped = srcad.custom_vjp(lambda x: x * 1.0)
+_clipped.defvjp(lambda x: (x * 1.0, None), lambda res, g: (np.clip(g, -1.0, 1.0),))
+
+
+def test_hessian_through_a_backward_function_without_residuals():
+    # The gradient's tangent comes from a callee whose differentiated argument (the None
+    # residuals) holds no array: its zero had no direction axis, and the Jacobian's reshape
+    # failed. The gradient, 0.5 everywhere, does not depend on x.
+    def f(x):
+        return np.sum(_clipped(x) * 0.5)
+
+    x = np.array([0.3, -0.7, 1.2])
+    np.testing.assert_array_equal(srcad.hessian(f)(x), np.zeros((3, 3)))
+
+
+def test_hessian_of_logsumexp():
+    # rt.divide of a seed without a tangent (the gradient's) must stay a shapeless zero
+    def lse(x):
+        m = np.max(x)
+        return m + np.log(np.sum(np.exp(x - m)))
+
+    x = np.array([0.3, 0.8, -1.3, 0.1])
+    p = np.exp(x - np.max(x))
+    p /= p.sum()
+    np.testing.assert_allclose(srcad.hessian(lse)(x), np.diag(p) - np.outer(p, p), atol=1e-14)

@@ -118,6 +118,12 @@ def _check_grad_and_hvp(p: Program, out):
     else:
         hv = jvp_wrt(grad_f, args, [i], [tangents])[1]
     _close(_vdot(_leaves(hv), u[0]), mixed, "Hessian-vector product", p, rtol=1e-3, atol=1e-5)
+    x = args[i]
+    if type(x) is np.ndarray and x.dtype.kind == "f" and 0 < x.size <= 64:
+        # the full Hessian too (jacfwd of grad, with direction axes), where it is small
+        hessian = np.reshape(srcad.hessian(f, argnums=i)(*args), (x.size, x.size))
+        u_h_v = np.ravel(u[0][0]) @ hessian @ np.ravel(v[0])
+        _close(u_h_v, mixed, "Hessian (jacfwd of grad)", p, rtol=1e-3, atol=1e-5)
 
 
 def _count(tree):
@@ -247,6 +253,13 @@ def test_a_wrong_hessian_vector_product_is_reported(monkeypatch):
     real = srcad.jvp
     monkeypatch.setattr(srcad, "jvp", lambda f, p, t: (lambda o: (o[0], 1.1 * o[1]))(real(f, p, t)))
     with pytest.raises(WrongDerivative, match="Hessian-vector product"):
+        _check_grad_and_hvp(_QUADRATIC, _quadratic(*_QUADRATIC.args))
+
+
+def test_a_wrong_hessian_is_reported(monkeypatch):
+    real = srcad.hessian
+    monkeypatch.setattr(srcad, "hessian", lambda f, argnums=0: lambda *a: 1.1 * real(f)(*a))
+    with pytest.raises(WrongDerivative, match="Hessian \\(jacfwd of grad\\)"):
         _check_grad_and_hvp(_QUADRATIC, _quadratic(*_QUADRATIC.args))
 
 

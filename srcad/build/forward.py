@@ -2,7 +2,8 @@
 
 The generated function takes the primal parameters, then one argument ``tangents``: a tuple
 with a tangent for each differentiated parameter. It returns ``(out, tangent_out)``, or
-``((out, aux), tangent_out)`` with has_aux. With direction axes (jacfwd), the batch shape is
+``((out, aux), tangent_out)`` with has_aux (``(None, tangent_out)`` for a spec with
+``tangent_only``). With direction axes (jacfwd), the batch shape is
 read off the first tangent.
 """
 
@@ -38,9 +39,17 @@ def build(unit: Unit, facts: Facts) -> dict:
     output, aux = facts.output, facts.aux
     tangent_out = S.name(tangent[output]) if output in state.live else lowering.zeros(output)
     value = S.name(output) if aux is None else S.tuple_([S.name(output), S.name(aux)])
+    if spec.tangent_only:
+        value = S.const(None)
     ret = gast.Return(value=S.tuple_([value, tangent_out]))
     body = emit.add_comments(prologue + lowered, unit.parsed.name, unit.parsed.filename)
-    body = optimize(body + [ret], spec.mode, PassContext(purity(binder), resolve=binder.resolve))
+    context = PassContext(
+        purity(binder),
+        resolve=binder.resolve,
+        batch=spec.batch,
+        tangents=frozenset(name for _, name in tangent.items()),
+    )
+    body = optimize(body + [ret], spec.mode, context)
     fname = namer.fresh(f"jvp_{unit.parsed.name}")
     return {"main": S.function_def(fname, facts.params + [tangents_name], body)}
 

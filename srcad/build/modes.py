@@ -10,7 +10,7 @@ import dataclasses
 import enum
 from collections.abc import Callable
 
-from ..optimize import algebra, buffers, cse, dce, inline, shape_saves
+from ..optimize import algebra, buffers, cse, dce, inline, shape_saves, tangent_scales
 from ..optimize.propagate import propagate
 
 
@@ -70,6 +70,9 @@ class Spec:
     # (srcad.analyze.owned)
     owned: tuple = ()
     stages: bool = False  # keep every stage's text for srcad.show (costs a copy of each)
+    # JVP: return None in place of the output, so that code computing only the output is
+    # dead (srcad.hvp: the gradient's own last product is not computed)
+    tangent_only: bool = False
 
     def __post_init__(self):
         if not isinstance(self.mode, Mode):
@@ -86,6 +89,8 @@ class PassContext:
     shapes: dict = dataclasses.field(default_factory=dict)  # primal name -> shape class
     keep: frozenset = frozenset()  # names forward substitution leaves (the user's, adjoints)
     resolve: Callable = lambda func: None  # callee expression -> the object it names
+    batch: int = 0  # leading direction axes of the tangents (Spec.batch)
+    tangents: frozenset = frozenset()  # forward mode: the names of tangents
 
 
 def propagate_copies(body: list, context: PassContext) -> list:
@@ -125,6 +130,14 @@ def keep_only_shapes(body: list, context: PassContext) -> list:
     return shape_saves.keep_shapes(body, context.resolve)
 
 
+def scale_tangents_once(body: list, context: PassContext) -> list:
+    """srcad.optimize.tangent_scales: a chain of scalings of a tangent with direction axes
+    applied once, its coefficients combined at the primal's size."""
+    if not context.batch:
+        return body
+    return tangent_scales.fold(body, context.tangents, context.pure)
+
+
 PASSES: dict[Mode, tuple[Callable, ...]] = {
     # Algebra leaves copies (`bt = t4` where a seed of 1.0 was a factor): propagated again.
     # Substitution runs after dead-code elimination: it counts the reads that it left.
@@ -150,9 +163,12 @@ PASSES: dict[Mode, tuple[Callable, ...]] = {
     # A vjp's residuals are read by name across two functions: no algebraic rewrites.
     Mode.VJP: (propagate_copies, eliminate_dead_code),
     # Forward mode over reverse-mode code computes slopes the gradient computes again.
+    # With direction axes (jacfwd, hessian), elementwise scalings are combined first.
     Mode.JVP: (
         propagate_copies,
         merge_common_subexpressions,
+        propagate_copies,
+        scale_tangents_once,
         propagate_copies,
         eliminate_dead_code,
     ),

@@ -32,6 +32,11 @@ def unbroadcast(g, x, batch=0):
         if _is_complex(g) and not _is_complex(x):
             return np.real(g)
         return g
+    if batch and type(x) is np.ndarray and getattr(g, "shape", ())[batch:] == shape:
+        # the same with direction axes (jacfwd's tangents, Structured ones included)
+        if _is_complex(g) and x.dtype.kind != "c":
+            return np.real(g)
+        return g
     if isinstance(x, (list, tuple)) and isinstance(g, (list, tuple)):
         # a list's adjoint is a list of its items' adjoints (l[1:] = [a, b])
         return type(g)(unbroadcast(gi, xi, batch) for gi, xi in zip(g, x))

@@ -204,10 +204,20 @@ def basis_like(out, holomorphic=False, transform="jacrev"):
     return np.eye(m, dtype=_dtype(out)).reshape((m,) + np.shape(out))
 
 
+def _with_directions(t, o, batch, n):
+    """The tangent `t` of the output leaf `o`, with its axis of n directions. A tangent
+    without it is a zero made where no tangent leaf showed the directions (a callee whose
+    differentiated arguments hold no array, as None residuals): zeros of the full shape."""
+    if np.ndim(t) != batch + np.ndim(o):
+        return t
+    return np.zeros(np.shape(t)[:batch] + (n,) + np.shape(o), dtype=_dtype(t))
+
+
 def columns_to_jacobians(tangent_out, out, wrt, batch=0):
     """The tangent of `out` for `basis_for(wrt)` (leaves (batch..., n, *o.shape)) -> the
     Jacobian (leaves (batch..., *o.shape, *x.shape))."""
     if _plain2(out, wrt):
+        tangent_out = _with_directions(tangent_out, out, batch, _size(wrt))
         if batch == 0 and type(tangent_out) is np.ndarray and tangent_out.ndim == 2:
             if np.ndim(out) == 1 and np.ndim(wrt) == 1:  # a vector's Jacobian: np.moveaxis's .T
                 return tangent_out.T
@@ -216,7 +226,9 @@ def columns_to_jacobians(tangent_out, out, wrt, batch=0):
         return np.reshape(block, lead + np.shape(out) + np.shape(wrt))
     inputs = _leaves(wrt)
     columns = []
+    n = sum(_size(x) for x in inputs)
     for t, o in zip(_select(tangent_out, out), _leaves(out)):
+        t = _with_directions(t, o, batch, n)
         lead = np.shape(t)[:batch]
         moved = np.moveaxis(t, batch, -1)  # (batch..., *o.shape, n)
         blocks, offset = [], 0

@@ -574,14 +574,16 @@ def _(ans, n, x):
     d[ans] = d[x] * rt.polygamma(n + 1, x)
 
 
-# rt.divide is division; the derivative of its quotient reads the quotient again.
-@vjp_rule(rt.divide, broadcast=("a", "b"))
+# rt.divide is division; the derivative of its quotient reads the quotient again. It is
+# linear in its numerator: a zero tangent there (jacfwd of a gradient whose seed has none)
+# stays a zero without a shape of its own.
+@vjp_rule(rt.divide, broadcast=("a", "b"), linear=("a",))
 def _(ans, a, b):
     d[a] = rt.divide(d[ans], b)
     d[b] = -d[ans] * rt.divide(ans, b)
 
 
-@jvp_rule(rt.divide)
+@jvp_rule(rt.divide, linear=("a",))
 def _(ans, a, b):
     d[ans] = rt.divide(d[a], b) - d[b] * rt.divide(ans, b)
 
