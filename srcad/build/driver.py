@@ -157,9 +157,12 @@ def _lower_statements(fdef, parsed, decided: dict, guards: list) -> dict:
     inline_generators(fdef, parsed.namespace, parsed.filename, guards, extra_cells)
     lower_match(fdef, parsed.namespace, extra_cells)
     lower_exceptions(fdef, parsed.namespace, parsed.filename)
-    lower_own_nonlocals(fdef, parsed.namespace, parsed.filename, extra_cells)
-    # (a census of the code as it is now: an inlined generator brings code of its own)
-    if Census(fdef).spreads():
+    # (a census of the code as it is now: an inlined generator brings code of its own; the
+    # nonlocal rewrite makes no starred argument)
+    seen = Census(fdef)
+    if seen.has(gast.Nonlocal):
+        lower_own_nonlocals(fdef, parsed.namespace, parsed.filename, extra_cells)
+    if seen.spreads():
         local = S.names_stored(fdef) | set(param_names(fdef))
         unstar_known_lengths(fdef, parsed.namespace, local)
     mark_checkpointed_loops(fdef, parsed.namespace, guards, parsed.filename)

@@ -74,6 +74,8 @@ def lift(fdef: gast.FunctionDef, namer, binder, filename: str, compile_def) -> g
     `compile_def(node, cells, defaults, label)` compiles a lifted def (with `cells`: name ->
     cell, for the other lifted functions it calls) and returns the function; each is bound
     in `binder` under its new name."""
+    if not any(type(n) in (gast.FunctionDef, gast.Lambda) and n is not fdef for n in S.walk(fdef)):
+        return fdef  # nothing nested: nothing to lift, no lambda to refuse
     fdef.body = _hoist_lambdas(fdef.body, namer)
     definitions = _nested_definitions(fdef.body)
     if not definitions:

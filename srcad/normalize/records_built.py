@@ -298,6 +298,8 @@ def rewrite_methods(
     x)``), transformed as a user function is. `bind(name, function)` names it here. What
     would tell the stand-in from the class (``type(t)``, ``t is u``, ``t.__dict__``) is
     refused."""
+    if not layouts:
+        return  # no record: no method call, no stand-in to tell from its class
     standins = {n for n, lay in layouts.items() if not issubclass(class_of(lay) or tuple, tuple)}
     statements = [s for s in S.statements(fdef) if s is not fdef]
     for i, stmt in enumerate(statements):
@@ -425,6 +427,8 @@ def _rewrite_replace(fdef, namespace: Namespace, local: set, build, guards: list
     `constructor_source` writes for those fields (also for names rebuilt in a loop,
     ``p = p._replace(W=p.W - g)``)."""
     classes = {name: class_of(lay) for name, lay in built.items() if class_of(lay)}
+    if not classes:
+        return  # no name can hold a record built here
     params = {a.id for a in fdef.args.args + fdef.args.kwonlyargs}
     holders = _holders(fdef, classes, namespace, local, params)
     for node in S.walk(fdef):
