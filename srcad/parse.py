@@ -250,14 +250,21 @@ def _source_lines(fn: types.FunctionType) -> tuple[list[str], int]:
 
 def _shift_positions(tree, line_offset: int, col_offset: int, skip_lines=()) -> None:
     for node in walk(tree):
-        if hasattr(node, "lineno") and getattr(node, "lineno", None) is not None:
-            node.lineno += line_offset
-            if getattr(node, "end_lineno", None) is not None:
-                node.end_lineno += line_offset
-            if node.lineno not in skip_lines and getattr(node, "col_offset", None) is not None:
-                node.col_offset += col_offset
-                if getattr(node, "end_col_offset", None) is not None:
-                    node.end_col_offset += col_offset
+        positions = node.__dict__  # (where the parser and srcad.ir.syntax put them)
+        lineno = positions.get("lineno")
+        if lineno is None:
+            continue
+        lineno += line_offset
+        positions["lineno"] = lineno
+        end = positions.get("end_lineno")
+        if end is not None:
+            positions["end_lineno"] = end + line_offset
+        column = positions.get("col_offset")
+        if lineno not in skip_lines and column is not None:
+            positions["col_offset"] = column + col_offset
+            end = positions.get("end_col_offset")
+            if end is not None:
+                positions["end_col_offset"] = end + col_offset
 
 
 def parse_function(fn, generators: bool = False) -> ParsedFunction:
@@ -439,11 +446,19 @@ def _compile_def(
         **({"type_params": []} if sys.version_info >= (3, 12) else {}),
     )
     imports: list = [ast.Import(names=[ast.alias(name=n)]) for n in imported]
-    module = ast.fix_missing_locations(ast.Module(body=[*imports, outer], type_ignores=[]))
+    # The parsed def has its positions: only the nodes made here get line 1 (what
+    # ast.fix_missing_locations, which walks the whole tree, would give them)
+    for made in (*imports, *body):
+        ast.fix_missing_locations(made)
+    outer.lineno, outer.col_offset, outer.end_lineno, outer.end_col_offset = 1, 0, 1, 0
+    module = ast.Module(body=[*imports, outer], type_ignores=[])
+    flags = code.co_flags & _FUTURE_FLAGS
     try:
-        compiled = compile(
-            module, code.co_filename, "exec", flags=code.co_flags & _FUTURE_FLAGS, dont_inherit=True
-        )
+        try:
+            compiled = compile(module, code.co_filename, "exec", flags=flags, dont_inherit=True)
+        except (ValueError, TypeError):  # a node without a position after all
+            module = ast.fix_missing_locations(module)
+            compiled = compile(module, code.co_filename, "exec", flags=flags, dont_inherit=True)
     except (SyntaxError, ValueError, TypeError):
         return None  # not something srcad can compare: leave it to the later stages
     outer_code = next(c for c in compiled.co_consts if isinstance(c, types.CodeType))
