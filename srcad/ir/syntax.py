@@ -179,41 +179,54 @@ def _to_gast(node, positions: bool = True):
     return _gast_node(node, positions)
 
 
+_PLANS: dict[type, tuple] = {}  # ast class -> (gast class, its fields)
+_AST_NAME = ast.Name
+
+
+def _plan(cls) -> tuple:
+    target = _gast_class(cls)
+    found = _PLANS[cls] = (target, target._fields)
+    return found
+
+
 def _gast_node(node, positions: bool):
     """`_to_gast` of a node: its fields converted here, a string or number left as it is
-    without a call (a conversion is mostly such leaves)."""
+    without a call (a conversion is mostly such leaves), a name (the most frequent node)
+    first."""
     cls = type(node)
-    shared = _SHARED.get(cls)
-    if shared is not None:
-        return shared
-    if not cls._fields and not cls._attributes:
-        shared = _SHARED[cls] = _gast_class(cls)()
-        return shared
-    if cls is ast.Name:
-        new = _gast_name(node.id, _gast_node(node.ctx, positions))
-    elif cls is ast.arg:
-        new = _gast_name(
-            node.arg, gast.Param(), _to_gast(node.annotation, positions), node.type_comment
-        )
-    elif cls is ast.ExceptHandler and node.name:
-        new = gast.ExceptHandler(
-            type=_to_gast(node.type, positions),
-            name=_gast_name(node.name, gast.Store()),
-            body=_to_gast(node.body, positions),
-        )
+    if cls is _AST_NAME:
+        ctx = _SHARED.get(type(node.ctx)) or _gast_node(node.ctx, positions)
+        new = _gast_name(node.id, ctx)
     else:
-        target = _gast_class(cls)
-        new = target.__new__(target)
-        fresh = new.__dict__
-        for key in target._fields:
-            value = getattr(node, key, None)
-            if type(value) is list:
-                value = [_gast_node(v, positions) if isinstance(v, _AST) else v for v in value]
-            elif isinstance(value, _AST):
-                value = _gast_node(value, positions)
-            elif value is None and key == "type_params":
-                value = []  # (absent before Python 3.12)
-            fresh[key] = value
+        shared = _SHARED.get(cls)
+        if shared is not None:
+            return shared
+        if not cls._fields and not cls._attributes:
+            shared = _SHARED[cls] = _gast_class(cls)()
+            return shared
+        if cls is ast.arg:
+            new = _gast_name(
+                node.arg, gast.Param(), _to_gast(node.annotation, positions), node.type_comment
+            )
+        elif cls is ast.ExceptHandler and node.name:
+            new = gast.ExceptHandler(
+                type=_to_gast(node.type, positions),
+                name=_gast_name(node.name, gast.Store()),
+                body=_to_gast(node.body, positions),
+            )
+        else:
+            target, keys = _PLANS.get(cls) or _plan(cls)
+            new = target.__new__(target)
+            fresh = new.__dict__
+            for key in keys:
+                value = getattr(node, key, None)
+                if type(value) is list:
+                    value = [_gast_node(v, positions) if isinstance(v, _AST) else v for v in value]
+                elif isinstance(value, _AST):
+                    value = _gast_node(value, positions)
+                elif value is None and key == "type_params":
+                    value = []  # (absent before Python 3.12)
+                fresh[key] = value
     if positions:
         # (the parser puts the positions in the node's own dictionary)
         old, fresh = node.__dict__, new.__dict__
