@@ -483,6 +483,39 @@ def _names(node, contexts) -> set[str]:
     return found
 
 
+def name_counts(node) -> tuple[dict[str, int], dict[str, int]]:
+    """How many times `node` reads each name, and binds or deletes each, anywhere (nested
+    functions included, as `walk` goes): the counts a walk would make, without the walk."""
+    loads: dict[str, int] = {}
+    others: dict[str, int] = {}
+    stack = [node]
+    pop, push = stack.pop, stack.append
+    fields = _WALK_FIELDS
+    name_class, load = gast.Name, gast.Load
+    while stack:
+        current = pop()
+        cls = type(current)
+        if cls is name_class:
+            counts = loads if type(current.ctx) is load else others
+            counts[current.id] = counts.get(current.id, 0) + 1
+            if current.annotation is not None:
+                push(current.annotation)
+            continue
+        keys = fields.get(cls)
+        if keys is None:
+            keys = _walk_fields(cls)
+        get = current.__dict__.get
+        for key in keys:
+            value = get(key)
+            if type(value) is list:
+                for v in value:
+                    if isinstance(v, _AST):
+                        push(v)
+            elif isinstance(value, _AST):
+                push(value)
+    return loads, others
+
+
 def names_loaded(node) -> set[str]:
     """Names read anywhere in `node` (not inside nested functions)."""
     return _names(node, gast.Load)

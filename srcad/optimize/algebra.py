@@ -18,6 +18,7 @@ function body; it is rewritten in place.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import gast
@@ -130,27 +131,22 @@ def simplify(
     """`scalars`: names known to hold 0-d values, with their constant value or None;
     `classes`: the primal values' shape classes ({name: class}, see `analyze.ndims`);
     `resolve`: the object a callee expression names (None where unknown)."""
-    nodes = list(S.walk(gast.Module(body=body, type_ignores=[])))
-    shapes = shape_relation(nodes, elementwise, scalars, resolve)
-    shapes.classes = classes or {}
-    uses: dict[str, int] = {}
-    stores: dict[str, int] = {}
-    for n in nodes:
-        if type(n) is gast.Name:
-            counts = uses if type(n.ctx) is gast.Load else stores
-            counts[n.id] = counts.get(n.id, 0) + 1
+    uses, stores = S.name_counts(gast.Module(body=body, type_ignores=[]))
     broadcasts = {}
-    before: set[str] = set()  # names assigned by the statements so far
-    for s in body:
+    bound = _BoundBefore(body)
+    for i, s in enumerate(body):
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
             scalar, like = _scalar_broadcast(s.value, scalars)
             if scalar is None:
+                before = functools.partial(bound.before, i)
                 scalar, like = _scalar_fit(s.value, scalars, resolve, stores, before)
             if scalar is not None and stores.get(s.targets[0].id) == 1:
                 broadcasts[s.targets[0].id] = (s, scalar, like)
-        before |= S.names_stored(s)
     if not broadcasts:
         return body
+    nodes = list(S.walk(gast.Module(body=body, type_ignores=[])))
+    shapes = shape_relation(nodes, elementwise, scalars, resolve)
+    shapes.classes = classes or {}
     products = _products(body, broadcasts, shapes, elementwise, scalars)
     # A broadcast goes only where every read of it is such a product.
     whole = {b for b, found in products.items() if len(found) == uses.get(b, 0)}
@@ -226,9 +222,24 @@ def _scalar_broadcast(value, scalars):
     return None, None
 
 
-def _scalar_fit(value, scalars, resolve: Callable, stores: dict, before: set):
+class _BoundBefore:
+    """The names the statements of `body` before the i-th bind, found as far as asked (most
+    bodies never ask)."""
+
+    def __init__(self, body: list):
+        self.body, self.names, self.done = body, set(), 0
+
+    def before(self, i: int) -> set:
+        while self.done < i:
+            self.names |= S.names_stored(self.body[self.done])
+            self.done += 1
+        return self.names
+
+
+def _scalar_fit(value, scalars, resolve: Callable, stores: dict, before: Callable):
     """(e, A) for ``rt.fit(e, A)`` with `e` a scalar expression whose names are never
-    assigned or assigned once, before (so a copy of `e` anywhere after has its value)."""
+    assigned or assigned once, before (so a copy of `e` anywhere after has its value;
+    `before()`: the names bound before)."""
     if not (
         isinstance(value, gast.Call)
         and len(value.args) == 2
@@ -242,7 +253,7 @@ def _scalar_fit(value, scalars, resolve: Callable, stores: dict, before: set):
         return None, None
     for n in S.walk(scalar):
         if isinstance(n, gast.Name) and n.id in stores:
-            if stores[n.id] > 1 or n.id not in before:
+            if stores[n.id] > 1 or n.id not in before():
                 return None, None
     return scalar, value.args[1].id
 

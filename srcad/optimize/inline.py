@@ -37,12 +37,7 @@ _MAX_JOINED = 6  # in the expression it joins, after the move
 
 def substitute(body: list, keep: frozenset, pure: Callable[[gast.expr], bool]) -> list:
     """Forward-substitute the single-use temporaries of `body` (not the names in `keep`)."""
-    loads: dict[str, int] = {}
-    stores: dict[str, int] = {}
-    for node in S.walk(gast.Module(body=body, type_ignores=[])):
-        if type(node) is gast.Name:
-            counts = loads if type(node.ctx) is gast.Load else stores
-            counts[node.id] = counts.get(node.id, 0) + 1
+    loads, stores = S.name_counts(gast.Module(body=body, type_ignores=[]))
     once = {n for n, c in loads.items() if c == 1 and stores.get(n) == 1 and n not in keep}
     if not once:
         return body
