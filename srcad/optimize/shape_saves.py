@@ -135,8 +135,12 @@ def _tapes(body: list) -> dict:
     occurrences: dict = {}  # name -> count of all its Name nodes
     uses: dict = {}  # tape -> [count of recognised uses, pushed names, restored names]
     for node in S.walk(gast.Module(body=body, type_ignores=[])):
-        if type(node) is gast.Name:
+        cls = type(node)
+        if cls is gast.Name:
             occurrences[node.id] = occurrences.get(node.id, 0) + 1
+            continue  # (the most frequent node, and neither of the two below)
+        if cls is not gast.Assign and cls is not gast.Call:
+            continue
         if isinstance(node, gast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
             if isinstance(target, gast.Name) and isinstance(value, gast.List) and not value.elts:
