@@ -584,6 +584,7 @@ def _walk(fdef: gast.FunctionDef, activity: Activity):
                 reads.append((counter[0], loops, S.names_loaded(s)))
 
     visit(fdef.body, frozenset())
+    visit = None  # noqa: F841 - a recursive closure's cycle, freed now (no collection)
     return sites, reads
 
 

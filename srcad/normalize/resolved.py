@@ -119,3 +119,6 @@ def sequences_as_arrays(fdef, resolution: Resolution, fresh, bind_numpy) -> None
         return out
 
     fdef.body = block(fdef.body)
+    # A recursive closure is a reference cycle: unbound, it and what it holds (the
+    # resolution, and through it the tree) go when this returns, not at the next collection.
+    block = None  # noqa: F841

@@ -562,4 +562,5 @@ def instantiate(
         return new
 
     body = [substitute(s) for s in template.body]
+    substitute = None  # noqa: F841 - a recursive closure's cycle, freed now (no collection)
     return fold_static_ifs(body, ndims)

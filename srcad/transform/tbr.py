@@ -77,6 +77,7 @@ def needed_sites(backward: list, reads: dict | None = None) -> set[int]:
                 visit(s.orelse, outer, writes)
 
     visit(backward, None, None)
+    visit = None  # noqa: F841 - a recursive closure's cycle, freed now (no collection)
     needed = set()
     for index, restore, outer in restore_at:
         name = restore.name
@@ -157,6 +158,7 @@ def materialize(forward: list, backward: list, fresh, none_init: set, params: se
 
     forward = rewrite(forward)
     backward = rewrite(backward)
+    rewrite = None  # noqa: F841 - a recursive closure's cycle, freed now (no collection)
     return Saved(forward, backward, prologue)
 
 
