@@ -39,6 +39,7 @@ from .errors import (
     ShapeMismatchError,
     SrcadError,
 )
+from .hot_calls import HotCalls
 from .scaled import ScaledGradient, scaled_pullback
 from .scaling import LossScale, as_loss_scale
 from .transformed import Transformed, _aux_error, _Jacobian, _raised_by
@@ -354,6 +355,11 @@ def jvp(fn: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[
         array([0.      , 1.381773])
     """
     fn = _require_function(fn, "jvp")
+    if type(primals) is tuple and type(tangents) is tuple and len(primals) == len(tangents):
+        main = _HOT_JVPS.get(fn, primals, tangents)  # a call like an earlier one
+        if main is not None:
+            hot: tuple[Any, Any] = main(*primals, tangents)
+            return hot
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         bad = "primals" if not isinstance(primals, (tuple, list)) else "tangents"
         value = primals if bad == "primals" else tangents
@@ -382,8 +388,18 @@ def jvp(fn: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[
     spec = build.Spec(Mode.JVP, wrt, kinds=kinds, ndims=ndims, records=records)
     generated = build.generate(fn, spec)
     args = _fill_defaults(fn, engine)
-    result: tuple[Any, Any] = generated.functions["main"](*args, engine_args(tangents, nums))
+    main = generated.functions["main"]
+    result: tuple[Any, Any] = main(*args, engine_args(tangents, nums))
+    if type(primals) is tuple and type(tangents) is tuple and len(args) == len(primals):
+        entries = [generated]
+        entry = getattr(fn, "__srcad_entry__", None)  # a transform's own code, checked too
+        if entry is not None and spec.kinds:  # (as build.generate specializes it)
+            entries.append(entry(spec.kinds, spec.ndims, spec.records))
+        _HOT_JVPS.keep(fn, primals, tangents, main, entries)
     return result
+
+
+_HOT_JVPS = HotCalls()
 
 
 @overload

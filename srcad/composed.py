@@ -10,20 +10,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from . import argtrees, build, drivers
 from .api import Transformed, grad
 from .arguments import (
     Argnums,
     Function,
+    _fill_defaults,
     _positional_params,
     _require_function,
+    _signature,
     _wrt_names,
     check_differentiable,
     check_tangent,
+    engine_args,
 )
 from .boundary import cut_srcad_frames, public
+from .build import Mode
 from .errors import ArgnumsError, SrcadError
-from .wrt import jvp_wrt, wrt_spec
+from .wrt import wrt_spec
 
 __all__ = ["elementwise_grad", "hvp"]
 
@@ -95,6 +101,10 @@ class HessianVectorProduct:
         self._grad = grad(fn, argnums=argnums)
         self._num = argnums
         self._last: tuple[Any, ...] | None = None
+        # arguments' signature -> (num, name, the gradient's cache entry, the jvp's entry,
+        # whether the arguments go to generated code as they are): a call like an earlier
+        # one skips the spec and the cache lookups while both entries hold
+        self._hot: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.__name__ = f"hvp_{getattr(fn, '__name__', 'f')}"
 
     def __call__(self, *args: Any) -> Any:
@@ -104,6 +114,26 @@ class HessianVectorProduct:
             raise cut_srcad_frames(exc)  # noqa: B904 (see SRCAD_FULL_TRACEBACK)
 
     def _call(self, args: tuple[Any, ...]) -> Any:
+        hot = self._hot.get(_signature(args)) if len(args) >= 2 else None
+        if hot is None or not (hot[2].is_fresh() and hot[3].is_fresh()):
+            return self._first_call(args)
+        num, name, _, generated, plain = hot
+        primals, v = args[:-1], args[-1]
+        x = primals[num]
+        self._last = (primals, num)
+        if plain and type(x) is np.ndarray and type(v) is np.ndarray:
+            if x.dtype.kind == "f" and v.dtype is x.dtype and v.shape == x.shape:
+                # the common case, kept cheap: arrays that pass both checks below as they are
+                return generated.functions["main"](*primals, (v,))[1]
+        check_differentiable(x, f"argument {name!r}")
+        check_tangent(v, x, f"argument {name!r}")
+        engine = _fill_defaults(self._grad, engine_args(primals, [num]))
+        hv = generated.functions["main"](*engine, engine_args([v], [0]))[1]
+        return argtrees.restore(hv, x)
+
+    def _first_call(self, args: tuple[Any, ...]) -> Any:
+        """A call with arguments of a new signature (or code gone stale): check everything,
+        generate (or look up) the code, and keep it for the next such call."""
         if len(args) < 2:
             raise ArgnumsError(
                 "hvp: call it with the function's arguments and then the vector, "
@@ -122,7 +152,14 @@ class HessianVectorProduct:
         check_differentiable(primals[num], f"argument {name!r}")
         check_tangent(v, primals[num], f"argument {name!r}")
         self._last = (tuple(primals), num)
-        _, hv = jvp_wrt(self._grad, primals, [num], [v], tangent_only=True)
+        spec = wrt_spec(self._grad, primals, [num], Mode.JVP, tangent_only=True)
+        generated = build.generate(self._grad, spec)
+        inner = self._grad.__srcad_entry__(spec.kinds, spec.ndims, spec.records)
+        engine = _fill_defaults(self._grad, engine_args(primals, [num]))
+        # arguments generated code takes as they are, every parameter given
+        plain = len(engine) == len(primals) and all(argtrees.simple(a) for a in args)
+        self._hot[_signature(args)] = (num, name, inner, generated, plain)
+        hv = generated.functions["main"](*engine, engine_args([v], [0]))[1]
         return argtrees.restore(hv, primals[num])
 
     @property
@@ -134,8 +171,6 @@ class HessianVectorProduct:
                 "hvp: the code is generated for the arguments of a call; call it first",
                 hint="hv = srcad.hvp(f)(x, v); then srcad.source(...) of it",
             )
-        from .build import Mode
-
         primals, num = self._last
         spec = wrt_spec(self._grad, primals, [num], Mode.JVP, tangent_only=True)
         generated = build.generate(self._grad, spec)

@@ -341,8 +341,15 @@ class Transformed:
         self, kinds: tuple[Any, ...], ndims: tuple[Any, ...], records: tuple[Any, ...] = ()
     ) -> Any:
         """The generated code for arguments of these kinds (a transform of this one is)."""
+        return self.__srcad_entry__(kinds, ndims, records).functions["main"]
+
+    def __srcad_entry__(
+        self, kinds: tuple[Any, ...], ndims: tuple[Any, ...], records: tuple[Any, ...] = ()
+    ) -> build.Generated:
+        """The cache entry of `__srcad_specialize__`'s code (a caller that keeps the code of a
+        transform of this one checks that it is still fresh)."""
         self._prepare()
-        return self._get((kinds, ndims, records)).functions["main"]
+        return self._get((kinds, ndims, records))
 
     def __repr__(self) -> str:
         return f"<srcad {self._label} of {getattr(self._fn, '__qualname__', self._fn)}>"

@@ -48,17 +48,9 @@ def wrt_spec(
     )
 
 
-def jvp_wrt(
-    fn: Any,
-    args: Sequence[Any],
-    wrt: Sequence[int],
-    tangents: Sequence[Any],
-    tangent_only: bool = False,
-) -> Any:
-    """jvp with respect to the arguments at positions `wrt` only (the others are fixed);
-    with `tangent_only`, ``(None, tangent_out)``: the output is not computed where only it
-    needs code."""
-    generated = build.generate(fn, wrt_spec(fn, args, wrt, Mode.JVP, tangent_only))
+def jvp_wrt(fn: Any, args: Sequence[Any], wrt: Sequence[int], tangents: Sequence[Any]) -> Any:
+    """jvp with respect to the arguments at positions `wrt` only (the others are fixed)."""
+    generated = build.generate(fn, wrt_spec(fn, args, wrt, Mode.JVP))
     engine = _fill_defaults(fn, engine_args(args, wrt))
     return generated.functions["main"](*engine, engine_args(tangents, range(len(tangents))))
 

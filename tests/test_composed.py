@@ -95,3 +95,30 @@ def test_hvp_checks_its_arguments():
         srcad.hvp(loss, argnums=(0, 1))
     with pytest.raises(srcad.SrcadError, match="call it first"):
         _ = srcad.hvp(loss).source
+
+
+SCALE = 2.0
+
+
+def scaled_cube(w):
+    return SCALE * np.sum(w**3)
+
+
+def test_hvp_called_again_checks_its_arguments_and_follows_changed_globals():
+    global SCALE
+    h = srcad.hvp(scaled_cube)
+    np.testing.assert_allclose(h(W, V), 2.0 * 6 * W * V)
+    np.testing.assert_allclose(h(W, 2 * V), 2.0 * 12 * W * V)  # the kept code, new values
+    with pytest.raises(srcad.ShapeMismatchError):
+        h(W, np.ones(4))  # a call of the same kind, a wrong tangent: still checked
+    with pytest.raises(srcad.ShapeMismatchError):
+        h(W, V.astype(np.float32))
+    with pytest.raises(srcad.SrcadError):
+        h(W.astype(int), V)
+    try:
+        SCALE = 5.0  # the code read SCALE: it is generated again
+        np.testing.assert_allclose(h(W, V), 5.0 * 6 * W * V)
+    finally:
+        SCALE = 2.0
+    np.testing.assert_allclose(h(np.eye(2), np.ones((2, 2))), 2.0 * 6 * np.eye(2))  # rank 2
+    np.testing.assert_allclose(h(W, V), 2.0 * 6 * W * V)

@@ -189,3 +189,27 @@ def test_reverse_comments_name_user_lines():
     source = srcad.source(srcad.grad(f))
     assert source.count("# f, <srcad-test") >= 3  # forward: 2 lines; backward: line 2 again
     assert "h = np.tanh(x)" in source.splitlines()[1]
+
+
+def test_matrix_vector_adjoint_is_an_outer_product_numba_fuses():
+    f = function_from_source("def f(W, h):\n    return np.sum(np.tanh(W @ h))\n", "f")
+    W, h = np.array([[0.5, -0.2], [0.1, 0.3], [0.0, 1.0]]), np.array([0.4, -0.6])
+    df = srcad.grad(f)
+    df(W, h)
+    body = [line.strip() for line in df.source.splitlines()[1:] if "#" not in line]
+    assert body == [
+        "t2 = np.tanh(W @ h)",
+        "bt2 = np.broadcast_to(rt.scalar_seed(np.sum(t2)), np.shape(t2))",
+        "bW = (bt2 * (1.0 - t2 * t2))[:, None] * h",
+        "return bW",
+    ]
+    np.testing.assert_allclose(df(W, h), np.outer(1.0 - np.tanh(W @ h) ** 2, h))
+    # with direction axes (the Hessian's forward pass over it) the index keeps them in front
+    hessian = srcad.jacfwd(srcad.grad(f))(W, h)
+    step = 1e-6
+    numeric = np.zeros((3, 2, 3, 2))
+    for i in np.ndindex(3, 2):
+        e = np.zeros((3, 2))
+        e[i] = step
+        numeric[(...,) + i] = (df(W + e, h) - df(W - e, h)) / (2 * step)
+    np.testing.assert_allclose(hessian, numeric, atol=1e-7)

@@ -28,7 +28,7 @@ LAYERS = [
     ("argtrees",),
     ("wrappers", "arguments"),
     ("results",),
-    ("transformed", "scaled", "wrt"),
+    ("transformed", "scaled", "wrt", "hot_calls"),
     ("api", "traced"),
     ("composed", "vmap"),
     ("export_sources",),

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import pytree
 from ..arrays import is_foreign
+from ..diagonal import Diagonal
 from ..dtypes import result_type
 from ..errors import ComplexDerivativeError, NonScalarOutputError, UnsupportedOperationError
 
@@ -161,13 +162,13 @@ def check_complex(tree, holomorphic: bool, what: str, transform: str) -> None:
 def basis_for(wrt, holomorphic=False):
     """A tangent of `wrt` whose leaves together are the identity over all n of its elements:
     each leaf has shape (n, *leaf.shape). Complex inputs need `holomorphic` (`check_complex`)."""
+    if type(wrt) is np.ndarray and wrt.ndim == 1 and wrt.dtype.kind == "f" and not holomorphic:
+        return Diagonal.identity(wrt.shape[0], wrt.dtype)  # the common case, kept cheap
     if type(wrt) is not np.ndarray or wrt.dtype.kind == "c" or holomorphic:
         check_complex(wrt, holomorphic, "input", "jacfwd")
     if _plain(wrt):
         size = _size(wrt)
         if np.ndim(wrt) == 1:
-            from ..diagonal import Diagonal
-
             # the identity, kept diagonal: its first matrix product is a copy, not a product
             return Diagonal.identity(size, _dtype(wrt))
         return np.eye(size, dtype=_dtype(wrt)).reshape((size,) + np.shape(wrt))
@@ -198,8 +199,6 @@ def basis_like(out, holomorphic=False, transform="jacrev"):
         return basis_for(out)
     m = _size(out)
     if np.ndim(out) == 1:
-        from ..diagonal import Diagonal
-
         return Diagonal.identity(m, _dtype(out))  # the identity, kept diagonal
     return np.eye(m, dtype=_dtype(out)).reshape((m,) + np.shape(out))
 
