@@ -241,7 +241,12 @@ class Transformed:
             _describe_records(self._params, args, self._nums, extra),
         )
         generated = self._get(key)
-        hot = (generated, self._wrapped(generated.functions["main"], args))
+        # The differentiated arguments a call of this signature must still check: not those
+        # whose signature is a rank >= 1 alone (a float64 array, which passes as it is).
+        unchecked = tuple(
+            n for n in self._nums if not (type(signature[n]) is int and signature[n] >= 1)
+        )
+        hot = (generated, self._wrapped(generated.functions["main"], args), unchecked)
         self._by_signature[signature] = hot
         self._keys[signature] = key
         return hot
@@ -278,7 +283,7 @@ class Transformed:
                 hot = self._generate_for(signature, args)
             except SrcadError as exc:
                 raise cut_srcad_frames(exc)  # noqa: B904 (see SRCAD_FULL_TRACEBACK)
-        for n in self._nums:
+        for n in hot[2]:
             value = args[n]
             t = type(value)
             if t is float or (
