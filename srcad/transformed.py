@@ -63,6 +63,8 @@ class _Shared:
     generated: dict[tuple[Any, ...], build.Generated] = dataclasses.field(default_factory=dict)
     by_signature: dict[tuple[Any, ...], Any] = dataclasses.field(default_factory=dict)
     keys: dict[Any, Any] = dataclasses.field(default_factory=dict)
+    # code that transforms of this one keep for their calls (srcad.hot_calls)
+    calls: dict[Any, Any] = dataclasses.field(default_factory=dict)
 
 
 # function -> (the options of each transform applied to it, outermost last) -> _Shared
@@ -347,6 +349,11 @@ class Transformed:
     ) -> Any:
         """The generated code for arguments of these kinds (a transform of this one is)."""
         return self.__srcad_entry__(kinds, ndims, records).functions["main"]
+
+    def __srcad_calls__(self) -> dict[Any, Any]:
+        """Where a transform of this one (`srcad.jvp` of it) keeps code for its calls: shared
+        with every equal transform, as the code of this one is (`_Shared`)."""
+        return self._state.calls
 
     def __srcad_entry__(
         self, kinds: tuple[Any, ...], ndims: tuple[Any, ...], records: tuple[Any, ...] = ()

@@ -98,3 +98,19 @@ def test_a_foreign_int_array_is_not_taken_for_a_float_one():
     assert g(da.from_array(np.array([1.0, 2.0]))).compute() == pytest.approx([6.0, 24.0])
     with pytest.raises(srcad.SrcadError):
         g(da.from_array(np.array([1, 2])))
+
+
+def test_a_fresh_equal_gradient_finds_the_kept_code_and_its_checks():
+    global ACT
+    x, v = np.array([0.5, -1.0]), np.array([1.0, 0.5])
+    for _ in range(3):  # a new grad(f) at every call, as jvp(grad(f), ...) is written
+        np.testing.assert_allclose(srcad.jvp(srcad.grad(act_sum), (x,), (v,))[1], -np.sin(x) * v)
+    try:
+        ACT = np.cos
+        for _ in range(2):
+            got = srcad.jvp(srcad.grad(act_sum), (x,), (v,))[1]
+            np.testing.assert_allclose(got, -np.cos(x) * v)
+    finally:
+        ACT = np.sin
+    with pytest.raises(srcad.ShapeMismatchError):
+        srcad.jvp(srcad.grad(act_sum), (x,), (np.ones(3),))
