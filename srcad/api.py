@@ -399,7 +399,7 @@ def jvp(fn: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[
     return result
 
 
-_HOT_JVPS = HotCalls()
+_HOT_JVPS = HotCalls("jvp")
 
 
 @overload

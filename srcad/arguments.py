@@ -57,7 +57,9 @@ FLOAT64 = np.dtype(np.float64)  # the native float64 dtype: `is` tests it at cal
 
 
 def _signature(args: Sequence[Any]) -> tuple[Any, ...]:
-    """A cheap key for what generated code depends on: each argument's rank, or its kind."""
+    """A cheap key for what generated code depends on: each argument's rank, or its kind.
+    An int >= 1 is the rank of a float array (a float64 numpy array, or a foreign float
+    array), which needs no further check to be differentiated."""
     out: list[Any] = []
     for a in args:
         t = type(a)
@@ -76,8 +78,10 @@ def _signature(args: Sequence[Any]) -> tuple[Any, ...]:
             char = getattr(getattr(a, "dtype", None), "char", "d")
             out.append((0, "c") if np.iscomplexobj(a) else (0 if char == "d" else (0, char)))  # type: ignore[arg-type]
         elif is_foreign(a):
-            # A Dask or CuPy array: the code generated for a numpy array of its rank
-            out.append(a.ndim if a.dtype.kind != "c" else (a.ndim, "c"))
+            # A Dask or CuPy array: the code generated for a numpy array of its rank. A rank
+            # alone stands for a float array (transformed.py checks no further), others
+            # carry their kind.
+            out.append(a.ndim if a.dtype.kind == "f" else (a.ndim, a.dtype.kind))
         elif isinstance(a, (np.random.Generator, np.random.RandomState)):
             out.append("generator")  # rng.normal(...) differentiates as a draw
         elif not argtrees.simple(a):

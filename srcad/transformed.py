@@ -63,6 +63,8 @@ class _Shared:
     generated: dict[tuple[Any, ...], build.Generated] = dataclasses.field(default_factory=dict)
     by_signature: dict[tuple[Any, ...], Any] = dataclasses.field(default_factory=dict)
     keys: dict[Any, Any] = dataclasses.field(default_factory=dict)
+    # code that transforms of this one keep for their calls (srcad.hot_calls)
+    calls: dict[Any, Any] = dataclasses.field(default_factory=dict)
 
 
 # function -> (the options of each transform applied to it, outermost last) -> _Shared
@@ -241,7 +243,12 @@ class Transformed:
             _describe_records(self._params, args, self._nums, extra),
         )
         generated = self._get(key)
-        hot = (generated, self._wrapped(generated.functions["main"], args))
+        # The differentiated arguments a call of this signature must still check: not those
+        # whose signature is a rank >= 1 alone (a float64 array, which passes as it is).
+        unchecked = tuple(
+            n for n in self._nums if not (type(signature[n]) is int and signature[n] >= 1)
+        )
+        hot = (generated, self._wrapped(generated.functions["main"], args), unchecked)
         self._by_signature[signature] = hot
         self._keys[signature] = key
         return hot
@@ -278,7 +285,7 @@ class Transformed:
                 hot = self._generate_for(signature, args)
             except SrcadError as exc:
                 raise cut_srcad_frames(exc)  # noqa: B904 (see SRCAD_FULL_TRACEBACK)
-        for n in self._nums:
+        for n in hot[2]:
             value = args[n]
             t = type(value)
             if t is float or (
@@ -342,6 +349,11 @@ class Transformed:
     ) -> Any:
         """The generated code for arguments of these kinds (a transform of this one is)."""
         return self.__srcad_entry__(kinds, ndims, records).functions["main"]
+
+    def __srcad_calls__(self) -> dict[Any, Any]:
+        """Where a transform of this one (`srcad.jvp` of it) keeps code for its calls: shared
+        with every equal transform, as the code of this one is (`_Shared`)."""
+        return self._state.calls
 
     def __srcad_entry__(
         self, kinds: tuple[Any, ...], ndims: tuple[Any, ...], records: tuple[Any, ...] = ()

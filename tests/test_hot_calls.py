@@ -78,3 +78,39 @@ def test_a_repeated_jvp_of_a_gradient_follows_its_gradient():
     finally:
         ACT = np.sin
     np.testing.assert_allclose(srcad.jvp(g, (x,), (v,))[1], -np.sin(x) * v)
+
+
+def test_a_transform_called_again_still_refuses_what_it_cannot_differentiate():
+    g = srcad.grad(cube)
+    g(np.array([1.0, 2.0]))
+    g(1.5)
+    with pytest.raises(srcad.SrcadError):
+        g(np.array([1, 2]))  # an int array: another signature, checked
+    with pytest.raises(srcad.SrcadError):
+        g(2)  # a Python int shares the float's signature: checked at every call
+    with pytest.raises(srcad.SrcadError):
+        g(np.array([True, False]))
+
+
+def test_a_foreign_int_array_is_not_taken_for_a_float_one():
+    da = pytest.importorskip("dask.array")
+    g = srcad.grad(cube)
+    assert g(da.from_array(np.array([1.0, 2.0]))).compute() == pytest.approx([6.0, 24.0])
+    with pytest.raises(srcad.SrcadError):
+        g(da.from_array(np.array([1, 2])))
+
+
+def test_a_fresh_equal_gradient_finds_the_kept_code_and_its_checks():
+    global ACT
+    x, v = np.array([0.5, -1.0]), np.array([1.0, 0.5])
+    for _ in range(3):  # a new grad(f) at every call, as jvp(grad(f), ...) is written
+        np.testing.assert_allclose(srcad.jvp(srcad.grad(act_sum), (x,), (v,))[1], -np.sin(x) * v)
+    try:
+        ACT = np.cos
+        for _ in range(2):
+            got = srcad.jvp(srcad.grad(act_sum), (x,), (v,))[1]
+            np.testing.assert_allclose(got, -np.cos(x) * v)
+    finally:
+        ACT = np.sin
+    with pytest.raises(srcad.ShapeMismatchError):
+        srcad.jvp(srcad.grad(act_sum), (x,), (np.ones(3),))
