@@ -39,6 +39,7 @@ import gast
 
 from .. import runtime
 from ..ir import syntax as S
+from ..naming import Namer
 
 
 def keep_shapes(body: list, resolve: Callable) -> list:
@@ -48,6 +49,7 @@ def keep_shapes(body: list, resolve: Callable) -> list:
         return body  # (two tapes of one name: not a pattern the reverse transform makes)
     body = copy.deepcopy(body)
     census = _Census(body, tapes)
+    namer = Namer(census.taken)
     inserts: dict = {}  # top-level index -> statements to put before it
     for tape, name in sorted(tapes.items()):
         start = census.first_restore.get(tape)
@@ -57,7 +59,7 @@ def keep_shapes(body: list, resolve: Callable) -> list:
         calls = [_unbroadcast_of(parent, node, resolve) for parent, node in reads]
         if not calls or None in calls:
             continue
-        kept = _fresh(f"{name}_shape", census.taken)
+        kept = namer.fresh(f"{name}_shape")
         rt = calls[0].func.value.id
         for call in calls:
             call.func = gast.Attribute(S.name(call.func.value.id), "unbroadcast_kept", gast.Load())
@@ -111,14 +113,6 @@ class _Census:
             if type(child) is gast.Name and child.id in self.reads:
                 if type(child.ctx) is gast.Load:
                     self.reads[child.id].append((i, node, child))
-
-
-def _fresh(name: str, taken: set) -> str:
-    found, k = name, 2
-    while found in taken:
-        found, k = f"{name}{k}", k + 1
-    taken.add(found)
-    return found
 
 
 def _is_restore(node, tape: str) -> bool:

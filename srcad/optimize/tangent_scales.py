@@ -40,6 +40,7 @@ from collections.abc import Callable
 import gast
 
 from ..ir import syntax as S
+from ..naming import Namer
 
 _LINEAR_OPS = (gast.Add, gast.Sub)
 
@@ -60,9 +61,9 @@ def fold(body: list, tangents: frozenset, pure: Callable) -> list:
     if not tangents:
         return body
     body = copy.deepcopy(body)
-    taken = S.all_names(gast.Module(body=body, type_ignores=[]))
+    namer = Namer(S.all_names(gast.Module(body=body, type_ignores=[])))
     counts = _Counts(body)
-    return _block(body, tangents, pure, counts, taken)
+    return _block(body, tangents, pure, counts, namer)
 
 
 class _Counts:
@@ -77,21 +78,21 @@ class _Counts:
                 counts[node.id] = counts.get(node.id, 0) + 1
 
 
-def _block(stmts: list, tangents, pure, counts: _Counts, taken: set) -> list:
+def _block(stmts: list, tangents, pure, counts: _Counts, namer: Namer) -> list:
     out, run = [], []
     for s in stmts:
         if _clean(s, pure) or _comment(s):
             run.append(s)
             continue
-        out += _run(run, tangents, counts, taken)
+        out += _run(run, tangents, counts, namer)
         run = []
         for field in ("body", "orelse", "finalbody"):
             if isinstance(getattr(s, field, None), list):
-                setattr(s, field, _block(getattr(s, field), tangents, pure, counts, taken))
+                setattr(s, field, _block(getattr(s, field), tangents, pure, counts, namer))
         for handler in getattr(s, "handlers", None) or ():
-            handler.body = _block(handler.body, tangents, pure, counts, taken)
+            handler.body = _block(handler.body, tangents, pure, counts, namer)
         out.append(s)
-    return out + _run(run, tangents, counts, taken)
+    return out + _run(run, tangents, counts, namer)
 
 
 def _comment(s) -> bool:
@@ -117,7 +118,7 @@ def _clean(s, pure) -> bool:
 _SUSPENDING_OR_BINDING = (gast.NamedExpr, gast.Yield, gast.YieldFrom, gast.Await)
 
 
-def _run(run: list, tangents, counts: _Counts, taken: set) -> list:
+def _run(run: list, tangents, counts: _Counts, namer: Namer) -> list:
     """The statements of one clean run, its chains folded."""
     steps = {
         i: step
@@ -134,7 +135,7 @@ def _run(run: list, tangents, counts: _Counts, taken: set) -> list:
             break
         for i in demoted:
             needed |= set(steps.pop(i).operands)
-    return _emit(run, steps, needed, bases, taken)
+    return _emit(run, steps, needed, bases, namer)
 
 
 def _step(i: int, s, tangents) -> _Step | None:
@@ -213,7 +214,7 @@ def _bases(run: list, steps: dict, needed: set) -> tuple[dict, list]:
     return bases, demoted
 
 
-def _emit(run: list, steps: dict, needed: set, bases: dict, taken: set) -> list:
+def _emit(run: list, steps: dict, needed: set, bases: dict, namer: Namer) -> list:
     out, coefficient = [], {}  # tangent -> the name of its coefficient (absent: 1)
     for i, s in enumerate(run):
         step = steps.get(i)
@@ -225,7 +226,7 @@ def _emit(run: list, steps: dict, needed: set, bases: dict, taken: set) -> list:
             out.append(s)  # one scaling of the base: as it is
             continue
         expr = _coefficient(step, coefficient)
-        name = _fresh(f"{step.target}_by_{base}", taken)
+        name = namer.fresh(f"{step.target}_by_{base}")
         out.append(S.copy_location(S.assign(name, expr), s))
         if step.target in needed:
             value = gast.BinOp(left=S.name(name), op=gast.Mult(), right=S.name(base))
@@ -256,11 +257,3 @@ def _coefficient(step: _Step, coefficient: dict) -> gast.expr:
     if type(factor) is gast.Constant:
         return S.const(float(factor.value) if type(factor.value) is int else factor.value)
     return gast.BinOp(left=factor, op=gast.Mult(), right=S.const(1.0))
-
-
-def _fresh(name: str, taken: set) -> str:
-    found, k = name, 2
-    while found in taken:
-        found, k = f"{name}{k}", k + 1
-    taken.add(found)
-    return found
