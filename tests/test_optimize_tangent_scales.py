@@ -98,6 +98,16 @@ def test_a_statement_that_may_change_an_array_ends_the_run():
     """)
 
 
+def test_a_runtime_helper_that_writes_into_the_base_ends_the_run():
+    # (the test's purity says every call is pure, as srcad's says of runtime helpers)
+    assert same("""
+        dt2 = t * dz
+        x = rt.restore_item(dz, 0, s)
+        dt3 = dt2 * t
+        return dt3
+    """)
+
+
 def test_an_in_place_store_ends_the_run():
     assert same("""
         dt2 = t * dz

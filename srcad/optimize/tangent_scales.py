@@ -110,12 +110,19 @@ def _clean(s, pure) -> bool:
     calls = [n for n in nodes if type(n) is gast.Call]
     if any(k.arg == "out" for c in calls for k in c.keywords):
         return False
+    if any(getattr(c.func, "attr", None) in _CHANGING_HELPERS for c in calls):
+        return False
     return not calls or pure(s.value)
 
 
 # A value that binds a name of its own or hands control elsewhere (where the caller may
 # change an array) is not part of a run.
 _SUSPENDING_OR_BINDING = (gast.NamedExpr, gast.Yield, gast.YieldFrom, gast.Await)
+# Runtime helpers that change their argument: the purity test of dead-code elimination
+# keeps their calls (their results are read), but here a run must change nothing.
+_CHANGING_HELPERS = frozenset(
+    ("restore_item", "write_cell", "container_pop", "list_append", "list_extend", "list_insert")
+)
 
 
 def _run(run: list, tangents, counts: _Counts, namer: Namer) -> list:
