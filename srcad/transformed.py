@@ -244,11 +244,11 @@ class Transformed:
         )
         generated = self._get(key)
         # The differentiated arguments a call of this signature must still check: not those
-        # whose signature is a rank >= 1 alone (a float64 array, which passes as it is).
-        unchecked = tuple(
+        # whose signature is a rank >= 1 alone (a float array, which passes as it is).
+        to_check = tuple(
             n for n in self._nums if not (type(signature[n]) is int and signature[n] >= 1)
         )
-        hot = (generated, self._wrapped(generated.functions["main"], args), unchecked)
+        hot = (generated, self._wrapped(generated.functions["main"], args), to_check)
         self._by_signature[signature] = hot
         self._keys[signature] = key
         return hot
