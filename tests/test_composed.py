@@ -98,10 +98,15 @@ def test_hvp_checks_its_arguments():
 
 
 SCALE = 2.0
+ACT = np.sin  # resolved when code is generated: another function makes the code stale
 
 
 def scaled_cube(w):
     return SCALE * np.sum(w**3)
+
+
+def act_sum(w):
+    return np.sum(ACT(w))
 
 
 def test_hvp_called_again_checks_its_arguments_and_follows_changed_globals():
@@ -116,9 +121,22 @@ def test_hvp_called_again_checks_its_arguments_and_follows_changed_globals():
     with pytest.raises(srcad.SrcadError):
         h(W.astype(int), V)
     try:
-        SCALE = 5.0  # the code read SCALE: it is generated again
+        SCALE = 5.0  # a number the code reads when it runs
         np.testing.assert_allclose(h(W, V), 5.0 * 6 * W * V)
     finally:
         SCALE = 2.0
     np.testing.assert_allclose(h(np.eye(2), np.ones((2, 2))), 2.0 * 6 * np.eye(2))  # rank 2
     np.testing.assert_allclose(h(W, V), 2.0 * 6 * W * V)
+
+
+def test_hvp_called_again_follows_a_function_its_code_resolved():
+    global ACT
+    h = srcad.hvp(act_sum)
+    for _ in range(2):
+        np.testing.assert_allclose(h(W, V), -np.sin(W) * V)
+    try:
+        ACT = np.cos  # the gradient's code and the jvp of it are generated again
+        for _ in range(2):
+            np.testing.assert_allclose(h(W, V), -np.cos(W) * V)
+    finally:
+        ACT = np.sin
