@@ -243,5 +243,10 @@ def test_a_loop_with_scalings_keeps_its_carried_tangent():
 
     x = np.array([0.3, -0.2, 0.1])
     jac = srcad.jacfwd(f)(x)
+    step = 1e-6
+    numeric = np.stack(
+        [(f(x + step * e) - f(x - step * e)) / (2 * step) for e in np.eye(3)], axis=-1
+    )
+    np.testing.assert_allclose(jac, numeric, rtol=1e-6, atol=1e-9)  # independent of srcad
     np.testing.assert_allclose(jac, srcad.jacrev(f)(x), rtol=1e-10, atol=1e-12)
     srcad.check_grads(f, (x,), order=1)
